@@ -1,0 +1,32 @@
+/*
+ * arena: bump allocation for data that lives and dies together (the facts
+ * of one translation unit, the whole-program tables of one run).  Nothing is
+ * freed singly; ll_arena_release() frees everything at once.
+ *
+ * Allocation failure is reported by a NULL return; callers propagate it.
+ */
+#ifndef LL_ARENA_H
+#define LL_ARENA_H
+
+#include <stddef.h>
+
+struct ll_arena_chunk;
+
+struct ll_arena {
+    struct ll_arena_chunk *head;
+    size_t total; /* bytes handed out, for statistics */
+};
+
+void ll_arena_init(struct ll_arena *a);
+/* Frees every chunk; the arena may be reused afterwards. */
+void ll_arena_release(struct ll_arena *a);
+/* Zeroed memory aligned for any type, or NULL when out of memory. */
+void *ll_arena_alloc(struct ll_arena *a, size_t size);
+/* Copy of s (NULL stays NULL; out of memory also gives NULL). */
+char *ll_arena_strdup(struct ll_arena *a, const char *s);
+char *ll_arena_strndup(struct ll_arena *a, const char *s, size_t n);
+/* printf into the arena; NULL when out of memory. */
+char *ll_arena_printf(struct ll_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,230 @@
+/*
+ * cli: hand-written option parsing (getopt_long is not C11), accepting both
+ * `--opt value` and `--opt=value`.
+ */
+#include "cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char ll_cli_usage[] =
+    "usage: locklint [OPTIONS] -p BUILD_DIR|compile_commands.json [PATH...]\n"
+    "       locklint [OPTIONS] FILE.c... [-- COMPILER_ARGS...]\n"
+    "       locklint explain RULE | locklint --list-rules | locklint --version\n"
+    "\n"
+    "Finds lock misuse in C: deadlocks, double locks, leaked locks, bad condition waits.\n"
+    "\n"
+    "options:\n"
+    "  -p PATH               compile_commands.json, or the directory holding it; PATHs then\n"
+    "                        limit the analysis to files under them\n"
+    "  --format FMT          text (default), json or sarif\n"
+    "  -o FILE               write the report to FILE instead of standard output\n"
+    "  -j N                  parse with N workers (default: online cores)\n"
+    "  --enable RULE[,RULE]  run only these rules\n"
+    "  --disable RULE[,RULE] do not run these rules\n"
+    "  --fail-on LEVEL       exit 1 on findings at or above LEVEL: never, error,\n"
+    "                        warning (default) or note\n"
+    "  --list-rules          list the rules and exit\n"
+    "  --dump-facts          print the facts extracted from the files and exit\n"
+    "  --cache PATH          cache file (default .locklint/cache.sqlite beside the database)\n"
+    "  --no-cache            do not read or write the cache\n"
+    "  --stats               print parse and analysis statistics on standard error\n"
+    "  -q, --quiet           no summary line on standard error\n"
+    "  --version             print the version and exit\n"
+    "  -h, --help            print this help and exit\n"
+    "\n"
+    "exit status: 0 no findings at or above --fail-on, 1 findings, 2 usage or input error\n";
+
+static int push(const char ***v, size_t *n, const char *s)
+{
+    const char **p = realloc(*v, (*n + 1) * sizeof(*p));
+    if (!p)
+        return -1;
+    p[(*n)++] = s;
+    *v = p;
+    return 0;
+}
+
+/* Splits "a,b,c" (in place in a copy kept by the caller's argv lifetime). */
+static int push_list(const char ***v, size_t *n, char *list)
+{
+    for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ","))
+        if (*tok && push(v, n, tok) != 0)
+            return -1;
+    return 0;
+}
+
+static int parse_fail_on(const char *s)
+{
+    if (strcmp(s, "never") == 0)
+        return -1;
+    if (strcmp(s, "error") == 0)
+        return LL_SEV_ERROR;
+    if (strcmp(s, "warning") == 0)
+        return LL_SEV_WARNING;
+    if (strcmp(s, "note") == 0)
+        return LL_SEV_NOTE;
+    return -2;
+}
+
+/* Matches `--name` or `--name=value`; sets *val from the next argument
+ * when needed.  Returns 1 on a match, 0 otherwise, -1 when the value is
+ * missing. */
+static int opt_value(const char *name, int argc, char **argv, int *i, const char **val)
+{
+    const char *a = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(a, name, n) != 0)
+        return 0;
+    if (a[n] == '=') {
+        *val = a + n + 1;
+        return 1;
+    }
+    if (a[n] != '\0')
+        return 0;
+    if (*i + 1 >= argc)
+        return -1;
+    *val = argv[++*i];
+    return 1;
+}
+
+static int parse_format(const char *s, enum ll_format *f)
+{
+    if (strcmp(s, "text") == 0)
+        *f = LL_FORMAT_TEXT;
+    else if (strcmp(s, "json") == 0)
+        *f = LL_FORMAT_JSON;
+    else if (strcmp(s, "sarif") == 0)
+        *f = LL_FORMAT_SARIF;
+    else
+        return -1;
+    return 0;
+}
+
+static int parse_jobs(const char *s)
+{
+    char *end;
+    long n = strtol(s, &end, 10);
+    return (*s && !*end && n >= 1 && n <= 1024) ? (int)n : -1;
+}
+
+int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t errlen)
+{
+    memset(cli, 0, sizeof(*cli));
+    cli->fail_on = LL_SEV_WARNING;
+    int i = 1;
+    if (argc > 1 && strcmp(argv[1], "explain") == 0) {
+        if (argc != 3) {
+            snprintf(errbuf, errlen, "usage: locklint explain RULE");
+            return -1;
+        }
+        cli->mode = LL_MODE_EXPLAIN;
+        cli->explain = argv[2];
+        return 0;
+    }
+    for (; i < argc; i++) {
+        const char *a = argv[i], *val = NULL;
+        int m;
+        if (strcmp(a, "--") == 0) {
+            cli->has_extra = true;
+            for (i++; i < argc; i++)
+                if (push(&cli->extra, &cli->nextra, argv[i]) != 0)
+                    goto oom;
+            break;
+        }
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+            cli->mode = LL_MODE_HELP;
+        } else if (strcmp(a, "--version") == 0) {
+            cli->mode = LL_MODE_VERSION;
+        } else if (strcmp(a, "--list-rules") == 0) {
+            cli->mode = LL_MODE_LIST_RULES;
+        } else if (strcmp(a, "--dump-facts") == 0) {
+            cli->mode = LL_MODE_DUMP_FACTS;
+        } else if (strcmp(a, "--no-cache") == 0) {
+            cli->no_cache = true;
+        } else if (strcmp(a, "--stats") == 0) {
+            cli->stats = true;
+        } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
+            cli->quiet = true;
+        } else if ((m = opt_value("-p", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            cli->compdb = val;
+        } else if ((m = opt_value("-o", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            cli->output = val;
+        } else if ((m = opt_value("-j", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            if ((cli->jobs = parse_jobs(val)) < 0) {
+                snprintf(errbuf, errlen, "invalid number of jobs '%s'", val);
+                return -1;
+            }
+        } else if ((m = opt_value("--format", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            if (parse_format(val, &cli->format) != 0) {
+                snprintf(errbuf, errlen, "unknown format '%s' (expected text, json or sarif)",
+                         val);
+                return -1;
+            }
+        } else if ((m = opt_value("--fail-on", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            if ((cli->fail_on = parse_fail_on(val)) == -2) {
+                snprintf(errbuf, errlen,
+                         "unknown level '%s' for --fail-on (expected never, error, warning or "
+                         "note)",
+                         val);
+                return -1;
+            }
+        } else if ((m = opt_value("--enable", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            if (push_list(&cli->enable, &cli->nenable, (char *)val) != 0)
+                goto oom;
+        } else if ((m = opt_value("--disable", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            if (push_list(&cli->disable, &cli->ndisable, (char *)val) != 0)
+                goto oom;
+        } else if ((m = opt_value("--cache", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            cli->cache = val;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            snprintf(errbuf, errlen, "unknown option '%s' (see --help)", a);
+            return -1;
+        } else if (push(&cli->inputs, &cli->ninputs, a) != 0) {
+            goto oom;
+        }
+    }
+    if (cli->mode == LL_MODE_ANALYZE || cli->mode == LL_MODE_DUMP_FACTS) {
+        if (!cli->compdb && cli->ninputs == 0) {
+            snprintf(errbuf, errlen, "no input: give -p BUILD_DIR or source files (see --help)");
+            return -1;
+        }
+        if (cli->compdb && cli->has_extra) {
+            snprintf(errbuf, errlen, "compiler arguments after '--' need source files, not -p");
+            return -1;
+        }
+    }
+    return 0;
+missing:
+    snprintf(errbuf, errlen, "option '%s' needs a value", argv[i]);
+    return -1;
+oom:
+    snprintf(errbuf, errlen, "out of memory");
+    return -1;
+}
+
+void ll_cli_release(struct ll_cli *cli)
+{
+    free(cli->inputs);
+    free(cli->extra);
+    free(cli->enable);
+    free(cli->disable);
+    memset(cli, 0, sizeof(*cli));
+}

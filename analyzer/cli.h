@@ -1,0 +1,52 @@
+/*
+ * cli: the command line, parsed into options.  It validates what it can
+ * without touching files (formats, numbers, rule names are checked by the
+ * driver against the registry) and prints nothing itself.
+ */
+#ifndef LL_CLI_H
+#define LL_CLI_H
+
+#include "report.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum ll_cli_mode {
+    LL_MODE_ANALYZE,
+    LL_MODE_EXPLAIN,
+    LL_MODE_LIST_RULES,
+    LL_MODE_VERSION,
+    LL_MODE_HELP,
+    LL_MODE_DUMP_FACTS,
+};
+
+enum ll_format { LL_FORMAT_TEXT, LL_FORMAT_JSON, LL_FORMAT_SARIF };
+
+struct ll_cli {
+    enum ll_cli_mode mode;
+    const char *compdb;  /* -p */
+    const char **inputs; /* paths (with -p) or source files (without) */
+    size_t ninputs;
+    const char **extra; /* compiler arguments after -- */
+    size_t nextra;
+    enum ll_format format;
+    const char *output; /* -o */
+    int jobs;           /* 0: online cores */
+    const char **enable, **disable; /* rule ids, split at commas */
+    size_t nenable, ndisable;
+    int fail_on; /* minimum severity that fails, or -1 for never */
+    const char *explain;
+    const char *cache;
+    bool no_cache, stats, quiet;
+    bool has_extra; /* "--" was given */
+};
+
+/* Parses argv into *cli (arrays are malloc'd; free with ll_cli_release).
+ * Returns 0, or -1 with a message in errbuf for a usage error. */
+int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t errlen);
+void ll_cli_release(struct ll_cli *cli);
+
+/* The --help text. */
+extern const char ll_cli_usage[];
+
+#endif

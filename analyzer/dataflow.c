@@ -1,0 +1,454 @@
+/*
+ * dataflow: lock state per program point, by a worklist iteration over the
+ * CFG with a bounded set of disjuncts per block entry (see dataflow.h).
+ *
+ * Termination: a block's entry set only grows (a new disjunct is added
+ * unless an existing one subsumes it; past LL_DF_MAX_DISJUNCTS the set is
+ * joined into one), over a finite domain.  A visit budget guards against
+ * pathological inputs anyway.
+ */
+#include "dataflow.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_PEND 8
+#define MAX_FACTS 8
+
+/* A lock or trylock whose result a later branch may test. */
+struct pend {
+    uint32_t event;
+    const char *var; /* local that holds the result, or NULL */
+    uint32_t lock;
+    uint8_t prior, success;
+};
+
+/* The remembered outcome of a branch condition. */
+struct fact {
+    const struct ll_cond *cond;
+    uint8_t value;
+};
+
+struct disj {
+    uint8_t npend, nfacts;
+    struct pend pend[MAX_PEND];
+    struct fact facts[MAX_FACTS];
+    uint8_t st[]; /* per lock */
+};
+
+struct dset {
+    struct disj *d[LL_DF_MAX_DISJUNCTS];
+    uint32_t n;
+};
+
+struct run {
+    const struct ll_function *fn;
+    struct ll_arena tmp;
+    uint32_t nlocks;
+    int32_t *ev_lock, *ev_aux; /* per event: lock index of obj / aux, or -1 */
+    struct dset *in;           /* per block */
+    bool oom;
+};
+
+int ll_df_lock_index(const struct ll_df_result *r, const char *key)
+{
+    for (uint32_t i = 0; key && i < r->nlocks; i++)
+        if (strcmp(r->locks[i].key, key) == 0)
+            return (int)i;
+    return -1;
+}
+
+static bool is_lock_event(const struct ll_event *e)
+{
+    return e->kind == LL_EV_ACQUIRE || e->kind == LL_EV_TRYACQUIRE || e->kind == LL_EV_RELEASE ||
+           e->kind == LL_EV_LOCK_INIT;
+}
+
+static int add_lock(struct ll_df_result *r, struct ll_arena *a, const struct ll_path *p,
+                    uint8_t kind, uint32_t *cap)
+{
+    if (!p->key || p->root == LL_ROOT_NONE)
+        return -1;
+    int i = ll_df_lock_index(r, p->key);
+    if (i >= 0)
+        return i;
+    if (r->nlocks == *cap) {
+        uint32_t ncap = *cap ? *cap * 2 : 8;
+        struct ll_df_lock *v = ll_arena_alloc(a, ncap * sizeof(*v));
+        if (!v)
+            return -2;
+        if (r->nlocks)
+            memcpy(v, r->locks, r->nlocks * sizeof(*v));
+        r->locks = v;
+        *cap = ncap;
+    }
+    struct ll_df_lock *l = &r->locks[r->nlocks];
+    memset(l, 0, sizeof(*l));
+    l->key = p->key;
+    l->text = p->text;
+    l->cls = p->cls;
+    l->kind = kind;
+    l->path = p;
+    return (int)r->nlocks++;
+}
+
+/* Collects the function's locks and maps events to them. */
+static int collect_locks(struct run *ru, struct ll_df_result *r, struct ll_arena *a)
+{
+    const struct ll_function *fn = ru->fn;
+    uint32_t cap = 0;
+    ru->ev_lock = ll_arena_alloc(&ru->tmp, (fn->nevents + 1) * sizeof(int32_t));
+    ru->ev_aux = ll_arena_alloc(&ru->tmp, (fn->nevents + 1) * sizeof(int32_t));
+    if (!ru->ev_lock || !ru->ev_aux)
+        return -1;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        ru->ev_lock[e] = ru->ev_aux[e] = -1;
+        if (is_lock_event(ev)) {
+            int i = add_lock(r, a, &ev->obj, ev->lock_kind, &cap);
+            if (i == -2)
+                return -1;
+            ru->ev_lock[e] = i;
+            if (i >= 0 && ev->kind == LL_EV_LOCK_INIT && ev->lock_kind == LL_LK_RECURSIVE)
+                r->locks[i].recursive = true;
+        } else if (ev->kind == LL_EV_COND_WAIT) {
+            int i = add_lock(r, a, &ev->aux, ev->lock_kind, &cap);
+            if (i == -2)
+                return -1;
+            ru->ev_aux[e] = i;
+        }
+    }
+    return 0;
+}
+
+/* ---- disjuncts ----------------------------------------------------- */
+
+static size_t disj_size(const struct run *ru)
+{
+    return sizeof(struct disj) + ru->nlocks;
+}
+
+static struct disj *disj_copy(struct run *ru, const struct disj *d)
+{
+    struct disj *c = ll_arena_alloc(&ru->tmp, disj_size(ru));
+    if (!c) {
+        ru->oom = true;
+        return NULL;
+    }
+    memcpy(c, d, disj_size(ru));
+    return c;
+}
+
+static bool pend_eq(const struct pend *a, const struct pend *b)
+{
+    return a->event == b->event && a->lock == b->lock && a->prior == b->prior &&
+           a->success == b->success &&
+           (a->var == b->var || (a->var && b->var && strcmp(a->var, b->var) == 0));
+}
+
+static bool has_pend(const struct disj *d, const struct pend *p)
+{
+    for (uint8_t i = 0; i < d->npend; i++)
+        if (pend_eq(&d->pend[i], p))
+            return true;
+    return false;
+}
+
+static int fact_find(const struct disj *d, const struct ll_cond *c)
+{
+    for (uint8_t i = 0; i < d->nfacts; i++)
+        if (d->facts[i].cond == c || strcmp(d->facts[i].cond->text, c->text) == 0)
+            return i;
+    return -1;
+}
+
+static bool has_fact(const struct disj *d, const struct fact *f)
+{
+    int i = fact_find(d, f->cond);
+    return i >= 0 && d->facts[i].value == f->value;
+}
+
+/* a ⊑ b: every path of a is described by b. */
+static bool subsumed(const struct run *ru, const struct disj *a, const struct disj *b)
+{
+    for (uint32_t l = 0; l < ru->nlocks; l++)
+        if ((a->st[l] | b->st[l]) != b->st[l])
+            return false;
+    for (uint8_t i = 0; i < b->nfacts; i++)
+        if (!has_fact(a, &b->facts[i]))
+            return false;
+    for (uint8_t i = 0; i < b->npend; i++)
+        if (!has_pend(a, &b->pend[i]))
+            return false;
+    return true;
+}
+
+/* Joins b into a: union of lock states, common facts and pendings. */
+static void join_into(const struct run *ru, struct disj *a, const struct disj *b)
+{
+    for (uint32_t l = 0; l < ru->nlocks; l++)
+        a->st[l] |= b->st[l];
+    uint8_t n = 0;
+    for (uint8_t i = 0; i < a->nfacts; i++)
+        if (has_fact(b, &a->facts[i]))
+            a->facts[n++] = a->facts[i];
+    a->nfacts = n;
+    n = 0;
+    for (uint8_t i = 0; i < a->npend; i++)
+        if (has_pend(b, &a->pend[i]))
+            a->pend[n++] = a->pend[i];
+    a->npend = n;
+}
+
+/* Adds d to the set; returns true when the set changed. */
+static bool dset_add(struct run *ru, struct dset *s, struct disj *d)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        if (subsumed(ru, d, s->d[i]))
+            return false;
+    if (s->n < LL_DF_MAX_DISJUNCTS) {
+        s->d[s->n++] = d;
+        return true;
+    }
+    struct disj *j = disj_copy(ru, s->d[0]);
+    if (!j)
+        return false;
+    for (uint32_t i = 1; i < s->n; i++)
+        join_into(ru, j, s->d[i]);
+    join_into(ru, j, d);
+    s->d[0] = j;
+    s->n = 1;
+    return true;
+}
+
+/* ---- transfer ------------------------------------------------------ */
+
+static void forget_var(struct disj *d, const char *var)
+{
+    uint8_t n = 0;
+    for (uint8_t i = 0; i < d->nfacts; i++) {
+        const struct ll_cond *c = d->facts[i].cond;
+        bool uses = false;
+        for (uint32_t v = 0; v < c->nvars && !uses; v++)
+            uses = strcmp(c->vars[v], var) == 0;
+        if (!uses)
+            d->facts[n++] = d->facts[i];
+    }
+    d->nfacts = n;
+    n = 0;
+    for (uint8_t i = 0; i < d->npend; i++)
+        if (!d->pend[i].var || strcmp(d->pend[i].var, var) != 0)
+            d->pend[n++] = d->pend[i];
+    d->npend = n;
+}
+
+static void forget_lock_pend(struct disj *d, uint32_t lock)
+{
+    uint8_t n = 0;
+    for (uint8_t i = 0; i < d->npend; i++)
+        if (d->pend[i].lock != lock)
+            d->pend[n++] = d->pend[i];
+    d->npend = n;
+}
+
+static void add_pend(struct disj *d, uint32_t event, const char *var, uint32_t lock,
+                     uint8_t prior, uint8_t success)
+{
+    if (d->npend == MAX_PEND) { /* forget the oldest */
+        memmove(&d->pend[0], &d->pend[1], (MAX_PEND - 1) * sizeof(d->pend[0]));
+        d->npend--;
+    }
+    struct pend p = {event, var, lock, prior, success};
+    d->pend[d->npend++] = p;
+}
+
+static void transfer(const struct run *ru, struct disj *d, uint32_t e)
+{
+    const struct ll_event *ev = &ru->fn->events[e];
+    if (ev->result_var && ev->kind != LL_EV_RETURN)
+        forget_var(d, ev->result_var);
+    int l = ru->ev_lock[e];
+    uint8_t held = (uint8_t)(LL_LS_HELD | (ev->mode == LL_MODE_SHARED ? LL_LS_SHARED : 0));
+    switch (ev->kind) {
+    case LL_EV_ACQUIRE:
+        if (l < 0)
+            break;
+        forget_lock_pend(d, (uint32_t)l);
+        if (ev->flags & LL_EVF_CHECKED || ev->result_var)
+            add_pend(d, e, ev->result_var, (uint32_t)l, d->st[l], held);
+        d->st[l] = held;
+        break;
+    case LL_EV_TRYACQUIRE:
+        if (l < 0)
+            break;
+        forget_lock_pend(d, (uint32_t)l);
+        add_pend(d, e, ev->result_var, (uint32_t)l, d->st[l], held);
+        break;
+    case LL_EV_RELEASE:
+        if (l < 0)
+            break;
+        forget_lock_pend(d, (uint32_t)l);
+        d->st[l] = LL_LS_FREE;
+        break;
+    case LL_EV_ACCESS:
+        if ((ev->flags & LL_EVF_WRITE) &&
+            (ev->obj.root == LL_ROOT_LOCAL || ev->obj.root == LL_ROOT_PARAM) &&
+            !(ev->obj.flags & LL_PATH_DEREF) && ev->obj.key)
+            forget_var(d, ev->obj.key);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Applies a two-way branch to a copy of d for edge `which` (0: true). Returns
+ * false when the edge is infeasible for this disjunct. */
+static bool branch(const struct ll_block *bb, struct disj *d, int which)
+{
+    const struct ll_cond *c = &bb->cond;
+    bool truth = which == 0;
+    if (c->kind == LL_COND_EVENT || c->kind == LL_COND_VAR) {
+        for (uint8_t i = 0; i < d->npend; i++) {
+            struct pend *p = &d->pend[i];
+            bool match = c->kind == LL_COND_EVENT ? p->event == c->event
+                                                   : (p->var && strcmp(p->var, c->var) == 0);
+            if (!match)
+                continue;
+            bool success = truth == (c->true_when_zero != 0);
+            d->st[p->lock] = success ? p->success : p->prior;
+            *p = d->pend[--d->npend];
+            break;
+        }
+    }
+    if (c->text) {
+        int i = fact_find(d, c);
+        if (i >= 0)
+            return d->facts[i].value == truth;
+        if (d->nfacts == MAX_FACTS) {
+            memmove(&d->facts[0], &d->facts[1], (MAX_FACTS - 1) * sizeof(d->facts[0]));
+            d->nfacts--;
+        }
+        d->facts[d->nfacts].cond = c;
+        d->facts[d->nfacts].value = truth;
+        d->nfacts++;
+    }
+    return true;
+}
+
+/* ---- the iteration ------------------------------------------------- */
+
+static void propagate(struct run *ru, uint32_t b, uint32_t *work, uint32_t *nwork, uint8_t *queued)
+{
+    const struct ll_block *bb = &ru->fn->blocks[b];
+    struct dset in = ru->in[b];
+    for (uint32_t k = 0; k < in.n && !ru->oom; k++) {
+        struct disj *d = disj_copy(ru, in.d[k]);
+        if (!d)
+            return;
+        for (uint32_t e = 0; e < bb->nevents; e++)
+            transfer(ru, d, bb->first_event + e);
+        bool two_way = bb->nsucc == 2 && bb->cond.kind != LL_COND_NONE;
+        for (uint32_t s = 0; s < bb->nsucc; s++) {
+            struct disj *o = d;
+            if (two_way) {
+                o = disj_copy(ru, d);
+                if (!o || !branch(bb, o, (int)s))
+                    continue;
+            }
+            uint32_t t = bb->succ[s];
+            if (dset_add(ru, &ru->in[t], o) && !queued[t]) {
+                queued[t] = 1;
+                work[(*nwork)++] = t;
+            }
+        }
+    }
+}
+
+static void record(struct run *ru, struct ll_df_result *r)
+{
+    const struct ll_function *fn = ru->fn;
+    for (uint32_t b = 0; b < fn->nblocks && !ru->oom; b++) {
+        const struct ll_block *bb = &fn->blocks[b];
+        for (uint32_t k = 0; k < ru->in[b].n; k++) {
+            struct disj *d = disj_copy(ru, ru->in[b].d[k]);
+            if (!d)
+                return;
+            for (uint32_t i = 0; i < bb->nevents; i++) {
+                uint32_t e = bb->first_event + i;
+                r->reached[e] = 1;
+                for (uint32_t l = 0; l < ru->nlocks; l++)
+                    r->state[(size_t)e * ru->nlocks + l] |= d->st[l];
+                transfer(ru, d, e);
+            }
+        }
+    }
+}
+
+static int iterate(struct run *ru, bool entry_free)
+{
+    const struct ll_function *fn = ru->fn;
+    uint32_t n = fn->nblocks;
+    uint32_t *work = ll_arena_alloc(&ru->tmp, (size_t)(n + 1) * sizeof(*work));
+    uint8_t *queued = ll_arena_alloc(&ru->tmp, n + 1);
+    ru->in = ll_arena_alloc(&ru->tmp, (size_t)(n + 1) * sizeof(*ru->in));
+    struct disj *init = ll_arena_alloc(&ru->tmp, disj_size(ru));
+    if (!work || !queued || !ru->in || !init)
+        return -1;
+    memset(init->st, entry_free ? LL_LS_FREE : LL_LS_ENTRY, ru->nlocks);
+    ru->in[0].d[0] = init;
+    ru->in[0].n = 1;
+    /* A circular queue of blocks; each block is queued at most once. */
+    uint32_t head = 0, count = 1;
+    work[0] = 0;
+    queued[0] = 1;
+    size_t budget = (size_t)n * 64 + 1024;
+    while (count && budget-- && !ru->oom) {
+        uint32_t b = work[head];
+        head = (head + 1) % n;
+        count--;
+        queued[b] = 0;
+        uint32_t tail = (head + count) % n, added = 0;
+        /* propagate appends at work[tail...]: give it a linear view */
+        uint32_t tmpbuf_n = 0;
+        uint32_t *tmpbuf = ll_arena_alloc(&ru->tmp, (fn->blocks[b].nsucc + 1) * sizeof(uint32_t));
+        if (!tmpbuf)
+            return -1;
+        propagate(ru, b, tmpbuf, &tmpbuf_n, queued);
+        for (uint32_t i = 0; i < tmpbuf_n; i++, added++)
+            work[(tail + i) % n] = tmpbuf[i];
+        count += added;
+    }
+    return ru->oom ? -1 : 0;
+}
+
+int ll_dataflow_run(const struct ll_function *fn, bool entry_free, struct ll_arena *arena,
+                    struct ll_df_result *out)
+{
+    struct run ru;
+    memset(&ru, 0, sizeof(ru));
+    memset(out, 0, sizeof(*out));
+    ru.fn = fn;
+    ll_arena_init(&ru.tmp);
+    int rc = -1;
+    out->nevents = fn->nevents;
+    out->reached = ll_arena_alloc(arena, fn->nevents + 1);
+    if (!out->reached || collect_locks(&ru, out, arena) != 0)
+        goto out;
+    ru.nlocks = out->nlocks;
+    out->state = ll_arena_alloc(arena, (size_t)fn->nevents * ru.nlocks + 1);
+    if (!out->state)
+        goto out;
+    if (ru.nlocks == 0) {
+        /* nothing to track: every event counts as reached */
+        memset(out->reached, 1, fn->nevents);
+        rc = 0;
+        goto out;
+    }
+    if (iterate(&ru, entry_free) != 0)
+        goto out;
+    record(&ru, out);
+    rc = ru.oom ? -1 : 0;
+out:
+    ll_arena_release(&ru.tmp);
+    return rc;
+}

@@ -1,0 +1,528 @@
+/*
+ * frontend: one translation unit through libclang into facts.
+ *
+ * Parses with the job's sanitised arguments, counts the errors libclang
+ * recovered from, then visits the top-level declarations: every function
+ * definition outside system headers is lowered into a CFG of events
+ * (frontend_stmt.c, frontend_expr.c); file-scope variables become globals;
+ * functions whose address is stored in an initialiser become fnrefs.
+ *
+ * The walk keeps its own stacks: no visitor recursion follows the depth of
+ * the code being analysed.
+ */
+#include "frontend.h"
+
+#include "compdb.h"
+#include "frontend_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ll_frontend {
+    CXIndex index;
+};
+
+struct file_slot {
+    CXFile file;
+    uint32_t index;
+};
+
+struct noreturn_slot {
+    char *usr;
+    bool noreturn;
+};
+
+struct tu_ctx {
+    struct ll_tu_facts *facts;
+    CXTranslationUnit ctu;
+    struct file_slot *files;
+    size_t nfiles, capfiles;
+    const char **names;
+    uint8_t *system;
+    struct noreturn_slot *nr;
+    size_t nnr, capnr;
+    struct ll_function *fns;
+    size_t nfns, capfns;
+    struct ll_global *globals;
+    size_t nglobals, capglobals;
+    struct ll_fnref *fnrefs;
+    size_t nfnrefs, capfnrefs;
+    bool oom;
+};
+
+struct ll_frontend *ll_frontend_new(void)
+{
+    struct ll_frontend *fe = calloc(1, sizeof(*fe));
+    if (!fe)
+        return NULL;
+    fe->index = clang_createIndex(0, 0);
+    if (!fe->index) {
+        free(fe);
+        return NULL;
+    }
+    return fe;
+}
+
+void ll_frontend_free(struct ll_frontend *fe)
+{
+    if (!fe)
+        return;
+    clang_disposeIndex(fe->index);
+    free(fe);
+}
+
+/* Grows a dynamic array to hold one more element; false when out of memory. */
+static bool grow(void **v, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *p = realloc(*v, ncap * elem);
+    if (!p)
+        return false;
+    *v = p;
+    *cap = ncap;
+    return true;
+}
+
+uint32_t fe_file_index(struct tu_ctx *tu, CXFile file)
+{
+    for (size_t i = tu->nfiles; i-- > 0;)
+        if (tu->files[i].file == file || clang_File_isEqual(tu->files[i].file, file))
+            return tu->files[i].index;
+    size_t cap = tu->capfiles;
+    if (!grow((void **)&tu->files, &cap, tu->nfiles, sizeof(*tu->files)) ||
+        !grow((void **)&tu->names, &(size_t){tu->capfiles}, tu->nfiles, sizeof(*tu->names)) ||
+        !grow((void **)&tu->system, &(size_t){tu->capfiles}, tu->nfiles, 1)) {
+        tu->oom = true;
+        return 0;
+    }
+    tu->capfiles = cap;
+    CXString s = clang_getFileName(file);
+    const char *name = clang_getCString(s);
+    char *canon = ll_path_absolute(&tu->facts->arena, "/", name ? name : "?");
+    clang_disposeString(s);
+    if (!canon) {
+        tu->oom = true;
+        return 0;
+    }
+    uint32_t idx = (uint32_t)tu->nfiles;
+    tu->files[idx].file = file;
+    tu->files[idx].index = idx;
+    tu->names[idx] = canon;
+    tu->system[idx] =
+        (uint8_t)clang_Location_isInSystemHeader(clang_getLocationForOffset(tu->ctu, file, 0));
+    tu->nfiles++;
+    return idx;
+}
+
+struct ll_loc fe_loc(struct fn_builder *b, CXCursor c)
+{
+    struct ll_loc l = {0, 0, 0};
+    CXFile f = NULL;
+    unsigned line = 0, col = 0;
+    clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), &f, &line, &col,
+                               NULL);
+    if (f)
+        l.file = fe_file_index(b->tu, f);
+    l.line = line;
+    l.col = col;
+    return l;
+}
+
+static bool tokens_say_noreturn(CXTranslationUnit ctu, CXSourceRange r)
+{
+    CXToken *toks = NULL;
+    unsigned n = 0;
+    bool hit = false;
+    clang_tokenize(ctu, r, &toks, &n);
+    for (unsigned i = 0; i < n && !hit; i++) {
+        if (clang_getTokenKind(toks[i]) != CXToken_Identifier &&
+            clang_getTokenKind(toks[i]) != CXToken_Keyword)
+            continue;
+        CXString s = clang_getTokenSpelling(ctu, toks[i]);
+        const char *t = clang_getCString(s);
+        hit = t && (strcmp(t, "noreturn") == 0 || strcmp(t, "__noreturn__") == 0 ||
+                    strcmp(t, "_Noreturn") == 0);
+        clang_disposeString(s);
+    }
+    clang_disposeTokens(ctu, toks, n);
+    return hit;
+}
+
+static enum CXChildVisitResult find_body(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    if (clang_getCursorKind(c) == CXCursor_CompoundStmt)
+        *(CXCursor *)data = c;
+    return CXChildVisit_Continue;
+}
+
+static CXCursor function_body(CXCursor fn)
+{
+    CXCursor body = clang_getNullCursor();
+    clang_visitChildren(fn, find_body, &body);
+    return body;
+}
+
+/* Whether any declaration of the callee says it never returns.  The answer
+ * is cached per USR; the declaration's tokens before its body are read. */
+bool fe_callee_noreturn(struct tu_ctx *tu, CXCursor decl)
+{
+    CXString us = clang_getCursorUSR(decl);
+    const char *usr = clang_getCString(us);
+    for (size_t i = 0; i < tu->nnr; i++)
+        if (strcmp(tu->nr[i].usr, usr) == 0) {
+            clang_disposeString(us);
+            return tu->nr[i].noreturn;
+        }
+    bool hit = false;
+    CXCursor canon = clang_getCanonicalCursor(decl);
+    CXCursor cands[2] = {canon, clang_getCursorDefinition(decl)};
+    for (int i = 0; i < 2 && !hit; i++) {
+        if (clang_Cursor_isNull(cands[i]))
+            continue;
+        CXSourceRange r = clang_getCursorExtent(cands[i]);
+        CXCursor body = function_body(cands[i]);
+        if (!clang_Cursor_isNull(body))
+            r = clang_getRange(clang_getRangeStart(r),
+                               clang_getRangeStart(clang_getCursorExtent(body)));
+        hit = tokens_say_noreturn(tu->ctu, r);
+    }
+    if (grow((void **)&tu->nr, &tu->capnr, tu->nnr, sizeof(*tu->nr))) {
+        tu->nr[tu->nnr].usr = ll_arena_strdup(&tu->facts->arena, usr);
+        tu->nr[tu->nnr].noreturn = hit;
+        if (tu->nr[tu->nnr].usr)
+            tu->nnr++;
+    }
+    clang_disposeString(us);
+    return hit;
+}
+
+static void add_fnref(struct tu_ctx *tu, CXCursor fn_decl, const char *context, struct ll_loc loc)
+{
+    if (!grow((void **)&tu->fnrefs, &tu->capfnrefs, tu->nfnrefs, sizeof(*tu->fnrefs))) {
+        tu->oom = true;
+        return;
+    }
+    struct ll_fnref *r = &tu->fnrefs[tu->nfnrefs];
+    r->usr = fe_string(&tu->facts->arena, clang_getCursorUSR(fn_decl));
+    r->context = context;
+    r->loc = loc;
+    if (r->usr)
+        tu->nfnrefs++;
+}
+
+void fe_add_fnref(struct fn_builder *b, CXCursor fn_decl, const char *context, CXCursor at)
+{
+    add_fnref(b->tu, fn_decl, context, fe_loc(b, at));
+}
+
+/* ---- functions ----------------------------------------------------- */
+
+static void builder_free(struct fn_builder *b)
+{
+    for (uint32_t i = 0; i < b->nblocks; i++) {
+        free(b->blocks[i].events);
+        free(b->blocks[i].many);
+    }
+    free(b->blocks);
+    free(b->labels);
+    free(b->cs);
+    free(b->recursive_attrs.v);
+    free(b->detached_attrs.v);
+}
+
+static void function_flags(CXCursor c, struct ll_function *fn, struct tu_ctx *tu)
+{
+    if (clang_Cursor_getStorageClass(c) == CX_SC_Static)
+        fn->flags |= LL_FN_STATIC;
+    if (clang_Cursor_isFunctionInlined(c))
+        fn->flags |= LL_FN_INLINE;
+    if (clang_isFunctionTypeVariadic(clang_getCursorType(c)))
+        fn->flags |= LL_FN_VARIADIC;
+    if (fe_callee_noreturn(tu, c))
+        fn->flags |= LL_FN_NORETURN;
+}
+
+static int lower_function(struct tu_ctx *tu, CXCursor c)
+{
+    struct ll_arena *a = &tu->facts->arena;
+    struct fn_builder b;
+    memset(&b, 0, sizeof(b));
+    b.tu = tu;
+    b.arena = a;
+    b.ctu = tu->ctu;
+    b.fn = c;
+    b.brk = b.cont = b.sw_dispatch = UINT32_MAX;
+    b.fn_name = fe_string(a, clang_getCursorSpelling(c));
+    CXCursor body = function_body(c);
+    int rc = -1;
+    if (!b.fn_name || !grow((void **)&tu->fns, &tu->capfns, tu->nfns, sizeof(*tu->fns)))
+        goto out;
+    struct ll_function *fn = &tu->fns[tu->nfns];
+    memset(fn, 0, sizeof(*fn));
+    fn->name = b.fn_name;
+    fn->usr = fe_string(a, clang_getCursorUSR(c));
+    b.cur = fe_new_block(&b); /* entry, block 0 */
+    b.exit = fe_new_block(&b);
+    b.cur = fe_new_block(&b);
+    fe_edge(&b, 0, b.cur);
+    fe_stmt(&b, body);
+    /* falling off the end: an implicit return at the closing brace */
+    CXSourceLocation end = clang_getRangeEnd(clang_getCursorExtent(body));
+    struct ll_event *ret = fe_emit(&b, LL_EV_RETURN, body);
+    ret->flags |= LL_EVF_IMPLICIT;
+    unsigned line = 0, col = 0;
+    clang_getExpansionLocation(end, NULL, &line, &col, NULL);
+    ret->loc.line = line;
+    ret->loc.col = col > 1 ? col - 1 : 1;
+    fe_edge(&b, b.cur, b.exit);
+    if (b.oom)
+        goto out;
+    fn->loc = fe_loc(&b, c);
+    fn->end = ret->loc;
+    int np = clang_Cursor_getNumArguments(c);
+    if (np > 0) {
+        fn->params = ll_arena_alloc(a, (size_t)np * sizeof(*fn->params));
+        if (!fn->params)
+            goto out;
+        for (int i = 0; i < np; i++)
+            fn->params[i] =
+                fe_string(a, clang_getCursorSpelling(clang_Cursor_getArgument(c, (unsigned)i)));
+        fn->nparams = (uint32_t)np;
+    }
+    function_flags(c, fn, tu);
+    if (b.truncated)
+        fn->flags |= LL_FN_TRUNCATED;
+    if (fe_build_function(&b, fn) != 0)
+        goto out;
+    tu->nfns++;
+    rc = 0;
+out:
+    builder_free(&b);
+    if (rc != 0)
+        tu->oom = true;
+    return rc;
+}
+
+/* ---- globals ------------------------------------------------------- */
+
+static bool type_is_lock(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    while (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)
+        t = clang_getCanonicalType(clang_getArrayElementType(t));
+    CXString s = clang_getTypeSpelling(t);
+    const char *n = clang_getCString(s);
+    bool lock = n && (strstr(n, "pthread_mutex_t") || strstr(n, "pthread_rwlock_t") ||
+                      strstr(n, "pthread_spinlock_t") || strstr(n, "mtx_t") ||
+                      strstr(n, "union pthread_mutex") || strstr(n, "union pthread_rwlock"));
+    clang_disposeString(s);
+    return lock;
+}
+
+struct init_scan {
+    struct tu_ctx *tu;
+    const char *context;
+    bool recursive;
+    unsigned budget;
+};
+
+static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    struct init_scan *s = data;
+    if (s->budget-- == 0)
+        return CXChildVisit_Break;
+    if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
+        CXCursor ref = clang_getCursorReferenced(c);
+        if (clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
+            CXFile f = NULL;
+            unsigned line = 0, col = 0;
+            clang_getExpansionLocation(clang_getCursorLocation(c), &f, &line, &col, NULL);
+            struct ll_loc loc = {f ? fe_file_index(s->tu, f) : 0, line, col};
+            add_fnref(s->tu, ref, s->context, loc);
+        }
+    }
+    return CXChildVisit_Recurse; /* bounded by the budget */
+}
+
+static bool init_is_recursive(CXTranslationUnit ctu, CXCursor init)
+{
+    CXToken *toks = NULL;
+    unsigned n = 0;
+    bool hit = false;
+    clang_tokenize(ctu, clang_getCursorExtent(init), &toks, &n);
+    for (unsigned i = 0; i < n && i < 8 && !hit; i++) {
+        CXString s = clang_getTokenSpelling(ctu, toks[i]);
+        const char *t = clang_getCString(s);
+        hit = t && strstr(t, "RECURSIVE") != NULL;
+        clang_disposeString(s);
+    }
+    clang_disposeTokens(ctu, toks, n);
+    return hit;
+}
+
+static void add_global(struct tu_ctx *tu, CXCursor c)
+{
+    struct ll_arena *a = &tu->facts->arena;
+    if (!grow((void **)&tu->globals, &tu->capglobals, tu->nglobals, sizeof(*tu->globals))) {
+        tu->oom = true;
+        return;
+    }
+    struct ll_global *g = &tu->globals[tu->nglobals];
+    memset(g, 0, sizeof(*g));
+    g->usr = fe_string(a, clang_getCursorUSR(c));
+    g->name = fe_string(a, clang_getCursorSpelling(c));
+    CXType t = clang_getCursorType(c);
+    g->type = fe_string(a, clang_getTypeSpelling(t));
+    CXFile f = NULL;
+    unsigned line = 0, col = 0;
+    clang_getExpansionLocation(clang_getCursorLocation(c), &f, &line, &col, NULL);
+    g->loc.file = f ? fe_file_index(tu, f) : 0;
+    g->loc.line = line;
+    g->loc.col = col;
+    if (clang_Cursor_getStorageClass(c) == CX_SC_Static)
+        g->flags |= LL_GV_STATIC;
+    if (clang_getCursorTLSKind(c) != CXTLS_None)
+        g->flags |= LL_GV_THREAD_LOCAL;
+    if (clang_isConstQualifiedType(t))
+        g->flags |= LL_GV_CONST;
+    if (clang_getCanonicalType(t).kind == CXType_Atomic)
+        g->flags |= LL_GV_ATOMIC;
+    if (type_is_lock(t))
+        g->flags |= LL_GV_LOCK;
+    if (clang_isCursorDefinition(c))
+        g->flags |= LL_GV_DEFINITION;
+    CXCursor init = clang_Cursor_getVarDeclInitializer(c);
+    if (!clang_Cursor_isNull(init)) {
+        if ((g->flags & LL_GV_LOCK) && init_is_recursive(tu->ctu, init))
+            g->flags |= LL_GV_RECURSIVE_INIT;
+        struct init_scan s = {tu, g->name, false, 4096};
+        clang_visitChildren(init, scan_init, &s);
+    }
+    if (g->usr && g->name && g->type)
+        tu->nglobals++;
+    else
+        tu->oom = true;
+}
+
+static enum CXChildVisitResult top_level(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    struct tu_ctx *tu = data;
+    if (tu->oom)
+        return CXChildVisit_Break;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_LinkageSpec)
+        return CXChildVisit_Recurse;
+    if (k != CXCursor_FunctionDecl && k != CXCursor_VarDecl)
+        return CXChildVisit_Continue;
+    if (clang_Location_isInSystemHeader(clang_getCursorLocation(c)))
+        return CXChildVisit_Continue;
+    if (k == CXCursor_FunctionDecl) {
+        if (clang_isCursorDefinition(c))
+            lower_function(tu, c);
+    } else {
+        add_global(tu, c);
+    }
+    return CXChildVisit_Continue;
+}
+
+/* ---- diagnostics --------------------------------------------------- */
+
+static void count_errors(struct tu_ctx *tu)
+{
+    unsigned n = clang_getNumDiagnostics(tu->ctu);
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic d = clang_getDiagnostic(tu->ctu, i);
+        enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
+        if (sev >= CXDiagnostic_Error) {
+            if (tu->facts->nerrors++ == 0) {
+                CXString s = clang_formatDiagnostic(
+                    d, CXDiagnostic_DisplaySourceLocation | CXDiagnostic_DisplayColumn);
+                tu->facts->first_error = fe_string(&tu->facts->arena, s);
+            }
+        }
+        clang_disposeDiagnostic(d);
+    }
+}
+
+static const char *parse_error_text(enum CXErrorCode e)
+{
+    switch (e) {
+    case CXError_Crashed:
+        return "libclang crashed while parsing";
+    case CXError_InvalidArguments:
+        return "libclang rejected the arguments";
+    case CXError_ASTReadError:
+        return "libclang could not read the AST";
+    default:
+        return "libclang could not parse it";
+    }
+}
+
+static int publish(struct tu_ctx *tu)
+{
+    struct ll_tu_facts *f = tu->facts;
+    struct ll_arena *a = &f->arena;
+    f->nfiles = (uint32_t)tu->nfiles;
+    f->files = ll_arena_alloc(a, (tu->nfiles + 1) * sizeof(*f->files));
+    f->file_system = ll_arena_alloc(a, tu->nfiles + 1);
+    f->functions = ll_arena_alloc(a, (tu->nfns + 1) * sizeof(*f->functions));
+    f->globals = ll_arena_alloc(a, (tu->nglobals + 1) * sizeof(*f->globals));
+    f->fnrefs = ll_arena_alloc(a, (tu->nfnrefs + 1) * sizeof(*f->fnrefs));
+    if (!f->files || !f->file_system || !f->functions || !f->globals || !f->fnrefs)
+        return -1;
+    if (tu->nfiles) {
+        memcpy(f->files, tu->names, tu->nfiles * sizeof(*f->files));
+        memcpy(f->file_system, tu->system, tu->nfiles);
+    }
+    if (tu->nfns)
+        memcpy(f->functions, tu->fns, tu->nfns * sizeof(*tu->fns));
+    if (tu->nglobals)
+        memcpy(f->globals, tu->globals, tu->nglobals * sizeof(*tu->globals));
+    if (tu->nfnrefs)
+        memcpy(f->fnrefs, tu->fnrefs, tu->nfnrefs * sizeof(*tu->fnrefs));
+    f->nfunctions = (uint32_t)tu->nfns;
+    f->nglobals = (uint32_t)tu->nglobals;
+    f->nfnrefs = (uint32_t)tu->nfnrefs;
+    return 0;
+}
+
+int ll_frontend_parse(struct ll_frontend *fe, const struct ll_tu_job *job, struct ll_tu_facts *out,
+                      char *errbuf, size_t errlen)
+{
+    CXTranslationUnit ctu = NULL;
+    unsigned opts = CXTranslationUnit_KeepGoing | CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
+    enum CXErrorCode e = clang_parseTranslationUnit2(fe->index, job->file, job->argv, job->argc,
+                                                     NULL, 0, opts, &ctu);
+    if (e != CXError_Success || !ctu) {
+        snprintf(errbuf, errlen, "%s: %s", job->file, parse_error_text(e));
+        return -1;
+    }
+    struct tu_ctx tu;
+    memset(&tu, 0, sizeof(tu));
+    tu.facts = out;
+    tu.ctu = ctu;
+    out->main_file = ll_arena_strdup(&out->arena, job->file);
+    CXFile main = clang_getFile(ctu, job->file);
+    if (main)
+        fe_file_index(&tu, main); /* the main file is files[0] */
+    count_errors(&tu);
+    clang_visitChildren(clang_getTranslationUnitCursor(ctu), top_level, &tu);
+    int rc = tu.oom || !out->main_file ? -1 : publish(&tu);
+    if (rc != 0)
+        snprintf(errbuf, errlen, "%s: out of memory", job->file);
+    free(tu.files);
+    free(tu.names);
+    free(tu.system);
+    free(tu.nr);
+    free(tu.fns);
+    free(tu.globals);
+    free(tu.fnrefs);
+    clang_disposeTranslationUnit(ctu);
+    return rc;
+}

@@ -1,0 +1,930 @@
+/*
+ * frontend_expr: lowers expressions into events.  Reads and writes of memory
+ * that might be shared (globals, statics, anything reached through a
+ * pointer) become ACCESS events; calls become lock, thread and CALL events
+ * through the lockapi table; `&&`, `||` and `?:` inside expressions become
+ * branches.  Access paths (struct ll_path) are built here.
+ *
+ * Plain locals and parameters read or written directly are not recorded:
+ * they cannot be shared unless their address escapes, which the path of the
+ * escaping pointer shows.
+ */
+#include "frontend_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const struct evref no_event = {UINT32_MAX, UINT32_MAX};
+
+static struct evref last_event(struct fn_builder *b)
+{
+    struct evref r = {b->cur, b->blocks[b->cur].nevents - 1};
+    return r;
+}
+
+int fe_keyset_add(struct fn_builder *b, struct keyset *s, const char *key)
+{
+    if (!key || fe_keyset_has(s, key))
+        return 0;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 4;
+        const char **v = realloc(s->v, cap * sizeof(*v));
+        if (!v) {
+            b->oom = true;
+            return -1;
+        }
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n++] = key;
+    return 0;
+}
+
+bool fe_keyset_has(const struct keyset *s, const char *key)
+{
+    for (size_t i = 0; key && i < s->n; i++)
+        if (strcmp(s->v[i], key) == 0)
+            return true;
+    return false;
+}
+
+/* Up to four children, without the builder (for small fixed shapes). */
+struct few {
+    CXCursor v[4];
+    unsigned n, total;
+};
+
+static enum CXChildVisitResult few_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    struct few *f = data;
+    if (f->n < 4)
+        f->v[f->n++] = c;
+    f->total++;
+    return CXChildVisit_Continue;
+}
+
+static struct few few_children(CXCursor c)
+{
+    struct few f = {.n = 0, .total = 0};
+    clang_visitChildren(c, few_visit, &f);
+    return f;
+}
+
+static bool same_extent(CXCursor a, CXCursor b)
+{
+    CXSourceRange ra = clang_getCursorExtent(a), rb = clang_getCursorExtent(b);
+    return clang_equalLocations(clang_getRangeStart(ra), clang_getRangeStart(rb)) &&
+           clang_equalLocations(clang_getRangeEnd(ra), clang_getRangeEnd(rb));
+}
+
+CXCursor fe_strip(CXCursor e)
+{
+    for (int guard = 0; guard < 64; guard++) {
+        enum CXCursorKind k = clang_getCursorKind(e);
+        if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr &&
+            k != CXCursor_CStyleCastExpr)
+            return e;
+        struct few f = few_children(e);
+        if (f.total == 0)
+            return e;
+        CXCursor inner = f.v[f.n - 1];
+        if (k == CXCursor_UnexposedExpr && (f.total != 1 || !same_extent(e, inner)))
+            return e; /* not an implicit cast: an atomic builtin or similar */
+        if (k == CXCursor_CStyleCastExpr && f.total > 2)
+            return e;
+        e = inner;
+    }
+    return e;
+}
+
+bool fe_eval_int(CXCursor e, long long *out)
+{
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (!clang_isExpression(k) || k == CXCursor_CallExpr)
+        return false;
+    CXEvalResult r = clang_Cursor_Evaluate(e);
+    if (!r)
+        return false;
+    bool ok = clang_EvalResult_getKind(r) == CXEval_Int;
+    if (ok)
+        *out = clang_EvalResult_getAsLongLong(r);
+    clang_EvalResult_dispose(r);
+    return ok;
+}
+
+char *fe_string(struct ll_arena *a, CXString s)
+{
+    const char *c = clang_getCString(s);
+    char *copy = ll_arena_strdup(a, c ? c : "");
+    clang_disposeString(s);
+    return copy;
+}
+
+/* ---- access paths -------------------------------------------------- */
+
+static bool is_pointer_type(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    return t.kind == CXType_Pointer;
+}
+
+static bool is_array_type(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    return t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray ||
+           t.kind == CXType_VariableArray || t.kind == CXType_DependentSizedArray;
+}
+
+static uint8_t type_flags(CXType t)
+{
+    uint8_t f = 0;
+    if (clang_isConstQualifiedType(t))
+        f |= LL_PATH_CONST;
+    if (clang_getCanonicalType(t).kind == CXType_Atomic)
+        f |= LL_PATH_ATOMIC_TYPE;
+    return f;
+}
+
+static int param_index(struct fn_builder *b, CXCursor parm)
+{
+    int n = clang_Cursor_getNumArguments(b->fn);
+    for (int i = 0; i < n; i++)
+        if (clang_equalCursors(clang_Cursor_getArgument(b->fn, (unsigned)i), parm))
+            return i;
+    return -1;
+}
+
+static const char *file_base(struct fn_builder *b, CXCursor c)
+{
+    CXFile f = NULL;
+    clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
+    if (!f)
+        return "?";
+    char *name = fe_string(b->arena, clang_getFileName(f));
+    if (!name)
+        return "?";
+    const char *slash = strrchr(name, '/');
+    return slash ? slash + 1 : name;
+}
+
+static struct ll_path path_unknown(struct fn_builder *b, const char *text)
+{
+    struct ll_path p = {.root = LL_ROOT_UNKNOWN, .param = -1};
+    p.text = p.key = p.cls = ll_arena_strdup(b->arena, text);
+    return p;
+}
+
+static struct ll_path path_var(struct fn_builder *b, CXCursor ref)
+{
+    struct ll_path p = {.root = LL_ROOT_NONE, .param = -1};
+    enum CXCursorKind rk = clang_getCursorKind(ref);
+    char *name = fe_string(b->arena, clang_getCursorSpelling(ref));
+    if (!name)
+        return p;
+    p.text = p.key = name;
+    p.flags = type_flags(clang_getCursorType(ref));
+    if (rk == CXCursor_ParmDecl) {
+        p.root = LL_ROOT_PARAM;
+        p.param = (int16_t)param_index(b, ref);
+        p.cls = ll_arena_printf(b->arena, "%s(%s)", b->fn_name, name);
+        return p;
+    }
+    if (rk != CXCursor_VarDecl)
+        return p;
+    enum CX_StorageClass sc = clang_Cursor_getStorageClass(ref);
+    enum CXCursorKind parent = clang_getCursorKind(clang_getCursorSemanticParent(ref));
+    bool local = parent == CXCursor_FunctionDecl;
+    if (clang_getCursorTLSKind(ref) != CXTLS_None)
+        p.flags |= LL_PATH_THREAD_LOCAL;
+    if (local && sc != CX_SC_Static && sc != CX_SC_Extern) {
+        p.root = LL_ROOT_LOCAL;
+        p.cls = ll_arena_printf(b->arena, "%s:%s", b->fn_name, name);
+        return p;
+    }
+    p.root_usr = fe_string(b->arena, clang_getCursorUSR(ref));
+    if (local) {
+        p.root = LL_ROOT_STATIC_LOCAL;
+        p.cls = ll_arena_printf(b->arena, "%s:%s", b->fn_name, name);
+    } else {
+        p.root = LL_ROOT_GLOBAL;
+        p.cls = sc == CX_SC_Static ? ll_arena_printf(b->arena, "%s@%s", name, file_base(b, ref))
+                                   : name;
+    }
+    return p;
+}
+
+/* The expression's tokens joined by single spaces (at most 64 tokens),
+ * a canonical spelling that does not depend on layout. */
+static const char *tokens_text(struct fn_builder *b, CXCursor e)
+{
+    CXToken *toks = NULL;
+    unsigned n = 0;
+    clang_tokenize(b->ctu, clang_getCursorExtent(e), &toks, &n);
+    if (n == 0 || n > 64) {
+        clang_disposeTokens(b->ctu, toks, n);
+        return NULL;
+    }
+    char buf[1024];
+    size_t len = 0;
+    for (unsigned i = 0; i < n && len < sizeof(buf) - 1; i++) {
+        CXString sp = clang_getTokenSpelling(b->ctu, toks[i]);
+        int w = snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "",
+                         clang_getCString(sp));
+        clang_disposeString(sp);
+        if (w < 0 || (size_t)w >= sizeof(buf) - len) {
+            len = sizeof(buf);
+            break;
+        }
+        len += (size_t)w;
+    }
+    clang_disposeTokens(b->ctu, toks, n);
+    return len < sizeof(buf) ? ll_arena_strndup(b->arena, buf, len) : NULL;
+}
+
+/* Text of an index expression for keys: a constant, a variable, or "?". */
+static const char *index_text(struct fn_builder *b, CXCursor idx)
+{
+    long long k;
+    if (fe_eval_int(idx, &k))
+        return ll_arena_printf(b->arena, "%lld", k);
+    CXCursor s = fe_strip(idx);
+    if (clang_getCursorKind(s) == CXCursor_DeclRefExpr)
+        return fe_string(b->arena, clang_getCursorSpelling(s));
+    const char *t = tokens_text(b, s);
+    return t ? t : "?";
+}
+
+static const char *record_name(struct fn_builder *b, CXCursor field)
+{
+    CXCursor rec = clang_getCursorSemanticParent(field);
+    CXString s = clang_getTypeSpelling(clang_getCursorType(rec));
+    const char *t = clang_getCString(s);
+    const char *name;
+    if (!t || strstr(t, "(unnamed") || strstr(t, "(anonymous"))
+        name = ll_arena_printf(b->arena, "struct <anon %s>", file_base(b, rec));
+    else
+        name = ll_arena_strdup(b->arena, t);
+    clang_disposeString(s);
+    return name;
+}
+
+struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
+{
+    if (depth > 64)
+        return path_unknown(b, "?");
+    e = fe_strip(e);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    struct few f = few_children(e);
+    switch (k) {
+    case CXCursor_DeclRefExpr:
+        return path_var(b, clang_getCursorReferenced(e));
+    case CXCursor_MemberRefExpr: {
+        if (f.n == 0)
+            break;
+        CXCursor base = f.v[0];
+        bool arrow = is_pointer_type(clang_getCursorType(base));
+        struct ll_path bp = fe_path(b, base, depth + 1);
+        CXCursor fld = clang_getCursorReferenced(e);
+        char *fname = fe_string(b->arena, clang_getCursorSpelling(e));
+        const char *op = arrow ? "->" : ".";
+        struct ll_path p = bp;
+        p.flags = (uint8_t)((bp.flags & ~(LL_PATH_ADDR | LL_PATH_ATOMIC_TYPE | LL_PATH_CONST)) |
+                            (arrow ? LL_PATH_DEREF : 0) | type_flags(clang_getCursorType(e)));
+        if (bp.flags & LL_PATH_ATOMIC_TYPE)
+            p.flags |= LL_PATH_ATOMIC_TYPE;
+        p.text = ll_arena_printf(b->arena, "%s%s%s", bp.text ? bp.text : "?", op, fname);
+        p.key = ll_arena_printf(b->arena, "%s%s%s", bp.key ? bp.key : "?", op, fname);
+        p.cls = ll_arena_printf(b->arena, "%s.%s", record_name(b, fld), fname);
+        return p;
+    }
+    case CXCursor_ArraySubscriptExpr: {
+        if (f.n < 2)
+            break;
+        struct ll_path bp = fe_path(b, f.v[0], depth + 1);
+        const char *ix = index_text(b, f.v[1]);
+        struct ll_path p = bp;
+        p.flags = (uint8_t)((bp.flags & ~(LL_PATH_ADDR | LL_PATH_CONST)) | LL_PATH_INDEXED |
+                            (is_pointer_type(clang_getCursorType(f.v[0])) ? LL_PATH_DEREF : 0) |
+                            type_flags(clang_getCursorType(e)));
+        p.text = ll_arena_printf(b->arena, "%s[%s]", bp.text, ix ? ix : "?");
+        p.key = ll_arena_printf(b->arena, "%s[%s]", bp.key, ix ? ix : "?");
+        p.cls = ll_arena_printf(b->arena, "%s[]", bp.cls);
+        return p;
+    }
+    case CXCursor_UnaryOperator: {
+        enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(e);
+        if (f.n < 1)
+            break;
+        struct ll_path sp = fe_path(b, f.v[0], depth + 1);
+        if (op == CXUnaryOperator_AddrOf) {
+            sp.flags |= LL_PATH_ADDR;
+            return sp;
+        }
+        if (op == CXUnaryOperator_Deref) {
+            if (sp.flags & LL_PATH_ADDR) { /* *&x is x */
+                sp.flags &= (uint8_t)~LL_PATH_ADDR;
+                return sp;
+            }
+            struct ll_path p = sp;
+            p.flags = (uint8_t)((sp.flags & ~(LL_PATH_ATOMIC_TYPE | LL_PATH_CONST)) |
+                                LL_PATH_DEREF | type_flags(clang_getCursorType(e)));
+            p.text = ll_arena_printf(b->arena, "*%s", sp.text);
+            p.key = ll_arena_printf(b->arena, "*%s", sp.key);
+            p.cls = ll_arena_printf(b->arena, "*%s", sp.cls);
+            return p;
+        }
+        break;
+    }
+    case CXCursor_CallExpr: {
+        struct ll_path p = {.root = LL_ROOT_CALL, .param = -1};
+        char *name = fe_string(b->arena, clang_getCursorSpelling(e));
+        struct ll_loc l = fe_loc(b, e);
+        p.text = ll_arena_printf(b->arena, "%s()", name ? name : "?");
+        p.key = ll_arena_printf(b->arena, "%s()@%u:%u", name ? name : "?", l.line, l.col);
+        p.cls = p.text;
+        return p;
+    }
+    case CXCursor_IntegerLiteral:
+    case CXCursor_StringLiteral:
+    case CXCursor_CharacterLiteral:
+    case CXCursor_FloatingLiteral: {
+        struct ll_path p = {.root = LL_ROOT_NONE, .param = -1};
+        return p;
+    }
+    default:
+        break;
+    }
+    return path_unknown(b, "?");
+}
+
+/* The object a lock-API argument points to: `&x` is x, `p` is *p. */
+static struct ll_path object_path(struct fn_builder *b, CXCursor arg)
+{
+    struct ll_path p = fe_path(b, arg, 0);
+    if (p.flags & LL_PATH_ADDR) {
+        p.flags &= (uint8_t)~LL_PATH_ADDR;
+        return p;
+    }
+    if (p.root == LL_ROOT_NONE)
+        return p;
+    struct ll_path d = p;
+    d.flags |= LL_PATH_DEREF;
+    d.key = ll_arena_printf(b->arena, "*%s", p.key);
+    d.cls = ll_arena_printf(b->arena, "*%s", p.cls);
+    return d; /* text stays "p": messages name the pointer as written */
+}
+
+const char *fe_local_var(struct fn_builder *b, CXCursor e)
+{
+    e = fe_strip(e);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return NULL;
+    CXCursor ref = clang_getCursorReferenced(e);
+    enum CXCursorKind rk = clang_getCursorKind(ref);
+    if (rk == CXCursor_VarDecl) {
+        enum CX_StorageClass sc = clang_Cursor_getStorageClass(ref);
+        if (sc == CX_SC_Static || sc == CX_SC_Extern ||
+            clang_getCursorKind(clang_getCursorSemanticParent(ref)) != CXCursor_FunctionDecl)
+            return NULL;
+    } else if (rk != CXCursor_ParmDecl) {
+        return NULL;
+    }
+    return fe_string(b->arena, clang_getCursorSpelling(ref));
+}
+
+/* ---- condition text ------------------------------------------------ */
+
+/* True when the expression only reads locals and constants: no calls, no
+ * assignments, no dereferences.  Collects the locals it reads. */
+static bool pure_over_locals(struct fn_builder *b, CXCursor e, struct keyset *vars)
+{
+    size_t base = b->ncs;
+    bool ok = true;
+    unsigned budget = 64;
+    CXCursor root = e;
+    /* an explicit stack on the scratch array, starting with the root */
+    {
+        if (b->ncs == b->capcs) {
+            size_t cap = b->capcs ? b->capcs * 2 : 256;
+            CXCursor *v = realloc(b->cs, cap * sizeof(*v));
+            if (!v) {
+                b->oom = true;
+                return false;
+            }
+            b->cs = v;
+            b->capcs = cap;
+        }
+        b->cs[b->ncs++] = root;
+    }
+    while (ok && b->ncs > base) {
+        CXCursor c = b->cs[--b->ncs];
+        if (budget-- == 0) {
+            ok = false;
+            break;
+        }
+        enum CXCursorKind k = clang_getCursorKind(c);
+        switch (k) {
+        case CXCursor_DeclRefExpr: {
+            const char *v = fe_local_var(b, c);
+            CXCursor ref = clang_getCursorReferenced(c);
+            if (v)
+                fe_keyset_add(b, vars, v);
+            else if (clang_getCursorKind(ref) != CXCursor_EnumConstantDecl)
+                ok = false;
+            continue;
+        }
+        case CXCursor_IntegerLiteral:
+        case CXCursor_CharacterLiteral:
+            continue;
+        case CXCursor_BinaryOperator: {
+            enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+            if (op >= CXBinaryOperator_Assign)
+                ok = false;
+            break;
+        }
+        case CXCursor_UnaryOperator: {
+            enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
+            if (op <= CXUnaryOperator_PreDec || op == CXUnaryOperator_Deref)
+                ok = false;
+            break;
+        }
+        case CXCursor_ParenExpr:
+        case CXCursor_UnexposedExpr:
+        case CXCursor_CStyleCastExpr:
+        case CXCursor_TypeRef:
+            break;
+        default:
+            ok = false;
+            break;
+        }
+        if (ok)
+            fe_push_children(b, c);
+    }
+    b->ncs = base;
+    return ok && !b->oom;
+}
+
+const char *fe_cond_text(struct fn_builder *b, CXCursor e, const char ***vars, uint32_t *nvars)
+{
+    struct keyset vs = {0};
+    *vars = NULL;
+    *nvars = 0;
+    const char *text = NULL;
+    if (pure_over_locals(b, e, &vs) && vs.n > 0) {
+        text = tokens_text(b, e);
+        const char **v = ll_arena_alloc(b->arena, vs.n * sizeof(*v));
+        if (v && text) {
+            memcpy(v, vs.v, vs.n * sizeof(*v));
+            *vars = v;
+            *nvars = (uint32_t)vs.n;
+        } else {
+            text = NULL;
+        }
+    }
+    free(vs.v);
+    return text;
+}
+
+/* ---- accesses ------------------------------------------------------ */
+
+static void emit_access(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
+{
+    if (ctx == CTX_ADDR)
+        return;
+    CXType t = clang_getCursorType(e);
+    if (ctx == CTX_READ && is_array_type(t))
+        return; /* decays to a pointer: no memory is read */
+    if (clang_getCanonicalType(t).kind == CXType_FunctionProto ||
+        clang_getCanonicalType(t).kind == CXType_FunctionNoProto)
+        return;
+    struct ll_path p = fe_path(b, e, 0);
+    if (p.root == LL_ROOT_NONE || p.root == LL_ROOT_UNKNOWN)
+        return;
+    /* Writes to plain locals are kept: the dataflow forgets what it knew
+     * about a branch condition over them.  Their reads are not needed. */
+    if ((p.root == LL_ROOT_LOCAL || p.root == LL_ROOT_PARAM) && !(p.flags & LL_PATH_DEREF) &&
+        ctx != CTX_WRITE && ctx != CTX_RMW)
+        return;
+    if (p.root == LL_ROOT_CALL && !(p.flags & LL_PATH_DEREF))
+        return;
+    struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, e);
+    ev->obj = p;
+    if (ctx == CTX_WRITE || ctx == CTX_RMW)
+        ev->flags |= LL_EVF_WRITE;
+    if (p.flags & LL_PATH_ATOMIC_TYPE)
+        ev->flags |= LL_EVF_ATOMIC;
+}
+
+/* ---- calls --------------------------------------------------------- */
+
+static CXCursor call_arg(CXCursor call, int i)
+{
+    return clang_Cursor_getArgument(call, (unsigned)i);
+}
+
+static const char *start_routine(struct fn_builder *b, CXCursor arg, CXCursor at)
+{
+    CXCursor s = fe_strip(arg);
+    if (clang_getCursorKind(s) == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf) {
+        struct few f = few_children(s);
+        if (f.n)
+            s = fe_strip(f.v[0]);
+    }
+    if (clang_getCursorKind(s) != CXCursor_DeclRefExpr)
+        return NULL;
+    CXCursor ref = clang_getCursorReferenced(s);
+    if (clang_getCursorKind(ref) != CXCursor_FunctionDecl)
+        return NULL;
+    (void)at;
+    return fe_string(b->arena, clang_getCursorUSR(ref));
+}
+
+static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *api,
+                      const char *name, int nargs)
+{
+    struct ll_path obj = {.param = -1}, aux = {.param = -1};
+    if (api->obj_arg >= 0 && api->obj_arg < nargs)
+        obj = object_path(b, call_arg(call, api->obj_arg));
+    struct ll_event *ev = NULL;
+    long long k = 0;
+    switch ((enum ll_api_op)api->op) {
+    case LL_OP_LOCK:
+    case LL_OP_TRYLOCK:
+        ev = fe_emit(b, api->op == LL_OP_LOCK ? LL_EV_ACQUIRE : LL_EV_TRYACQUIRE, call);
+        break;
+    case LL_OP_UNLOCK:
+        ev = fe_emit(b, LL_EV_RELEASE, call);
+        break;
+    case LL_OP_LOCK_INIT: {
+        uint8_t kind = api->lock_kind;
+        if (api->start_arg >= 0 && api->start_arg < nargs) {
+            CXCursor a = call_arg(call, api->start_arg);
+            if (kind == LL_LK_C11_MTX) {
+                if (fe_eval_int(a, &k) && (k & 1)) /* mtx_recursive */
+                    kind = LL_LK_RECURSIVE;
+            } else if (fe_keyset_has(&b->recursive_attrs, object_path(b, a).key)) {
+                kind = LL_LK_RECURSIVE;
+            }
+        }
+        ev = fe_emit(b, LL_EV_LOCK_INIT, call);
+        ev->obj = obj;
+        ev->lock_kind = kind;
+        ev->api = name;
+        return;
+    }
+    case LL_OP_COND_WAIT:
+        if (api->aux_arg >= 0 && api->aux_arg < nargs)
+            aux = object_path(b, call_arg(call, api->aux_arg));
+        ev = fe_emit(b, LL_EV_COND_WAIT, call);
+        break;
+    case LL_OP_COND_SIGNAL:
+        ev = fe_emit(b, LL_EV_COND_SIGNAL, call);
+        break;
+    case LL_OP_THREAD_CREATE: {
+        if (api->aux_arg >= 0 && api->aux_arg < nargs)
+            aux = fe_path(b, call_arg(call, api->aux_arg), 0);
+        const char *start = NULL;
+        if (api->start_arg >= 0 && api->start_arg < nargs)
+            start = start_routine(b, call_arg(call, api->start_arg), call);
+        bool detached = false;
+        if (api->attr_arg >= 0 && api->attr_arg < nargs)
+            detached = fe_keyset_has(&b->detached_attrs,
+                                     object_path(b, call_arg(call, api->attr_arg)).key);
+        ev = fe_emit(b, LL_EV_THREAD_CREATE, call);
+        ev->callee = start;
+        if (detached)
+            ev->flags |= LL_EVF_DETACHED;
+        break;
+    }
+    case LL_OP_JOIN:
+    case LL_OP_DETACH:
+        if (api->obj_arg >= 0 && api->obj_arg < nargs)
+            obj = fe_path(b, call_arg(call, api->obj_arg), 0);
+        ev = fe_emit(b, api->op == LL_OP_JOIN ? LL_EV_JOIN : LL_EV_DETACH, call);
+        break;
+    case LL_OP_SEM_WAIT:
+    case LL_OP_SEM_TRYWAIT:
+        ev = fe_emit(b, LL_EV_SEM_WAIT, call);
+        if (api->op == LL_OP_SEM_TRYWAIT)
+            ev->flags |= LL_EVF_TIMED;
+        break;
+    case LL_OP_SEM_POST:
+        ev = fe_emit(b, LL_EV_SEM_POST, call);
+        break;
+    case LL_OP_BLOCKING:
+        ev = fe_emit(b, LL_EV_BLOCKING, call);
+        break;
+    case LL_OP_ATOMIC:
+        if (obj.root == LL_ROOT_NONE)
+            return;
+        ev = fe_emit(b, LL_EV_ACCESS, call);
+        ev->flags |= LL_EVF_ATOMIC;
+        if (api->flags & LL_API_ATOMIC_RMW)
+            ev->flags |= LL_EVF_WRITE;
+        break;
+    case LL_OP_ATTR_DETACHED:
+        if (nargs > 1 && fe_eval_int(call_arg(call, 1), &k) && k == 1) /* PTHREAD_CREATE_DETACHED */
+            fe_keyset_add(b, &b->detached_attrs, obj.key);
+        return;
+    case LL_OP_ATTR_SETTYPE:
+        if (nargs > 1 && fe_eval_int(call_arg(call, 1), &k) && k == 1) /* PTHREAD_MUTEX_RECURSIVE */
+            fe_keyset_add(b, &b->recursive_attrs, obj.key);
+        return;
+    case LL_OP_NORETURN:
+        ev = fe_emit(b, LL_EV_CALL, call);
+        ev->flags |= LL_EVF_NORETURN;
+        ev->api = name;
+        return;
+    }
+    ev->obj = obj;
+    ev->aux = aux;
+    ev->mode = api->mode;
+    ev->lock_kind = api->lock_kind;
+    ev->api = name;
+    if (api->flags & LL_API_TIMED)
+        ev->flags |= LL_EVF_TIMED;
+}
+
+static struct evref lower_call(struct fn_builder *b, CXCursor call)
+{
+    CXCursor ref = clang_getCursorReferenced(call);
+    bool direct = clang_getCursorKind(ref) == CXCursor_FunctionDecl;
+    int nargs = clang_Cursor_getNumArguments(call);
+    struct few f = few_children(call);
+    if (!direct && f.n > 0)
+        fe_expr(b, f.v[0], CTX_READ); /* the function pointer is read */
+    for (int i = 0; i < nargs; i++)
+        fe_expr(b, call_arg(call, i), CTX_READ);
+    char *name = direct ? fe_string(b->arena, clang_getCursorSpelling(ref)) : NULL;
+    if (!direct && f.n > 0)
+        name = (char *)fe_path(b, f.v[0], 0).text;
+    const struct ll_api *api = direct ? ll_lockapi_lookup(name) : NULL;
+    if (api) {
+        uint32_t before = b->blocks[b->cur].nevents;
+        uint32_t blk = b->cur;
+        api_event(b, call, api, name, nargs);
+        if (api->op == LL_OP_NORETURN) {
+            fe_dead_end(b);
+            struct evref r = {blk, before};
+            return r;
+        }
+        if (b->cur == blk && b->blocks[blk].nevents > before)
+            return last_event(b);
+        return no_event;
+    }
+    struct ll_event *ev = fe_emit(b, LL_EV_CALL, call);
+    ev->api = name;
+    if (direct)
+        ev->callee = fe_string(b->arena, clang_getCursorUSR(ref));
+    else
+        ev->flags |= LL_EVF_INDIRECT;
+    if (nargs > 0) {
+        ev->args = ll_arena_alloc(b->arena, (size_t)nargs * sizeof(*ev->args));
+        if (!ev->args) {
+            b->oom = true;
+            return no_event;
+        }
+        ev->nargs = (uint32_t)nargs;
+        for (int i = 0; i < nargs; i++) {
+            ev = &b->blocks[b->cur].events[b->blocks[b->cur].nevents - 1];
+            ev->args[i] = fe_path(b, call_arg(call, i), 0);
+        }
+    }
+    if (direct && fe_callee_noreturn(b->tu, ref)) {
+        b->blocks[b->cur].events[b->blocks[b->cur].nevents - 1].flags |= LL_EVF_NORETURN;
+        struct evref r = last_event(b);
+        fe_dead_end(b);
+        return r;
+    }
+    return last_event(b);
+}
+
+/* An atomic builtin (__c11_atomic_*, __atomic_*) is an unexposed
+ * expression that starts with the builtin's name. */
+static const struct ll_api *atomic_builtin(struct fn_builder *b, CXCursor e)
+{
+    struct few f = few_children(e);
+    if (f.n == 0 || clang_equalLocations(clang_getRangeStart(clang_getCursorExtent(e)),
+                                         clang_getRangeStart(clang_getCursorExtent(f.v[0]))))
+        return NULL;
+    CXToken *tok = clang_getToken(b->ctu, clang_getRangeStart(clang_getCursorExtent(e)));
+    if (!tok)
+        return NULL;
+    const struct ll_api *api = NULL;
+    if (clang_getTokenKind(*tok) == CXToken_Identifier) {
+        CXString s = clang_getTokenSpelling(b->ctu, *tok);
+        api = ll_lockapi_lookup(clang_getCString(s));
+        clang_disposeString(s);
+    }
+    clang_disposeTokens(b->ctu, tok, 1);
+    return api && api->op == LL_OP_ATOMIC ? api : NULL;
+}
+
+static void lower_atomic(struct fn_builder *b, CXCursor e, const struct ll_api *api)
+{
+    size_t base = fe_push_children(b, e);
+    size_t n = b->ncs - base;
+    for (size_t i = 0; i < n; i++)
+        fe_expr(b, b->cs[base + i], CTX_READ);
+    CXCursor obj = n ? b->cs[base] : clang_getNullCursor();
+    b->ncs = base;
+    if (clang_Cursor_isNull(obj) || api->obj_arg < 0)
+        return;
+    struct ll_path p = object_path(b, obj);
+    if (p.root == LL_ROOT_NONE)
+        return;
+    struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, e);
+    ev->obj = p;
+    ev->flags |= LL_EVF_ATOMIC;
+    if (api->flags & LL_API_ATOMIC_RMW)
+        ev->flags |= LL_EVF_WRITE;
+}
+
+/* ---- expressions --------------------------------------------------- */
+
+static void lower_children(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
+{
+    size_t base = fe_push_children(b, e);
+    size_t n = b->ncs - base;
+    for (size_t i = 0; i < n; i++)
+        fe_expr(b, b->cs[base + i], ctx);
+    b->ncs = base;
+}
+
+static struct evref lower_binary(struct fn_builder *b, CXCursor e)
+{
+    enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
+    struct few f = few_children(e);
+    if (f.n < 2)
+        return no_event;
+    if (op == CXBinaryOperator_LAnd || op == CXBinaryOperator_LOr) {
+        uint32_t join = fe_new_block(b);
+        fe_cond(b, e, join, join);
+        b->cur = join;
+        return no_event;
+    }
+    if (op == CXBinaryOperator_Comma) {
+        fe_expr(b, f.v[0], CTX_NONE);
+        return fe_expr(b, f.v[1], CTX_READ);
+    }
+    if (op == CXBinaryOperator_Assign) {
+        struct evref r = fe_expr(b, f.v[1], CTX_READ);
+        const char *var = fe_local_var(b, f.v[0]);
+        if (var && r.block != UINT32_MAX && r.block == b->cur)
+            b->blocks[r.block].events[r.pos].result_var = var; /* the event stands for the write */
+        else
+            fe_expr(b, f.v[0], CTX_WRITE);
+        return r;
+    }
+    if (op > CXBinaryOperator_Assign) { /* compound assignment */
+        fe_expr(b, f.v[1], CTX_READ);
+        fe_expr(b, f.v[0], CTX_RMW);
+        return no_event;
+    }
+    struct evref r0 = fe_expr(b, f.v[0], CTX_READ);
+    struct evref r1 = fe_expr(b, f.v[1], CTX_READ);
+    bool compare = op >= CXBinaryOperator_LT && op <= CXBinaryOperator_NE;
+    if (!compare)
+        return no_event;
+    return r0.block != UINT32_MAX ? r0 : r1; /* `lock(m) != 0` tests the call */
+}
+
+static struct evref lower_unary(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
+{
+    enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(e);
+    struct few f = few_children(e);
+    if (f.n < 1)
+        return no_event;
+    switch (op) {
+    case CXUnaryOperator_AddrOf:
+        fe_expr(b, f.v[0], CTX_ADDR);
+        break;
+    case CXUnaryOperator_Deref:
+        if (ctx != CTX_ADDR)
+            emit_access(b, e, ctx);
+        fe_expr(b, f.v[0], CTX_READ);
+        break;
+    case CXUnaryOperator_PostInc:
+    case CXUnaryOperator_PostDec:
+    case CXUnaryOperator_PreInc:
+    case CXUnaryOperator_PreDec:
+        fe_expr(b, f.v[0], CTX_RMW);
+        break;
+    default:
+        fe_expr(b, f.v[0], CTX_READ);
+        break;
+    }
+    return no_event;
+}
+
+static void lower_conditional(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
+{
+    struct few f = few_children(e);
+    if (f.n < 3) {
+        lower_children(b, e, CTX_READ);
+        return;
+    }
+    uint32_t x = fe_new_block(b), y = fe_new_block(b), join = fe_new_block(b);
+    fe_cond(b, f.v[0], x, y);
+    b->cur = x;
+    fe_expr(b, f.v[1], ctx);
+    fe_edge(b, b->cur, join);
+    b->cur = y;
+    fe_expr(b, f.v[2], ctx);
+    fe_edge(b, b->cur, join);
+    b->cur = join;
+}
+
+static struct evref lower_expr(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
+{
+    enum CXCursorKind k = clang_getCursorKind(e);
+    switch (k) {
+    case CXCursor_DeclRefExpr: {
+        CXCursor ref = clang_getCursorReferenced(e);
+        if (clang_getCursorKind(ref) == CXCursor_FunctionDecl)
+            fe_add_fnref(b, ref, NULL, e);
+        else
+            emit_access(b, e, ctx);
+        return no_event;
+    }
+    case CXCursor_MemberRefExpr: {
+        struct few f = few_children(e);
+        if (f.n > 0) {
+            bool arrow = is_pointer_type(clang_getCursorType(f.v[0]));
+            fe_expr(b, f.v[0], arrow ? CTX_READ : CTX_ADDR);
+        }
+        emit_access(b, e, ctx);
+        return no_event;
+    }
+    case CXCursor_ArraySubscriptExpr: {
+        struct few f = few_children(e);
+        if (f.n >= 2) {
+            bool ptr = is_pointer_type(clang_getCursorType(f.v[0]));
+            fe_expr(b, f.v[0], ptr ? CTX_READ : CTX_ADDR);
+            fe_expr(b, f.v[1], CTX_READ);
+        }
+        emit_access(b, e, ctx);
+        return no_event;
+    }
+    case CXCursor_UnaryOperator:
+        return lower_unary(b, e, ctx);
+    case CXCursor_BinaryOperator:
+    case CXCursor_CompoundAssignOperator:
+        return lower_binary(b, e);
+    case CXCursor_ConditionalOperator:
+        lower_conditional(b, e, ctx);
+        return no_event;
+    case CXCursor_CallExpr:
+        return lower_call(b, e);
+    case CXCursor_StmtExpr:
+        lower_children(b, e, CTX_NONE); /* its compound statement, via fe_expr */
+        return no_event;
+    case CXCursor_CompoundStmt:
+        fe_stmt(b, e);
+        return no_event;
+    case CXCursor_ParenExpr:
+    case CXCursor_CStyleCastExpr: {
+        struct few f = few_children(e);
+        return f.n ? fe_expr(b, f.v[f.n - 1], ctx) : no_event;
+    }
+    case CXCursor_UnexposedExpr: {
+        const struct ll_api *api = atomic_builtin(b, e);
+        if (api) {
+            lower_atomic(b, e, api);
+            return no_event;
+        }
+        struct few f = few_children(e);
+        if (f.total == 1)
+            return fe_expr(b, f.v[0], ctx);
+        lower_children(b, e, CTX_READ);
+        return no_event;
+    }
+    case CXCursor_UnaryExpr: /* sizeof, _Alignof: not evaluated */
+    case CXCursor_IntegerLiteral:
+    case CXCursor_FloatingLiteral:
+    case CXCursor_StringLiteral:
+    case CXCursor_CharacterLiteral:
+    case CXCursor_TypeRef:
+        return no_event;
+    default:
+        lower_children(b, e, CTX_READ);
+        return no_event;
+    }
+}
+
+struct evref fe_expr(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
+{
+    if (b->oom)
+        return no_event;
+    if (++b->depth > LL_MAX_NESTING) {
+        b->truncated = true;
+        b->depth--;
+        return no_event;
+    }
+    struct evref r = lower_expr(b, e, ctx);
+    b->depth--;
+    return r;
+}

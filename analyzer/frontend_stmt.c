@@ -1,0 +1,736 @@
+/*
+ * frontend_stmt: builds a function's control-flow graph from its statements.
+ *
+ * Structured statements (if, loops, switch, break/continue, goto/labels,
+ * return) give edges; conditions are lowered by fe_cond() so that `&&`,
+ * `||`, `!` and `?:` become separate branches and every branch that tests a
+ * lock or thread call's result records which event it tests.  Expressions
+ * are left to frontend_expr.c.  Nesting deeper than LL_MAX_NESTING is
+ * skipped, not recursed into, and the function is marked truncated.
+ */
+#include "frontend_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+
+static enum CXChildVisitResult collect_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    struct fn_builder *b = data;
+    if (b->ncs == b->capcs) {
+        size_t cap = b->capcs ? b->capcs * 2 : 256;
+        CXCursor *v = realloc(b->cs, cap * sizeof(*v));
+        if (!v) {
+            b->oom = true;
+            return CXChildVisit_Break;
+        }
+        b->cs = v;
+        b->capcs = cap;
+    }
+    b->cs[b->ncs++] = c;
+    return CXChildVisit_Continue;
+}
+
+/* Pushes the children of c on the scratch stack; returns the base index.
+ * The caller reads b->cs[base .. b->ncs) by index (the array may move) and
+ * pops with b->ncs = base. */
+size_t fe_push_children(struct fn_builder *b, CXCursor c)
+{
+    size_t base = b->ncs;
+    clang_visitChildren(c, collect_child, b);
+    return base;
+}
+
+uint32_t fe_new_block(struct fn_builder *b)
+{
+    if (b->nblocks == b->capblocks) {
+        uint32_t cap = b->capblocks ? b->capblocks * 2 : 16;
+        struct build_block *v = realloc(b->blocks, cap * sizeof(*v));
+        if (!v) {
+            b->oom = true;
+            return b->cur; /* keep going on the current block; result is discarded */
+        }
+        b->blocks = v;
+        b->capblocks = cap;
+    }
+    struct build_block *nb = &b->blocks[b->nblocks];
+    memset(nb, 0, sizeof(*nb));
+    nb->loop_depth = b->loop_depth;
+    return b->nblocks++;
+}
+
+void fe_edge(struct fn_builder *b, uint32_t from, uint32_t to)
+{
+    struct build_block *bb = &b->blocks[from];
+    if (bb->nsucc < 2 && bb->nmany == 0) {
+        bb->succ[bb->nsucc++] = to;
+        return;
+    }
+    if (bb->nmany == bb->capmany) {
+        uint32_t cap = bb->capmany ? bb->capmany * 2 : 8;
+        uint32_t *v = realloc(bb->many, cap * sizeof(*v));
+        if (!v) {
+            b->oom = true;
+            return;
+        }
+        bb->many = v;
+        bb->capmany = cap;
+    }
+    bb->many[bb->nmany++] = to;
+}
+
+void fe_dead_end(struct fn_builder *b)
+{
+    b->cur = fe_new_block(b);
+}
+
+/* Moves on to a fresh block that the current one falls into. */
+static void fall_into(struct fn_builder *b, uint32_t next)
+{
+    fe_edge(b, b->cur, next);
+    b->cur = next;
+}
+
+struct ll_event *fe_emit(struct fn_builder *b, enum ll_event_kind kind, CXCursor at)
+{
+    static struct ll_event sink; /* absorbs writes after an allocation failure */
+    struct build_block *bb = &b->blocks[b->cur];
+    if (bb->nevents == bb->cap) {
+        uint32_t cap = bb->cap ? bb->cap * 2 : 8;
+        struct ll_event *v = realloc(bb->events, cap * sizeof(*v));
+        if (!v) {
+            b->oom = true;
+            memset(&sink, 0, sizeof(sink));
+            return &sink;
+        }
+        bb->events = v;
+        bb->cap = cap;
+    }
+    struct ll_event *ev = &bb->events[bb->nevents++];
+    memset(ev, 0, sizeof(*ev));
+    ev->kind = (uint8_t)kind;
+    ev->loop_depth = b->loop_depth;
+    ev->loc = fe_loc(b, at);
+    ev->obj.param = ev->aux.param = -1;
+    b->nevents_total++;
+    return ev;
+}
+
+static uint32_t label_block(struct fn_builder *b, const char *name)
+{
+    for (size_t i = 0; i < b->nlabels; i++)
+        if (strcmp(b->labels[i].name, name) == 0)
+            return b->labels[i].block;
+    if (b->nlabels == b->caplabels) {
+        size_t cap = b->caplabels ? b->caplabels * 2 : 8;
+        struct label *v = realloc(b->labels, cap * sizeof(*v));
+        if (!v) {
+            b->oom = true;
+            return b->exit;
+        }
+        b->labels = v;
+        b->caplabels = cap;
+    }
+    char *copy = ll_arena_strdup(b->arena, name);
+    if (!copy) {
+        b->oom = true;
+        return b->exit;
+    }
+    uint32_t blk = fe_new_block(b);
+    b->labels[b->nlabels].name = copy;
+    b->labels[b->nlabels].block = blk;
+    b->nlabels++;
+    return blk;
+}
+
+/* ---- conditions ---------------------------------------------------- */
+
+static bool is_binop(CXCursor c, enum CXBinaryOperatorKind k)
+{
+    return clang_getCursorKind(c) == CXCursor_BinaryOperator &&
+           clang_getCursorBinaryOperatorKind(c) == k;
+}
+
+static bool is_unop(CXCursor c, enum CXUnaryOperatorKind k)
+{
+    return clang_getCursorKind(c) == CXCursor_UnaryOperator &&
+           clang_getCursorUnaryOperatorKind(c) == k;
+}
+
+/* The two or three children of a binary/conditional operator. */
+static size_t operands(struct fn_builder *b, CXCursor c, CXCursor *ops, size_t max)
+{
+    size_t base = fe_push_children(b, c);
+    size_t n = b->ncs - base;
+    if (n > max)
+        n = max;
+    for (size_t i = 0; i < n; i++)
+        ops[i] = b->cs[base + i];
+    b->ncs = base;
+    return n;
+}
+
+/*
+ * Classifies a plain (non-logical) condition: which call result or local it
+ * tests, and whether its true edge is the zero outcome.  `e` is stripped.
+ */
+static void classify_cond(struct fn_builder *b, CXCursor e, struct evref res, struct ll_cond *cond)
+{
+    bool true_when_zero = false;
+    CXCursor tested = e;
+    if (is_binop(e, CXBinaryOperator_EQ) || is_binop(e, CXBinaryOperator_NE) ||
+        is_binop(e, CXBinaryOperator_LT) || is_binop(e, CXBinaryOperator_GE)) {
+        CXCursor ops[2];
+        if (operands(b, e, ops, 2) == 2) {
+            long long k;
+            int side = fe_eval_int(ops[1], &k) ? 0 : fe_eval_int(ops[0], &k) ? 1 : -1;
+            if (side >= 0) {
+                tested = fe_strip(ops[side]);
+                enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
+                bool eq = op == CXBinaryOperator_EQ || op == CXBinaryOperator_GE;
+                /* `== 0` and `>= 0` are success; `== EBUSY` and `< 0` are not */
+                true_when_zero = (k == 0) ? eq : !eq;
+                if (op == CXBinaryOperator_LT || op == CXBinaryOperator_GE)
+                    true_when_zero = op == CXBinaryOperator_GE;
+            }
+        }
+    }
+    if (is_binop(tested, CXBinaryOperator_Assign)) {
+        CXCursor ops[2];
+        if (operands(b, tested, ops, 2) == 2)
+            tested = fe_strip(ops[0]);
+    }
+    cond->true_when_zero = true_when_zero;
+    const char *var = fe_local_var(b, tested);
+    if (res.block == b->cur && res.block != UINT32_MAX) {
+        cond->kind = LL_COND_EVENT;
+        cond->event = res.pos;
+        b->blocks[b->cur].events[res.pos].flags |= LL_EVF_CHECKED;
+    } else if (var) {
+        cond->kind = LL_COND_VAR;
+        cond->var = var;
+    } else {
+        cond->kind = LL_COND_OTHER;
+    }
+    cond->text = fe_cond_text(b, e, &cond->vars, &cond->nvars);
+}
+
+void fe_cond(struct fn_builder *b, CXCursor cond, uint32_t t, uint32_t f)
+{
+    CXCursor e = fe_strip(cond);
+    if (++b->depth > LL_MAX_NESTING) {
+        b->truncated = true;
+        fe_edge(b, b->cur, t);
+        fe_edge(b, b->cur, f);
+        b->depth--;
+        return;
+    }
+    CXCursor ops[3];
+    if (is_binop(e, CXBinaryOperator_LAnd) || is_binop(e, CXBinaryOperator_LOr)) {
+        if (operands(b, e, ops, 2) == 2) {
+            uint32_t mid = fe_new_block(b);
+            if (is_binop(e, CXBinaryOperator_LAnd))
+                fe_cond(b, ops[0], mid, f);
+            else
+                fe_cond(b, ops[0], t, mid);
+            b->cur = mid;
+            fe_cond(b, ops[1], t, f);
+            b->depth--;
+            return;
+        }
+    } else if (is_unop(e, CXUnaryOperator_LNot)) {
+        if (operands(b, e, ops, 1) == 1) {
+            fe_cond(b, ops[0], f, t);
+            b->depth--;
+            return;
+        }
+    } else if (clang_getCursorKind(e) == CXCursor_ConditionalOperator) {
+        if (operands(b, e, ops, 3) == 3) {
+            uint32_t x = fe_new_block(b), y = fe_new_block(b);
+            fe_cond(b, ops[0], x, y);
+            b->cur = x;
+            fe_cond(b, ops[1], t, f);
+            b->cur = y;
+            fe_cond(b, ops[2], t, f);
+            b->depth--;
+            return;
+        }
+    }
+    struct evref res = fe_expr(b, e, CTX_READ);
+    long long k;
+    if (fe_eval_int(e, &k)) {
+        /* constant condition: only the edge it takes (while (1), if (0)) */
+        fe_edge(b, b->cur, k ? t : f);
+        b->depth--;
+        return;
+    }
+    struct build_block *bb = &b->blocks[b->cur];
+    classify_cond(b, e, res, &bb->cond);
+    bb = &b->blocks[b->cur];
+    bb->nsucc = 0;
+    bb->nmany = 0;
+    bb->succ[0] = t;
+    bb->succ[1] = f;
+    bb->nsucc = 2;
+    b->depth--;
+}
+
+/* ---- statements ---------------------------------------------------- */
+
+/* The parts of a for statement; libclang omits absent ones, so they are
+ * told apart by where they start relative to the header's semicolons. */
+struct for_parts {
+    CXCursor init, cond, inc, body;
+    bool has_init, has_cond, has_inc;
+};
+
+static unsigned offset_of(CXCursor c)
+{
+    unsigned off = 0;
+    clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(c)), NULL, NULL, NULL,
+                              &off);
+    return off;
+}
+
+static void for_parts(struct fn_builder *b, CXCursor s, struct for_parts *p)
+{
+    memset(p, 0, sizeof(*p));
+    size_t base = fe_push_children(b, s);
+    size_t n = b->ncs - base;
+    if (n == 0) {
+        b->ncs = base;
+        p->body = clang_getNullCursor();
+        return;
+    }
+    p->body = b->cs[base + n - 1];
+    CXCursor parts[3];
+    size_t np = n - 1 > 3 ? 3 : n - 1;
+    for (size_t i = 0; i < np; i++)
+        parts[i] = b->cs[base + i];
+    b->ncs = base;
+    if (np == 3) {
+        p->init = parts[0], p->cond = parts[1], p->inc = parts[2];
+        p->has_init = p->has_cond = p->has_inc = true;
+        return;
+    }
+    if (np == 0)
+        return;
+    /* Find the header's two semicolons. */
+    CXSourceRange ext = clang_getCursorExtent(s);
+    CXSourceRange head =
+        clang_getRange(clang_getRangeStart(ext), clang_getRangeStart(clang_getCursorExtent(p->body)));
+    CXToken *toks = NULL;
+    unsigned ntoks = 0;
+    clang_tokenize(b->ctu, head, &toks, &ntoks);
+    unsigned semi[2] = {0, 0}, nsemi = 0, depth = 0;
+    for (unsigned i = 0; i < ntoks && nsemi < 2; i++) {
+        if (clang_getTokenKind(toks[i]) != CXToken_Punctuation)
+            continue;
+        CXString sp = clang_getTokenSpelling(b->ctu, toks[i]);
+        const char *t = clang_getCString(sp);
+        if (strcmp(t, "(") == 0)
+            depth++;
+        else if (strcmp(t, ")") == 0)
+            depth--;
+        else if (strcmp(t, ";") == 0 && depth == 1)
+            clang_getSpellingLocation(clang_getTokenLocation(b->ctu, toks[i]), NULL, NULL, NULL,
+                                      &semi[nsemi++]);
+        clang_disposeString(sp);
+    }
+    clang_disposeTokens(b->ctu, toks, ntoks);
+    for (size_t i = 0; i < np; i++) {
+        unsigned off = offset_of(parts[i]);
+        if (nsemi == 2 && off < semi[0])
+            p->init = parts[i], p->has_init = true;
+        else if (nsemi == 2 && off < semi[1])
+            p->cond = parts[i], p->has_cond = true;
+        else if (nsemi == 2)
+            p->inc = parts[i], p->has_inc = true;
+        else if (i == 0 && np == 2) /* macro-made loop: assume init; cond */
+            p->init = parts[i], p->has_init = true;
+        else
+            p->cond = parts[i], p->has_cond = true;
+    }
+}
+
+static void loop_body(struct fn_builder *b, CXCursor body, uint32_t brk, uint32_t cont)
+{
+    uint32_t ob = b->brk, oc = b->cont;
+    b->brk = brk;
+    b->cont = cont;
+    fe_stmt(b, body);
+    b->brk = ob;
+    b->cont = oc;
+}
+
+static void stmt_for(struct fn_builder *b, CXCursor s)
+{
+    struct for_parts p;
+    for_parts(b, s, &p);
+    if (p.has_init)
+        fe_stmt(b, p.init);
+    b->loop_depth++;
+    uint32_t head = fe_new_block(b), body = fe_new_block(b), inc = fe_new_block(b);
+    b->loop_depth--;
+    uint32_t out = fe_new_block(b);
+    b->loop_depth++;
+    fall_into(b, head);
+    if (p.has_cond)
+        fe_cond(b, p.cond, body, out);
+    else
+        fe_edge(b, head, body);
+    b->cur = body;
+    if (!clang_Cursor_isNull(p.body))
+        loop_body(b, p.body, out, inc);
+    fall_into(b, inc);
+    if (p.has_inc)
+        fe_expr(b, p.inc, CTX_NONE);
+    fe_edge(b, b->cur, head);
+    b->loop_depth--;
+    b->cur = out;
+}
+
+static void stmt_while(struct fn_builder *b, CXCursor s)
+{
+    CXCursor ops[2];
+    size_t n = operands(b, s, ops, 2);
+    b->loop_depth++;
+    uint32_t head = fe_new_block(b), body = fe_new_block(b);
+    b->loop_depth--;
+    uint32_t out = fe_new_block(b);
+    b->loop_depth++;
+    fall_into(b, head);
+    if (n == 2) {
+        fe_cond(b, ops[0], body, out);
+        b->cur = body;
+        loop_body(b, ops[1], out, head);
+    }
+    fe_edge(b, b->cur, head);
+    b->loop_depth--;
+    b->cur = out;
+}
+
+static void stmt_do(struct fn_builder *b, CXCursor s)
+{
+    CXCursor ops[2];
+    size_t n = operands(b, s, ops, 2);
+    b->loop_depth++;
+    uint32_t body = fe_new_block(b), test = fe_new_block(b);
+    b->loop_depth--;
+    uint32_t out = fe_new_block(b);
+    b->loop_depth++;
+    fall_into(b, body);
+    if (n == 2) {
+        loop_body(b, ops[0], out, test);
+        fall_into(b, test);
+        fe_cond(b, ops[1], body, out);
+    } else {
+        fall_into(b, test);
+        fe_edge(b, test, out);
+    }
+    b->loop_depth--;
+    b->cur = out;
+}
+
+static void stmt_if(struct fn_builder *b, CXCursor s)
+{
+    CXCursor ops[3];
+    size_t n = operands(b, s, ops, 3);
+    if (n < 2) {
+        if (n == 1)
+            fe_expr(b, ops[0], CTX_READ);
+        return;
+    }
+    uint32_t then = fe_new_block(b), els = n == 3 ? fe_new_block(b) : 0, join = fe_new_block(b);
+    fe_cond(b, ops[0], then, n == 3 ? els : join);
+    b->cur = then;
+    fe_stmt(b, ops[1]);
+    fe_edge(b, b->cur, join);
+    if (n == 3) {
+        b->cur = els;
+        fe_stmt(b, ops[2]);
+        fe_edge(b, b->cur, join);
+    }
+    b->cur = join;
+}
+
+static void stmt_switch(struct fn_builder *b, CXCursor s)
+{
+    CXCursor ops[2];
+    size_t n = operands(b, s, ops, 2);
+    if (n < 2)
+        return;
+    fe_expr(b, ops[0], CTX_READ);
+    uint32_t dispatch = b->cur, out = fe_new_block(b);
+    uint32_t od = b->sw_dispatch, ob = b->brk;
+    bool odef = b->sw_default;
+    b->sw_dispatch = dispatch;
+    b->sw_default = false;
+    b->brk = out;
+    fe_dead_end(b); /* code before the first case label is unreachable */
+    fe_stmt(b, ops[1]);
+    fe_edge(b, b->cur, out);
+    if (!b->sw_default)
+        fe_edge(b, dispatch, out);
+    b->sw_dispatch = od;
+    b->sw_default = odef;
+    b->brk = ob;
+    b->cur = out;
+}
+
+static void stmt_case(struct fn_builder *b, CXCursor s, bool is_default)
+{
+    uint32_t blk = fe_new_block(b);
+    fall_into(b, blk);
+    if (b->sw_dispatch != UINT32_MAX)
+        fe_edge(b, b->sw_dispatch, blk);
+    if (is_default)
+        b->sw_default = true;
+    size_t base = fe_push_children(b, s);
+    size_t n = b->ncs - base;
+    CXCursor sub = n ? b->cs[base + n - 1] : clang_getNullCursor();
+    b->ncs = base;
+    if (!clang_Cursor_isNull(sub))
+        fe_stmt(b, sub);
+}
+
+static void stmt_return(struct fn_builder *b, CXCursor s)
+{
+    size_t base = fe_push_children(b, s);
+    bool has = b->ncs > base;
+    CXCursor e = has ? b->cs[base] : clang_getNullCursor();
+    b->ncs = base;
+    const char *value = NULL;
+    long long k;
+    if (has) {
+        fe_expr(b, e, CTX_READ);
+        if (fe_eval_int(fe_strip(e), &k))
+            value = ll_arena_printf(b->arena, "%lld", k);
+        else
+            value = fe_local_var(b, e);
+    }
+    fe_emit(b, LL_EV_RETURN, s)->result_var = value;
+    fe_edge(b, b->cur, b->exit);
+    fe_dead_end(b);
+}
+
+static void stmt_children(struct fn_builder *b, CXCursor s, bool as_stmts)
+{
+    size_t base = fe_push_children(b, s);
+    size_t n = b->ncs - base;
+    for (size_t i = 0; i < n; i++) {
+        CXCursor ch = b->cs[base + i];
+        if (as_stmts)
+            fe_stmt(b, ch);
+        else
+            fe_expr(b, ch, CTX_READ);
+    }
+    b->ncs = base;
+}
+
+static void stmt_decl(struct fn_builder *b, CXCursor s)
+{
+    size_t base = fe_push_children(b, s);
+    size_t n = b->ncs - base;
+    for (size_t i = 0; i < n; i++) {
+        CXCursor d = b->cs[base + i];
+        if (clang_getCursorKind(d) != CXCursor_VarDecl)
+            continue;
+        if (clang_Cursor_getStorageClass(d) == CX_SC_Static ||
+            clang_Cursor_getStorageClass(d) == CX_SC_Extern)
+            continue; /* initialised once, not here */
+        CXCursor init = clang_Cursor_getVarDeclInitializer(d);
+        if (clang_Cursor_isNull(init))
+            continue;
+        struct evref res = fe_expr(b, init, CTX_READ);
+        if (res.block != UINT32_MAX && res.block == b->cur) {
+            CXString nm = clang_getCursorSpelling(d);
+            b->blocks[res.block].events[res.pos].result_var = fe_string(b->arena, nm);
+        }
+    }
+    b->ncs = base;
+}
+
+void fe_stmt(struct fn_builder *b, CXCursor s)
+{
+    if (b->oom)
+        return;
+    if (++b->depth > LL_MAX_NESTING) {
+        b->truncated = true;
+        b->depth--;
+        return;
+    }
+    enum CXCursorKind k = clang_getCursorKind(s);
+    switch (k) {
+    case CXCursor_CompoundStmt:
+        stmt_children(b, s, true);
+        break;
+    case CXCursor_IfStmt:
+        stmt_if(b, s);
+        break;
+    case CXCursor_WhileStmt:
+        stmt_while(b, s);
+        break;
+    case CXCursor_DoStmt:
+        stmt_do(b, s);
+        break;
+    case CXCursor_ForStmt:
+        stmt_for(b, s);
+        break;
+    case CXCursor_SwitchStmt:
+        stmt_switch(b, s);
+        break;
+    case CXCursor_CaseStmt:
+        stmt_case(b, s, false);
+        break;
+    case CXCursor_DefaultStmt:
+        stmt_case(b, s, true);
+        break;
+    case CXCursor_BreakStmt:
+        if (b->brk != UINT32_MAX)
+            fe_edge(b, b->cur, b->brk);
+        fe_dead_end(b);
+        break;
+    case CXCursor_ContinueStmt:
+        if (b->cont != UINT32_MAX)
+            fe_edge(b, b->cur, b->cont);
+        fe_dead_end(b);
+        break;
+    case CXCursor_ReturnStmt:
+        stmt_return(b, s);
+        break;
+    case CXCursor_GotoStmt: {
+        size_t base = fe_push_children(b, s);
+        CXCursor ref = b->ncs > base ? clang_getCursorReferenced(b->cs[base]) : s;
+        b->ncs = base;
+        CXString nm = clang_getCursorSpelling(ref);
+        fe_edge(b, b->cur, label_block(b, clang_getCString(nm)));
+        clang_disposeString(nm);
+        fe_dead_end(b);
+        break;
+    }
+    case CXCursor_IndirectGotoStmt:
+        /* targets unknown: the path is not followed further */
+        stmt_children(b, s, false);
+        fe_dead_end(b);
+        break;
+    case CXCursor_LabelStmt: {
+        CXString nm = clang_getCursorSpelling(s);
+        uint32_t blk = label_block(b, clang_getCString(nm));
+        clang_disposeString(nm);
+        fall_into(b, blk);
+        b->blocks[blk].loop_depth = b->loop_depth;
+        stmt_children(b, s, true);
+        break;
+    }
+    case CXCursor_DeclStmt:
+        stmt_decl(b, s);
+        break;
+    case CXCursor_NullStmt:
+    case CXCursor_GCCAsmStmt:
+    case CXCursor_MSAsmStmt:
+        break;
+    default:
+        if (clang_isExpression(k))
+            fe_expr(b, s, CTX_NONE);
+        else
+            stmt_children(b, s, true);
+        break;
+    }
+    b->depth--;
+}
+
+/* ---- finishing ----------------------------------------------------- */
+
+static uint32_t nsucc_of(const struct build_block *bb)
+{
+    return bb->nsucc + bb->nmany;
+}
+
+static uint32_t succ_of(const struct build_block *bb, uint32_t i)
+{
+    return i < bb->nsucc ? bb->succ[i] : bb->many[i - bb->nsucc];
+}
+
+/* Marks blocks reachable from the entry; returns their new numbering. */
+static uint32_t *reachable_numbering(struct fn_builder *b, uint32_t *count)
+{
+    uint32_t *num = malloc((b->nblocks + 1) * sizeof(*num));
+    uint32_t *stack = malloc((b->nblocks + 1) * sizeof(*stack));
+    if (!num || !stack) {
+        free(num);
+        free(stack);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < b->nblocks; i++)
+        num[i] = UINT32_MAX;
+    uint32_t sp = 0, n = 0;
+    stack[sp++] = 0;
+    num[0] = 0; /* placeholder: numbered in order below */
+    while (sp) {
+        uint32_t x = stack[--sp];
+        const struct build_block *bb = &b->blocks[x];
+        for (uint32_t i = 0; i < nsucc_of(bb); i++) {
+            uint32_t y = succ_of(bb, i);
+            if (num[y] == UINT32_MAX) {
+                num[y] = 0;
+                stack[sp++] = y;
+            }
+        }
+    }
+    num[b->exit] = 0; /* the exit is kept even when no return reaches it */
+    for (uint32_t i = 0; i < b->nblocks; i++)
+        if (num[i] != UINT32_MAX)
+            num[i] = n++;
+    free(stack);
+    *count = n;
+    return num;
+}
+
+int fe_build_function(struct fn_builder *b, struct ll_function *out)
+{
+    struct ll_arena *a = b->arena;
+    uint32_t n = 0;
+    uint32_t *num = reachable_numbering(b, &n);
+    if (!num)
+        return -1;
+    int rc = -1;
+    uint32_t nev = 0;
+    for (uint32_t i = 0; i < b->nblocks; i++)
+        if (num[i] != UINT32_MAX)
+            nev += b->blocks[i].nevents;
+    out->blocks = ll_arena_alloc(a, (n + 1) * sizeof(*out->blocks));
+    out->events = ll_arena_alloc(a, (nev + 1) * sizeof(*out->events));
+    if (!out->blocks || !out->events)
+        goto out;
+    uint32_t ev = 0;
+    for (uint32_t i = 0; i < b->nblocks; i++) {
+        if (num[i] == UINT32_MAX)
+            continue;
+        const struct build_block *bb = &b->blocks[i];
+        struct ll_block *ob = &out->blocks[num[i]];
+        ob->first_event = ev;
+        ob->nevents = bb->nevents;
+        ob->loop_depth = bb->loop_depth;
+        ob->cond = bb->cond;
+        if (bb->cond.kind == LL_COND_EVENT)
+            ob->cond.event = ev + bb->cond.event;
+        if (bb->nevents)
+            memcpy(&out->events[ev], bb->events, bb->nevents * sizeof(*bb->events));
+        ev += bb->nevents;
+        ob->nsucc = nsucc_of(bb);
+        ob->succ = ll_arena_alloc(a, (ob->nsucc + 1) * sizeof(*ob->succ));
+        if (!ob->succ)
+            goto out;
+        for (uint32_t s = 0; s < ob->nsucc; s++)
+            ob->succ[s] = num[succ_of(bb, s)];
+    }
+    out->nblocks = n;
+    out->nevents = nev;
+    out->exit = num[b->exit];
+    rc = 0;
+out:
+    free(num);
+    return rc;
+}

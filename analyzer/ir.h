@@ -1,0 +1,237 @@
+/*
+ * ir: the facts locklint extracts from one translation unit, as plain data.
+ *
+ * Every function body outside system headers becomes a control-flow graph
+ * of basic blocks; each block holds a run of events (lock operations, memory
+ * accesses, calls, thread operations) in evaluation order.  Blocks that end
+ * in a branch whose outcome matters to locking carry an ll_cond.
+ *
+ * Locks, memory locations and thread handles are symbolic access paths
+ * (struct ll_path).  Nothing here knows about libclang or SQLite: the
+ * frontend fills these structures, ir_blob.c turns them into bytes and back,
+ * and the dataflow and rules read them.  All memory of one TU's facts lives
+ * in its arena and is freed with ll_tu_facts_release().
+ */
+#ifndef LL_IR_H
+#define LL_IR_H
+
+#include "arena.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Bump when the meaning or the blob layout of any field changes. */
+#define LL_FACTS_VERSION 1
+
+struct ll_loc {
+    uint32_t file; /* index into ll_tu_facts.files */
+    uint32_t line, col;
+};
+
+enum ll_root_kind {
+    LL_ROOT_NONE = 0,     /* no path (empty argument, literal, ...) */
+    LL_ROOT_GLOBAL,       /* file-scope variable, extern or static */
+    LL_ROOT_STATIC_LOCAL, /* static variable inside a function */
+    LL_ROOT_PARAM,        /* parameter number ll_path.param of the function */
+    LL_ROOT_LOCAL,        /* automatic variable of the function */
+    LL_ROOT_CALL,         /* value returned by a call */
+    LL_ROOT_UNKNOWN,      /* anything else (casts of integers, ...) */
+};
+
+/* ll_path.flags */
+enum {
+    LL_PATH_DEREF = 1 << 0,        /* goes through at least one pointer */
+    LL_PATH_ADDR = 1 << 1,         /* written as &path (the object itself) */
+    LL_PATH_THREAD_LOCAL = 1 << 2, /* root is _Thread_local / __thread */
+    LL_PATH_CONST = 1 << 3,        /* the accessed object is const */
+    LL_PATH_ATOMIC_TYPE = 1 << 4,  /* the accessed object has an _Atomic type */
+    LL_PATH_INDEXED = 1 << 5,      /* contains an array index step */
+};
+
+/*
+ * A symbolic access path: a root followed by field, dereference and index
+ * steps.  `key` identifies the instance within one function ("s->lock",
+ * "forks[i]"); `cls` forgets instance detail the way lockdep does
+ * ("struct conn.lock", "forks[]", or the global's name); `root_usr` is the
+ * USR of a global or static root so that TUs can be linked.
+ */
+struct ll_path {
+    uint8_t root;  /* enum ll_root_kind */
+    uint8_t flags; /* LL_PATH_* */
+    int16_t param; /* parameter index for LL_ROOT_PARAM, else -1 */
+    const char *text;     /* source spelling without a leading '&' */
+    const char *key;      /* instance identity within the function */
+    const char *cls;      /* lock or location class */
+    const char *root_usr; /* USR of the root variable, or NULL */
+};
+
+enum ll_event_kind {
+    LL_EV_ACQUIRE,       /* obj: lock; mode; lock_kind */
+    LL_EV_TRYACQUIRE,    /* obj: lock; acquired only where the result says so */
+    LL_EV_RELEASE,       /* obj: lock */
+    LL_EV_ACCESS,        /* obj: memory location; flags WRITE / ATOMIC */
+    LL_EV_CALL,          /* callee (USR) or NULL when through a pointer; args */
+    LL_EV_THREAD_CREATE, /* obj: handle; aux: start argument; callee: start routine */
+    LL_EV_JOIN,          /* obj: handle */
+    LL_EV_DETACH,        /* obj: handle (NULL root for pthread_self()) */
+    LL_EV_COND_WAIT,     /* obj: condition variable; aux: mutex */
+    LL_EV_COND_SIGNAL,   /* obj: condition variable */
+    LL_EV_SEM_WAIT,      /* obj: semaphore */
+    LL_EV_SEM_POST,      /* obj: semaphore */
+    LL_EV_BLOCKING,      /* api: the blocking function (sleep, read, ...) */
+    LL_EV_LOCK_INIT,     /* obj: lock; lock_kind says recursive or not */
+    LL_EV_RETURN,        /* a return statement or the end of the body */
+    LL_EV_KIND_COUNT
+};
+
+enum ll_lock_kind {
+    LL_LK_NONE = 0,
+    LL_LK_MUTEX,
+    LL_LK_RECURSIVE, /* recursive pthread mutex or C11 mtx_recursive */
+    LL_LK_RWLOCK,
+    LL_LK_SPIN,
+    LL_LK_C11_MTX,
+    LL_LK_SEM,
+    LL_LK_OTHER, /* user-declared or inferred primitive */
+};
+
+enum ll_mode { LL_MODE_EXCL = 0, LL_MODE_SHARED = 1 };
+
+/* ll_event.flags */
+enum {
+    LL_EVF_WRITE = 1 << 0,    /* ACCESS: a write (read-modify-write counts) */
+    LL_EVF_ATOMIC = 1 << 1,   /* ACCESS: through an atomic operation or type */
+    LL_EVF_CHECKED = 1 << 2,  /* result is tested by a branch (see ll_cond) */
+    LL_EVF_TIMED = 1 << 3,    /* timed wait / timed lock */
+    LL_EVF_INDIRECT = 1 << 4, /* CALL through a function pointer */
+    LL_EVF_NORETURN = 1 << 5, /* CALL that never returns: the path ends */
+    LL_EVF_IMPLICIT = 1 << 6, /* RETURN: falling off the end of the body */
+    LL_EVF_DETACHED = 1 << 7, /* THREAD_CREATE with a detached attribute */
+};
+
+struct ll_event {
+    uint8_t kind;      /* enum ll_event_kind */
+    uint8_t mode;      /* enum ll_mode for lock events */
+    uint8_t lock_kind; /* enum ll_lock_kind */
+    uint8_t flags;     /* LL_EVF_* */
+    uint16_t loop_depth; /* number of enclosing loops within the function */
+    struct ll_loc loc;
+    struct ll_path obj;
+    struct ll_path aux;
+    const char *api;        /* API or callee name as written, e.g. "pthread_mutex_lock" */
+    const char *callee;     /* CALL: callee USR; THREAD_CREATE: start routine USR; else NULL */
+    const char *result_var; /* local the result is assigned to, or NULL; for RETURN:
+                               the returned constant or local as written */
+    uint32_t nargs;         /* CALL: argument paths */
+    struct ll_path *args;
+};
+
+enum ll_cond_kind {
+    LL_COND_NONE = 0, /* plain fall-through, goto, or switch (succ[] unordered) */
+    LL_COND_EVENT,    /* tests the result of events[event] */
+    LL_COND_VAR,      /* tests the local variable `var` */
+    LL_COND_OTHER,    /* any other two-way branch */
+};
+
+/*
+ * The condition that ends a two-way block: succ[0] is taken when the
+ * condition is true, succ[1] when it is false.  `true_when_zero` tells how
+ * the tested value relates to the edges: for `if (pthread_mutex_trylock(m)
+ * == 0)` the true edge is the zero (success) outcome.  `text` is a
+ * canonical spelling of a side-effect-free condition, so that the dataflow
+ * can tell two branches on the same condition apart from others; `vars`
+ * are the locals it reads (an assignment to one forgets the condition).
+ */
+struct ll_cond {
+    uint8_t kind; /* enum ll_cond_kind */
+    uint8_t true_when_zero;
+    uint32_t event; /* LL_COND_EVENT: index into ll_function.events */
+    const char *var;
+    const char *text;
+    uint32_t nvars;
+    const char **vars;
+};
+
+struct ll_block {
+    uint32_t first_event, nevents; /* a run of ll_function.events */
+    uint32_t nsucc;
+    uint32_t *succ;
+    uint16_t loop_depth;
+    struct ll_cond cond;
+};
+
+/* ll_function.flags */
+enum {
+    LL_FN_STATIC = 1 << 0,
+    LL_FN_INLINE = 1 << 1,
+    LL_FN_NORETURN = 1 << 2,
+    LL_FN_TRUNCATED = 1 << 3, /* nesting too deep: part of the body was skipped */
+    LL_FN_VARIADIC = 1 << 4,
+};
+
+/*
+ * One function body.  Block 0 is the entry; block `exit` is the unique exit
+ * every return leads to.  Blocks that end in a call that never returns have
+ * no successors.
+ */
+struct ll_function {
+    const char *usr, *name;
+    struct ll_loc loc, end;
+    uint32_t flags; /* LL_FN_* */
+    uint32_t nparams;
+    const char **params; /* parameter names ("" when unnamed) */
+    uint32_t nblocks, exit;
+    struct ll_block *blocks;
+    uint32_t nevents;
+    struct ll_event *events;
+};
+
+/* ll_global.flags */
+enum {
+    LL_GV_STATIC = 1 << 0,
+    LL_GV_THREAD_LOCAL = 1 << 1,
+    LL_GV_CONST = 1 << 2,
+    LL_GV_ATOMIC = 1 << 3,
+    LL_GV_LOCK = 1 << 4,           /* a lock object (or array/struct of them) */
+    LL_GV_RECURSIVE_INIT = 1 << 5, /* initialised with a recursive initialiser */
+    LL_GV_DEFINITION = 1 << 6,     /* this TU defines it (not just extern) */
+};
+
+struct ll_global {
+    const char *usr, *name, *type;
+    struct ll_loc loc;
+    uint32_t flags; /* LL_GV_* */
+};
+
+/* A function whose address is taken somewhere other than a direct call. */
+struct ll_fnref {
+    const char *usr;     /* the function referred to */
+    const char *context; /* "struct ops.run" for a field store, a global's name, or NULL */
+    struct ll_loc loc;
+};
+
+/* The facts of one translation unit. */
+struct ll_tu_facts {
+    struct ll_arena arena;
+    const char *main_file;
+    uint32_t nfiles;
+    const char **files;     /* [0] is the main file; paths as libclang gives them */
+    uint8_t *file_system;   /* per file: 1 when it is a system header */
+    uint32_t nfunctions;
+    struct ll_function *functions;
+    uint32_t nglobals;
+    struct ll_global *globals;
+    uint32_t nfnrefs;
+    struct ll_fnref *fnrefs;
+    uint32_t nerrors;        /* parse errors libclang reported */
+    const char *first_error; /* "file:line:col: message" of the first, or NULL */
+};
+
+void ll_tu_facts_init(struct ll_tu_facts *f);
+void ll_tu_facts_release(struct ll_tu_facts *f);
+
+/* Names for dumps and messages ("acquire", "mutex", ...). */
+const char *ll_event_kind_name(enum ll_event_kind k);
+const char *ll_lock_kind_name(enum ll_lock_kind k);
+
+#endif

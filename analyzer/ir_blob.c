@@ -1,0 +1,630 @@
+/*
+ * ir_blob: serialises one TU's facts to bytes and back.
+ *
+ * Layout (version LL_FACTS_VERSION):
+ *
+ *   "LLFACTS\0"  u32 version, little endian
+ *   string table: count, then per string its length and bytes (no NUL)
+ *   body: main_file, files, file_system, functions, globals, fnrefs,
+ *         nerrors, first_error
+ *
+ * Every integer after the header is an unsigned LEB128 varint (int16
+ * parameter indices zigzag-encoded first).  A string is a reference into
+ * the table: 0 is NULL, i + 1 is entry i, so NULL and "" stay distinct.
+ * Identical strings are stored once.  Within a function the events come
+ * before the blocks so that block ranges can be checked as they are read.
+ *
+ * The reader trusts nothing: every read is bounds-checked, every count is
+ * checked against the bytes left before anything is allocated for it (each
+ * element takes at least one byte), every index (file, block, event,
+ * string) and enumeration value is range-checked, and the blob must end
+ * exactly where the body does.  A blob that fails any check is refused as a
+ * whole.  There is no checksum: the cache's storage is trusted not to flip
+ * bits, and a blob that passes these checks is a well-formed structure.
+ */
+#include "ir_blob.h"
+
+#include <assert.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const unsigned char blob_magic[8] = {'L', 'L', 'F', 'A', 'C', 'T', 'S', '\0'};
+
+#define HEADER_SIZE (sizeof(blob_magic) + 4)
+
+/* ---- writing ---------------------------------------------------------- */
+
+/* A growable byte buffer whose first allocation failure sticks. */
+struct buf {
+    unsigned char *data;
+    size_t len, cap;
+    bool failed;
+};
+
+struct strtab_entry {
+    const char *s;
+    size_t len;
+    uint64_t hash;
+};
+
+/* Interned strings in first-use order, found through an open-addressing
+ * hash of entry indices (slot value 0 = empty, else index + 1). */
+struct strtab {
+    struct strtab_entry *entries;
+    uint32_t n, cap;
+    uint32_t *slots;
+    size_t nslots;
+};
+
+struct writer {
+    struct buf body;
+    struct strtab st;
+};
+
+static bool buf_reserve(struct buf *b, size_t extra)
+{
+    if (b->failed)
+        return false;
+    if (b->cap - b->len >= extra)
+        return true;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap - b->len < extra) {
+        if (cap > SIZE_MAX / 2) {
+            b->failed = true;
+            return false;
+        }
+        cap *= 2;
+    }
+    unsigned char *p = realloc(b->data, cap);
+    if (!p) {
+        b->failed = true;
+        return false;
+    }
+    b->data = p;
+    b->cap = cap;
+    return true;
+}
+
+static void buf_put(struct buf *b, const void *p, size_t n)
+{
+    if (n == 0 || !buf_reserve(b, n))
+        return;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+}
+
+static void buf_varint(struct buf *b, uint64_t v)
+{
+    unsigned char tmp[10];
+    size_t n = 0;
+    do {
+        unsigned char c = v & 0x7f;
+        v >>= 7;
+        tmp[n++] = c | (v ? 0x80 : 0);
+    } while (v);
+    buf_put(b, tmp, n);
+}
+
+static uint64_t str_hash(const char *s, size_t len)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211u;
+    }
+    return h;
+}
+
+static int strtab_rehash(struct strtab *st, size_t nslots)
+{
+    uint32_t *slots = calloc(nslots, sizeof(*slots));
+    if (!slots)
+        return -1;
+    for (uint32_t i = 0; i < st->n; i++) {
+        size_t j = st->entries[i].hash & (nslots - 1);
+        while (slots[j])
+            j = (j + 1) & (nslots - 1);
+        slots[j] = i + 1;
+    }
+    free(st->slots);
+    st->slots = slots;
+    st->nslots = nslots;
+    return 0;
+}
+
+/* Index of `s` in the table, adding it when new; -1 when out of memory. */
+static int64_t strtab_intern(struct strtab *st, const char *s)
+{
+    if ((size_t)st->n + 1 > st->nslots / 2) {
+        if (st->n == UINT32_MAX - 1 || strtab_rehash(st, st->nslots ? st->nslots * 2 : 64) < 0)
+            return -1;
+    }
+    size_t len = strlen(s);
+    uint64_t h = str_hash(s, len);
+    size_t j = h & (st->nslots - 1);
+    while (st->slots[j]) {
+        const struct strtab_entry *e = &st->entries[st->slots[j] - 1];
+        if (e->hash == h && e->len == len && memcmp(e->s, s, len) == 0)
+            return st->slots[j] - 1;
+        j = (j + 1) & (st->nslots - 1);
+    }
+    if (st->n == st->cap) {
+        uint32_t cap = st->cap ? st->cap * 2 : 64;
+        struct strtab_entry *e = realloc(st->entries, (size_t)cap * sizeof(*e));
+        if (!e)
+            return -1;
+        st->entries = e;
+        st->cap = cap;
+    }
+    st->entries[st->n] = (struct strtab_entry){s, len, h};
+    st->slots[j] = st->n + 1;
+    return st->n++;
+}
+
+static void put_u(struct writer *w, uint64_t v)
+{
+    buf_varint(&w->body, v);
+}
+
+static void put_i16(struct writer *w, int16_t v)
+{
+    /* zigzag: 0, -1, 1, -2, ... become 0, 1, 2, 3, ... */
+    uint32_t z = v >= 0 ? (uint32_t)v * 2u : (uint32_t)(-(int32_t)v) * 2u - 1u;
+    put_u(w, z);
+}
+
+static void put_str(struct writer *w, const char *s)
+{
+    if (!s) {
+        put_u(w, 0);
+        return;
+    }
+    int64_t i = strtab_intern(&w->st, s);
+    if (i < 0) {
+        w->body.failed = true;
+        return;
+    }
+    put_u(w, (uint64_t)i + 1);
+}
+
+static void put_loc(struct writer *w, const struct ll_loc *l)
+{
+    put_u(w, l->file);
+    put_u(w, l->line);
+    put_u(w, l->col);
+}
+
+static void put_path(struct writer *w, const struct ll_path *p)
+{
+    put_u(w, p->root);
+    put_u(w, p->flags);
+    put_i16(w, p->param);
+    put_str(w, p->text);
+    put_str(w, p->key);
+    put_str(w, p->cls);
+    put_str(w, p->root_usr);
+}
+
+static void put_event(struct writer *w, const struct ll_event *e)
+{
+    put_u(w, e->kind);
+    put_u(w, e->mode);
+    put_u(w, e->lock_kind);
+    put_u(w, e->flags);
+    put_u(w, e->loop_depth);
+    put_loc(w, &e->loc);
+    put_path(w, &e->obj);
+    put_path(w, &e->aux);
+    put_str(w, e->api);
+    put_str(w, e->callee);
+    put_str(w, e->result_var);
+    put_u(w, e->nargs);
+    for (uint32_t i = 0; i < e->nargs; i++)
+        put_path(w, &e->args[i]);
+}
+
+static void put_block(struct writer *w, const struct ll_block *b)
+{
+    put_u(w, b->first_event);
+    put_u(w, b->nevents);
+    put_u(w, b->nsucc);
+    for (uint32_t i = 0; i < b->nsucc; i++)
+        put_u(w, b->succ[i]);
+    put_u(w, b->loop_depth);
+    const struct ll_cond *c = &b->cond;
+    put_u(w, c->kind);
+    put_u(w, c->true_when_zero);
+    put_u(w, c->event);
+    put_str(w, c->var);
+    put_str(w, c->text);
+    put_u(w, c->nvars);
+    for (uint32_t i = 0; i < c->nvars; i++)
+        put_str(w, c->vars[i]);
+}
+
+static void put_function(struct writer *w, const struct ll_function *fn)
+{
+    put_str(w, fn->usr);
+    put_str(w, fn->name);
+    put_loc(w, &fn->loc);
+    put_loc(w, &fn->end);
+    put_u(w, fn->flags);
+    put_u(w, fn->nparams);
+    for (uint32_t i = 0; i < fn->nparams; i++)
+        put_str(w, fn->params[i]);
+    put_u(w, fn->nevents);
+    for (uint32_t i = 0; i < fn->nevents; i++)
+        put_event(w, &fn->events[i]);
+    put_u(w, fn->nblocks);
+    put_u(w, fn->exit);
+    for (uint32_t i = 0; i < fn->nblocks; i++)
+        put_block(w, &fn->blocks[i]);
+}
+
+static void put_tu(struct writer *w, const struct ll_tu_facts *f)
+{
+    put_str(w, f->main_file);
+    put_u(w, f->nfiles);
+    for (uint32_t i = 0; i < f->nfiles; i++)
+        put_str(w, f->files[i]);
+    for (uint32_t i = 0; i < f->nfiles; i++)
+        put_u(w, f->file_system ? f->file_system[i] : 0);
+    put_u(w, f->nfunctions);
+    for (uint32_t i = 0; i < f->nfunctions; i++)
+        put_function(w, &f->functions[i]);
+    put_u(w, f->nglobals);
+    for (uint32_t i = 0; i < f->nglobals; i++) {
+        const struct ll_global *g = &f->globals[i];
+        put_str(w, g->usr);
+        put_str(w, g->name);
+        put_str(w, g->type);
+        put_loc(w, &g->loc);
+        put_u(w, g->flags);
+    }
+    put_u(w, f->nfnrefs);
+    for (uint32_t i = 0; i < f->nfnrefs; i++) {
+        const struct ll_fnref *r = &f->fnrefs[i];
+        put_str(w, r->usr);
+        put_str(w, r->context);
+        put_loc(w, &r->loc);
+    }
+    put_u(w, f->nerrors);
+    put_str(w, f->first_error);
+}
+
+int ll_facts_to_blob(const struct ll_tu_facts *f, unsigned char **out, size_t *out_len)
+{
+    struct writer w = {0};
+    struct buf res = {0};
+    int rc = -1;
+
+    put_tu(&w, f);
+    if (w.body.failed)
+        goto done;
+
+    unsigned char ver[4] = {LL_FACTS_VERSION & 0xff, (LL_FACTS_VERSION >> 8) & 0xff,
+                            (LL_FACTS_VERSION >> 16) & 0xff, (LL_FACTS_VERSION >> 24) & 0xff};
+    buf_put(&res, blob_magic, sizeof(blob_magic));
+    buf_put(&res, ver, sizeof(ver));
+    buf_varint(&res, w.st.n);
+    for (uint32_t i = 0; i < w.st.n; i++) {
+        buf_varint(&res, w.st.entries[i].len);
+        buf_put(&res, w.st.entries[i].s, w.st.entries[i].len);
+    }
+    buf_put(&res, w.body.data, w.body.len);
+    if (res.failed)
+        goto done;
+
+    *out = res.data;
+    *out_len = res.len;
+    res.data = NULL;
+    rc = 0;
+done:
+    free(res.data);
+    free(w.body.data);
+    free(w.st.entries);
+    free(w.st.slots);
+    return rc;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+struct reader {
+    const unsigned char *p;
+    size_t pos, len;
+    struct ll_arena *arena;
+    const char **strs; /* the string table, malloc'd; entries in the arena */
+    uint32_t nstrs;
+    uint32_t nfiles; /* for checking locations */
+};
+
+/* Canonical unsigned LEB128: at most 64 bits, no redundant zero bytes. */
+static int rd_varint(struct reader *r, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0;; shift += 7) {
+        if (r->pos >= r->len)
+            return -1;
+        unsigned char c = r->p[r->pos++];
+        if (shift == 63 && c > 1)
+            return -1;
+        v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80)) {
+            if (c == 0 && shift > 0)
+                return -1;
+            break;
+        }
+    }
+    *out = v;
+    return 0;
+}
+
+static int rd_uint(struct reader *r, uint64_t max, uint64_t *out)
+{
+    if (rd_varint(r, out) < 0 || *out > max)
+        return -1;
+    return 0;
+}
+
+static int rd_u32(struct reader *r, uint32_t *out)
+{
+    uint64_t v;
+    if (rd_uint(r, UINT32_MAX, &v) < 0)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int rd_u16(struct reader *r, uint16_t *out)
+{
+    uint64_t v;
+    if (rd_uint(r, UINT16_MAX, &v) < 0)
+        return -1;
+    *out = (uint16_t)v;
+    return 0;
+}
+
+/* A byte-sized field whose value must not exceed `max`. */
+static int rd_u8(struct reader *r, uint8_t max, uint8_t *out)
+{
+    uint64_t v;
+    if (rd_uint(r, max, &v) < 0)
+        return -1;
+    *out = (uint8_t)v;
+    return 0;
+}
+
+static int rd_i16(struct reader *r, int16_t *out)
+{
+    uint64_t z;
+    if (rd_uint(r, UINT16_MAX, &z) < 0)
+        return -1;
+    *out = (z & 1) ? (int16_t)(-(int32_t)((z + 1) / 2)) : (int16_t)(z / 2);
+    return 0;
+}
+
+/* An element count: every element takes at least one byte, so a count
+ * larger than what is left is damage, and allocations stay proportional to
+ * the blob's size. */
+static int rd_count(struct reader *r, uint32_t *out)
+{
+    if (rd_u32(r, out) < 0 || *out > r->len - r->pos)
+        return -1;
+    return 0;
+}
+
+/* Zeroed arena array of n elements; NULL (and success) when n is 0. */
+static int rd_array(struct reader *r, uint32_t n, size_t size, void **out)
+{
+    *out = NULL;
+    if (n == 0)
+        return 0;
+    if (n > SIZE_MAX / size)
+        return -1;
+    *out = ll_arena_alloc(r->arena, (size_t)n * size);
+    return *out ? 0 : -1;
+}
+
+static int rd_str(struct reader *r, const char **out)
+{
+    uint64_t ref;
+    if (rd_uint(r, r->nstrs, &ref) < 0)
+        return -1;
+    *out = ref ? r->strs[ref - 1] : NULL;
+    return 0;
+}
+
+static int rd_str_array(struct reader *r, uint32_t *n, const char ***out)
+{
+    void *a;
+    if (rd_count(r, n) < 0 || rd_array(r, *n, sizeof(**out), &a) < 0)
+        return -1;
+    *out = a;
+    for (uint32_t i = 0; i < *n; i++)
+        if (rd_str(r, &(*out)[i]) < 0)
+            return -1;
+    return 0;
+}
+
+/* A location must name a known file; the all-zero location is accepted as
+ * "unknown" even in a TU without files. */
+static int rd_loc(struct reader *r, struct ll_loc *l)
+{
+    if (rd_u32(r, &l->file) < 0 || rd_u32(r, &l->line) < 0 || rd_u32(r, &l->col) < 0)
+        return -1;
+    if (l->file >= r->nfiles && (l->file || l->line || l->col))
+        return -1;
+    return 0;
+}
+
+static int rd_path(struct reader *r, struct ll_path *p)
+{
+    if (rd_u8(r, LL_ROOT_UNKNOWN, &p->root) < 0 || rd_u8(r, UINT8_MAX, &p->flags) < 0 ||
+        rd_i16(r, &p->param) < 0 || rd_str(r, &p->text) < 0 || rd_str(r, &p->key) < 0 ||
+        rd_str(r, &p->cls) < 0 || rd_str(r, &p->root_usr) < 0)
+        return -1;
+    return 0;
+}
+
+static int rd_event(struct reader *r, struct ll_event *e)
+{
+    if (rd_u8(r, LL_EV_KIND_COUNT - 1, &e->kind) < 0 || rd_u8(r, LL_MODE_SHARED, &e->mode) < 0 ||
+        rd_u8(r, LL_LK_OTHER, &e->lock_kind) < 0 || rd_u8(r, UINT8_MAX, &e->flags) < 0 ||
+        rd_u16(r, &e->loop_depth) < 0 || rd_loc(r, &e->loc) < 0 || rd_path(r, &e->obj) < 0 ||
+        rd_path(r, &e->aux) < 0 || rd_str(r, &e->api) < 0 || rd_str(r, &e->callee) < 0 ||
+        rd_str(r, &e->result_var) < 0)
+        return -1;
+    void *a;
+    if (rd_count(r, &e->nargs) < 0 || rd_array(r, e->nargs, sizeof(*e->args), &a) < 0)
+        return -1;
+    e->args = a;
+    for (uint32_t i = 0; i < e->nargs; i++)
+        if (rd_path(r, &e->args[i]) < 0)
+            return -1;
+    return 0;
+}
+
+static int rd_block(struct reader *r, const struct ll_function *fn, struct ll_block *b)
+{
+    if (rd_u32(r, &b->first_event) < 0 || rd_u32(r, &b->nevents) < 0)
+        return -1;
+    if (b->first_event > fn->nevents || b->nevents > fn->nevents - b->first_event)
+        return -1;
+    void *a;
+    if (rd_count(r, &b->nsucc) < 0 || rd_array(r, b->nsucc, sizeof(*b->succ), &a) < 0)
+        return -1;
+    b->succ = a;
+    for (uint32_t i = 0; i < b->nsucc; i++)
+        if (rd_u32(r, &b->succ[i]) < 0 || b->succ[i] >= fn->nblocks)
+            return -1;
+    struct ll_cond *c = &b->cond;
+    if (rd_u16(r, &b->loop_depth) < 0 || rd_u8(r, LL_COND_OTHER, &c->kind) < 0 ||
+        rd_u8(r, UINT8_MAX, &c->true_when_zero) < 0 || rd_u32(r, &c->event) < 0 ||
+        rd_str(r, &c->var) < 0 || rd_str(r, &c->text) < 0 ||
+        rd_str_array(r, &c->nvars, &c->vars) < 0)
+        return -1;
+    if (c->kind == LL_COND_EVENT && c->event >= fn->nevents)
+        return -1;
+    return 0;
+}
+
+static int rd_function(struct reader *r, struct ll_function *fn)
+{
+    if (rd_str(r, &fn->usr) < 0 || rd_str(r, &fn->name) < 0 || rd_loc(r, &fn->loc) < 0 ||
+        rd_loc(r, &fn->end) < 0 || rd_u32(r, &fn->flags) < 0 ||
+        rd_str_array(r, &fn->nparams, &fn->params) < 0)
+        return -1;
+    void *a;
+    if (rd_count(r, &fn->nevents) < 0 || rd_array(r, fn->nevents, sizeof(*fn->events), &a) < 0)
+        return -1;
+    fn->events = a;
+    for (uint32_t i = 0; i < fn->nevents; i++)
+        if (rd_event(r, &fn->events[i]) < 0)
+            return -1;
+    if (rd_count(r, &fn->nblocks) < 0 || rd_u32(r, &fn->exit) < 0)
+        return -1;
+    /* A function without blocks has no exit to name. */
+    if (fn->nblocks ? fn->exit >= fn->nblocks : fn->exit != 0)
+        return -1;
+    if (rd_array(r, fn->nblocks, sizeof(*fn->blocks), &a) < 0)
+        return -1;
+    fn->blocks = a;
+    for (uint32_t i = 0; i < fn->nblocks; i++)
+        if (rd_block(r, fn, &fn->blocks[i]) < 0)
+            return -1;
+    return 0;
+}
+
+static int rd_strings(struct reader *r)
+{
+    if (rd_count(r, &r->nstrs) < 0)
+        return -1;
+    if (r->nstrs == 0)
+        return 0;
+    r->strs = malloc((size_t)r->nstrs * sizeof(*r->strs));
+    if (!r->strs)
+        return -1;
+    for (uint32_t i = 0; i < r->nstrs; i++) {
+        uint64_t n;
+        /* The bound is what is left after the length itself. */
+        if (rd_varint(r, &n) < 0 || n > r->len - r->pos)
+            return -1;
+        const char *s = (const char *)r->p + r->pos;
+        if (memchr(s, '\0', (size_t)n))
+            return -1;
+        r->strs[i] = ll_arena_strndup(r->arena, s, (size_t)n);
+        if (!r->strs[i])
+            return -1;
+        r->pos += (size_t)n;
+    }
+    return 0;
+}
+
+static int rd_tu(struct reader *r, struct ll_tu_facts *f)
+{
+    void *a;
+    if (rd_str(r, &f->main_file) < 0 || rd_str_array(r, &f->nfiles, &f->files) < 0 ||
+        rd_array(r, f->nfiles, sizeof(*f->file_system), &a) < 0)
+        return -1;
+    f->file_system = a;
+    for (uint32_t i = 0; i < f->nfiles; i++)
+        if (rd_u8(r, UINT8_MAX, &f->file_system[i]) < 0)
+            return -1;
+    r->nfiles = f->nfiles;
+
+    if (rd_count(r, &f->nfunctions) < 0 ||
+        rd_array(r, f->nfunctions, sizeof(*f->functions), &a) < 0)
+        return -1;
+    f->functions = a;
+    for (uint32_t i = 0; i < f->nfunctions; i++)
+        if (rd_function(r, &f->functions[i]) < 0)
+            return -1;
+
+    if (rd_count(r, &f->nglobals) < 0 || rd_array(r, f->nglobals, sizeof(*f->globals), &a) < 0)
+        return -1;
+    f->globals = a;
+    for (uint32_t i = 0; i < f->nglobals; i++) {
+        struct ll_global *g = &f->globals[i];
+        if (rd_str(r, &g->usr) < 0 || rd_str(r, &g->name) < 0 || rd_str(r, &g->type) < 0 ||
+            rd_loc(r, &g->loc) < 0 || rd_u32(r, &g->flags) < 0)
+            return -1;
+    }
+
+    if (rd_count(r, &f->nfnrefs) < 0 || rd_array(r, f->nfnrefs, sizeof(*f->fnrefs), &a) < 0)
+        return -1;
+    f->fnrefs = a;
+    for (uint32_t i = 0; i < f->nfnrefs; i++) {
+        struct ll_fnref *fr = &f->fnrefs[i];
+        if (rd_str(r, &fr->usr) < 0 || rd_str(r, &fr->context) < 0 || rd_loc(r, &fr->loc) < 0)
+            return -1;
+    }
+
+    if (rd_u32(r, &f->nerrors) < 0 || rd_str(r, &f->first_error) < 0)
+        return -1;
+    return 0;
+}
+
+int ll_facts_from_blob(const unsigned char *buf, size_t len, struct ll_tu_facts *out)
+{
+    struct reader r = {.p = buf, .len = len, .arena = &out->arena};
+    int rc = -1;
+
+    if (!buf || len < HEADER_SIZE || memcmp(buf, blob_magic, sizeof(blob_magic)) != 0)
+        goto done;
+    const unsigned char *v = buf + sizeof(blob_magic);
+    uint32_t version =
+        (uint32_t)v[0] | (uint32_t)v[1] << 8 | (uint32_t)v[2] << 16 | (uint32_t)v[3] << 24;
+    if (version != LL_FACTS_VERSION)
+        goto done;
+    r.pos = HEADER_SIZE;
+    if (rd_strings(&r) < 0 || rd_tu(&r, out) < 0 || r.pos != r.len)
+        goto done;
+    rc = 0;
+done:
+    free(r.strs);
+    if (rc < 0)
+        ll_tu_facts_release(out);
+    return rc;
+}

@@ -1,0 +1,62 @@
+/*
+ * main: parses the command line, answers the informational modes, and
+ * hands analysis to the driver.  The exit status is decided here and in
+ * the driver only.
+ */
+#include "cli.h"
+#include "driver.h"
+#include "rule.h"
+
+#include <stdio.h>
+
+static int list_rules(void)
+{
+    for (size_t i = 0; i < ll_nrules; i++)
+        printf("%-26s %-8s %s\n", ll_rules[i]->id, ll_severity_name(ll_rules[i]->severity),
+               ll_rules[i]->summary);
+    return 0;
+}
+
+static int explain(const char *id)
+{
+    const struct ll_rule *r = ll_rule_find(id);
+    if (!r) {
+        fprintf(stderr, "locklint: error: unknown rule '%s' (see --list-rules)\n", id);
+        return 2;
+    }
+    printf("# %s\n\n%s\n\n%s", r->id, r->summary, r->doc);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    struct ll_cli cli;
+    char err[512];
+    if (ll_cli_parse(&cli, argc, argv, err, sizeof(err)) != 0) {
+        fprintf(stderr, "locklint: error: %s\n", err);
+        ll_cli_release(&cli);
+        return 2;
+    }
+    int status;
+    switch (cli.mode) {
+    case LL_MODE_HELP:
+        fputs(ll_cli_usage, stdout);
+        status = 0;
+        break;
+    case LL_MODE_VERSION:
+        printf("locklint %s\n", LL_VERSION);
+        status = 0;
+        break;
+    case LL_MODE_LIST_RULES:
+        status = list_rules();
+        break;
+    case LL_MODE_EXPLAIN:
+        status = explain(cli.explain);
+        break;
+    default:
+        status = ll_driver_run(&cli);
+        break;
+    }
+    ll_cli_release(&cli);
+    return status;
+}

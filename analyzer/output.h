@@ -1,0 +1,35 @@
+/*
+ * output: the writers that turn a finished report into text, JSON or SARIF.
+ * They only format; choosing which findings to show (suppressions,
+ * baselines, --fail-on) happens before.  Each returns 0, or -1 on an I/O or
+ * allocation error.
+ */
+#ifndef LL_OUTPUT_H
+#define LL_OUTPUT_H
+
+#include "report.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* What the writers need to know about a rule (SARIF tool.driver.rules). */
+struct ll_rule_info {
+    const char *id;
+    const char *summary; /* one line */
+    const char *doc;     /* the full documentation text (markdown-ish) */
+    enum ll_severity severity;
+};
+
+struct ll_output_opts {
+    const char *base_dir; /* paths under it are written relative to it; may be NULL */
+    bool caret;           /* text: print the source line and a caret (terminals only) */
+    const char *version;  /* locklint version for JSON/SARIF */
+    const struct ll_rule_info *rules;
+    size_t nrules;
+};
+
+int ll_output_text(FILE *out, const struct ll_report *r, const struct ll_output_opts *o);
+int ll_output_json(FILE *out, const struct ll_report *r, const struct ll_output_opts *o);
+int ll_output_sarif(FILE *out, const struct ll_report *r, const struct ll_output_opts *o);
+
+#endif

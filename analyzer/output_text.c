@@ -1,0 +1,110 @@
+/*
+ * output_text: GCC-style findings, one line each, so that editors, CI log
+ * parsers and `grep` understand them:
+ *
+ *     src/a.c:12:5: warning: 'a' acquired while holding 'b' [lock-order-inversion]
+ *     src/b.c:30:5: note: 'b' acquired while holding 'a' here
+ *
+ * With o->caret (a terminal), each of those lines is followed by the source
+ * line and a caret under the column, and each finding ends with a help line
+ * pointing to `locklint explain RULE`; pipes get the bare lines only.
+ *
+ * Only findings go to `out`: summaries ("3 warnings generated") and
+ * progress are the driver's, on stderr.
+ */
+#include "output.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+/* `path` relative to `base` when it lies under it, else `path` itself. */
+static const char *rel_path(const char *path, const char *base)
+{
+    if (!path)
+        return "<unknown>";
+    if (!base || !*base)
+        return path;
+    size_t n = strlen(base);
+    while (n > 0 && base[n - 1] == '/')
+        n--;
+    if (strncmp(path, base, n) != 0 || path[n] != '/')
+        return path;
+    const char *p = path + n;
+    while (*p == '/')
+        p++;
+    return *p ? p : path;
+}
+
+/*
+ * Reads line `lineno` (1-based) of `path` into *buf without its line end.
+ * Returns its length, or -1 when the file or the line cannot be read: the
+ * caret is a convenience and its absence is not an error.
+ */
+static long read_line(const char *path, uint32_t lineno, char **buf, size_t *cap)
+{
+    if (!path || lineno == 0)
+        return -1;
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return -1;
+    long len = -1;
+    for (uint32_t i = 1; i <= lineno; i++) {
+        ssize_t n = getline(buf, cap, f);
+        if (n < 0)
+            goto out;
+        if (i == lineno)
+            len = (long)n;
+    }
+    while (len > 0 && ((*buf)[len - 1] == '\n' || (*buf)[len - 1] == '\r'))
+        len--;
+out:
+    fclose(f);
+    return len;
+}
+
+/*
+ * Prints the source line and a caret under byte column `col`.  The caret
+ * line copies the tabs of the source line so the caret stays aligned however
+ * wide the terminal draws a tab, and skips UTF-8 continuation bytes so that
+ * a multi-byte character takes one cell.
+ */
+static void print_caret(FILE *out, const struct ll_site *s, char **buf, size_t *cap)
+{
+    long len = read_line(s->file, s->line, buf, cap);
+    if (len < 0)
+        return;
+    fprintf(out, "%.*s\n", (int)len, *buf);
+    for (uint32_t i = 0; i + 1 < s->col; i++) {
+        unsigned char c = i < (unsigned long)len ? (unsigned char)(*buf)[i] : ' ';
+        if ((c & 0xC0) == 0x80)
+            continue;
+        fputc(c == '\t' ? '\t' : ' ', out);
+    }
+    fputs("^\n", out);
+}
+
+int ll_output_text(FILE *out, const struct ll_report *r, const struct ll_output_opts *o)
+{
+    char *buf = NULL;
+    size_t cap = 0;
+    for (size_t i = 0; i < r->count; i++) {
+        const struct ll_finding *f = r->items[i];
+        fprintf(out, "%s:%u:%u: %s: %s [%s]\n", rel_path(f->primary.file, o->base_dir),
+                (unsigned)f->primary.line, (unsigned)f->primary.col, ll_severity_name(f->severity),
+                f->message, f->rule);
+        if (o->caret)
+            print_caret(out, &f->primary, &buf, &cap);
+        for (size_t j = 0; j < f->nrelated; j++) {
+            const struct ll_site *s = &f->related[j];
+            fprintf(out, "%s:%u:%u: note: %s\n", rel_path(s->file, o->base_dir), (unsigned)s->line,
+                    (unsigned)s->col, s->message ? s->message : "related location");
+            if (o->caret)
+                print_caret(out, s, &buf, &cap);
+        }
+        if (o->caret)
+            fprintf(out, "  help: run 'locklint explain %s' for how to fix this\n", f->rule);
+    }
+    free(buf);
+    return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}

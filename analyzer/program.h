@@ -1,0 +1,41 @@
+/*
+ * program: all translation units' facts linked into one program.
+ *
+ * Functions are linked by USR: a `static inline` function seen in many TUs
+ * is kept once (the first TU in database order wins, so output does not
+ * depend on -j).  Thread roots are `main` and every function given to a
+ * thread-creation call as its start routine.  This module reads facts only;
+ * it never sees a TU's source.
+ */
+#ifndef LL_PROGRAM_H
+#define LL_PROGRAM_H
+
+#include "ir.h"
+#include "strmap.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct ll_prog_fn {
+    const struct ll_function *fn;  /* borrowed from its TU's facts */
+    const struct ll_tu_facts *tu;  /* borrowed */
+    bool is_main;
+    bool is_start_routine; /* given to pthread_create / thrd_create somewhere */
+};
+
+struct ll_program {
+    struct ll_arena arena;
+    size_t nfns;
+    struct ll_prog_fn *fns;
+    struct ll_strmap by_usr; /* USR -> index into fns */
+};
+
+/* Links `ntus` TUs (borrowed; they must outlive the program).  Returns 0 or
+ * -1 when out of memory. */
+int ll_program_build(struct ll_program *p, const struct ll_tu_facts *tus, size_t ntus);
+void ll_program_release(struct ll_program *p);
+
+/* Index of the function with `usr`, or -1. */
+long ll_program_find(const struct ll_program *p, const char *usr);
+
+#endif

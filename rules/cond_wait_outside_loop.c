@@ -1,0 +1,49 @@
+/*
+ * cond-wait-outside-loop: a condition wait that is not inside a loop, so a
+ * spurious wakeup or a stolen signal goes unnoticed.
+ */
+#include "rule.h"
+
+static const char doc[] =
+    "## What it does\n"
+    "Finds `pthread_cond_wait`, `pthread_cond_timedwait`, `cnd_wait` and `cnd_timedwait`\n"
+    "calls that are not inside a loop.\n\n"
+    "## Why is this bad\n"
+    "Condition variables may wake up spuriously, and another thread may consume the state\n"
+    "change between the signal and the wakeup. A wait under `if` then proceeds with the\n"
+    "predicate false: a consumer takes from an empty queue.\n\n"
+    "## Example\n"
+    "```c\n"
+    "pthread_mutex_lock(&q->lock);\n"
+    "if (q->len == 0)\n"
+    "    pthread_cond_wait(&q->nonempty, &q->lock);\n"
+    "item = q->items[--q->len];    /* may be empty */\n"
+    "```\n\n"
+    "## Use instead\n"
+    "```c\n"
+    "while (q->len == 0)\n"
+    "    pthread_cond_wait(&q->nonempty, &q->lock);\n"
+    "```\n\n"
+    "## Known problems\n"
+    "Any enclosing loop in the same function counts, even one that does not re-test the\n"
+    "predicate; a wait in a helper called from a loop is reported.\n";
+
+static void check(const struct ll_view *v, struct ll_report *r)
+{
+    for (size_t i = 0; i < v->nfns; i++) {
+        const struct ll_fn_view *f = &v->fns[i];
+        for (uint32_t e = 0; e < f->fn->nevents; e++) {
+            const struct ll_event *ev = &f->fn->events[e];
+            if (ev->kind != LL_EV_COND_WAIT || ev->loop_depth > 0 || !f->df.reached[e])
+                continue;
+            struct ll_site site = ll_view_site(f, ev->loc, NULL);
+            ll_report_add(r, "cond-wait-outside-loop", LL_SEV_WARNING, &site, f->fn->name,
+                          ev->obj.cls, "wait on '%s' is not in a loop re-checking its condition",
+                          ev->obj.text);
+        }
+    }
+}
+
+const struct ll_rule ll_rule_cond_wait_outside_loop = {
+    "cond-wait-outside-loop", "a condition wait that does not re-check its predicate in a loop",
+    doc, LL_SEV_WARNING, check};

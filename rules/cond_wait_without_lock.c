@@ -1,0 +1,53 @@
+/*
+ * cond-wait-without-lock: waiting on a condition variable while the mutex
+ * given to the wait is not held on some path.
+ */
+#include "rule.h"
+
+static const char doc[] =
+    "## What it does\n"
+    "Finds condition waits whose mutex is not held on some path to the wait: it was\n"
+    "released before, or a thread's start routine (or `main`) never took it.\n\n"
+    "## Why is this bad\n"
+    "`pthread_cond_wait` requires the calling thread to hold the mutex; otherwise the\n"
+    "behaviour is undefined and, in practice, a signal sent between the predicate check and\n"
+    "the wait is lost, so the thread sleeps forever.\n\n"
+    "## Example\n"
+    "```c\n"
+    "pthread_mutex_unlock(&lock);\n"
+    "pthread_cond_wait(&ready, &lock);   /* lock not held */\n"
+    "```\n\n"
+    "## Use instead\n"
+    "Hold the mutex across the predicate check and the wait.\n\n"
+    "## Known problems\n"
+    "A function that waits with a mutex its caller holds is not reported (its entry state is\n"
+    "unknown within the function).\n";
+
+static void check(const struct ll_view *v, struct ll_report *r)
+{
+    for (size_t i = 0; i < v->nfns; i++) {
+        const struct ll_fn_view *f = &v->fns[i];
+        const struct ll_df_result *df = &f->df;
+        for (uint32_t e = 0; e < f->fn->nevents; e++) {
+            const struct ll_event *ev = &f->fn->events[e];
+            if (ev->kind != LL_EV_COND_WAIT || !df->reached[e])
+                continue;
+            int l = ll_df_lock_index(df, ev->aux.key);
+            if (l < 0)
+                continue;
+            uint8_t st = ll_df_state(df, e, (uint32_t)l);
+            if (!(st & LL_LS_FREE))
+                continue;
+            struct ll_site site = ll_view_site(f, ev->loc, NULL);
+            ll_report_add(r, "cond-wait-without-lock", LL_SEV_WARNING, &site, f->fn->name,
+                          ev->aux.cls,
+                          (st & LL_LS_HELD) ? "wait on '%s' without holding '%s' on every path"
+                                            : "wait on '%s' without holding '%s'",
+                          ev->obj.text, ev->aux.text);
+        }
+    }
+}
+
+const struct ll_rule ll_rule_cond_wait_without_lock = {
+    "cond-wait-without-lock", "a condition wait whose mutex is not held", doc, LL_SEV_WARNING,
+    check};

@@ -1,0 +1,71 @@
+/*
+ * double-lock: a non-recursive lock acquired again while this thread holds
+ * it on every path to the acquisition.
+ */
+#include "rule.h"
+
+static const char doc[] =
+    "## What it does\n"
+    "Finds a non-recursive lock (pthread mutex, spinlock, C11 mtx, rwlock in write mode) that\n"
+    "is acquired while the same thread already holds it.\n\n"
+    "## Why is this bad\n"
+    "A default pthread mutex, a spinlock or a plain `mtx_t` taken twice by one thread\n"
+    "deadlocks that thread forever (or is undefined behaviour).\n\n"
+    "## Example\n"
+    "```c\n"
+    "pthread_mutex_lock(&m);\n"
+    "if (full) {\n"
+    "    pthread_mutex_lock(&m);   /* deadlock: already held */\n"
+    "```\n\n"
+    "## Use instead\n"
+    "Release before re-acquiring, split the function into a locked and an unlocked variant\n"
+    "(`foo()` takes the lock and calls `foo_locked()`), or, if re-entry is intended, make the\n"
+    "mutex recursive with `PTHREAD_MUTEX_RECURSIVE`.\n\n"
+    "## Known problems\n"
+    "Reported only when the lock is held on every path reaching the acquisition, within one\n"
+    "function; recursive mutexes are recognised from `pthread_mutexattr_settype` in the same\n"
+    "function, `mtx_recursive`, and recursive static initialisers. `trylock` on a held lock\n"
+    "is not reported (it fails instead of blocking).\n";
+
+static void check(const struct ll_view *v, struct ll_report *r)
+{
+    for (size_t i = 0; i < v->nfns; i++) {
+        const struct ll_fn_view *f = &v->fns[i];
+        const struct ll_df_result *df = &f->df;
+        for (uint32_t e = 0; e < f->fn->nevents; e++) {
+            const struct ll_event *ev = &f->fn->events[e];
+            if (ev->kind != LL_EV_ACQUIRE || !df->reached[e])
+                continue;
+            int l = ll_df_lock_index(df, ev->obj.key);
+            if (l < 0)
+                continue;
+            uint8_t st = ll_df_state(df, e, (uint32_t)l);
+            if ((st & ~LL_LS_SHARED) != LL_LS_HELD)
+                continue;
+            if ((st & LL_LS_SHARED) && ev->mode == LL_MODE_SHARED)
+                continue; /* read lock taken twice: allowed by POSIX */
+            if (ll_view_lock_recursive(v, f, (uint32_t)l))
+                continue;
+            struct ll_site site = ll_view_site(f, ev->loc, NULL);
+            struct ll_finding *fd =
+                ll_report_add(r, "double-lock", LL_SEV_WARNING, &site, f->fn->name, ev->obj.cls,
+                              "'%s' acquired while already held", ev->obj.text);
+            if (!fd)
+                return;
+            /* the earlier acquisition: the nearest one before this event */
+            for (uint32_t p = e; p-- > 0;) {
+                const struct ll_event *pe = &f->fn->events[p];
+                if ((pe->kind == LL_EV_ACQUIRE || pe->kind == LL_EV_TRYACQUIRE) &&
+                    df->reached[p] && ll_df_lock_index(df, pe->obj.key) == l) {
+                    struct ll_site prev = ll_view_site(f, pe->loc, NULL);
+                    ll_finding_note(r, fd, &prev, "'%s' first acquired here", pe->obj.text);
+                    break;
+                }
+            }
+        }
+    }
+}
+
+const struct ll_rule ll_rule_double_lock = {
+    "double-lock", "a non-recursive lock acquired while the same thread holds it", doc,
+    LL_SEV_WARNING, check};
