@@ -43,6 +43,7 @@ struct dset {
 
 struct run {
     const struct ll_function *fn;
+    const struct ll_df_env *env;
     struct ll_arena tmp;
     uint32_t nlocks;
     int32_t *ev_lock, *ev_aux; /* per event: lock index of obj / aux, or -1 */
@@ -296,6 +297,12 @@ static void transfer(const struct run *ru, struct disj *d, uint32_t e)
             !(ev->obj.flags & LL_PATH_DEREF) && ev->obj.key)
             forget_var(d, ev->obj.key);
         break;
+    case LL_EV_CALL:
+        if (ru->env->call_may_lock && ru->env->call_may_lock(ev, ru->env->ctx))
+            for (uint32_t k = 0; k < ru->nlocks; k++)
+                if (d->st[k] & (LL_LS_FREE | LL_LS_NEVER))
+                    d->st[k] = (uint8_t)((d->st[k] & ~(LL_LS_FREE | LL_LS_NEVER)) | LL_LS_ENTRY);
+        break;
     default:
         break;
     }
@@ -384,7 +391,7 @@ static void record(struct run *ru, struct ll_df_result *r)
     }
 }
 
-static int iterate(struct run *ru, bool entry_free)
+static int iterate(struct run *ru)
 {
     const struct ll_function *fn = ru->fn;
     uint32_t n = fn->nblocks;
@@ -394,7 +401,7 @@ static int iterate(struct run *ru, bool entry_free)
     struct disj *init = ll_arena_alloc(&ru->tmp, disj_size(ru));
     if (!work || !queued || !ru->in || !init)
         return -1;
-    memset(init->st, entry_free ? LL_LS_FREE : LL_LS_ENTRY, ru->nlocks);
+    memset(init->st, ru->env->entry_free ? LL_LS_NEVER : LL_LS_ENTRY, ru->nlocks);
     ru->in[0].d[0] = init;
     ru->in[0].n = 1;
     /* A circular queue of blocks; each block is queued at most once. */
@@ -421,13 +428,14 @@ static int iterate(struct run *ru, bool entry_free)
     return ru->oom ? -1 : 0;
 }
 
-int ll_dataflow_run(const struct ll_function *fn, bool entry_free, struct ll_arena *arena,
-                    struct ll_df_result *out)
+int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
+                    struct ll_arena *arena, struct ll_df_result *out)
 {
     struct run ru;
     memset(&ru, 0, sizeof(ru));
     memset(out, 0, sizeof(*out));
     ru.fn = fn;
+    ru.env = env;
     ll_arena_init(&ru.tmp);
     int rc = -1;
     out->nevents = fn->nevents;
@@ -444,7 +452,7 @@ int ll_dataflow_run(const struct ll_function *fn, bool entry_free, struct ll_are
         rc = 0;
         goto out;
     }
-    if (iterate(&ru, entry_free) != 0)
+    if (iterate(&ru) != 0)
         goto out;
     record(&ru, out);
     rc = ru.oom ? -1 : 0;

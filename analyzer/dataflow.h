@@ -26,8 +26,9 @@
 enum {
     LL_LS_ENTRY = 1,  /* as the caller left it */
     LL_LS_HELD = 2,   /* held by this function */
-    LL_LS_FREE = 4,   /* not held (released, or never held in a thread root) */
+    LL_LS_FREE = 4,   /* not held: released on the path */
     LL_LS_SHARED = 8, /* held in shared (read) mode on some path */
+    LL_LS_NEVER = 16, /* not held since the thread started (roots only) */
 };
 
 struct ll_df_lock {
@@ -46,12 +47,21 @@ struct ll_df_result {
 };
 
 /*
- * Runs the analysis on `fn`; with `entry_free` (thread roots, main) every
- * lock starts not held instead of as the caller left it.  Memory comes from
+ * Runs the analysis on `fn`; with env->entry_free (thread roots, main)
+ * every lock starts NEVER held instead of as the caller left it.  Memory comes from
  * `arena`.  Returns 0, or -1 when out of memory.
  */
-int ll_dataflow_run(const struct ll_function *fn, bool entry_free, struct ll_arena *arena,
-                    struct ll_df_result *out);
+struct ll_df_env {
+    bool entry_free;
+    /* True when the call event may acquire locks (a program function that
+     * takes some lock, directly or through its callees): after it, a lock
+     * this function does not hold is "as the callee left it" (ENTRY). */
+    bool (*call_may_lock)(const struct ll_event *call, void *ctx);
+    void *ctx;
+};
+
+int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
+                    struct ll_arena *arena, struct ll_df_result *out);
 
 /* Index of the lock with `key`, or -1. */
 int ll_df_lock_index(const struct ll_df_result *r, const char *key);

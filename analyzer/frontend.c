@@ -349,13 +349,16 @@ static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientDa
     return CXChildVisit_Recurse; /* bounded by the budget */
 }
 
-static bool init_is_recursive(CXTranslationUnit ctu, CXCursor init)
+/* A recursive static initialiser names itself in the declaration's tokens
+ * (PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP, or a hand-written initialiser
+ * with PTHREAD_MUTEX_RECURSIVE_NP). */
+static bool init_is_recursive(CXTranslationUnit ctu, CXCursor decl)
 {
     CXToken *toks = NULL;
     unsigned n = 0;
     bool hit = false;
-    clang_tokenize(ctu, clang_getCursorExtent(init), &toks, &n);
-    for (unsigned i = 0; i < n && i < 8 && !hit; i++) {
+    clang_tokenize(ctu, clang_getCursorExtent(decl), &toks, &n);
+    for (unsigned i = 0; i < n && i < 64 && !hit; i++) {
         CXString s = clang_getTokenSpelling(ctu, toks[i]);
         const char *t = clang_getCString(s);
         hit = t && strstr(t, "RECURSIVE") != NULL;
@@ -398,7 +401,7 @@ static void add_global(struct tu_ctx *tu, CXCursor c)
         g->flags |= LL_GV_DEFINITION;
     CXCursor init = clang_Cursor_getVarDeclInitializer(c);
     if (!clang_Cursor_isNull(init)) {
-        if ((g->flags & LL_GV_LOCK) && init_is_recursive(tu->ctu, init))
+        if ((g->flags & LL_GV_LOCK) && init_is_recursive(tu->ctu, c))
             g->flags |= LL_GV_RECURSIVE_INIT;
         struct init_scan s = {tu, g->name, false, 4096};
         clang_visitChildren(init, scan_init, &s);

@@ -27,6 +27,8 @@ struct ll_view {
     struct ll_arena arena;
     size_t nfns;
     struct ll_fn_view *fns;
+    uint8_t *may_lock;                 /* per program function */
+    struct ll_strmap recursive_classes; /* lock classes initialised recursive */
 };
 
 /* Links the TUs and runs the dataflow on every function.  Returns 0 or -1
@@ -45,6 +47,15 @@ struct ll_site ll_view_site(const struct ll_fn_view *f, struct ll_loc loc, const
 
 /* True when the location lies in a system header. */
 bool ll_view_in_system_header(const struct ll_fn_view *f, struct ll_loc loc);
+
+/*
+ * True when the lock state `st` at event `e` of f says "not held" on some
+ * path: released there, or never taken since the thread started.  (A call
+ * to a function that may take locks turns both into ENTRY: the callee may
+ * be a wrapper that took it.)
+ */
+bool ll_view_not_held_somewhere(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                                uint8_t st);
 
 /* True when lock `lock` of f is recursive: a recursive kind at its use, a
  * recursive initialisation in f, or a global with a recursive

@@ -112,7 +112,7 @@ static void check_function(const struct ll_view *v, const struct ll_fn_view *f,
     const struct ll_df_result *df = &f->df;
     bool root = ll_fn_view_is_root(f);
     for (uint32_t l = 0; l < df->nlocks; l++) {
-        if (df->locks[l].kind == LL_LK_SEM)
+        if (df->locks[l].kind == LL_LK_SEM || ll_view_lock_recursive(v, f, l))
             continue;
         uint8_t all = 0;
         for (uint32_t e = 0; e < f->fn->nevents; e++)
@@ -120,7 +120,7 @@ static void check_function(const struct ll_view *v, const struct ll_fn_view *f,
                 all |= ll_df_state(df, e, l);
         if (!(all & LL_LS_HELD))
             continue;
-        bool leak = root || (all & (LL_LS_FREE | LL_LS_ENTRY));
+        bool leak = root || (all & (LL_LS_FREE | LL_LS_ENTRY | LL_LS_NEVER));
         if (!leak || (!root && acquisition_can_fail(f, l) && conditional_wrapper(f, l)))
             continue;
         for (uint32_t e = 0; e < f->fn->nevents; e++)

@@ -41,14 +41,15 @@ static void check(const struct ll_view *v, struct ll_report *r)
             int l = ll_df_lock_index(df, ev->obj.key);
             if (l < 0)
                 continue;
+            if (ll_view_lock_recursive(v, f, (uint32_t)l))
+                continue; /* acquisitions are counted, not tracked */
             uint8_t st = ll_df_state(df, e, (uint32_t)l) & ~LL_LS_SHARED;
-            bool some_free = st & LL_LS_FREE;
+            bool some_free = ll_view_not_held_somewhere(v, f, e, st);
             bool mixed_entry = (st & LL_LS_ENTRY) && (st & LL_LS_HELD);
             if (!some_free && !mixed_entry)
                 continue;
-            const char *how = st == LL_LS_FREE        ? "'%s' released but not held"
-                              : (st & LL_LS_HELD)     ? "'%s' released but not held on every path"
-                                                      : "'%s' released but not held";
+            const char *how = (st & LL_LS_HELD) ? "'%s' released but not held on every path"
+                                                : "'%s' released but not held";
             struct ll_site site = ll_view_site(f, ev->loc, NULL);
             struct ll_finding *fd = ll_report_add(r, "unlock-not-held", LL_SEV_WARNING, &site,
                                                   f->fn->name, ev->obj.cls, how, ev->obj.text);
