@@ -166,8 +166,7 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
             if (m < 0)
                 goto missing;
             if (parse_format(val, &cli->format) != 0) {
-                snprintf(errbuf, errlen, "unknown format '%s' (expected text, json or sarif)",
-                         val);
+                snprintf(errbuf, errlen, "unknown format '%s' (expected text, json or sarif)", val);
                 return -1;
             }
         } else if ((m = opt_value("--fail-on", argc, argv, &i, &val)) != 0) {

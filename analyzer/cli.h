@@ -30,8 +30,8 @@ struct ll_cli {
     const char **extra; /* compiler arguments after -- */
     size_t nextra;
     enum ll_format format;
-    const char *output; /* -o */
-    int jobs;           /* 0: online cores */
+    const char *output;             /* -o */
+    int jobs;                       /* 0: online cores */
     const char **enable, **disable; /* rule ids, split at commas */
     size_t nenable, ndisable;
     int fail_on; /* minimum severity that fails, or -1 for never */

@@ -252,8 +252,8 @@ static void forget_lock_pend(struct disj *d, uint32_t lock)
     d->npend = n;
 }
 
-static void add_pend(struct disj *d, uint32_t event, const char *var, uint32_t lock,
-                     uint8_t prior, uint8_t success)
+static void add_pend(struct disj *d, uint32_t event, const char *var, uint32_t lock, uint8_t prior,
+                     uint8_t success)
 {
     if (d->npend == MAX_PEND) { /* forget the oldest */
         memmove(&d->pend[0], &d->pend[1], (MAX_PEND - 1) * sizeof(d->pend[0]));
@@ -318,7 +318,7 @@ static bool branch(const struct ll_block *bb, struct disj *d, int which)
         for (uint8_t i = 0; i < d->npend; i++) {
             struct pend *p = &d->pend[i];
             bool match = c->kind == LL_COND_EVENT ? p->event == c->event
-                                                   : (p->var && strcmp(p->var, c->var) == 0);
+                                                  : (p->var && strcmp(p->var, c->var) == 0);
             if (!match)
                 continue;
             bool success = truth == (c->true_when_zero != 0);

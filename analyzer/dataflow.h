@@ -33,8 +33,8 @@ enum {
 
 struct ll_df_lock {
     const char *key, *text, *cls;
-    uint8_t kind;   /* enum ll_lock_kind of its first use */
-    bool recursive; /* initialised as recursive in this function */
+    uint8_t kind;               /* enum ll_lock_kind of its first use */
+    bool recursive;             /* initialised as recursive in this function */
     const struct ll_path *path; /* first occurrence */
 };
 

@@ -58,8 +58,8 @@ static void *parse_worker(void *arg)
             snprintf(pool->errs[i], sizeof(pool->errs[i]), "out of memory");
             continue;
         }
-        pool->status[i] = ll_frontend_parse(fe, &pool->db->jobs[i], &pool->facts[i],
-                                            pool->errs[i], sizeof(pool->errs[i]));
+        pool->status[i] = ll_frontend_parse(fe, &pool->db->jobs[i], &pool->facts[i], pool->errs[i],
+                                            sizeof(pool->errs[i]));
     }
     ll_frontend_free(fe);
     return NULL;
@@ -313,8 +313,8 @@ int ll_driver_run(const struct ll_cli *cli)
     double t1 = now();
     size_t nparsed = report_parse_problems(&pool);
     if (cli->stats)
-        fprintf(stderr, "locklint: stats: %zu TUs, %zu parsed, %zu failed, parse %.3fs\n",
-                db.njobs, nparsed, db.njobs - nparsed, t1 - t0);
+        fprintf(stderr, "locklint: stats: %zu TUs, %zu parsed, %zu failed, parse %.3fs\n", db.njobs,
+                nparsed, db.njobs - nparsed, t1 - t0);
     if (nparsed == 0) {
         error("no translation unit could be parsed");
         goto out;

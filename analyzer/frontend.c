@@ -444,8 +444,8 @@ static void count_errors(struct tu_ctx *tu)
         enum CXDiagnosticSeverity sev = clang_getDiagnosticSeverity(d);
         if (sev >= CXDiagnostic_Error) {
             if (tu->facts->nerrors++ == 0) {
-                CXString s = clang_formatDiagnostic(
-                    d, CXDiagnostic_DisplaySourceLocation | CXDiagnostic_DisplayColumn);
+                CXString s = clang_formatDiagnostic(d, CXDiagnostic_DisplaySourceLocation |
+                                                           CXDiagnostic_DisplayColumn);
                 tu->facts->first_error = fe_string(&tu->facts->arena, s);
             }
         }
@@ -499,7 +499,8 @@ int ll_frontend_parse(struct ll_frontend *fe, const struct ll_tu_job *job, struc
                       char *errbuf, size_t errlen)
 {
     CXTranslationUnit ctu = NULL;
-    unsigned opts = CXTranslationUnit_KeepGoing | CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
+    unsigned opts =
+        CXTranslationUnit_KeepGoing | CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
     enum CXErrorCode e = clang_parseTranslationUnit2(fe->index, job->file, job->argv, job->argc,
                                                      NULL, 0, opts, &ctu);
     if (e != CXError_Success || !ctu) {

@@ -83,8 +83,7 @@ CXCursor fe_strip(CXCursor e)
 {
     for (int guard = 0; guard < 64; guard++) {
         enum CXCursorKind k = clang_getCursorKind(e);
-        if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr &&
-            k != CXCursor_CStyleCastExpr)
+        if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr && k != CXCursor_CStyleCastExpr)
             return e;
         struct few f = few_children(e);
         if (f.total == 0)
@@ -209,8 +208,8 @@ static struct ll_path path_var(struct fn_builder *b, CXCursor ref)
         p.cls = ll_arena_printf(b->arena, "%s:%s", b->fn_name, name);
     } else {
         p.root = LL_ROOT_GLOBAL;
-        p.cls = sc == CX_SC_Static ? ll_arena_printf(b->arena, "%s@%s", name, file_base(b, ref))
-                                   : name;
+        p.cls =
+            sc == CX_SC_Static ? ll_arena_printf(b->arena, "%s@%s", name, file_base(b, ref)) : name;
     }
     return p;
 }
@@ -230,8 +229,7 @@ static const char *tokens_text(struct fn_builder *b, CXCursor e)
     size_t len = 0;
     for (unsigned i = 0; i < n && len < sizeof(buf) - 1; i++) {
         CXString sp = clang_getTokenSpelling(b->ctu, toks[i]);
-        int w = snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "",
-                         clang_getCString(sp));
+        int w = snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "", clang_getCString(sp));
         clang_disposeString(sp);
         if (w < 0 || (size_t)w >= sizeof(buf) - len) {
             len = sizeof(buf);

@@ -51,8 +51,8 @@ struct fn_builder {
     const char *fn_name;
     struct build_block *blocks;
     uint32_t nblocks, capblocks;
-    uint32_t cur;  /* block receiving events */
-    uint32_t exit; /* the unique exit block */
+    uint32_t cur;       /* block receiving events */
+    uint32_t exit;      /* the unique exit block */
     uint32_t brk, cont; /* targets of break / continue, UINT32_MAX outside */
     uint16_t loop_depth;
     unsigned depth; /* current nesting, bounded by LL_MAX_NESTING */

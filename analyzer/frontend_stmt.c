@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 static enum CXChildVisitResult collect_child(CXCursor c, CXCursor parent, CXClientData data)
 {
     (void)parent;
@@ -318,8 +317,8 @@ static void for_parts(struct fn_builder *b, CXCursor s, struct for_parts *p)
         return;
     /* Find the header's two semicolons. */
     CXSourceRange ext = clang_getCursorExtent(s);
-    CXSourceRange head =
-        clang_getRange(clang_getRangeStart(ext), clang_getRangeStart(clang_getCursorExtent(p->body)));
+    CXSourceRange head = clang_getRange(clang_getRangeStart(ext),
+                                        clang_getRangeStart(clang_getCursorExtent(p->body)));
     CXToken *toks = NULL;
     unsigned ntoks = 0;
     clang_tokenize(b->ctu, head, &toks, &ntoks);

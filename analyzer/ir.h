@@ -56,9 +56,9 @@ enum {
  * USR of a global or static root so that TUs can be linked.
  */
 struct ll_path {
-    uint8_t root;  /* enum ll_root_kind */
-    uint8_t flags; /* LL_PATH_* */
-    int16_t param; /* parameter index for LL_ROOT_PARAM, else -1 */
+    uint8_t root;         /* enum ll_root_kind */
+    uint8_t flags;        /* LL_PATH_* */
+    int16_t param;        /* parameter index for LL_ROOT_PARAM, else -1 */
     const char *text;     /* source spelling without a leading '&' */
     const char *key;      /* instance identity within the function */
     const char *cls;      /* lock or location class */
@@ -110,10 +110,10 @@ enum {
 };
 
 struct ll_event {
-    uint8_t kind;      /* enum ll_event_kind */
-    uint8_t mode;      /* enum ll_mode for lock events */
-    uint8_t lock_kind; /* enum ll_lock_kind */
-    uint8_t flags;     /* LL_EVF_* */
+    uint8_t kind;        /* enum ll_event_kind */
+    uint8_t mode;        /* enum ll_mode for lock events */
+    uint8_t lock_kind;   /* enum ll_lock_kind */
+    uint8_t flags;       /* LL_EVF_* */
     uint16_t loop_depth; /* number of enclosing loops within the function */
     struct ll_loc loc;
     struct ll_path obj;
@@ -215,8 +215,8 @@ struct ll_tu_facts {
     struct ll_arena arena;
     const char *main_file;
     uint32_t nfiles;
-    const char **files;     /* [0] is the main file; paths as libclang gives them */
-    uint8_t *file_system;   /* per file: 1 when it is a system header */
+    const char **files;   /* [0] is the main file; paths as libclang gives them */
+    uint8_t *file_system; /* per file: 1 when it is a system header */
     uint32_t nfunctions;
     struct ll_function *functions;
     uint32_t nglobals;

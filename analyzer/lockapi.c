@@ -127,8 +127,8 @@ const struct ll_api *ll_lockapi_lookup(const char *name)
     for (size_t i = 0; i < user_count; i++)
         if (strcmp(user_entries[i].name, name) == 0)
             return &user_entries[i];
-    const struct ll_api *hit = bsearch(name, builtin, sizeof(builtin) / sizeof(builtin[0]),
-                                       sizeof(builtin[0]), by_name);
+    const struct ll_api *hit =
+        bsearch(name, builtin, sizeof(builtin) / sizeof(builtin[0]), sizeof(builtin[0]), by_name);
     if (hit)
         return hit;
     for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)

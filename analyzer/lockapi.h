@@ -35,12 +35,12 @@ enum ll_api_op {
 
 /* ll_api.flags */
 enum {
-    LL_API_TIMED = 1 << 0,     /* a timed variant: may give up */
-    LL_API_IO = 1 << 1,        /* BLOCKING: I/O rather than sleep */
-    LL_API_SLEEP = 1 << 2,     /* BLOCKING: sleeps */
-    LL_API_ATOMIC_RMW = 1 << 3,/* ATOMIC: writes the object */
-    LL_API_PREFIX = 1 << 4,    /* the name is a prefix (atomic families) */
-    LL_API_THREAD_EXIT = 1 << 5,/* NORETURN: ends only the calling thread */
+    LL_API_TIMED = 1 << 0,       /* a timed variant: may give up */
+    LL_API_IO = 1 << 1,          /* BLOCKING: I/O rather than sleep */
+    LL_API_SLEEP = 1 << 2,       /* BLOCKING: sleeps */
+    LL_API_ATOMIC_RMW = 1 << 3,  /* ATOMIC: writes the object */
+    LL_API_PREFIX = 1 << 4,      /* the name is a prefix (atomic families) */
+    LL_API_THREAD_EXIT = 1 << 5, /* NORETURN: ends only the calling thread */
 };
 
 struct ll_api {

@@ -17,8 +17,8 @@
 #include <stddef.h>
 
 struct ll_prog_fn {
-    const struct ll_function *fn;  /* borrowed from its TU's facts */
-    const struct ll_tu_facts *tu;  /* borrowed */
+    const struct ll_function *fn; /* borrowed from its TU's facts */
+    const struct ll_tu_facts *tu; /* borrowed */
     bool is_main;
     bool is_start_routine; /* given to pthread_create / thrd_create somewhere */
 };

@@ -27,7 +27,7 @@ struct ll_view {
     struct ll_arena arena;
     size_t nfns;
     struct ll_fn_view *fns;
-    uint8_t *may_lock;                 /* per program function */
+    uint8_t *may_lock;                  /* per program function */
     struct ll_strmap recursive_classes; /* lock classes initialised recursive */
 };
 

@@ -48,6 +48,6 @@ static void check(const struct ll_view *v, struct ll_report *r)
     }
 }
 
-const struct ll_rule ll_rule_cond_wait_without_lock = {
-    "cond-wait-without-lock", "a condition wait whose mutex is not held", doc, LL_SEV_WARNING,
-    check};
+const struct ll_rule ll_rule_cond_wait_without_lock = {"cond-wait-without-lock",
+                                                       "a condition wait whose mutex is not held",
+                                                       doc, LL_SEV_WARNING, check};

@@ -55,8 +55,8 @@ static void check(const struct ll_view *v, struct ll_report *r)
             /* the earlier acquisition: the nearest one before this event */
             for (uint32_t p = e; p-- > 0;) {
                 const struct ll_event *pe = &f->fn->events[p];
-                if ((pe->kind == LL_EV_ACQUIRE || pe->kind == LL_EV_TRYACQUIRE) &&
-                    df->reached[p] && ll_df_lock_index(df, pe->obj.key) == l) {
+                if ((pe->kind == LL_EV_ACQUIRE || pe->kind == LL_EV_TRYACQUIRE) && df->reached[p] &&
+                    ll_df_lock_index(df, pe->obj.key) == l) {
                     struct ll_site prev = ll_view_site(f, pe->loc, NULL);
                     ll_finding_note(r, fd, &prev, "'%s' first acquired here", pe->obj.text);
                     break;

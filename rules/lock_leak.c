@@ -73,8 +73,9 @@ static bool acquisition_can_fail(const struct ll_fn_view *f, uint32_t l)
 {
     for (uint32_t e = 0; e < f->fn->nevents; e++) {
         const struct ll_event *ev = &f->fn->events[e];
-        bool fallible = ev->kind == LL_EV_TRYACQUIRE ||
-                        (ev->kind == LL_EV_ACQUIRE && ((ev->flags & LL_EVF_CHECKED) || ev->result_var));
+        bool fallible =
+            ev->kind == LL_EV_TRYACQUIRE ||
+            (ev->kind == LL_EV_ACQUIRE && ((ev->flags & LL_EVF_CHECKED) || ev->result_var));
         if (fallible && ll_df_lock_index(&f->df, ev->obj.key) == (int)l)
             return true;
     }
@@ -106,8 +107,7 @@ static void report_return(const struct ll_view *v, const struct ll_fn_view *f, u
     }
 }
 
-static void check_function(const struct ll_view *v, const struct ll_fn_view *f,
-                           struct ll_report *r)
+static void check_function(const struct ll_view *v, const struct ll_fn_view *f, struct ll_report *r)
 {
     const struct ll_df_result *df = &f->df;
     bool root = ll_fn_view_is_root(f);

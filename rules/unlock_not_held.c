@@ -68,6 +68,6 @@ static void check(const struct ll_view *v, struct ll_report *r)
     }
 }
 
-const struct ll_rule ll_rule_unlock_not_held = {
-    "unlock-not-held", "a lock released on a path where it is not held", doc, LL_SEV_WARNING,
-    check};
+const struct ll_rule ll_rule_unlock_not_held = {"unlock-not-held",
+                                                "a lock released on a path where it is not held",
+                                                doc, LL_SEV_WARNING, check};

@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# run_fixtures.sh BINARY FIXTURE_DIR
+#
+# Checks every FIXTURE_DIR/*.c against the findings written inline in it, the
+# way clang's -verify does.  Each file is analysed on its own, from inside
+# FIXTURE_DIR, with
+#
+#     BINARY --no-cache --format text FILE.c -- -pthread -std=c11 -D_GNU_SOURCE
+#
+# (a `// locklint-args: ARGS` comment in the first 20 lines replaces the
+# compiler arguments after `--`).
+#
+# Expectations, anywhere on a source line, several per line allowed:
+#     expect: RULE               a RULE finding is reported on this line
+#     expect: RULE 'text'        ... and its message contains `text`
+#     expect-no-findings         (once per file) nothing at all is reported
+#
+# A finding is a stdout line `FILE:LINE:COL: SEVERITY: MESSAGE [RULE]`; note
+# lines without a `[rule]` tag belong to the finding above and are ignored.
+# Matching is exact, so every fixture is also a false-positive test: each
+# expectation needs its own finding (same file, line and rule, message
+# containing the text) and every finding needs an expectation.  Known gaps
+# are written as expectations of today's behaviour with a `// known-gap:`
+# comment, and are matched like the rest.
+#
+# A file also fails when locklint exits with anything but 0 (no findings) or
+# 1 (findings), when the exit status disagrees with the findings printed,
+# when stderr carries a sanitizer report or "analysis incomplete" (a fixture
+# must parse cleanly), or when it has neither `expect:` nor
+# `expect-no-findings` (or both).
+#
+# Prints PASS/FAIL per file (with what differed), then `N passed, M failed`.
+# Exit status: 0 all passed, 1 a file failed, 2 bad usage.
+set -u
+export LC_ALL=C
+
+if (($# != 2)); then
+    echo "usage: $0 BINARY FIXTURE_DIR" >&2
+    exit 2
+fi
+
+bin=$1
+dir=$2
+if [[ $bin != */* ]]; then
+    bin=$(command -v -- "$bin") || {
+        echo "run_fixtures: no such program: $1" >&2
+        exit 2
+    }
+fi
+if [[ ! -x $bin || -d $bin ]]; then
+    echo "run_fixtures: not an executable: $bin" >&2
+    exit 2
+fi
+bin="$(cd "$(dirname -- "$bin")" && pwd)/$(basename -- "$bin")"
+if [[ ! -d $dir ]]; then
+    echo "run_fixtures: not a directory: $dir" >&2
+    exit 2
+fi
+dir=$(cd "$dir" && pwd)
+
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+
+default_args=(-pthread -std=c11 -D_GNU_SOURCE)
+timeout_cmd=()
+if command -v timeout >/dev/null 2>&1; then
+    timeout_cmd=(timeout 300)
+fi
+
+# Compares the expectations in the source file ($1) with the findings in
+# locklint's stdout ($2).  Prints one line per problem ("missing: ...",
+# "unexpected: ...", "fixture: ...") and finally "findings N W": the number of
+# findings and how many of them are warnings or errors.
+match_findings() {
+    awk -v name="$3" '
+    function candidate(i, j) {
+        return a_file[j] == name && a_line[j] == e_line[i] && a_rule[j] == e_rule[i] &&
+               (!e_has[i] || index(a_msg[j], e_sub[i]) > 0)
+    }
+    # Kuhn augmenting path: each expectation gets a distinct finding.
+    function assign(i,    j) {
+        for (j = 1; j <= na; j++) {
+            if (seen[j] || !candidate(i, j))
+                continue
+            seen[j] = 1
+            if (owner[j] == 0 || assign(owner[j])) {
+                owner[j] = i
+                return 1
+            }
+        }
+        return 0
+    }
+    FNR == NR {
+        if (index($0, "expect-no-findings") > 0)
+            nofind = 1
+        s = $0
+        while (match(s, /expect:[ \t]*[a-z0-9][a-z0-9-]*/)) {
+            rule = substr(s, RSTART, RLENGTH)
+            sub(/^expect:[ \t]*/, "", rule)
+            s = substr(s, RSTART + RLENGTH)
+            ne++
+            e_line[ne] = FNR
+            e_rule[ne] = rule
+            e_has[ne] = 0
+            e_sub[ne] = ""
+            if (match(s, /^[ \t]*\047[^\047]*\047/)) {
+                q = substr(s, RSTART, RLENGTH)
+                s = substr(s, RSTART + RLENGTH)
+                sub(/^[ \t]*\047/, "", q)
+                sub(/\047$/, "", q)
+                e_has[ne] = 1
+                e_sub[ne] = q
+            }
+        }
+        next
+    }
+    /^.+:[0-9]+:[0-9]+: (warning|error|note): .* \[[a-z0-9][a-z0-9-]*\]$/ {
+        line = $0
+        match(line, / \[[a-z0-9][a-z0-9-]*\]$/)
+        rule = substr(line, RSTART + 2, RLENGTH - 3)
+        rest = substr(line, 1, RSTART - 1)
+        match(rest, /:[0-9]+:[0-9]+: (warning|error|note): /)
+        file = substr(rest, 1, RSTART - 1)
+        head = substr(rest, RSTART + 1, RLENGTH - 3)
+        msg = substr(rest, RSTART + RLENGTH)
+        sub(/^\.\//, "", file)
+        n = split(head, parts, ":")
+        na++
+        a_text[na] = line
+        a_file[na] = file
+        a_line[na] = parts[1] + 0
+        a_rule[na] = rule
+        a_msg[na] = msg
+        sev = parts[3]
+        sub(/^ */, "", sev)
+        if (sev == "warning" || sev == "error")
+            nwarn++
+        owner[na] = 0
+    }
+    END {
+        if (nofind && ne > 0)
+            print "fixture: both expect-no-findings and expect: lines"
+        if (!nofind && ne == 0)
+            print "fixture: no expectations (add expect: RULE lines or expect-no-findings)"
+        for (i = 1; i <= ne; i++) {
+            split("", seen)
+            if (!assign(i)) {
+                m = "missing:    " name ":" e_line[i] ": [" e_rule[i] "]"
+                if (e_has[i])
+                    m = m " containing \047" e_sub[i] "\047"
+                print m
+            }
+        }
+        for (j = 1; j <= na; j++)
+            if (owner[j] == 0)
+                print "unexpected: " a_text[j]
+        printf "findings %d %d\n", na, nwarn
+    }' "$1" "$2"
+}
+
+shopt -s nullglob
+files=("$dir"/*.c)
+if ((${#files[@]} == 0)); then
+    echo "run_fixtures: no .c files in $dir" >&2
+    exit 1
+fi
+
+passed=0
+failed=0
+for path in "${files[@]}"; do
+    name=${path##*/}
+    args=("${default_args[@]}")
+    spec=$(head -n 20 -- "$path" | grep -m1 -E '//[[:space:]]*locklint-args:')
+    if [[ -n $spec ]]; then
+        read -r -a args <<<"${spec#*locklint-args:}"
+    fi
+
+    (cd "$dir" && "${timeout_cmd[@]}" "$bin" --no-cache --format text "$name" -- "${args[@]}") \
+        >"$tmp/out" 2>"$tmp/err" </dev/null
+    rc=$?
+
+    problems=()
+    case $rc in
+    0 | 1) ;;
+    2) problems+=("locklint exited with status 2 (usage, configuration or I/O error)") ;;
+    124) problems+=("locklint timed out") ;;
+    *) problems+=("locklint exited with status $rc (crash?)") ;;
+    esac
+    if grep -qE 'ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error:' "$tmp/err"; then
+        problems+=("sanitizer report on stderr")
+    fi
+    if grep -q 'analysis incomplete' "$tmp/err"; then
+        problems+=("the fixture did not parse cleanly (\"analysis incomplete\")")
+    fi
+
+    findings=0
+    nwarn=0
+    while IFS= read -r l; do
+        case $l in
+        "findings "*)
+            read -r _ findings nwarn <<<"$l"
+            ;;
+        *) problems+=("$l") ;;
+        esac
+    done < <(match_findings "$path" "$tmp/out" "$name")
+
+    if ((rc == 0 && nwarn > 0)); then
+        problems+=("exit status 0 although $nwarn warning(s) were reported")
+    elif ((rc == 1 && nwarn == 0)); then
+        problems+=("exit status 1 although no warning was reported")
+    fi
+
+    if ((${#problems[@]} == 0)); then
+        passed=$((passed + 1))
+        echo "PASS $name ($findings finding(s))"
+    else
+        failed=$((failed + 1))
+        echo "FAIL $name"
+        for p in "${problems[@]}"; do
+            echo "    $p"
+        done
+        echo "    command: cd '$dir' && '$bin' --no-cache --format text '$name' -- ${args[*]}"
+        if [[ -s $tmp/err ]]; then
+            echo "    stderr:"
+            sed -e 's/^/      | /' "$tmp/err" | head -n 60
+        fi
+    fi
+done
+
+echo "$passed passed, $failed failed"
+((failed == 0))
