@@ -577,6 +577,12 @@ static int sanitize(struct ll_arena *a, const char *dir, int argc, const char *c
             note_dropped(warn, av, i, 1, display);
         } else if (starts_with(s, "-fplugin-arg-") || starts_with(s, "-save-temps")) {
             /* arguments of a dropped plugin; temporaries written to disk */
+        } else if (starts_with(s, "-fbracket-depth") || starts_with(s, "-fconstexpr-depth") ||
+                   starts_with(s, "-ftemplate-depth")) {
+            /* Raised nesting limits let crafted code overflow libclang's
+             * recursive parser and crash the run: keep clang's defaults. */
+            if (strcmp(s, "-fbracket-depth") == 0 && next)
+                take = 2;
         } else if (strcmp(s, "--config") == 0) {
             /* A config file is a list of options we would not sanitise. */
             take = next ? 2 : 1;

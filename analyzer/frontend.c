@@ -495,6 +495,73 @@ static int publish(struct tu_ctx *tu)
     return 0;
 }
 
+/* ---- dependencies ---------------------------------------------------- */
+
+struct dep_list {
+    struct ll_arena *arena;
+    const char *dir;
+    const char **v;
+    size_t n, cap;
+    bool oom;
+};
+
+static int dep_cmp(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void dep_visit(CXFile file, CXSourceLocation *stack, unsigned depth, CXClientData data)
+{
+    (void)stack;
+    (void)depth;
+    struct dep_list *d = data;
+    if (d->oom || !grow((void **)&d->v, &d->cap, d->n, sizeof(*d->v))) {
+        d->oom = true;
+        return;
+    }
+    /* The real path where libclang has one: the cache stats these. */
+    CXString s = clang_File_tryGetRealPathName(file);
+    const char *name = clang_getCString(s);
+    if (!name || !*name) {
+        clang_disposeString(s);
+        s = clang_getFileName(file);
+        name = clang_getCString(s);
+    }
+    if (name && *name) {
+        d->v[d->n] = ll_path_absolute(d->arena, d->dir, name);
+        if (d->v[d->n])
+            d->n++;
+        else
+            d->oom = true;
+    }
+    clang_disposeString(s);
+}
+
+/* Records the main file and every file it included into out->deps, sorted
+ * and without duplicates (a header without a guard is entered once per
+ * #include).  Returns 0, or -1 when out of memory. */
+static int record_deps(CXTranslationUnit ctu, const struct ll_tu_job *job, struct ll_tu_facts *out)
+{
+    struct dep_list d = {&out->arena, job->directory, NULL, 0, 0, false};
+    clang_getInclusions(ctu, dep_visit, &d);
+    int rc = -1;
+    if (d.oom)
+        goto out;
+    if (d.n)
+        qsort(d.v, d.n, sizeof(*d.v), dep_cmp);
+    out->deps = ll_arena_alloc(&out->arena, (d.n + 1) * sizeof(*out->deps));
+    if (!out->deps)
+        goto out;
+    out->ndeps = 0;
+    for (size_t i = 0; i < d.n; i++)
+        if (i == 0 || strcmp(d.v[i], d.v[i - 1]) != 0)
+            out->deps[out->ndeps++] = d.v[i];
+    rc = 0;
+out:
+    free(d.v);
+    return rc;
+}
+
 int ll_frontend_parse(struct ll_frontend *fe, const struct ll_tu_job *job, struct ll_tu_facts *out,
                       char *errbuf, size_t errlen)
 {
@@ -518,6 +585,8 @@ int ll_frontend_parse(struct ll_frontend *fe, const struct ll_tu_job *job, struc
     count_errors(&tu);
     clang_visitChildren(clang_getTranslationUnitCursor(ctu), top_level, &tu);
     int rc = tu.oom || !out->main_file ? -1 : publish(&tu);
+    if (rc == 0)
+        rc = record_deps(ctu, job, out);
     if (rc != 0)
         snprintf(errbuf, errlen, "%s: out of memory", job->file);
     free(tu.files);

@@ -303,9 +303,11 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
         struct ll_path bp = fe_path(b, f.v[0], depth + 1);
         const char *ix = index_text(b, f.v[1]);
         struct ll_path p = bp;
+        /* the base's type before the implicit decay: indexing an array
+         * (forks[i], a local buffer) goes through no pointer */
+        bool through_ptr = is_pointer_type(clang_getCursorType(fe_strip(f.v[0])));
         p.flags = (uint8_t)((bp.flags & ~(LL_PATH_ADDR | LL_PATH_CONST)) | LL_PATH_INDEXED |
-                            (is_pointer_type(clang_getCursorType(f.v[0])) ? LL_PATH_DEREF : 0) |
-                            type_flags(clang_getCursorType(e)));
+                            (through_ptr ? LL_PATH_DEREF : 0) | type_flags(clang_getCursorType(e)));
         p.text = ll_arena_printf(b->arena, "%s[%s]", bp.text, ix ? ix : "?");
         p.key = ll_arena_printf(b->arena, "%s[%s]", bp.key, ix ? ix : "?");
         p.cls = ll_arena_printf(b->arena, "%s[]", bp.cls);

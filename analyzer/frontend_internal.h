@@ -64,6 +64,7 @@ struct fn_builder {
     /* switch being built: dispatch block, and whether it had a default */
     uint32_t sw_dispatch;
     bool sw_default;
+    struct ll_event sink; /* absorbs writes after an allocation failure */
     /* scratch stack of cursors for child lists */
     CXCursor *cs;
     size_t ncs, capcs;

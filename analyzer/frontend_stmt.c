@@ -93,15 +93,14 @@ static void fall_into(struct fn_builder *b, uint32_t next)
 
 struct ll_event *fe_emit(struct fn_builder *b, enum ll_event_kind kind, CXCursor at)
 {
-    static struct ll_event sink; /* absorbs writes after an allocation failure */
     struct build_block *bb = &b->blocks[b->cur];
     if (bb->nevents == bb->cap) {
         uint32_t cap = bb->cap ? bb->cap * 2 : 8;
         struct ll_event *v = realloc(bb->events, cap * sizeof(*v));
         if (!v) {
             b->oom = true;
-            memset(&sink, 0, sizeof(sink));
-            return &sink;
+            memset(&b->sink, 0, sizeof(b->sink));
+            return &b->sink;
         }
         bb->events = v;
         bb->cap = cap;
@@ -284,11 +283,14 @@ struct for_parts {
     bool has_init, has_cond, has_inc;
 };
 
+/* Where c starts in the file, as the header's tokens are numbered: a part
+ * that begins with a macro (`for (; MORE(i, n); )`) is placed where the
+ * macro is used, not where it is defined. */
 static unsigned offset_of(CXCursor c)
 {
     unsigned off = 0;
-    clang_getSpellingLocation(clang_getRangeStart(clang_getCursorExtent(c)), NULL, NULL, NULL,
-                              &off);
+    clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), NULL, NULL, NULL,
+                               &off);
     return off;
 }
 
@@ -414,11 +416,14 @@ static void stmt_do(struct fn_builder *b, CXCursor s)
 {
     CXCursor ops[2];
     size_t n = operands(b, s, ops, 2);
-    b->loop_depth++;
+    /* `do { ... } while (0)` (the macro idiom) runs once: not a loop */
+    long long k = 1;
+    uint16_t inc = n == 2 && fe_eval_int(fe_strip(ops[1]), &k) && k == 0 ? 0 : 1;
+    b->loop_depth += inc;
     uint32_t body = fe_new_block(b), test = fe_new_block(b);
-    b->loop_depth--;
+    b->loop_depth -= inc;
     uint32_t out = fe_new_block(b);
-    b->loop_depth++;
+    b->loop_depth += inc;
     fall_into(b, body);
     if (n == 2) {
         loop_body(b, ops[0], out, test);
@@ -428,7 +433,7 @@ static void stmt_do(struct fn_builder *b, CXCursor s)
         fall_into(b, test);
         fe_edge(b, test, out);
     }
-    b->loop_depth--;
+    b->loop_depth -= inc;
     b->cur = out;
 }
 

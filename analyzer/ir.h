@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 1
+#define LL_FACTS_VERSION 2
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -225,6 +225,9 @@ struct ll_tu_facts {
     struct ll_fnref *fnrefs;
     uint32_t nerrors;        /* parse errors libclang reported */
     const char *first_error; /* "file:line:col: message" of the first, or NULL */
+    uint32_t ndeps;
+    const char **deps; /* absolute paths of the main file and of every file it
+                          included, system headers too: what the cache checks */
 };
 
 void ll_tu_facts_init(struct ll_tu_facts *f);

@@ -6,7 +6,7 @@
  *   "LLFACTS\0"  u32 version, little endian
  *   string table: count, then per string its length and bytes (no NUL)
  *   body: main_file, files, file_system, functions, globals, fnrefs,
- *         nerrors, first_error
+ *         nerrors, first_error, deps
  *
  * Every integer after the header is an unsigned LEB128 varint (int16
  * parameter indices zigzag-encoded first).  A string is a reference into
@@ -292,6 +292,9 @@ static void put_tu(struct writer *w, const struct ll_tu_facts *f)
     }
     put_u(w, f->nerrors);
     put_str(w, f->first_error);
+    put_u(w, f->ndeps);
+    for (uint32_t i = 0; i < f->ndeps; i++)
+        put_str(w, f->deps[i]);
 }
 
 int ll_facts_to_blob(const struct ll_tu_facts *f, unsigned char **out, size_t *out_len)
@@ -601,7 +604,8 @@ static int rd_tu(struct reader *r, struct ll_tu_facts *f)
             return -1;
     }
 
-    if (rd_u32(r, &f->nerrors) < 0 || rd_str(r, &f->first_error) < 0)
+    if (rd_u32(r, &f->nerrors) < 0 || rd_str(r, &f->first_error) < 0 ||
+        rd_str_array(r, &f->ndeps, &f->deps) < 0)
         return -1;
     return 0;
 }

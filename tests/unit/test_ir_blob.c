@@ -223,6 +223,11 @@ static void build_facts(struct ll_tu_facts *f)
     f->file_system[1] = 1;
     f->nerrors = 2;
     f->first_error = "main.c:3:4: error: expected ';'";
+    /* Dependencies share strings with files[] and may include "". */
+    static const char *const deps[] = {"/abs/src/main.c", "/usr/include/pthread.h",
+                                       "/abs/src/util.h", "/usr/include/bits/types.h", ""};
+    f->ndeps = 5;
+    f->deps = mkstrs(a, 5, deps);
 
     f->nfunctions = 4;
     f->functions = xalloc(a, f->nfunctions * sizeof(*f->functions));
@@ -380,6 +385,9 @@ static void facts_eq(const struct ll_tu_facts *a, const struct ll_tu_facts *b)
     }
     assert_int_equal(a->nerrors, b->nerrors);
     str_eq(a->first_error, b->first_error);
+    assert_int_equal(a->ndeps, b->ndeps);
+    for (uint32_t i = 0; i < a->ndeps; i++)
+        str_eq(a->deps[i], b->deps[i]);
 }
 
 /* ---- well-formedness of whatever a blob decoded to -------------------- */
@@ -408,6 +416,8 @@ static void facts_ok(const struct ll_tu_facts *f, FILE *sink)
 {
     touch(f->main_file);
     touch(f->first_error);
+    for (uint32_t i = 0; i < f->ndeps; i++)
+        touch(f->deps[i]);
     for (uint32_t i = 0; i < f->nfiles; i++) {
         touch(f->files[i]);
         assert_true(f->file_system[i] <= UINT8_MAX);
