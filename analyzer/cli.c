@@ -18,18 +18,26 @@ const char ll_cli_usage[] =
     "options:\n"
     "  -p PATH               compile_commands.json, or the directory holding it; PATHs then\n"
     "                        limit the analysis to files under them\n"
-    "  --format FMT          text (default), json or sarif\n"
+    "  --format FMT          text (default), json, sarif or codeclimate (GitLab)\n"
     "  -o FILE               write the report to FILE instead of standard output\n"
     "  -j N                  parse with N workers (default: online cores)\n"
     "  --enable RULE[,RULE]  run only these rules\n"
     "  --disable RULE[,RULE] do not run these rules\n"
     "  --fail-on LEVEL       exit 1 on findings at or above LEVEL: never, error,\n"
     "                        warning (default) or note\n"
+    "  --config FILE         configuration to use (default: the first .locklint.yml found\n"
+    "                        walking up from the compile database, then from here)\n"
+    "  --baseline FILE       report and fail only on findings not recorded in FILE\n"
+    "  --write-baseline FILE record the findings in FILE (and exit 0 unless it fails)\n"
+    "  --graph FILE.dot      write the lock-order graph for Graphviz\n"
     "  --list-rules          list the rules and exit\n"
     "  --dump-facts          print the facts extracted from the files and exit\n"
-    "  --cache PATH          cache file (default .locklint/cache.sqlite beside the database)\n"
+    "  --cache PATH          cache file (default .locklint/cache.sqlite beside\n"
+    "                        compile_commands.json; in file mode, in the current directory)\n"
     "  --no-cache            do not read or write the cache\n"
-    "  --stats               print parse and analysis statistics on standard error\n"
+    "  --stats               print TU counts (parsed, reused, failed) and where the time\n"
+    "                        went on standard error\n"
+    "  -v, --verbose         name the cache in use and end with the statistics\n"
     "  -q, --quiet           no summary line on standard error\n"
     "  --version             print the version and exit\n"
     "  -h, --help            print this help and exit\n"
@@ -68,8 +76,8 @@ static int parse_fail_on(const char *s)
     return -2;
 }
 
-/* Matches `--name` or `--name=value`; sets *val from the next argument
- * when needed.  Returns 1 on a match, 0 otherwise, -1 when the value is
+/* Matches `--name` or `--name=value` (a short `-x` also `-xvalue`); sets
+ * *val from the next argument when needed.  Returns 1 on a match, 0 otherwise, -1 when the value is
  * missing. */
 static int opt_value(const char *name, int argc, char **argv, int *i, const char **val)
 {
@@ -81,8 +89,12 @@ static int opt_value(const char *name, int argc, char **argv, int *i, const char
         *val = a + n + 1;
         return 1;
     }
-    if (a[n] != '\0')
-        return 0;
+    if (a[n] != '\0') {
+        if (n != 2) /* a short option takes its value attached too: -j4 */
+            return 0;
+        *val = a + n;
+        return 1;
+    }
     if (*i + 1 >= argc)
         return -1;
     *val = argv[++*i];
@@ -97,6 +109,8 @@ static int parse_format(const char *s, enum ll_format *f)
         *f = LL_FORMAT_JSON;
     else if (strcmp(s, "sarif") == 0)
         *f = LL_FORMAT_SARIF;
+    else if (strcmp(s, "codeclimate") == 0)
+        *f = LL_FORMAT_CODECLIMATE;
     else
         return -1;
     return 0;
@@ -145,6 +159,8 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
             cli->no_cache = true;
         } else if (strcmp(a, "--stats") == 0) {
             cli->stats = true;
+        } else if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+            cli->verbose = true;
         } else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
             cli->quiet = true;
         } else if ((m = opt_value("-p", argc, argv, &i, &val)) != 0) {
@@ -166,7 +182,8 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
             if (m < 0)
                 goto missing;
             if (parse_format(val, &cli->format) != 0) {
-                snprintf(errbuf, errlen, "unknown format '%s' (expected text, json or sarif)", val);
+                snprintf(errbuf, errlen,
+                         "unknown format '%s' (expected text, json, sarif or codeclimate)", val);
                 return -1;
             }
         } else if ((m = opt_value("--fail-on", argc, argv, &i, &val)) != 0) {
@@ -193,6 +210,22 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
             if (m < 0)
                 goto missing;
             cli->cache = val;
+        } else if ((m = opt_value("--config", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            cli->config = val;
+        } else if ((m = opt_value("--baseline", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            cli->baseline = val;
+        } else if ((m = opt_value("--graph", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            cli->graph = val;
+        } else if ((m = opt_value("--write-baseline", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            cli->write_baseline = val;
         } else if (a[0] == '-' && a[1] != '\0') {
             snprintf(errbuf, errlen, "unknown option '%s' (see --help)", a);
             return -1;

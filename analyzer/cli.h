@@ -20,7 +20,7 @@ enum ll_cli_mode {
     LL_MODE_DUMP_FACTS,
 };
 
-enum ll_format { LL_FORMAT_TEXT, LL_FORMAT_JSON, LL_FORMAT_SARIF };
+enum ll_format { LL_FORMAT_TEXT, LL_FORMAT_JSON, LL_FORMAT_SARIF, LL_FORMAT_CODECLIMATE };
 
 struct ll_cli {
     enum ll_cli_mode mode;
@@ -37,7 +37,11 @@ struct ll_cli {
     int fail_on; /* minimum severity that fails, or -1 for never */
     const char *explain;
     const char *cache;
-    bool no_cache, stats, quiet;
+    const char *config;         /* --config: .locklint.yml to use instead of searching */
+    const char *baseline;       /* --baseline: report only findings not in it */
+    const char *write_baseline; /* --write-baseline: record the findings there */
+    const char *graph;          /* --graph: write the lock-order graph (Graphviz) there */
+    bool no_cache, stats, quiet, verbose;
     bool has_extra; /* "--" was given */
 };
 

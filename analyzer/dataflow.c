@@ -21,6 +21,7 @@ struct pend {
     const char *var; /* local that holds the result, or NULL */
     uint32_t lock;
     uint8_t prior, success;
+    uint8_t invert; /* success is a nonzero result (a wrapper returning true) */
 };
 
 /* The remembered outcome of a branch condition. */
@@ -46,8 +47,12 @@ struct run {
     const struct ll_df_env *env;
     struct ll_arena tmp;
     uint32_t nlocks;
-    int32_t *ev_lock, *ev_aux; /* per event: lock index of obj / aux, or -1 */
-    struct dset *in;           /* per block */
+    int32_t *ev_lock, *ev_aux;    /* per event: lock index of obj / aux, or -1 */
+    const struct ll_effect **eff; /* per event: a call's effects */
+    size_t *neff;
+    int32_t **eff_idx;       /* per event: lock index of each effect */
+    struct dset *in;         /* per block */
+    const bool *caller_held; /* per lock: start HELD (see find_caller_held) */
     bool oom;
 };
 
@@ -100,7 +105,10 @@ static int collect_locks(struct run *ru, struct ll_df_result *r, struct ll_arena
     uint32_t cap = 0;
     ru->ev_lock = ll_arena_alloc(&ru->tmp, (fn->nevents + 1) * sizeof(int32_t));
     ru->ev_aux = ll_arena_alloc(&ru->tmp, (fn->nevents + 1) * sizeof(int32_t));
-    if (!ru->ev_lock || !ru->ev_aux)
+    ru->eff = ll_arena_alloc(&ru->tmp, (fn->nevents + 1) * sizeof(*ru->eff));
+    ru->neff = ll_arena_alloc(&ru->tmp, (fn->nevents + 1) * sizeof(*ru->neff));
+    ru->eff_idx = ll_arena_alloc(&ru->tmp, (fn->nevents + 1) * sizeof(*ru->eff_idx));
+    if (!ru->ev_lock || !ru->ev_aux || !ru->eff || !ru->neff || !ru->eff_idx)
         return -1;
     for (uint32_t e = 0; e < fn->nevents; e++) {
         const struct ll_event *ev = &fn->events[e];
@@ -117,6 +125,22 @@ static int collect_locks(struct run *ru, struct ll_df_result *r, struct ll_arena
             if (i == -2)
                 return -1;
             ru->ev_aux[e] = i;
+        } else if (ev->kind == LL_EV_CALL && ru->env->call_effects) {
+            size_t n = 0;
+            const struct ll_effect *eff = ru->env->call_effects(e, &n, ru->env->ctx);
+            if (!eff || n == 0)
+                continue;
+            int32_t *idx = ll_arena_alloc(&ru->tmp, n * sizeof(*idx));
+            if (!idx)
+                return -1;
+            for (size_t k = 0; k < n; k++) {
+                idx[k] = add_lock(r, a, &eff[k].lock, LL_LK_OTHER, &cap);
+                if (idx[k] == -2)
+                    return -1;
+            }
+            ru->eff[e] = eff;
+            ru->neff[e] = n;
+            ru->eff_idx[e] = idx;
         }
     }
     return 0;
@@ -253,14 +277,45 @@ static void forget_lock_pend(struct disj *d, uint32_t lock)
 }
 
 static void add_pend(struct disj *d, uint32_t event, const char *var, uint32_t lock, uint8_t prior,
-                     uint8_t success)
+                     uint8_t success, uint8_t invert)
 {
     if (d->npend == MAX_PEND) { /* forget the oldest */
         memmove(&d->pend[0], &d->pend[1], (MAX_PEND - 1) * sizeof(d->pend[0]));
         d->npend--;
     }
-    struct pend p = {event, var, lock, prior, success};
+    struct pend p = {event, var, lock, prior, success, invert};
     d->pend[d->npend++] = p;
+}
+
+/* A call's instantiated callee effects: like the lock events they stand for. */
+static void apply_effects(const struct run *ru, struct disj *d, uint32_t e)
+{
+    const struct ll_event *ev = &ru->fn->events[e];
+    for (size_t k = 0; k < ru->neff[e]; k++) {
+        const struct ll_effect *x = &ru->eff[e][k];
+        int32_t l = ru->eff_idx[e][k];
+        if (l < 0)
+            continue;
+        uint8_t held = (uint8_t)(LL_LS_HELD | (x->mode == LL_MODE_SHARED ? LL_LS_SHARED : 0));
+        if (x->op == LL_EFF_RECURSIVE)
+            continue;
+        forget_lock_pend(d, (uint32_t)l);
+        switch (x->op) {
+        case LL_EFF_ACQUIRE:
+            if ((ev->flags & LL_EVF_CHECKED) || ev->result_var)
+                add_pend(d, e, ev->result_var, (uint32_t)l, d->st[l], held, 0);
+            d->st[l] = held;
+            break;
+        case LL_EFF_RELEASE:
+            d->st[l] = LL_LS_FREE;
+            break;
+        case LL_EFF_COND_ACQUIRE:
+            add_pend(d, e, ev->result_var, (uint32_t)l, d->st[l], held, !x->success_zero);
+            break;
+        default: /* LL_EFF_RECURSIVE changes no state */
+            break;
+        }
+    }
 }
 
 static void transfer(const struct run *ru, struct disj *d, uint32_t e)
@@ -276,14 +331,14 @@ static void transfer(const struct run *ru, struct disj *d, uint32_t e)
             break;
         forget_lock_pend(d, (uint32_t)l);
         if (ev->flags & LL_EVF_CHECKED || ev->result_var)
-            add_pend(d, e, ev->result_var, (uint32_t)l, d->st[l], held);
+            add_pend(d, e, ev->result_var, (uint32_t)l, d->st[l], held, 0);
         d->st[l] = held;
         break;
     case LL_EV_TRYACQUIRE:
         if (l < 0)
             break;
         forget_lock_pend(d, (uint32_t)l);
-        add_pend(d, e, ev->result_var, (uint32_t)l, d->st[l], held);
+        add_pend(d, e, ev->result_var, (uint32_t)l, d->st[l], held, 0);
         break;
     case LL_EV_RELEASE:
         if (l < 0)
@@ -298,6 +353,7 @@ static void transfer(const struct run *ru, struct disj *d, uint32_t e)
             forget_var(d, ev->obj.key);
         break;
     case LL_EV_CALL:
+        apply_effects(ru, d, e);
         if (ru->env->call_may_lock && ru->env->call_may_lock(ev, ru->env->ctx))
             for (uint32_t k = 0; k < ru->nlocks; k++)
                 if (d->st[k] & (LL_LS_FREE | LL_LS_NEVER))
@@ -315,16 +371,17 @@ static bool branch(const struct ll_block *bb, struct disj *d, int which)
     const struct ll_cond *c = &bb->cond;
     bool truth = which == 0;
     if (c->kind == LL_COND_EVENT || c->kind == LL_COND_VAR) {
-        for (uint8_t i = 0; i < d->npend; i++) {
+        for (uint8_t i = 0; i < d->npend;) {
             struct pend *p = &d->pend[i];
             bool match = c->kind == LL_COND_EVENT ? p->event == c->event
                                                   : (p->var && strcmp(p->var, c->var) == 0);
-            if (!match)
+            if (!match) {
+                i++;
                 continue;
-            bool success = truth == (c->true_when_zero != 0);
+            }
+            bool success = (truth == (c->true_when_zero != 0)) != (p->invert != 0);
             d->st[p->lock] = success ? p->success : p->prior;
             *p = d->pend[--d->npend];
-            break;
         }
     }
     if (c->text) {
@@ -402,6 +459,9 @@ static int iterate(struct run *ru)
     if (!work || !queued || !ru->in || !init)
         return -1;
     memset(init->st, ru->env->entry_free ? LL_LS_NEVER : LL_LS_ENTRY, ru->nlocks);
+    for (uint32_t l = 0; l < ru->nlocks; l++)
+        if (ru->caller_held && ru->caller_held[l])
+            init->st[l] = LL_LS_HELD;
     ru->in[0].d[0] = init;
     ru->in[0].n = 1;
     /* A circular queue of blocks; each block is queued at most once. */
@@ -426,6 +486,41 @@ static int iterate(struct run *ru)
         count += added;
     }
     return ru->oom ? -1 : 0;
+}
+
+/* Whether lock l's state before event e includes `bits`. */
+static bool state_has(const struct ll_df_result *r, uint32_t e, uint32_t l, uint8_t bits)
+{
+    return r->reached[e] && (r->state[(size_t)e * r->nlocks + l] & bits);
+}
+
+/*
+ * A lock that some path releases "as the caller left it" while no
+ * acquisition ever finds it in that state is one the caller holds: the
+ * function drops and re-takes it (a loop that unlocks around a slow step).
+ * Marks such locks; returns how many.
+ */
+static uint32_t find_caller_held(const struct run *ru, struct ll_df_result *r, bool *held)
+{
+    uint32_t n = 0;
+    for (uint32_t l = 0; l < r->nlocks; l++) {
+        bool released_at_entry = false, acquired_at_entry = false;
+        for (uint32_t e = 0; e < ru->fn->nevents; e++) {
+            if (ru->ev_lock[e] != (int32_t)l || !r->reached[e])
+                continue;
+            uint8_t k = ru->fn->events[e].kind;
+            uint8_t st = r->state[(size_t)e * r->nlocks + l] & (uint8_t)~LL_LS_SHARED;
+            if (k == LL_EV_RELEASE && (st & LL_LS_ENTRY) && !(st & LL_LS_FREE))
+                released_at_entry = true;
+            if ((k == LL_EV_ACQUIRE || k == LL_EV_TRYACQUIRE) && state_has(r, e, l, LL_LS_ENTRY))
+                acquired_at_entry = true;
+        }
+        if (released_at_entry && !acquired_at_entry) {
+            held[l] = r->locks[l].caller_held = true;
+            n++;
+        }
+    }
+    return n;
 }
 
 int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
@@ -455,6 +550,20 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
     if (iterate(&ru) != 0)
         goto out;
     record(&ru, out);
+    if (!env->entry_free) {
+        bool *held = ll_arena_alloc(&ru.tmp, ru.nlocks);
+        if (!held)
+            goto out;
+        if (find_caller_held(&ru, out, held) > 0) {
+            /* again, from the state the caller must have left */
+            ru.caller_held = held;
+            memset(out->state, 0, (size_t)fn->nevents * ru.nlocks);
+            memset(out->reached, 0, fn->nevents);
+            if (iterate(&ru) != 0)
+                goto out;
+            record(&ru, out);
+        }
+    }
     rc = ru.oom ? -1 : 0;
 out:
     ll_arena_release(&ru.tmp);

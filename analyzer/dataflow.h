@@ -16,6 +16,7 @@
 #define LL_DATAFLOW_H
 
 #include "ir.h"
+#include "summary.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,6 +36,8 @@ struct ll_df_lock {
     const char *key, *text, *cls;
     uint8_t kind;               /* enum ll_lock_kind of its first use */
     bool recursive;             /* initialised as recursive in this function */
+    bool caller_held;           /* released before any acquisition: the caller holds it at
+                                   entry, and the analysis starts with it HELD */
     const struct ll_path *path; /* first occurrence */
 };
 
@@ -57,6 +60,9 @@ struct ll_df_env {
      * takes some lock, directly or through its callees): after it, a lock
      * this function does not hold is "as the callee left it" (ENTRY). */
     bool (*call_may_lock)(const struct ll_event *call, void *ctx);
+    /* The callee summary's effects at call event `event`, rewritten in this
+     * function's terms (see summary.h); NULL when none. */
+    const struct ll_effect *(*call_effects)(uint32_t event, size_t *n, void *ctx);
     void *ctx;
 };
 

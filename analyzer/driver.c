@@ -3,14 +3,23 @@
  * CXIndex, per worker; workers take TU indices from an atomic counter and
  * write only their own slot), everything after it is sequential and
  * ordered by the database, so the output does not depend on -j.
+ *
+ * With the cache, each worker first looks its TU up on its own reader
+ * connection and parses only on a miss; what it parses goes to the cache's
+ * single writer thread.  Reused facts are indistinguishable from parsed
+ * ones from then on: the whole-program phases always rerun.
  */
 #include "driver.h"
 
+#include "cache.h"
 #include "compdb.h"
+#include "config.h"
 #include "frontend.h"
 #include "ir_dump.h"
 #include "output.h"
+#include "postprocess.h"
 #include "rule.h"
+#include "suppress.h"
 #include "view.h"
 
 #include <errno.h>
@@ -21,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +42,14 @@ struct parse_pool {
     int *status;
     char (*errs)[512];
     atomic_size_t next;
+    size_t *order;                  /* job indices, largest file first, or NULL */
+    struct ll_cache *cache;         /* NULL: uncached run */
+    atomic_size_t reused, done;     /* TUs taken from the cache; TUs finished */
+    atomic_uint_least64_t parse_ns; /* summed over workers: libclang and facts */
+    atomic_uint_least64_t cache_ns; /* summed over workers: lookups and stores */
+    bool progress;                  /* a progress line on stderr (a terminal) */
+    pthread_mutex_t progress_mu;
+    double progress_at; /* when the line was last drawn */
 };
 
 static void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -45,22 +63,96 @@ static void error(const char *fmt, ...)
     va_end(ap);
 }
 
+static uint64_t ns_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (uint64_t)((t1.tv_sec - t0->tv_sec) * 1000000000LL + (t1.tv_nsec - t0->tv_nsec));
+}
+
+/* --graph: the lock-order graph with its cycles highlighted. */
+static int write_graph(const char *path, const struct ll_view *view)
+{
+    FILE *out = fopen(path, "w");
+    if (!out) {
+        error("cannot write '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    int rc = ll_lockgraph_write_dot(out, &view->graph, view->cycles, view->ncycles);
+    if (fclose(out) != 0)
+        rc = -1;
+    if (rc != 0)
+        error("cannot write '%s'", path);
+    return rc;
+}
+
+static double now(void);
+
+/* "locklint: [done/total] file" on the terminal, at most ten times a
+ * second; ll_driver_run() clears it. */
+static void show_progress(struct parse_pool *pool, size_t i)
+{
+    size_t done = atomic_fetch_add(&pool->done, 1) + 1;
+    if (!pool->progress)
+        return;
+    pthread_mutex_lock(&pool->progress_mu);
+    double t = now();
+    if (t - pool->progress_at >= 0.1 || done == pool->db->njobs) {
+        pool->progress_at = t;
+        const char *f = pool->db->jobs[i].file, *slash = strrchr(f, '/');
+        fprintf(stderr, "\rlocklint: [%zu/%zu] %s\033[K", done, pool->db->njobs,
+                slash ? slash + 1 : f);
+        fflush(stderr);
+    }
+    pthread_mutex_unlock(&pool->progress_mu);
+}
+
+/* One TU: from the cache when it has it, else parsed (and handed to the
+ * cache's writer). */
+static void process_tu(struct parse_pool *pool, struct ll_frontend *fe,
+                       struct ll_cache_reader *reader, size_t i)
+{
+    const struct ll_tu_job *job = &pool->db->jobs[i];
+    struct timespec t0, wall;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    if (reader && ll_cache_lookup(reader, job, &pool->facts[i]) == 1) {
+        pool->status[i] = 0;
+        atomic_fetch_add(&pool->reused, 1);
+        atomic_fetch_add(&pool->cache_ns, ns_since(&t0));
+        return;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    clock_gettime(CLOCK_REALTIME, &wall);
+    pool->status[i] =
+        ll_frontend_parse(fe, job, &pool->facts[i], pool->errs[i], sizeof(pool->errs[i]));
+    atomic_fetch_add(&pool->parse_ns, ns_since(&t0));
+    if (pool->status[i] == 0 && pool->cache) {
+        clock_gettime(CLOCK_MONOTONIC, &t0);
+        ll_cache_store(pool->cache, job, &pool->facts[i], wall);
+        atomic_fetch_add(&pool->cache_ns, ns_since(&t0));
+    }
+}
+
 static void *parse_worker(void *arg)
 {
     struct parse_pool *pool = arg;
     struct ll_frontend *fe = ll_frontend_new();
+    struct ll_cache_reader *reader = pool->cache ? ll_cache_reader_new(pool->cache) : NULL;
     for (;;) {
         size_t i = atomic_fetch_add(&pool->next, 1);
         if (i >= pool->db->njobs)
             break;
+        if (pool->order)
+            i = pool->order[i];
         if (!fe) {
             pool->status[i] = -1;
             snprintf(pool->errs[i], sizeof(pool->errs[i]), "out of memory");
-            continue;
+        } else {
+            process_tu(pool, fe, reader, i);
         }
-        pool->status[i] = ll_frontend_parse(fe, &pool->db->jobs[i], &pool->facts[i], pool->errs[i],
-                                            sizeof(pool->errs[i]));
+        show_progress(pool, i);
     }
+    ll_cache_reader_free(reader);
     ll_frontend_free(fe);
     return NULL;
 }
@@ -179,7 +271,8 @@ static int write_report(const struct ll_cli *cli, const struct ll_report *r, con
         error("cannot write '%s': %s", cli->output, strerror(errno));
         return -1;
     }
-    struct ll_rule_info *info = calloc(ll_nrules, sizeof(*info));
+    size_t ninfo = ll_nrules + ll_suppress_nrules;
+    struct ll_rule_info *info = calloc(ninfo, sizeof(*info));
     if (!info) {
         if (out != stdout)
             fclose(out);
@@ -191,10 +284,13 @@ static int write_report(const struct ll_cli *cli, const struct ll_report *r, con
         info[i].doc = ll_rules[i]->doc;
         info[i].severity = ll_rules[i]->severity;
     }
-    struct ll_output_opts o = {cwd, isatty(fileno(out)) != 0, LL_VERSION, info, ll_nrules};
-    int rc = cli->format == LL_FORMAT_JSON    ? ll_output_json(out, r, &o)
-             : cli->format == LL_FORMAT_SARIF ? ll_output_sarif(out, r, &o)
-                                              : ll_output_text(out, r, &o);
+    for (size_t i = 0; i < ll_suppress_nrules; i++)
+        info[ll_nrules + i] = ll_suppress_rules[i];
+    struct ll_output_opts o = {cwd, isatty(fileno(out)) != 0, LL_VERSION, info, ninfo};
+    int rc = cli->format == LL_FORMAT_JSON          ? ll_output_json(out, r, &o)
+             : cli->format == LL_FORMAT_SARIF       ? ll_output_sarif(out, r, &o)
+             : cli->format == LL_FORMAT_CODECLIMATE ? ll_output_codeclimate(out, r, &o)
+                                                    : ll_output_text(out, r, &o);
     if (fflush(out) != 0)
         rc = -1;
     if (out != stdout && fclose(out) != 0)
@@ -233,8 +329,13 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Seconds spent in the phases after parsing, for --stats. */
+struct phase_times {
+    double program, rules;
+};
+
 static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t nparsed,
-                   const char *cwd)
+                   const char *cwd, const struct ll_config *cfg, struct phase_times *times)
 {
     const struct ll_rule *rules[64];
     int nrules = select_rules(cli, rules);
@@ -257,6 +358,8 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
         error("out of memory");
         goto out;
     }
+    if (cli->graph && write_graph(cli->graph, &view) != 0)
+        goto out;
     double t1 = now();
     for (int i = 0; i < nrules; i++)
         rules[i]->check(&view, &report);
@@ -266,21 +369,113 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
     }
     relativize(&report, cwd);
     ll_report_finish(&report);
+    /* after finish: baselines match the fingerprints it computes */
+    const char **files = calloc(k + 1, sizeof(*files));
+    if (!files) {
+        error("out of memory");
+        goto out;
+    }
+    size_t nfiles = 0;
+    for (size_t i = 0; i < pool->db->njobs; i++)
+        if (pool->status[i] == 0)
+            files[nfiles++] = pool->db->jobs[i].file;
+    struct ll_post_stats post;
+    int prc = ll_postprocess(&report, cli, cfg, cwd, files, nfiles, stderr, &post);
+    free(files);
+    if (prc != 0)
+        goto out;
     double t2 = now();
     if (write_report(cli, &report, cwd) != 0)
         goto out;
     size_t failing = cli->fail_on < 0 ? 0 : ll_report_count_at_least(&report, cli->fail_on);
-    if (!cli->quiet)
-        fprintf(stderr, "locklint: %zu finding%s in %zu translation unit%s\n", report.count,
-                report.count == 1 ? "" : "s", k, k == 1 ? "" : "s");
-    if (cli->stats)
-        fprintf(stderr, "locklint: stats: whole-program %.3fs, rules %.3fs\n", t1 - t0, t2 - t1);
-    status = failing ? 1 : 0;
+    if (!cli->quiet) {
+        char tail[256];
+        ll_post_stats_describe(&post, tail, sizeof(tail));
+        fprintf(stderr, "locklint: %zu finding%s in %zu translation unit%s%s\n", report.count,
+                report.count == 1 ? "" : "s", k, k == 1 ? "" : "s", tail);
+    }
+    times->program = t1 - t0;
+    times->rules = t2 - t1;
+    /* Writing a baseline accepts the findings it records. */
+    status = failing && !cli->write_baseline ? 1 : 0;
 out:
     ll_view_release(&view);
     ll_report_release(&report);
     free(tus);
     return status;
+}
+
+struct job_size {
+    size_t index;
+    off_t size;
+};
+
+static int by_size_desc(const void *a, const void *b)
+{
+    const struct job_size *x = a, *y = b;
+    if (x->size != y->size)
+        return x->size < y->size ? 1 : -1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* The order workers take jobs in: largest source file first, so that a big
+ * TU does not start last and leave the other workers idle at the end.
+ * Only the schedule changes: results go to each job's own slot.  NULL
+ * (database order) when out of memory. */
+static size_t *schedule(const struct ll_compdb *db)
+{
+    struct job_size *js = calloc(db->njobs + 1, sizeof(*js));
+    size_t *order = calloc(db->njobs + 1, sizeof(*order));
+    if (!js || !order) {
+        free(js);
+        free(order);
+        return NULL;
+    }
+    for (size_t i = 0; i < db->njobs; i++) {
+        struct stat sb;
+        js[i].index = i;
+        js[i].size = stat(db->jobs[i].file, &sb) == 0 ? sb.st_size : 0;
+    }
+    qsort(js, db->njobs, sizeof(*js), by_size_desc);
+    for (size_t i = 0; i < db->njobs; i++)
+        order[i] = js[i].index;
+    free(js);
+    return order;
+}
+
+/* The cache for this run, or NULL (--no-cache, --dump-facts, or it cannot
+ * be used: ll_cache_open() has then warned). */
+static struct ll_cache *open_cache(const struct ll_cli *cli, const struct ll_compdb *db)
+{
+    if (cli->no_cache || cli->mode == LL_MODE_DUMP_FACTS)
+        return NULL;
+    char path[PATH_MAX + 32];
+    if (cli->cache)
+        snprintf(path, sizeof(path), "%s", cli->cache);
+    else
+        snprintf(path, sizeof(path), "%s/.locklint/cache.sqlite", db->dir);
+    struct ll_cache *c = ll_cache_open(path, stderr);
+    if (c && cli->verbose)
+        fprintf(stderr, "locklint: cache '%s'\n", path);
+    return c;
+}
+
+static void print_stats(const struct parse_pool *pool, size_t nparsed, double parse_wall,
+                        const struct phase_times *t, double total, const struct ll_cache_stats *cs)
+{
+    size_t n = pool->db->njobs, reused = atomic_load(&pool->reused);
+    fprintf(stderr, "locklint: stats: %zu TUs: %zu parsed, %zu reused, %zu failed\n", n,
+            nparsed - reused, reused, n - nparsed);
+    fprintf(stderr,
+            "locklint: stats: time: parse+facts %.3fs (workers: %.3fs in libclang and the facts "
+            "walk, %.3fs in the cache), whole-program %.3fs, rules %.3fs, total %.3fs\n",
+            parse_wall, (double)atomic_load(&pool->parse_ns) / 1e9,
+            (double)atomic_load(&pool->cache_ns) / 1e9, t->program, t->rules, total);
+    if (pool->cache)
+        fprintf(stderr,
+                "locklint: stats: cache: %zu stored, %zu not stored (changed while parsed), "
+                "%zu not written, %zu files hashed again\n",
+                cs->stored, cs->racy, cs->dropped, cs->rehashed);
 }
 
 int ll_driver_run(const struct ll_cli *cli)
@@ -290,9 +485,24 @@ int ll_driver_run(const struct ll_cli *cli)
         error("cannot get the current directory: %s", strerror(errno));
         return 2;
     }
+    double start = now();
+    struct ll_config cfg;
+    char cfgerr[1024];
+    if (ll_config_load_for(cli, cwd, &cfg, cfgerr, sizeof(cfgerr)) != 0) {
+        error("%s", cfgerr);
+        ll_config_release(&cfg);
+        return 2;
+    }
     struct ll_compdb db;
     ll_compdb_init(&db);
-    struct parse_pool pool = {&db, NULL, NULL, NULL, 0};
+    struct parse_pool pool;
+    memset(&pool, 0, sizeof(pool));
+    pool.db = &db;
+    pthread_mutex_init(&pool.progress_mu, NULL);
+    struct phase_times times = {0, 0};
+    struct ll_cache_stats cstats = {0, 0, 0, 0};
+    double parse_wall = 0;
+    size_t nparsed = 0;
     int status = 2;
     if (load_jobs(cli, &db) != 0)
         goto out;
@@ -305,16 +515,19 @@ int ll_driver_run(const struct ll_cli *cli)
     }
     for (size_t i = 0; i < db.njobs; i++)
         ll_tu_facts_init(&pool.facts[i]);
+    pool.cache = open_cache(cli, &db);
+    pool.order = schedule(&db);
+    pool.progress = !cli->quiet && isatty(STDERR_FILENO);
     double t0 = now();
-    if (parse_all(cli, &pool) != 0) {
+    int prc = parse_all(cli, &pool);
+    parse_wall = now() - t0;
+    if (pool.progress)
+        fputs("\r\033[K", stderr);
+    if (prc != 0) {
         error("cannot start parsing threads");
         goto out;
     }
-    double t1 = now();
-    size_t nparsed = report_parse_problems(&pool);
-    if (cli->stats)
-        fprintf(stderr, "locklint: stats: %zu TUs, %zu parsed, %zu failed, parse %.3fs\n", db.njobs,
-                nparsed, db.njobs - nparsed, t1 - t0);
+    nparsed = report_parse_problems(&pool);
     if (nparsed == 0) {
         error("no translation unit could be parsed");
         goto out;
@@ -326,13 +539,20 @@ int ll_driver_run(const struct ll_cli *cli)
                 status = 2;
         goto out;
     }
-    status = analyse(cli, &pool, nparsed, cwd);
+    status = analyse(cli, &pool, nparsed, cwd, &cfg, &times);
 out:
+    /* Closing waits for the writer: it ran alongside the analysis. */
+    ll_cache_close(pool.cache, &cstats);
+    if ((cli->stats || cli->verbose) && nparsed)
+        print_stats(&pool, nparsed, parse_wall, &times, now() - start, &cstats);
+    pthread_mutex_destroy(&pool.progress_mu);
+    free(pool.order);
     for (size_t i = 0; pool.facts && i < db.njobs; i++)
         ll_tu_facts_release(&pool.facts[i]);
     free(pool.facts);
     free(pool.status);
     free(pool.errs);
     ll_compdb_release(&db);
+    ll_config_release(&cfg);
     return status;
 }

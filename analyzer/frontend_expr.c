@@ -209,7 +209,7 @@ static struct ll_path path_var(struct fn_builder *b, CXCursor ref)
     } else {
         p.root = LL_ROOT_GLOBAL;
         p.cls =
-            sc == CX_SC_Static ? ll_arena_printf(b->arena, "%s@%s", name, file_base(b, ref)) : name;
+            sc == CX_SC_Static ? ll_arena_printf(b->arena, "%s:%s", file_base(b, ref), name) : name;
     }
     return p;
 }
@@ -227,10 +227,16 @@ static const char *tokens_text(struct fn_builder *b, CXCursor e)
     }
     char buf[1024];
     size_t len = 0;
+    bool prev_word = false;
     for (unsigned i = 0; i < n && len < sizeof(buf) - 1; i++) {
+        CXTokenKind kind = clang_getTokenKind(toks[i]);
+        bool word = kind != CXToken_Punctuation;
         CXString sp = clang_getTokenSpelling(b->ctu, toks[i]);
-        int w = snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "", clang_getCString(sp));
+        /* a space only where two words would otherwise merge */
+        int w = snprintf(buf + len, sizeof(buf) - len, "%s%s", prev_word && word ? " " : "",
+                         clang_getCString(sp));
         clang_disposeString(sp);
+        prev_word = word;
         if (w < 0 || (size_t)w >= sizeof(buf) - len) {
             len = sizeof(buf);
             break;
@@ -433,6 +439,30 @@ static bool pure_over_locals(struct fn_builder *b, CXCursor e, struct keyset *va
                 fe_keyset_add(b, vars, v);
             else if (clang_getCursorKind(ref) != CXCursor_EnumConstantDecl)
                 ok = false;
+            continue;
+        }
+        case CXCursor_MemberRefExpr: {
+            /* a field reached from a local (`req->cb`, `s.flag`): named by
+             * its path, forgotten when that path or the local is written */
+            struct ll_path fp = fe_path(b, c, 0);
+            if ((fp.root == LL_ROOT_LOCAL || fp.root == LL_ROOT_PARAM) && fp.key &&
+                !(fp.flags & LL_PATH_INDEXED)) {
+                fe_keyset_add(b, vars, fp.key);
+                CXCursor owner = c;
+                while (clang_getCursorKind(owner) == CXCursor_MemberRefExpr ||
+                       clang_getCursorKind(owner) == CXCursor_UnexposedExpr ||
+                       clang_getCursorKind(owner) == CXCursor_ParenExpr) {
+                    struct few f = few_children(owner);
+                    if (f.n == 0)
+                        break;
+                    owner = fe_strip(f.v[0]);
+                }
+                const char *local = fe_local_var(b, owner);
+                if (local)
+                    fe_keyset_add(b, vars, local);
+                continue;
+            }
+            ok = false;
             continue;
         }
         case CXCursor_IntegerLiteral:

@@ -29,6 +29,7 @@ struct build_block {
     uint32_t *many; /* switch dispatch successors beyond two */
     uint32_t nmany, capmany;
     uint16_t loop_depth;
+    uint8_t flags; /* LL_BLK_* */
     struct ll_cond cond;
 };
 

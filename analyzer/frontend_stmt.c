@@ -200,6 +200,9 @@ static void classify_cond(struct fn_builder *b, CXCursor e, struct evref res, st
             tested = fe_strip(ops[0]);
     }
     cond->true_when_zero = true_when_zero;
+    if (is_binop(e, CXBinaryOperator_LT) || is_binop(e, CXBinaryOperator_GT) ||
+        is_binop(e, CXBinaryOperator_LE) || is_binop(e, CXBinaryOperator_GE))
+        b->blocks[b->cur].flags |= LL_BLK_ORDERED;
     const char *var = fe_local_var(b, tested);
     if (res.block == b->cur && res.block != UINT32_MAX) {
         cond->kind = LL_COND_EVENT;
@@ -355,6 +358,117 @@ static void for_parts(struct fn_builder *b, CXCursor s, struct for_parts *p)
     }
 }
 
+/* ---- loop kinds ---------------------------------------------------- */
+
+/* Looks for a step (++, --, op=) of the variable `var` in a subtree. */
+struct step_search {
+    CXCursor var;
+    bool found;
+};
+
+static enum CXChildVisitResult first_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    *(CXCursor *)data = c;
+    return CXChildVisit_Break;
+}
+
+static bool names_var(CXCursor e, CXCursor var)
+{
+    e = fe_strip(e);
+    return clang_getCursorKind(e) == CXCursor_DeclRefExpr &&
+           clang_equalCursors(clang_getCursorReferenced(e), var);
+}
+
+static bool is_step(CXCursor c, CXCursor var)
+{
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_UnaryOperator) {
+        enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
+        if (op != CXUnaryOperator_PostInc && op != CXUnaryOperator_PostDec &&
+            op != CXUnaryOperator_PreInc && op != CXUnaryOperator_PreDec)
+            return false;
+    } else if (k != CXCursor_CompoundAssignOperator) {
+        return false;
+    }
+    CXCursor operand = clang_getNullCursor();
+    clang_visitChildren(c, first_child, &operand);
+    return !clang_Cursor_isNull(operand) && names_var(operand, var);
+}
+
+static enum CXChildVisitResult step_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    struct step_search *s = data;
+    if (is_step(c, s->var)) {
+        s->found = true;
+        return CXChildVisit_Break;
+    }
+    return CXChildVisit_Recurse;
+}
+
+static bool steps_var(CXCursor tree, CXCursor var)
+{
+    struct step_search s = {var, false};
+    if (clang_Cursor_isNull(tree))
+        return false;
+    if (is_step(tree, var))
+        return true;
+    clang_visitChildren(tree, step_visit, &s);
+    return s.found;
+}
+
+/*
+ * True when a loop condition counts: an ordering or `!=` comparison one of
+ * whose sides is a local the loop steps (in `step` or `body`), or is
+ * stepped in the comparison itself (`n-- > 0`).  `a && b` counts when
+ * either side does.
+ */
+static bool counted_cond(struct fn_builder *b, CXCursor cond, CXCursor step, CXCursor body,
+                         unsigned depth)
+{
+    CXCursor e = fe_strip(cond), ops[2];
+    if (depth > 16 || operands(b, e, ops, 2) != 2)
+        return false;
+    if (is_binop(e, CXBinaryOperator_LAnd))
+        return counted_cond(b, ops[0], step, body, depth + 1) ||
+               counted_cond(b, ops[1], step, body, depth + 1);
+    if (!is_binop(e, CXBinaryOperator_LT) && !is_binop(e, CXBinaryOperator_GT) &&
+        !is_binop(e, CXBinaryOperator_LE) && !is_binop(e, CXBinaryOperator_GE) &&
+        !is_binop(e, CXBinaryOperator_NE))
+        return false;
+    for (int i = 0; i < 2; i++) {
+        CXCursor side = fe_strip(ops[i]);
+        if (clang_getCursorKind(side) == CXCursor_UnaryOperator) {
+            CXCursor operand = clang_getNullCursor();
+            clang_visitChildren(side, first_child, &operand);
+            if (!clang_Cursor_isNull(operand) && fe_local_var(b, operand) &&
+                is_step(side, clang_getCursorReferenced(fe_strip(operand))))
+                return true;
+            continue;
+        }
+        if (!fe_local_var(b, side))
+            continue;
+        CXCursor var = clang_getCursorReferenced(side);
+        if (steps_var(step, var) || steps_var(body, var))
+            return true;
+    }
+    return false;
+}
+
+/* Marks `head`, the target of a loop's back edges, with the loop's kind. */
+static void mark_loop(struct fn_builder *b, uint32_t head, bool has_cond, CXCursor cond,
+                      CXCursor step, CXCursor body)
+{
+    long long k = 0;
+    uint8_t flags = LL_BLK_LOOP_HEAD;
+    if (!has_cond || (fe_eval_int(fe_strip(cond), &k) && k != 0))
+        flags |= LL_BLK_FOREVER;
+    else if (counted_cond(b, cond, step, body, 0))
+        flags |= LL_BLK_COUNTED;
+    b->blocks[head].flags |= flags;
+}
+
 static void loop_body(struct fn_builder *b, CXCursor body, uint32_t brk, uint32_t cont)
 {
     uint32_t ob = b->brk, oc = b->cont;
@@ -376,6 +490,7 @@ static void stmt_for(struct fn_builder *b, CXCursor s)
     b->loop_depth--;
     uint32_t out = fe_new_block(b);
     b->loop_depth++;
+    mark_loop(b, head, p.has_cond, p.cond, p.has_inc ? p.inc : clang_getNullCursor(), p.body);
     fall_into(b, head);
     if (p.has_cond)
         fe_cond(b, p.cond, body, out);
@@ -401,6 +516,8 @@ static void stmt_while(struct fn_builder *b, CXCursor s)
     b->loop_depth--;
     uint32_t out = fe_new_block(b);
     b->loop_depth++;
+    if (n == 2)
+        mark_loop(b, head, true, ops[0], clang_getNullCursor(), ops[1]);
     fall_into(b, head);
     if (n == 2) {
         fe_cond(b, ops[0], body, out);
@@ -424,6 +541,8 @@ static void stmt_do(struct fn_builder *b, CXCursor s)
     b->loop_depth -= inc;
     uint32_t out = fe_new_block(b);
     b->loop_depth += inc;
+    if (n == 2 && inc)
+        mark_loop(b, body, true, ops[1], clang_getNullCursor(), ops[0]);
     fall_into(b, body);
     if (n == 2) {
         loop_body(b, ops[0], out, test);
@@ -544,6 +663,16 @@ static void stmt_decl(struct fn_builder *b, CXCursor s)
         if (clang_Cursor_getStorageClass(d) == CX_SC_Static ||
             clang_Cursor_getStorageClass(d) == CX_SC_Extern)
             continue; /* initialised once, not here */
+        if (b->loop_depth > 0) {
+            /* Each iteration starts a new object: a write, so that an
+             * earlier iteration's use of its address sees it change. */
+            char *name = fe_string(b->arena, clang_getCursorSpelling(d));
+            struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, d);
+            ev->flags |= LL_EVF_WRITE;
+            ev->obj.root = LL_ROOT_LOCAL;
+            ev->obj.text = ev->obj.key = name;
+            ev->obj.cls = ll_arena_printf(b->arena, "%s:%s", b->fn_name, name ? name : "?");
+        }
         CXCursor init = clang_Cursor_getVarDeclInitializer(d);
         if (clang_Cursor_isNull(init))
             continue;
@@ -717,6 +846,7 @@ int fe_build_function(struct fn_builder *b, struct ll_function *out)
         ob->first_event = ev;
         ob->nevents = bb->nevents;
         ob->loop_depth = bb->loop_depth;
+        ob->flags = bb->flags;
         ob->cond = bb->cond;
         if (bb->cond.kind == LL_COND_EVENT)
             ob->cond.event = ev + bb->cond.event;

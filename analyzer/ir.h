@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 2
+#define LL_FACTS_VERSION 3
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -152,11 +152,22 @@ struct ll_cond {
     const char **vars;
 };
 
+/* ll_block.flags: what a block tells about loops and comparisons */
+enum {
+    LL_BLK_LOOP_HEAD = 1 << 0, /* the target of a loop statement's back edges */
+    LL_BLK_COUNTED = 1 << 1,   /* LOOP_HEAD: the condition compares a counter the loop
+                                  steps (++, --, +=, -=) with a bound: `i < n` */
+    LL_BLK_FOREVER = 1 << 2,   /* LOOP_HEAD: no condition, or a constant true one */
+    LL_BLK_ORDERED = 1 << 3,   /* the two-way condition is an ordering comparison
+                                  (<, <=, >, >=) */
+};
+
 struct ll_block {
     uint32_t first_event, nevents; /* a run of ll_function.events */
     uint32_t nsucc;
     uint32_t *succ;
     uint16_t loop_depth;
+    uint8_t flags; /* LL_BLK_* */
     struct ll_cond cond;
 };
 

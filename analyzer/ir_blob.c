@@ -233,6 +233,7 @@ static void put_block(struct writer *w, const struct ll_block *b)
     for (uint32_t i = 0; i < b->nsucc; i++)
         put_u(w, b->succ[i]);
     put_u(w, b->loop_depth);
+    put_u(w, b->flags);
     const struct ll_cond *c = &b->cond;
     put_u(w, c->kind);
     put_u(w, c->true_when_zero);
@@ -503,9 +504,9 @@ static int rd_block(struct reader *r, const struct ll_function *fn, struct ll_bl
         if (rd_u32(r, &b->succ[i]) < 0 || b->succ[i] >= fn->nblocks)
             return -1;
     struct ll_cond *c = &b->cond;
-    if (rd_u16(r, &b->loop_depth) < 0 || rd_u8(r, LL_COND_OTHER, &c->kind) < 0 ||
-        rd_u8(r, UINT8_MAX, &c->true_when_zero) < 0 || rd_u32(r, &c->event) < 0 ||
-        rd_str(r, &c->var) < 0 || rd_str(r, &c->text) < 0 ||
+    if (rd_u16(r, &b->loop_depth) < 0 || rd_u8(r, UINT8_MAX, &b->flags) < 0 ||
+        rd_u8(r, LL_COND_OTHER, &c->kind) < 0 || rd_u8(r, UINT8_MAX, &c->true_when_zero) < 0 ||
+        rd_u32(r, &c->event) < 0 || rd_str(r, &c->var) < 0 || rd_str(r, &c->text) < 0 ||
         rd_str_array(r, &c->nvars, &c->vars) < 0)
         return -1;
     if (c->kind == LL_COND_EVENT && c->event >= fn->nevents)

@@ -34,6 +34,13 @@ static const struct flag_name path_flags[] = {
     {LL_PATH_CONST, "const"},     {LL_PATH_ATOMIC_TYPE, "atomic_type"},
 };
 
+static const struct flag_name block_flags[] = {
+    {LL_BLK_LOOP_HEAD, "loop-head"},
+    {LL_BLK_COUNTED, "counted"},
+    {LL_BLK_FOREVER, "forever"},
+    {LL_BLK_ORDERED, "ordered"},
+};
+
 static const struct flag_name function_flags[] = {
     {LL_FN_STATIC, "static"},     {LL_FN_INLINE, "inline"},       {LL_FN_NORETURN, "noreturn"},
     {LL_FN_VARIADIC, "variadic"}, {LL_FN_TRUNCATED, "truncated"},
@@ -256,6 +263,7 @@ static void put_function(FILE *out, const struct ll_tu_facts *f, const struct ll
     for (uint32_t i = 0; i < fn->nblocks; i++) {
         const struct ll_block *b = &fn->blocks[i];
         fprintf(out, "  B%u loop=%u", (unsigned)i, (unsigned)b->loop_depth);
+        put_bracket_flags(out, b->flags, block_flags, COUNT(block_flags));
         put_cond(out, &b->cond);
         if (b->nsucc) {
             fputs(" ->", out);

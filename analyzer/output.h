@@ -1,5 +1,6 @@
 /*
- * output: the writers that turn a finished report into text, JSON or SARIF.
+ * output: the writers that turn a finished report into text, JSON, SARIF or
+ * GitLab Code Quality JSON.
  * They only format; choosing which findings to show (suppressions,
  * baselines, --fail-on) happens before.  Each returns 0, or -1 on an I/O or
  * allocation error.
@@ -31,5 +32,7 @@ struct ll_output_opts {
 int ll_output_text(FILE *out, const struct ll_report *r, const struct ll_output_opts *o);
 int ll_output_json(FILE *out, const struct ll_report *r, const struct ll_output_opts *o);
 int ll_output_sarif(FILE *out, const struct ll_report *r, const struct ll_output_opts *o);
+/* GitLab Code Quality (a subset of the Code Climate issue format). */
+int ll_output_codeclimate(FILE *out, const struct ll_report *r, const struct ll_output_opts *o);
 
 #endif

@@ -26,7 +26,39 @@ static const char doc[] =
     "```\n\n"
     "## Known problems\n"
     "Any enclosing loop in the same function counts, even one that does not re-test the\n"
-    "predicate; a wait in a helper called from a loop is reported.\n";
+    "predicate. A wait wrapper (a function that waits on a condition variable it is given,\n"
+    "like `uv_cond_wait(c, m)`) is not reported itself; its calls outside a loop are.\n";
+
+/* The wait inside a wait wrapper (`uv_cond_wait(c, m)`), for the note. */
+static const struct ll_event *wrapped_wait(const struct ll_function *fn)
+{
+    for (uint32_t e = 0; e < fn->nevents; e++)
+        if (fn->events[e].kind == LL_EV_COND_WAIT && fn->events[e].obj.root == LL_ROOT_PARAM)
+            return &fn->events[e];
+    return NULL;
+}
+
+static void check_call(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                       struct ll_report *r)
+{
+    const struct ll_event *ev = &f->fn->events[e];
+    const struct ll_fn_view *callee = &v->fns[f->calls[e]->callee];
+    if (!callee->summary.waits_on_param || ev->loop_depth > 0 || ll_fn_view_is_root(f))
+        return;
+    /* a wrapper calling a wrapper is itself one: report at its callers */
+    if (f->summary.waits_on_param)
+        return;
+    struct ll_site site = ll_view_site(f, ev->loc, NULL);
+    struct ll_finding *fd = ll_report_add(
+        r, "cond-wait-outside-loop", LL_SEV_WARNING, &site, f->fn->name, callee->fn->name,
+        "wait through '%s' is not in a loop re-checking its condition", callee->fn->name);
+    const struct ll_event *w = wrapped_wait(callee->fn);
+    if (fd && w) {
+        struct ll_site ws = ll_view_site(callee, w->loc, NULL);
+        ll_finding_note(r, fd, &ws, "'%s' waits on its parameter '%s' here", callee->fn->name,
+                        w->obj.text);
+    }
+}
 
 static void check(const struct ll_view *v, struct ll_report *r)
 {
@@ -34,8 +66,16 @@ static void check(const struct ll_view *v, struct ll_report *r)
         const struct ll_fn_view *f = &v->fns[i];
         for (uint32_t e = 0; e < f->fn->nevents; e++) {
             const struct ll_event *ev = &f->fn->events[e];
-            if (ev->kind != LL_EV_COND_WAIT || ev->loop_depth > 0 || !f->df.reached[e])
+            if (!f->df.reached[e])
                 continue;
+            if (f->calls && f->calls[e]) {
+                check_call(v, f, e, r);
+                continue;
+            }
+            if (ev->kind != LL_EV_COND_WAIT || ev->loop_depth > 0)
+                continue;
+            if (f->summary.waits_on_param && ev->obj.root == LL_ROOT_PARAM)
+                continue; /* a wait wrapper: its callers' loops count */
             struct ll_site site = ll_view_site(f, ev->loc, NULL);
             ll_report_add(r, "cond-wait-outside-loop", LL_SEV_WARNING, &site, f->fn->name,
                           ev->obj.cls, "wait on '%s' is not in a loop re-checking its condition",

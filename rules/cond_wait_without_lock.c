@@ -36,7 +36,7 @@ static void check(const struct ll_view *v, struct ll_report *r)
             if (l < 0)
                 continue;
             uint8_t st = ll_df_state(df, e, (uint32_t)l);
-            if (!ll_view_not_held_somewhere(v, f, e, st))
+            if (!ll_view_not_held_somewhere(st))
                 continue;
             struct ll_site site = ll_view_site(f, ev->loc, NULL);
             ll_report_add(r, "cond-wait-without-lock", LL_SEV_WARNING, &site, f->fn->name,

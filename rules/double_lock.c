@@ -22,13 +22,50 @@ static const char doc[] =
     "(`foo()` takes the lock and calls `foo_locked()`), or, if re-entry is intended, make the\n"
     "mutex recursive with `PTHREAD_MUTEX_RECURSIVE`.\n\n"
     "## Known problems\n"
-    "Reported only when the lock is held on every path reaching the acquisition, within one\n"
-    "function; recursive mutexes are recognised from `pthread_mutexattr_settype` in the same\n"
-    "function, `mtx_recursive`, and recursive static initialisers. `trylock` on a held lock\n"
+    "Reported only when the lock is held on every path reaching the acquisition, in one\n"
+    "function or through calls (a helper that takes the lock its caller holds); recursive\n"
+    "mutexes are recognised from `pthread_mutexattr_settype` anywhere in the program for the\n"
+    "lock class, `mtx_recursive`, and recursive static initialisers. `trylock` on a held lock\n"
     "is not reported (it fails instead of blocking).\n";
+
+/* A call to a function that acquires, without holding it first, a lock
+ * the caller holds on every path to the call. */
+static void check_call(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                       struct ll_report *r)
+{
+    const struct ll_call_info *ci = f->calls[e];
+    const struct ll_event *ev = &f->fn->events[e];
+    for (size_t i = 0; i < ci->ntakes; i++) {
+        const struct ll_take *t = &ci->takes[i];
+        if (!t->fresh || !t->blocking)
+            continue;
+        int l = ll_df_lock_index(&f->df, t->lock.key);
+        if (l < 0)
+            continue;
+        uint8_t st = ll_df_state(&f->df, e, (uint32_t)l);
+        if ((st & ~LL_LS_SHARED) != LL_LS_HELD ||
+            ((st & LL_LS_SHARED) && t->mode == LL_MODE_SHARED))
+            continue;
+        if (ll_view_lock_recursive(v, f, (uint32_t)l) || ll_view_path_recursive(v, &t->lock))
+            continue;
+        struct ll_site site = ll_view_site(f, ev->loc, NULL);
+        struct ll_finding *fd =
+            ll_report_add(r, "double-lock", LL_SEV_WARNING, &site, f->fn->name, t->lock.cls,
+                          "'%s' acquired again by calling '%s' while already held", t->lock.text,
+                          ev->api ? ev->api : "?");
+        if (!fd)
+            return;
+        ll_finding_note(r, fd, &t->site, "'%s' acquires '%s' here", t->via, t->lock.text);
+        ll_view_note_acquired(v, f, e, (uint32_t)l, r, fd);
+    }
+}
 
 static void check(const struct ll_view *v, struct ll_report *r)
 {
+    for (size_t i = 0; i < v->nfns; i++)
+        for (uint32_t e = 0; e < v->fns[i].fn->nevents; e++)
+            if (v->fns[i].calls && v->fns[i].calls[e] && v->fns[i].df.reached[e])
+                check_call(v, &v->fns[i], e, r);
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
         const struct ll_df_result *df = &f->df;

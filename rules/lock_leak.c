@@ -31,80 +31,51 @@ static const char doc[] =
     "nor is one whose holding and non-holding returns return different constants (a\n"
     "trylock-style wrapper such as `return 0` when locked, `return -1` when not).\n";
 
-/* The constant returned at a return event, or NULL. */
-static const char *returned_constant(const struct ll_event *ev)
+/* True when f's summary says it acquires lock l on purpose: held on every
+ * return (an acquire wrapper) or exactly when its return value says so. */
+static bool wrapper_of(const struct ll_fn_view *f, uint32_t l)
 {
-    const char *v = ev->result_var;
-    if (!v || !*v)
-        return NULL;
-    return (v[0] == '-' || (v[0] >= '0' && v[0] <= '9')) ? v : NULL;
+    struct ll_effect x;
+    return ll_view_lock_effect(f, l, &x) && x.op != LL_EFF_RELEASE;
 }
 
-/* True when the holding and the non-holding returns give disjoint sets of
- * constants: the function tells its caller whether it acquired. */
-static bool conditional_wrapper(const struct ll_fn_view *f, uint32_t l)
-{
-    const struct ll_function *fn = f->fn;
-    for (uint32_t a = 0; a < fn->nevents; a++) {
-        const struct ll_event *ea = &fn->events[a];
-        if (ea->kind != LL_EV_RETURN || !f->df.reached[a])
-            continue;
-        uint8_t sa = ll_df_state(&f->df, a, l) & ~LL_LS_SHARED;
-        const char *ka = returned_constant(ea);
-        if (!ka || ((sa & LL_LS_HELD) && sa != LL_LS_HELD))
-            return false; /* unknown value, or one return both holding and not */
-        for (uint32_t b = a + 1; b < fn->nevents; b++) {
-            const struct ll_event *eb = &fn->events[b];
-            if (eb->kind != LL_EV_RETURN || !f->df.reached[b])
-                continue;
-            bool held_b = ll_df_state(&f->df, b, l) & LL_LS_HELD;
-            const char *kb = returned_constant(eb);
-            if (kb && held_b != (sa == LL_LS_HELD) && strcmp(ka, kb) == 0)
-                return false;
-        }
-    }
-    return true;
-}
-
-/* True when some acquisition of lock l in f can fail visibly (a trylock,
- * or a lock call whose result is tested): only then can the function be a
- * conditional wrapper. */
-static bool acquisition_can_fail(const struct ll_fn_view *f, uint32_t l)
+/* A function that takes the lock on some paths and releases the caller's
+ * on others (`pause(PAUSE)` / `pause(RESUME)`): it changes the lock on
+ * purpose, by mode, and is not a leak. */
+static bool mode_switch(const struct ll_fn_view *f, uint32_t l)
 {
     for (uint32_t e = 0; e < f->fn->nevents; e++) {
         const struct ll_event *ev = &f->fn->events[e];
-        bool fallible =
-            ev->kind == LL_EV_TRYACQUIRE ||
-            (ev->kind == LL_EV_ACQUIRE && ((ev->flags & LL_EVF_CHECKED) || ev->result_var));
-        if (fallible && ll_df_lock_index(&f->df, ev->obj.key) == (int)l)
+        if (ev->kind == LL_EV_RELEASE && f->df.reached[e] &&
+            ll_df_lock_index(&f->df, ev->obj.key) == (int)l &&
+            (ll_df_state(&f->df, e, l) & ~LL_LS_SHARED) == LL_LS_ENTRY)
             return true;
+        const struct ll_call_info *ci = f->calls ? f->calls[e] : NULL;
+        for (size_t k = 0; ci && k < ci->neffects && f->df.reached[e]; k++)
+            if (ci->effects[k].op == LL_EFF_RELEASE &&
+                ll_df_lock_index(&f->df, ci->effects[k].lock.key) == (int)l &&
+                (ll_df_state(&f->df, e, l) & ~LL_LS_SHARED) == LL_LS_ENTRY)
+                return true;
     }
     return false;
 }
 
 static void report_return(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
-                          uint32_t l, bool root, struct ll_report *r)
+                          uint32_t l, bool root, bool released_elsewhere, struct ll_report *r)
 {
-    (void)v;
     const struct ll_event *ev = &f->fn->events[e];
     const struct ll_df_lock *lk = &f->df.locks[l];
     struct ll_site site = ll_view_site(f, ev->loc, NULL);
     struct ll_finding *fd =
         ll_report_add(r, "lock-leak", LL_SEV_WARNING, &site, f->fn->name, lk->cls,
-                      root ? "'%s' still held when thread function '%s' returns"
-                           : "'%s' still held when '%s' returns here, but released on other paths",
+                      root                 ? "'%s' still held when thread function '%s' returns"
+                      : released_elsewhere ? "'%s' still held when '%s' returns here, but released "
+                                             "on other paths"
+                                           : "'%s' still held when '%s' returns here, but not on "
+                                             "its other returns",
                       lk->text, f->fn->name);
-    if (!fd)
-        return;
-    for (uint32_t p = e; p-- > 0;) {
-        const struct ll_event *pe = &f->fn->events[p];
-        if ((pe->kind == LL_EV_ACQUIRE || pe->kind == LL_EV_TRYACQUIRE) && f->df.reached[p] &&
-            ll_df_lock_index(&f->df, pe->obj.key) == (int)l) {
-            struct ll_site prev = ll_view_site(f, pe->loc, NULL);
-            ll_finding_note(r, fd, &prev, "'%s' acquired here", pe->obj.text);
-            break;
-        }
-    }
+    if (fd)
+        ll_view_note_acquired(v, f, e, l, r, fd);
 }
 
 static void check_function(const struct ll_view *v, const struct ll_fn_view *f, struct ll_report *r)
@@ -112,7 +83,8 @@ static void check_function(const struct ll_view *v, const struct ll_fn_view *f, 
     const struct ll_df_result *df = &f->df;
     bool root = ll_fn_view_is_root(f);
     for (uint32_t l = 0; l < df->nlocks; l++) {
-        if (df->locks[l].kind == LL_LK_SEM || ll_view_lock_recursive(v, f, l))
+        if (df->locks[l].kind == LL_LK_SEM || df->locks[l].caller_held ||
+            ll_view_lock_recursive(v, f, l) || mode_switch(f, l))
             continue;
         uint8_t all = 0;
         for (uint32_t e = 0; e < f->fn->nevents; e++)
@@ -121,12 +93,12 @@ static void check_function(const struct ll_view *v, const struct ll_fn_view *f, 
         if (!(all & LL_LS_HELD))
             continue;
         bool leak = root || (all & (LL_LS_FREE | LL_LS_ENTRY | LL_LS_NEVER));
-        if (!leak || (!root && acquisition_can_fail(f, l) && conditional_wrapper(f, l)))
+        if (!leak || (!root && wrapper_of(f, l)))
             continue;
         for (uint32_t e = 0; e < f->fn->nevents; e++)
             if (f->fn->events[e].kind == LL_EV_RETURN && df->reached[e] &&
                 (ll_df_state(df, e, l) & LL_LS_HELD))
-                report_return(v, f, e, l, root, r);
+                report_return(v, f, e, l, root, (all & LL_LS_FREE) != 0, r);
     }
 }
 

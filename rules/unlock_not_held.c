@@ -44,7 +44,7 @@ static void check(const struct ll_view *v, struct ll_report *r)
             if (ll_view_lock_recursive(v, f, (uint32_t)l))
                 continue; /* acquisitions are counted, not tracked */
             uint8_t st = ll_df_state(df, e, (uint32_t)l) & ~LL_LS_SHARED;
-            bool some_free = ll_view_not_held_somewhere(v, f, e, st);
+            bool some_free = ll_view_not_held_somewhere(st);
             bool mixed_entry = (st & LL_LS_ENTRY) && (st & LL_LS_HELD);
             if (!some_free && !mixed_entry)
                 continue;

@@ -213,7 +213,7 @@ check "--fail-on warning exits 1 on warnings" rc_is 1
 run --in "$WARN_DIR" --no-cache --fail-on note "$WARN" "${CARGS[@]}"
 check "--fail-on note exits 1 on warnings" rc_is 1
 
-run --in "$WARN_DIR" --no-cache --disable double-lock "$WARN" "${CARGS[@]}"
+run --in "$WARN_DIR" --no-cache --disable double-lock,lock-leak "$WARN" "${CARGS[@]}"
 check "--disable double-lock silences the fixture (exit 0)" rc_is 0
 check "--disable double-lock prints no double-lock finding" out_lacks "\[double-lock\]"
 

@@ -411,7 +411,7 @@ static void test_while_loop(void **state)
     const struct ll_block *hb = &fn->blocks[head];
     assert_int_equal(hb->loop_depth, 1);
     assert_int_equal(hb->cond.kind, LL_COND_OTHER);
-    assert_string_equal(hb->cond.text, "i < n");
+    assert_string_equal(hb->cond.text, "i<n");
     assert_int_equal(hb->cond.nvars, 2);
     assert_int_equal(hb->succ[0], body);
     assert_int_equal(hb->succ[1], post);
@@ -537,7 +537,7 @@ static void test_for_variants(void **state)
     body = blk(&p, fn, LL_EV_ACCESS, "co_body");
     head = only_pred(fn, body);
     assert_int_equal(fn->blocks[head].cond.kind, LL_COND_OTHER);
-    assert_string_equal(fn->blocks[head].cond.text, "i < n");
+    assert_string_equal(fn->blocks[head].cond.text, "i<n");
     assert_int_equal(fn->blocks[head].succ[0], body);
     post = blk(&p, fn, LL_EV_ACCESS, "co_post");
     assert_int_equal(fn->blocks[head].succ[1], post);
@@ -563,7 +563,7 @@ static void test_for_variants(void **state)
     assert_int_equal(fn->events[jinc].loop_depth, 1);
     body = blk(&p, fn, LL_EV_ACCESS, "fu_body");
     head = only_pred(fn, body);
-    assert_string_equal(fn->blocks[head].cond.text, "j < n");
+    assert_string_equal(fn->blocks[head].cond.text, "j<n");
     assert_int_equal(fn->blocks[head].succ[1], blk(&p, fn, LL_EV_ACCESS, "fu_post"));
     assert_true(has_succ(fn, block_of(fn, jinc), head));
     parsed_release(&p);
@@ -775,7 +775,7 @@ static void test_break_continue(void **state)
     const struct ll_function *fn = find_fn(&p, "f");
     uint32_t top = blk(&p, fn, LL_EV_ACCESS, "top");
     uint32_t head = only_pred(fn, top);
-    assert_string_equal(fn->blocks[head].cond.text, "n > 0");
+    assert_string_equal(fn->blocks[head].cond.text, "n>0");
     uint32_t post = blk(&p, fn, LL_EV_ACCESS, "post");
     assert_int_equal(fn->blocks[head].succ[1], post);
     uint32_t brk = blk(&p, fn, LL_EV_ACCESS, "brk");
@@ -1221,7 +1221,7 @@ static void test_lock_paths(void **state)
     o = &fn->events[ev(&p, fn, LL_EV_ACQUIRE, "static_global")].obj;
     assert_int_equal(o->root, LL_ROOT_GLOBAL);
     assert_string_equal(o->key, "s_lock");
-    assert_string_equal(o->cls, "s_lock@paths.c");
+    assert_string_equal(o->cls, "paths.c:s_lock");
 
     o = &fn->events[ev(&p, fn, LL_EV_ACQUIRE, "ptr")].obj;
     assert_int_equal(o->root, LL_ROOT_PARAM);
@@ -1501,7 +1501,7 @@ static void test_cond_text(void **state)
             with_flag[nflag++] = &fn->blocks[b];
             assert_int_equal(c->nvars, 1);
             assert_string_equal(c->vars[0], "flag");
-        } else if (c->text && strcmp(c->text, "n > 2") == 0) {
+        } else if (c->text && strcmp(c->text, "n>2") == 0) {
             seen_n = true;
             assert_int_equal(c->nvars, 1);
             assert_string_equal(c->vars[0], "n");

@@ -180,6 +180,7 @@ static void build_worker(struct ll_arena *a, struct ll_function *fn)
     b[1].nsucc = 2;
     b[1].succ = mksucc(a, 2, s1);
     b[1].loop_depth = 1;
+    b[1].flags = LL_BLK_LOOP_HEAD | LL_BLK_COUNTED | LL_BLK_ORDERED;
     b[1].cond.kind = LL_COND_VAR;
     b[1].cond.var = "rc";
     b[1].cond.text = "rc != 0";
@@ -209,6 +210,7 @@ static void build_worker(struct ll_arena *a, struct ll_function *fn)
     b[5].first_event = LL_EV_RETURN;
     b[5].nevents = fn->nevents - LL_EV_RETURN;
     b[5].loop_depth = UINT16_MAX;
+    b[5].flags = 0xff;
 }
 
 static void build_facts(struct ll_tu_facts *f)
@@ -326,6 +328,7 @@ static void block_eq(const struct ll_block *a, const struct ll_block *b)
     for (uint32_t i = 0; i < a->nsucc; i++)
         assert_int_equal(a->succ[i], b->succ[i]);
     assert_int_equal(a->loop_depth, b->loop_depth);
+    assert_int_equal(a->flags, b->flags);
     assert_int_equal(a->cond.kind, b->cond.kind);
     assert_int_equal(a->cond.true_when_zero, b->cond.true_when_zero);
     assert_int_equal(a->cond.event, b->cond.event);
@@ -844,8 +847,9 @@ static int decode_raw(const unsigned char *body, size_t n)
 static void test_hand_made_blobs(void **state)
 {
     (void)state;
-    /* no strings, main NULL, no files/functions/globals/fnrefs, 0 errors, NULL */
-    static const unsigned char minimal[] = {0, 0, 0, 0, 0, 0, 0, 0};
+    /* no strings, main NULL, no files/functions/globals/fnrefs, 0 errors, NULL,
+     * no deps */
+    static const unsigned char minimal[] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
     assert_int_equal(decode_raw(minimal, sizeof(minimal)), 0);
 
     /* A string count of 2^32-1 with nothing behind it: refused before any
@@ -866,7 +870,7 @@ static void test_hand_made_blobs(void **state)
     assert_int_equal(decode_raw(huge_fns, sizeof(huge_fns)), -1);
 
     /* One string "ab", main_file = ref 1, no files ... */
-    static const unsigned char one_str[] = {1, 2, 'a', 'b', 1, 0, 0, 0, 0, 0, 0};
+    static const unsigned char one_str[] = {1, 2, 'a', 'b', 1, 0, 0, 0, 0, 0, 0, 0};
     assert_int_equal(decode_raw(one_str, sizeof(one_str)), 0);
     /* ... a reference to a string that does not exist ... */
     static const unsigned char bad_ref[] = {1, 2, 'a', 'b', 2, 0, 0, 0, 0, 0, 0};
@@ -882,7 +886,7 @@ static void test_hand_made_blobs(void **state)
     static const unsigned char bad_file[] = {0, 0, 0, 0, 1, 0, 0, 0, 0, 5, 1, 0, 0, 0, 0};
     assert_int_equal(decode_raw(bad_file, sizeof(bad_file)), -1);
     /* The same global at the unknown location 0:0:0 is fine. */
-    static const unsigned char zero_loc[] = {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static const unsigned char zero_loc[] = {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     assert_int_equal(decode_raw(zero_loc, sizeof(zero_loc)), 0);
 }
 
@@ -915,6 +919,7 @@ static int decode_function(uint32_t exit, uint32_t first, uint32_t nev, uint32_t
         b[n++] = 1; /* nsucc */
         b[n++] = (unsigned char)(k ? 1 : succ);
         b[n++] = 0; /* loop_depth */
+        b[n++] = 0; /* flags */
         b[n++] = k ? 0 : cond_kind;
         b[n++] = 0; /* true_when_zero */
         b[n++] = (unsigned char)(k ? 0 : cond_event);
@@ -922,8 +927,8 @@ static int decode_function(uint32_t exit, uint32_t first, uint32_t nev, uint32_t
         b[n++] = 0; /* text */
         b[n++] = 0; /* nvars */
     }
-    for (int i = 0; i < 4; i++)
-        b[n++] = 0; /* globals, fnrefs, nerrors, first_error */
+    for (int i = 0; i < 5; i++)
+        b[n++] = 0; /* globals, fnrefs, nerrors, first_error, deps */
     return decode_raw(b, n);
 }
 
@@ -1128,7 +1133,8 @@ static void test_dump_everything(void **state)
         "return implicit",
         ("util.h:4294967295:4294967295 access other write checked timed atomic noreturn "
          "indirect implicit detached\n"),
-        "  B5 loop=65535\n",
+        "  B5 loop=65535 [loop-head counted forever ordered 0xf0]\n",
+        " B1 loop=1 [loop-head counted ordered] if [var 'rc'",
         "return implicit loop=0\n",
     };
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {

@@ -1,0 +1,1089 @@
+/*
+ * cache: SQLite storage of per-TU facts (see cache.h for the contract).
+ *
+ * Database (PRAGMA application_id LL_CACHE_APP_ID, user_version
+ * LL_CACHE_SCHEMA, WAL journal):
+ *
+ *   tu(key BLOB PRIMARY KEY, file TEXT, facts BLOB, deps BLOB)
+ *
+ * `key` is 16 bytes: two XXH64 hashes (different seeds) of the key
+ * material (locklint version, LL_FACTS_VERSION, a hash of the running
+ * executable, file, directory, every sanitised argument with its length;
+ * the arguments name the resource directory, hence the libclang version).
+ * The executable's hash means a rebuilt locklint never trusts facts an
+ * older build extracted, even when LL_FACTS_VERSION was not bumped.  `facts` is
+ * ll_facts_to_blob()'s output.  `deps` lists every dependency as varint path length, path bytes,
+ * varint mtime seconds, varint mtime nanoseconds, varint size, then the
+ * XXH64 of the content as 8 little-endian bytes.
+ *
+ * Within one run, each file is stat'ed once and hashed at most once per
+ * (mtime, size) it is seen with: the table `memo` is shared by every
+ * thread.  A store stats its dependencies afresh, because it must prove
+ * that none changed after its parse began ("racy" entries, as git calls
+ * them, are not stored: the content hashed now might not be what the
+ * parser read).
+ *
+ * Damage is never fatal: a bad file found at open is set aside and
+ * rebuilt; a read or write error later turns lookups into misses and
+ * drops writes, with one warning, and the file is set aside at close when
+ * SQLite said it was corrupt.
+ */
+#include "cache.h"
+
+#include "ir_blob.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* A dependency modified less than this long before its TU's parse began is
+ * treated as possibly modified during it (file timestamps come from a
+ * coarse clock, and some file systems keep whole seconds). */
+#define RACY_MARGIN_NS 1000000000LL
+#define QUEUE_CAP 32
+#define WRITER_BUSY_MS 30000
+#define READER_BUSY_MS 5000
+
+/* ---- XXH64 ------------------------------------------------------------ */
+
+static const uint64_t P1 = 0x9E3779B185EBCA87u, P2 = 0xC2B2AE3D27D4EB4Fu, P3 = 0x165667B19E3779F9u,
+                      P4 = 0x85EBCA77C2B2AE63u, P5 = 0x27D4EB2F165667C5u;
+
+static uint64_t rotl(uint64_t x, int r)
+{
+    return (x << r) | (x >> (64 - r));
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t xround(uint64_t acc, uint64_t in)
+{
+    acc += in * P2;
+    acc = rotl(acc, 31);
+    return acc * P1;
+}
+
+static uint64_t xmerge(uint64_t acc, uint64_t v)
+{
+    acc ^= xround(0, v);
+    return acc * P1 + P4;
+}
+
+uint64_t ll_hash64(const void *data, size_t n, uint64_t seed)
+{
+    const unsigned char *p = data, *end = p + n;
+    uint64_t h;
+    if (n >= 32) {
+        uint64_t v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
+        const unsigned char *limit = end - 32;
+        do {
+            v1 = xround(v1, rd64(p));
+            v2 = xround(v2, rd64(p + 8));
+            v3 = xround(v3, rd64(p + 16));
+            v4 = xround(v4, rd64(p + 24));
+            p += 32;
+        } while (p <= limit);
+        h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
+        h = xmerge(h, v1);
+        h = xmerge(h, v2);
+        h = xmerge(h, v3);
+        h = xmerge(h, v4);
+    } else {
+        h = seed + P5;
+    }
+    h += (uint64_t)n;
+    for (; end - p >= 8; p += 8) {
+        h ^= xround(0, rd64(p));
+        h = rotl(h, 27) * P1 + P4;
+    }
+    if (end - p >= 4) {
+        h ^= (uint64_t)rd32(p) * P1;
+        h = rotl(h, 23) * P2 + P3;
+        p += 4;
+    }
+    for (; p < end; p++) {
+        h ^= (uint64_t)*p * P5;
+        h = rotl(h, 11) * P1;
+    }
+    h ^= h >> 33;
+    h *= P2;
+    h ^= h >> 29;
+    h *= P3;
+    h ^= h >> 32;
+    return h;
+}
+
+/* ---- file states ------------------------------------------------------- */
+
+struct fstate {
+    int64_t mtime_s, mtime_ns;
+    uint64_t size;
+};
+
+static bool fstate_eq(const struct fstate *a, const struct fstate *b)
+{
+    return a->mtime_s == b->mtime_s && a->mtime_ns == b->mtime_ns && a->size == b->size;
+}
+
+static void fstate_from(struct fstate *f, const struct stat *st)
+{
+    f->mtime_s = (int64_t)st->st_mtim.tv_sec;
+    f->mtime_ns = (int64_t)st->st_mtim.tv_nsec;
+    f->size = (uint64_t)st->st_size;
+}
+
+/* Whether `f` was modified at or after `t` minus the racy margin. */
+static bool fstate_racy(const struct fstate *f, struct timespec t)
+{
+    long long fm = (long long)f->mtime_s * 1000000000LL + f->mtime_ns;
+    long long tm = (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+    return fm >= tm - RACY_MARGIN_NS;
+}
+
+/* Reads and hashes a regular file; `st` gets its state as opened.
+ * Returns 0, or -1 when it cannot be read. */
+static int hash_file(const char *path, struct fstate *st, uint64_t *hash)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = -1;
+    unsigned char *buf = NULL;
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))
+        goto out;
+    fstate_from(st, &sb);
+    size_t cap = (size_t)sb.st_size + 1, len = 0;
+    buf = malloc(cap);
+    if (!buf)
+        goto out;
+    for (;;) {
+        if (len == cap) {
+            unsigned char *p = realloc(buf, cap * 2);
+            if (!p)
+                goto out;
+            buf = p;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + len, cap - len);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            goto out;
+        if (r == 0)
+            break;
+        len += (size_t)r;
+    }
+    if (len != st->size) /* grew or shrank while read: not what fstat saw */
+        goto out;
+    *hash = ll_hash64(buf, len, 0);
+    rc = 0;
+out:
+    free(buf);
+    close(fd);
+    return rc;
+}
+
+struct memo_entry {
+    char *path;
+    uint64_t phash;
+    bool exists, have_hash;
+    struct fstate st;
+    uint64_t hash;
+};
+
+/* Every file looked at in this run, by path (open addressing over entry
+ * indices; slot 0 = empty, else index + 1). */
+struct memo {
+    pthread_mutex_t mu;
+    struct memo_entry *v;
+    size_t n, cap;
+    uint32_t *slots;
+    size_t nslots;
+};
+
+static int memo_rehash(struct memo *m, size_t nslots)
+{
+    uint32_t *slots = calloc(nslots, sizeof(*slots));
+    if (!slots)
+        return -1;
+    for (size_t i = 0; i < m->n; i++) {
+        size_t j = m->v[i].phash & (nslots - 1);
+        while (slots[j])
+            j = (j + 1) & (nslots - 1);
+        slots[j] = (uint32_t)i + 1;
+    }
+    free(m->slots);
+    m->slots = slots;
+    m->nslots = nslots;
+    return 0;
+}
+
+/* Index of `path` (caller holds the lock), or -1. */
+static long memo_find(const struct memo *m, const char *path, uint64_t ph)
+{
+    if (!m->nslots)
+        return -1;
+    for (size_t j = ph & (m->nslots - 1); m->slots[j]; j = (j + 1) & (m->nslots - 1)) {
+        const struct memo_entry *e = &m->v[m->slots[j] - 1];
+        if (e->phash == ph && strcmp(e->path, path) == 0)
+            return (long)(m->slots[j] - 1);
+    }
+    return -1;
+}
+
+/* Adds `e` (caller holds the lock; path not present); -1 when out of memory. */
+static long memo_add(struct memo *m, const struct memo_entry *e)
+{
+    if ((m->n + 1) * 2 > m->nslots && memo_rehash(m, m->nslots ? m->nslots * 2 : 256) != 0)
+        return -1;
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 128;
+        struct memo_entry *v = realloc(m->v, cap * sizeof(*v));
+        if (!v)
+            return -1;
+        m->v = v;
+        m->cap = cap;
+    }
+    char *p = strdup(e->path);
+    if (!p)
+        return -1;
+    m->v[m->n] = *e;
+    m->v[m->n].path = p;
+    size_t j = e->phash & (m->nslots - 1);
+    while (m->slots[j])
+        j = (j + 1) & (m->nslots - 1);
+    m->slots[j] = (uint32_t)m->n + 1;
+    return (long)m->n++;
+}
+
+/* Records what is known of `path`: its state and, when have_hash, its hash. */
+static void memo_put(struct memo *m, const char *path, bool exists, const struct fstate *st,
+                     bool have_hash, uint64_t hash)
+{
+    uint64_t ph = ll_hash64(path, strlen(path), 1);
+    pthread_mutex_lock(&m->mu);
+    long i = memo_find(m, path, ph);
+    struct memo_entry e = {(char *)path, ph, exists, have_hash, *st, hash};
+    if (i < 0) {
+        memo_add(m, &e); /* out of memory only costs a later re-stat */
+    } else {
+        e.path = m->v[i].path;
+        m->v[i] = e;
+    }
+    pthread_mutex_unlock(&m->mu);
+}
+
+/* The state of `path` as first seen in this run.  Returns 0, or -1 when it
+ * does not exist (or cannot be stat'ed). */
+static int memo_stat(struct memo *m, const char *path, struct fstate *st)
+{
+    uint64_t ph = ll_hash64(path, strlen(path), 1);
+    pthread_mutex_lock(&m->mu);
+    long i = memo_find(m, path, ph);
+    if (i >= 0) {
+        bool exists = m->v[i].exists;
+        *st = m->v[i].st;
+        pthread_mutex_unlock(&m->mu);
+        return exists ? 0 : -1;
+    }
+    pthread_mutex_unlock(&m->mu);
+    struct stat sb;
+    bool exists = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+    memset(st, 0, sizeof(*st));
+    if (exists)
+        fstate_from(st, &sb);
+    memo_put(m, path, exists, st, false, 0);
+    return exists ? 0 : -1;
+}
+
+/* The content hash of `path` in state `st`, hashing it unless this run
+ * already did.  Returns 0, or -1 when it cannot be read or no longer has
+ * that state. */
+static int memo_hash(struct memo *m, const char *path, const struct fstate *st, uint64_t *hash,
+                     atomic_size_t *rehashed)
+{
+    uint64_t ph = ll_hash64(path, strlen(path), 1);
+    pthread_mutex_lock(&m->mu);
+    long i = memo_find(m, path, ph);
+    if (i >= 0 && m->v[i].exists && m->v[i].have_hash && fstate_eq(&m->v[i].st, st)) {
+        *hash = m->v[i].hash;
+        pthread_mutex_unlock(&m->mu);
+        return 0;
+    }
+    pthread_mutex_unlock(&m->mu);
+    struct fstate now;
+    if (hash_file(path, &now, hash) != 0 || !fstate_eq(&now, st))
+        return -1;
+    if (rehashed)
+        atomic_fetch_add(rehashed, 1);
+    memo_put(m, path, true, &now, true, *hash);
+    return 0;
+}
+
+static void memo_release(struct memo *m)
+{
+    for (size_t i = 0; i < m->n; i++)
+        free(m->v[i].path);
+    free(m->v);
+    free(m->slots);
+    pthread_mutex_destroy(&m->mu);
+}
+
+/* ---- byte strings ------------------------------------------------------ */
+
+struct bytes {
+    unsigned char *p;
+    size_t len, cap;
+    bool failed;
+};
+
+static void bytes_put(struct bytes *b, const void *p, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->cap - b->len < n) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap - b->len < n)
+            cap *= 2;
+        unsigned char *q = realloc(b->p, cap);
+        if (!q) {
+            b->failed = true;
+            return;
+        }
+        b->p = q;
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->p + b->len, p, n);
+    b->len += n;
+}
+
+static void bytes_varint(struct bytes *b, uint64_t v)
+{
+    unsigned char tmp[10];
+    size_t n = 0;
+    do {
+        tmp[n] = (unsigned char)(v & 0x7f);
+        v >>= 7;
+        tmp[n++] |= v ? 0x80 : 0;
+    } while (v);
+    bytes_put(b, tmp, n);
+}
+
+static void bytes_u64(struct bytes *b, uint64_t v)
+{
+    unsigned char tmp[8];
+    for (int i = 0; i < 8; i++)
+        tmp[i] = (unsigned char)(v >> (8 * i));
+    bytes_put(b, tmp, 8);
+}
+
+struct cursor {
+    const unsigned char *p;
+    size_t pos, len;
+};
+
+static int cur_varint(struct cursor *c, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (c->pos >= c->len)
+            return -1;
+        unsigned char b = c->p[c->pos++];
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+struct dep {
+    const char *path; /* into the blob, `plen` bytes, not terminated */
+    size_t plen;
+    struct fstate st;
+    uint64_t hash;
+};
+
+/* Reads the next dependency record; -1 when the blob is damaged. */
+static int cur_dep(struct cursor *c, struct dep *d)
+{
+    uint64_t plen, ms, mns, size;
+    if (cur_varint(c, &plen) < 0 || plen == 0 || plen > c->len - c->pos)
+        return -1;
+    d->path = (const char *)c->p + c->pos;
+    d->plen = (size_t)plen;
+    c->pos += (size_t)plen;
+    if (cur_varint(c, &ms) < 0 || cur_varint(c, &mns) < 0 || cur_varint(c, &size) < 0 ||
+        c->len - c->pos < 8)
+        return -1;
+    d->st.mtime_s = (int64_t)ms;
+    d->st.mtime_ns = (int64_t)mns;
+    d->st.size = size;
+    d->hash = rd64(c->p + c->pos);
+    c->pos += 8;
+    return 0;
+}
+
+static void put_dep(struct bytes *b, const char *path, const struct fstate *st, uint64_t hash)
+{
+    size_t n = strlen(path);
+    bytes_varint(b, n);
+    bytes_put(b, path, n);
+    bytes_varint(b, (uint64_t)st->mtime_s);
+    bytes_varint(b, (uint64_t)st->mtime_ns);
+    bytes_varint(b, st->size);
+    bytes_u64(b, hash);
+}
+
+/* ---- the cache ---------------------------------------------------------- */
+
+struct item {
+    struct item *next;
+    unsigned char key[16];
+    char *file;           /* NULL for a refresh */
+    unsigned char *facts; /* NULL for a refresh: only deps is updated */
+    size_t nfacts;
+    unsigned char *deps;
+    size_t ndeps;
+};
+
+struct ll_cache {
+    char *path;
+    FILE *warn;
+    uint64_t build; /* hash of the executable, 0 when unknown */
+    sqlite3 *db;    /* the writer's connection */
+    struct memo memo;
+    pthread_t writer;
+    bool writer_started;
+    pthread_mutex_t mu; /* guards the queue and the warning flags */
+    pthread_cond_t nonempty, nonfull;
+    struct item *head, *tail;
+    size_t queued;
+    bool closing;
+    bool warned_write, warned_read;
+    atomic_bool broken;  /* stop writing: the database refused */
+    atomic_bool corrupt; /* set aside at close */
+    atomic_size_t stored, racy, dropped, rehashed;
+};
+
+struct ll_cache_reader {
+    struct ll_cache *c;
+    sqlite3 *db;
+    sqlite3_stmt *get;
+};
+
+const char *ll_cache_path(const struct ll_cache *c)
+{
+    return c->path;
+}
+
+static void warnf(FILE *warn, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warnf(FILE *warn, const char *fmt, ...)
+{
+    if (!warn)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char line[1024];
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    fprintf(warn, "locklint: warning: %s\n", line);
+}
+
+static bool is_damage(int rc)
+{
+    rc &= 0xff;
+    return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+/* Key material hashed twice into 16 bytes. */
+static int tu_key(const struct ll_cache *c, const struct ll_tu_job *job, unsigned char key[16])
+{
+    struct bytes b = {0};
+    static const char tag[] = "locklint-cache\n" LL_VERSION "\n";
+    bytes_put(&b, tag, sizeof(tag) - 1);
+    bytes_varint(&b, LL_FACTS_VERSION);
+    bytes_u64(&b, c->build);
+    const char *parts[2] = {job->file, job->directory};
+    for (int i = 0; i < 2; i++) {
+        size_t n = parts[i] ? strlen(parts[i]) : 0;
+        bytes_varint(&b, n);
+        bytes_put(&b, parts[i], n);
+    }
+    bytes_varint(&b, (uint64_t)job->argc);
+    for (int i = 0; i < job->argc; i++) {
+        size_t n = strlen(job->argv[i]);
+        bytes_varint(&b, n);
+        bytes_put(&b, job->argv[i], n);
+    }
+    if (b.failed) {
+        free(b.p);
+        return -1;
+    }
+    uint64_t h1 = ll_hash64(b.p, b.len, 0x6c6f636b6c696e74u), h2 = ll_hash64(b.p, b.len, 7);
+    for (int i = 0; i < 8; i++) {
+        key[i] = (unsigned char)(h1 >> (8 * i));
+        key[8 + i] = (unsigned char)(h2 >> (8 * i));
+    }
+    free(b.p);
+    return 0;
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+/* mkdir -p of the directories above `path`; errors show at open. */
+static void make_parents(const char *path)
+{
+    char *p = strdup(path);
+    if (!p)
+        return;
+    for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+        *s = '\0';
+        mkdir(p, 0777);
+        *s = '/';
+    }
+    free(p);
+}
+
+/* Renames the database and its WAL files aside.  Returns 0 or -1. */
+static int set_aside(const char *path, const char *reason, const char *why, FILE *warn)
+{
+    char stamp[32], aside[4096], src[4096], dst[4096];
+    time_t t = time(NULL);
+    struct tm tm;
+    if (!gmtime_r(&t, &tm) || strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm) == 0)
+        snprintf(stamp, sizeof(stamp), "%lld", (long long)t);
+    snprintf(aside, sizeof(aside), "%s.%s-%s-%ld", path, reason, stamp, (long)getpid());
+    if (rename(path, aside) != 0 && errno != ENOENT) {
+        warnf(warn, "cache '%s' is %s and cannot be set aside: %s: running uncached", path, why,
+              strerror(errno));
+        return -1;
+    }
+    static const char *const sfx[] = {"-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof(sfx) / sizeof(sfx[0]); i++) {
+        snprintf(src, sizeof(src), "%s%s", path, sfx[i]);
+        snprintf(dst, sizeof(dst), "%s%s", aside, sfx[i]);
+        if (rename(src, dst) != 0 && errno != ENOENT)
+            unlink(src);
+    }
+    warnf(warn, "cache '%s' is %s: set aside as '%s', starting a new one", path, why, aside);
+    return 0;
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/* One integer or text result of `sql`.  Returns the SQLite status. */
+static int query_int(sqlite3 *db, const char *sql, long long *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int64(st, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int query_text(sqlite3 *db, const char *sql, char *out, size_t len)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            const unsigned char *t = sqlite3_column_text(st, 0);
+            snprintf(out, len, "%s", t ? (const char *)t : "");
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+enum open_result { OPEN_OK, OPEN_BAD, OPEN_FAIL };
+
+static const char schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS tu(key BLOB PRIMARY KEY, file TEXT NOT NULL,"
+    " facts BLOB NOT NULL, deps BLOB NOT NULL)";
+
+/* Creates the schema in an empty database, unless another process just
+ * did.  Returns the SQLite status. */
+static int create_schema(sqlite3 *db)
+{
+    int rc = exec(db, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK)
+        return rc;
+    long long app = 0;
+    rc = query_int(db, "PRAGMA application_id", &app);
+    if (rc == SQLITE_OK && app == 0) {
+        char sql[160];
+        snprintf(sql, sizeof(sql), "PRAGMA application_id=%d; PRAGMA user_version=%d",
+                 LL_CACHE_APP_ID, LL_CACHE_SCHEMA);
+        rc = exec(db, schema_sql);
+        if (rc == SQLITE_OK)
+            rc = exec(db, sql);
+    }
+    if (rc == SQLITE_OK)
+        rc = exec(db, "COMMIT");
+    if (rc != SQLITE_OK)
+        exec(db, "ROLLBACK");
+    return rc;
+}
+
+/* Opens and checks the database.  OPEN_BAD: not a usable cache, `reason`
+ * and `why` say why (the caller sets it aside); OPEN_FAIL: cannot be used
+ * at all, `why` says why. */
+static enum open_result try_open(struct ll_cache *c, const char **reason, char *why, size_t wlen)
+{
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(c->path, &c->db, flags, NULL);
+    long long app = 0, ver = 0, nobj = 0;
+    char mode[32] = "", check[256] = "";
+    if (rc != SQLITE_OK)
+        goto fail;
+    sqlite3_extended_result_codes(c->db, 1);
+    sqlite3_busy_timeout(c->db, WRITER_BUSY_MS);
+    if (sqlite3_db_readonly(c->db, "main") == 1) {
+        snprintf(why, wlen, "it is read-only");
+        return OPEN_FAIL;
+    }
+    if ((rc = query_int(c->db, "PRAGMA application_id", &app)) != SQLITE_OK ||
+        (rc = query_int(c->db, "PRAGMA user_version", &ver)) != SQLITE_OK ||
+        (rc = query_int(c->db, "SELECT count(*) FROM sqlite_master", &nobj)) != SQLITE_OK)
+        goto fail;
+    if (app == 0 && ver == 0 && nobj == 0) {
+        if ((rc = create_schema(c->db)) != SQLITE_OK)
+            goto fail;
+        if ((rc = query_int(c->db, "PRAGMA application_id", &app)) != SQLITE_OK ||
+            (rc = query_int(c->db, "PRAGMA user_version", &ver)) != SQLITE_OK)
+            goto fail;
+    }
+    if (app != LL_CACHE_APP_ID) {
+        *reason = "foreign";
+        snprintf(why, wlen, "not a locklint cache");
+        return OPEN_BAD;
+    }
+    if (ver > LL_CACHE_SCHEMA) {
+        *reason = "newer";
+        snprintf(why, wlen, "from a newer locklint (schema %lld, this one reads %d)", ver,
+                 LL_CACHE_SCHEMA);
+        return OPEN_BAD;
+    }
+    if (ver < LL_CACHE_SCHEMA) {
+        *reason = "older";
+        snprintf(why, wlen, "from an older locklint (schema %lld)", ver);
+        return OPEN_BAD;
+    }
+    if ((rc = query_text(c->db, "PRAGMA journal_mode=WAL", mode, sizeof(mode))) != SQLITE_OK)
+        goto fail;
+    if (strcmp(mode, "wal") != 0) {
+        snprintf(why, wlen, "it cannot use a write-ahead log (journal mode '%s')", mode);
+        return OPEN_FAIL;
+    }
+    exec(c->db, "PRAGMA synchronous=NORMAL");
+    if ((rc = query_text(c->db, "PRAGMA quick_check(1)", check, sizeof(check))) != SQLITE_OK)
+        goto fail;
+    if (strcmp(check, "ok") != 0) {
+        *reason = "corrupt";
+        snprintf(why, wlen, "damaged (%s)", check);
+        return OPEN_BAD;
+    }
+    return OPEN_OK;
+fail:
+    if (is_damage(rc)) {
+        *reason = "corrupt";
+        snprintf(why, wlen, "damaged or not a database (%s)", sqlite3_errstr(rc));
+        return OPEN_BAD;
+    }
+    int err = c->db ? sqlite3_system_errno(c->db) : 0;
+    snprintf(why, wlen, "%s%s%s", c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc),
+             err ? ": " : "", err ? strerror(err) : "");
+    return OPEN_FAIL;
+}
+
+static void *writer_main(void *arg);
+
+struct ll_cache *ll_cache_open(const char *path, FILE *warn)
+{
+    struct ll_cache *c = calloc(1, sizeof(*c));
+    if (!c || !(c->path = strdup(path))) {
+        free(c);
+        warnf(warn, "out of memory for the cache: running uncached");
+        return NULL;
+    }
+    c->warn = warn;
+    pthread_mutex_init(&c->memo.mu, NULL);
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->nonempty, NULL);
+    pthread_cond_init(&c->nonfull, NULL);
+    struct fstate exe;
+    if (hash_file("/proc/self/exe", &exe, &c->build) != 0)
+        c->build = 0;
+    make_parents(path);
+    char why[512];
+    for (int attempt = 0;; attempt++) {
+        const char *reason = NULL;
+        enum open_result r = try_open(c, &reason, why, sizeof(why));
+        if (r == OPEN_OK)
+            break;
+        sqlite3_close(c->db);
+        c->db = NULL;
+        if (r == OPEN_FAIL || attempt == 1 || set_aside(path, reason, why, warn) != 0) {
+            if (r != OPEN_BAD)
+                warnf(warn, "cannot use the cache '%s': %s: running uncached", path, why);
+            else if (attempt == 1)
+                warnf(warn, "cache '%s' is still %s after starting anew: running uncached", path,
+                      why);
+            goto fail;
+        }
+    }
+    if (pthread_create(&c->writer, NULL, writer_main, c) != 0) {
+        warnf(warn, "cannot start the cache writer: running uncached");
+        goto fail;
+    }
+    c->writer_started = true;
+    return c;
+fail:
+    ll_cache_close(c, NULL);
+    return NULL;
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+static void item_free(struct item *it)
+{
+    free(it->file);
+    free(it->facts);
+    free(it->deps);
+    free(it);
+}
+
+/* Warns once about a failed write and, unless it was only busy, stops
+ * writing for the rest of the run. */
+static void write_failed(struct ll_cache *c, int rc, size_t lost)
+{
+    atomic_fetch_add(&c->dropped, lost);
+    if ((rc & 0xff) != SQLITE_BUSY)
+        atomic_store(&c->broken, true);
+    if (is_damage(rc))
+        atomic_store(&c->corrupt, true);
+    pthread_mutex_lock(&c->mu);
+    bool first = !c->warned_write;
+    c->warned_write = true;
+    pthread_mutex_unlock(&c->mu);
+    if (first)
+        warnf(c->warn, "cannot write the cache '%s': %s: some results are not kept", c->path,
+              sqlite3_errstr(rc));
+}
+
+static int write_batch(struct ll_cache *c, sqlite3_stmt *put, sqlite3_stmt *upd, struct item *list)
+{
+    int rc = exec(c->db, "BEGIN IMMEDIATE");
+    if (rc != SQLITE_OK)
+        return rc;
+    size_t n = 0;
+    for (struct item *it = list; it && rc == SQLITE_OK; it = it->next, n++) {
+        sqlite3_stmt *st = it->facts ? put : upd;
+        sqlite3_reset(st);
+        sqlite3_bind_blob(st, 1, it->key, sizeof(it->key), SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, it->deps, (int)it->ndeps, SQLITE_STATIC);
+        if (it->facts) {
+            sqlite3_bind_text(st, 3, it->file, -1, SQLITE_STATIC);
+            sqlite3_bind_blob(st, 4, it->facts, (int)it->nfacts, SQLITE_STATIC);
+        }
+        rc = sqlite3_step(st);
+        rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
+    if (rc == SQLITE_OK)
+        rc = exec(c->db, "COMMIT");
+    if (rc != SQLITE_OK)
+        exec(c->db, "ROLLBACK");
+    else
+        atomic_fetch_add(&c->stored, n);
+    return rc;
+}
+
+static void *writer_main(void *arg)
+{
+    struct ll_cache *c = arg;
+    sqlite3_stmt *put = NULL, *upd = NULL;
+    int rc = sqlite3_prepare_v2(
+        c->db, "INSERT OR REPLACE INTO tu(key, deps, file, facts) VALUES(?1, ?2, ?3, ?4)", -1, &put,
+        NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(c->db, "UPDATE tu SET deps = ?2 WHERE key = ?1", -1, &upd, NULL);
+    if (rc != SQLITE_OK)
+        write_failed(c, rc, 0);
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        while (!c->head && !c->closing)
+            pthread_cond_wait(&c->nonempty, &c->mu);
+        if (!c->head)
+            break;
+        struct item *list = c->head;
+        size_t n = c->queued;
+        c->head = c->tail = NULL;
+        c->queued = 0;
+        pthread_cond_broadcast(&c->nonfull);
+        pthread_mutex_unlock(&c->mu);
+        if (atomic_load(&c->broken)) {
+            atomic_fetch_add(&c->dropped, n);
+        } else if ((rc = write_batch(c, put, upd, list)) != SQLITE_OK) {
+            write_failed(c, rc, n);
+        }
+        while (list) {
+            struct item *next = list->next;
+            item_free(list);
+            list = next;
+        }
+        pthread_mutex_lock(&c->mu);
+    }
+    pthread_mutex_unlock(&c->mu);
+    sqlite3_finalize(put);
+    sqlite3_finalize(upd);
+    return NULL;
+}
+
+static void enqueue(struct ll_cache *c, struct item *it)
+{
+    pthread_mutex_lock(&c->mu);
+    while (c->queued >= QUEUE_CAP && !c->closing)
+        pthread_cond_wait(&c->nonfull, &c->mu);
+    if (c->tail)
+        c->tail->next = it;
+    else
+        c->head = it;
+    c->tail = it;
+    c->queued++;
+    pthread_cond_signal(&c->nonempty);
+    pthread_mutex_unlock(&c->mu);
+}
+
+int ll_cache_store(struct ll_cache *c, const struct ll_tu_job *job, const struct ll_tu_facts *f,
+                   struct timespec parse_started)
+{
+    if (atomic_load(&c->broken))
+        return 1;
+    struct item *it = calloc(1, sizeof(*it));
+    struct bytes deps = {0};
+    int rc = -1;
+    if (!it || tu_key(c, job, it->key) != 0 || !(it->file = strdup(job->file)))
+        goto out;
+    bytes_varint(&deps, f->ndeps);
+    for (uint32_t i = 0; i < f->ndeps; i++) {
+        /* A fresh look: the state must predate the parse. */
+        struct stat sb;
+        struct fstate st;
+        uint64_t hash;
+        if (stat(f->deps[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
+            rc = 1;
+            goto out;
+        }
+        fstate_from(&st, &sb);
+        if (fstate_racy(&st, parse_started) ||
+            memo_hash(&c->memo, f->deps[i], &st, &hash, NULL) != 0) {
+            atomic_fetch_add(&c->racy, 1);
+            rc = 1;
+            goto out;
+        }
+        put_dep(&deps, f->deps[i], &st, hash);
+    }
+    if (deps.failed || ll_facts_to_blob(f, &it->facts, &it->nfacts) != 0)
+        goto out;
+    it->deps = deps.p;
+    it->ndeps = deps.len;
+    deps.p = NULL;
+    enqueue(c, it);
+    it = NULL;
+    rc = 0;
+out:
+    free(deps.p);
+    if (it)
+        item_free(it);
+    return rc;
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+struct ll_cache_reader *ll_cache_reader_new(struct ll_cache *c)
+{
+    struct ll_cache_reader *r = calloc(1, sizeof(*r));
+    if (!r)
+        return NULL;
+    r->c = c;
+    int rc = sqlite3_open_v2(c->path, &r->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(r->db, READER_BUSY_MS);
+        rc = sqlite3_prepare_v2(r->db, "SELECT facts, deps FROM tu WHERE key = ?1", -1, &r->get,
+                                NULL);
+    }
+    if (rc != SQLITE_OK) {
+        ll_cache_reader_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void ll_cache_reader_free(struct ll_cache_reader *r)
+{
+    if (!r)
+        return;
+    sqlite3_finalize(r->get);
+    sqlite3_close(r->db);
+    free(r);
+}
+
+static void read_failed(struct ll_cache *c, int rc)
+{
+    if (is_damage(rc))
+        atomic_store(&c->corrupt, true);
+    pthread_mutex_lock(&c->mu);
+    bool first = !c->warned_read;
+    c->warned_read = true;
+    pthread_mutex_unlock(&c->mu);
+    if (first)
+        warnf(c->warn, "cannot read the cache '%s': %s: parsing instead", c->path,
+              sqlite3_errstr(rc));
+}
+
+/*
+ * Checks the dependencies in `blob`.  Returns 1 when all are current, 0
+ * when one changed or the blob is damaged.  When some had a new mtime but
+ * the same content, *refresh gets a deps blob with their current states.
+ */
+static int deps_current(struct ll_cache *c, const unsigned char *blob, size_t len,
+                        struct bytes *refresh)
+{
+    struct cursor cur = {blob, 0, len};
+    uint64_t n;
+    char path[4096];
+    bool stale_mtime = false;
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (cur_varint(&cur, &n) < 0 || n > len)
+        return 0;
+    bytes_varint(refresh, n);
+    for (uint64_t i = 0; i < n; i++) {
+        struct dep d;
+        struct fstate st;
+        uint64_t hash;
+        if (cur_dep(&cur, &d) < 0 || d.plen >= sizeof(path) || memchr(d.path, '\0', d.plen))
+            return 0;
+        memcpy(path, d.path, d.plen);
+        path[d.plen] = '\0';
+        if (memo_stat(&c->memo, path, &st) != 0 || st.size != d.st.size)
+            return 0;
+        if (!fstate_eq(&st, &d.st)) {
+            if (memo_hash(&c->memo, path, &st, &hash, &c->rehashed) != 0 || hash != d.hash)
+                return 0;
+            /* same content, new time: remember the new time unless it is
+             * too recent to prove anything */
+            stale_mtime = stale_mtime || !fstate_racy(&st, now);
+        }
+        put_dep(refresh, path, &st, d.hash);
+    }
+    if (cur.pos != len)
+        return 0;
+    if (!stale_mtime)
+        refresh->len = 0;
+    return 1;
+}
+
+int ll_cache_lookup(struct ll_cache_reader *r, const struct ll_tu_job *job, struct ll_tu_facts *out)
+{
+    struct ll_cache *c = r->c;
+    unsigned char key[16];
+    struct bytes refresh = {0};
+    int hit = 0;
+    if (tu_key(c, job, key) != 0)
+        return 0;
+    sqlite3_reset(r->get);
+    sqlite3_bind_blob(r->get, 1, key, sizeof(key), SQLITE_STATIC);
+    int rc = sqlite3_step(r->get);
+    if (rc == SQLITE_ROW) {
+        const unsigned char *facts = sqlite3_column_blob(r->get, 0);
+        size_t nfacts = (size_t)sqlite3_column_bytes(r->get, 0);
+        const unsigned char *deps = sqlite3_column_blob(r->get, 1);
+        size_t ndeps = (size_t)sqlite3_column_bytes(r->get, 1);
+        if (deps && facts && deps_current(c, deps, ndeps, &refresh) == 1 && !refresh.failed &&
+            ll_facts_from_blob(facts, nfacts, out) == 0)
+            hit = 1;
+    } else if (rc != SQLITE_DONE) {
+        read_failed(c, rc);
+    }
+    sqlite3_reset(r->get);
+    sqlite3_clear_bindings(r->get);
+    if (hit && refresh.len && !atomic_load(&c->broken)) {
+        struct item *it = calloc(1, sizeof(*it));
+        if (it) {
+            memcpy(it->key, key, sizeof(key));
+            it->deps = refresh.p;
+            it->ndeps = refresh.len;
+            refresh.p = NULL;
+            enqueue(c, it);
+        }
+    }
+    free(refresh.p);
+    return hit;
+}
+
+/* ---- closing ------------------------------------------------------------------ */
+
+void ll_cache_close(struct ll_cache *c, struct ll_cache_stats *stats)
+{
+    if (!c)
+        return;
+    if (c->writer_started) {
+        pthread_mutex_lock(&c->mu);
+        c->closing = true;
+        pthread_cond_broadcast(&c->nonempty);
+        pthread_mutex_unlock(&c->mu);
+        pthread_join(c->writer, NULL);
+    }
+    if (stats) {
+        stats->stored = atomic_load(&c->stored);
+        stats->racy = atomic_load(&c->racy);
+        stats->dropped = atomic_load(&c->dropped);
+        stats->rehashed = atomic_load(&c->rehashed);
+    }
+    sqlite3_close(c->db);
+    if (atomic_load(&c->corrupt))
+        set_aside(c->path, "corrupt", "damaged", c->warn);
+    memo_release(&c->memo);
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->nonempty);
+    pthread_cond_destroy(&c->nonfull);
+    free(c->path);
+    free(c);
+}

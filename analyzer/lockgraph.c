@@ -1,0 +1,380 @@
+/*
+ * lockgraph: nodes and edges in arrays with string-keyed indices; cycles by
+ * Tarjan's SCCs (iterative) and a breadth-first search per edge.
+ */
+#include "lockgraph.h"
+
+#include "summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void ll_lockgraph_init(struct ll_lockgraph *g, uint32_t root_words)
+{
+    memset(g, 0, sizeof(*g));
+    ll_arena_init(&g->arena);
+    ll_strmap_init(&g->node_by_id);
+    ll_strmap_init(&g->edge_by_pair);
+    g->root_words = root_words ? root_words : 1;
+}
+
+void ll_lockgraph_release(struct ll_lockgraph *g)
+{
+    free(g->nodes);
+    free(g->edges);
+    ll_strmap_release(&g->node_by_id);
+    ll_strmap_release(&g->edge_by_pair);
+    ll_arena_release(&g->arena);
+    memset(g, 0, sizeof(*g));
+}
+
+const char *ll_lockgraph_id(struct ll_lockgraph *g, const struct ll_path *p)
+{
+    if (ll_path_concrete(p))
+        return ll_arena_printf(&g->arena, "K:%s%s%s", p->root_usr ? p->root_usr : "",
+                               p->root_usr ? "/" : "", p->key ? p->key : "?");
+    return ll_arena_printf(&g->arena, "C:%s", p->cls ? p->cls : "?");
+}
+
+static long node_for(struct ll_lockgraph *g, const struct ll_path *p)
+{
+    const char *id = ll_lockgraph_id(g, p);
+    if (!id)
+        return -1;
+    size_t v = ll_strmap_get(&g->node_by_id, id);
+    if (v != (size_t)-1)
+        return (long)v;
+    if (g->nnodes == g->capnodes) {
+        uint32_t cap = g->capnodes ? g->capnodes * 2 : 32;
+        struct ll_lg_node *n = realloc(g->nodes, cap * sizeof(*n));
+        if (!n)
+            return -1;
+        g->nodes = n;
+        g->capnodes = cap;
+    }
+    struct ll_lg_node *n = &g->nodes[g->nnodes];
+    n->id = id;
+    n->concrete = ll_path_concrete(p);
+    n->text = n->concrete ? p->text : p->cls;
+    n->cls = p->cls;
+    if (ll_strmap_put(&g->node_by_id, id, g->nnodes) < 0)
+        return -1;
+    return (long)g->nnodes++;
+}
+
+static void intersect_gates(struct ll_lg_edge *e, const char *const *held, size_t nheld)
+{
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < e->ngates; i++) {
+        bool keep = false;
+        for (size_t j = 0; j < nheld && !keep; j++)
+            keep = strcmp(e->gates[i], held[j]) == 0;
+        if (keep)
+            e->gates[k++] = e->gates[i];
+    }
+    e->ngates = k;
+}
+
+int ll_lockgraph_add(struct ll_lockgraph *g, const struct ll_path *outer,
+                     const struct ll_path *inner, const struct ll_lg_witness *w,
+                     const char *const *held, size_t nheld, const uint64_t *roots)
+{
+    long a = node_for(g, outer), b = node_for(g, inner);
+    if (a < 0 || b < 0)
+        return -1;
+    bool same_class = false;
+    if (a == b) {
+        /* one object, or one class with the same instance path: a double
+         * lock, not an ordering */
+        if (g->nodes[a].concrete || !outer->key || !inner->key ||
+            strcmp(outer->key, inner->key) == 0)
+            return 0;
+        same_class = true;
+    }
+    char *pair = ll_arena_printf(&g->arena, "%ld>%ld", a, b);
+    if (!pair)
+        return -1;
+    size_t ei = ll_strmap_get(&g->edge_by_pair, pair);
+    struct ll_lg_edge *e;
+    if (ei == (size_t)-1) {
+        if (g->nedges == g->capedges) {
+            uint32_t cap = g->capedges ? g->capedges * 2 : 64;
+            struct ll_lg_edge *v = realloc(g->edges, cap * sizeof(*v));
+            if (!v)
+                return -1;
+            g->edges = v;
+            g->capedges = cap;
+        }
+        e = &g->edges[g->nedges];
+        memset(e, 0, sizeof(*e));
+        e->from = (uint32_t)a;
+        e->to = (uint32_t)b;
+        e->w = *w;
+        e->same_class = same_class;
+        e->roots = ll_arena_alloc(&g->arena, g->root_words * sizeof(uint64_t));
+        e->gates = ll_arena_alloc(&g->arena, (nheld + 1) * sizeof(*e->gates));
+        if (!e->roots || !e->gates || ll_strmap_put(&g->edge_by_pair, pair, g->nedges) < 0)
+            return -1;
+        const char *from_id = g->nodes[a].id;
+        for (size_t i = 0; i < nheld; i++)
+            if (strcmp(held[i], from_id) != 0)
+                e->gates[e->ngates++] = held[i];
+        g->nedges++;
+    } else {
+        e = &g->edges[ei];
+        intersect_gates(e, held, nheld);
+    }
+    e->count++;
+    for (uint32_t i = 0; i < g->root_words && roots; i++)
+        e->roots[i] |= roots[i];
+    return 0;
+}
+
+/* ---- cycles -------------------------------------------------------- */
+
+struct adj {
+    uint32_t *start; /* per node: first index into `edge` */
+    uint32_t *edge;  /* edge indices grouped by source node */
+};
+
+static int build_adj(const struct ll_lockgraph *g, struct adj *adj)
+{
+    adj->start = calloc(g->nnodes + 2, sizeof(uint32_t));
+    adj->edge = malloc((g->nedges + 1) * sizeof(uint32_t));
+    if (!adj->start || !adj->edge)
+        return -1;
+    for (uint32_t e = 0; e < g->nedges; e++)
+        adj->start[g->edges[e].from + 1]++;
+    for (uint32_t v = 0; v < g->nnodes; v++)
+        adj->start[v + 1] += adj->start[v];
+    uint32_t *fill = calloc(g->nnodes + 1, sizeof(uint32_t));
+    if (!fill)
+        return -1;
+    for (uint32_t e = 0; e < g->nedges; e++) {
+        uint32_t v = g->edges[e].from;
+        adj->edge[adj->start[v] + fill[v]++] = e;
+    }
+    free(fill);
+    return 0;
+}
+
+struct tj {
+    uint32_t v, next;
+};
+
+static int components(const struct ll_lockgraph *g, const struct adj *adj, uint32_t *comp)
+{
+    uint32_t n = g->nnodes, idx = 0, sp = 0, nc = 0;
+    uint32_t *index = malloc((n + 1) * sizeof(*index)), *low = malloc((n + 1) * sizeof(*low));
+    uint32_t *stack = malloc((n + 1) * sizeof(*stack));
+    bool *on = calloc(n + 1, sizeof(*on));
+    struct tj *call = malloc((n + 1) * sizeof(*call));
+    int rc = -1;
+    if (!index || !low || !stack || !on || !call)
+        goto out;
+    for (uint32_t i = 0; i < n; i++)
+        index[i] = UINT32_MAX;
+    for (uint32_t r = 0; r < n; r++) {
+        if (index[r] != UINT32_MAX)
+            continue;
+        uint32_t depth = 0;
+        call[depth++] = (struct tj){r, adj->start[r]};
+        index[r] = low[r] = idx++;
+        stack[sp++] = r;
+        on[r] = true;
+        while (depth) {
+            struct tj *fr = &call[depth - 1];
+            uint32_t v = fr->v;
+            if (fr->next < adj->start[v + 1]) {
+                uint32_t w = g->edges[adj->edge[fr->next++]].to;
+                if (index[w] == UINT32_MAX) {
+                    index[w] = low[w] = idx++;
+                    stack[sp++] = w;
+                    on[w] = true;
+                    call[depth++] = (struct tj){w, adj->start[w]};
+                } else if (on[w] && index[w] < low[v]) {
+                    low[v] = index[w];
+                }
+                continue;
+            }
+            if (low[v] == index[v]) {
+                uint32_t w;
+                do {
+                    w = stack[--sp];
+                    on[w] = false;
+                    comp[w] = nc;
+                } while (w != v);
+                nc++;
+            }
+            depth--;
+            if (depth && low[v] < low[call[depth - 1].v])
+                low[call[depth - 1].v] = low[v];
+        }
+    }
+    rc = 0;
+out:
+    free(index);
+    free(low);
+    free(stack);
+    free(on);
+    free(call);
+    return rc;
+}
+
+/* Shortest path from `src` to `dst` inside component c, as edge indices
+ * written backwards into path; returns its length or 0. */
+static uint32_t shortest(const struct ll_lockgraph *g, const struct adj *adj, const uint32_t *comp,
+                         uint32_t src, uint32_t dst, uint32_t *via, uint32_t *queue, uint32_t *path)
+{
+    for (uint32_t i = 0; i < g->nnodes; i++)
+        via[i] = UINT32_MAX;
+    uint32_t head = 0, tail = 0;
+    queue[tail++] = src;
+    via[src] = UINT32_MAX - 1;
+    while (head < tail && via[dst] == UINT32_MAX) {
+        uint32_t v = queue[head++];
+        for (uint32_t k = adj->start[v]; k < adj->start[v + 1]; k++) {
+            const struct ll_lg_edge *e = &g->edges[adj->edge[k]];
+            if (e->same_class || comp[e->to] != comp[src] || via[e->to] != UINT32_MAX)
+                continue;
+            via[e->to] = adj->edge[k];
+            queue[tail++] = e->to;
+        }
+    }
+    if (via[dst] == UINT32_MAX || src == dst)
+        return 0;
+    uint32_t n = 0;
+    for (uint32_t v = dst; v != src; v = g->edges[via[v]].from)
+        path[n++] = via[v];
+    return n;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+int ll_lockgraph_cycles(struct ll_lockgraph *g, size_t max, struct ll_lg_cycle **out, size_t *nout)
+{
+    *out = NULL;
+    *nout = 0;
+    struct adj adj = {NULL, NULL};
+    uint32_t n = g->nnodes;
+    uint32_t *comp = malloc((n + 1) * sizeof(*comp)), *via = malloc((n + 1) * sizeof(*via));
+    uint32_t *queue = malloc((n + 1) * sizeof(*queue)), *path = malloc((n + 2) * sizeof(*path));
+    uint32_t *nodes = malloc((n + 2) * sizeof(*nodes));
+    struct ll_strmap seen;
+    ll_strmap_init(&seen);
+    size_t cap = 16;
+    struct ll_lg_cycle *cyc = ll_arena_alloc(&g->arena, cap * sizeof(*cyc));
+    int rc = -1;
+    if (!comp || !via || !queue || !path || !nodes || !cyc || build_adj(g, &adj) != 0 ||
+        components(g, &adj, comp) != 0)
+        goto out;
+    for (uint32_t e = 0; e < g->nedges && *nout < max; e++) {
+        const struct ll_lg_edge *ed = &g->edges[e];
+        if (ed->same_class || comp[ed->from] != comp[ed->to])
+            continue;
+        /* the cycle: e, then the shortest way back from e.to to e.from */
+        uint32_t len = shortest(g, &adj, comp, ed->to, ed->from, via, queue, path);
+        if (len == 0)
+            continue;
+        uint32_t *edges = ll_arena_alloc(&g->arena, (len + 1) * sizeof(uint32_t));
+        if (!edges)
+            goto out;
+        edges[0] = e;
+        for (uint32_t i = 0; i < len; i++)
+            edges[i + 1] = path[len - 1 - i];
+        /* dedupe by the sorted node set */
+        for (uint32_t i = 0; i <= len; i++)
+            nodes[i] = g->edges[edges[i]].from;
+        qsort(nodes, len + 1, sizeof(*nodes), cmp_u32);
+        char *key = ll_arena_alloc(&g->arena, (len + 1) * 11 + 1);
+        if (!key)
+            goto out;
+        size_t off = 0;
+        for (uint32_t i = 0; i <= len; i++)
+            off += (size_t)snprintf(key + off, 12, "%u,", nodes[i]);
+        int put = ll_strmap_put(&seen, key, *nout);
+        if (put < 0)
+            goto out;
+        if (put == 1)
+            continue;
+        if (*nout == cap) {
+            struct ll_lg_cycle *bigger = ll_arena_alloc(&g->arena, cap * 2 * sizeof(*bigger));
+            if (!bigger)
+                goto out;
+            memcpy(bigger, cyc, cap * sizeof(*cyc));
+            cyc = bigger;
+            cap *= 2;
+        }
+        cyc[*nout].n = len + 1;
+        cyc[*nout].edges = edges;
+        (*nout)++;
+    }
+    *out = cyc;
+    rc = 0;
+out:
+    ll_strmap_release(&seen);
+    free(adj.start);
+    free(adj.edge);
+    free(comp);
+    free(via);
+    free(queue);
+    free(path);
+    free(nodes);
+    return rc;
+}
+
+/* ---- Graphviz ------------------------------------------------------ */
+
+static void dot_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (; s && *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', out);
+        if (*s == '\n')
+            fputs("\\n", out);
+        else
+            fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+int ll_lockgraph_write_dot(FILE *out, const struct ll_lockgraph *g, const struct ll_lg_cycle *c,
+                           size_t nc)
+{
+    bool *hot = calloc(g->nedges + 1, sizeof(*hot));
+    if (!hot)
+        return -1;
+    for (size_t i = 0; i < nc; i++)
+        for (uint32_t k = 0; k < c[i].n; k++)
+            hot[c[i].edges[k]] = true;
+    fputs("digraph lockorder {\n  rankdir=LR;\n  node [shape=box, fontname=\"monospace\"];\n", out);
+    for (uint32_t v = 0; v < g->nnodes; v++) {
+        char label[512];
+        snprintf(label, sizeof(label), "%s%s%s", g->nodes[v].text, g->nodes[v].concrete ? "\n" : "",
+                 g->nodes[v].concrete ? g->nodes[v].cls : "");
+        fprintf(out, "  n%u [label=", v);
+        dot_string(out, label);
+        fputs("];\n", out);
+    }
+    for (uint32_t e = 0; e < g->nedges; e++) {
+        const struct ll_lg_edge *ed = &g->edges[e];
+        char label[512];
+        const char *file = ed->w.inner.file ? ed->w.inner.file : "?";
+        const char *base = strrchr(file, '/');
+        snprintf(label, sizeof(label), "%u× %s\n%s:%u", ed->count, ed->w.fn_name,
+                 base ? base + 1 : file, ed->w.inner.line);
+        fprintf(out, "  n%u -> n%u [label=", ed->from, ed->to);
+        dot_string(out, label);
+        fputs(hot[e] ? ", color=red, penwidth=2" : "", out);
+        fputs(ed->same_class ? ", style=dashed" : "", out);
+        fputs("];\n", out);
+    }
+    fputs("}\n", out);
+    free(hot);
+    return ferror(out) ? -1 : 0;
+}

@@ -1,0 +1,93 @@
+/*
+ * lockgraph: the program's lock-order graph.  A node is a lock: one object
+ * when its path names one object program-wide (a global, `alice.lock`),
+ * else its class (`struct conn.lock`, `forks[]`), the way lockdep forgets
+ * instances.  An edge A -> B says B was acquired (blocking) while A was
+ * held, with one witness, a count, the thread roots that reach it, and the
+ * locks held at every occurrence (a gate lock held around all edges of a
+ * cycle prevents the deadlock).
+ *
+ * Cycles are found per strongly connected component as the shortest cycle
+ * through each edge, so their number is bounded by the edges and each
+ * elementary cycle is reported once.  This module finds; the
+ * lock-order-inversion rule decides what to report.
+ */
+#ifndef LL_LOCKGRAPH_H
+#define LL_LOCKGRAPH_H
+
+#include "ir.h"
+#include "report.h"
+#include "strmap.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct ll_lg_node {
+    const char *id;   /* "K:" key for one object, "C:" class otherwise */
+    const char *text; /* for messages */
+    const char *cls;
+    bool concrete;
+};
+
+struct ll_lg_witness {
+    uint32_t fn; /* program function where the nesting happens */
+    const char *fn_name;
+    struct ll_site outer, inner;         /* acquisition sites (inner may be in a callee) */
+    struct ll_site call;                 /* the call that led to inner, when via a callee */
+    const char *via;                     /* the function acquiring inner, when not fn */
+    const char *outer_text, *inner_text; /* the locks as written there */
+    bool has_call;
+};
+
+struct ll_lg_edge {
+    uint32_t from, to;
+    uint32_t count;
+    struct ll_lg_witness w;
+    const char **gates; /* ids of locks held at every occurrence besides `from` */
+    uint32_t ngates;
+    uint64_t *roots; /* thread roots reaching any occurrence */
+    bool same_class; /* from == to: two instances of one class nested */
+};
+
+struct ll_lockgraph {
+    struct ll_arena arena;
+    uint32_t nnodes, capnodes, nedges, capedges;
+    struct ll_lg_node *nodes;
+    struct ll_lg_edge *edges;
+    struct ll_strmap node_by_id, edge_by_pair;
+    uint32_t root_words;
+};
+
+struct ll_lg_cycle {
+    uint32_t n;      /* edges in the cycle */
+    uint32_t *edges; /* in order: edges[i].to == edges[i+1].from */
+};
+
+void ll_lockgraph_init(struct ll_lockgraph *g, uint32_t root_words);
+void ll_lockgraph_release(struct ll_lockgraph *g);
+
+/* Node id of a lock path (see above), in g's arena; NULL when out of memory. */
+const char *ll_lockgraph_id(struct ll_lockgraph *g, const struct ll_path *p);
+
+/*
+ * Records that `inner` was acquired while `outer` was held.  `held` are the
+ * ids of every lock held there (outer included); `roots` the root bitset of
+ * the function (root_words words).  Nesting a lock inside itself is not an
+ * edge (that is a double lock).  Returns 0 or -1 when out of memory.
+ */
+int ll_lockgraph_add(struct ll_lockgraph *g, const struct ll_path *outer,
+                     const struct ll_path *inner, const struct ll_lg_witness *w,
+                     const char *const *held, size_t nheld, const uint64_t *roots);
+
+/* Elementary cycles (at most `max`), each the shortest through one of its
+ * edges, deduplicated by node set; same-class self-edges are not cycles.
+ * *out is allocated in g's arena. Returns 0 or -1. */
+int ll_lockgraph_cycles(struct ll_lockgraph *g, size_t max, struct ll_lg_cycle **out, size_t *nout);
+
+/* Graphviz: nodes with their class, edges with counts and a witness,
+ * cycle edges in red. Returns 0 or -1 on a write error. */
+int ll_lockgraph_write_dot(FILE *out, const struct ll_lockgraph *g, const struct ll_lg_cycle *c,
+                           size_t nc);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * summary: what a function does to locks, as its callers see it, and how a
+ * caller rewrites that in its own terms.
+ *
+ * A summary is built bottom-up from the function's lock state (dataflow.h)
+ * and the summaries of its callees: the locks it leaves acquired or
+ * released on every return (wrappers such as `stats_lock(s)`), the locks it
+ * acquires only when its return value says so (trylock-style wrappers),
+ * every acquisition it performs directly or through callees (for the
+ * lock-order graph and double locks across calls), the nesting of two locks
+ * that involve its parameters (to be resolved at call sites), and whether
+ * it may sleep.  Lock paths in a summary are in the function's own terms
+ * (parameters, globals); ll_path_instantiate() rewrites them for a call.
+ */
+#ifndef LL_SUMMARY_H
+#define LL_SUMMARY_H
+
+#include "ir.h"
+#include "report.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum ll_effect_op {
+    LL_EFF_ACQUIRE,      /* held on every return */
+    LL_EFF_RELEASE,      /* released on every return */
+    LL_EFF_COND_ACQUIRE, /* held exactly when the return value says success */
+    LL_EFF_RECURSIVE,    /* initialised as a recursive mutex (no change of state) */
+};
+
+struct ll_effect {
+    uint8_t op;           /* enum ll_effect_op */
+    uint8_t mode;         /* enum ll_mode */
+    uint8_t success_zero; /* COND_ACQUIRE: success is a zero return (else nonzero) */
+    struct ll_path lock;
+    struct ll_site site; /* where the callee acquires or releases it */
+};
+
+/* An acquisition the function performs, itself or in a callee. */
+struct ll_take {
+    struct ll_path lock;
+    struct ll_site site; /* the innermost acquisition */
+    const char *via;     /* the function that acquires it directly */
+    uint8_t mode;
+    bool fresh;    /* the function did not hold it there: it relies on the caller not holding it */
+    bool blocking; /* a blocking acquisition (not trylock) */
+};
+
+/* `inner` acquired while `outer` is held, where a parameter is involved. */
+struct ll_pair {
+    struct ll_path outer, inner;
+    struct ll_site outer_site, inner_site;
+    const char *via;
+};
+
+struct ll_summary {
+    size_t neffects, ntakes, npairs;
+    struct ll_effect *effects;
+    struct ll_take *takes;
+    struct ll_pair *pairs;
+    bool may_sleep;
+    struct ll_site sleep_site;
+    const char *sleep_api, *sleep_via;
+    bool waits_on_param; /* a condition-wait wrapper: waits on a parameter's cv, not in a loop */
+};
+
+/* Caps that keep summaries small on huge call graphs. */
+#define LL_SUMMARY_MAX_TAKES 64
+#define LL_SUMMARY_MAX_PAIRS 32
+
+/*
+ * Rewrites the callee's path `p` in terms of the caller, for the call
+ * event `call` (whose args hold the argument paths).  Globals stay as they
+ * are; parameter-rooted paths are rebased on the argument (`&x` or a
+ * pointer); callee locals cannot be expressed.  Returns true and fills
+ * *out (strings in `a`), or false.
+ */
+bool ll_path_instantiate(struct ll_arena *a, const struct ll_path *p,
+                         const struct ll_function *callee, const struct ll_event *call,
+                         struct ll_path *out);
+
+/* True when the path can be named outside its function: rooted at a
+ * global, a static, or a parameter. */
+bool ll_path_portable(const struct ll_path *p);
+
+/* True when the path denotes one object program-wide (a global or static
+ * without variable indices): lock-order nodes use its key, others their
+ * class. */
+bool ll_path_concrete(const struct ll_path *p);
+
+/* True when two paths (each portable or concrete) name the same lock: the
+ * same object for concrete paths, the same class otherwise. */
+bool ll_path_same_lock(const struct ll_path *a, const struct ll_path *b);
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * threadflow: what happened to every thread a function creates, at every
+ * event of the function, and the loops of its CFG.
+ *
+ * Each THREAD_CREATE event is one tracked thread.  A forward analysis over
+ * the CFG with a small set of disjuncts per block (like dataflow.c) gives
+ * its state before each event: not created on the path, running and
+ * joinable, joined, detached, or handed to code that may join it
+ * (escaped).  Branches on the creation's result split the state: the
+ * failure edge carries no thread.  Joins and detaches match the handle's
+ * key (`t`, `w.tid`), or its class for array elements (`t[]`): a loop that
+ * joins every element of `t[]` counts as joining all of them from its
+ * entry on.  Calls to functions that join or detach a parameter (wrappers,
+ * see struct ll_tf_program) count as joins and detaches.
+ *
+ * It computes facts, not findings: the missing-join,
+ * unbounded-thread-creation and thread-arg-lifetime rules read them.
+ * Nothing here is path-sensitive across functions.
+ */
+#ifndef LL_THREADFLOW_H
+#define LL_THREADFLOW_H
+
+#include "arena.h"
+#include "ir.h"
+#include "program.h"
+#include "strmap.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Thread state bits; a state is the union over the paths reaching a point. */
+enum {
+    LL_TS_NONE = 1,     /* not created on the path (or the creation failed) */
+    LL_TS_RUNNING = 2,  /* created joinable, neither joined nor detached yet */
+    LL_TS_JOINED = 4,   /* joined */
+    LL_TS_DETACHED = 8, /* detached: by attribute, pthread_detach, or itself */
+    LL_TS_ESCAPED = 16, /* handle passed to other code that may join it */
+};
+
+/* A running thread: it may still use what it was given. */
+#define LL_TS_ALIVE (LL_TS_RUNNING | LL_TS_DETACHED | LL_TS_ESCAPED)
+
+struct ll_tf_thread {
+    uint32_t event;               /* the THREAD_CREATE event */
+    const struct ll_path *handle; /* its obj */
+    bool by_class;                /* an array element: joins match the class `t[]` */
+    bool local;                   /* the handle is an automatic variable (or a part of one) */
+    bool detached;                /* created detached: attribute or self-detaching routine */
+};
+
+/* A natural loop: a back edge's target and the blocks that reach the
+ * back edge without passing it. */
+struct ll_tf_loop {
+    uint32_t head;
+    uint32_t nlatches;
+    uint32_t *latches; /* sources of the back edges */
+    uint8_t *body;     /* per block: 1 when in the loop (the head included) */
+    uint32_t size;     /* number of blocks in the loop */
+};
+
+struct ll_tf_result {
+    uint32_t nthreads;
+    struct ll_tf_thread *threads;
+    uint32_t nevents, nblocks;
+    uint8_t *state;     /* nevents * nthreads: state before each event */
+    uint8_t *out;       /* nblocks * nthreads: state at the end of each block */
+    uint8_t *reached;   /* per event: 1 when some path reaches it */
+    int32_t *ev_thread; /* per event: the thread a THREAD_CREATE makes, else -1 */
+    uint32_t nloops;
+    struct ll_tf_loop *loops; /* innermost (smallest) first */
+};
+
+/*
+ * Program-wide thread facts.  `joins_param[i]` has bit k set when program
+ * function i joins the thread its parameter k names (`pthread_join(t)`,
+ * `pthread_join(*tp)`, or through another such function); likewise
+ * `detaches_param`.  `self_detach[i]`: function i detaches the calling
+ * thread (`pthread_detach(pthread_self())`), itself or through callees.
+ * `joined` holds the classes of every handle joined or detached anywhere
+ * (`struct pool.workers[]`, `g_thread`); `posted` those of semaphores
+ * posted anywhere.
+ */
+struct ll_tf_program {
+    uint64_t *joins_param, *detaches_param;
+    uint8_t *self_detach;
+    struct ll_strmap joined, posted;
+};
+
+/* Builds the program facts; memory from `arena`.  Returns 0 or -1 (out of
+ * memory).  Release the maps with ll_tf_program_release(). */
+int ll_tf_program_build(struct ll_tf_program *tp, const struct ll_program *p,
+                        struct ll_arena *arena);
+void ll_tf_program_release(struct ll_tf_program *tp);
+
+/* Runs the analysis on `fn` with the program facts (`p`, `tp` borrowed).
+ * Memory comes from `arena`.  Returns 0, or -1 when out of memory. */
+int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
+                      const struct ll_tf_program *tp, struct ll_arena *arena,
+                      struct ll_tf_result *out);
+
+static inline uint8_t ll_tf_state(const struct ll_tf_result *r, uint32_t event, uint32_t thread)
+{
+    return r->state[(size_t)event * r->nthreads + thread];
+}
+
+static inline uint8_t ll_tf_out(const struct ll_tf_result *r, uint32_t block, uint32_t thread)
+{
+    return r->out[(size_t)block * r->nthreads + thread];
+}
+
+/* True when path `p` (a join's or detach's handle, a call argument) names
+ * the handle of thread `t`. */
+bool ll_tf_names_thread(const struct ll_tf_thread *t, const struct ll_path *p);
+
+/* The block holding event `e`. */
+uint32_t ll_tf_block_of(const struct ll_function *fn, uint32_t e);
+
+/*
+ * True when block `to` is reachable from block `from` without entering
+ * block `avoid` (UINT32_MAX: none).  `seen` and `stack` are scratch of
+ * fn->nblocks elements.
+ */
+bool ll_tf_reaches(const struct ll_function *fn, uint32_t from, uint32_t to, uint32_t avoid,
+                   uint8_t *seen, uint32_t *stack);
+
+#endif

@@ -1,0 +1,285 @@
+/*
+ * lock-order-inversion: a cycle in the lock-order graph that concurrently
+ * running threads can take, with no gate lock held around every edge; and
+ * the nesting of two locks of one class whose order depends on runtime
+ * values (dining philosophers, transfer(a, b) against transfer(b, a)).
+ */
+#include "rule.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char doc[] =
+    "## What it does\n"
+    "Builds the program's lock-order graph -- an edge A -> B whenever B is acquired (blocking)\n"
+    "while A is held, in one function or through any chain of calls -- and reports every cycle\n"
+    "whose edges can run in different threads at the same time, plus nestings of two locks of\n"
+    "one class whose order depends on runtime values.\n\n"
+    "## Why is this bad\n"
+    "Thread 1 holds A and waits for B while thread 2 holds B and waits for A: both wait\n"
+    "forever. It happens rarely, under load, and never in a debugger.\n\n"
+    "## Example\n"
+    "```c\n"
+    "void *t1(void *p) { lock(&a); lock(&b); ... }   /* a then b */\n"
+    "void *t2(void *p) { lock(&b); lock(&a); ... }   /* b then a: deadlock */\n"
+    "```\n\n"
+    "## Use instead\n"
+    "Pick one global order and always take locks in it (document it); for locks of one\n"
+    "class, order by a stable key (address, id): `if (a < b) { lock(a); lock(b); } else ...`;\n"
+    "or take a single gate lock around the nesting; or use `trylock` and back off.\n\n"
+    "## Known problems\n"
+    "Locks are told apart by object for globals and by class (struct type and field, array)\n"
+    "otherwise, so two different objects of one class count as one node. Calls through function\n"
+    "pointers are not followed. A nesting of one class is taken to be ordered when the function\n"
+    "compares the two locks' index or pointer variables with `<` or `>`. Cycles are reported when\n"
+    "their edges are reached from two thread roots, or from one root started several times.\n";
+
+struct cyc_ctx {
+    const struct ll_view *v;
+    struct ll_report *r;
+};
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* True when a lock held at every edge of the cycle is not itself in it. */
+static bool gated(const struct ll_view *v, const struct ll_lg_cycle *c)
+{
+    const struct ll_lg_edge *e0 = &v->graph.edges[c->edges[0]];
+    for (uint32_t g = 0; g < e0->ngates; g++) {
+        bool everywhere = true, in_cycle = false;
+        for (uint32_t k = 0; k < c->n && everywhere; k++) {
+            const struct ll_lg_edge *e = &v->graph.edges[c->edges[k]];
+            bool has = false;
+            for (uint32_t i = 0; i < e->ngates && !has; i++)
+                has = strcmp(e->gates[i], e0->gates[g]) == 0;
+            everywhere = has;
+            in_cycle = in_cycle || strcmp(v->graph.nodes[e->from].id, e0->gates[g]) == 0;
+        }
+        if (everywhere && !in_cycle)
+            return true;
+    }
+    return false;
+}
+
+/* Whether the edges can run in concurrent threads. */
+static bool concurrent(const struct ll_view *v, const uint64_t *roots)
+{
+    bool multi;
+    uint32_t n = ll_view_count_roots(v, roots, &multi);
+    return n >= 2 || multi;
+}
+
+static bool site_before(const struct ll_site *a, const struct ll_site *b)
+{
+    int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+    return c < 0 || (c == 0 && (a->line < b->line || (a->line == b->line && a->col < b->col)));
+}
+
+/* The fingerprint key: lock classes and functions, sorted, never lines. */
+static const char *cycle_key(const struct ll_view *v, const struct ll_lg_cycle *c, char *buf,
+                             size_t len)
+{
+    const char *parts[64];
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < c->n && n < 31; k++) {
+        const struct ll_lg_edge *e = &v->graph.edges[c->edges[k]];
+        parts[n++] = v->graph.nodes[e->from].text;
+        parts[n++] = e->w.fn_name;
+    }
+    qsort(parts, n, sizeof(*parts), cmp_str);
+    size_t off = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i < n && off < len; i++)
+        off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? "," : "", parts[i]);
+    return buf;
+}
+
+/* Where an edge shows in the user's code: the call when it went through a
+ * wrapper, else the acquisition. */
+static const struct ll_site *edge_site(const struct ll_lg_edge *e)
+{
+    return e->w.has_call ? &e->w.call : &e->w.inner;
+}
+
+static void edge_notes(const struct ll_view *v, const struct ll_lg_edge *e, struct ll_report *r,
+                       struct ll_finding *fd, bool primary)
+{
+    const struct ll_lg_witness *w = &e->w;
+    if (!primary)
+        ll_finding_note(r, fd, edge_site(e), "'%s' acquired while holding '%s' here, in '%s'",
+                        w->inner_text, w->outer_text, w->fn_name);
+    ll_finding_note(r, fd, &w->outer, "'%s' acquired here", w->outer_text);
+    if (w->has_call && w->via) {
+        if (!primary)
+            ll_finding_note(r, fd, &w->call, "'%s' called here while holding '%s'", w->via,
+                            w->outer_text);
+        ll_finding_note(r, fd, &w->inner, "'%s' acquires '%s' here", w->via, w->inner_text);
+    }
+    const char *root = ll_view_root_name(v, w->fn);
+    if (root)
+        ll_finding_note(r, fd, &w->inner, "reached by thread '%s'", root);
+}
+
+static void add_flow(const struct ll_view *v, const struct ll_lg_edge *e, struct ll_report *r,
+                     struct ll_finding *fd)
+{
+    const struct ll_lg_witness *w = &e->w;
+    struct ll_site steps[3];
+    size_t n = 0;
+    steps[n] = w->outer;
+    steps[n++].message = "acquires the first lock";
+    if (w->has_call) {
+        steps[n] = w->call;
+        steps[n++].message = "calls while holding it";
+    }
+    steps[n] = w->inner;
+    steps[n++].message = "blocks acquiring the second lock";
+    const char *root = ll_view_root_name(v, w->fn);
+    ll_finding_flow(r, fd, root ? root : w->fn_name, steps, n);
+}
+
+static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c, struct ll_report *r)
+{
+    /* start at the edge with the first site: stable across runs */
+    uint32_t first = 0;
+    for (uint32_t k = 1; k < c->n; k++)
+        if (site_before(edge_site(&v->graph.edges[c->edges[k]]),
+                        edge_site(&v->graph.edges[c->edges[first]])))
+            first = k;
+    const struct ll_lg_edge *e0 = &v->graph.edges[c->edges[first]];
+    char key[1024];
+    struct ll_finding *fd = ll_report_add(
+        r, "lock-order-inversion", LL_SEV_WARNING, edge_site(e0), e0->w.fn_name,
+        cycle_key(v, c, key, sizeof(key)),
+        c->n == 2 ? "lock order inversion: '%s' acquired while holding '%s', and elsewhere the "
+                    "other way round"
+                  : "lock order inversion: '%s' acquired while holding '%s' closes a cycle of "
+                    "locks",
+        e0->w.inner_text, e0->w.outer_text);
+    if (!fd)
+        return;
+    for (uint32_t i = 0; i < c->n; i++) {
+        const struct ll_lg_edge *e = &v->graph.edges[c->edges[(first + i) % c->n]];
+        edge_notes(v, e, r, fd, i == 0);
+        add_flow(v, e, r, fd);
+    }
+}
+
+/* Whether identifier `var` occurs in `text` as a whole word. */
+static bool mentions(const char *text, const char *var)
+{
+    size_t n = strlen(var);
+    for (const char *p = text ? strstr(text, var) : NULL; p; p = strstr(p + 1, var)) {
+        bool left =
+            p == text || !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+                           (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'));
+        char c = p[n];
+        bool right = !(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       (c >= '0' && c <= '9'));
+        if (left && right)
+            return true;
+    }
+    return false;
+}
+
+/* A nesting of one class is ordered when the function compares variables
+ * of both locks' spellings with < or >. */
+static bool is_param(const struct ll_function *fn, const char *var)
+{
+    for (uint32_t i = 0; i < fn->nparams; i++)
+        if (fn->params[i] && strcmp(fn->params[i], var) == 0)
+            return true;
+    return false;
+}
+
+/* `from < to` over two parameters: the usual way to pick which of two
+ * locks passed in goes first (into locals such as `first`/`second`). */
+static bool compares_params(const struct ll_function *fn, const struct ll_cond *c)
+{
+    if (c->nvars < 2)
+        return false;
+    for (uint32_t i = 0; i < c->nvars; i++)
+        if (!is_param(fn, c->vars[i]))
+            return false;
+    return true;
+}
+
+static bool address_ordered(const struct ll_view *v, const struct ll_lg_edge *e)
+{
+    const struct ll_function *fn = v->fns[e->w.fn].fn;
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        const struct ll_cond *c = &fn->blocks[b].cond;
+        if (!c->text || (!strchr(c->text, '<') && !strchr(c->text, '>')))
+            continue;
+        if (compares_params(fn, c))
+            return true;
+        bool in_outer = false, in_inner = false;
+        for (uint32_t i = 0; i < c->nvars; i++) {
+            in_outer = in_outer || mentions(e->w.outer_text, c->vars[i]);
+            in_inner = in_inner || mentions(e->w.inner_text, c->vars[i]);
+        }
+        if (in_outer && in_inner)
+            return true;
+    }
+    return false;
+}
+
+/* A class as users write it: "file.c:forks[]" (a file-static array) is
+ * shown as "forks[]". */
+static void display_class(const char *cls, char *buf, size_t len)
+{
+    const char *colon = strchr(cls, ':');
+    const char *bracket = strchr(cls, '[');
+    if (colon && (!bracket || colon < bracket) && strncmp(cls, "struct ", 7) != 0)
+        cls = colon + 1;
+    snprintf(buf, len, "%s", cls);
+}
+
+static void report_same_class(const struct ll_view *v, const struct ll_lg_edge *e,
+                              struct ll_report *r)
+{
+    char cls[256];
+    display_class(v->graph.nodes[e->from].text, cls, sizeof(cls));
+    char key[512];
+    snprintf(key, sizeof(key), "%s,%s", cls, e->w.fn_name);
+    struct ll_finding *fd =
+        ll_report_add(r, "lock-order-inversion", LL_SEV_WARNING, edge_site(e), e->w.fn_name, key,
+                      "'%s' acquired while holding '%s', another lock of class '%s': the order "
+                      "depends on runtime values",
+                      e->w.inner_text, e->w.outer_text, cls);
+    if (!fd)
+        return;
+    edge_notes(v, e, r, fd, true);
+    add_flow(v, e, r, fd);
+}
+
+static void check(const struct ll_view *v, struct ll_report *r)
+{
+    uint64_t *roots = calloc(v->graph.root_words, sizeof(*roots));
+    if (!roots) {
+        r->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < v->ncycles; i++) {
+        const struct ll_lg_cycle *c = &v->cycles[i];
+        memset(roots, 0, v->graph.root_words * sizeof(*roots));
+        for (uint32_t k = 0; k < c->n; k++)
+            for (uint32_t w = 0; w < v->graph.root_words; w++)
+                roots[w] |= v->graph.edges[c->edges[k]].roots[w];
+        if (concurrent(v, roots) && !gated(v, c))
+            report_cycle(v, c, r);
+    }
+    free(roots);
+    for (uint32_t i = 0; i < v->graph.nedges; i++) {
+        const struct ll_lg_edge *e = &v->graph.edges[i];
+        if (e->same_class && concurrent(v, e->roots) && !address_ordered(v, e))
+            report_same_class(v, e, r);
+    }
+}
+
+const struct ll_rule ll_rule_lock_order_inversion = {
+    "lock-order-inversion", "locks taken in opposite orders by threads that run concurrently", doc,
+    LL_SEV_WARNING, check};

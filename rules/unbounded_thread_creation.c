@@ -1,0 +1,324 @@
+/*
+ * unbounded-thread-creation: a thread created on every iteration of a loop
+ * that nothing bounds (for (;;), while (running), a loop driven by accept
+ * or a job queue), or in a recursive function with no depth check.
+ * Silent for loops that count to a bound, creations joined in the same
+ * iteration, and creations gated by a counting semaphore or by a checked
+ * counter of live threads.  Reads threadflow's loops and thread states.
+ */
+#include "rule.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char doc[] =
+    "## What it does\n"
+    "Finds thread creation on every iteration of a loop with no bound -- `for (;;)`,\n"
+    "`while (running)`, a loop driven by `accept`, `recv`, `read` or a job queue -- and in a\n"
+    "recursive function where the creation is not guarded by a depth or count check.\n\n"
+    "## Why is this bad\n"
+    "Every client, job or recursion level gets a new thread, each with its own stack.  Under\n"
+    "load (or on a large input) the process runs out of memory or threads, and the\n"
+    "scheduler thrashes long before that; a thread per connection is an easy denial of\n"
+    "service.\n\n"
+    "## Example\n"
+    "```c\n"
+    "for (;;) {\n"
+    "    int fd = accept(lfd, NULL, NULL);\n"
+    "    pthread_create(&t, NULL, serve, conn_new(fd));   /* one thread per client */\n"
+    "    pthread_detach(t);\n"
+    "}\n"
+    "```\n\n"
+    "## Use instead\n"
+    "A fixed pool of worker threads fed through a queue, or bound the live threads: take a\n"
+    "counting semaphore (`sem_wait`) before each creation and post it when the thread ends,\n"
+    "or check a counter of live threads.  In recursion, create threads only down to a depth\n"
+    "limit and recurse sequentially below it.\n\n"
+    "## Known problems\n"
+    "A loop counts as bounded when its condition compares a counter it steps with any bound\n"
+    "(`i < n`), however large `n` may be.  A recursion guard is any ordering comparison of a\n"
+    "single variable (`depth < MAX_DEPTH`, but also `n > CUTOFF`) or of a shared counter.\n";
+
+/* The first event (in source order) of the loop's blocks in the creation's file. */
+static const struct ll_event *loop_site(const struct ll_function *fn, const struct ll_tf_loop *l,
+                                        uint32_t file)
+{
+    const struct ll_event *best = NULL;
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        if (!l->body[b])
+            continue;
+        const struct ll_block *bb = &fn->blocks[b];
+        for (uint32_t e = bb->first_event; e < bb->first_event + bb->nevents; e++) {
+            const struct ll_event *ev = &fn->events[e];
+            if (ev->loc.file != file || ev->loc.line == 0)
+                continue;
+            if (!best || ev->loc.line < best->loc.line ||
+                (ev->loc.line == best->loc.line && ev->loc.col < best->loc.col))
+                best = ev;
+        }
+    }
+    return best;
+}
+
+/* A semaphore taken in the loop and posted somewhere in the program. */
+static bool sem_gated(const struct ll_view *v, const struct ll_function *fn,
+                      const struct ll_tf_loop *l)
+{
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        if (!l->body[b])
+            continue;
+        const struct ll_block *bb = &fn->blocks[b];
+        for (uint32_t e = bb->first_event; e < bb->first_event + bb->nevents; e++) {
+            const struct ll_event *ev = &fn->events[e];
+            if (ev->kind == LL_EV_SEM_WAIT && ev->obj.cls &&
+                ll_strmap_get(&v->threads.posted, ev->obj.cls) != (size_t)-1)
+                return true;
+        }
+    }
+    return false;
+}
+
+/* True when block b tests, with an ordering comparison, shared memory (a
+ * counter) read in that block; *cls gets the class read. */
+static bool counter_test(const struct ll_function *fn, uint32_t b, const char **cls)
+{
+    const struct ll_block *bb = &fn->blocks[b];
+    if (!(bb->flags & LL_BLK_ORDERED))
+        return false;
+    for (uint32_t e = bb->first_event; e < bb->first_event + bb->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind == LL_EV_ACCESS && !(ev->flags & LL_EVF_WRITE) && ev->obj.cls &&
+            ev->obj.root != LL_ROOT_LOCAL && ev->obj.root != LL_ROOT_PARAM) {
+            *cls = ev->obj.cls;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A checked counter of live threads: the loop compares a shared counter
+ * with a bound and increments it. */
+static bool counter_gated(const struct ll_function *fn, const struct ll_tf_loop *l)
+{
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        const char *cls = NULL;
+        if (!l->body[b] || !counter_test(fn, b, &cls))
+            continue;
+        for (uint32_t w = 0; w < fn->nblocks; w++) {
+            if (!l->body[w])
+                continue;
+            const struct ll_block *wb = &fn->blocks[w];
+            for (uint32_t e = wb->first_event; e < wb->first_event + wb->nevents; e++) {
+                const struct ll_event *ev = &fn->events[e];
+                if (ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE) && ev->obj.cls &&
+                    strcmp(ev->obj.cls, cls) == 0)
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* The call whose result a loop condition tests: directly, or through the
+ * local it was stored in (`fd = accept(...); if (fd < 0) break;`). */
+static const struct ll_event *tested_call(const struct ll_function *fn, const struct ll_tf_loop *l,
+                                          const struct ll_cond *c)
+{
+    if (c->kind == LL_COND_EVENT && c->event < fn->nevents) {
+        const struct ll_event *ev = &fn->events[c->event];
+        return ev->api && ev->kind != LL_EV_THREAD_CREATE ? ev : NULL;
+    }
+    if (c->kind != LL_COND_VAR || !c->var)
+        return NULL;
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        if (!l->body[b])
+            continue;
+        const struct ll_block *bb = &fn->blocks[b];
+        for (uint32_t e = bb->first_event; e < bb->first_event + bb->nevents; e++) {
+            const struct ll_event *ev = &fn->events[e];
+            if ((ev->kind == LL_EV_CALL || ev->kind == LL_EV_BLOCKING) && ev->api &&
+                ev->result_var && strcmp(ev->result_var, c->var) == 0)
+                return ev;
+        }
+    }
+    return NULL;
+}
+
+/* Why the loop has no bound, for the message. */
+static const char *reason(const struct ll_fn_view *f, const struct ll_tf_loop *l, char *buf,
+                          size_t size)
+{
+    const struct ll_function *fn = f->fn;
+    /* an exit (or the loop test) driven by a call's result */
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        const struct ll_block *bb = &fn->blocks[b];
+        if (!l->body[b])
+            continue;
+        bool exits = false;
+        for (uint32_t s = 0; s < bb->nsucc; s++)
+            exits |= !l->body[bb->succ[s]];
+        const struct ll_event *ev = exits ? tested_call(fn, l, &bb->cond) : NULL;
+        if (ev) {
+            snprintf(buf, size, "the loop is driven by '%s'", ev->api);
+            return buf;
+        }
+    }
+    const struct ll_block *hb = &fn->blocks[l->head];
+    if (hb->flags & LL_BLK_FOREVER)
+        return "the loop has no exit condition";
+    for (uint32_t e = hb->first_event; e < hb->first_event + hb->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind == LL_EV_ACCESS && !(ev->flags & LL_EVF_WRITE) && ev->obj.text) {
+            snprintf(buf, size, "the loop runs while '%s' says so", ev->obj.text);
+            return buf;
+        }
+    }
+    if (hb->cond.text) {
+        snprintf(buf, size, "the loop runs while '%s'", hb->cond.text);
+        return buf;
+    }
+    return "the loop's condition does not count iterations";
+}
+
+static bool loop_bounded(const struct ll_view *v, const struct ll_fn_view *f,
+                         const struct ll_tf_loop *l, uint32_t t)
+{
+    const struct ll_function *fn = f->fn;
+    if (fn->blocks[l->head].flags & LL_BLK_COUNTED)
+        return true;
+    bool alive = false;
+    for (uint32_t i = 0; i < l->nlatches; i++)
+        alive |= (ll_tf_out(&f->tf, l->latches[i], t) & LL_TS_ALIVE) != 0;
+    if (!alive)
+        return true; /* joined in the same iteration */
+    return sem_gated(v, fn, l) || counter_gated(fn, l);
+}
+
+/* Function k reaches function `target` through calls and thread creations. */
+static bool reaches_fn(const struct ll_view *v, long from, long target, uint8_t *seen, long *stack)
+{
+    size_t sp = 0;
+    memset(seen, 0, v->program.nfns);
+    stack[sp++] = from;
+    seen[from] = 1;
+    while (sp) {
+        const struct ll_function *fn = v->program.fns[stack[--sp]].fn;
+        for (uint32_t e = 0; e < fn->nevents; e++) {
+            const struct ll_event *ev = &fn->events[e];
+            if (ev->kind != LL_EV_CALL && ev->kind != LL_EV_THREAD_CREATE)
+                continue;
+            long k = ll_program_find(&v->program, ev->callee);
+            if (k < 0)
+                continue;
+            if (k == target)
+                return true;
+            if (!seen[k]) {
+                seen[k] = 1;
+                stack[sp++] = k;
+            }
+        }
+    }
+    return false;
+}
+
+/* A depth or count check guards block cb: an ordering comparison of one
+ * variable, or of a shared counter, that cb depends on. */
+static bool guarded(const struct ll_function *fn, uint32_t cb, uint8_t *seen, uint32_t *stack)
+{
+    for (uint32_t g = 0; g < fn->nblocks; g++) {
+        const struct ll_block *gb = &fn->blocks[g];
+        const char *cls = NULL;
+        if (g == cb || gb->nsucc != 2 || !(gb->flags & LL_BLK_ORDERED))
+            continue;
+        if (gb->cond.nvars != 1 && !counter_test(fn, g, &cls))
+            continue;
+        if (ll_tf_reaches(fn, 0, cb, g, seen, stack))
+            continue; /* g does not dominate cb */
+        if (!ll_tf_reaches(fn, gb->succ[0], cb, g, seen, stack) ||
+            !ll_tf_reaches(fn, gb->succ[1], cb, g, seen, stack))
+            return true;
+    }
+    return false;
+}
+
+static void check_function(const struct ll_view *v, size_t fi, uint8_t *fseen, long *fstack,
+                           struct ll_report *r)
+{
+    const struct ll_fn_view *f = &v->fns[fi];
+    const struct ll_function *fn = f->fn;
+    const struct ll_tf_result *tf = &f->tf;
+    if (tf->nthreads == 0)
+        return;
+    uint8_t *seen = malloc(fn->nblocks + 1);
+    uint32_t *stack = malloc((fn->nblocks + 1) * sizeof(*stack));
+    int recursive = -1;
+    if (!seen || !stack) {
+        r->oom = true;
+        goto out;
+    }
+    for (uint32_t t = 0; t < tf->nthreads; t++) {
+        const struct ll_tf_thread *th = &tf->threads[t];
+        const struct ll_event *c = &fn->events[th->event];
+        if (!tf->reached[th->event] || ll_view_in_system_header(f, c->loc))
+            continue;
+        uint32_t cb = ll_tf_block_of(fn, th->event);
+        const struct ll_tf_loop *bad = NULL;
+        for (uint32_t k = 0; k < tf->nloops && !bad; k++) {
+            const struct ll_tf_loop *l = &tf->loops[k];
+            if (l->body[cb] && !loop_bounded(v, f, l, t))
+                bad = l;
+        }
+        struct ll_site site = ll_view_site(f, c->loc, NULL);
+        if (bad) {
+            char buf[256];
+            struct ll_finding *fd = ll_report_add(
+                r, "unbounded-thread-creation", LL_SEV_WARNING, &site, fn->name, c->obj.cls,
+                "thread created on every iteration of a loop with no bound (%s); use a fixed "
+                "pool of workers or a counting semaphore to limit live threads",
+                reason(f, bad, buf, sizeof(buf)));
+            const struct ll_event *ls = loop_site(fn, bad, c->loc.file);
+            if (fd && ls) {
+                struct ll_site s = ll_view_site(f, ls->loc, NULL);
+                ll_finding_note(r, fd, &s, "the loop starts here");
+            }
+            continue;
+        }
+        if (recursive < 0)
+            recursive = reaches_fn(v, (long)fi, (long)fi, fseen, fstack);
+        if (recursive && !guarded(fn, cb, seen, stack)) {
+            struct ll_finding *fd = ll_report_add(
+                r, "unbounded-thread-creation", LL_SEV_WARNING, &site, fn->name, c->obj.cls,
+                "thread created in recursive function '%s' with no depth limit: every level "
+                "creates more threads; create threads only down to a fixed depth",
+                fn->name);
+            struct ll_site s = ll_view_site(f, fn->loc, NULL);
+            if (fd)
+                ll_finding_note(r, fd, &s, "'%s' reaches itself through its calls and threads",
+                                fn->name);
+        }
+    }
+out:
+    free(seen);
+    free(stack);
+}
+
+static void check(const struct ll_view *v, struct ll_report *r)
+{
+    uint8_t *fseen = malloc(v->program.nfns + 1);
+    long *fstack = malloc((v->program.nfns + 1) * sizeof(*fstack));
+    if (!fseen || !fstack) {
+        r->oom = true;
+        goto out;
+    }
+    for (size_t i = 0; i < v->nfns; i++)
+        check_function(v, i, fseen, fstack, r);
+out:
+    free(fseen);
+    free(fstack);
+}
+
+const struct ll_rule ll_rule_unbounded_thread_creation = {
+    "unbounded-thread-creation",
+    "thread creation in a loop or recursion with no bound (thread per connection or job)", doc,
+    LL_SEV_WARNING, check};

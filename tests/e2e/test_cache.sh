@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# test_cache.sh BINARY SRC_DIR BUILD_DIR
+#
+# End-to-end tests of the SQLite cache and of parallel analysis with the
+# real binary: a warm run prints byte for byte what a cold run printed (on
+# every fixture and on the demo project) and reuses every TU; the output is
+# the same for any -j; a changed header re-parses exactly the TUs that
+# include it; a corrupt, truncated, foreign or newer-schema cache file is
+# set aside with a warning and rebuilt; an unwritable location means an
+# uncached run with a warning; two processes on one cache both finish with
+# the right results; --stats and the progress line.
+#
+# Sources are copied to a temporary directory and their mtimes set a minute
+# back: locklint does not store a TU whose files changed within a second of
+# its parse, and these tests want every TU stored.
+#
+# Prints `ok NAME` / `FAIL NAME` per check, then `N passed, M failed`.
+set -u
+export LC_ALL=C
+
+if (($# != 3)); then
+    echo "usage: $0 BINARY SRC_DIR BUILD_DIR" >&2
+    exit 2
+fi
+BIN="$(cd "$(dirname -- "$1")" && pwd -P)/$(basename -- "$1")"
+SRC=$(cd "$2" && pwd -P) || exit 2
+W=$(mktemp -d) || exit 2
+trap 'rm -rf "$W"' EXIT
+TIMEOUT=()
+if command -v timeout >/dev/null 2>&1; then
+    TIMEOUT=(timeout 300)
+fi
+
+npass=0
+nfail=0
+rc=0
+last_cmd=""
+
+ok() {
+    npass=$((npass + 1))
+    echo "ok   $1"
+}
+
+fail() {
+    local l
+    nfail=$((nfail + 1))
+    echo "FAIL $1"
+    shift
+    for l in "$@"; do
+        printf '%s\n' "$l" | sed -e 's/^/       /'
+    done
+}
+
+# run [--in DIR] ARGS...: stdout in $W/out, stderr in $W/err, status in rc.
+run() {
+    local dir=$W
+    if [[ ${1-} == --in ]]; then
+        dir=$2
+        shift 2
+    fi
+    last_cmd="(cd $dir && locklint $*)"
+    (cd "$dir" && "${TIMEOUT[@]}" "$BIN" "$@") >"$W/out" 2>"$W/err" </dev/null
+    rc=$?
+    if grep -qE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$W/err"; then
+        fail "no sanitizer report: $last_cmd" "$(head -n 30 "$W/err")"
+    fi
+}
+
+check() {
+    local name=$1
+    shift
+    if "$@"; then
+        ok "$name"
+    else
+        fail "$name" "command:     $last_cmd" "exit status: $rc" \
+            "stdout:      $(head -c 600 "$W/out")" "stderr:      $(head -c 1200 "$W/err")"
+    fi
+}
+
+rc_is() { [[ $rc -eq $1 ]]; }
+err_has() { grep -qE -- "$1" "$W/err"; }
+err_lacks() { ! grep -qE -- "$1" "$W/err"; }
+same_files() { cmp -s "$1" "$2"; }
+exists() { compgen -G "$1" >/dev/null; }
+# stats_are PARSED REUSED: the --stats counts of the last run.
+stats_are() { grep -qE "stats: [0-9]+ TUs: $1 parsed, $2 reused, 0 failed" "$W/err"; }
+# The last run's stderr without the --stats lines and the cache's own
+# warnings: what is left must not depend on the cache.
+err_results() { grep -vE 'locklint: stats:|warning: (cache|cannot use the cache)' "$W/err"; }
+# save NAME: the last run's stdout, stderr (as above) and exit status.
+save() {
+    cp "$W/out" "$W/$1.out"
+    err_results >"$W/$1.err"
+    echo "$rc" >"$W/$1.rc"
+}
+# same_as NAME: the last run printed and returned exactly what NAME did.
+same_as() {
+    err_results >"$W/cur.err"
+    cmp -s "$W/out" "$W/$1.out" && cmp -s "$W/cur.err" "$W/$1.err" && [[ $rc == "$(cat "$W/$1.rc")" ]]
+}
+backdate() { find "$@" -type f -exec touch -d '-1 minute' {} +; }
+
+# --- every fixture and the demo, as one project ------------------------------------
+
+P=$W/proj
+mkdir -p "$P"
+cp -R "$SRC/fixtures" "$P/fixtures"
+backdate "$P"
+{
+    echo "["
+    sep=""
+    for f in "$P"/fixtures/*/*.c; do
+        args='"-std=c11", "-D_GNU_SOURCE", "-pthread"'
+        extra=$(head -n 20 "$f" | sed -n 's|.*locklint-args: *||p' | head -n 1)
+        if [[ -n $extra ]]; then
+            args=""
+            for a in $extra; do args+="${args:+, }\"$a\""; done
+        fi
+        printf '%s{"directory": "%s", "file": "%s", "arguments": ["cc", %s, "-c", "%s"]}\n' \
+            "$sep" "$(dirname "$f")" "$f" "$args" "$f"
+        sep=","
+    done
+    echo "]"
+} >"$P/compile_commands.json"
+NTU=$(grep -c '"file"' "$P/compile_commands.json")
+
+run --in "$P" --no-cache -j 2 -p .
+save ref
+check "reference run without the cache finds something (exit 1)" rc_is 1
+
+run --in "$P" --stats -j 2 -p .
+save cold
+check "cold run: every TU parsed" stats_are "$NTU" 0
+check "cold run: the cache is created beside compile_commands.json" \
+    exists "$P/.locklint/cache.sqlite"
+check "cold run with the cache prints what the uncached run did" same_as ref
+run --in "$P" --stats -j 2 -p .
+check "warm run: every TU reused, none parsed" stats_are 0 "$NTU"
+check "warm run is byte for byte the cold run (fixtures and demo)" same_as cold
+for j in 1 3; do
+    run --in "$P" --stats -j "$j" -p .
+    check "warm run at -j $j is byte for byte the cold run" same_as cold
+done
+run --in "$P" --no-cache -j 1 -p .
+check "uncached -j 1 is byte for byte the -j 2 run" same_as ref
+run --in "$P" --no-cache -j 4 -p .
+check "uncached -j 4 is byte for byte the -j 2 run" same_as ref
+run --in "$P" --format json -j 2 -p .
+cp "$W/out" "$W/json-warm.out"
+run --in "$P" --format json --no-cache -j 1 -p .
+check "json: warm -j 2 and uncached -j 1 are identical" same_files "$W/out" "$W/json-warm.out"
+
+# --- invalidation: exactly the TUs that include a changed header -------------------
+
+I=$W/inc
+mkdir -p "$I"
+cat >"$I/h1.h" <<'EOF'
+#include <pthread.h>
+extern pthread_mutex_t m1;
+EOF
+echo 'extern int h2_value;' >"$I/h2.h"
+for n in a b; do
+    cat >"$I/$n.c" <<EOF
+#include "h1.h"
+void f_$n(void)
+{
+    pthread_mutex_lock(&m1);
+    pthread_mutex_unlock(&m1);
+}
+EOF
+done
+printf '#include "h2.h"\nint h2_value;\n' >"$I/c.c"
+printf 'int d_alone(void) { return 4; }\n' >"$I/d.c"
+{
+    echo "["
+    sep=""
+    for n in a b c d; do
+        printf '%s{"directory": "%s", "file": "%s.c", "arguments": ["cc", "-std=c11", "-pthread", "-c", "%s.c"]}\n' \
+            "$sep" "$I" "$n" "$n"
+        sep=","
+    done
+    echo "]"
+} >"$I/compile_commands.json"
+backdate "$I"
+run --in "$I" --stats -p .
+check "4 TUs: cold run parses 4" stats_are 4 0
+echo 'extern int another;' >>"$I/h1.h"
+touch -d '-30 seconds' "$I/h1.h"
+run --in "$I" --stats -p .
+check "a changed header re-parses exactly the 2 TUs that include it" stats_are 2 2
+run --in "$I" --stats -p .
+check "after that, all 4 are reused" stats_are 0 4
+touch -d '-20 seconds' "$I/h2.h"
+run --in "$I" --stats -p .
+check "a header touched without a change re-parses nothing" stats_are 0 4
+printf 'int d_alone(void) { return 5; }\n' >"$I/d.c"
+touch -d '-10 seconds' "$I/d.c"
+run --in "$I" --stats -p .
+check "an edited .c file re-parses only itself" stats_are 1 3
+run --in "$I" --stats -p . a.c
+check "a path filter reuses what it keeps" stats_are 0 1
+cp "$I/compile_commands.json" "$W/ccj.bak"
+sed 's/"-std=c11"/"-std=c11", "-DCHANGED"/' "$W/ccj.bak" >"$I/compile_commands.json"
+run --in "$I" --stats -p .
+check "changed compiler arguments re-parse every TU" stats_are 4 0
+cp "$W/ccj.bak" "$I/compile_commands.json"
+
+# --- damaged, foreign and newer cache files -------------------------------------------
+
+D=$I/.locklint/cache.sqlite
+run --in "$I" --stats -p .
+save good
+# The header: 16 bytes of magic; user_version at 60, application_id at 68.
+patch_be32() { printf "$(printf '\\x%02x\\x%02x\\x%02x\\x%02x' 0 0 0 "$3")" |
+    dd of="$1" bs=1 seek="$2" conv=notrunc status=none; }
+
+for kind in corrupt truncated foreign newer; do
+    run --in "$I" -p . # a complete cache to damage
+    case $kind in
+    corrupt) head -c 3000 /dev/urandom >"$D" ;;
+    truncated) truncate -s "$(($(stat -c %s "$D") / 2))" "$D" ;;
+    foreign) patch_be32 "$D" 68 7 ;;
+    newer) patch_be32 "$D" 60 99 ;;
+    esac
+    rm -f "$I/.locklint/"*.sqlite.*
+    run --in "$I" --stats -p .
+    check "$kind cache: a warning says it is set aside" err_has "^locklint: warning: cache .* set aside"
+    check "$kind cache: same results as with a good cache" same_as good
+    set_aside=corrupt
+    case $kind in foreign | newer) set_aside=$kind ;; esac
+    check "$kind cache: the old file is kept as cache.sqlite.$set_aside-*" \
+        exists "$I/.locklint/cache.sqlite.$set_aside-*"
+    run --in "$I" --stats -p .
+    check "$kind cache: rebuilt, the next run reuses every TU" stats_are 0 4
+done
+
+# --- unwritable locations ---------------------------------------------------------------
+
+echo "not a directory" >"$W/afile"
+run --in "$I" --stats --cache "$W/afile/cache.sqlite" -p .
+check "--cache under a regular file: a warning" err_has "^locklint: warning: .*running uncached"
+check "--cache under a regular file: same results, uncached" same_as good
+check "--cache under a regular file: every TU parsed" stats_are 4 0
+U=$W/unwritable
+mkdir -p "$U"
+cp "$I"/*.c "$I"/*.h "$I/compile_commands.json" "$U/"
+sed -i "s|$I|$U|g" "$U/compile_commands.json"
+echo "a file where the cache directory would be" >"$U/.locklint"
+run --in "$U" -p .
+check "default location not writable: a warning" err_has "^locklint: warning: .*running uncached"
+check "default location not writable: still exits 0" rc_is 0
+if [[ $(id -u) != 0 ]]; then
+    mkdir -p "$W/ro"
+    chmod 555 "$W/ro"
+    run --in "$I" --cache "$W/ro/cache.sqlite" -p .
+    check "--cache in a read-only directory: a warning" err_has "running uncached"
+    chmod 755 "$W/ro"
+fi
+
+# --- two processes on one cache ----------------------------------------------------------
+
+C=$W/shared.sqlite
+for round in cold warm; do
+    (cd "$P" && "${TIMEOUT[@]}" "$BIN" --cache "$C" -j 2 -p .) >"$W/p1.out" 2>"$W/p1.err" &
+    pid1=$!
+    (cd "$P" && "${TIMEOUT[@]}" "$BIN" --cache "$C" -j 2 -p .) >"$W/p2.out" 2>"$W/p2.err" &
+    pid2=$!
+    wait "$pid1"
+    rc1=$?
+    wait "$pid2"
+    rc2=$?
+    last_cmd="two concurrent (cd $P && locklint --cache $C -j 2 -p .), $round"
+    rc=$rc1
+    check "two processes at once ($round): the first exits 1" rc_is 1
+    rc=$rc2
+    check "two processes at once ($round): the second exits 1" rc_is 1
+    check "two processes at once ($round): the first prints the reference" \
+        same_files "$W/p1.out" "$W/ref.out"
+    check "two processes at once ($round): the second prints the reference" \
+        same_files "$W/p2.out" "$W/ref.out"
+    check "two processes at once ($round): no warning" \
+        eval "! grep -q 'warning: cache\|warning: cannot' '$W/p1.err' '$W/p2.err'"
+done
+run --in "$P" --stats --cache "$C" -j 2 -p .
+check "after two concurrent runs the shared cache has every TU" stats_are 0 "$NTU"
+
+# --- statistics and progress -----------------------------------------------------------
+
+run --in "$I" --stats -p .
+check "--stats names the phases' times" \
+    err_has "stats: time: parse\+facts [0-9.]+s .*whole-program [0-9.]+s, rules [0-9.]+s"
+run --in "$I" -v -p .
+check "-v ends with the statistics" err_has "stats: 4 TUs: 0 parsed, 4 reused, 0 failed"
+check "-v names the cache" err_has "cache '.*\.locklint/cache\.sqlite'"
+run --in "$I" --no-cache -p .
+check "no progress line when stderr is not a terminal" eval "! grep -q \$'\\r' '$W/err'"
+if script -qec true /dev/null >/dev/null 2>&1; then
+    (cd "$I" && script -qec "$BIN --no-cache -j 1 -p ." /dev/null) >"$W/tty" 2>&1 </dev/null
+    last_cmd="script -qec 'locklint --no-cache -j 1 -p .'"
+    check "a progress line on a terminal: [done/total] file" \
+        eval "grep -qE 'locklint: \[4/4\] [a-d]\.c' '$W/tty'"
+fi
+
+echo "$npass passed, $nfail failed"
+((nfail == 0))

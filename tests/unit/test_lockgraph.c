@@ -1,0 +1,195 @@
+/*
+ * Unit tests for lockgraph.c: edges and their gates, cycle enumeration
+ * (each elementary cycle once, same-class edges apart), a dense graph that
+ * must stay bounded, and the Graphviz writer.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lockgraph.h"
+
+static struct ll_path glob(const char *name)
+{
+    struct ll_path p = {LL_ROOT_GLOBAL, 0, -1, name, name, name, name};
+    return p;
+}
+
+static struct ll_lg_witness wit(const char *fn)
+{
+    struct ll_lg_witness w;
+    memset(&w, 0, sizeof(w));
+    w.fn_name = fn;
+    w.inner.file = "x.c";
+    w.inner.line = 1;
+    return w;
+}
+
+static void add(struct ll_lockgraph *g, const char *a, const char *b)
+{
+    struct ll_path pa = glob(a), pb = glob(b);
+    struct ll_lg_witness w = wit("f");
+    uint64_t roots = 1;
+    assert_int_equal(ll_lockgraph_add(g, &pa, &pb, &w, NULL, 0, &roots), 0);
+}
+
+static void test_two_cycle_found_once(void **state)
+{
+    (void)state;
+    struct ll_lockgraph g;
+    ll_lockgraph_init(&g, 1);
+    add(&g, "a", "b");
+    add(&g, "b", "a");
+    add(&g, "a", "b"); /* a second occurrence counts, no new edge */
+    assert_int_equal(g.nedges, 2);
+    assert_int_equal(g.edges[0].count, 2);
+    struct ll_lg_cycle *c;
+    size_t n;
+    assert_int_equal(ll_lockgraph_cycles(&g, 100, &c, &n), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(c[0].n, 2);
+    assert_int_equal(g.edges[c[0].edges[0]].to, g.edges[c[0].edges[1]].from);
+    ll_lockgraph_release(&g);
+}
+
+static void test_no_cycle_in_dag_and_self(void **state)
+{
+    (void)state;
+    struct ll_lockgraph g;
+    ll_lockgraph_init(&g, 1);
+    add(&g, "a", "b");
+    add(&g, "b", "c");
+    add(&g, "a", "c");
+    add(&g, "a", "a"); /* a global inside itself: a double lock, no edge */
+    assert_int_equal(g.nedges, 3);
+    struct ll_lg_cycle *c;
+    size_t n;
+    assert_int_equal(ll_lockgraph_cycles(&g, 100, &c, &n), 0);
+    assert_int_equal(n, 0);
+    ll_lockgraph_release(&g);
+}
+
+static void test_three_cycle_and_same_class(void **state)
+{
+    (void)state;
+    struct ll_lockgraph g;
+    ll_lockgraph_init(&g, 1);
+    add(&g, "a", "b");
+    add(&g, "b", "c");
+    add(&g, "c", "a");
+    /* two instances of one class nested: a same-class edge, not a cycle */
+    struct ll_path f1 = {LL_ROOT_GLOBAL, LL_PATH_INDEXED, -1,        "forks[i]",
+                         "forks[i]",     "forks[]",       "c:@forks"};
+    struct ll_path f2 = f1;
+    f2.key = f2.text = "forks[i+1]";
+    struct ll_lg_witness w = wit("philosopher");
+    uint64_t roots = 1;
+    assert_int_equal(ll_lockgraph_add(&g, &f1, &f2, &w, NULL, 0, &roots), 0);
+    assert_true(g.edges[g.nedges - 1].same_class);
+    struct ll_lg_cycle *c;
+    size_t n;
+    assert_int_equal(ll_lockgraph_cycles(&g, 100, &c, &n), 0);
+    assert_int_equal(n, 1); /* a->b->c->a once, though each of its edges finds it */
+    assert_int_equal(c[0].n, 3);
+    ll_lockgraph_release(&g);
+}
+
+static void test_gates_intersect(void **state)
+{
+    (void)state;
+    struct ll_lockgraph g;
+    ll_lockgraph_init(&g, 1);
+    struct ll_path a = glob("a"), b = glob("b");
+    const char *id_big =
+        ll_lockgraph_id(&g, &(struct ll_path){LL_ROOT_GLOBAL, 0, -1, "big", "big", "big", "big"});
+    const char *id_a = ll_lockgraph_id(&g, &a);
+    const char *held1[] = {id_big, id_a};
+    const char *held2[] = {id_a};
+    struct ll_lg_witness w = wit("f");
+    uint64_t roots = 1;
+    assert_int_equal(ll_lockgraph_add(&g, &a, &b, &w, held1, 2, &roots), 0);
+    assert_int_equal(g.edges[0].ngates, 1); /* big; a itself is the edge's source */
+    assert_string_equal(g.edges[0].gates[0], id_big);
+    assert_int_equal(ll_lockgraph_add(&g, &a, &b, &w, held2, 1, &roots), 0);
+    assert_int_equal(g.edges[0].ngates, 0); /* not held the second time */
+    ll_lockgraph_release(&g);
+}
+
+static void test_dense_graph_is_bounded(void **state)
+{
+    (void)state;
+    /* 200 locks nested in random orders: exponentially many cycles exist;
+     * enumeration must stay polynomial and finish quickly */
+    struct ll_lockgraph g;
+    ll_lockgraph_init(&g, 1);
+    char names[200][8];
+    for (int i = 0; i < 200; i++)
+        snprintf(names[i], sizeof(names[i]), "l%d", i);
+    srand(42);
+    for (int k = 0; k < 6000; k++) {
+        int i = rand() % 200, j = rand() % 200;
+        if (i != j)
+            add(&g, names[i], names[j]);
+    }
+    clock_t t0 = clock();
+    struct ll_lg_cycle *c;
+    size_t n;
+    assert_int_equal(ll_lockgraph_cycles(&g, 100000, &c, &n), 0);
+    double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+    assert_true(n > 0);
+    assert_true(n <= g.nedges); /* at most one cycle per edge */
+    /* a generous bound: this is not a benchmark, only "not exponential" */
+    assert_true(secs < 20.0);
+    for (size_t i = 0; i < n; i++)
+        for (uint32_t k = 0; k < c[i].n; k++)
+            assert_int_equal(g.edges[c[i].edges[k]].to, g.edges[c[i].edges[(k + 1) % c[i].n]].from);
+    ll_lockgraph_release(&g);
+}
+
+static void test_dot_output(void **state)
+{
+    (void)state;
+    struct ll_lockgraph g;
+    ll_lockgraph_init(&g, 1);
+    add(&g, "a", "b");
+    add(&g, "b", "a");
+    add(&g, "b", "c");
+    struct ll_lg_cycle *c;
+    size_t n;
+    assert_int_equal(ll_lockgraph_cycles(&g, 100, &c, &n), 0);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&buf, &len);
+    assert_non_null(out);
+    assert_int_equal(ll_lockgraph_write_dot(out, &g, c, n), 0);
+    fclose(out);
+    assert_non_null(strstr(buf, "digraph lockorder"));
+    assert_non_null(strstr(buf, "n0 -> n1"));
+    assert_non_null(strstr(buf, "color=red"));
+    /* b -> c is in no cycle: not highlighted */
+    char *bc = strstr(buf, "n1 -> n2");
+    assert_non_null(bc);
+    *strchr(bc, '\n') = '\0'; /* look at that line only */
+    assert_null(strstr(bc, "red"));
+    free(buf);
+    ll_lockgraph_release(&g);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_two_cycle_found_once),
+        cmocka_unit_test(test_no_cycle_in_dag_and_self),
+        cmocka_unit_test(test_three_cycle_and_same_class),
+        cmocka_unit_test(test_gates_intersect),
+        cmocka_unit_test(test_dense_graph_is_bounded),
+        cmocka_unit_test(test_dot_output),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,142 @@
+/*
+ * Unit tests for summary.c: rewriting a callee's lock paths in a caller's
+ * terms (parameters rebased on arguments, globals kept, locals dropped).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+#include <string.h>
+
+#include "summary.h"
+
+static struct ll_path param_path(int16_t param, const char *text, const char *key, const char *cls)
+{
+    struct ll_path p = {LL_ROOT_PARAM, LL_PATH_DEREF, param, text, key, cls, NULL};
+    return p;
+}
+
+static struct ll_path arg_path(uint8_t root, uint8_t flags, const char *text, const char *cls,
+                               const char *usr)
+{
+    struct ll_path p = {root, flags, -1, text, text, cls, usr};
+    return p;
+}
+
+static const char *params[] = {"s", "m"};
+static struct ll_function callee = {.name = "stats_lock", .nparams = 2, .params = params};
+
+static void test_field_of_param_with_address_argument(void **state)
+{
+    (void)state;
+    struct ll_arena a;
+    ll_arena_init(&a);
+    struct ll_path args[2] = {arg_path(LL_ROOT_GLOBAL, LL_PATH_ADDR, "stats", "stats", "c:@stats"),
+                              arg_path(LL_ROOT_NONE, 0, NULL, NULL, NULL)};
+    struct ll_event call = {.kind = LL_EV_CALL, .nargs = 2, .args = args};
+    struct ll_path p = param_path(0, "s->lock", "s->lock", "struct stats.lock"), out;
+    assert_true(ll_path_instantiate(&a, &p, &callee, &call, &out));
+    assert_string_equal(out.key, "stats.lock");
+    assert_string_equal(out.text, "stats.lock");
+    assert_string_equal(out.cls, "struct stats.lock"); /* field classes do not change */
+    assert_int_equal(out.root, LL_ROOT_GLOBAL);
+    assert_string_equal(out.root_usr, "c:@stats");
+    assert_false(out.flags & LL_PATH_ADDR);
+    assert_true(ll_path_concrete(&out));
+    ll_arena_release(&a);
+}
+
+static void test_field_of_param_with_pointer_argument(void **state)
+{
+    (void)state;
+    struct ll_arena a;
+    ll_arena_init(&a);
+    struct ll_path args[1] = {arg_path(LL_ROOT_LOCAL, 0, "conn", "handler:conn", NULL)};
+    struct ll_event call = {.kind = LL_EV_CALL, .nargs = 1, .args = args};
+    struct ll_path p = param_path(0, "s->lock", "s->lock", "struct stats.lock"), out;
+    assert_true(ll_path_instantiate(&a, &p, &callee, &call, &out));
+    assert_string_equal(out.key, "conn->lock");
+    assert_int_equal(out.root, LL_ROOT_LOCAL);
+    assert_true(out.flags & LL_PATH_DEREF);
+    assert_false(ll_path_concrete(&out));
+    ll_arena_release(&a);
+}
+
+static void test_pointer_param_itself(void **state)
+{
+    (void)state;
+    struct ll_arena a;
+    ll_arena_init(&a);
+    /* lock(m) where m is the second parameter: the object *m */
+    struct ll_path args[2] = {arg_path(LL_ROOT_NONE, 0, NULL, NULL, NULL),
+                              arg_path(LL_ROOT_GLOBAL, LL_PATH_ADDR, "g_lock", "g_lock", "c:@g")};
+    struct ll_event call = {.kind = LL_EV_CALL, .nargs = 2, .args = args};
+    struct ll_path p = param_path(1, "m", "*m", "*stats_lock(m)"), out;
+    assert_true(ll_path_instantiate(&a, &p, &callee, &call, &out));
+    assert_string_equal(out.key, "g_lock");
+    assert_string_equal(out.text, "g_lock");
+    assert_string_equal(out.cls, "g_lock"); /* the parameter's class takes the argument's */
+    /* and with a pointer argument it stays a dereference */
+    args[1] = arg_path(LL_ROOT_PARAM, 0, "lk", "outer(lk)", NULL);
+    args[1].param = 0;
+    assert_true(ll_path_instantiate(&a, &p, &callee, &call, &out));
+    assert_string_equal(out.key, "*lk");
+    assert_string_equal(out.cls, "*outer(lk)");
+    assert_int_equal(out.root, LL_ROOT_PARAM);
+    assert_int_equal(out.param, 0);
+    ll_arena_release(&a);
+}
+
+static void test_globals_kept_locals_dropped(void **state)
+{
+    (void)state;
+    struct ll_arena a;
+    ll_arena_init(&a);
+    struct ll_event call = {.kind = LL_EV_CALL};
+    struct ll_path g = arg_path(LL_ROOT_GLOBAL, 0, "g_lock", "g_lock", "c:@g_lock"), out;
+    assert_true(ll_path_instantiate(&a, &g, &callee, &call, &out));
+    assert_string_equal(out.key, "g_lock");
+    struct ll_path l = arg_path(LL_ROOT_LOCAL, 0, "tmp", "f:tmp", NULL);
+    assert_false(ll_path_instantiate(&a, &l, &callee, &call, &out));
+    /* a parameter with no matching argument (variadic, missing) */
+    struct ll_path p = param_path(1, "m", "*m", "*stats_lock(m)");
+    assert_false(ll_path_instantiate(&a, &p, &callee, &call, &out));
+    /* an argument that is not a path (a literal) */
+    struct ll_path args[2] = {arg_path(LL_ROOT_NONE, 0, NULL, NULL, NULL),
+                              arg_path(LL_ROOT_NONE, 0, NULL, NULL, NULL)};
+    call.nargs = 2;
+    call.args = args;
+    assert_false(ll_path_instantiate(&a, &p, &callee, &call, &out));
+    ll_arena_release(&a);
+}
+
+static void test_indexed_and_same_lock(void **state)
+{
+    (void)state;
+    struct ll_path a1 =
+        arg_path(LL_ROOT_GLOBAL, LL_PATH_INDEXED, "forks[i]", "forks[]", "c:@forks");
+    struct ll_path a2 =
+        arg_path(LL_ROOT_GLOBAL, LL_PATH_INDEXED, "forks[(i+1)%N]", "forks[]", "c:@forks");
+    struct ll_path c0 =
+        arg_path(LL_ROOT_GLOBAL, LL_PATH_INDEXED, "forks[0]", "forks[]", "c:@forks");
+    assert_false(ll_path_concrete(&a1));
+    assert_true(ll_path_concrete(&c0));
+    assert_true(ll_path_same_lock(&a1, &a2)); /* one class */
+    struct ll_path g1 = arg_path(LL_ROOT_GLOBAL, 0, "a", "a", "c:@a");
+    struct ll_path g2 = arg_path(LL_ROOT_GLOBAL, 0, "b", "b", "c:@b");
+    assert_false(ll_path_same_lock(&g1, &g2));
+    assert_true(ll_path_same_lock(&g1, &g1));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_field_of_param_with_address_argument),
+        cmocka_unit_test(test_field_of_param_with_pointer_argument),
+        cmocka_unit_test(test_pointer_param_itself),
+        cmocka_unit_test(test_globals_kept_locals_dropped),
+        cmocka_unit_test(test_indexed_and_same_lock),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

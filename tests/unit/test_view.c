@@ -1,0 +1,206 @@
+/*
+ * Unit tests for the whole-program phases (callgraph.c, view.c): C snippets
+ * are parsed by the real frontend, then linked; checked are the bottom-up
+ * order, thread roots, summaries inferred for wrappers (also through
+ * recursion, where the component is iterated to a fixpoint), and the
+ * lock-order graph built from them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compdb.h"
+#include "frontend.h"
+#include "view.h"
+
+struct world {
+    char dir[64];
+    struct ll_compdb db;
+    struct ll_tu_facts facts;
+    struct ll_view view;
+};
+
+static void build(struct world *w, const char *src)
+{
+    snprintf(w->dir, sizeof(w->dir), "/tmp/ll_view_XXXXXX");
+    assert_non_null(mkdtemp(w->dir));
+    char path[128];
+    snprintf(path, sizeof(path), "%s/t.c", w->dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(src, f);
+    fclose(f);
+    const char *files[] = {path};
+    const char *args[] = {"-std=c11", "-pthread", "-D_GNU_SOURCE"};
+    char err[256];
+    ll_compdb_init(&w->db);
+    assert_int_equal(
+        ll_compdb_from_files(&w->db, files, 1, args, 3, LL_RESOURCE_DIR, NULL, err, sizeof(err)),
+        0);
+    struct ll_frontend *fe = ll_frontend_new();
+    assert_non_null(fe);
+    ll_tu_facts_init(&w->facts);
+    assert_int_equal(ll_frontend_parse(fe, &w->db.jobs[0], &w->facts, err, sizeof(err)), 0);
+    ll_frontend_free(fe);
+    assert_int_equal(ll_view_build(&w->view, &w->facts, 1), 0);
+    unlink(path);
+    rmdir(w->dir);
+}
+
+static void destroy(struct world *w)
+{
+    ll_view_release(&w->view);
+    ll_tu_facts_release(&w->facts);
+    ll_compdb_release(&w->db);
+}
+
+static const struct ll_fn_view *fn(const struct world *w, const char *name)
+{
+    for (size_t i = 0; i < w->view.nfns; i++)
+        if (strcmp(w->view.fns[i].fn->name, name) == 0)
+            return &w->view.fns[i];
+    fail_msg("no function %s", name);
+    return NULL;
+}
+
+static const struct ll_effect *effect(const struct ll_fn_view *f, const char *key)
+{
+    for (size_t i = 0; i < f->summary.neffects; i++)
+        if (strcmp(f->summary.effects[i].lock.key, key) == 0)
+            return &f->summary.effects[i];
+    return NULL;
+}
+
+static bool takes(const struct ll_fn_view *f, const char *key)
+{
+    for (size_t i = 0; i < f->summary.ntakes; i++)
+        if (strcmp(f->summary.takes[i].lock.key, key) == 0)
+            return true;
+    return false;
+}
+
+static void test_wrappers_inferred(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, "#include <pthread.h>\n"
+              "struct stats { pthread_mutex_t lock; long hits; };\n"
+              "int stats_lock(struct stats *s) { return pthread_mutex_lock(&s->lock); }\n"
+              "void stats_unlock(struct stats *s) { pthread_mutex_unlock(&s->lock); }\n"
+              "int stats_try(struct stats *s) {\n"
+              "    if (pthread_mutex_trylock(&s->lock) != 0) return -1;\n"
+              "    return 0;\n"
+              "}\n"
+              "void *grab(struct stats *s) { if (pthread_mutex_trylock(&s->lock)) return 0;\n"
+              "    return s; }\n");
+    const struct ll_effect *x = effect(fn(&w, "stats_lock"), "s->lock");
+    assert_non_null(x);
+    assert_int_equal(x->op, LL_EFF_ACQUIRE);
+    x = effect(fn(&w, "stats_unlock"), "s->lock");
+    assert_non_null(x);
+    assert_int_equal(x->op, LL_EFF_RELEASE);
+    x = effect(fn(&w, "stats_try"), "s->lock");
+    assert_non_null(x);
+    assert_int_equal(x->op, LL_EFF_COND_ACQUIRE);
+    assert_true(x->success_zero);
+    x = effect(fn(&w, "grab"), "s->lock"); /* a pointer when locked, NULL when not */
+    assert_non_null(x);
+    assert_int_equal(x->op, LL_EFF_COND_ACQUIRE);
+    assert_false(x->success_zero);
+    destroy(&w);
+}
+
+static void test_caller_uses_wrappers(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, "#include <pthread.h>\n"
+              "pthread_mutex_t g = PTHREAD_MUTEX_INITIALIZER;\n"
+              "void lk(pthread_mutex_t *m) { pthread_mutex_lock(m); }\n"
+              "void ul(pthread_mutex_t *m) { pthread_mutex_unlock(m); }\n"
+              "int user(void) { lk(&g); ul(&g); return 0; }\n");
+    const struct ll_fn_view *u = fn(&w, "user");
+    int l = ll_df_lock_index(&u->df, "g");
+    assert_true(l >= 0);
+    /* before the return: released by ul() after lk() acquired it */
+    const struct ll_function *f = u->fn;
+    uint32_t ret = UINT32_MAX;
+    for (uint32_t e = 0; e < f->nevents; e++)
+        if (f->events[e].kind == LL_EV_RETURN)
+            ret = e;
+    assert_true(ret != UINT32_MAX);
+    assert_int_equal(ll_df_state(&u->df, ret, (uint32_t)l), LL_LS_FREE);
+    assert_true(takes(u, "g"));
+    destroy(&w);
+}
+
+static void test_recursion_reaches_fixpoint(void **state)
+{
+    (void)state;
+    struct world w;
+    /* even() and odd() call each other; only odd() takes the lock.  The
+     * component is iterated, so even() learns that it may take it too. */
+    build(&w, "#include <pthread.h>\n"
+              "pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;\n"
+              "int odd(int n);\n"
+              "int even(int n) { return n == 0 ? 1 : odd(n - 1); }\n"
+              "int odd(int n) { pthread_mutex_lock(&m); pthread_mutex_unlock(&m);\n"
+              "    return n == 0 ? 0 : even(n - 1); }\n"
+              "int top(void) { return even(4); }\n");
+    assert_true(w.view.cg.recursive[fn(&w, "even")->index]);
+    assert_true(w.view.cg.recursive[fn(&w, "odd")->index]);
+    assert_false(w.view.cg.recursive[fn(&w, "top")->index]);
+    assert_true(takes(fn(&w, "odd"), "m"));
+    assert_true(takes(fn(&w, "even"), "m"));
+    assert_true(takes(fn(&w, "top"), "m"));
+    /* bottom-up: top's component comes after even's */
+    assert_true(w.view.cg.scc[fn(&w, "top")->index] > w.view.cg.scc[fn(&w, "even")->index]);
+    destroy(&w);
+}
+
+static void test_roots_and_graph(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, "#include <pthread.h>\n"
+              "pthread_mutex_t a = PTHREAD_MUTEX_INITIALIZER, b = PTHREAD_MUTEX_INITIALIZER;\n"
+              "static void inner(void) { pthread_mutex_lock(&b); pthread_mutex_unlock(&b); }\n"
+              "static void *t1(void *p) { pthread_mutex_lock(&a); inner();\n"
+              "    pthread_mutex_unlock(&a); return p; }\n"
+              "int main(void) { pthread_t t[4];\n"
+              "    for (int i = 0; i < 4; i++) pthread_create(&t[i], 0, t1, 0);\n"
+              "    for (int i = 0; i < 4; i++) pthread_join(t[i], 0); return 0; }\n");
+    assert_int_equal(w.view.cg.nroots, 2); /* main and t1 */
+    bool multi = false;
+    for (uint32_t r = 0; r < w.view.cg.nroots; r++)
+        if (w.view.cg.roots[r].fn == fn(&w, "t1")->index)
+            multi = w.view.cg.roots[r].multi_instance;
+    assert_true(multi); /* created in a loop */
+    assert_true(w.view.fns[fn(&w, "inner")->index].is_start_routine == false);
+    /* a -> b through inner(), witnessed at the call */
+    assert_int_equal(w.view.graph.nedges, 1);
+    const struct ll_lg_edge *e = &w.view.graph.edges[0];
+    assert_string_equal(w.view.graph.nodes[e->from].text, "a");
+    assert_string_equal(w.view.graph.nodes[e->to].text, "b");
+    assert_true(e->w.has_call);
+    assert_string_equal(e->w.via, "inner");
+    assert_int_equal(w.view.ncycles, 0);
+    destroy(&w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_wrappers_inferred),
+        cmocka_unit_test(test_caller_uses_wrappers),
+        cmocka_unit_test(test_recursion_reaches_fixpoint),
+        cmocka_unit_test(test_roots_and_graph),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
