@@ -1087,3 +1087,9 @@ void ll_cache_close(struct ll_cache *c, struct ll_cache_stats *stats)
     free(c->path);
     free(c);
 }
+
+void ll_cache_salt(struct ll_cache *c, uint64_t salt)
+{
+    if (c)
+        c->build ^= salt * 0x9e3779b97f4a7c15ull;
+}

@@ -72,6 +72,11 @@ void ll_cache_reader_free(struct ll_cache_reader *r);
  * `out` left empty.  Errors (a damaged entry, a busy or broken database)
  * are misses.  Thread-safe across readers.
  */
+/* Mixes `salt` into every key of this run: facts that depend on more than
+ * the TU (the configuration's extra lock and thread functions) then never
+ * come from a run with other settings.  Call before any lookup or store. */
+void ll_cache_salt(struct ll_cache *c, uint64_t salt);
+
 int ll_cache_lookup(struct ll_cache_reader *r, const struct ll_tu_job *job,
                     struct ll_tu_facts *out);
 

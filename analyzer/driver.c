@@ -353,11 +353,26 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
     double t0 = now();
     struct ll_view view;
     struct ll_report report;
+    struct ll_order_decl *order = NULL;
     ll_report_init(&report);
     if (ll_view_build(&view, tus, k) != 0) {
         error("out of memory");
         goto out;
     }
+    order = calloc(cfg->nhierarchy + 1, sizeof(*order));
+    if (!order) {
+        error("out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < cfg->nhierarchy; i++) {
+        order[i].first = cfg->hierarchy[i].first;
+        order[i].second = cfg->hierarchy[i].second;
+        order[i].site.file = cfg->path;
+        order[i].site.line = cfg->hierarchy[i].line;
+        order[i].site.col = 1;
+    }
+    view.order = order;
+    view.norder = cfg->nhierarchy;
     if (cli->graph && write_graph(cli->graph, &view) != 0)
         goto out;
     double t1 = now();
@@ -401,6 +416,7 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
 out:
     ll_view_release(&view);
     ll_report_release(&report);
+    free(order);
     free(tus);
     return status;
 }
@@ -516,6 +532,7 @@ int ll_driver_run(const struct ll_cli *cli)
     for (size_t i = 0; i < db.njobs; i++)
         ll_tu_facts_init(&pool.facts[i]);
     pool.cache = open_cache(cli, &db);
+    ll_cache_salt(pool.cache, ll_config_facts_hash(&cfg));
     pool.order = schedule(&db);
     pool.progress = !cli->quiet && isatty(STDERR_FILENO);
     double t0 = now();

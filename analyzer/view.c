@@ -483,6 +483,81 @@ static int bottom_up(struct ll_view *v)
     return 0;
 }
 
+/* ---- single-threaded phases of main -------------------------------- */
+
+static int mark_quiet_main(struct ll_view *v, struct ll_fn_view *m)
+{
+    const struct ll_function *fn = m->fn;
+    m->quiet = ll_arena_alloc(&v->arena, fn->nevents + 1);
+    if (!m->quiet)
+        return -1;
+    uint32_t first_create = UINT32_MAX, last_join = 0, last_create = 0;
+    bool any_join = false;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        uint8_t k = fn->events[e].kind;
+        if (k == LL_EV_THREAD_CREATE) {
+            if (first_create == UINT32_MAX)
+                first_create = e;
+            last_create = e;
+        } else if (k == LL_EV_JOIN) {
+            last_join = e;
+            any_join = true;
+        }
+    }
+    bool all_joined_at_end = any_join && last_join > last_create;
+    for (uint32_t e = 0; e < fn->nevents; e++)
+        m->quiet[e] = e < first_create || (all_joined_at_end && e > last_join);
+    return 0;
+}
+
+bool ll_view_event_single_threaded(const struct ll_fn_view *f, uint32_t e)
+{
+    return f->single_threaded || (f->quiet && f->quiet[e]);
+}
+
+/* A function is single-threaded when all its callers call it from
+ * single-threaded code: a fixpoint that only removes functions. */
+static int mark_single_threaded(struct ll_view *v)
+{
+    bool any_main = false;
+    for (size_t i = 0; i < v->nfns; i++)
+        if (v->fns[i].is_main) {
+            if (mark_quiet_main(v, &v->fns[i]) != 0)
+                return -1;
+            any_main = true;
+        }
+    if (!any_main)
+        return 0;
+    /* start from "called only from main's quiet code or other candidates" */
+    for (size_t i = 0; i < v->nfns; i++)
+        v->fns[i].single_threaded = !ll_fn_view_is_root(&v->fns[i]);
+    bool *called = ll_arena_alloc(&v->arena, v->nfns + 1);
+    if (!called)
+        return -1;
+    for (bool changed = true; changed;) {
+        changed = false;
+        memset(called, 0, v->nfns);
+        for (size_t i = 0; i < v->nfns; i++) {
+            const struct ll_fn_view *f = &v->fns[i];
+            for (uint32_t e = 0; e < f->fn->nevents; e++) {
+                const struct ll_call_info *ci = f->calls ? f->calls[e] : NULL;
+                if (!ci)
+                    continue;
+                called[ci->callee] = true;
+                struct ll_fn_view *g = &v->fns[ci->callee];
+                if (g->single_threaded && !ll_view_event_single_threaded(f, e)) {
+                    g->single_threaded = false;
+                    changed = true;
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < v->nfns; i++)
+        if (!called[i])
+            v->fns[i].single_threaded = false; /* entry points of a library */
+    return 0;
+}
+
 /* ---- the lock-order graph ------------------------------------------ */
 
 /* Ids of the locks held at event e (at most 64). */
@@ -505,6 +580,8 @@ static int edges_at(struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
                     const struct ll_path *inner, struct ll_lg_witness *w, const char **ids,
                     size_t nids)
 {
+    /* single-threaded code orders locks but cannot take part in a deadlock */
+    const uint64_t *roots = ll_view_event_single_threaded(f, e) ? NULL : roots_of(v, f->index);
     for (uint32_t k = 0; k < f->df.nlocks; k++) {
         const struct ll_path *outer = f->df.locks[k].path;
         if (!(ll_df_state(&f->df, e, k) & LL_LS_HELD) || param_rooted(outer) ||
@@ -513,7 +590,7 @@ static int edges_at(struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
         w->outer = acquisition_site(v, f, e, k);
         w->outer_text = outer->text;
         w->inner_text = inner->text;
-        if (ll_lockgraph_add(&v->graph, outer, inner, w, ids, nids, roots_of(v, f->index)) != 0)
+        if (ll_lockgraph_add(&v->graph, outer, inner, w, ids, nids, roots) != 0)
             return -1;
     }
     return 0;
@@ -562,7 +639,9 @@ static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool ha
                 pw.via = cs->pairs[i].via;
                 pw.outer_text = o.text;
                 pw.inner_text = in.text;
-                if (ll_lockgraph_add(&v->graph, &o, &in, &pw, ids, nids, roots_of(v, f->index)))
+                if (ll_lockgraph_add(&v->graph, &o, &in, &pw, ids, nids,
+                                     ll_view_event_single_threaded(f, e) ? NULL
+                                                                         : roots_of(v, f->index)))
                     return -1;
             }
         }
@@ -638,7 +717,7 @@ int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus)
         f->is_main = pf->is_main;
         f->is_start_routine = pf->is_start_routine;
     }
-    if (bottom_up(v) != 0 || build_graph(v) != 0 ||
+    if (bottom_up(v) != 0 || mark_single_threaded(v) != 0 || build_graph(v) != 0 ||
         ll_lockgraph_cycles(&v->graph, LL_VIEW_MAX_CYCLES, &v->cycles, &v->ncycles) != 0)
         return -1;
     /* thread handles: independent of the lock state */

@@ -30,6 +30,12 @@ struct ll_call_info {
     struct ll_take *takes; /* the callee's acquisitions, instantiated */
 };
 
+/* A declared lock order ("first before second"), from the configuration. */
+struct ll_order_decl {
+    const char *first, *second; /* lock names: a global, `alice.lock`, a class */
+    struct ll_site site;        /* where it was declared */
+};
+
 struct ll_fn_view {
     uint32_t index; /* in the program */
     const struct ll_function *fn;
@@ -38,6 +44,8 @@ struct ll_fn_view {
     struct ll_tf_result tf; /* the threads it creates (threadflow.h) */
     bool is_main, is_start_routine;
     struct ll_call_info **calls; /* per event: NULL unless a call to a program function */
+    bool single_threaded;        /* runs only while no other thread does (see below) */
+    uint8_t *quiet;              /* main only: per event, 1 when no created thread can run */
     struct ll_summary summary;
 };
 
@@ -49,6 +57,8 @@ struct ll_view {
     struct ll_fn_view *fns;
     struct ll_strmap recursive_classes; /* lock classes initialised recursive */
     struct ll_lockgraph graph;
+    const struct ll_order_decl *order; /* declared hierarchy (borrowed), set by the driver */
+    size_t norder;
     size_t ncycles;
     struct ll_lg_cycle *cycles;   /* elementary cycles of the lock-order graph */
     struct ll_tf_program threads; /* join wrappers, joined handle classes */
@@ -58,6 +68,15 @@ struct ll_view {
  * Release with ll_view_release() either way. */
 int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus);
 void ll_view_release(struct ll_view *v);
+
+/*
+ * main's code before its first thread creation and after it has joined
+ * every thread is single-threaded.  `quiet` marks those events of main
+ * (approximated in event order: before the first creation, or after the
+ * last join when no creation follows); a function is single_threaded when
+ * every call to it comes from such code.
+ */
+bool ll_view_event_single_threaded(const struct ll_fn_view *f, uint32_t e);
 
 /* A thread root: main or a start routine (its entry holds no lock). */
 static inline bool ll_fn_view_is_root(const struct ll_fn_view *f)

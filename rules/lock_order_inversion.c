@@ -256,8 +256,67 @@ static void report_same_class(const struct ll_view *v, const struct ll_lg_edge *
     add_flow(v, e, r, fd);
 }
 
+/* Whether a lock-graph node answers to a name used in the configuration:
+ * its object ("alice.lock", "g_lock") or its class ("struct conn.lock"). */
+static bool named(const struct ll_view *v, uint32_t node, const struct ll_lg_edge *e, bool outer,
+                  const char *name)
+{
+    const struct ll_lg_node *n = &v->graph.nodes[node];
+    char cls[256];
+    display_class(n->cls ? n->cls : "", cls, sizeof(cls));
+    const char *text = outer ? e->w.outer_text : e->w.inner_text;
+    return strcmp(n->text, name) == 0 || strcmp(cls, name) == 0 ||
+           (text && strcmp(text, name) == 0);
+}
+
+/* Whether the declarations put `a` before `b` (directly or through a chain). */
+static bool declared_before(const struct ll_view *v, const char *a, const char *b, size_t depth,
+                            const struct ll_order_decl **via)
+{
+    for (size_t i = 0; i < v->norder && depth < 16; i++) {
+        if (strcmp(v->order[i].first, a) != 0)
+            continue;
+        if (strcmp(v->order[i].second, b) == 0 ||
+            declared_before(v, v->order[i].second, b, depth + 1, via)) {
+            if (!*via)
+                *via = &v->order[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+/* An edge outer -> inner where the configuration says inner comes first. */
+static void check_declared(const struct ll_view *v, const struct ll_lg_edge *e, struct ll_report *r)
+{
+    for (size_t i = 0; i < v->norder; i++) {
+        for (size_t j = 0; j < v->norder; j++) {
+            const char *inner = v->order[i].first, *outer = v->order[j].second;
+            const struct ll_order_decl *via = NULL;
+            if (!named(v, e->to, e, false, inner) || !named(v, e->from, e, true, outer) ||
+                !declared_before(v, inner, outer, 0, &via))
+                continue;
+            char key[512];
+            snprintf(key, sizeof(key), "%s,%s,%s", inner, outer, e->w.fn_name);
+            struct ll_finding *fd = ll_report_add(
+                r, "lock-order-inversion", LL_SEV_WARNING, edge_site(e), e->w.fn_name, key,
+                "'%s' acquired while holding '%s', against the declared order '%s' before '%s'",
+                e->w.inner_text, e->w.outer_text, inner, outer);
+            if (!fd)
+                return;
+            edge_notes(v, e, r, fd, true);
+            if (via && via->site.file)
+                ll_finding_note(r, fd, &via->site, "the order '%s' before '%s' is declared here",
+                                via->first, via->second);
+            return;
+        }
+    }
+}
+
 static void check(const struct ll_view *v, struct ll_report *r)
 {
+    for (uint32_t i = 0; i < v->graph.nedges && v->norder; i++)
+        check_declared(v, &v->graph.edges[i], r);
     uint64_t *roots = calloc(v->graph.root_words, sizeof(*roots));
     if (!roots) {
         r->oom = true;

@@ -24,7 +24,7 @@ for proj in "$src"/fixtures/projects/*/ "$src"/fixtures/demo/; do
         done
         echo "]"
     } >"$db/compile_commands.json"
-    expected=$(cd "$proj" && grep -n -o "expect: [a-z-]*" ./*.c | sed -E 's|^\./||; s|:([0-9]+):expect: | \1 |' | sort)
+    expected=$(cd "$proj" && grep -H -n -o "expect: [a-z-]*" ./*.c | sed -E 's|^\./||; s|:([0-9]+):expect: | \1 |' | sort)
     actual=$(cd "$proj" && "$bin" --no-cache -q -p "$db" 2>"$tmp/err" |
         sed -nE 's|^([^:]+):([0-9]+):[0-9]+: (warning\|error\|note): .*\[([a-z-]+)\]$|\1 \2 \4|p' | sort)
     if [[ "$expected" == "$actual" ]]; then
