@@ -873,6 +873,7 @@ int ll_compdb_load(struct ll_compdb *db, const char *path, const char *resource_
             goto out;
         }
     }
+    size_t skipped_cc1 = 0;
     for (size_t i = 0; i < n; i++) {
         ll_arena_release(&scratch);
         json_t *entry = json_array_get(root, i);
@@ -895,6 +896,13 @@ int ll_compdb_load(struct ll_compdb *db, const char *path, const char *resource_
         if (argc < 0)
             goto out;
 
+        /* `clang -cc1 ...` is the compiler's internal frontend job, which
+         * some interceptors record next to the real command: its flags are
+         * not driver flags.  The driver's own entry for the file follows. */
+        if (argc > 1 && strcmp(argv[1], "-cc1") == 0) {
+            skipped_cc1++;
+            continue;
+        }
         const char *entry_dir = ll_path_absolute(&db->arena, db->dir, dir);
         const char *file_abs = entry_dir ? ll_path_absolute(&db->arena, entry_dir, file) : NULL;
         if (!file_abs) {
@@ -922,6 +930,9 @@ int ll_compdb_load(struct ll_compdb *db, const char *path, const char *resource_
         }
         db->njobs++;
     }
+    if (skipped_cc1 && warn)
+        fprintf(warn, "locklint: note: %zu internal 'clang -cc1' entr%s in %s skipped\n",
+                skipped_cc1, skipped_cc1 == 1 ? "y" : "ies", base);
     if (db->njobs == 0) {
         set_error(errbuf, errlen, "no translation units in '%s'", display);
         goto out;

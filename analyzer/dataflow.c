@@ -50,9 +50,10 @@ struct run {
     int32_t *ev_lock, *ev_aux;    /* per event: lock index of obj / aux, or -1 */
     const struct ll_effect **eff; /* per event: a call's effects */
     size_t *neff;
-    int32_t **eff_idx;       /* per event: lock index of each effect */
-    struct dset *in;         /* per block */
-    const bool *caller_held; /* per lock: start HELD (see find_caller_held) */
+    int32_t **eff_idx;        /* per event: lock index of each effect */
+    const char ***index_vars; /* per lock: NULL-terminated variables in its indices */
+    struct dset *in;          /* per block */
+    const bool *caller_held;  /* per lock: start HELD (see find_caller_held) */
     bool oom;
 };
 
@@ -142,6 +143,45 @@ static int collect_locks(struct run *ru, struct ll_df_result *r, struct ll_arena
             ru->neff[e] = n;
             ru->eff_idx[e] = idx;
         }
+    }
+    return 0;
+}
+
+/* The identifiers inside the brackets of each lock's key. */
+static int collect_index_vars(struct run *ru, const struct ll_df_result *r)
+{
+    ru->index_vars = ll_arena_alloc(&ru->tmp, (r->nlocks + 1) * sizeof(*ru->index_vars));
+    if (!ru->index_vars)
+        return -1;
+    for (uint32_t l = 0; l < r->nlocks; l++) {
+        const char *k = r->locks[l].key;
+        size_t n = 0, depth = 0;
+        const char *found[8];
+        for (const char *p = k; p && *p && n < 8; p++) {
+            if (*p == '[')
+                depth++;
+            else if (*p == ']' && depth)
+                depth--;
+            else if (depth && (*p == '_' || (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')) &&
+                     (p == k ||
+                      !(p[-1] == '_' || (p[-1] >= 'a' && p[-1] <= 'z') ||
+                        (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'))))
+                found[n++] = p;
+        }
+        const char **vs = ll_arena_alloc(&ru->tmp, (n + 1) * sizeof(*vs));
+        if (!vs)
+            return -1;
+        for (size_t i = 0; i < n; i++) {
+            size_t len = 0;
+            while (found[i][len] == '_' || (found[i][len] >= 'a' && found[i][len] <= 'z') ||
+                   (found[i][len] >= 'A' && found[i][len] <= 'Z') ||
+                   (found[i][len] >= '0' && found[i][len] <= '9'))
+                len++;
+            vs[i] = ll_arena_strndup(&ru->tmp, found[i], len);
+            if (!vs[i])
+                return -1;
+        }
+        ru->index_vars[l] = vs;
     }
     return 0;
 }
@@ -318,6 +358,23 @@ static void apply_effects(const struct run *ru, struct disj *d, uint32_t e)
     }
 }
 
+/* `forks[i]` after `i++` is another object: what was known of it is
+ * forgotten (a loop over lock arrays takes each element once). */
+static void rebind_indexed(const struct run *ru, struct disj *d, const char *var)
+{
+    for (uint32_t l = 0; l < ru->nlocks; l++) {
+        const char **vs = ru->index_vars ? ru->index_vars[l] : NULL;
+        for (; vs && *vs; vs++)
+            if (strcmp(*vs, var) == 0) {
+                forget_lock_pend(d, l);
+                d->st[l] = ru->caller_held && ru->caller_held[l] ? LL_LS_HELD
+                           : ru->env->entry_free                 ? LL_LS_NEVER
+                                                                 : LL_LS_ENTRY;
+                break;
+            }
+    }
+}
+
 static void transfer(const struct run *ru, struct disj *d, uint32_t e)
 {
     const struct ll_event *ev = &ru->fn->events[e];
@@ -349,8 +406,10 @@ static void transfer(const struct run *ru, struct disj *d, uint32_t e)
     case LL_EV_ACCESS:
         if ((ev->flags & LL_EVF_WRITE) &&
             (ev->obj.root == LL_ROOT_LOCAL || ev->obj.root == LL_ROOT_PARAM) &&
-            !(ev->obj.flags & LL_PATH_DEREF) && ev->obj.key)
+            !(ev->obj.flags & LL_PATH_DEREF) && ev->obj.key) {
             forget_var(d, ev->obj.key);
+            rebind_indexed(ru, d, ev->obj.key);
+        }
         break;
     case LL_EV_CALL:
         apply_effects(ru, d, e);
@@ -538,6 +597,8 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
     if (!out->reached || collect_locks(&ru, out, arena) != 0)
         goto out;
     ru.nlocks = out->nlocks;
+    if (collect_index_vars(&ru, out) != 0)
+        goto out;
     out->state = ll_arena_alloc(arena, (size_t)fn->nevents * ru.nlocks + 1);
     if (!out->state)
         goto out;

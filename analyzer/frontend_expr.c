@@ -519,6 +519,17 @@ const char *fe_cond_text(struct fn_builder *b, CXCursor e, const char ***vars, u
 
 /* ---- accesses ------------------------------------------------------ */
 
+/* pthread_t / thrd_t: reading a local handle copies it somewhere (a
+ * global table, a struct), which the thread analysis must see. */
+static bool is_thread_handle(CXType t)
+{
+    CXString s = clang_getTypeSpelling(t);
+    const char *n = clang_getCString(s);
+    bool yes = n && (strcmp(n, "pthread_t") == 0 || strcmp(n, "thrd_t") == 0);
+    clang_disposeString(s);
+    return yes;
+}
+
 static void emit_access(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
 {
     if (ctx == CTX_ADDR)
@@ -535,7 +546,7 @@ static void emit_access(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
     /* Writes to plain locals are kept: the dataflow forgets what it knew
      * about a branch condition over them.  Their reads are not needed. */
     if ((p.root == LL_ROOT_LOCAL || p.root == LL_ROOT_PARAM) && !(p.flags & LL_PATH_DEREF) &&
-        ctx != CTX_WRITE && ctx != CTX_RMW)
+        ctx != CTX_WRITE && ctx != CTX_RMW && !is_thread_handle(t))
         return;
     if (p.root == LL_ROOT_CALL && !(p.flags & LL_PATH_DEREF))
         return;

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 3
+#define LL_FACTS_VERSION 4
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */

@@ -17,13 +17,15 @@
 #define EX LL_MODE_EXCL
 #define SH LL_MODE_SHARED
 
-/* name, op, lock kind, mode, flags, obj, aux, start, attr */
+/* name, op, lock kind, mode, flags, obj, aux, start, attr -- sorted by
+ * strcmp (bytes: "_Exit" < "__assert_fail" < "_exit"), for bsearch; a unit
+ * test checks the order. */
 static const struct ll_api builtin[] = {
+    {"_Exit", LL_OP_NORETURN, 0, EX, 0, -1, -1, -1, -1},
     {"__assert_fail", LL_OP_NORETURN, 0, EX, 0, -1, -1, -1, -1},
     {"__assert_perror_fail", LL_OP_NORETURN, 0, EX, 0, -1, -1, -1, -1},
     {"__builtin_trap", LL_OP_NORETURN, 0, EX, 0, -1, -1, -1, -1},
     {"__builtin_unreachable", LL_OP_NORETURN, 0, EX, 0, -1, -1, -1, -1},
-    {"_Exit", LL_OP_NORETURN, 0, EX, 0, -1, -1, -1, -1},
     {"_exit", LL_OP_NORETURN, 0, EX, 0, -1, -1, -1, -1},
     {"abort", LL_OP_NORETURN, 0, EX, 0, -1, -1, -1, -1},
     {"accept", LL_OP_BLOCKING, 0, EX, LL_API_IO, -1, -1, -1, -1},
@@ -156,4 +158,14 @@ void ll_lockapi_reset(void)
     free(user_entries);
     user_entries = NULL;
     user_count = user_cap = 0;
+}
+
+size_t ll_lockapi_builtin_count(void)
+{
+    return sizeof(builtin) / sizeof(builtin[0]);
+}
+
+const struct ll_api *ll_lockapi_builtin(size_t i)
+{
+    return i < ll_lockapi_builtin_count() ? &builtin[i] : NULL;
 }

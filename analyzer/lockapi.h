@@ -11,6 +11,7 @@
 #ifndef LL_LOCKAPI_H
 #define LL_LOCKAPI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum ll_api_op {
@@ -62,6 +63,10 @@ const struct ll_api *ll_lockapi_lookup(const char *name);
 /* Adds a user entry (configuration: home-made primitives).  The strings
  * must outlive every lookup.  Returns 0 or -1 when out of memory. */
 int ll_lockapi_add(const struct ll_api *entry);
+
+/* The built-in table, for tests: its size and entry i. */
+size_t ll_lockapi_builtin_count(void);
+const struct ll_api *ll_lockapi_builtin(size_t i);
 
 /* Frees user entries. */
 void ll_lockapi_reset(void);

@@ -555,6 +555,14 @@ static void transfer(const struct run *ru, struct disj *d, uint32_t e)
             (ev->obj.root == LL_ROOT_LOCAL || ev->obj.root == LL_ROOT_PARAM) &&
             !(ev->obj.flags & LL_PATH_DEREF) && ev->obj.key)
             forget_var(d, ev->obj.key);
+        else if (!(ev->flags & LL_EVF_WRITE) && ev->obj.root == LL_ROOT_LOCAL && ev->obj.key)
+            /* the handle's value is read: copied into a table or a struct
+             * that is joined elsewhere, or passed on */
+            for (uint32_t t = 0; t < ru->n; t++)
+                if (!ru->res->threads[t].by_class &&
+                    ll_tf_names_thread(&ru->res->threads[t], &ev->obj) &&
+                    (d->st[t] & LL_TS_RUNNING))
+                    d->st[t] = (uint8_t)((d->st[t] & ~LL_TS_RUNNING) | LL_TS_ESCAPED);
         break;
     case LL_EV_CALL: {
         long c = ll_program_find(ru->prog, ev->callee);
