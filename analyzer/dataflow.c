@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define MAX_PEND 8
-#define MAX_FACTS 8
+#define MAX_FACTS 16
 
 /* A lock or trylock whose result a later branch may test. */
 struct pend {
@@ -288,6 +288,15 @@ static bool dset_add(struct run *ru, struct dset *s, struct disj *d)
 
 /* ---- transfer ------------------------------------------------------ */
 
+/* `var` is the written path or one inside it: writing `cfg` changes
+ * `cfg.threads` and `cfg->mod->on`. */
+static bool within(const char *var, const char *written)
+{
+    size_t n = strlen(written);
+    return strncmp(var, written, n) == 0 && (var[n] == '\0' || var[n] == '.' || var[n] == '[' ||
+                                             (var[n] == '-' && var[n + 1] == '>'));
+}
+
 static void forget_var(struct disj *d, const char *var)
 {
     uint8_t n = 0;
@@ -295,7 +304,7 @@ static void forget_var(struct disj *d, const char *var)
         const struct ll_cond *c = d->facts[i].cond;
         bool uses = false;
         for (uint32_t v = 0; v < c->nvars && !uses; v++)
-            uses = strcmp(c->vars[v], var) == 0;
+            uses = within(c->vars[v], var);
         if (!uses)
             d->facts[n++] = d->facts[i];
     }
@@ -404,11 +413,11 @@ static void transfer(const struct run *ru, struct disj *d, uint32_t e)
         d->st[l] = LL_LS_FREE;
         break;
     case LL_EV_ACCESS:
-        if ((ev->flags & LL_EVF_WRITE) &&
-            (ev->obj.root == LL_ROOT_LOCAL || ev->obj.root == LL_ROOT_PARAM) &&
-            !(ev->obj.flags & LL_PATH_DEREF) && ev->obj.key) {
+        if ((ev->flags & LL_EVF_WRITE) && ev->obj.key) {
             forget_var(d, ev->obj.key);
-            rebind_indexed(ru, d, ev->obj.key);
+            if ((ev->obj.root == LL_ROOT_LOCAL || ev->obj.root == LL_ROOT_PARAM) &&
+                !(ev->obj.flags & LL_PATH_DEREF))
+                rebind_indexed(ru, d, ev->obj.key);
         }
         break;
     case LL_EV_CALL:

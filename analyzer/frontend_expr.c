@@ -435,18 +435,29 @@ static bool pure_over_locals(struct fn_builder *b, CXCursor e, struct keyset *va
         case CXCursor_DeclRefExpr: {
             const char *v = fe_local_var(b, c);
             CXCursor ref = clang_getCursorReferenced(c);
-            if (v)
+            if (v) {
                 fe_keyset_add(b, vars, v);
-            else if (clang_getCursorKind(ref) != CXCursor_EnumConstantDecl)
+            } else if (clang_getCursorKind(ref) == CXCursor_VarDecl) {
+                /* a global flag (`if (config.threads) lock ... if
+                 * (config.threads) unlock`): trusted not to change
+                 * between the two tests unless this function writes it */
+                struct ll_path gp = fe_path(b, c, 0);
+                if (gp.key && (gp.root == LL_ROOT_GLOBAL || gp.root == LL_ROOT_STATIC_LOCAL))
+                    fe_keyset_add(b, vars, gp.key);
+                else
+                    ok = false;
+            } else if (clang_getCursorKind(ref) != CXCursor_EnumConstantDecl) {
                 ok = false;
+            }
             continue;
         }
         case CXCursor_MemberRefExpr: {
             /* a field reached from a local (`req->cb`, `s.flag`): named by
              * its path, forgotten when that path or the local is written */
             struct ll_path fp = fe_path(b, c, 0);
-            if ((fp.root == LL_ROOT_LOCAL || fp.root == LL_ROOT_PARAM) && fp.key &&
-                !(fp.flags & LL_PATH_INDEXED)) {
+            if ((fp.root == LL_ROOT_LOCAL || fp.root == LL_ROOT_PARAM ||
+                 fp.root == LL_ROOT_GLOBAL || fp.root == LL_ROOT_STATIC_LOCAL) &&
+                fp.key && !(fp.flags & LL_PATH_INDEXED)) {
                 fe_keyset_add(b, vars, fp.key);
                 CXCursor owner = c;
                 while (clang_getCursorKind(owner) == CXCursor_MemberRefExpr ||
