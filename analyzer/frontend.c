@@ -242,6 +242,8 @@ static void function_flags(CXCursor c, struct ll_function *fn, struct tu_ctx *tu
         fn->flags |= LL_FN_INLINE;
     if (clang_isFunctionTypeVariadic(clang_getCursorType(c)))
         fn->flags |= LL_FN_VARIADIC;
+    if (clang_getCanonicalType(clang_getResultType(clang_getCursorType(c))).kind == CXType_Pointer)
+        fn->flags |= LL_FN_RETURNS_POINTER;
     if (fe_callee_noreturn(tu, c))
         fn->flags |= LL_FN_NORETURN;
 }

@@ -178,6 +178,7 @@ enum {
     LL_FN_NORETURN = 1 << 2,
     LL_FN_TRUNCATED = 1 << 3, /* nesting too deep: part of the body was skipped */
     LL_FN_VARIADIC = 1 << 4,
+    LL_FN_RETURNS_POINTER = 1 << 5, /* `return 0` is NULL: a failure, not success */
 };
 
 /*

@@ -138,6 +138,27 @@ static bool acquisition_can_fail(const struct ll_fn_view *f, uint32_t l)
     return false;
 }
 
+/* Every return holding l returns the constant 0 and no other return does. */
+static bool holds_on_success_only(const struct ll_fn_view *f, uint32_t l)
+{
+    const struct ll_function *fn = f->fn;
+    bool any = false;
+    if (fn->flags & LL_FN_RETURNS_POINTER)
+        return false; /* returning NULL is the failure */
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind != LL_EV_RETURN || !f->df.reached[e])
+            continue;
+        const char *k = returned_constant(ev);
+        bool zero = k && strcmp(k, "0") == 0;
+        bool held = ll_df_state(&f->df, e, l) & LL_LS_HELD;
+        if (held != zero || !ev->result_var)
+            return false;
+        any = any || held;
+    }
+    return any;
+}
+
 /* The summary effect of lock l at f's returns, if any. */
 bool ll_view_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effect *x)
 {
@@ -178,8 +199,10 @@ bool ll_view_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effec
     if (!(all & LL_LS_HELD) || mixed_return)
         return false;
     /* released again on the other returns: an error path that forgot to
-     * unlock, unless taking the lock itself could fail */
-    if ((all & LL_LS_FREE) && !acquisition_can_fail(f, l))
+     * unlock -- unless taking the lock itself could fail, or the function
+     * returns 0 (success) exactly when it keeps the lock ("leaves p
+     * locked" on success, unlocks on its error paths) */
+    if ((all & LL_LS_FREE) && !acquisition_can_fail(f, l) && !holds_on_success_only(f, l))
         return false;
     /* held on some returns: a conditional wrapper when every holding return
      * is told apart from every other by its value */
@@ -332,6 +355,17 @@ static int summarise_acquire(struct ll_view *v, struct ll_fn_view *f, uint32_t e
     return 0;
 }
 
+/* Whether, at event e, f has let go of a lock its caller holds (it drops
+ * the caller's lock around a slow step): a sleep there is not a sleep
+ * under the caller's locks. */
+static bool drops_caller_lock(const struct ll_fn_view *f, uint32_t e)
+{
+    for (uint32_t l = 0; l < f->df.nlocks; l++)
+        if (f->df.locks[l].caller_held && !(ll_df_state(&f->df, e, l) & LL_LS_HELD))
+            return true;
+    return false;
+}
+
 /* Remembers that f initialises `p` as a recursive mutex, so that a
  * wrapper like uv_mutex_init_recursive(&m) makes m's class recursive. */
 static int push_recursive(struct ll_view *v, struct ll_summary *s, const struct ll_path *p,
@@ -445,7 +479,7 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
         if (ev->kind == LL_EV_LOCK_INIT && ev->lock_kind == LL_LK_RECURSIVE &&
             ll_path_portable(&ev->obj) && push_recursive(v, s, &ev->obj, f, ev) != 0)
             return -1;
-        if (is_sleep(ev) && !s->may_sleep) {
+        if (is_sleep(ev) && !s->may_sleep && !drops_caller_lock(f, e)) {
             s->may_sleep = true;
             s->sleep_site = ll_view_site(f, ev->loc, NULL);
             s->sleep_api = ev->api;
