@@ -28,8 +28,13 @@ static const char doc[] =
     "Release on every path, for instance with a single exit: `goto out;` and unlock at `out:`.\n\n"
     "## Known problems\n"
     "A function that holds the lock on every return is an acquire wrapper and is not reported;\n"
-    "nor is one whose holding and non-holding returns return different constants (a\n"
-    "trylock-style wrapper such as `return 0` when locked, `return -1` when not).\n";
+    "nor is one whose holding and non-holding returns return values its caller can tell apart\n"
+    "(a trylock-style wrapper: `return 0` when locked, `return -1` or NULL when not), one that\n"
+    "returns 0 holding the lock and unlocks on its error paths (\"leaves it locked on\n"
+    "success\"), one that takes the lock in one mode and releases the caller's in another\n"
+    "(`pause(PAUSE)` / `pause(RESUME)`), or one that runs with its caller's lock. A lock\n"
+    "taken on some paths of a void function and handed to another function (a GIL taken in\n"
+    "`afterSleep()`, released in `beforeSleep()`) is reported: suppress it where intended.\n";
 
 /* True when f's summary says it acquires lock l on purpose: held on every
  * return (an acquire wrapper) or exactly when its return value says so. */

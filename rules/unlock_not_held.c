@@ -26,8 +26,12 @@ static const char doc[] =
     "or restructure so lock and unlock sit in one block.\n\n"
     "## Known problems\n"
     "A function that releases a lock it never takes is taken to be a release wrapper for its\n"
-    "caller and is not reported. Branch conditions are correlated only when they test the\n"
-    "same side-effect-free expression over local variables.\n";
+    "caller and is not reported; one that releases it before taking it again is taken to run\n"
+    "with its caller's lock. Branch conditions are correlated when they test the same\n"
+    "side-effect-free expression over locals, globals or fields reached from them (calls in\n"
+    "between are trusted not to change it); a flag set next to the lock (`locked = 1;`) is\n"
+    "not followed, and in very large functions the correlation is lost once more than 16\n"
+    "path states meet.\n";
 
 static void check(const struct ll_view *v, struct ll_report *r)
 {
