@@ -9,90 +9,11 @@
  * written as U+FFFD.  This writer does not filter or reorder findings.
  */
 #include "output.h"
+#include "output_util.h"
 
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* `path` relative to `base` when it lies under it, else `path` itself. */
-static const char *rel_path(const char *path, const char *base)
-{
-    if (!path || !base || !*base)
-        return path;
-    size_t n = strlen(base);
-    while (n > 0 && base[n - 1] == '/')
-        n--;
-    if (strncmp(path, base, n) != 0 || path[n] != '/')
-        return path;
-    const char *p = path + n;
-    while (*p == '/')
-        p++;
-    return *p ? p : path;
-}
-
-/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
-static size_t utf8_seq(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t n;
-    unsigned cp;
-    if ((s[0] & 0xE0) == 0xC0) {
-        n = 2;
-        cp = s[0] & 0x1F;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        n = 3;
-        cp = s[0] & 0x0F;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        n = 4;
-        cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
-/* A JSON string for s (null for NULL), invalid UTF-8 replaced; NULL on OOM. */
-static json_t *jstr(const char *s)
-{
-    if (!s)
-        return json_null();
-    json_t *v = json_string(s);
-    if (v)
-        return v;
-    size_t len = strlen(s);
-    if (len > (SIZE_MAX - 1) / 3)
-        return NULL;
-    char *fixed = malloc(len * 3 + 1);
-    if (!fixed)
-        return NULL;
-    const unsigned char *p = (const unsigned char *)s;
-    char *q = fixed;
-    while (*p) {
-        size_t n = utf8_seq(p);
-        if (n) {
-            memcpy(q, p, n);
-            q += n;
-            p += n;
-        } else {
-            memcpy(q, "\xEF\xBF\xBD", 3);
-            q += 3;
-            p++;
-        }
-    }
-    *q = '\0';
-    v = json_string(fixed);
-    free(fixed);
-    return v;
-}
 
 /*
  * json_object_set_new() and json_array_append_new() return -1 for a NULL
@@ -105,11 +26,11 @@ static json_t *site_json(const struct ll_site *s, const struct ll_output_opts *o
     if (!j)
         return NULL;
     int err = 0;
-    err |= json_object_set_new(j, "file", jstr(rel_path(s->file, o->base_dir)));
+    err |= json_object_set_new(j, "file", ll_out_jstr(ll_out_rel_path(s->file, o->base_dir)));
     err |= json_object_set_new(j, "line", json_integer(s->line));
     err |= json_object_set_new(j, "column", json_integer(s->col));
     if (msg)
-        err |= json_object_set_new(j, "message", jstr(s->message));
+        err |= json_object_set_new(j, "message", ll_out_jstr(s->message));
     if (err) {
         json_decref(j);
         return NULL;
@@ -125,7 +46,7 @@ static json_t *flow_json(const struct ll_flow *fl, const struct ll_output_opts *
     for (size_t i = 0; !err && i < fl->nsteps; i++)
         err |= json_array_append_new(steps, site_json(&fl->steps[i], o, true));
     if (j) {
-        err |= json_object_set_new(j, "thread", jstr(fl->thread));
+        err |= json_object_set_new(j, "thread", ll_out_jstr(fl->thread));
         err |= json_object_set_new(j, "steps", steps);
     } else {
         json_decref(steps);
@@ -143,12 +64,12 @@ static json_t *finding_json(const struct ll_finding *f, const struct ll_output_o
     if (!j)
         return NULL;
     int err = 0;
-    err |= json_object_set_new(j, "rule", jstr(f->rule));
+    err |= json_object_set_new(j, "rule", ll_out_jstr(f->rule));
     err |= json_object_set_new(j, "severity", json_string(ll_severity_name(f->severity)));
-    err |= json_object_set_new(j, "message", jstr(f->message));
-    err |= json_object_set_new(j, "function", jstr(f->function));
-    err |= json_object_set_new(j, "key", jstr(f->key));
-    err |= json_object_set_new(j, "fingerprint", jstr(f->fingerprint));
+    err |= json_object_set_new(j, "message", ll_out_jstr(f->message));
+    err |= json_object_set_new(j, "function", ll_out_jstr(f->function));
+    err |= json_object_set_new(j, "key", ll_out_jstr(f->key));
+    err |= json_object_set_new(j, "fingerprint", ll_out_jstr(f->fingerprint));
     err |= json_object_set_new(j, "location", site_json(&f->primary, o, false));
     json_t *related = json_array();
     for (size_t i = 0; related && !err && i < f->nrelated; i++)
@@ -189,7 +110,7 @@ int ll_output_json(FILE *out, const struct ll_report *r, const struct ll_output_
     if (err || !root)
         goto out;
     /* From here on root owns findings and summary, even on failure. */
-    err |= json_object_set_new(root, "version", jstr(o->version));
+    err |= json_object_set_new(root, "version", ll_out_jstr(o->version));
     err |= json_object_set_new(root, "findings", findings);
     err |= json_object_set_new(root, "summary", summary);
     findings = summary = NULL;

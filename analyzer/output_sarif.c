@@ -18,6 +18,7 @@
  * primaryLocationLineHash from the source when it uploads.
  */
 #include "output.h"
+#include "output_util.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -27,74 +28,11 @@
 
 #define SRCROOT "%SRCROOT%"
 
-/* Length of the valid UTF-8 sequence at s, or 0 when it is not one. */
-static size_t utf8_seq(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    size_t n;
-    unsigned cp;
-    if ((s[0] & 0xE0) == 0xC0) {
-        n = 2;
-        cp = s[0] & 0x1F;
-    } else if ((s[0] & 0xF0) == 0xE0) {
-        n = 3;
-        cp = s[0] & 0x0F;
-    } else if ((s[0] & 0xF8) == 0xF0) {
-        n = 4;
-        cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    static const unsigned min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (cp < min[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
-    return n;
-}
-
-/* A JSON string for s (s must not be NULL), invalid UTF-8 replaced by
- * U+FFFD; NULL when out of memory. */
-static json_t *jstr(const char *s)
-{
-    json_t *v = json_string(s);
-    if (v)
-        return v;
-    size_t len = strlen(s);
-    if (len > (SIZE_MAX - 1) / 3)
-        return NULL;
-    char *fixed = malloc(len * 3 + 1);
-    if (!fixed)
-        return NULL;
-    const unsigned char *p = (const unsigned char *)s;
-    char *q = fixed;
-    while (*p) {
-        size_t n = utf8_seq(p);
-        if (n) {
-            memcpy(q, p, n);
-            q += n;
-            p += n;
-        } else {
-            memcpy(q, "\xEF\xBF\xBD", 3);
-            q += 3;
-            p++;
-        }
-    }
-    *q = '\0';
-    v = json_string(fixed);
-    free(fixed);
-    return v;
-}
-
 /* {"text": s}; NULL when out of memory. */
 static json_t *message(const char *s)
 {
     json_t *j = json_object();
-    if (j && json_object_set_new(j, "text", jstr(s ? s : "")) < 0) {
+    if (j && json_object_set_new(j, "text", ll_out_jstr(s ? s : "")) < 0) {
         json_decref(j);
         return NULL;
     }
@@ -233,7 +171,7 @@ static json_t *pascal_case(const char *id)
         upper = false;
     }
     *q = '\0';
-    json_t *j = jstr(name);
+    json_t *j = ll_out_jstr(name);
     free(name);
     return j;
 }
@@ -256,13 +194,13 @@ static json_t *rule_json(const struct ll_rule_info *ri)
         json_decref(j);
         return NULL;
     }
-    err |= json_object_set_new(help, "text", jstr(doc));
-    err |= json_object_set_new(help, "markdown", jstr(doc));
+    err |= json_object_set_new(help, "text", ll_out_jstr(doc));
+    err |= json_object_set_new(help, "markdown", ll_out_jstr(doc));
     err |= json_object_set_new(config, "level", json_string(ll_severity_name(ri->severity)));
     err |= json_array_append_new(tags, json_string("concurrency"));
     err |= json_object_set_new(props, "tags", tags);
     err |= json_object_set_new(props, "precision", json_string("medium"));
-    err |= json_object_set_new(j, "id", jstr(ri->id));
+    err |= json_object_set_new(j, "id", ll_out_jstr(ri->id));
     err |= json_object_set_new(j, "name", pascal_case(ri->id));
     err |= json_object_set_new(j, "shortDescription", message(summary));
     err |= json_object_set_new(j, "fullDescription", message(summary));
@@ -288,13 +226,13 @@ static json_t *thread_flow_id(const struct ll_finding *f, size_t k)
             same++;
     }
     if (!same)
-        return jstr(name);
+        return ll_out_jstr(name);
     size_t len = strlen(name) + 24;
     char *id = malloc(len);
     if (!id)
         return NULL;
     snprintf(id, len, "%s#%zu", name, same + 1);
-    json_t *j = jstr(id);
+    json_t *j = ll_out_jstr(id);
     free(id);
     return j;
 }
@@ -344,7 +282,7 @@ static json_t *result_json(const struct ll_finding *f, const struct ll_output_op
     if (!j)
         return NULL;
     int err = 0;
-    err |= json_object_set_new(j, "ruleId", jstr(f->rule));
+    err |= json_object_set_new(j, "ruleId", ll_out_jstr(f->rule));
     for (size_t i = 0; i < o->nrules; i++) {
         if (o->rules[i].id && strcmp(o->rules[i].id, f->rule) == 0) {
             err |= json_object_set_new(j, "ruleIndex", json_integer((json_int_t)i));
@@ -366,7 +304,7 @@ static json_t *result_json(const struct ll_finding *f, const struct ll_output_op
         err |= json_object_set_new(j, "relatedLocations", rel);
     }
     json_t *fp = json_object();
-    err |= json_object_set_new(fp, "locklintFingerprint/v1", jstr(f->fingerprint));
+    err |= json_object_set_new(fp, "locklintFingerprint/v1", ll_out_jstr(f->fingerprint));
     err |= json_object_set_new(j, "partialFingerprints", fp);
     if (f->nflows && !err) {
         json_t *cfs = code_flows(f, o->base_dir, &err);
@@ -450,7 +388,7 @@ static json_t *driver_json(const struct ll_output_opts *o)
     }
     err |= json_object_set_new(driver, "name", json_string("locklint"));
     if (o->version)
-        err |= json_object_set_new(driver, "version", jstr(o->version));
+        err |= json_object_set_new(driver, "version", ll_out_jstr(o->version));
     err |= json_object_set_new(driver, "informationUri",
                                json_string("https://github.com/locklint/locklint"));
     err |= json_object_set_new(driver, "rules", rules);
