@@ -141,7 +141,36 @@ static void add_flow(const struct ll_view *v, const struct ll_lg_edge *e, struct
     ll_finding_flow(r, fd, root ? root : w->fn_name, steps, n);
 }
 
-static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c, struct ll_report *r)
+/* "'a' -> 'b' -> 'c' -> 'a'", starting at edge `first`. */
+static void cycle_text(const struct ll_view *v, const struct ll_lg_cycle *c, uint32_t first,
+                       char *buf, size_t len)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (uint32_t i = 0; i <= c->n && off < len; i++) {
+        const struct ll_lg_edge *e = &v->graph.edges[c->edges[(first + i) % c->n]];
+        off += (size_t)snprintf(buf + off, len - off, "%s'%s'", i ? " -> " : "", e->w.outer_text);
+    }
+}
+
+/* The finding already reported at `site` (cycles found so far), or NULL. */
+static struct ll_finding *at_site(struct ll_finding **found, size_t n, const struct ll_site *site)
+{
+    for (size_t i = 0; i < n; i++)
+        if (found[i]->primary.line == site->line && found[i]->primary.col == site->col &&
+            strcmp(found[i]->primary.file, site->file) == 0)
+            return found[i];
+    return NULL;
+}
+
+/*
+ * One finding per site: cycles whose first acquisition is the same call or
+ * lock (a call that takes several locks, each of which leads back) are
+ * reported together, the extra cycles as notes.  `found` collects the
+ * findings made so far (at most one per edge).
+ */
+static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c, struct ll_report *r,
+                         struct ll_finding **found, size_t *nfound)
 {
     /* start at the edge with the first site: stable across runs */
     uint32_t first = 0;
@@ -150,20 +179,29 @@ static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c, s
                         edge_site(&v->graph.edges[c->edges[first]])))
             first = k;
     const struct ll_lg_edge *e0 = &v->graph.edges[c->edges[first]];
-    char key[1024];
-    struct ll_finding *fd = ll_report_add(
-        r, "lock-order-inversion", LL_SEV_WARNING, edge_site(e0), e0->w.fn_name,
-        cycle_key(v, c, key, sizeof(key)),
-        c->n == 2 ? "lock order inversion: '%s' acquired while holding '%s', and elsewhere the "
-                    "other way round"
-                  : "lock order inversion: '%s' acquired while holding '%s' closes a cycle of "
-                    "locks",
-        e0->w.inner_text, e0->w.outer_text);
-    if (!fd)
-        return;
+    struct ll_finding *fd = at_site(found, *nfound, edge_site(e0));
+    bool grouped = fd != NULL;
+    char text[1024];
+    if (grouped) {
+        cycle_text(v, c, first, text, sizeof(text));
+        ll_finding_note(r, fd, edge_site(e0), "also closes the cycle %s", text);
+    } else {
+        char key[1024];
+        fd = ll_report_add(
+            r, "lock-order-inversion", LL_SEV_WARNING, edge_site(e0), e0->w.fn_name,
+            cycle_key(v, c, key, sizeof(key)),
+            c->n == 2 ? "lock order inversion: '%s' acquired while holding '%s', and elsewhere "
+                        "the other way round"
+                      : "lock order inversion: '%s' acquired while holding '%s' closes a cycle of "
+                        "locks",
+            e0->w.inner_text, e0->w.outer_text);
+        if (!fd)
+            return;
+        found[(*nfound)++] = fd;
+    }
     for (uint32_t i = 0; i < c->n; i++) {
         const struct ll_lg_edge *e = &v->graph.edges[c->edges[(first + i) % c->n]];
-        edge_notes(v, e, r, fd, i == 0);
+        edge_notes(v, e, r, fd, i == 0 && !grouped);
         add_flow(v, e, r, fd);
     }
 }
@@ -318,20 +356,32 @@ static void check(const struct ll_view *v, struct ll_report *r)
     for (uint32_t i = 0; i < v->graph.nedges && v->norder; i++)
         check_declared(v, &v->graph.edges[i], r);
     uint64_t *roots = calloc(v->graph.root_words, sizeof(*roots));
-    if (!roots) {
+    struct ll_finding **found = calloc(v->ncycles + 1, sizeof(*found));
+    size_t nfound = 0;
+    if (!roots || !found) {
+        free(roots);
+        free(found);
         r->oom = true;
         return;
     }
-    for (size_t i = 0; i < v->ncycles; i++) {
-        const struct ll_lg_cycle *c = &v->cycles[i];
+    uint32_t longest = 0;
+    for (size_t i = 0; i < v->ncycles; i++)
+        if (v->cycles[i].n > longest)
+            longest = v->cycles[i].n;
+    /* shortest cycles first: a grouped finding is worded after its simplest */
+    for (size_t pass = 0; pass < v->ncycles * (size_t)longest; pass++) {
+        const struct ll_lg_cycle *c = &v->cycles[pass % v->ncycles];
+        if (c->n != 2 + pass / v->ncycles)
+            continue;
         memset(roots, 0, v->graph.root_words * sizeof(*roots));
         for (uint32_t k = 0; k < c->n; k++)
             for (uint32_t w = 0; w < v->graph.root_words; w++)
                 roots[w] |= v->graph.edges[c->edges[k]].roots[w];
         if (concurrent(v, roots) && !gated(v, c))
-            report_cycle(v, c, r);
+            report_cycle(v, c, r, found, &nfound);
     }
     free(roots);
+    free(found);
     for (uint32_t i = 0; i < v->graph.nedges; i++) {
         const struct ll_lg_edge *e = &v->graph.edges[i];
         if (e->same_class && concurrent(v, e->roots) && !address_ordered(v, e))
