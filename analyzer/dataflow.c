@@ -384,6 +384,26 @@ static void rebind_indexed(const struct run *ru, struct disj *d, const char *var
     }
 }
 
+/* After `flag = K`, a later `if (flag)` is known: remember it as the
+ * outcome of a condition spelled like the variable. */
+static void learn_value(const struct run *ru, struct disj *d, const char *var, const char *value)
+{
+    const struct ll_function *fn = ru->fn;
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        const struct ll_cond *c = &fn->blocks[b].cond;
+        if (!c->text || strcmp(c->text, var) != 0)
+            continue;
+        if (d->nfacts == MAX_FACTS) {
+            memmove(&d->facts[0], &d->facts[1], (MAX_FACTS - 1) * sizeof(d->facts[0]));
+            d->nfacts--;
+        }
+        d->facts[d->nfacts].cond = c;
+        d->facts[d->nfacts].value = strcmp(value, "0") != 0;
+        d->nfacts++;
+        return;
+    }
+}
+
 static void transfer(const struct run *ru, struct disj *d, uint32_t e)
 {
     const struct ll_event *ev = &ru->fn->events[e];
@@ -415,6 +435,8 @@ static void transfer(const struct run *ru, struct disj *d, uint32_t e)
     case LL_EV_ACCESS:
         if ((ev->flags & LL_EVF_WRITE) && ev->obj.key) {
             forget_var(d, ev->obj.key);
+            if (ev->obj.root == LL_ROOT_LOCAL && ev->result_var)
+                learn_value(ru, d, ev->obj.key, ev->result_var);
             if ((ev->obj.root == LL_ROOT_LOCAL || ev->obj.root == LL_ROOT_PARAM) &&
                 !(ev->obj.flags & LL_PATH_DEREF))
                 rebind_indexed(ru, d, ev->obj.key);

@@ -825,10 +825,17 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
     if (op == CXBinaryOperator_Assign) {
         struct evref r = fe_expr(b, f.v[1], CTX_READ);
         const char *var = fe_local_var(b, f.v[0]);
-        if (var && r.block != UINT32_MAX && r.block == b->cur)
+        long long k;
+        if (var && r.block != UINT32_MAX && r.block == b->cur) {
             b->blocks[r.block].events[r.pos].result_var = var; /* the event stands for the write */
-        else
+        } else {
+            uint32_t before = b->blocks[b->cur].nevents, blk = b->cur;
             fe_expr(b, f.v[0], CTX_WRITE);
+            /* `locked = 1;`: the value a flag now has, for later branches */
+            if (var && b->cur == blk && b->blocks[blk].nevents == before + 1 &&
+                fe_eval_int(f.v[1], &k))
+                b->blocks[blk].events[before].result_var = ll_arena_printf(b->arena, "%lld", k);
+        }
         return r;
     }
     if (op > CXBinaryOperator_Assign) { /* compound assignment */

@@ -676,6 +676,19 @@ static void stmt_decl(struct fn_builder *b, CXCursor s)
         CXCursor init = clang_Cursor_getVarDeclInitializer(d);
         if (clang_Cursor_isNull(init))
             continue;
+        long long k;
+        if (b->loop_depth == 0 && fe_eval_int(init, &k)) {
+            /* `int locked = 0;`: a write of a known value, for flags that
+             * later decide whether to unlock */
+            char *name = fe_string(b->arena, clang_getCursorSpelling(d));
+            struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, d);
+            ev->flags |= LL_EVF_WRITE;
+            ev->obj.root = LL_ROOT_LOCAL;
+            ev->obj.text = ev->obj.key = name;
+            ev->obj.cls = ll_arena_printf(b->arena, "%s:%s", b->fn_name, name ? name : "?");
+            ev->result_var = ll_arena_printf(b->arena, "%lld", k);
+            continue;
+        }
         struct evref res = fe_expr(b, init, CTX_READ);
         if (res.block != UINT32_MAX && res.block == b->cur) {
             CXString nm = clang_getCursorSpelling(d);

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 4
+#define LL_FACTS_VERSION 5
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -121,7 +121,8 @@ struct ll_event {
     const char *api;        /* API or callee name as written, e.g. "pthread_mutex_lock" */
     const char *callee;     /* CALL: callee USR; THREAD_CREATE: start routine USR; else NULL */
     const char *result_var; /* local the result is assigned to, or NULL; for RETURN:
-                               the returned constant or local as written */
+                               the returned constant or local as written; for a
+                               write of a local: the constant written, if known */
     uint32_t nargs;         /* CALL: argument paths */
     struct ll_path *args;
 };
