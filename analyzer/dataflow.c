@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define MAX_PEND 8
-#define MAX_FACTS 16
+#define MAX_FACTS 32
 
 /* A lock or trylock whose result a later branch may test. */
 struct pend {
@@ -265,12 +265,35 @@ static void join_into(const struct run *ru, struct disj *a, const struct disj *b
     a->npend = n;
 }
 
+/* Merges disjuncts that agree on every lock (keeping their common facts):
+ * what is lost is only path knowledge that does not change a lock state.
+ * Returns false when memory ran out. */
+static bool compact_same_locks(struct run *ru, struct dset *s)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        for (uint32_t j = i + 1; j < s->n;) {
+            if (memcmp(s->d[i]->st, s->d[j]->st, ru->nlocks) != 0) {
+                j++;
+                continue;
+            }
+            struct disj *m = disj_copy(ru, s->d[i]);
+            if (!m)
+                return false;
+            join_into(ru, m, s->d[j]);
+            s->d[i] = m;
+            s->d[j] = s->d[--s->n];
+        }
+    return true;
+}
+
 /* Adds d to the set; returns true when the set changed. */
 static bool dset_add(struct run *ru, struct dset *s, struct disj *d)
 {
     for (uint32_t i = 0; i < s->n; i++)
         if (subsumed(ru, d, s->d[i]))
             return false;
+    if (s->n == LL_DF_MAX_DISJUNCTS && !compact_same_locks(ru, s))
+        return false;
     if (s->n < LL_DF_MAX_DISJUNCTS) {
         s->d[s->n++] = d;
         return true;

@@ -559,6 +559,17 @@ static void test_for_variants(void **state)
     /* all three parts, with a declaration */
     fn = find_fn(&p, "full");
     uint32_t jinc = ev(&p, fn, LL_EV_ACCESS, "fu_head");
+    /* the first write of j on that line is `int j = 0` (a known value,
+     * before the loop); the increment is the next one */
+    assert_string_equal(fn->events[jinc].obj.key, "j");
+    assert_string_equal(fn->events[jinc].result_var, "0");
+    assert_int_equal(fn->events[jinc].loop_depth, 0);
+    for (uint32_t e = jinc + 1; e < fn->nevents; e++)
+        if (fn->events[e].kind == LL_EV_ACCESS &&
+            fn->events[e].loc.line == fn->events[jinc].loc.line) {
+            jinc = e;
+            break;
+        }
     assert_string_equal(fn->events[jinc].obj.key, "j");
     assert_int_equal(fn->events[jinc].loop_depth, 1);
     body = blk(&p, fn, LL_EV_ACCESS, "fu_body");
