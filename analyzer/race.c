@@ -1,0 +1,925 @@
+/*
+ * race: shared accesses and their locksets.  Passes over the view: the
+ * roots each function may start (transitively); per event, the roots a
+ * function has left running (a creation or a call that leaves threads
+ * running adds them, a join of every handle of a root removes it from the
+ * next event on in evaluation order); which creations give each thread its
+ * own start object; then, top-down over the call graph to a bounded
+ * fixpoint, what call sites pass on: the locks held (intersected over the
+ * call sites that can run concurrently with anything), which roots run
+ * while main's thread makes the call, and how shared each pointer
+ * parameter's target is; finally the accesses themselves.
+ *
+ * Known approximations (the rule's documentation repeats them): locals
+ * whose address escapes are not followed; plain data behind a parameter
+ * or local pointer is not followed (partitioned arrays would otherwise be
+ * flagged); a block from malloc is private until a thread creation is
+ * given it (stores of the pointer into shared memory are not seen); a
+ * local a start routine never assigns is taken to be a copy of the start
+ * argument; locks and locations of one class are one lock and one
+ * location, so `s->hits` counts as guarded by `s->lock` without proving
+ * both are in the same object; a lock taken on every path the function
+ * itself decides, and left as the caller had it on the others, counts as
+ * held (the `if (!caller_holds) lock()` idiom).
+ */
+#include "race.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define RACE_ROUNDS 12
+
+enum { PS_NOT = 0, PS_PRIV = 1, PS_SHARED = 2 }; /* how shared a pointer's target is */
+
+struct lockset {
+    bool top; /* not yet known: no call site seen */
+    uint32_t n;
+    struct ll_race_lock *l;
+};
+
+struct ctx {
+    const struct ll_view *v;
+    struct ll_arena *a;
+    struct ll_race_lock **locks; /* per function, per df lock (id NULL: not a lock) */
+    long *root_of;               /* per function: its root index, or -1 */
+    uint64_t **creates;          /* per function: roots it may start */
+    uint64_t **running;          /* per function: per event, roots it has left running */
+    uint64_t **leaves;           /* per function: roots still running at its exit */
+    uint64_t **with;             /* per function: roots running at main's calls of it */
+    struct lockset *entry;
+    bool *mainc;       /* main's thread runs it */
+    uint8_t **pstate;  /* per function, per parameter: PS_* */
+    uint8_t *start_ps; /* per start routine: PS_PRIV or PS_SHARED */
+    struct ll_race_lock *scratch;
+    size_t nscratch;
+};
+
+/* ---- small helpers -------------------------------------------------- */
+
+static bool is_ident_char(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Pointer steps in a key: leading '*'s and every "->". */
+static int nderef(const char *key)
+{
+    int n = 0;
+    for (const char *p = key; *p == '*'; p++)
+        n++;
+    for (const char *p = strstr(key, "->"); p; p = strstr(p + 2, "->"))
+        n++;
+    return n;
+}
+
+/* The root variable's name in a key ("c" in "*c->s->hits"). */
+static void root_name(const char *key, char *buf, size_t len)
+{
+    while (*key == '*' || *key == '(')
+        key++;
+    size_t n = 0;
+    while (key[n] && is_ident_char(key[n]) && n + 1 < len) {
+        buf[n] = key[n];
+        n++;
+    }
+    buf[n] = '\0';
+}
+
+static bool field_class(const char *cls)
+{
+    if (!cls)
+        return false;
+    if (*cls == '*')
+        cls++;
+    return strncmp(cls, "struct ", 7) == 0 || strncmp(cls, "union ", 6) == 0;
+}
+
+static bool is_alloc(const char *api)
+{
+    static const char *const names[] = {"malloc", "calloc",  "realloc",
+                                        "strdup", "strndup", "aligned_alloc"};
+    for (size_t i = 0; api && i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(api, names[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A local the function never assigns after its declaration. */
+static bool unassigned_local(const struct ll_function *fn, const char *name)
+{
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->result_var && ev->kind != LL_EV_RETURN && strcmp(ev->result_var, name) == 0)
+            return false;
+        if (ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE) &&
+            ev->obj.root == LL_ROOT_LOCAL && !(ev->obj.flags & LL_PATH_DEREF) && ev->obj.key &&
+            strcmp(ev->obj.key, name) == 0)
+            return false;
+    }
+    return true;
+}
+
+/* Local `name` holds a block fresh from malloc at event e that no thread
+ * creation has been given yet. */
+static bool fresh_alloc(const struct ll_function *fn, const char *name, uint32_t e)
+{
+    bool fresh = false;
+    for (uint32_t k = 0; k < e && k < fn->nevents; k++) {
+        const struct ll_event *ev = &fn->events[k];
+        if (ev->kind == LL_EV_CALL && ev->result_var && strcmp(ev->result_var, name) == 0)
+            fresh = is_alloc(ev->api);
+        else if (ev->kind == LL_EV_THREAD_CREATE && ev->aux.key && strcmp(ev->aux.key, name) == 0)
+            fresh = false;
+    }
+    return fresh;
+}
+
+static bool is_global_name(const struct ll_tu_facts *tu, const char *name)
+{
+    for (uint32_t g = 0; g < tu->nglobals; g++)
+        if (tu->globals[g].name && strcmp(tu->globals[g].name, name) == 0)
+            return true;
+    return false;
+}
+
+/* An index made of the start argument and locals the start routine never
+ * reassigns (`results[id]`, `out[c->slot]`): a slot of this thread's own. */
+static bool thread_own_index(const struct ll_fn_view *f, const char *key)
+{
+    const struct ll_function *fn = f->fn;
+    bool own = false;
+    int depth = 0;
+    for (const char *p = key; *p; p++) {
+        if (*p == '[') {
+            depth++;
+            continue;
+        }
+        if (*p == ']') {
+            depth--;
+            continue;
+        }
+        if (depth == 0 || !is_ident_char(*p) || (*p >= '0' && *p <= '9'))
+            continue;
+        bool field = (p > key && p[-1] == '.') || (p > key + 1 && p[-1] == '>' && p[-2] == '-');
+        char id[128];
+        size_t n = 0;
+        while (is_ident_char(p[n]) && n + 1 < sizeof(id)) {
+            id[n] = p[n];
+            n++;
+        }
+        id[n] = '\0';
+        p += n - 1;
+        if (field)
+            continue;
+        if (fn->nparams > 0 && fn->params[0] && strcmp(fn->params[0], id) == 0)
+            own = true;
+        else if (!is_global_name(f->tu, id) && unassigned_local(fn, id))
+            own = true;
+        else
+            return false;
+    }
+    return own;
+}
+
+/* "usr|g.x[]": the key with variable indices emptied. */
+static const char *concrete_id(struct ll_arena *a, const struct ll_path *p, bool with_usr)
+{
+    size_t len = strlen(p->key);
+    char *buf = malloc(len + 1);
+    if (!buf)
+        return NULL;
+    size_t o = 0;
+    for (const char *s = p->key; *s;) {
+        if (*s != '[') {
+            buf[o++] = *s++;
+            continue;
+        }
+        const char *end = strchr(s, ']');
+        bool constant = end && end > s + 1;
+        for (const char *q = s + 1; constant && q < end; q++)
+            constant = (*q >= '0' && *q <= '9') || (q == s + 1 && *q == '-');
+        if (!end || constant) {
+            size_t n = end ? (size_t)(end - s + 1) : strlen(s);
+            memcpy(buf + o, s, n);
+            o += n;
+            s += n;
+        } else {
+            buf[o++] = '[';
+            buf[o++] = ']';
+            s = end + 1;
+        }
+    }
+    buf[o] = '\0';
+    const char *r = with_usr ? ll_arena_printf(a, "%s|%s", p->root_usr ? p->root_usr : "", buf)
+                             : ll_arena_strdup(a, buf);
+    free(buf);
+    return r;
+}
+
+static bool is_main_root(const struct ll_view *v, uint32_t r)
+{
+    return v->fns[v->cg.roots[r].fn].is_main;
+}
+
+static bool reached(const struct ll_view *v, uint32_t fn)
+{
+    for (uint32_t w = 0; w < v->cg.root_words; w++)
+        if (v->cg.reach[(size_t)fn * v->cg.root_words + w])
+            return true;
+    return false;
+}
+
+/* ---- threads running ------------------------------------------------ */
+
+static inline void set_or(uint64_t *d, const uint64_t *s, uint32_t w)
+{
+    for (uint32_t k = 0; k < w; k++)
+        d[k] |= s[k];
+}
+
+static inline bool any_bit(const uint64_t *s, uint32_t w)
+{
+    for (uint32_t k = 0; k < w; k++)
+        if (s[k])
+            return true;
+    return false;
+}
+
+static inline bool has_bit(const uint64_t *s, uint32_t r)
+{
+    return (s[r / 64] >> (r % 64)) & 1;
+}
+
+/* The roots a thread creation starts: its start routine and every root
+ * that one starts in turn. */
+static void started(const struct ctx *c, const struct ll_event *ev, uint64_t *out)
+{
+    long k = ll_program_find(&c->v->program, ev->callee);
+    if (k < 0 || c->root_of[k] < 0)
+        return;
+    out[c->root_of[k] / 64] |= 1ull << (c->root_of[k] % 64);
+    set_or(out, c->creates[k], c->v->cg.root_words);
+}
+
+/* Whether some join at or before event `upto` of fn waits for a handle of class cls. */
+static bool joined_by(const struct ll_function *fn, const char *cls, uint32_t upto)
+{
+    for (uint32_t j = 0; cls && j <= upto && j < fn->nevents; j++)
+        if (fn->events[j].kind == LL_EV_JOIN && fn->events[j].obj.cls &&
+            strcmp(fn->events[j].obj.cls, cls) == 0)
+            return true;
+    return false;
+}
+
+/* What the join at event `join` of fn ends: the roots whose every creation
+ * in fn (none detached) fills a handle of a class joined by then, and what
+ * they started. */
+static void joined(const struct ctx *c, const struct ll_function *fn, uint32_t join, uint64_t *out)
+{
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind != LL_EV_THREAD_CREATE || !ev->callee)
+            continue;
+        bool all = true;
+        for (uint32_t o = 0; all && o < fn->nevents; o++) {
+            const struct ll_event *x = &fn->events[o];
+            if (x->kind == LL_EV_THREAD_CREATE && x->callee && strcmp(x->callee, ev->callee) == 0)
+                all = !(x->flags & LL_EVF_DETACHED) && joined_by(fn, x->obj.cls, join);
+        }
+        if (all)
+            started(c, ev, out);
+    }
+}
+
+static bool or_changed(uint64_t *d, const uint64_t *s, uint32_t w)
+{
+    bool changed = false;
+    for (uint32_t k = 0; k < w; k++)
+        if (s[k] & ~d[k]) {
+            d[k] |= s[k];
+            changed = true;
+        }
+    return changed;
+}
+
+/* creates[f]: every root f may start, directly, through callees, or
+ * through the threads it starts. */
+static int transitive_creates(struct ctx *c)
+{
+    const struct ll_view *v = c->v;
+    uint32_t w = v->cg.root_words;
+    uint64_t *tmp = calloc(w, sizeof(uint64_t));
+    if (!tmp)
+        return -1;
+    for (int round = 0; round < RACE_ROUNDS; round++) {
+        bool changed = false;
+        for (uint32_t i = 0; i < v->nfns; i++) {
+            const struct ll_fn_view *f = &v->fns[i];
+            for (uint32_t e = 0; e < f->fn->nevents; e++) {
+                const struct ll_event *ev = &f->fn->events[e];
+                memset(tmp, 0, w * sizeof(uint64_t));
+                if (ev->kind == LL_EV_THREAD_CREATE)
+                    started(c, ev, tmp);
+                else if (f->calls && f->calls[e])
+                    memcpy(tmp, c->creates[f->calls[e]->callee], w * sizeof(uint64_t));
+                changed |= or_changed(c->creates[i], tmp, w);
+            }
+        }
+        if (!changed)
+            break;
+    }
+    free(tmp);
+    return 0;
+}
+
+/* running[f][e]: the roots that may be running at event e, of those f
+ * started itself (or its callees left running); leaves[f] at its exit.
+ * Creations and calls are followed along the CFG; a join counts from
+ * the next event in evaluation order on, so that joining in a loop after
+ * creating in one is understood without knowing the loops run. */
+static int running_flow(struct ctx *c, uint32_t i)
+{
+    const struct ll_fn_view *f = &c->v->fns[i];
+    const struct ll_function *fn = f->fn;
+    uint32_t w = c->v->cg.root_words;
+    size_t nev = (size_t)fn->nevents + 1;
+    uint64_t *in = calloc(((size_t)fn->nblocks + 1) * w, sizeof(uint64_t));
+    uint64_t *s = calloc(w, sizeof(uint64_t));
+    uint64_t *kill = calloc(nev * w, sizeof(uint64_t)); /* joined before event e */
+    c->running[i] = ll_arena_alloc(c->a, nev * w * sizeof(uint64_t));
+    int rc = -1;
+    if (!in || !s || !kill || !c->running[i])
+        goto out;
+    for (uint32_t e = 1; e < nev; e++) {
+        if (fn->events[e - 1].kind == LL_EV_JOIN)
+            joined(c, fn, e - 1, &kill[(size_t)e * w]);
+        else
+            memcpy(&kill[(size_t)e * w], &kill[(size_t)(e - 1) * w], w * sizeof(uint64_t));
+    }
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        for (uint32_t b = 0; b < fn->nblocks; b++) {
+            const struct ll_block *bl = &fn->blocks[b];
+            memcpy(s, &in[(size_t)b * w], w * sizeof(uint64_t));
+            for (uint32_t e = bl->first_event; e < bl->first_event + bl->nevents; e++) {
+                const struct ll_event *ev = &fn->events[e];
+                set_or(&c->running[i][(size_t)e * w], s, w);
+                if (ev->kind == LL_EV_THREAD_CREATE)
+                    started(c, ev, s);
+                else if (f->calls && f->calls[e])
+                    set_or(s, c->leaves[f->calls[e]->callee], w);
+            }
+            if (b == fn->exit)
+                set_or(c->leaves[i], s, w);
+            for (uint32_t k = 0; k < bl->nsucc; k++)
+                changed |= or_changed(&in[(size_t)bl->succ[k] * w], s, w);
+        }
+    }
+    for (size_t e = 0; e < nev; e++)
+        for (uint32_t k = 0; k < w; k++)
+            c->running[i][e * w + k] &= ~kill[e * w + k];
+    for (uint32_t k = 0; k < w; k++)
+        c->leaves[i][k] &= ~kill[(nev - 1) * w + k];
+    rc = 0;
+out:
+    free(in);
+    free(s);
+    free(kill);
+    return rc;
+}
+
+/* ---- start arguments ------------------------------------------------ */
+
+struct create_site {
+    uint32_t fn, event;
+    const char *ident; /* what object the start argument names */
+};
+
+/* A thread creation that gives the new thread an object of its own: an
+ * element `&args[i]` or a fresh block inside a loop, or outside a loop an
+ * object no other creation names. */
+static bool site_private(const struct ctx *c, const struct create_site *sites, size_t nsites,
+                         size_t self)
+{
+    const struct create_site *s = &sites[self];
+    const struct ll_function *fn = c->v->fns[s->fn].fn;
+    const struct ll_event *ev = &fn->events[s->event];
+    const struct ll_path *aux = &ev->aux;
+    if (aux->root == LL_ROOT_NONE || aux->root == LL_ROOT_UNKNOWN || !aux->key)
+        return true;
+    if (ev->loop_depth > 0) {
+        if ((aux->flags & LL_PATH_INDEXED) && strchr(aux->key, '[') && !ll_path_concrete(aux) &&
+            aux->root != LL_ROOT_PARAM)
+            return true;
+        return aux->root == LL_ROOT_LOCAL && !(aux->flags & (LL_PATH_DEREF | LL_PATH_ADDR)) &&
+               fresh_alloc(fn, aux->key, s->event);
+    }
+    for (size_t k = 0; k < nsites; k++)
+        if (k != self && strcmp(sites[k].ident, s->ident) == 0)
+            return false;
+    return !c->v->cg.recursive[s->fn];
+}
+
+static int classify_starts(struct ctx *c)
+{
+    const struct ll_view *v = c->v;
+    size_t n = 0;
+    for (size_t i = 0; i < v->nfns; i++)
+        for (uint32_t e = 0; e < v->fns[i].fn->nevents; e++)
+            n += v->fns[i].fn->events[e].kind == LL_EV_THREAD_CREATE;
+    struct create_site *sites = calloc(n + 1, sizeof(*sites));
+    if (!sites)
+        return -1;
+    size_t k = 0;
+    int rc = 0;
+    for (size_t i = 0; i < v->nfns && rc == 0; i++)
+        for (uint32_t e = 0; e < v->fns[i].fn->nevents; e++) {
+            const struct ll_event *ev = &v->fns[i].fn->events[e];
+            if (ev->kind != LL_EV_THREAD_CREATE)
+                continue;
+            const struct ll_path *aux = &ev->aux;
+            bool local = aux->root == LL_ROOT_LOCAL || aux->root == LL_ROOT_PARAM;
+            sites[k].fn = (uint32_t)i;
+            sites[k].event = e;
+            sites[k].ident = ll_arena_printf(
+                c->a, "%s|%s", local ? v->fns[i].fn->usr : aux->root_usr, aux->key ? aux->key : "");
+            if (!sites[k++].ident)
+                rc = -1;
+        }
+    for (size_t i = 0; i < v->nfns; i++)
+        c->start_ps[i] = PS_PRIV;
+    for (size_t s = 0; s < k && rc == 0; s++) {
+        const struct ll_event *ev = &v->fns[sites[s].fn].fn->events[sites[s].event];
+        long r = ll_program_find(&v->program, ev->callee);
+        if (r >= 0 && !site_private(c, sites, k, s))
+            c->start_ps[r] = PS_SHARED;
+    }
+    free(sites);
+    return rc;
+}
+
+/* ---- how shared a pointer is ---------------------------------------- */
+
+static uint8_t local_state(const struct ctx *c, uint32_t i, const char *name, uint32_t e,
+                           bool *unknown)
+{
+    const struct ll_fn_view *f = &c->v->fns[i];
+    *unknown = false;
+    if (fresh_alloc(f->fn, name, e))
+        return PS_NOT;
+    if (f->is_start_routine && f->fn->nparams > 0 && unassigned_local(f->fn, name))
+        return c->start_ps[i];
+    *unknown = true;
+    return PS_SHARED;
+}
+
+/* The sharedness of the root a path starts from. */
+static uint8_t base_state(const struct ctx *c, uint32_t i, uint32_t e, const struct ll_path *p,
+                          bool *unknown)
+{
+    *unknown = false;
+    switch (p->root) {
+    case LL_ROOT_GLOBAL:
+    case LL_ROOT_STATIC_LOCAL:
+    case LL_ROOT_CALL:
+        return PS_SHARED;
+    case LL_ROOT_PARAM:
+        if (p->param < 0 || (uint32_t)p->param >= c->v->fns[i].fn->nparams)
+            return PS_SHARED;
+        return c->pstate[i][p->param];
+    case LL_ROOT_LOCAL: {
+        char name[128];
+        root_name(p->key, name, sizeof(name));
+        return local_state(c, i, name, e, unknown);
+    }
+    default:
+        return PS_NOT;
+    }
+}
+
+/* Private objects are the first level below a private root. */
+static uint8_t at_level(uint8_t base, int level)
+{
+    if (base == PS_PRIV)
+        return level <= 0 ? PS_NOT : level == 1 ? PS_PRIV : PS_SHARED;
+    return level <= 0 ? PS_NOT : base;
+}
+
+/* What an argument's pointer value points to. */
+static uint8_t arg_state(const struct ctx *c, uint32_t i, uint32_t e, const struct ll_path *arg)
+{
+    if (!arg->key || arg->root == LL_ROOT_NONE || arg->root == LL_ROOT_UNKNOWN)
+        return PS_NOT;
+    bool unknown;
+    uint8_t base = base_state(c, i, e, arg, &unknown);
+    int level = nderef(arg->key) + ((arg->flags & LL_PATH_ADDR) ? 0 : 1);
+    if (arg->root == LL_ROOT_GLOBAL || arg->root == LL_ROOT_STATIC_LOCAL)
+        return PS_SHARED;
+    return at_level(base, level);
+}
+
+/* ---- locksets ------------------------------------------------------- */
+
+static int lock_ident(struct ll_arena *a, const struct ll_df_lock *l, struct ll_race_lock *out)
+{
+    const struct ll_path *p = l->path;
+    out->concrete = p && ll_path_concrete(p);
+    out->cls = l->cls;
+    out->text = l->text;
+    if (out->concrete)
+        out->id = ll_arena_printf(a, "=%s|%s", p->root_usr ? p->root_usr : "", p->key);
+    else
+        out->id = ll_arena_printf(a, "~%s", l->cls ? l->cls : l->key);
+    return out->id ? 0 : -1;
+}
+
+/* Held for this race's purposes: taken on every path, or on every path
+ * but those where the caller's own state goes on (the `if (!caller_holds)
+ * lock()` idiom); a recursive lock also after an inner release. */
+static bool held(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e, uint32_t l)
+{
+    uint8_t st = ll_df_state(&f->df, e, l) & (uint8_t)~LL_LS_SHARED;
+    if (!(st & LL_LS_HELD))
+        return false;
+    if ((st & ~(LL_LS_HELD | LL_LS_ENTRY)) == 0)
+        return true;
+    return (st & LL_LS_FREE) && !(st & LL_LS_NEVER) && ll_view_lock_recursive(v, f, l);
+}
+
+/* The roots that may run while main's thread is at event e of f. */
+static void with_at(const struct ctx *c, uint32_t i, uint32_t e, uint64_t *out)
+{
+    uint32_t w = c->v->cg.root_words;
+    memcpy(out, c->with[i], w * sizeof(uint64_t));
+    set_or(out, &c->running[i][(size_t)e * w], w);
+}
+
+/* Only main's thread runs event e of f, and nothing else runs then. */
+static bool single_threaded(const struct ctx *c, uint32_t i, uint32_t e, uint64_t *tmp)
+{
+    const struct ll_view *v = c->v;
+    for (uint32_t r = 0; r < v->cg.nroots; r++)
+        if (ll_callgraph_reaches(&v->cg, r, i) && !is_main_root(v, r))
+            return false;
+    with_at(c, i, e, tmp);
+    return !any_bit(tmp, v->cg.root_words);
+}
+
+/* The locks held at event e of function i, into c->scratch. */
+static size_t locks_at(struct ctx *c, uint32_t i, uint32_t e)
+{
+    const struct ll_fn_view *f = &c->v->fns[i];
+    const struct lockset *en = &c->entry[i];
+    size_t n = 0;
+    for (uint32_t l = 0; l < f->df.nlocks; l++) {
+        if (!c->locks[i][l].id || !held(c->v, f, e, l))
+            continue;
+        c->scratch[n] = c->locks[i][l];
+        c->scratch[n++].shared = (ll_df_state(&f->df, e, l) & LL_LS_SHARED) != 0;
+    }
+    for (uint32_t k = 0; !en->top && k < en->n; k++) {
+        bool freed = false, dup = false;
+        for (uint32_t l = 0; l < f->df.nlocks && !freed; l++)
+            if (c->locks[i][l].id && strcmp(c->locks[i][l].id, en->l[k].id) == 0)
+                freed = !held(c->v, f, e, l) &&
+                        (ll_df_state(&f->df, e, l) & (LL_LS_FREE | LL_LS_NEVER)) != 0;
+        for (size_t m = 0; m < n && !dup; m++)
+            dup = strcmp(c->scratch[m].id, en->l[k].id) == 0;
+        if (!freed && !dup)
+            c->scratch[n++] = en->l[k];
+    }
+    return n;
+}
+
+/* Entry of callee k meets the locks of one call site. Returns whether it changed. */
+static bool meet(struct ctx *c, uint32_t k, size_t n)
+{
+    struct lockset *en = &c->entry[k];
+    if (en->top) {
+        en->l = ll_arena_alloc(c->a, (n + 1) * sizeof(*en->l));
+        if (!en->l)
+            return false;
+        memcpy(en->l, c->scratch, n * sizeof(*en->l));
+        en->n = (uint32_t)n;
+        en->top = false;
+        return true;
+    }
+    bool changed = false;
+    uint32_t o = 0;
+    for (uint32_t j = 0; j < en->n; j++) {
+        const struct ll_race_lock *hit = NULL;
+        for (size_t m = 0; m < n && !hit; m++)
+            if (strcmp(c->scratch[m].id, en->l[j].id) == 0)
+                hit = &c->scratch[m];
+        if (!hit) {
+            changed = true;
+            continue;
+        }
+        if (hit->shared && !en->l[j].shared)
+            changed = true;
+        en->l[o] = en->l[j];
+        en->l[o++].shared |= hit->shared;
+    }
+    en->n = o;
+    return changed;
+}
+
+static int propagate(struct ctx *c)
+{
+    const struct ll_view *v = c->v;
+    uint32_t w = v->cg.root_words;
+    uint64_t *tmp = calloc(w, sizeof(uint64_t));
+    if (!tmp)
+        return -1;
+    for (int round = 0; round < RACE_ROUNDS; round++) {
+        bool changed = false;
+        for (uint32_t o = v->cg.n; o-- > 0;) {
+            uint32_t i = v->cg.order[o];
+            const struct ll_fn_view *f = &v->fns[i];
+            if (!f->calls || !reached(v, i))
+                continue;
+            for (uint32_t e = 0; e < f->fn->nevents; e++) {
+                const struct ll_call_info *ci = f->calls[e];
+                if (!ci || !f->df.reached[e])
+                    continue;
+                uint32_t k = (uint32_t)ci->callee;
+                const struct ll_fn_view *g = &v->fns[k];
+                if (ll_fn_view_is_root(g))
+                    continue;
+                /* a call only main's thread makes with nothing else
+                 * running says nothing about the locks callers hold */
+                if (!single_threaded(c, i, e, tmp))
+                    changed |= meet(c, k, locks_at(c, i, e));
+                if (c->mainc[i]) {
+                    changed |= !c->mainc[k];
+                    c->mainc[k] = true;
+                    with_at(c, i, e, tmp);
+                    changed |= or_changed(c->with[k], tmp, w);
+                }
+                const struct ll_event *ev = &f->fn->events[e];
+                for (uint32_t p = 0; p < ev->nargs && p < g->fn->nparams; p++) {
+                    uint8_t s = arg_state(c, i, e, &ev->args[p]);
+                    if (s > c->pstate[k][p]) {
+                        c->pstate[k][p] = s;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if (!changed)
+            break;
+    }
+    free(tmp);
+    return 0;
+}
+
+/* ---- the accesses --------------------------------------------------- */
+
+static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_access **buf, size_t *n,
+                      size_t *cap)
+{
+    const struct ll_view *v = c->v;
+    const struct ll_fn_view *f = &v->fns[i];
+    const struct ll_event *ev = &f->fn->events[e];
+    const struct ll_path *p = &ev->obj;
+    if ((ev->flags & LL_EVF_ATOMIC) || !p->key || !p->cls ||
+        (p->flags & (LL_PATH_THREAD_LOCAL | LL_PATH_CONST | LL_PATH_ATOMIC_TYPE)))
+        return 0;
+    struct ll_race_access x = {0};
+    x.fn = i;
+    x.event = e;
+    x.write = (ev->flags & LL_EVF_WRITE) != 0;
+    if (!(p->flags & LL_PATH_DEREF)) {
+        if (p->root != LL_ROOT_GLOBAL && p->root != LL_ROOT_STATIC_LOCAL)
+            return 0;
+        x.concrete = concrete_id(c->a, p, true);
+        x.name = concrete_id(c->a, p, false);
+        x.group = field_class(p->cls) ? p->cls : x.concrete;
+    } else {
+        bool unknown;
+        uint8_t base = base_state(c, i, e, p, &unknown);
+        int level = nderef(p->key);
+        if (at_level(base, level ? level : 1) != PS_SHARED)
+            return 0;
+        if (!field_class(p->cls) && p->root != LL_ROOT_GLOBAL && p->root != LL_ROOT_STATIC_LOCAL)
+            return 0; /* plain data through a pointer: buffers, partitioned arrays */
+        x.from_start_arg = (p->root == LL_ROOT_LOCAL && !unknown) ||
+                           (f->is_start_routine && p->root == LL_ROOT_PARAM && p->param == 0);
+        x.group = p->cls;
+        x.name = p->cls[0] == '*' && field_class(p->cls) ? p->cls + 1 : p->cls;
+    }
+    if (!x.group || !x.name)
+        return -1;
+    if ((p->flags & LL_PATH_INDEXED) && f->is_start_routine && thread_own_index(f, p->key))
+        return 0;
+    x.roots = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
+    x.with = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
+    if (!x.roots || !x.with)
+        return -1;
+    with_at(c, i, e, x.with);
+    bool any = false, main_runs = c->mainc[i] && any_bit(x.with, v->cg.root_words);
+    for (uint32_t r = 0; r < v->cg.nroots; r++)
+        if (ll_callgraph_reaches(&v->cg, r, i) && (main_runs || !is_main_root(v, r))) {
+            x.roots[r / 64] |= 1ull << (r % 64);
+            any = true;
+        }
+    if (!any)
+        return 0;
+    size_t nl = locks_at(c, i, e);
+    x.locks = ll_arena_alloc(c->a, (nl + 1) * sizeof(*x.locks));
+    if (!x.locks)
+        return -1;
+    memcpy(x.locks, c->scratch, nl * sizeof(*x.locks));
+    x.nlocks = (uint32_t)nl;
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        struct ll_race_access *g = realloc(*buf, nc * sizeof(*g));
+        if (!g)
+            return -1;
+        *buf = g;
+        *cap = nc;
+    }
+    (*buf)[(*n)++] = x;
+    return 0;
+}
+
+static int cmp_access(const void *pa, const void *pb)
+{
+    const struct ll_race_access *a = pa, *b = pb;
+    int d = strcmp(a->group, b->group);
+    if (d)
+        return d;
+    if (a->fn != b->fn)
+        return a->fn < b->fn ? -1 : 1;
+    return a->event < b->event ? -1 : a->event > b->event;
+}
+
+static int setup(struct ctx *c)
+{
+    const struct ll_view *v = c->v;
+    size_t n1 = v->nfns + 1, most = 1;
+    c->locks = ll_arena_alloc(c->a, n1 * sizeof(*c->locks));
+    c->running = ll_arena_alloc(c->a, n1 * sizeof(*c->running));
+    c->root_of = ll_arena_alloc(c->a, n1 * sizeof(*c->root_of));
+    c->creates = ll_arena_alloc(c->a, n1 * sizeof(*c->creates));
+    c->leaves = ll_arena_alloc(c->a, n1 * sizeof(*c->leaves));
+    c->with = ll_arena_alloc(c->a, n1 * sizeof(*c->with));
+    c->entry = ll_arena_alloc(c->a, n1 * sizeof(*c->entry));
+    c->mainc = ll_arena_alloc(c->a, n1 * sizeof(bool));
+    c->pstate = ll_arena_alloc(c->a, n1 * sizeof(*c->pstate));
+    c->start_ps = ll_arena_alloc(c->a, n1);
+    if (!c->locks || !c->running || !c->root_of || !c->creates || !c->leaves || !c->with ||
+        !c->entry || !c->mainc || !c->pstate || !c->start_ps)
+        return -1;
+    for (size_t i = 0; i < v->nfns; i++) {
+        const struct ll_fn_view *f = &v->fns[i];
+        most += f->df.nlocks;
+        c->locks[i] = ll_arena_alloc(c->a, (f->df.nlocks + 1) * sizeof(**c->locks));
+        c->pstate[i] = ll_arena_alloc(c->a, f->fn->nparams + 1);
+        c->creates[i] = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
+        c->leaves[i] = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
+        c->with[i] = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
+        if (!c->locks[i] || !c->pstate[i] || !c->creates[i] || !c->leaves[i] || !c->with[i])
+            return -1;
+        c->root_of[i] = -1;
+        for (uint32_t l = 0; l < f->df.nlocks; l++)
+            if (lock_ident(c->a, &f->df.locks[l], &c->locks[i][l]) != 0)
+                return -1;
+        c->entry[i].top = !ll_fn_view_is_root(f);
+        c->mainc[i] = f->is_main;
+    }
+    /* an entry set never outgrows the largest lock table plus its own */
+    c->nscratch = most * 2;
+    c->scratch = calloc(c->nscratch, sizeof(*c->scratch));
+    if (!c->scratch)
+        return -1;
+    for (uint32_t r = 0; r < v->cg.nroots; r++)
+        c->root_of[v->cg.roots[r].fn] = r;
+    if (transitive_creates(c) != 0)
+        return -1;
+    for (uint32_t o = 0; o < v->cg.n; o++)
+        if (running_flow(c, v->cg.order[o]) != 0)
+            return -1;
+    if (classify_starts(c) != 0)
+        return -1;
+    for (size_t i = 0; i < v->nfns; i++)
+        if (v->fns[i].is_start_routine && v->fns[i].fn->nparams > 0)
+            c->pstate[i][0] = c->start_ps[i];
+    return 0;
+}
+
+int ll_race_build(const struct ll_view *v, struct ll_race_result *out)
+{
+    memset(out, 0, sizeof(*out));
+    ll_arena_init(&out->arena);
+    struct ctx c = {0};
+    c.v = v;
+    c.a = &out->arena;
+    struct ll_race_access *buf = NULL;
+    size_t n = 0, cap = 0;
+    int rc = -1;
+    if (setup(&c) != 0 || propagate(&c) != 0)
+        goto out;
+    for (uint32_t i = 0; i < v->nfns; i++) {
+        const struct ll_fn_view *f = &v->fns[i];
+        if (!reached(v, i))
+            continue;
+        c.entry[i].top = false; /* no call site with threads running: no locks */
+        for (uint32_t e = 0; e < f->fn->nevents; e++)
+            if (f->fn->events[e].kind == LL_EV_ACCESS && f->df.reached[e] &&
+                add_access(&c, i, e, &buf, &n, &cap) != 0)
+                goto out;
+    }
+    if (n) {
+        qsort(buf, n, sizeof(*buf), cmp_access);
+        out->acc = ll_arena_alloc(&out->arena, n * sizeof(*buf));
+        if (!out->acc)
+            goto out;
+        memcpy(out->acc, buf, n * sizeof(*buf));
+        out->n = n;
+    }
+    rc = 0;
+out:
+    free(buf);
+    free(c.scratch);
+    return rc;
+}
+
+void ll_race_release(struct ll_race_result *r)
+{
+    ll_arena_release(&r->arena);
+    memset(r, 0, sizeof(*r));
+}
+
+/* ---- queries -------------------------------------------------------- */
+
+/* Two concrete ids name one object: equal, where "[]" matches any index. */
+static bool ids_match(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (*a == '[' && *b == '[') {
+            const char *ea = strchr(a, ']'), *eb = strchr(b, ']');
+            if (!ea || !eb)
+                return strcmp(a, b) == 0;
+            bool wild = ea == a + 1 || eb == b + 1;
+            if (!wild && (ea - a != eb - b || strncmp(a, b, (size_t)(ea - a)) != 0))
+                return false;
+            a = ea + 1;
+            b = eb + 1;
+            continue;
+        }
+        if (*a++ != *b++)
+            return false;
+    }
+    return *a == *b;
+}
+
+bool ll_race_may_alias(const struct ll_race_access *a, const struct ll_race_access *b)
+{
+    if (strcmp(a->group, b->group) != 0)
+        return false;
+    return !a->concrete || !b->concrete || ids_match(a->concrete, b->concrete);
+}
+
+bool ll_race_same_lock(const struct ll_race_lock *x, const struct ll_race_lock *y)
+{
+    if (x->concrete && y->concrete)
+        return strcmp(x->id, y->id) == 0;
+    return x->cls && y->cls && strcmp(x->cls, y->cls) == 0;
+}
+
+bool ll_race_holds(const struct ll_race_access *a, const struct ll_race_lock *x)
+{
+    for (uint32_t i = 0; i < a->nlocks; i++)
+        if (ll_race_same_lock(&a->locks[i], x))
+            return true;
+    return false;
+}
+
+bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
+                      const struct ll_race_access *b, uint32_t *ra, uint32_t *rb)
+{
+    if ((!a->write && !b->write) || !ll_race_may_alias(a, b))
+        return false;
+    for (uint32_t i = 0; i < a->nlocks; i++)
+        for (uint32_t j = 0; j < b->nlocks; j++)
+            if (ll_race_same_lock(&a->locks[i], &b->locks[j]) &&
+                !(a->locks[i].shared && b->locks[j].shared))
+                return false;
+    for (uint32_t x = 0; x < v->cg.nroots; x++) {
+        if (!has_bit(a->roots, x))
+            continue;
+        bool mx = is_main_root(v, x);
+        for (uint32_t y = 0; y < v->cg.nroots; y++) {
+            bool my = is_main_root(v, y);
+            if (!has_bit(b->roots, y) || (mx && my) || (mx && !has_bit(a->with, y)) ||
+                (my && !has_bit(b->with, x)) || (x == y && !v->cg.roots[x].multi_instance))
+                continue;
+            *ra = x;
+            *rb = y;
+            return true;
+        }
+    }
+    return false;
+}

@@ -1,0 +1,269 @@
+/*
+ * unprotected-write: data races.  Two accesses to one shared location that
+ * threads can make at the same time, at least one a write, with no lock
+ * held at both in modes that exclude each other.  One finding per location
+ * and unprotected access site: the access that lacks the lock most other
+ * accesses hold, else the write.  The shared accesses and their locksets
+ * come from race.h; this file only picks and words the findings.
+ */
+#include "rule.h"
+
+#include "race.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char doc[] =
+    "## What it does\n"
+    "Finds data races: a write to shared memory that another thread can read or write at the\n"
+    "same time, with no lock held at both accesses in modes that exclude each other. Shared\n"
+    "memory is globals, statics and static locals, and objects reached through a thread's\n"
+    "start argument or through a pointer held in shared memory; struct fields are told apart\n"
+    "by struct type and field. The locks held at an access include those every caller holds\n"
+    "on the way from the thread's start routine. A write under a read lock (`rdlock`) races\n"
+    "with another access under the same read lock; under the write lock it does not.\n\n"
+    "Not shared, and never reported: locals, `_Thread_local`/`__thread` variables, const data,\n"
+    "`_Atomic` objects, `<stdatomic.h>` calls and `__atomic_*`/`__sync_*` builtins, a block\n"
+    "fresh from `malloc` before a thread is given it, and the first level of a start argument\n"
+    "when every thread gets an object of its own (`&args[i]`, or a fresh block, in the\n"
+    "creation loop). Array elements a start routine indexes with its own start argument, or\n"
+    "with a local it never reassigns (`results[id]`, `out[a->slot]`), are per-thread result\n"
+    "slots: distinct per thread. What `main` does before it creates its first thread, and\n"
+    "after it has joined every thread it created, runs alone and never races.\n\n"
+    "## Why is this bad\n"
+    "`counter++` is a load, an add and a store: two threads interleave them and lose updates.\n"
+    "Beyond lost updates, a racy program has undefined behaviour in C11: the compiler may keep\n"
+    "the value in a register, tear it, or reorder it around other stores.\n\n"
+    "## Example\n"
+    "```c\n"
+    "static long hits;\n"
+    "void *worker(void *arg) { hits++; return NULL; }   /* 4 threads, no lock */\n"
+    "```\n\n"
+    "## Use instead\n"
+    "Take the lock that guards the data at every access, reads too (the message says which\n"
+    "lock the other accesses hold); or make the variable `_Atomic` / use `atomic_fetch_add`;\n"
+    "or give each thread its own slot and combine the results after `pthread_join`.\n\n"
+    "## Known problems\n"
+    "Locks and locations other than globals are compared by class: `s->hits` counts as guarded\n"
+    "by `s->lock` whenever both are of `struct stats`, without proving they are one object.\n"
+    "Locals whose address escapes to another thread are not followed. A malloc'ed block is\n"
+    "private until a thread creation is given it (storing the pointer into shared memory is\n"
+    "not seen). A local a start routine never reassigns is taken to be a copy of its start\n"
+    "argument. Calls through function pointers are not followed, so their accesses are not\n"
+    "checked. Ordering by other means than locks and joins (condition flags, semaphores used\n"
+    "as signals, barriers) is not understood.\n";
+
+/* "'a', 'b'" or "no lock". */
+static void lock_list(const struct ll_race_access *a, char *buf, size_t len)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    if (a->nlocks == 0) {
+        snprintf(buf, len, "no lock");
+        return;
+    }
+    for (uint32_t i = 0; i < a->nlocks && o < len; i++)
+        o += (size_t)snprintf(buf + o, len - o, "%s'%s'%s", i ? ", " : "", a->locks[i].text,
+                              a->locks[i].shared ? " (read)" : "");
+}
+
+/* The lock most accesses of [s, t) hold, with counts over all of them or
+ * over the writes only. */
+struct majority {
+    const struct ll_race_lock *lock; /* NULL when no lock is held at most sites */
+    const char *text;
+    uint32_t held, sites;
+};
+
+/* Whether acc[i] repeats the site of an earlier access counted the same
+ * way (`n++` reads and writes at one place). */
+static bool same_site(const struct ll_view *v, const struct ll_race_access *acc, size_t s, size_t i,
+                      bool writes)
+{
+    struct ll_loc li = v->fns[acc[i].fn].fn->events[acc[i].event].loc;
+    for (size_t j = s; j < i; j++) {
+        struct ll_loc lj = v->fns[acc[j].fn].fn->events[acc[j].event].loc;
+        if ((!writes || acc[j].write) && acc[j].fn == acc[i].fn && lj.line == li.line &&
+            lj.col == li.col && lj.file == li.file)
+            return true;
+    }
+    return false;
+}
+
+static void find_majority(const struct ll_view *v, const struct ll_race_access *acc, size_t s,
+                          size_t t, bool writes, struct majority *m)
+{
+    memset(m, 0, sizeof(*m));
+    for (size_t i = s; i < t; i++)
+        if ((!writes || acc[i].write) && !same_site(v, acc, s, i, writes))
+            m->sites++;
+    for (size_t i = s; i < t; i++)
+        for (uint32_t l = 0; l < acc[i].nlocks; l++) {
+            const struct ll_race_lock *x = &acc[i].locks[l];
+            uint32_t n = 0;
+            for (size_t j = s; j < t; j++)
+                if ((!writes || acc[j].write) && !same_site(v, acc, s, j, writes) &&
+                    ll_race_holds(&acc[j], x))
+                    n++;
+            if (n > m->held) {
+                m->held = n;
+                m->lock = x;
+                m->text = x->concrete || !x->cls ? x->text : x->cls;
+            }
+        }
+    if (m->held == 0 || m->held == m->sites || m->held * 2 <= m->sites)
+        m->lock = NULL;
+}
+
+/* Whether a is the one to blame in its race with b. */
+static bool culprit(const struct ll_race_access *a, const struct ll_race_access *b,
+                    const struct majority *m)
+{
+    if (m->lock) {
+        bool ha = ll_race_holds(a, m->lock), hb = ll_race_holds(b, m->lock);
+        if (ha != hb)
+            return !ha;
+    }
+    if ((a->nlocks == 0) != (b->nlocks == 0))
+        return a->nlocks == 0;
+    return a->write || !b->write;
+}
+
+static const char *kind(const struct ll_race_access *a)
+{
+    return a->write ? "write" : "read";
+}
+
+static void report(const struct ll_view *v, const struct ll_race_access *a,
+                   const struct ll_race_access *b, uint32_t ra, uint32_t rb,
+                   const struct majority *all, const struct majority *wr, struct ll_report *r)
+{
+    const struct ll_fn_view *fa = &v->fns[a->fn], *fb = &v->fns[b->fn];
+    const struct ll_event *ea = &fa->fn->events[a->event], *eb = &fb->fn->events[b->event];
+    const struct majority *m = a->write && wr->lock ? wr : all;
+    char locks[512], stat[768] = "";
+    lock_list(a, locks, sizeof(locks));
+    if (m->lock)
+        snprintf(stat, sizeof(stat), "; '%s' is %s with '%s' held at %u of %u sites", a->name,
+                 m == wr ? "written" : "accessed", m->text, m->held, m->sites);
+    struct ll_site site = ll_view_site(fa, ea->loc, NULL);
+    /* Objects reached through pointers are merged by struct type: one
+     * `struct item.refcount` stands for every item, handed between threads
+     * by protocols (reference counts, queues) the analysis does not see.
+     * Such findings are notes; one global object, or data a thread's start
+     * argument reaches, makes a warning. */
+    bool firm = (a->concrete && b->concrete) || a->from_start_arg || b->from_start_arg;
+    struct ll_finding *fd = ll_report_add(
+        r, "unprotected-write", firm ? LL_SEV_WARNING : LL_SEV_NOTE, &site, fa->fn->name, a->name,
+        "data race: %s '%s' with %s held can run concurrently with a %s in '%s'%s",
+        a->write ? "write to" : "read of", ea->obj.text, locks, kind(b), fb->fn->name, stat);
+    if (!fd)
+        return;
+    const char *ta = v->fns[v->cg.roots[ra].fn].fn->name;
+    const char *tb = v->fns[v->cg.roots[rb].fn].fn->name;
+    char blocks[512];
+    lock_list(b, blocks, sizeof(blocks));
+    struct ll_site other = ll_view_site(fb, eb->loc, NULL);
+    ll_finding_note(r, fd, &site, "%s in thread '%s'%s, holding %s", kind(a), ta,
+                    v->cg.roots[ra].multi_instance ? " (several run at once)" : "", locks);
+    ll_finding_note(r, fd, &other, "conflicting %s of '%s' here, in '%s' (thread '%s'), holding %s",
+                    kind(b), eb->obj.text, fb->fn->name, tb, blocks);
+    struct ll_site sa = site, sb = other;
+    sa.message = a->write ? "writes" : "reads";
+    sb.message = b->write ? "writes" : "reads";
+    ll_finding_flow(r, fd, ta, &sa, 1);
+    ll_finding_flow(r, fd, tb, &sb, 1);
+}
+
+struct seen {
+    const char *group;
+    uint32_t fn, line;
+};
+
+static bool already(const struct seen *s, size_t n, const char *group, uint32_t fn, uint32_t line)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i].fn == fn && s[i].line == line && strcmp(s[i].group, group) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * Data reached only through pointers, of which no access holds any lock,
+ * shows no intent to share it: objects handed from thread to thread (by a
+ * queue, a reference count, a freelist) look like that, and one struct
+ * type stands for all its objects.  Such groups are not reported unless a
+ * thread's start argument reaches them.
+ */
+static bool evidence_of_sharing(const struct ll_race_access *acc, size_t s, size_t t)
+{
+    for (size_t i = s; i < t; i++)
+        if (acc[i].concrete || acc[i].nlocks > 0 || acc[i].from_start_arg)
+            return true;
+    return false;
+}
+
+static void check_group(const struct ll_view *v, const struct ll_race_access *acc, size_t s,
+                        size_t t, struct seen *seen, struct ll_report *r)
+{
+    if (!evidence_of_sharing(acc, s, t))
+        return;
+    struct majority all, wr;
+    find_majority(v, acc, s, t, false, &all);
+    find_majority(v, acc, s, t, true, &wr);
+    size_t nseen = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = s; i < t; i++) {
+            const struct ll_race_access *a = &acc[i];
+            const struct ll_fn_view *fa = &v->fns[a->fn];
+            const struct ll_event *ea = &fa->fn->events[a->event];
+            if (a->write != (pass == 0) || ll_view_in_system_header(fa, ea->loc) ||
+                already(seen, nseen, a->group, a->fn, ea->loc.line))
+                continue;
+            long best = -1;
+            uint32_t bra = 0, brb = 0;
+            for (size_t j = s; j < t; j++) {
+                uint32_t ra, rb;
+                if (!ll_race_conflict(v, a, &acc[j], &ra, &rb) || !culprit(a, &acc[j], &all))
+                    continue;
+                bool better = best < 0 || (all.lock && ll_race_holds(&acc[j], all.lock) &&
+                                           !ll_race_holds(&acc[best], all.lock));
+                if (better) {
+                    best = (long)j;
+                    bra = ra;
+                    brb = rb;
+                }
+            }
+            if (best < 0)
+                continue;
+            report(v, a, &acc[best], bra, brb, &all, &wr, r);
+            seen[nseen++] = (struct seen){a->group, a->fn, ea->loc.line};
+        }
+}
+
+static void check(const struct ll_view *v, struct ll_report *r)
+{
+    struct ll_race_result res;
+    struct seen *seen = NULL;
+    if (ll_race_build(v, &res) != 0)
+        goto oom;
+    seen = calloc(res.n + 1, sizeof(*seen));
+    if (!seen)
+        goto oom;
+    for (size_t s = 0, t; s < res.n; s = t) {
+        for (t = s + 1; t < res.n && strcmp(res.acc[t].group, res.acc[s].group) == 0; t++)
+            ;
+        check_group(v, res.acc, s, t, seen, r);
+    }
+    goto done;
+oom:
+    r->oom = true;
+done:
+    free(seen);
+    ll_race_release(&res);
+}
+
+const struct ll_rule ll_rule_unprotected_write = {
+    "unprotected-write", "shared data written without the lock its other accesses hold (data race)",
+    doc, LL_SEV_WARNING, check};
