@@ -37,5 +37,27 @@ for proj in "$src"/fixtures/projects/*/ "$src"/fixtures/demo/; do
         fail=$((fail + 1))
     fi
 done
+# --graph on the demo: a Graphviz file with the Alice/Bob cycle in red and
+# the philosophers' same-class nesting dashed.
+(cd "$src/fixtures/demo" && "$bin" --no-cache -q -p "$tmp/demo" --graph "$tmp/order.dot" >/dev/null 2>&1)
+rc=$?
+if [[ $rc -eq 1 ]] && grep -q '^digraph lockorder' "$tmp/order.dot" &&
+    grep -q 'alice.lock' "$tmp/order.dot" && grep -q 'color=red' "$tmp/order.dot" &&
+    grep -q 'style=dashed' "$tmp/order.dot"; then
+    echo "PASS --graph"
+    pass=$((pass + 1))
+else
+    echo "FAIL --graph"
+    sed 's/^/    /' "$tmp/order.dot" 2>/dev/null
+    fail=$((fail + 1))
+fi
+(cd "$src/fixtures/demo" && "$bin" --no-cache -q -p "$tmp/demo" --graph /nonexistent/dir/x.dot >/dev/null 2>&1)
+if [[ $? -ne 2 ]]; then
+    echo "FAIL --graph into a missing directory should exit 2"
+    fail=$((fail + 1))
+else
+    echo "PASS --graph into a missing directory fails"
+    pass=$((pass + 1))
+fi
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]
