@@ -116,6 +116,7 @@ static void process_tu(struct parse_pool *pool, struct ll_frontend *fe,
     struct timespec t0, wall;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (reader && ll_cache_lookup(reader, job, &pool->facts[i]) == 1) {
+        // locklint-ignore: unprotected-write slot i belongs to this worker (see parse_worker)
         pool->status[i] = 0;
         atomic_fetch_add(&pool->reused, 1);
         atomic_fetch_add(&pool->cache_ns, ns_since(&t0));
@@ -123,6 +124,7 @@ static void process_tu(struct parse_pool *pool, struct ll_frontend *fe,
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);
     clock_gettime(CLOCK_REALTIME, &wall);
+    // locklint-ignore: unprotected-write slot i belongs to this worker (see parse_worker)
     pool->status[i] =
         ll_frontend_parse(fe, job, &pool->facts[i], pool->errs[i], sizeof(pool->errs[i]));
     atomic_fetch_add(&pool->parse_ns, ns_since(&t0));
@@ -139,12 +141,15 @@ static void *parse_worker(void *arg)
     struct ll_frontend *fe = ll_frontend_new();
     struct ll_cache_reader *reader = pool->cache ? ll_cache_reader_new(pool->cache) : NULL;
     for (;;) {
+        /* Each index comes from one atomic_fetch_add: every slot of
+         * status/errs/facts is written by exactly one worker. */
         size_t i = atomic_fetch_add(&pool->next, 1);
         if (i >= pool->db->njobs)
             break;
         if (pool->order)
             i = pool->order[i];
         if (!fe) {
+            // locklint-ignore: unprotected-write one slot per index, one index per worker
             pool->status[i] = -1;
             snprintf(pool->errs[i], sizeof(pool->errs[i]), "out of memory");
         } else {

@@ -221,21 +221,33 @@ static int directive(struct scan *sc, const char *p, const char *end, uint32_t l
     return 0;
 }
 
+/* True when only comment decoration (spaces, '*', '/') precedes p on its
+ * line of the comment: a directive is the first word of that line. */
+static bool first_word(const char *line_start, const char *p)
+{
+    for (const char *q = line_start; q < p; q++)
+        if (*q != ' ' && *q != '\t' && *q != '*' && *q != '/' && *q != '!')
+            return false;
+    return true;
+}
+
 /* Looks for directives in one comment's text. */
 static int comment(struct scan *sc, const char *text, const char *end, uint32_t line,
                    bool code_before)
 {
     size_t dl = strlen(DIRECTIVE);
+    const char *line_start = text;
     for (const char *p = text; p + dl <= end; p++) {
         if (*p == '\n') {
             line++;
             code_before = false;
+            line_start = p + 1;
             continue;
         }
         if (*p != 'l' || strncmp(p, DIRECTIVE, dl) != 0)
             continue;
-        if (p > text && rule_char(p[-1]))
-            continue;
+        if (!first_word(line_start, p))
+            continue; /* prose that mentions the directive, not one */
         /* the directive ends at the end of its line within the comment */
         const char *eol = memchr(p, '\n', (size_t)(end - p));
         if (!eol)

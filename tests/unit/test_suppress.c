@@ -102,6 +102,34 @@ static void test_line_comments(void **state)
     ll_suppress_release(&s);
 }
 
+/* Prose that mentions the directive is not one: only the first word of a
+ * comment line counts. */
+static const char src_prose[] = "/*\n"
+                                " * suppress: finds `locklint-ignore` comments\n"
+                                " * locklint-ignore: double-lock the real one\n"
+                                " */\n"
+                                "x; // see locklint-ignore in the README\n";
+
+static void test_prose_is_not_a_directive(void **state)
+{
+    (void)state;
+    struct ll_suppress s;
+    ll_suppress_init(&s);
+    assert_int_equal(ll_suppress_scan_text(&s, "p.c", src_prose, strlen(src_prose)), 0);
+    struct ll_report r;
+    ll_report_init(&r);
+    add(&r, "double-lock", "p.c", 3); /* the directive's own line */
+    add(&r, "double-lock", "p.c", 5); /* a mention after code: not a directive */
+    ll_report_finish(&r);
+    assert_int_equal(ll_suppress_apply(&s, &r), 1);
+    assert_false(has(&r, "double-lock", 3));
+    assert_true(has(&r, "double-lock", 5));
+    /* and the mention on line 2 is no malformed suppression */
+    assert_int_equal(ll_suppress_report(&s, &r, known, NULL, NULL), 0);
+    ll_report_release(&r);
+    ll_suppress_release(&s);
+}
+
 static const char src_region[] = "int a;\n"                                            /* 1 */
                                  "/* locklint-ignore-begin: double-lock vendored */\n" /* 2 */
                                  "x;\n"                                                /* 3 */
@@ -244,6 +272,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_line_comments),
         cmocka_unit_test(test_regions),
+        cmocka_unit_test(test_prose_is_not_a_directive),
         cmocka_unit_test(test_problems_are_notes),
         cmocka_unit_test(test_notes_are_never_suppressed),
         cmocka_unit_test(test_scan_file),
