@@ -13,7 +13,7 @@
 #include <string.h>
 
 #define MAX_PEND 8
-#define MAX_FACTS 32
+#define MAX_FACTS 16
 
 /* A lock or trylock whose result a later branch may test. */
 struct pend {

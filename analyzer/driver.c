@@ -109,7 +109,10 @@ static void show_progress(struct parse_pool *pool, size_t i)
 
 /* One TU: from the cache when it has it, else parsed (and handed to the
  * cache's writer). */
-static void process_tu(struct parse_pool *pool, struct ll_frontend *fe,
+/* Parses TU i, or takes it from the cache.  The worker's frontend (and so
+ * libclang itself) is made at the first cache miss: a fully cached run
+ * never loads the parser. */
+static void process_tu(struct parse_pool *pool, struct ll_frontend **fe,
                        struct ll_cache_reader *reader, size_t i)
 {
     const struct ll_tu_job *job = &pool->db->jobs[i];
@@ -122,11 +125,17 @@ static void process_tu(struct parse_pool *pool, struct ll_frontend *fe,
         atomic_fetch_add(&pool->cache_ns, ns_since(&t0));
         return;
     }
+    if (!*fe && !(*fe = ll_frontend_new())) {
+        // locklint-ignore: unprotected-write slot i belongs to this worker (see parse_worker)
+        pool->status[i] = -1;
+        snprintf(pool->errs[i], sizeof(pool->errs[i]), "%s", ll_frontend_unavailable());
+        return;
+    }
     clock_gettime(CLOCK_MONOTONIC, &t0);
     clock_gettime(CLOCK_REALTIME, &wall);
     // locklint-ignore: unprotected-write slot i belongs to this worker (see parse_worker)
     pool->status[i] =
-        ll_frontend_parse(fe, job, &pool->facts[i], pool->errs[i], sizeof(pool->errs[i]));
+        ll_frontend_parse(*fe, job, &pool->facts[i], pool->errs[i], sizeof(pool->errs[i]));
     atomic_fetch_add(&pool->parse_ns, ns_since(&t0));
     if (pool->status[i] == 0 && pool->cache) {
         clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -138,7 +147,7 @@ static void process_tu(struct parse_pool *pool, struct ll_frontend *fe,
 static void *parse_worker(void *arg)
 {
     struct parse_pool *pool = arg;
-    struct ll_frontend *fe = ll_frontend_new();
+    struct ll_frontend *fe = NULL; /* made at the first cache miss */
     struct ll_cache_reader *reader = pool->cache ? ll_cache_reader_new(pool->cache) : NULL;
     for (;;) {
         /* Each index comes from one atomic_fetch_add: every slot of
@@ -148,13 +157,7 @@ static void *parse_worker(void *arg)
             break;
         if (pool->order)
             i = pool->order[i];
-        if (!fe) {
-            // locklint-ignore: unprotected-write one slot per index, one index per worker
-            pool->status[i] = -1;
-            snprintf(pool->errs[i], sizeof(pool->errs[i]), "out of memory");
-        } else {
-            process_tu(pool, fe, reader, i);
-        }
+        process_tu(pool, &fe, reader, i);
         show_progress(pool, i);
     }
     ll_cache_reader_free(reader);

@@ -53,6 +53,8 @@ struct tu_ctx {
 
 struct ll_frontend *ll_frontend_new(void)
 {
+    if (ll_clang_load() != 0)
+        return NULL;
     struct ll_frontend *fe = calloc(1, sizeof(*fe));
     if (!fe)
         return NULL;
@@ -62,6 +64,12 @@ struct ll_frontend *ll_frontend_new(void)
         return NULL;
     }
     return fe;
+}
+
+const char *ll_frontend_unavailable(void)
+{
+    const char *why = ll_clang_error();
+    return why ? why : "out of memory";
 }
 
 void ll_frontend_free(struct ll_frontend *fe)

@@ -21,6 +21,11 @@ struct ll_frontend;
 struct ll_frontend *ll_frontend_new(void);
 void ll_frontend_free(struct ll_frontend *fe);
 
+/* Why ll_frontend_new() gave NULL: libclang could not be loaded (it is
+ * loaded on the first call, so runs served from the cache never load it),
+ * or memory ran out. */
+const char *ll_frontend_unavailable(void);
+
 /*
  * Parses `job` and fills `out` (initialised by the caller with
  * ll_tu_facts_init()).  A TU with errors is still lowered as far as libclang

@@ -10,7 +10,7 @@
 #include "ir.h"
 #include "lockapi.h"
 
-#include <clang-c/Index.h>
+#include "clang_shim.h"
 #include <stdbool.h>
 #include <stddef.h>
 
