@@ -5,6 +5,7 @@
 #include "arena.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +47,7 @@ static struct ll_arena_chunk *new_chunk(size_t size)
     return c;
 }
 
-void *ll_arena_alloc(struct ll_arena *a, size_t size)
+static void *alloc(struct ll_arena *a, size_t size, bool zero)
 {
     const size_t align = sizeof(max_align_t);
     size = (size + align - 1) / align * align;
@@ -67,7 +68,8 @@ void *ll_arena_alloc(struct ll_arena *a, size_t size)
                 a->head = big;
             }
             a->total += size;
-            memset(big->data, 0, size);
+            if (zero)
+                memset(big->data, 0, size);
             return big->data;
         }
         c = new_chunk(CHUNK_SIZE);
@@ -79,8 +81,19 @@ void *ll_arena_alloc(struct ll_arena *a, size_t size)
     void *p = (char *)c->data + c->used;
     c->used += size;
     a->total += size;
-    memset(p, 0, size);
+    if (zero)
+        memset(p, 0, size);
     return p;
+}
+
+void *ll_arena_alloc(struct ll_arena *a, size_t size)
+{
+    return alloc(a, size, true);
+}
+
+void *ll_arena_alloc_raw(struct ll_arena *a, size_t size)
+{
+    return alloc(a, size, false);
 }
 
 char *ll_arena_strndup(struct ll_arena *a, const char *s, size_t n)

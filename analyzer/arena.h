@@ -22,6 +22,9 @@ void ll_arena_init(struct ll_arena *a);
 void ll_arena_release(struct ll_arena *a);
 /* Zeroed memory aligned for any type, or NULL when out of memory. */
 void *ll_arena_alloc(struct ll_arena *a, size_t size);
+/* Like ll_arena_alloc() but not zeroed: for memory the caller overwrites
+ * at once (copies). */
+void *ll_arena_alloc_raw(struct ll_arena *a, size_t size);
 /* Copy of s (NULL stays NULL; out of memory also gives NULL). */
 char *ll_arena_strdup(struct ll_arena *a, const char *s);
 char *ll_arena_strndup(struct ll_arena *a, const char *s, size_t n);

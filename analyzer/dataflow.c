@@ -54,6 +54,8 @@ struct run {
     const char ***index_vars; /* per lock: NULL-terminated variables in its indices */
     struct dset *in;          /* per block */
     const bool *caller_held;  /* per lock: start HELD (see find_caller_held) */
+    struct disj **spare;      /* disjuncts no set kept, for reuse */
+    size_t nspare, capspare;
     bool oom;
 };
 
@@ -195,13 +197,31 @@ static size_t disj_size(const struct run *ru)
 
 static struct disj *disj_copy(struct run *ru, const struct disj *d)
 {
-    struct disj *c = ll_arena_alloc(&ru->tmp, disj_size(ru));
+    /* reuse a disjunct no set kept before taking fresh memory */
+    struct disj *c =
+        ru->nspare ? ru->spare[--ru->nspare] : ll_arena_alloc_raw(&ru->tmp, disj_size(ru));
     if (!c) {
         ru->oom = true;
         return NULL;
     }
     memcpy(c, d, disj_size(ru));
     return c;
+}
+
+/* Gives back a disjunct that no set holds. */
+static void disj_spare(struct run *ru, struct disj *d)
+{
+    if (ru->nspare == ru->capspare) {
+        size_t cap = ru->capspare ? ru->capspare * 2 : 64;
+        struct disj **v = ll_arena_alloc_raw(&ru->tmp, cap * sizeof(*v));
+        if (!v)
+            return; /* not reused: only memory */
+        if (ru->nspare)
+            memcpy(v, ru->spare, ru->nspare * sizeof(*v));
+        ru->spare = v;
+        ru->capspare = cap;
+    }
+    ru->spare[ru->nspare++] = d;
 }
 
 static bool pend_eq(const struct pend *a, const struct pend *b)
@@ -286,27 +306,31 @@ static bool compact_same_locks(struct run *ru, struct dset *s)
     return true;
 }
 
-/* Adds d to the set; returns true when the set changed. */
-static bool dset_add(struct run *ru, struct dset *s, struct disj *d)
+enum added { ADD_NONE, ADD_STORED, ADD_MERGED };
+
+/* Adds d to the set: ADD_NONE when an existing disjunct already covers it,
+ * ADD_STORED when d itself is now in the set, ADD_MERGED when the set
+ * changed by joining (d is not kept). */
+static enum added dset_add(struct run *ru, struct dset *s, struct disj *d)
 {
     for (uint32_t i = 0; i < s->n; i++)
         if (subsumed(ru, d, s->d[i]))
-            return false;
+            return ADD_NONE;
     if (s->n == LL_DF_MAX_DISJUNCTS && !compact_same_locks(ru, s))
-        return false;
+        return ADD_NONE;
     if (s->n < LL_DF_MAX_DISJUNCTS) {
         s->d[s->n++] = d;
-        return true;
+        return ADD_STORED;
     }
     struct disj *j = disj_copy(ru, s->d[0]);
     if (!j)
-        return false;
+        return ADD_NONE;
     for (uint32_t i = 1; i < s->n; i++)
         join_into(ru, j, s->d[i]);
     join_into(ru, j, d);
     s->d[0] = j;
     s->n = 1;
-    return true;
+    return ADD_MERGED;
 }
 
 /* ---- transfer ------------------------------------------------------ */
@@ -525,19 +549,33 @@ static void propagate(struct run *ru, uint32_t b, uint32_t *work, uint32_t *nwor
         for (uint32_t e = 0; e < bb->nevents; e++)
             transfer(ru, d, bb->first_event + e);
         bool two_way = bb->nsucc == 2 && bb->cond.kind != LL_COND_NONE;
+        bool kept = false;
         for (uint32_t s = 0; s < bb->nsucc; s++) {
             struct disj *o = d;
             if (two_way) {
-                o = disj_copy(ru, d);
-                if (!o || !branch(bb, o, (int)s))
+                /* the true edge gets a copy, the false edge d itself */
+                o = s == 0 ? disj_copy(ru, d) : d;
+                if (!o)
                     continue;
+                if (!branch(bb, o, (int)s)) {
+                    if (o != d)
+                        disj_spare(ru, o);
+                    continue;
+                }
             }
             uint32_t t = bb->succ[s];
-            if (dset_add(ru, &ru->in[t], o) && !queued[t]) {
+            enum added a = dset_add(ru, &ru->in[t], o);
+            if (a == ADD_STORED && o == d)
+                kept = true;
+            else if (a != ADD_STORED && o != d)
+                disj_spare(ru, o);
+            if (a != ADD_NONE && !queued[t]) {
                 queued[t] = 1;
                 work[(*nwork)++] = t;
             }
         }
+        if (!kept)
+            disj_spare(ru, d);
     }
 }
 
