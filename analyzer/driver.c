@@ -119,21 +119,18 @@ static void process_tu(struct parse_pool *pool, struct ll_frontend **fe,
     struct timespec t0, wall;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if (reader && ll_cache_lookup(reader, job, &pool->facts[i]) == 1) {
-        // locklint-ignore: unprotected-write slot i belongs to this worker (see parse_worker)
         pool->status[i] = 0;
         atomic_fetch_add(&pool->reused, 1);
         atomic_fetch_add(&pool->cache_ns, ns_since(&t0));
         return;
     }
     if (!*fe && !(*fe = ll_frontend_new())) {
-        // locklint-ignore: unprotected-write slot i belongs to this worker (see parse_worker)
         pool->status[i] = -1;
         snprintf(pool->errs[i], sizeof(pool->errs[i]), "%s", ll_frontend_unavailable());
         return;
     }
     clock_gettime(CLOCK_MONOTONIC, &t0);
     clock_gettime(CLOCK_REALTIME, &wall);
-    // locklint-ignore: unprotected-write slot i belongs to this worker (see parse_worker)
     pool->status[i] =
         ll_frontend_parse(*fe, job, &pool->facts[i], pool->errs[i], sizeof(pool->errs[i]));
     atomic_fetch_add(&pool->parse_ns, ns_since(&t0));
