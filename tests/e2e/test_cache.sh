@@ -26,61 +26,10 @@ BIN="$(cd "$(dirname -- "$1")" && pwd -P)/$(basename -- "$1")"
 SRC=$(cd "$2" && pwd -P) || exit 2
 W=$(mktemp -d) || exit 2
 trap 'rm -rf "$W"' EXIT
-TIMEOUT=()
-if command -v timeout >/dev/null 2>&1; then
-    TIMEOUT=(timeout 300)
-fi
 
-npass=0
-nfail=0
-rc=0
-last_cmd=""
+# The assertion framework (ok, fail, run, check, the common predicates).
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-ok() {
-    npass=$((npass + 1))
-    echo "ok   $1"
-}
-
-fail() {
-    local l
-    nfail=$((nfail + 1))
-    echo "FAIL $1"
-    shift
-    for l in "$@"; do
-        printf '%s\n' "$l" | sed -e 's/^/       /'
-    done
-}
-
-# run [--in DIR] ARGS...: stdout in $W/out, stderr in $W/err, status in rc.
-run() {
-    local dir=$W
-    if [[ ${1-} == --in ]]; then
-        dir=$2
-        shift 2
-    fi
-    last_cmd="(cd $dir && locklint $*)"
-    (cd "$dir" && "${TIMEOUT[@]}" "$BIN" "$@") >"$W/out" 2>"$W/err" </dev/null
-    rc=$?
-    if grep -qE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' "$W/err"; then
-        fail "no sanitizer report: $last_cmd" "$(head -n 30 "$W/err")"
-    fi
-}
-
-check() {
-    local name=$1
-    shift
-    if "$@"; then
-        ok "$name"
-    else
-        fail "$name" "command:     $last_cmd" "exit status: $rc" \
-            "stdout:      $(head -c 600 "$W/out")" "stderr:      $(head -c 1200 "$W/err")"
-    fi
-}
-
-rc_is() { [[ $rc -eq $1 ]]; }
-err_has() { grep -qE -- "$1" "$W/err"; }
-err_lacks() { ! grep -qE -- "$1" "$W/err"; }
-same_files() { cmp -s "$1" "$2"; }
 exists() { compgen -G "$1" >/dev/null; }
 # stats_are PARSED REUSED: the --stats counts of the last run.
 stats_are() { grep -qE "stats: [0-9]+ TUs: $1 parsed, $2 reused, 0 failed" "$W/err"; }
@@ -301,5 +250,4 @@ if script -qec true /dev/null >/dev/null 2>&1; then
         eval "grep -qE 'locklint: \[4/4\] [a-d]\.c' '$W/tty'"
 fi
 
-echo "$npass passed, $nfail failed"
-((nfail == 0))
+finish

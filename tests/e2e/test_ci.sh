@@ -43,59 +43,16 @@ export HOME=$W GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@exampl
 HAVE_JQ=0
 command -v jq >/dev/null 2>&1 && HAVE_JQ=1
 
-npass=0
-nfail=0
-rc=0
-last_cmd=""
+# The assertion framework (ok, fail, run, check, the common predicates).
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-ok() {
-    npass=$((npass + 1))
-    echo "ok   $1"
-}
-
-fail() {
-    local l
-    nfail=$((nfail + 1))
-    echo "FAIL $1"
-    shift
-    for l in "$@"; do
-        printf '%s\n' "$l" | sed -e 's/^/       /'
-    done
-}
-
-# run ARGS...: runs locklint in the repository; stdout in $W/out, stderr in
-# $W/err, status in rc.
-run() {
-    last_cmd="locklint $*"
-    (cd "$P" && "$BIN" "$@") >"$W/out" 2>"$W/err" </dev/null
-    rc=$?
-    if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$W/err"; then
-        fail "no sanitizer report: $last_cmd" "$(head -n 30 "$W/err")"
-    fi
-}
-
-check() {
-    local name=$1
-    shift
-    if "$@"; then
-        ok "$name"
-    else
-        fail "$name" "command:     $last_cmd" "exit status: $rc" \
-            "stdout:      $(head -c 1200 "$W/out")" "stderr:      $(head -c 800 "$W/err")"
-    fi
-}
-
-rc_is() { [[ $rc -eq $1 ]]; }
-out_has() { grep -qE -- "$1" "$W/out"; }
-out_lacks() { ! grep -qE -- "$1" "$W/out"; }
-err_has() { grep -qE -- "$1" "$W/err"; }
-file_has() { grep -qE -- "$2" "$1"; }
 finding_lines() { grep -cE ' \[[a-z0-9-]+\]$' "$W/out"; }
 n_findings_is() { [[ $(finding_lines) -eq $1 ]]; }
 
 # --- a small project in a git repository -------------------------------------
 
 P=$W/proj
+RUN_DIR=$P
 mkdir -p "$P/src"
 cat >"$P/src/counter.c" <<'EOF'
 #include <pthread.h>
@@ -380,5 +337,4 @@ else
     echo "skip CMake recipe (no cmake)"
 fi
 
-echo "$npass passed, $nfail failed"
-((nfail == 0))
+finish

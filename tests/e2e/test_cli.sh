@@ -30,10 +30,6 @@ fi
 W=$(mktemp -d) || exit 2
 trap 'rm -rf "$W"' EXIT
 
-TIMEOUT=()
-if command -v timeout >/dev/null 2>&1; then
-    TIMEOUT=(timeout 300)
-fi
 HAVE_JQ=0
 if command -v jq >/dev/null 2>&1; then
     HAVE_JQ=1
@@ -49,70 +45,14 @@ GOOD=good_relock.c
 WARN_LINE=$(grep -n 'expect: double-lock' "$WARN_DIR/$WARN" | head -n1 | cut -d: -f1)
 DEMO_DB=$BUILD/demo
 
-# --- a tiny assertion framework ---------------------------------------------
+# The assertion framework (ok, fail, run, check, the common predicates).
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-npass=0
-nfail=0
-rc=0
-last_cmd=""
-
-ok() {
-    npass=$((npass + 1))
-    echo "ok   $1"
-}
-
-fail() {
-    local l
-    nfail=$((nfail + 1))
-    echo "FAIL $1"
-    shift
-    for l in "$@"; do
-        printf '%s\n' "$l" | sed -e 's/^/       /'
-    done
-}
-
-# run [--in DIR] ARGS...: runs locklint (from DIR, default $W) with stdout
-# in $W/out and stderr in $W/err; sets rc.
-run() {
-    local dir=$W
-    if [[ ${1-} == --in ]]; then
-        dir=$2
-        shift 2
-    fi
-    last_cmd="(cd $dir && locklint $*)"
-    (cd "$dir" && "${TIMEOUT[@]}" "$BIN" "$@") >"$W/out" 2>"$W/err" </dev/null
-    rc=$?
-    if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$W/err"; then
-        fail "no sanitizer report: $last_cmd" "$(head -n 30 "$W/err")"
-    fi
-}
-
-# check NAME PREDICATE ARGS...: one ok/FAIL line for the last run.
-check() {
-    local name=$1
-    shift
-    if "$@"; then
-        ok "$name"
-    else
-        fail "$name" "command:     $last_cmd" "exit status: $rc" \
-            "stdout:      $(head -c 800 "$W/out")" "stderr:      $(head -c 800 "$W/err")"
-    fi
-}
-
-rc_is() { [[ $rc -eq $1 ]]; }
-rc_not() { [[ $rc -ne $1 ]]; }
 rc_finding_or_clean() { [[ $rc -eq 0 || $rc -eq 1 ]]; }
-out_has() { grep -qE -- "$1" "$W/out"; }
-out_has_fixed() { grep -qF -- "$1" "$W/out"; }
-out_lacks() { ! grep -qE -- "$1" "$W/out"; }
-out_empty() { [[ ! -s $W/out ]]; }
-err_has() { grep -qE -- "$1" "$W/err"; }
-err_has_fixed() { grep -qF -- "$1" "$W/err"; }
 # A usage/config/I/O error: status 2 and a `locklint: error:` line on stderr.
 is_error() { [[ $rc -eq 2 ]] && grep -qE '^locklint: error: ' "$W/err"; }
 file_nonempty() { [[ -s $1 ]]; }
 no_path() { [[ ! -e $1 ]]; }
-same_files() { cmp -s "$1" "$2"; }
 # Only finding lines (those ending in a [rule] tag) that start with $1, and
 # at least one of them.
 findings_only_in() {
@@ -453,5 +393,4 @@ run --no-cache -p "$W/uncached"
 check "--no-cache exits 0 on a good file" rc_is 0
 check "--no-cache writes no cache" no_path "$W/uncached/.locklint"
 
-echo "$npass passed, $nfail failed"
-((nfail == 0))
+finish

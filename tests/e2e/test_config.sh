@@ -31,56 +31,15 @@ fi
 W=$(mktemp -d) || exit 2
 trap 'rm -rf "$W"' EXIT
 
-npass=0
-nfail=0
-rc=0
-last_cmd=""
+# The assertion framework (ok, fail, run, check, the common predicates).
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+check_context() { echo "config:      $(head -c 400 "$P/.locklint.yml" 2>/dev/null)"; }
 
-ok() {
-    npass=$((npass + 1))
-    echo "ok   $1"
-}
-
-fail() {
-    local l
-    nfail=$((nfail + 1))
-    echo "FAIL $1"
-    shift
-    for l in "$@"; do
-        printf '%s\n' "$l" | sed -e 's/^/       /'
-    done
-}
-
-run() {
-    last_cmd="(cd $P && locklint $*)"
-    (cd "$P" && "$BIN" "$@") >"$W/out" 2>"$W/err" </dev/null
-    rc=$?
-    if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$W/err"; then
-        fail "no sanitizer report: $last_cmd" "$(head -n 30 "$W/err")"
-    fi
-}
-
-check() {
-    local name=$1
-    shift
-    if "$@"; then
-        ok "$name"
-    else
-        fail "$name" "command:     $last_cmd" "exit status: $rc" \
-            "config:      $(head -c 400 "$P/.locklint.yml" 2>/dev/null)" \
-            "stdout:      $(head -c 800 "$W/out")" "stderr:      $(head -c 800 "$W/err")"
-    fi
-}
-
-rc_is() { [[ $rc -eq $1 ]]; }
-out_has() { grep -qE -- "$1" "$W/out"; }
-out_lacks() { ! grep -qE -- "$1" "$W/out"; }
-err_has() { grep -qE -- "$1" "$W/err"; }
-err_has_fixed() { grep -qF -- "$1" "$W/err"; }
 
 # --- a project: a double lock in src/, one in third_party/, a home-made lock ---
 
 P=$W/proj
+RUN_DIR=$P
 mkdir -p "$P/src" "$P/third_party/lib" "$P/build"
 double_lock() { # double_lock FUNCTION
     cat <<EOF
@@ -203,5 +162,4 @@ bad $'threads:\n  - {create: go}\n' 2 "needs 'start'"
 bad $'hierarchy:\n  - a after b\n' 2 "bad 'hierarchy' entry"
 bad $'- just\n- a list\n' 1 'must be a mapping'
 
-echo "$npass passed, $nfail failed"
-((nfail == 0))
+finish
