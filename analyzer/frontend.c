@@ -578,8 +578,20 @@ int ll_frontend_parse(struct ll_frontend *fe, const struct ll_tu_job *job, struc
     CXTranslationUnit ctu = NULL;
     unsigned opts =
         CXTranslationUnit_KeepGoing | CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles;
-    enum CXErrorCode e = clang_parseTranslationUnit2(fe->index, job->file, job->argv, job->argc,
-                                                     NULL, 0, opts, &ctu);
+    /* -w: the compiler's own warnings are not locklint's to report, and
+     * the driver would print some of them (a GCC-only -W option) to
+     * stderr itself. */
+    const char **argv = malloc(((size_t)job->argc + 1) * sizeof(*argv));
+    if (!argv) {
+        snprintf(errbuf, errlen, "%s: out of memory", job->file);
+        return -1;
+    }
+    for (int i = 0; i < job->argc; i++)
+        argv[i] = job->argv[i];
+    argv[job->argc] = "-w";
+    enum CXErrorCode e =
+        clang_parseTranslationUnit2(fe->index, job->file, argv, job->argc + 1, NULL, 0, opts, &ctu);
+    free(argv);
     if (e != CXError_Success || !ctu) {
         snprintf(errbuf, errlen, "%s: %s", job->file, parse_error_text(e));
         return -1;
