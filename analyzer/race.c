@@ -24,6 +24,8 @@
  */
 #include "race.h"
 
+#include "live_reach.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,6 +39,12 @@ struct lockset {
     struct ll_race_lock *l;
 };
 
+/* Whose calls an entry lockset sums up: the threads' (every root but
+ * main), or main's thread while other threads run.  Kept apart so that
+ * main's set-up calls made without a lock, while only unrelated threads
+ * run, do not strip the lock every thread holds at the same calls. */
+enum { CTX_THREADS = 0, CTX_MAIN = 1, NCTX = 2 };
+
 struct ctx {
     const struct ll_view *v;
     struct ll_arena *a;
@@ -46,12 +54,13 @@ struct ctx {
     uint64_t **running;          /* per function: per event, roots it has left running */
     uint64_t **leaves;           /* per function: roots still running at its exit */
     uint64_t **with;             /* per function: roots running at main's calls of it */
-    struct lockset *entry;
-    bool *mainc;       /* main's thread runs it */
-    uint8_t **pstate;  /* per function, per parameter: PS_* */
-    uint8_t *start_ps; /* per start routine: PS_PRIV or PS_SHARED */
+    struct lockset *entry[NCTX]; /* per context, per function: locks held at every call */
+    bool *mainc;                 /* main's thread runs it */
+    uint8_t **pstate;            /* per function, per parameter: PS_* */
+    uint8_t *start_ps;           /* per start routine: PS_PRIV or PS_SHARED */
     struct ll_race_lock *scratch;
     size_t nscratch;
+    struct ll_live_reach lr; /* roots reaching each function, doomed calls left out */
 };
 
 /* ---- small helpers -------------------------------------------------- */
@@ -219,14 +228,6 @@ static const char *concrete_id(struct ll_arena *a, const struct ll_path *p, bool
 static bool is_main_root(const struct ll_view *v, uint32_t r)
 {
     return v->fns[v->cg.roots[r].fn].is_main;
-}
-
-static bool reached(const struct ll_view *v, uint32_t fn)
-{
-    for (uint32_t w = 0; w < v->cg.root_words; w++)
-        if (v->cg.reach[(size_t)fn * v->cg.root_words + w])
-            return true;
-    return false;
 }
 
 /* ---- threads running ------------------------------------------------ */
@@ -555,22 +556,20 @@ static void with_at(const struct ctx *c, uint32_t i, uint32_t e, uint64_t *out)
     set_or(out, &c->running[i][(size_t)e * w], w);
 }
 
-/* Only main's thread runs event e of f, and nothing else runs then. */
-static bool single_threaded(const struct ctx *c, uint32_t i, uint32_t e, uint64_t *tmp)
+/* Some thread other than main's runs function i. */
+static bool threads_run(const struct ctx *c, uint32_t i)
 {
-    const struct ll_view *v = c->v;
-    for (uint32_t r = 0; r < v->cg.nroots; r++)
-        if (ll_callgraph_reaches(&v->cg, r, i) && !is_main_root(v, r))
-            return false;
-    with_at(c, i, e, tmp);
-    return !any_bit(tmp, v->cg.root_words);
+    for (uint32_t r = 0; r < c->v->cg.nroots; r++)
+        if (ll_live_reaches(&c->lr, r, i) && !is_main_root(c->v, r))
+            return true;
+    return false;
 }
 
-/* The locks held at event e of function i, into c->scratch. */
-static size_t locks_at(struct ctx *c, uint32_t i, uint32_t e)
+/* The locks held at event e of function i in context ctx, into c->scratch. */
+static size_t locks_at(struct ctx *c, uint32_t i, uint32_t e, int ctx)
 {
     const struct ll_fn_view *f = &c->v->fns[i];
-    const struct lockset *en = &c->entry[i];
+    const struct lockset *en = &c->entry[ctx][i];
     size_t n = 0;
     for (uint32_t l = 0; l < f->df.nlocks; l++) {
         if (!c->locks[i][l].id || !held(c->v, f, e, l))
@@ -592,10 +591,11 @@ static size_t locks_at(struct ctx *c, uint32_t i, uint32_t e)
     return n;
 }
 
-/* Entry of callee k meets the locks of one call site. Returns whether it changed. */
-static bool meet(struct ctx *c, uint32_t k, size_t n)
+/* Entry of callee k in context ctx meets the locks of one call site.
+ * Returns whether it changed. */
+static bool meet(struct ctx *c, uint32_t k, size_t n, int ctx)
 {
-    struct lockset *en = &c->entry[k];
+    struct lockset *en = &c->entry[ctx][k];
     if (en->top) {
         en->l = ll_arena_alloc(c->a, (n + 1) * sizeof(*en->l));
         if (!en->l)
@@ -637,11 +637,12 @@ static int propagate(struct ctx *c)
         for (uint32_t o = v->cg.n; o-- > 0;) {
             uint32_t i = v->cg.order[o];
             const struct ll_fn_view *f = &v->fns[i];
-            if (!f->calls || !reached(v, i))
+            if (!f->calls || !ll_live_reached(&c->lr, i))
                 continue;
+            bool threads = threads_run(c, i);
             for (uint32_t e = 0; e < f->fn->nevents; e++) {
                 const struct ll_call_info *ci = f->calls[e];
-                if (!ci || !f->df.reached[e])
+                if (!ci || !f->df.reached[e] || !c->lr.live[i][e])
                     continue;
                 uint32_t k = (uint32_t)ci->callee;
                 const struct ll_fn_view *g = &v->fns[k];
@@ -649,13 +650,15 @@ static int propagate(struct ctx *c)
                     continue;
                 /* a call only main's thread makes with nothing else
                  * running says nothing about the locks callers hold */
-                if (!single_threaded(c, i, e, tmp))
-                    changed |= meet(c, k, locks_at(c, i, e));
+                if (threads)
+                    changed |= meet(c, k, locks_at(c, i, e, CTX_THREADS), CTX_THREADS);
                 if (c->mainc[i]) {
                     changed |= !c->mainc[k];
                     c->mainc[k] = true;
                     with_at(c, i, e, tmp);
                     changed |= or_changed(c->with[k], tmp, w);
+                    if (any_bit(tmp, w))
+                        changed |= meet(c, k, locks_at(c, i, e, CTX_MAIN), CTX_MAIN);
                 }
                 const struct ll_event *ev = &f->fn->events[e];
                 for (uint32_t p = 0; p < ev->nargs && p < g->fn->nparams; p++) {
@@ -676,6 +679,48 @@ static int propagate(struct ctx *c)
 
 /* ---- the accesses --------------------------------------------------- */
 
+/* x.locks: the locks held at x in context ctx. */
+static int with_locks(struct ctx *c, struct ll_race_access *x, int ctx)
+{
+    size_t nl = locks_at(c, x->fn, x->event, ctx);
+    x->locks = ll_arena_alloc(c->a, (nl + 1) * sizeof(*x->locks));
+    if (!x->locks)
+        return -1;
+    memcpy(x->locks, c->scratch, nl * sizeof(*x->locks));
+    x->nlocks = (uint32_t)nl;
+    return 0;
+}
+
+static bool same_locks(const struct ll_race_access *a, const struct ll_race_access *b)
+{
+    if (a->nlocks != b->nlocks)
+        return false;
+    for (uint32_t i = 0; i < a->nlocks; i++) {
+        bool found = false;
+        for (uint32_t j = 0; j < b->nlocks && !found; j++)
+            found = strcmp(a->locks[i].id, b->locks[j].id) == 0 &&
+                    a->locks[i].shared == b->locks[j].shared;
+        if (!found)
+            return false;
+    }
+    return true;
+}
+
+static int append(const struct ll_race_access *x, struct ll_race_access **buf, size_t *n,
+                  size_t *cap)
+{
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 64;
+        struct ll_race_access *g = realloc(*buf, nc * sizeof(*g));
+        if (!g)
+            return -1;
+        *buf = g;
+        *cap = nc;
+    }
+    (*buf)[(*n)++] = *x;
+    return 0;
+}
+
 static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_access **buf, size_t *n,
                       size_t *cap)
 {
@@ -690,6 +735,7 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     x.fn = i;
     x.event = e;
     x.write = (ev->flags & LL_EVF_WRITE) != 0;
+    x.depth = c->lr.depth[i];
     if (!(p->flags & LL_PATH_DEREF)) {
         if (p->root != LL_ROOT_GLOBAL && p->root != LL_ROOT_STATIC_LOCAL)
             return 0;
@@ -718,30 +764,41 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     if (!x.roots || !x.with)
         return -1;
     with_at(c, i, e, x.with);
-    bool any = false, main_runs = c->mainc[i] && any_bit(x.with, v->cg.root_words);
-    for (uint32_t r = 0; r < v->cg.nroots; r++)
-        if (ll_callgraph_reaches(&v->cg, r, i) && (main_runs || !is_main_root(v, r))) {
+    bool threads = false, main_runs = c->mainc[i] && any_bit(x.with, v->cg.root_words);
+    long main_root = -1;
+    for (uint32_t r = 0; r < v->cg.nroots; r++) {
+        if (!ll_live_reaches(&c->lr, r, i))
+            continue;
+        if (!is_main_root(v, r)) {
             x.roots[r / 64] |= 1ull << (r % 64);
-            any = true;
+            threads = true;
+        } else if (main_runs) {
+            main_root = r;
         }
-    if (!any)
-        return 0;
-    size_t nl = locks_at(c, i, e);
-    x.locks = ll_arena_alloc(c->a, (nl + 1) * sizeof(*x.locks));
-    if (!x.locks)
-        return -1;
-    memcpy(x.locks, c->scratch, nl * sizeof(*x.locks));
-    x.nlocks = (uint32_t)nl;
-    if (*n == *cap) {
-        size_t nc = *cap ? *cap * 2 : 64;
-        struct ll_race_access *g = realloc(*buf, nc * sizeof(*g));
-        if (!g)
-            return -1;
-        *buf = g;
-        *cap = nc;
     }
-    (*buf)[(*n)++] = x;
-    return 0;
+    if (!threads && main_root < 0)
+        return 0;
+    if (with_locks(c, &x, threads ? CTX_THREADS : CTX_MAIN) != 0)
+        return -1;
+    if (main_root >= 0 && threads) {
+        /* main's thread runs it too: one access, or one per context when
+         * the contexts hold different locks */
+        struct ll_race_access y = x;
+        if (with_locks(c, &y, CTX_MAIN) != 0)
+            return -1;
+        if (!same_locks(&x, &y)) {
+            y.roots = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
+            if (!y.roots)
+                return -1;
+            y.roots[main_root / 64] |= 1ull << (main_root % 64);
+            if (append(&y, buf, n, cap) != 0)
+                return -1;
+            main_root = -1;
+        }
+    }
+    if (main_root >= 0)
+        x.roots[main_root / 64] |= 1ull << (main_root % 64);
+    return append(&x, buf, n, cap);
 }
 
 static int cmp_access(const void *pa, const void *pb)
@@ -765,12 +822,13 @@ static int setup(struct ctx *c)
     c->creates = ll_arena_alloc(c->a, n1 * sizeof(*c->creates));
     c->leaves = ll_arena_alloc(c->a, n1 * sizeof(*c->leaves));
     c->with = ll_arena_alloc(c->a, n1 * sizeof(*c->with));
-    c->entry = ll_arena_alloc(c->a, n1 * sizeof(*c->entry));
+    c->entry[CTX_THREADS] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset));
+    c->entry[CTX_MAIN] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset));
     c->mainc = ll_arena_alloc(c->a, n1 * sizeof(bool));
     c->pstate = ll_arena_alloc(c->a, n1 * sizeof(*c->pstate));
     c->start_ps = ll_arena_alloc(c->a, n1);
     if (!c->locks || !c->running || !c->root_of || !c->creates || !c->leaves || !c->with ||
-        !c->entry || !c->mainc || !c->pstate || !c->start_ps)
+        !c->entry[CTX_THREADS] || !c->entry[CTX_MAIN] || !c->mainc || !c->pstate || !c->start_ps)
         return -1;
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -786,7 +844,8 @@ static int setup(struct ctx *c)
         for (uint32_t l = 0; l < f->df.nlocks; l++)
             if (lock_ident(c->a, &f->df.locks[l], &c->locks[i][l]) != 0)
                 return -1;
-        c->entry[i].top = !ll_fn_view_is_root(f);
+        c->entry[CTX_THREADS][i].top = !ll_fn_view_is_root(f);
+        c->entry[CTX_MAIN][i].top = !f->is_main;
         c->mainc[i] = f->is_main;
     }
     /* an entry set never outgrows the largest lock table plus its own */
@@ -796,7 +855,7 @@ static int setup(struct ctx *c)
         return -1;
     for (uint32_t r = 0; r < v->cg.nroots; r++)
         c->root_of[v->cg.roots[r].fn] = r;
-    if (transitive_creates(c) != 0)
+    if (ll_live_reach_build(v, c->a, &c->lr) != 0 || transitive_creates(c) != 0)
         return -1;
     for (uint32_t o = 0; o < v->cg.n; o++)
         if (running_flow(c, v->cg.order[o]) != 0)
@@ -823,11 +882,12 @@ int ll_race_build(const struct ll_view *v, struct ll_race_result *out)
         goto out;
     for (uint32_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
-        if (!reached(v, i))
+        if (!ll_live_reached(&c.lr, i))
             continue;
-        c.entry[i].top = false; /* no call site with threads running: no locks */
+        /* no call site with threads running: no locks */
+        c.entry[CTX_THREADS][i].top = c.entry[CTX_MAIN][i].top = false;
         for (uint32_t e = 0; e < f->fn->nevents; e++)
-            if (f->fn->events[e].kind == LL_EV_ACCESS && f->df.reached[e] &&
+            if (f->fn->events[e].kind == LL_EV_ACCESS && f->df.reached[e] && c.lr.live[i][e] &&
                 add_access(&c, i, e, &buf, &n, &cap) != 0)
                 goto out;
     }

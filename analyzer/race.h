@@ -43,6 +43,8 @@ struct ll_race_access {
     const char *name;     /* the location as users read it ("hits", "struct stats.hits") */
     bool write;
     bool from_start_arg; /* reached through a thread's start argument */
+    uint8_t depth;       /* calls from the nearest thread root to its function
+                            (live_reach.h; 255 at most) */
     uint32_t nlocks;
     struct ll_race_lock *locks;
     uint64_t *roots; /* cg.root_words words: roots that may run it concurrently */

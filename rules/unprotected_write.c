@@ -81,11 +81,12 @@ struct majority {
 static bool same_site(const struct ll_view *v, const struct ll_race_access *acc, size_t s, size_t i,
                       bool writes)
 {
+    /* a group is sorted by function: only the run of i's function is looked at */
     struct ll_loc li = v->fns[acc[i].fn].fn->events[acc[i].event].loc;
-    for (size_t j = s; j < i; j++) {
+    for (size_t j = i; j-- > s && acc[j].fn == acc[i].fn;) {
         struct ll_loc lj = v->fns[acc[j].fn].fn->events[acc[j].event].loc;
-        if ((!writes || acc[j].write) && acc[j].fn == acc[i].fn && lj.line == li.line &&
-            lj.col == li.col && lj.file == li.file)
+        if ((!writes || acc[j].write) && lj.line == li.line && lj.col == li.col &&
+            lj.file == li.file)
             return true;
     }
     return false;
@@ -135,9 +136,34 @@ static const char *kind(const struct ll_race_access *a)
     return a->write ? "write" : "read";
 }
 
+/* Calls from a thread's start routine within which an access of data no
+ * access locks still counts as the thread's own doing. */
+#define SHALLOW_CALLS 2
+
+/*
+ * How sure a finding is.  Objects reached through pointers are merged by
+ * struct type: one `struct item.refcount` stands for every item, handed
+ * between threads by protocols (reference counts, queues) the analysis
+ * does not see; such findings are notes, and one global object, or data a
+ * thread's start argument reaches, makes a warning.  Data that no access
+ * locks, touched only deep in shared code (more than SHALLOW_CALLS calls
+ * from any start routine), is most often kept to one thread by run-time
+ * checks on the way (`if (in_io_thread) return;`) that are not followed:
+ * a note too.
+ */
+static bool firm(const struct ll_race_access *a, const struct ll_race_access *b, bool locked)
+{
+    if (a->from_start_arg || b->from_start_arg)
+        return true;
+    if (!a->concrete || !b->concrete)
+        return false;
+    return locked || a->depth <= SHALLOW_CALLS || b->depth <= SHALLOW_CALLS;
+}
+
 static void report(const struct ll_view *v, const struct ll_race_access *a,
                    const struct ll_race_access *b, uint32_t ra, uint32_t rb,
-                   const struct majority *all, const struct majority *wr, struct ll_report *r)
+                   const struct majority *all, const struct majority *wr, bool locked,
+                   struct ll_report *r)
 {
     const struct ll_fn_view *fa = &v->fns[a->fn], *fb = &v->fns[b->fn];
     const struct ll_event *ea = &fa->fn->events[a->event], *eb = &fb->fn->events[b->event];
@@ -148,14 +174,9 @@ static void report(const struct ll_view *v, const struct ll_race_access *a,
         snprintf(stat, sizeof(stat), "; '%s' is %s with '%s' held at %u of %u sites", a->name,
                  m == wr ? "written" : "accessed", m->text, m->held, m->sites);
     struct ll_site site = ll_view_site(fa, ea->loc, NULL);
-    /* Objects reached through pointers are merged by struct type: one
-     * `struct item.refcount` stands for every item, handed between threads
-     * by protocols (reference counts, queues) the analysis does not see.
-     * Such findings are notes; one global object, or data a thread's start
-     * argument reaches, makes a warning. */
-    bool firm = (a->concrete && b->concrete) || a->from_start_arg || b->from_start_arg;
+    bool sure = firm(a, b, locked);
     struct ll_finding *fd = ll_report_add(
-        r, "unprotected-write", firm ? LL_SEV_WARNING : LL_SEV_NOTE, &site, fa->fn->name, a->name,
+        r, "unprotected-write", sure ? LL_SEV_WARNING : LL_SEV_NOTE, &site, fa->fn->name, a->name,
         "data race: %s '%s' with %s held can run concurrently with a %s in '%s'%s",
         a->write ? "write to" : "read of", ea->obj.text, locks, kind(b), fb->fn->name, stat);
     if (!fd)
@@ -169,6 +190,12 @@ static void report(const struct ll_view *v, const struct ll_race_access *a,
                     v->cg.roots[ra].multi_instance ? " (several run at once)" : "", locks);
     ll_finding_note(r, fd, &other, "conflicting %s of '%s' here, in '%s' (thread '%s'), holding %s",
                     kind(b), eb->obj.text, fb->fn->name, tb, blocks);
+    if (!sure && !locked && a->concrete && b->concrete)
+        ll_finding_note(r, fd, &site,
+                        "no access to '%s' holds a lock, and both are %u or more calls from "
+                        "their threads' start routines: run-time checks on the way may keep "
+                        "them apart",
+                        a->name, (unsigned)(a->depth < b->depth ? a->depth : b->depth));
     struct ll_site sa = site, sb = other;
     sa.message = a->write ? "writes" : "reads";
     sb.message = b->write ? "writes" : "reads";
@@ -209,6 +236,9 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
 {
     if (!evidence_of_sharing(acc, s, t))
         return;
+    bool locked = false;
+    for (size_t i = s; i < t && !locked; i++)
+        locked = acc[i].nlocks > 0;
     struct majority all, wr;
     find_majority(v, acc, s, t, false, &all);
     find_majority(v, acc, s, t, true, &wr);
@@ -237,7 +267,7 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
             }
             if (best < 0)
                 continue;
-            report(v, a, &acc[best], bra, brb, &all, &wr, r);
+            report(v, a, &acc[best], bra, brb, &all, &wr, locked, r);
             seen[nseen++] = (struct seen){a->group, a->fn, ea->loc.line};
         }
 }

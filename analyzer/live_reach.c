@@ -1,0 +1,117 @@
+/*
+ * live_reach: doomed blocks per function, bottom-up so that a call to a
+ * function that always dies dooms its block; then a breadth-first search
+ * per root over the calls outside doomed blocks.
+ */
+#include "live_reach.h"
+
+#include "doomed.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct dies_ctx {
+    const struct ll_fn_view *f;
+    const bool *dies; /* per function: always dies */
+};
+
+static bool callee_dies(void *p, uint32_t e)
+{
+    const struct dies_ctx *d = p;
+    const struct ll_call_info *ci = d->f->calls ? d->f->calls[e] : NULL;
+    return ci && ci->callee >= 0 && d->dies[ci->callee];
+}
+
+/* live[i] for every function, callees before callers. */
+static int mark_live(const struct ll_view *v, struct ll_arena *a, struct ll_live_reach *out)
+{
+    uint32_t most = 1;
+    for (size_t i = 0; i < v->nfns; i++)
+        if (v->fns[i].fn->nblocks > most)
+            most = v->fns[i].fn->nblocks;
+    bool *dies = calloc(v->nfns + 1, sizeof(bool));
+    uint8_t *doomed = malloc(most);
+    int rc = -1;
+    if (!dies || !doomed)
+        goto out;
+    for (uint32_t o = 0; o < v->cg.n; o++) {
+        uint32_t i = v->cg.order[o];
+        const struct ll_function *fn = v->fns[i].fn;
+        struct dies_ctx d = {&v->fns[i], dies};
+        out->live[i] = ll_arena_alloc_raw(a, (size_t)fn->nevents + 1);
+        if (!out->live[i])
+            goto out;
+        memset(out->live[i], 1, (size_t)fn->nevents + 1);
+        ll_doomed_blocks(fn, callee_dies, &d, doomed);
+        for (uint32_t b = 0; b < fn->nblocks; b++)
+            if (doomed[b])
+                memset(out->live[i] + fn->blocks[b].first_event, 0, fn->blocks[b].nevents);
+        dies[i] = fn->nblocks > 0 && doomed[0] && !v->fns[i].is_main;
+    }
+    rc = 0;
+out:
+    free(dies);
+    free(doomed);
+    return rc;
+}
+
+static int search(const struct ll_view *v, struct ll_live_reach *out)
+{
+    uint32_t *queue = malloc((v->nfns + 1) * sizeof(*queue));
+    uint8_t *level = malloc(v->nfns + 1); /* per queue slot: its distance */
+    if (!queue || !level) {
+        free(queue);
+        free(level);
+        return -1;
+    }
+    memset(out->depth, UINT8_MAX, v->nfns + 1);
+    for (uint32_t r = 0; r < v->cg.nroots; r++) {
+        uint32_t head = 0, tail = 0, start = v->cg.roots[r].fn;
+        uint64_t bit = 1ull << (r % 64);
+        size_t word = r / 64;
+        out->reach[(size_t)start * out->words + word] |= bit;
+        level[tail] = 0;
+        queue[tail++] = start;
+        while (head < tail) {
+            uint8_t d = level[head];
+            const struct ll_fn_view *f = &v->fns[queue[head++]];
+            if (d < out->depth[f - v->fns])
+                out->depth[f - v->fns] = d;
+            for (uint32_t e = 0; f->calls && e < f->fn->nevents; e++) {
+                const struct ll_call_info *ci = f->calls[e];
+                if (!ci || ci->callee < 0 || !out->live[f - v->fns][e])
+                    continue;
+                uint64_t *slot = &out->reach[(size_t)ci->callee * out->words + word];
+                if (!(*slot & bit)) {
+                    *slot |= bit;
+                    level[tail] = d < UINT8_MAX ? d + 1 : d;
+                    queue[tail++] = (uint32_t)ci->callee;
+                }
+            }
+        }
+    }
+    free(queue);
+    free(level);
+    return 0;
+}
+
+int ll_live_reach_build(const struct ll_view *v, struct ll_arena *a, struct ll_live_reach *out)
+{
+    out->words = v->cg.root_words;
+    out->reach = ll_arena_alloc(a, (v->nfns + 1) * out->words * sizeof(uint64_t));
+    out->live = ll_arena_alloc(a, (v->nfns + 1) * sizeof(*out->live));
+    out->depth = ll_arena_alloc_raw(a, v->nfns + 1);
+    if (!out->reach || !out->live || !out->depth)
+        return -1;
+    if (mark_live(v, a, out) != 0)
+        return -1;
+    return search(v, out);
+}
+
+bool ll_live_reached(const struct ll_live_reach *lr, uint32_t fn)
+{
+    for (uint32_t w = 0; w < lr->words; w++)
+        if (lr->reach[(size_t)fn * lr->words + w])
+            return true;
+    return false;
+}

@@ -1,0 +1,36 @@
+/*
+ * live_reach: which thread roots reach each function through calls the
+ * program survives -- the call graph's reachability (callgraph.h) without
+ * the calls made on doomed paths (doomed.h), where the process is going
+ * down: an assertion's crash report reaches half a program, but it does
+ * not run while the threads go on.
+ */
+#ifndef LL_LIVE_REACH_H
+#define LL_LIVE_REACH_H
+
+#include "arena.h"
+#include "view.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ll_live_reach {
+    uint32_t words;  /* 64-bit words per function: the call graph's root_words */
+    uint64_t *reach; /* per function: bit r set when root r reaches it alive */
+    uint8_t **live;  /* per function, per event: 1 unless in a doomed block */
+    uint8_t *depth;  /* per function: fewest live calls from a root reaching it
+                        (0 for a root itself; 255 when unreached or farther) */
+};
+
+/* Fills `out` with memory from `a`.  Returns 0, or -1 when out of memory. */
+int ll_live_reach_build(const struct ll_view *v, struct ll_arena *a, struct ll_live_reach *out);
+
+static inline bool ll_live_reaches(const struct ll_live_reach *lr, uint32_t root, uint32_t fn)
+{
+    return (lr->reach[(size_t)fn * lr->words + root / 64] >> (root % 64)) & 1;
+}
+
+/* Some root reaches fn alive. */
+bool ll_live_reached(const struct ll_live_reach *lr, uint32_t fn);
+
+#endif
