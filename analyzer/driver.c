@@ -71,6 +71,20 @@ static uint64_t ns_since(const struct timespec *t0)
 }
 
 /* --graph: the lock-order graph with its cycles highlighted. */
+/* A compilation database of several programs (a tool and its test
+ * drivers) is analysed as one: say so, since each later main() and its
+ * threads are left out. */
+static void warn_several_programs(const struct ll_program *p)
+{
+    if (p->nmains < 2)
+        return;
+    fprintf(stderr,
+            "locklint: warning: main() is defined in %u translation units (%s, %s%s): the input "
+            "holds several programs, analysed as one program in which only the first main() "
+            "runs; for exact results, analyse each program's files on their own\n",
+            p->nmains, p->main_files[0], p->main_files[1], p->nmains > 2 ? ", ..." : "");
+}
+
 static int write_graph(const char *path, const struct ll_view *view)
 {
     FILE *out = fopen(path, "w");
@@ -364,6 +378,7 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
         error("out of memory");
         goto out;
     }
+    warn_several_programs(&view.program);
     order = calloc(cfg->nhierarchy + 1, sizeof(*order));
     if (!order) {
         error("out of memory");

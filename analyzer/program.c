@@ -5,6 +5,7 @@
  */
 #include "program.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 static void mark_start_routines(struct ll_program *p, const struct ll_tu_facts *tus, size_t ntus)
@@ -21,6 +22,18 @@ static void mark_start_routines(struct ll_program *p, const struct ll_tu_facts *
                     p->fns[k].is_start_routine = true;
             }
         }
+}
+
+static bool is_main(const struct ll_function *fn)
+{
+    return strcmp(fn->name, "main") == 0 && !(fn->flags & LL_FN_STATIC);
+}
+
+static void note_main(struct ll_program *p, const struct ll_tu_facts *tu)
+{
+    if (p->nmains < 2)
+        p->main_files[p->nmains] = tu->main_file;
+    p->nmains++;
 }
 
 int ll_program_build(struct ll_program *p, const struct ll_tu_facts *tus, size_t ntus)
@@ -40,12 +53,14 @@ int ll_program_build(struct ll_program *p, const struct ll_tu_facts *tus, size_t
             int put = ll_strmap_put(&p->by_usr, fn->usr, p->nfns);
             if (put < 0)
                 return -1;
+            if (is_main(fn))
+                note_main(p, &tus[t]);
             if (put == 1)
                 continue; /* seen in an earlier TU */
             struct ll_prog_fn *pf = &p->fns[p->nfns++];
             pf->fn = fn;
             pf->tu = &tus[t];
-            pf->is_main = strcmp(fn->name, "main") == 0 && !(fn->flags & LL_FN_STATIC);
+            pf->is_main = is_main(fn);
         }
     }
     mark_start_routines(p, tus, ntus);

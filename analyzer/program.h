@@ -28,6 +28,10 @@ struct ll_program {
     size_t nfns;
     struct ll_prog_fn *fns;
     struct ll_strmap by_usr; /* USR -> index into fns */
+    /* TUs defining an external main(): more than one means the input
+     * holds several programs, and only the first main is kept */
+    uint32_t nmains;
+    const char *main_files[2]; /* the first two of them */
 };
 
 /* Links `ntus` TUs (borrowed; they must outlive the program).  Returns 0 or

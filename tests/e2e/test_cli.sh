@@ -393,4 +393,20 @@ run --no-cache -p "$W/uncached"
 check "--no-cache exits 0 on a good file" rc_is 0
 check "--no-cache writes no cache" no_path "$W/uncached/.locklint"
 
+# Two programs in one input: a warning names both mains, findings are unaffected.
+mkdir -p "$W/twoprogs"
+printf 'int main(void) { return 0; }\n' >"$W/twoprogs/tool_a.c"
+printf 'int main(int argc, char **argv) { (void)argv; return argc; }\n' >"$W/twoprogs/tool_b.c"
+run --in "$W/twoprogs" --no-cache tool_a.c tool_b.c
+check "two main()s: exit 0 (no findings)" rc_is 0
+check "two main()s: a warning names both files" \
+    err_has "^locklint: warning: main\(\) is defined in 2 translation units \(.*tool_a\.c, .*tool_b\.c\)"
+run --in "$W/twoprogs" --no-cache tool_a.c
+check "one main(): no several-programs warning" err_lacks "several programs"
+
+# The compiler's own warnings are not reported (GCC-only -W options included).
+run --in "$W/twoprogs" --no-cache tool_a.c -- -Wlogical-op -Wall
+check "compiler warnings stay quiet: exit 0" rc_is 0
+check "compiler warnings stay quiet: no 'unknown warning option'" err_lacks "warning option"
+
 finish
