@@ -198,8 +198,9 @@ static void report(const struct ll_view *v, const struct ll_race_access *a,
     struct ll_site other = ll_view_site(fb, eb->loc, NULL);
     ll_finding_note(r, fd, &site, "%s in thread '%s'%s, holding %s", kind(a), ta,
                     v->cg.roots[ra].multi_instance ? " (several run at once)" : "", locks);
-    ll_finding_note(r, fd, &other, "conflicting %s of '%s' here, in '%s' (thread '%s'), holding %s",
-                    kind(b), eb->obj.text, fb->fn->name, tb, blocks);
+    ll_finding_note(r, fd, &other,
+                    "conflicting %s of '%s' here, in '%s' (%sthread '%s'), holding %s", kind(b),
+                    eb->obj.text, fb->fn->name, ra == rb ? "another instance of " : "", tb, blocks);
     if (!sure && !locked && a->concrete && b->concrete)
         ll_finding_note(r, fd, &site,
                         "no access to '%s' holds a lock, and both are %u or more calls from "
