@@ -53,6 +53,9 @@ struct ctx {
     uint64_t **creates;          /* per function: roots it may start */
     uint64_t **running;          /* per function: per event, roots it has left running */
     uint64_t **leaves;           /* per function: roots still running at its exit */
+    uint64_t **ends;             /* per function: roots it (or a callee) joins for good */
+    const char ***handles;       /* per root: classes of the handles its creations fill
+                                    (NULL-terminated), NULL when one is detached or unknown */
     uint64_t **with;             /* per function: roots running at main's calls of it */
     struct lockset *entry[NCTX]; /* per context, per function: locks held at every call */
     bool *mainc;                 /* main's thread runs it */
@@ -292,6 +295,25 @@ static void joined(const struct ctx *c, const struct ll_function *fn, uint32_t j
     }
 }
 
+/* Roots created anywhere (a start_workers() helper) whose every creation
+ * fills a handle of a class fn has joined by event `upto` (a
+ * join_workers() helper), and what they started. */
+static void joined_anywhere(const struct ctx *c, const struct ll_function *fn, uint32_t upto,
+                            uint64_t *out)
+{
+    const struct ll_view *v = c->v;
+    for (uint32_t r = 0; r < v->cg.nroots; r++) {
+        const char **h = c->handles[r];
+        bool all = h && h[0];
+        for (; all && *h; h++)
+            all = joined_by(fn, *h, upto);
+        if (!all)
+            continue;
+        out[r / 64] |= 1ull << (r % 64);
+        set_or(out, c->creates[v->cg.roots[r].fn], v->cg.root_words);
+    }
+}
+
 static bool or_changed(uint64_t *d, const uint64_t *s, uint32_t w)
 {
     bool changed = false;
@@ -333,6 +355,67 @@ static int transitive_creates(struct ctx *c)
     return 0;
 }
 
+/* Adds cls to the NULL-terminated set *h (grown in the arena). */
+static int add_handle(struct ll_arena *a, const char ***h, const char *cls)
+{
+    size_t n = 0;
+    for (; *h && (*h)[n]; n++)
+        if (strcmp((*h)[n], cls) == 0)
+            return 0;
+    const char **g = ll_arena_alloc(a, (n + 2) * sizeof(*g));
+    if (!g)
+        return -1;
+    if (n)
+        memcpy(g, *h, n * sizeof(*g));
+    g[n] = cls;
+    *h = g;
+    return 0;
+}
+
+/* handles[r]: the classes of the handles every creation of root r fills. */
+static int collect_handles(struct ctx *c)
+{
+    const struct ll_view *v = c->v;
+    bool *unknown = calloc(v->cg.nroots + 1, sizeof(bool));
+    c->handles = ll_arena_alloc(c->a, (v->cg.nroots + 1) * sizeof(*c->handles));
+    if (!unknown || !c->handles) {
+        free(unknown);
+        return -1;
+    }
+    int rc = 0;
+    for (uint32_t i = 0; i < v->nfns && rc == 0; i++)
+        for (uint32_t e = 0; e < v->fns[i].fn->nevents && rc == 0; e++) {
+            const struct ll_event *ev = &v->fns[i].fn->events[e];
+            long k =
+                ev->kind == LL_EV_THREAD_CREATE ? ll_program_find(&v->program, ev->callee) : -1;
+            if (k < 0 || c->root_of[k] < 0)
+                continue;
+            long r = c->root_of[k];
+            if ((ev->flags & LL_EVF_DETACHED) || !ev->obj.cls)
+                unknown[r] = true;
+            else
+                rc = add_handle(c->a, &c->handles[r], ev->obj.cls);
+        }
+    for (uint32_t r = 0; r < v->cg.nroots; r++)
+        if (unknown[r])
+            c->handles[r] = NULL;
+    free(unknown);
+    return rc;
+}
+
+/* After a call: what the callee leaves running starts, what it joins
+ * (a join_workers() helper) ends -- on this path only, so that a clean-up
+ * call on an error path ends nothing on the others. */
+static void call_effect(struct ctx *c, uint32_t caller, long callee, uint64_t *s)
+{
+    uint32_t w = c->v->cg.root_words;
+    set_or(s, c->leaves[callee], w);
+    for (uint32_t k = 0; k < w; k++) {
+        s[k] &= ~c->ends[callee][k];
+        c->ends[caller][k] |= c->ends[callee][k];
+    }
+}
+
 /* running[f][e]: the roots that may be running at event e, of those f
  * started itself (or its callees left running); leaves[f] at its exit.
  * Creations and calls are followed along the CFG; a join counts from
@@ -352,11 +435,14 @@ static int running_flow(struct ctx *c, uint32_t i)
     if (!in || !s || !kill || !c->running[i])
         goto out;
     for (uint32_t e = 1; e < nev; e++) {
-        if (fn->events[e - 1].kind == LL_EV_JOIN)
-            joined(c, fn, e - 1, &kill[(size_t)e * w]);
-        else
-            memcpy(&kill[(size_t)e * w], &kill[(size_t)(e - 1) * w], w * sizeof(uint64_t));
+        uint64_t *k = &kill[(size_t)e * w];
+        memcpy(k, &kill[(size_t)(e - 1) * w], w * sizeof(uint64_t));
+        if (fn->events[e - 1].kind == LL_EV_JOIN) {
+            joined(c, fn, e - 1, k);
+            joined_anywhere(c, fn, e - 1, k);
+        }
     }
+    set_or(c->ends[i], &kill[(nev - 1) * w], w);
     bool changed = true;
     while (changed) {
         changed = false;
@@ -369,7 +455,7 @@ static int running_flow(struct ctx *c, uint32_t i)
                 if (ev->kind == LL_EV_THREAD_CREATE)
                     started(c, ev, s);
                 else if (f->calls && f->calls[e])
-                    set_or(s, c->leaves[f->calls[e]->callee], w);
+                    call_effect(c, i, f->calls[e]->callee, s);
             }
             if (b == fn->exit)
                 set_or(c->leaves[i], s, w);
@@ -821,14 +907,16 @@ static int setup(struct ctx *c)
     c->root_of = ll_arena_alloc(c->a, n1 * sizeof(*c->root_of));
     c->creates = ll_arena_alloc(c->a, n1 * sizeof(*c->creates));
     c->leaves = ll_arena_alloc(c->a, n1 * sizeof(*c->leaves));
+    c->ends = ll_arena_alloc(c->a, n1 * sizeof(*c->ends));
     c->with = ll_arena_alloc(c->a, n1 * sizeof(*c->with));
     c->entry[CTX_THREADS] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset));
     c->entry[CTX_MAIN] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset));
     c->mainc = ll_arena_alloc(c->a, n1 * sizeof(bool));
     c->pstate = ll_arena_alloc(c->a, n1 * sizeof(*c->pstate));
     c->start_ps = ll_arena_alloc(c->a, n1);
-    if (!c->locks || !c->running || !c->root_of || !c->creates || !c->leaves || !c->with ||
-        !c->entry[CTX_THREADS] || !c->entry[CTX_MAIN] || !c->mainc || !c->pstate || !c->start_ps)
+    if (!c->locks || !c->running || !c->root_of || !c->creates || !c->leaves || !c->ends ||
+        !c->with || !c->entry[CTX_THREADS] || !c->entry[CTX_MAIN] || !c->mainc || !c->pstate ||
+        !c->start_ps)
         return -1;
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -837,8 +925,10 @@ static int setup(struct ctx *c)
         c->pstate[i] = ll_arena_alloc(c->a, f->fn->nparams + 1);
         c->creates[i] = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
         c->leaves[i] = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
+        c->ends[i] = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
         c->with[i] = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
-        if (!c->locks[i] || !c->pstate[i] || !c->creates[i] || !c->leaves[i] || !c->with[i])
+        if (!c->locks[i] || !c->pstate[i] || !c->creates[i] || !c->leaves[i] || !c->ends[i] ||
+            !c->with[i])
             return -1;
         c->root_of[i] = -1;
         for (uint32_t l = 0; l < f->df.nlocks; l++)
@@ -855,7 +945,8 @@ static int setup(struct ctx *c)
         return -1;
     for (uint32_t r = 0; r < v->cg.nroots; r++)
         c->root_of[v->cg.roots[r].fn] = r;
-    if (ll_live_reach_build(v, c->a, &c->lr) != 0 || transitive_creates(c) != 0)
+    if (ll_live_reach_build(v, c->a, &c->lr) != 0 || transitive_creates(c) != 0 ||
+        collect_handles(c) != 0)
         return -1;
     for (uint32_t o = 0; o < v->cg.n; o++)
         if (running_flow(c, v->cg.order[o]) != 0)
