@@ -483,6 +483,20 @@ struct create_site {
     const char *ident; /* what object the start argument names */
 };
 
+/* The last allocation into local `name` before the creation at event e
+ * is in the creation's loop (as deeply nested): every iteration gets a
+ * block of its own.  One block allocated before the loop and given to
+ * every thread is shared by all of them. */
+static bool allocated_in_loop(const struct ll_function *fn, const char *name, uint32_t e)
+{
+    for (uint32_t k = e; k-- > 0;) {
+        const struct ll_event *ev = &fn->events[k];
+        if (ev->kind == LL_EV_CALL && ev->result_var && strcmp(ev->result_var, name) == 0)
+            return ev->loop_depth >= fn->events[e].loop_depth;
+    }
+    return false;
+}
+
 /* A thread creation that gives the new thread an object of its own: an
  * element `&args[i]` or a fresh block inside a loop, or outside a loop an
  * object no other creation names. */
@@ -500,7 +514,7 @@ static bool site_private(const struct ctx *c, const struct create_site *sites, s
             aux->root != LL_ROOT_PARAM)
             return true;
         return aux->root == LL_ROOT_LOCAL && !(aux->flags & (LL_PATH_DEREF | LL_PATH_ADDR)) &&
-               fresh_alloc(fn, aux->key, s->event);
+               fresh_alloc(fn, aux->key, s->event) && allocated_in_loop(fn, aux->key, s->event);
     }
     for (size_t k = 0; k < nsites; k++)
         if (k != self && strcmp(sites[k].ident, s->ident) == 0)
