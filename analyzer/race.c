@@ -228,6 +228,14 @@ static const char *concrete_id(struct ll_arena *a, const struct ll_path *p, bool
     return r;
 }
 
+/* `g->count`: one step through a global (or static) pointer names one
+ * object, the one g points to, like a global does. */
+static bool through_global_pointer(const struct ll_path *p)
+{
+    return (p->root == LL_ROOT_GLOBAL || p->root == LL_ROOT_STATIC_LOCAL) && p->key &&
+           nderef(p->key) == 1 && !strchr(p->key, '[');
+}
+
 static bool is_main_root(const struct ll_view *v, uint32_t r)
 {
     return v->fns[v->cg.roots[r].fn].is_main;
@@ -854,6 +862,10 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
                            (f->is_start_routine && p->root == LL_ROOT_PARAM && p->param == 0);
         x.group = p->cls;
         x.name = p->cls[0] == '*' && field_class(p->cls) ? p->cls + 1 : p->cls;
+        if (through_global_pointer(p)) {
+            x.concrete = concrete_id(c->a, p, true);
+            x.name = concrete_id(c->a, p, false);
+        }
     }
     if (!x.group || !x.name)
         return -1;
