@@ -20,6 +20,7 @@
 #include "postprocess.h"
 #include "rule.h"
 #include "suppress.h"
+#include "thread_wrappers.h"
 #include "view.h"
 
 #include <errno.h>
@@ -371,10 +372,13 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
     int status = 2;
     double t0 = now();
     struct ll_view view;
+    memset(&view, 0, sizeof(view));
+    struct ll_arena rewritten; /* paths of calls rewritten as thread creations */
+    ll_arena_init(&rewritten);
     struct ll_report report;
     struct ll_order_decl *order = NULL;
     ll_report_init(&report);
-    if (ll_view_build(&view, tus, k) != 0) {
+    if (ll_resolve_thread_wrappers(tus, k, &rewritten) < 0 || ll_view_build(&view, tus, k) != 0) {
         error("out of memory");
         goto out;
     }
@@ -435,6 +439,7 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
     status = failing && !cli->write_baseline ? 1 : 0;
 out:
     ll_view_release(&view);
+    ll_arena_release(&rewritten);
     ll_report_release(&report);
     free(order);
     free(tus);

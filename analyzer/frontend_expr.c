@@ -184,6 +184,11 @@ static struct ll_path path_var(struct fn_builder *b, CXCursor ref)
         return p;
     p.text = p.key = name;
     p.flags = type_flags(clang_getCursorType(ref));
+    if (rk == CXCursor_FunctionDecl) {
+        /* a function designator (`spawn(worker, arg)`): named by its USR */
+        p.root_usr = fe_string(b->arena, clang_getCursorUSR(ref));
+        return p;
+    }
     if (rk == CXCursor_ParmDecl) {
         p.root = LL_ROOT_PARAM;
         p.param = (int16_t)param_index(b, ref);
@@ -588,9 +593,11 @@ static const char *start_routine(struct fn_builder *b, CXCursor arg, CXCursor at
     if (clang_getCursorKind(s) != CXCursor_DeclRefExpr)
         return NULL;
     CXCursor ref = clang_getCursorReferenced(s);
+    (void)at;
+    if (clang_getCursorKind(ref) == CXCursor_ParmDecl) /* a creation wrapper */
+        return ll_arena_printf(b->arena, "%s%d", LL_START_PARAM_PREFIX, param_index(b, ref));
     if (clang_getCursorKind(ref) != CXCursor_FunctionDecl)
         return NULL;
-    (void)at;
     return fe_string(b->arena, clang_getCursorUSR(ref));
 }
 

@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 5
+#define LL_FACTS_VERSION 6
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -109,6 +109,11 @@ enum {
     LL_EVF_DETACHED = 1 << 7, /* THREAD_CREATE with a detached attribute */
 };
 
+/* THREAD_CREATE callee of a creation wrapper: "@param:" and the index of
+ * the parameter that holds the start routine (no USR starts with '@').
+ * thread_wrappers.h resolves these at the wrapper's call sites. */
+#define LL_START_PARAM_PREFIX "@param:"
+
 struct ll_event {
     uint8_t kind;        /* enum ll_event_kind */
     uint8_t mode;        /* enum ll_mode for lock events */
@@ -119,7 +124,9 @@ struct ll_event {
     struct ll_path obj;
     struct ll_path aux;
     const char *api;        /* API or callee name as written, e.g. "pthread_mutex_lock" */
-    const char *callee;     /* CALL: callee USR; THREAD_CREATE: start routine USR; else NULL */
+    const char *callee;     /* CALL: callee USR; THREAD_CREATE: start routine USR, or
+                               LL_START_PARAM_PREFIX and a parameter index when the start
+                               routine is a parameter (a creation wrapper); else NULL */
     const char *result_var; /* local the result is assigned to, or NULL; for RETURN:
                                the returned constant or local as written; for a
                                write of a local: the constant written, if known */
