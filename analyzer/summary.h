@@ -55,6 +55,7 @@ struct ll_pair {
 
 struct ll_summary {
     size_t neffects, ntakes, npairs;
+    size_t captakes, cappairs; /* allocated room of takes and pairs */
     struct ll_effect *effects;
     struct ll_take *takes;
     struct ll_pair *pairs;

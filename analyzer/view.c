@@ -16,6 +16,9 @@
 
 /* ---- calls: callee summaries in the caller's terms ------------------ */
 
+/* The callee's summary rewritten for one call.  There is one per call to
+ * a program function and round: arrays are left NULL when the summary is
+ * empty (most calls) and are not zeroed (every element kept is copied). */
 static struct ll_call_info *instantiate_call(struct ll_view *v, const struct ll_event *call, long k)
 {
     struct ll_arena *a = &v->arena;
@@ -25,9 +28,9 @@ static struct ll_call_info *instantiate_call(struct ll_view *v, const struct ll_
     if (!ci)
         return NULL;
     ci->callee = k;
-    ci->effects = ll_arena_alloc(a, (s->neffects + 1) * sizeof(*ci->effects));
-    ci->takes = ll_arena_alloc(a, (s->ntakes + 1) * sizeof(*ci->takes));
-    if (!ci->effects || !ci->takes)
+    if (s->neffects && !(ci->effects = ll_arena_alloc_raw(a, s->neffects * sizeof(*ci->effects))))
+        return NULL;
+    if (s->ntakes && !(ci->takes = ll_arena_alloc_raw(a, s->ntakes * sizeof(*ci->takes))))
         return NULL;
     for (size_t i = 0; i < s->neffects; i++) {
         struct ll_effect x = s->effects[i];
@@ -235,10 +238,16 @@ static int push_take(struct ll_arena *a, struct ll_summary *s, const struct ll_t
         }
     if (s->ntakes >= LL_SUMMARY_MAX_TAKES)
         return 0;
-    if (!s->takes) {
-        s->takes = ll_arena_alloc(a, LL_SUMMARY_MAX_TAKES * sizeof(*s->takes));
-        if (!s->takes)
+    if (s->ntakes == s->captakes) {
+        /* grown by doubling: most summaries take one or two locks */
+        size_t cap = s->captakes ? s->captakes * 2 : 2;
+        struct ll_take *v = ll_arena_alloc_raw(a, cap * sizeof(*v));
+        if (!v)
             return -1;
+        if (s->ntakes)
+            memcpy(v, s->takes, s->ntakes * sizeof(*v));
+        s->takes = v;
+        s->captakes = cap;
     }
     s->takes[s->ntakes++] = *t;
     return 0;
@@ -252,10 +261,15 @@ static int push_pair(struct ll_arena *a, struct ll_summary *s, const struct ll_p
             return 0;
     if (s->npairs >= LL_SUMMARY_MAX_PAIRS)
         return 0;
-    if (!s->pairs) {
-        s->pairs = ll_arena_alloc(a, LL_SUMMARY_MAX_PAIRS * sizeof(*s->pairs));
-        if (!s->pairs)
+    if (s->npairs == s->cappairs) {
+        size_t cap = s->cappairs ? s->cappairs * 2 : 2;
+        struct ll_pair *v = ll_arena_alloc_raw(a, cap * sizeof(*v));
+        if (!v)
             return -1;
+        if (s->npairs)
+            memcpy(v, s->pairs, s->npairs * sizeof(*v));
+        s->pairs = v;
+        s->cappairs = cap;
     }
     s->pairs[s->npairs++] = *p;
     return 0;
@@ -455,8 +469,7 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
     struct ll_summary *s = &f->summary;
     memset(s, 0, sizeof(*s));
     const struct ll_function *fn = f->fn;
-    s->effects = ll_arena_alloc(a, (f->df.nlocks + 1) * sizeof(*s->effects));
-    if (!s->effects)
+    if (f->df.nlocks && !(s->effects = ll_arena_alloc_raw(a, f->df.nlocks * sizeof(*s->effects))))
         return -1;
     for (uint32_t l = 0; l < f->df.nlocks; l++) {
         struct ll_effect x;
