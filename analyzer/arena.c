@@ -1,7 +1,16 @@
 /*
- * arena: chunked bump allocator.  Large requests get a chunk of their own so
- * that a huge string never wastes the rest of a normal chunk.
+ * arena: chunked bump allocator.  Chunks grow with the arena: a small
+ * arena (one function's scratch) stays in one 64 KiB chunk, a large one
+ * (all the facts a worker decodes, the view) doubles its chunks up to
+ * CHUNK_MAX.  Chunks of HUGE_SIZE and more are mapped directly, aligned
+ * for transparent huge pages and marked MADV_HUGEPAGE: such an arena's
+ * memory is first touched a huge page at a time instead of 4 KiB at a
+ * time, which on a warm run is most of the page faults, and it comes
+ * zeroed, so it is not cleared again.  Requests larger than a quarter of
+ * the smallest chunk that do not fit the current one get a chunk of their
+ * own so that a huge string never wastes the rest of a normal chunk.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 #include "arena.h"
 
 #include <stdarg.h>
@@ -10,12 +19,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
-#define CHUNK_SIZE (64 * 1024)
+#define CHUNK_MIN (64 * 1024)
+#define CHUNK_MAX (8 * 1024 * 1024)
+#define HUGE_SIZE (2 * 1024 * 1024)
 
 struct ll_arena_chunk {
     struct ll_arena_chunk *next;
     size_t used, size;
+    bool zeroed; /* its memory came zeroed and is handed out once: no memset */
+    bool mapped; /* mmap'd (HUGE_SIZE multiple), not malloc'd */
     max_align_t data[];
 };
 
@@ -23,41 +37,104 @@ void ll_arena_init(struct ll_arena *a)
 {
     a->head = NULL;
     a->total = 0;
+    a->parent = NULL;
+}
+
+void ll_arena_init_child(struct ll_arena *a, struct ll_arena *parent)
+{
+    ll_arena_init(a);
+    a->parent = parent;
 }
 
 void ll_arena_release(struct ll_arena *a)
 {
+    if (a->parent) {
+        a->total = 0; /* the memory is the parent's */
+        return;
+    }
     struct ll_arena_chunk *c = a->head;
     while (c) {
         struct ll_arena_chunk *next = c->next;
-        free(c);
+        if (c->mapped)
+            munmap(c, offsetof(struct ll_arena_chunk, data) + c->size);
+        else
+            free(c);
         c = next;
     }
     ll_arena_init(a);
 }
 
-static struct ll_arena_chunk *new_chunk(size_t size)
+static struct ll_arena_chunk *new_chunk(size_t size, bool zero)
 {
-    struct ll_arena_chunk *c = malloc(sizeof(*c) + size);
+    struct ll_arena_chunk *c = zero ? calloc(1, sizeof(*c) + size) : malloc(sizeof(*c) + size);
     if (!c)
         return NULL;
     c->next = NULL;
     c->used = 0;
     c->size = size;
+    c->zeroed = zero;
+    c->mapped = false;
     return c;
+}
+
+/* A chunk of `len` bytes in all (a HUGE_SIZE multiple), huge-page aligned;
+ * a plain chunk when mapping fails. */
+static struct ll_arena_chunk *new_mapped_chunk(size_t len)
+{
+    size_t hdr = offsetof(struct ll_arena_chunk, data);
+    char *m =
+        mmap(NULL, len + HUGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return new_chunk(len - hdr, false);
+    /* keep the aligned part, give back what is before and after it */
+    char *p = (char *)(((uintptr_t)m + HUGE_SIZE - 1) & ~(uintptr_t)(HUGE_SIZE - 1));
+    if (p > m)
+        munmap(m, (size_t)(p - m));
+    if (m + HUGE_SIZE > p)
+        munmap(p + len, (size_t)(m + HUGE_SIZE - p));
+#ifdef MADV_HUGEPAGE
+    madvise(p, len, MADV_HUGEPAGE); /* a hint: without it, plain pages */
+#endif
+    struct ll_arena_chunk *c = (struct ll_arena_chunk *)p;
+    c->next = NULL;
+    c->used = 0;
+    c->size = len - hdr;
+    c->zeroed = true;
+    c->mapped = true;
+    return c;
+}
+
+/* The next chunk's size: about what the arena holds so far, so that the
+ * number of chunks grows with the logarithm of its size. */
+static struct ll_arena_chunk *grow(const struct ll_arena *a)
+{
+    size_t len = CHUNK_MIN;
+    while (len < a->total && len < CHUNK_MAX)
+        len *= 2;
+    if (len >= HUGE_SIZE)
+        return new_mapped_chunk(len);
+    return new_chunk(len, false);
 }
 
 static void *alloc(struct ll_arena *a, size_t size, bool zero)
 {
+    if (a->parent) {
+        void *p = alloc(a->parent, size, zero);
+        if (p)
+            a->total += size;
+        return p;
+    }
     const size_t align = sizeof(max_align_t);
+    if (size > SIZE_MAX - align)
+        return NULL;
     size = (size + align - 1) / align * align;
     if (size == 0)
         size = align;
     struct ll_arena_chunk *c = a->head;
     if (!c || c->size - c->used < size) {
-        if (size > CHUNK_SIZE / 4) {
+        if (size > CHUNK_MIN / 4) {
             /* Oversized: its own chunk, linked behind the current head. */
-            struct ll_arena_chunk *big = new_chunk(size);
+            struct ll_arena_chunk *big = new_chunk(size, zero);
             if (!big)
                 return NULL;
             big->used = size;
@@ -68,11 +145,9 @@ static void *alloc(struct ll_arena *a, size_t size, bool zero)
                 a->head = big;
             }
             a->total += size;
-            if (zero)
-                memset(big->data, 0, size);
             return big->data;
         }
-        c = new_chunk(CHUNK_SIZE);
+        c = grow(a);
         if (!c)
             return NULL;
         c->next = a->head;
@@ -81,7 +156,7 @@ static void *alloc(struct ll_arena *a, size_t size, bool zero)
     void *p = (char *)c->data + c->used;
     c->used += size;
     a->total += size;
-    if (zero)
+    if (zero && !c->zeroed)
         memset(p, 0, size);
     return p;
 }
@@ -100,7 +175,7 @@ char *ll_arena_strndup(struct ll_arena *a, const char *s, size_t n)
 {
     if (!s)
         return NULL;
-    char *p = ll_arena_alloc(a, n + 1);
+    char *p = ll_arena_alloc_raw(a, n + 1);
     if (!p)
         return NULL;
     memcpy(p, s, n);
@@ -121,7 +196,7 @@ char *ll_arena_printf(struct ll_arena *a, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return NULL;
-    char *p = ll_arena_alloc(a, (size_t)n + 1);
+    char *p = ll_arena_alloc_raw(a, (size_t)n + 1);
     if (!p)
         return NULL;
     va_start(ap, fmt);

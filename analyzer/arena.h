@@ -14,10 +14,19 @@ struct ll_arena_chunk;
 
 struct ll_arena {
     struct ll_arena_chunk *head;
-    size_t total; /* bytes handed out, for statistics */
+    size_t total;            /* bytes handed out, for statistics */
+    struct ll_arena *parent; /* where the memory comes from, or NULL (see below) */
 };
 
 void ll_arena_init(struct ll_arena *a);
+/*
+ * An arena whose memory comes from `parent`, which must outlive it and be
+ * used by one thread at a time with it.  Releasing the child frees nothing
+ * (it stays a child of `parent`): its memory lives until the parent is
+ * released.  For many small arenas of one lifetime, such as the facts of
+ * every TU one worker reads: they then share the parent's large chunks.
+ */
+void ll_arena_init_child(struct ll_arena *a, struct ll_arena *parent);
 /* Frees every chunk; the arena may be reused afterwards. */
 void ll_arena_release(struct ll_arena *a);
 /* Zeroed memory aligned for any type, or NULL when out of memory. */

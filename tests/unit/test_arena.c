@@ -1,0 +1,120 @@
+/*
+ * Unit tests for arena.c: zeroed allocations stay zeroed when chunks grow
+ * past the size that is mapped for huge pages (that memory is not cleared
+ * again), allocations are aligned and do not overlap, oversized requests
+ * and strings work, and a child arena takes its memory from its parent
+ * and frees nothing itself.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "arena.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+static bool all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return false;
+    return true;
+}
+
+/* 40 MB in pieces of many sizes: every zeroed piece reads zero before it
+ * is written, every piece is aligned, and what was written stays. */
+static void test_grows_zeroed_and_aligned(void **state)
+{
+    (void)state;
+    struct ll_arena a;
+    ll_arena_init(&a);
+    unsigned char *prev = NULL;
+    size_t prev_len = 0, total = 0;
+    for (size_t i = 0; total < 40u << 20; i++) {
+        size_t len = 1 + (i * 7919) % 3000;
+        if (i % 97 == 0)
+            len = 20000 + i % 50000; /* oversized: a chunk of its own when it does not fit */
+        bool zero = i % 3 != 0;
+        unsigned char *p = zero ? ll_arena_alloc(&a, len) : ll_arena_alloc_raw(&a, len);
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % sizeof(max_align_t), 0);
+        if (zero)
+            assert_true(all_zero(p, len));
+        memset(p, 0xa5, len);
+        if (prev) /* the previous piece was not overwritten by this one */
+            for (size_t k = 0; k < prev_len; k++)
+                assert_int_equal(prev[k], 0xa5);
+        prev = p;
+        prev_len = len;
+        total += len;
+    }
+    assert_true(a.total >= total);
+    ll_arena_release(&a);
+    assert_null(a.head);
+    assert_int_equal(a.total, 0);
+    /* reusable after release */
+    char *s = ll_arena_strdup(&a, "again");
+    assert_string_equal(s, "again");
+    ll_arena_release(&a);
+}
+
+static void test_strings(void **state)
+{
+    (void)state;
+    struct ll_arena a;
+    ll_arena_init(&a);
+    assert_null(ll_arena_strdup(&a, NULL));
+    assert_string_equal(ll_arena_strndup(&a, "abcdef", 3), "abc");
+    assert_string_equal(ll_arena_printf(&a, "%s-%d", "x", 42), "x-42");
+    char big[70000];
+    memset(big, 'q', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    char *c = ll_arena_strdup(&a, big);
+    assert_non_null(c);
+    assert_string_equal(c, big);
+    ll_arena_release(&a);
+}
+
+static void test_child_uses_parent(void **state)
+{
+    (void)state;
+    struct ll_arena parent, kids[3];
+    ll_arena_init(&parent);
+    for (int k = 0; k < 3; k++) {
+        ll_arena_init_child(&kids[k], &parent);
+        for (int i = 0; i < 1000; i++) {
+            int *p = ll_arena_alloc(&kids[k], 100 * sizeof(int));
+            assert_non_null(p);
+            assert_true(all_zero((const unsigned char *)p, 100 * sizeof(int)));
+            p[99] = k;
+        }
+        assert_null(kids[k].head); /* no chunk of its own */
+        assert_int_equal(kids[k].total, 1000 * 100 * sizeof(int));
+    }
+    assert_true(parent.total >= 3 * 1000 * 100 * sizeof(int));
+    char *s = ll_arena_strdup(&kids[1], "kept");
+    /* releasing a child frees nothing: its memory is still readable */
+    ll_arena_release(&kids[1]);
+    assert_int_equal(kids[1].total, 0);
+    assert_ptr_equal(kids[1].parent, &parent);
+    assert_string_equal(s, "kept");
+    assert_non_null(ll_arena_alloc(&kids[1], 8)); /* still a child */
+    assert_null(kids[1].head);
+    ll_arena_release(&kids[0]);
+    ll_arena_release(&kids[2]);
+    ll_arena_release(&parent);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_grows_zeroed_and_aligned),
+        cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_child_uses_parent),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
