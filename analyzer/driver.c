@@ -48,6 +48,8 @@ struct parse_pool {
     atomic_size_t reused, done;     /* TUs taken from the cache; TUs finished */
     atomic_uint_least64_t parse_ns; /* summed over workers: libclang and facts */
     atomic_uint_least64_t cache_ns; /* summed over workers: lookups and stores */
+    struct ll_arena *mem;           /* per worker: where its TUs' facts live */
+    atomic_int nworkers;            /* workers started so far (index into mem) */
     bool progress;                  /* a progress line on stderr (a terminal) */
     pthread_mutex_t progress_mu;
     double progress_at; /* when the line was last drawn */
@@ -128,11 +130,14 @@ static void show_progress(struct parse_pool *pool, size_t i)
  * libclang itself) is made at the first cache miss: a fully cached run
  * never loads the parser. */
 static void process_tu(struct parse_pool *pool, struct ll_frontend **fe,
-                       struct ll_cache_reader *reader, size_t i)
+                       struct ll_cache_reader *reader, struct ll_arena *mem, size_t i)
 {
     const struct ll_tu_job *job = &pool->db->jobs[i];
     struct timespec t0, wall;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    /* The facts live until the end of the run: in the worker's arena, whose
+     * large chunks take fewer page faults than one small arena per TU. */
+    ll_arena_init_child(&pool->facts[i].arena, mem);
     if (reader && ll_cache_lookup(reader, job, &pool->facts[i]) == 1) {
         pool->status[i] = 0;
         atomic_fetch_add(&pool->reused, 1);
@@ -144,6 +149,7 @@ static void process_tu(struct parse_pool *pool, struct ll_frontend **fe,
         snprintf(pool->errs[i], sizeof(pool->errs[i]), "%s", ll_frontend_unavailable());
         return;
     }
+    ll_arena_init_child(&pool->facts[i].arena, mem); /* a failed lookup released it */
     clock_gettime(CLOCK_MONOTONIC, &t0);
     clock_gettime(CLOCK_REALTIME, &wall);
     pool->status[i] =
@@ -159,6 +165,7 @@ static void process_tu(struct parse_pool *pool, struct ll_frontend **fe,
 static void *parse_worker(void *arg)
 {
     struct parse_pool *pool = arg;
+    struct ll_arena *mem = &pool->mem[atomic_fetch_add(&pool->nworkers, 1)];
     struct ll_frontend *fe = NULL; /* made at the first cache miss */
     struct ll_cache_reader *reader = pool->cache ? ll_cache_reader_new(pool->cache) : NULL;
     for (;;) {
@@ -169,7 +176,7 @@ static void *parse_worker(void *arg)
             break;
         if (pool->order)
             i = pool->order[i];
-        process_tu(pool, &fe, reader, i);
+        process_tu(pool, &fe, reader, mem, i);
         show_progress(pool, i);
     }
     ll_cache_reader_free(reader);
@@ -192,11 +199,15 @@ static int parse_all(const struct ll_cli *cli, struct parse_pool *pool)
 {
     int n = worker_count(cli, pool->db->njobs);
     pthread_t *th = calloc((size_t)n, sizeof(*th));
+    /* one arena per worker (n + 1: never a calloc of 0) */
+    pool->mem = calloc((size_t)n + 1, sizeof(*pool->mem));
     pthread_attr_t attr;
-    if (!th || pthread_attr_init(&attr) != 0) {
+    if (!th || !pool->mem || pthread_attr_init(&attr) != 0) {
         free(th);
         return -1;
     }
+    for (int i = 0; i <= n; i++)
+        ll_arena_init(&pool->mem[i]);
     pthread_attr_setstacksize(&attr, WORKER_STACK);
     int started = 0;
     for (; started < n; started++)
@@ -591,6 +602,9 @@ out:
     free(pool.order);
     for (size_t i = 0; pool.facts && i < db.njobs; i++)
         ll_tu_facts_release(&pool.facts[i]);
+    for (int i = 0; pool.mem && i < atomic_load(&pool.nworkers); i++)
+        ll_arena_release(&pool.mem[i]);
+    free(pool.mem);
     free(pool.facts);
     free(pool.status);
     free(pool.errs);
