@@ -16,6 +16,7 @@
 #include "config.h"
 #include "frontend.h"
 #include "ir_dump.h"
+#include "ir_intern.h"
 #include "output.h"
 #include "postprocess.h"
 #include "rule.h"
@@ -154,6 +155,11 @@ static void process_tu(struct parse_pool *pool, struct ll_frontend **fe,
     clock_gettime(CLOCK_REALTIME, &wall);
     pool->status[i] =
         ll_frontend_parse(*fe, job, &pool->facts[i], pool->errs[i], sizeof(pool->errs[i]));
+    /* as interned as facts from the cache (ir.h) */
+    if (pool->status[i] == 0 && ll_facts_intern(&pool->facts[i]) != 0) {
+        pool->status[i] = -1;
+        snprintf(pool->errs[i], sizeof(pool->errs[i]), "%s: out of memory", job->file);
+    }
     atomic_fetch_add(&pool->parse_ns, ns_since(&t0));
     if (pool->status[i] == 0 && pool->cache) {
         clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -11,6 +11,14 @@
  * frontend fills these structures, ir_blob.c turns them into bytes and back,
  * and the dataflow and rules read them.  All memory of one TU's facts lives
  * in its arena and is freed with ll_tu_facts_release().
+ *
+ * Interned: within the facts of one TU, two strings (of any fields) are
+ * equal exactly when they are the same pointer, so code may compare them
+ * by pointer.  Facts read from a blob are interned (the blob stores each
+ * string once); the frontend's are not until ll_facts_intern()
+ * (ir_intern.h), which the driver calls right after parsing.  Strings of
+ * different TUs, and strings made later (instantiated paths), still need
+ * strcmp.
  */
 #ifndef LL_IR_H
 #define LL_IR_H

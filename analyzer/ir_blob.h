@@ -17,7 +17,9 @@ int ll_facts_to_blob(const struct ll_tu_facts *f, unsigned char **out, size_t *o
 
 /* Rebuilds facts from a blob into `out`, which must be freshly initialised
  * with ll_tu_facts_init(); on failure `out` is released and -1 returned
- * (damaged blob, other version, or out of memory). */
+ * (damaged blob, other version, or out of memory).  The facts of a blob
+ * ll_facts_to_blob() wrote are interned (see ir.h): it stores each string
+ * once. */
 int ll_facts_from_blob(const unsigned char *buf, size_t len, struct ll_tu_facts *out);
 
 #endif

@@ -64,8 +64,8 @@ struct ll_view {
     struct ll_tf_program threads; /* join wrappers, joined handle classes */
 };
 
-/* Runs the whole-program phases. Returns 0 or -1 when out of memory.
- * Release with ll_view_release() either way. */
+/* Runs the whole-program phases on interned facts (ir.h). Returns 0 or -1
+ * when out of memory.  Release with ll_view_release() either way. */
 int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus);
 void ll_view_release(struct ll_view *v);
 

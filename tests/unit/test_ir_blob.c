@@ -3,7 +3,8 @@
  * event, cond and root kind, every flag, NULL and empty strings) survive a
  * blob round trip field for field; foreign, truncated and damaged blobs are
  * refused or decode to a well-formed structure, never crash; the dump shows
- * what a reader needs.
+ * what a reader needs.  Also ir_intern.c: interned facts, whether from the
+ * interning pass or from a blob, have equal strings only as one pointer.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,7 +16,9 @@
 #include "ir.h"
 #include "ir_blob.h"
 #include "ir_dump.h"
+#include "ir_intern.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1155,6 +1158,143 @@ static void test_dump_everything(void **state)
     ll_tu_facts_release(&f);
 }
 
+/* ---- interning -------------------------------------------------------- */
+
+/* Every string field of the facts, as ir_blob.c writes them. */
+static void each_path_string(struct ll_path *p, void (*fn)(const char **, void *), void *ctx)
+{
+    fn(&p->text, ctx);
+    fn(&p->key, ctx);
+    fn(&p->cls, ctx);
+    fn(&p->root_usr, ctx);
+}
+
+static void each_string(struct ll_tu_facts *f, void (*fn)(const char **, void *), void *ctx)
+{
+    fn(&f->main_file, ctx);
+    for (uint32_t i = 0; i < f->nfiles; i++)
+        fn(&f->files[i], ctx);
+    for (uint32_t i = 0; i < f->nfunctions; i++) {
+        struct ll_function *x = &f->functions[i];
+        fn(&x->usr, ctx);
+        fn(&x->name, ctx);
+        for (uint32_t k = 0; k < x->nparams; k++)
+            fn(&x->params[k], ctx);
+        for (uint32_t e = 0; e < x->nevents; e++) {
+            struct ll_event *ev = &x->events[e];
+            each_path_string(&ev->obj, fn, ctx);
+            each_path_string(&ev->aux, fn, ctx);
+            fn(&ev->api, ctx);
+            fn(&ev->callee, ctx);
+            fn(&ev->result_var, ctx);
+            for (uint32_t k = 0; k < ev->nargs; k++)
+                each_path_string(&ev->args[k], fn, ctx);
+        }
+        for (uint32_t b = 0; b < x->nblocks; b++) {
+            struct ll_cond *c = &x->blocks[b].cond;
+            fn(&c->var, ctx);
+            fn(&c->text, ctx);
+            for (uint32_t k = 0; k < c->nvars; k++)
+                fn(&c->vars[k], ctx);
+        }
+    }
+    for (uint32_t i = 0; i < f->nglobals; i++) {
+        fn(&f->globals[i].usr, ctx);
+        fn(&f->globals[i].name, ctx);
+        fn(&f->globals[i].type, ctx);
+    }
+    for (uint32_t i = 0; i < f->nfnrefs; i++) {
+        fn(&f->fnrefs[i].usr, ctx);
+        fn(&f->fnrefs[i].context, ctx);
+    }
+    fn(&f->first_error, ctx);
+    for (uint32_t i = 0; i < f->ndeps; i++)
+        fn(&f->deps[i], ctx);
+}
+
+struct strings {
+    struct ll_arena *a; /* for copy_string */
+    const char *v[1024];
+    size_t n;
+};
+
+/* Gives every string an address of its own. */
+static void copy_string(const char **s, void *ctx)
+{
+    struct strings *st = ctx;
+    if (*s)
+        *s = ll_arena_strdup(st->a, *s);
+}
+
+static void collect_string(const char **s, void *ctx)
+{
+    struct strings *st = ctx;
+    assert_true(st->n < sizeof(st->v) / sizeof(st->v[0]));
+    if (*s)
+        st->v[st->n++] = *s;
+}
+
+/* Equal strings are the same pointer, different ones are not; returns how
+ * many strings have an equal one elsewhere. */
+static size_t check_interned(struct ll_tu_facts *f)
+{
+    struct strings *st = calloc(1, sizeof(*st));
+    assert_non_null(st);
+    each_string(f, collect_string, st);
+    size_t shared = 0;
+    for (size_t i = 0; i < st->n; i++)
+        for (size_t k = i + 1; k < st->n; k++) {
+            bool same = strcmp(st->v[i], st->v[k]) == 0;
+            if (same != (st->v[i] == st->v[k]))
+                fail_msg("'%s' and '%s' (%p, %p)", st->v[i], st->v[k], (const void *)st->v[i],
+                         (const void *)st->v[k]);
+            shared += same;
+        }
+    free(st);
+    return shared;
+}
+
+static void test_interned(void **state)
+{
+    (void)state;
+    struct ll_tu_facts f, orig, g;
+    ll_tu_facts_init(&orig);
+    build_facts(&orig);
+    ll_tu_facts_init(&f);
+    build_facts(&f);
+    /* like the frontend's: equal strings at different addresses */
+    struct strings copier = {.a = &f.arena};
+    each_string(&f, copy_string, &copier);
+    assert_int_equal(ll_facts_intern(&f), 0);
+    facts_eq(&orig, &f); /* the same content */
+    assert_true(check_interned(&f) > 50);
+    /* interning interned facts changes nothing */
+    const char *usr = f.functions[3].events[LL_EV_ACQUIRE].obj.root_usr;
+    assert_int_equal(ll_facts_intern(&f), 0);
+    assert_ptr_equal(f.functions[3].events[LL_EV_ACQUIRE].obj.root_usr, usr);
+    assert_ptr_equal(usr, f.globals[0].usr);
+
+    /* facts decoded from a blob are interned too, without the pass */
+    unsigned char *blob = NULL;
+    size_t len = 0;
+    assert_int_equal(ll_facts_to_blob(&orig, &blob, &len), 0);
+    ll_tu_facts_init(&g);
+    assert_int_equal(ll_facts_from_blob(blob, len, &g), 0);
+    assert_true(check_interned(&g) > 50);
+    facts_eq(&orig, &g);
+    free(blob);
+
+    /* empty facts */
+    struct ll_tu_facts e;
+    ll_tu_facts_init(&e);
+    assert_int_equal(ll_facts_intern(&e), 0);
+    assert_int_equal(check_interned(&e), 0);
+
+    ll_tu_facts_release(&g);
+    ll_tu_facts_release(&f);
+    ll_tu_facts_release(&orig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1164,6 +1304,7 @@ int main(void)
         cmocka_unit_test(test_roundtrip_empty),
         cmocka_unit_test(test_null_file_system),
         cmocka_unit_test(test_strings_deduplicated),
+        cmocka_unit_test(test_interned),
         cmocka_unit_test(test_foreign_refused),
         cmocka_unit_test(test_truncated_refused),
         cmocka_unit_test(test_damaged_no_crash),
