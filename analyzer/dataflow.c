@@ -62,7 +62,7 @@ struct run {
 int ll_df_lock_index(const struct ll_df_result *r, const char *key)
 {
     for (uint32_t i = 0; key && i < r->nlocks; i++)
-        if (strcmp(r->locks[i].key, key) == 0)
+        if (r->locks[i].key == key || strcmp(r->locks[i].key, key) == 0)
             return (int)i;
     return -1;
 }
@@ -204,7 +204,12 @@ static struct disj *disj_copy(struct run *ru, const struct disj *d)
         ru->oom = true;
         return NULL;
     }
-    memcpy(c, d, disj_size(ru));
+    /* only what is in use: pendings and facts past the counts are never read */
+    c->npend = d->npend;
+    c->nfacts = d->nfacts;
+    memcpy(c->pend, d->pend, d->npend * sizeof(d->pend[0]));
+    memcpy(c->facts, d->facts, d->nfacts * sizeof(d->facts[0]));
+    memcpy(c->st, d->st, ru->nlocks);
     return c;
 }
 
@@ -224,11 +229,12 @@ static void disj_spare(struct run *ru, struct disj *d)
     ru->spare[ru->nspare++] = d;
 }
 
+/* Variables and condition texts are strings of fn's TU, which are
+ * interned (ir.h): they are compared by pointer. */
 static bool pend_eq(const struct pend *a, const struct pend *b)
 {
     return a->event == b->event && a->lock == b->lock && a->prior == b->prior &&
-           a->success == b->success &&
-           (a->var == b->var || (a->var && b->var && strcmp(a->var, b->var) == 0));
+           a->success == b->success && a->var == b->var;
 }
 
 static bool has_pend(const struct disj *d, const struct pend *p)
@@ -242,7 +248,7 @@ static bool has_pend(const struct disj *d, const struct pend *p)
 static int fact_find(const struct disj *d, const struct ll_cond *c)
 {
     for (uint8_t i = 0; i < d->nfacts; i++)
-        if (d->facts[i].cond == c || strcmp(d->facts[i].cond->text, c->text) == 0)
+        if (d->facts[i].cond->text == c->text)
             return i;
     return -1;
 }
@@ -358,7 +364,7 @@ static void forget_var(struct disj *d, const char *var)
     d->nfacts = n;
     n = 0;
     for (uint8_t i = 0; i < d->npend; i++)
-        if (!d->pend[i].var || strcmp(d->pend[i].var, var) != 0)
+        if (d->pend[i].var != var)
             d->pend[n++] = d->pend[i];
     d->npend = n;
 }
@@ -438,7 +444,7 @@ static void learn_value(const struct run *ru, struct disj *d, const char *var, c
     const struct ll_function *fn = ru->fn;
     for (uint32_t b = 0; b < fn->nblocks; b++) {
         const struct ll_cond *c = &fn->blocks[b].cond;
-        if (!c->text || strcmp(c->text, var) != 0)
+        if (c->text != var)
             continue;
         if (d->nfacts == MAX_FACTS) {
             memmove(&d->facts[0], &d->facts[1], (MAX_FACTS - 1) * sizeof(d->facts[0]));
@@ -510,8 +516,8 @@ static bool branch(const struct ll_block *bb, struct disj *d, int which)
     if (c->kind == LL_COND_EVENT || c->kind == LL_COND_VAR) {
         for (uint8_t i = 0; i < d->npend;) {
             struct pend *p = &d->pend[i];
-            bool match = c->kind == LL_COND_EVENT ? p->event == c->event
-                                                  : (p->var && strcmp(p->var, c->var) == 0);
+            bool match =
+                c->kind == LL_COND_EVENT ? p->event == c->event : (p->var && p->var == c->var);
             if (!match) {
                 i++;
                 continue;
@@ -595,6 +601,7 @@ static void record(struct run *ru, struct ll_df_result *r)
                     r->state[(size_t)e * ru->nlocks + l] |= d->st[l];
                 transfer(ru, d, e);
             }
+            disj_spare(ru, d);
         }
     }
 }
@@ -607,7 +614,13 @@ static int iterate(struct run *ru)
     uint8_t *queued = ll_arena_alloc(&ru->tmp, n + 1);
     ru->in = ll_arena_alloc(&ru->tmp, (size_t)(n + 1) * sizeof(*ru->in));
     struct disj *init = ll_arena_alloc(&ru->tmp, disj_size(ru));
-    if (!work || !queued || !ru->in || !init)
+    uint32_t maxsucc = 0;
+    for (uint32_t b = 0; b < n; b++)
+        if (fn->blocks[b].nsucc > maxsucc)
+            maxsucc = fn->blocks[b].nsucc;
+    /* propagate appends here, then the blocks go to the queue */
+    uint32_t *tmpbuf = ll_arena_alloc_raw(&ru->tmp, ((size_t)maxsucc + 1) * sizeof(uint32_t));
+    if (!work || !queued || !ru->in || !init || !tmpbuf)
         return -1;
     memset(init->st, ru->env->entry_free ? LL_LS_NEVER : LL_LS_ENTRY, ru->nlocks);
     for (uint32_t l = 0; l < ru->nlocks; l++)
@@ -628,9 +641,6 @@ static int iterate(struct run *ru)
         uint32_t tail = (head + count) % n, added = 0;
         /* propagate appends at work[tail...]: give it a linear view */
         uint32_t tmpbuf_n = 0;
-        uint32_t *tmpbuf = ll_arena_alloc(&ru->tmp, (fn->blocks[b].nsucc + 1) * sizeof(uint32_t));
-        if (!tmpbuf)
-            return -1;
         propagate(ru, b, tmpbuf, &tmpbuf_n, queued);
         for (uint32_t i = 0; i < tmpbuf_n; i++, added++)
             work[(tail + i) % n] = tmpbuf[i];

@@ -50,9 +50,11 @@ struct ll_df_result {
 };
 
 /*
- * Runs the analysis on `fn`; with env->entry_free (thread roots, main)
- * every lock starts NEVER held instead of as the caller left it.  Memory comes from
- * `arena`.  Returns 0, or -1 when out of memory.
+ * Runs the analysis on `fn`, whose strings must be interned (ir.h): branch
+ * conditions and variables are matched by pointer.  With env->entry_free
+ * (thread roots, main) every lock starts NEVER held instead of as the
+ * caller left it.  Memory comes from `arena`.  Returns 0, or -1 when out
+ * of memory.
  */
 struct ll_df_env {
     bool entry_free;
