@@ -8,7 +8,8 @@
  * time, which on a warm run is most of the page faults, and it comes
  * zeroed, so it is not cleared again.  Requests larger than a quarter of
  * the smallest chunk that do not fit the current one get a chunk of their
- * own so that a huge string never wastes the rest of a normal chunk.
+ * own so that a huge string never wastes the rest of a normal chunk.  A
+ * reset keeps the other chunks on a spare list, taken before new ones.
  */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 #include "arena.h"
@@ -30,12 +31,13 @@ struct ll_arena_chunk {
     size_t used, size;
     bool zeroed; /* its memory came zeroed and is handed out once: no memset */
     bool mapped; /* mmap'd (HUGE_SIZE multiple), not malloc'd */
+    bool own;    /* made for one oversized request */
     max_align_t data[];
 };
 
 void ll_arena_init(struct ll_arena *a)
 {
-    a->head = NULL;
+    a->head = a->spare = NULL;
     a->total = 0;
     a->parent = NULL;
 }
@@ -46,22 +48,48 @@ void ll_arena_init_child(struct ll_arena *a, struct ll_arena *parent)
     a->parent = parent;
 }
 
+static void free_chunk(struct ll_arena_chunk *c)
+{
+    if (c->mapped)
+        munmap(c, offsetof(struct ll_arena_chunk, data) + c->size);
+    else
+        free(c);
+}
+
 void ll_arena_release(struct ll_arena *a)
 {
     if (a->parent) {
         a->total = 0; /* the memory is the parent's */
         return;
     }
-    struct ll_arena_chunk *c = a->head;
-    while (c) {
-        struct ll_arena_chunk *next = c->next;
-        if (c->mapped)
-            munmap(c, offsetof(struct ll_arena_chunk, data) + c->size);
-        else
-            free(c);
-        c = next;
+    for (int list = 0; list < 2; list++) {
+        struct ll_arena_chunk *c = list ? a->spare : a->head;
+        while (c) {
+            struct ll_arena_chunk *next = c->next;
+            free_chunk(c);
+            c = next;
+        }
     }
     ll_arena_init(a);
+}
+
+void ll_arena_reset(struct ll_arena *a)
+{
+    a->total = 0;
+    if (a->parent)
+        return;
+    struct ll_arena_chunk *c = a->head;
+    a->head = NULL;
+    while (c) {
+        struct ll_arena_chunk *next = c->next;
+        if (c->own) {
+            free_chunk(c);
+        } else {
+            c->next = a->spare;
+            a->spare = c;
+        }
+        c = next;
+    }
 }
 
 static struct ll_arena_chunk *new_chunk(size_t size, bool zero)
@@ -74,6 +102,7 @@ static struct ll_arena_chunk *new_chunk(size_t size, bool zero)
     c->size = size;
     c->zeroed = zero;
     c->mapped = false;
+    c->own = false;
     return c;
 }
 
@@ -101,6 +130,7 @@ static struct ll_arena_chunk *new_mapped_chunk(size_t len)
     c->size = len - hdr;
     c->zeroed = true;
     c->mapped = true;
+    c->own = false;
     return c;
 }
 
@@ -138,6 +168,7 @@ static void *alloc(struct ll_arena *a, size_t size, bool zero)
             if (!big)
                 return NULL;
             big->used = size;
+            big->own = true;
             if (c) {
                 big->next = c->next;
                 c->next = big;
@@ -147,9 +178,14 @@ static void *alloc(struct ll_arena *a, size_t size, bool zero)
             a->total += size;
             return big->data;
         }
-        c = grow(a);
-        if (!c)
+        if (a->spare) { /* emptied by a reset: no longer zeroed */
+            c = a->spare;
+            a->spare = c->next;
+            c->used = 0;
+            c->zeroed = false;
+        } else if (!(c = grow(a))) {
             return NULL;
+        }
         c->next = a->head;
         a->head = c;
     }

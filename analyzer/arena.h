@@ -14,8 +14,9 @@ struct ll_arena_chunk;
 
 struct ll_arena {
     struct ll_arena_chunk *head;
-    size_t total;            /* bytes handed out, for statistics */
-    struct ll_arena *parent; /* where the memory comes from, or NULL (see below) */
+    struct ll_arena_chunk *spare; /* emptied by ll_arena_reset(), used again first */
+    size_t total;                 /* bytes handed out since init or reset */
+    struct ll_arena *parent;      /* where the memory comes from, or NULL (see below) */
 };
 
 void ll_arena_init(struct ll_arena *a);
@@ -29,6 +30,10 @@ void ll_arena_init(struct ll_arena *a);
 void ll_arena_init_child(struct ll_arena *a, struct ll_arena *parent);
 /* Frees every chunk; the arena may be reused afterwards. */
 void ll_arena_release(struct ll_arena *a);
+/* Forgets everything allocated but keeps the chunks for what is allocated
+ * next: scratch memory of many short runs (one function's dataflow) is then
+ * taken from the system once.  Nothing for a child arena. */
+void ll_arena_reset(struct ll_arena *a);
 /* Zeroed memory aligned for any type, or NULL when out of memory. */
 void *ll_arena_alloc(struct ll_arena *a, size_t size);
 /* Like ll_arena_alloc() but not zeroed: for memory the caller overwrites

@@ -45,7 +45,8 @@ struct dset {
 struct run {
     const struct ll_function *fn;
     const struct ll_df_env *env;
-    struct ll_arena tmp;
+    struct ll_arena *tmp; /* env->scratch, or own_tmp */
+    struct ll_arena own_tmp;
     uint32_t nlocks;
     int32_t *ev_lock, *ev_aux;    /* per event: lock index of obj / aux, or -1 */
     const struct ll_effect **eff; /* per event: a call's effects */
@@ -106,11 +107,11 @@ static int collect_locks(struct run *ru, struct ll_df_result *r, struct ll_arena
 {
     const struct ll_function *fn = ru->fn;
     uint32_t cap = 0;
-    ru->ev_lock = ll_arena_alloc(&ru->tmp, (fn->nevents + 1) * sizeof(int32_t));
-    ru->ev_aux = ll_arena_alloc(&ru->tmp, (fn->nevents + 1) * sizeof(int32_t));
-    ru->eff = ll_arena_alloc(&ru->tmp, (fn->nevents + 1) * sizeof(*ru->eff));
-    ru->neff = ll_arena_alloc(&ru->tmp, (fn->nevents + 1) * sizeof(*ru->neff));
-    ru->eff_idx = ll_arena_alloc(&ru->tmp, (fn->nevents + 1) * sizeof(*ru->eff_idx));
+    ru->ev_lock = ll_arena_alloc(ru->tmp, (fn->nevents + 1) * sizeof(int32_t));
+    ru->ev_aux = ll_arena_alloc(ru->tmp, (fn->nevents + 1) * sizeof(int32_t));
+    ru->eff = ll_arena_alloc(ru->tmp, (fn->nevents + 1) * sizeof(*ru->eff));
+    ru->neff = ll_arena_alloc(ru->tmp, (fn->nevents + 1) * sizeof(*ru->neff));
+    ru->eff_idx = ll_arena_alloc(ru->tmp, (fn->nevents + 1) * sizeof(*ru->eff_idx));
     if (!ru->ev_lock || !ru->ev_aux || !ru->eff || !ru->neff || !ru->eff_idx)
         return -1;
     for (uint32_t e = 0; e < fn->nevents; e++) {
@@ -133,7 +134,7 @@ static int collect_locks(struct run *ru, struct ll_df_result *r, struct ll_arena
             const struct ll_effect *eff = ru->env->call_effects(e, &n, ru->env->ctx);
             if (!eff || n == 0)
                 continue;
-            int32_t *idx = ll_arena_alloc(&ru->tmp, n * sizeof(*idx));
+            int32_t *idx = ll_arena_alloc(ru->tmp, n * sizeof(*idx));
             if (!idx)
                 return -1;
             for (size_t k = 0; k < n; k++) {
@@ -152,7 +153,7 @@ static int collect_locks(struct run *ru, struct ll_df_result *r, struct ll_arena
 /* The identifiers inside the brackets of each lock's key. */
 static int collect_index_vars(struct run *ru, const struct ll_df_result *r)
 {
-    ru->index_vars = ll_arena_alloc(&ru->tmp, (r->nlocks + 1) * sizeof(*ru->index_vars));
+    ru->index_vars = ll_arena_alloc(ru->tmp, (r->nlocks + 1) * sizeof(*ru->index_vars));
     if (!ru->index_vars)
         return -1;
     for (uint32_t l = 0; l < r->nlocks; l++) {
@@ -170,7 +171,7 @@ static int collect_index_vars(struct run *ru, const struct ll_df_result *r)
                         (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'))))
                 found[n++] = p;
         }
-        const char **vs = ll_arena_alloc(&ru->tmp, (n + 1) * sizeof(*vs));
+        const char **vs = ll_arena_alloc(ru->tmp, (n + 1) * sizeof(*vs));
         if (!vs)
             return -1;
         for (size_t i = 0; i < n; i++) {
@@ -179,7 +180,7 @@ static int collect_index_vars(struct run *ru, const struct ll_df_result *r)
                    (found[i][len] >= 'A' && found[i][len] <= 'Z') ||
                    (found[i][len] >= '0' && found[i][len] <= '9'))
                 len++;
-            vs[i] = ll_arena_strndup(&ru->tmp, found[i], len);
+            vs[i] = ll_arena_strndup(ru->tmp, found[i], len);
             if (!vs[i])
                 return -1;
         }
@@ -199,7 +200,7 @@ static struct disj *disj_copy(struct run *ru, const struct disj *d)
 {
     /* reuse a disjunct no set kept before taking fresh memory */
     struct disj *c =
-        ru->nspare ? ru->spare[--ru->nspare] : ll_arena_alloc_raw(&ru->tmp, disj_size(ru));
+        ru->nspare ? ru->spare[--ru->nspare] : ll_arena_alloc_raw(ru->tmp, disj_size(ru));
     if (!c) {
         ru->oom = true;
         return NULL;
@@ -218,7 +219,7 @@ static void disj_spare(struct run *ru, struct disj *d)
 {
     if (ru->nspare == ru->capspare) {
         size_t cap = ru->capspare ? ru->capspare * 2 : 64;
-        struct disj **v = ll_arena_alloc_raw(&ru->tmp, cap * sizeof(*v));
+        struct disj **v = ll_arena_alloc_raw(ru->tmp, cap * sizeof(*v));
         if (!v)
             return; /* not reused: only memory */
         if (ru->nspare)
@@ -610,16 +611,16 @@ static int iterate(struct run *ru)
 {
     const struct ll_function *fn = ru->fn;
     uint32_t n = fn->nblocks;
-    uint32_t *work = ll_arena_alloc(&ru->tmp, (size_t)(n + 1) * sizeof(*work));
-    uint8_t *queued = ll_arena_alloc(&ru->tmp, n + 1);
-    ru->in = ll_arena_alloc(&ru->tmp, (size_t)(n + 1) * sizeof(*ru->in));
-    struct disj *init = ll_arena_alloc(&ru->tmp, disj_size(ru));
+    uint32_t *work = ll_arena_alloc(ru->tmp, (size_t)(n + 1) * sizeof(*work));
+    uint8_t *queued = ll_arena_alloc(ru->tmp, n + 1);
+    ru->in = ll_arena_alloc(ru->tmp, (size_t)(n + 1) * sizeof(*ru->in));
+    struct disj *init = ll_arena_alloc(ru->tmp, disj_size(ru));
     uint32_t maxsucc = 0;
     for (uint32_t b = 0; b < n; b++)
         if (fn->blocks[b].nsucc > maxsucc)
             maxsucc = fn->blocks[b].nsucc;
     /* propagate appends here, then the blocks go to the queue */
-    uint32_t *tmpbuf = ll_arena_alloc_raw(&ru->tmp, ((size_t)maxsucc + 1) * sizeof(uint32_t));
+    uint32_t *tmpbuf = ll_arena_alloc_raw(ru->tmp, ((size_t)maxsucc + 1) * sizeof(uint32_t));
     if (!work || !queued || !ru->in || !init || !tmpbuf)
         return -1;
     memset(init->st, ru->env->entry_free ? LL_LS_NEVER : LL_LS_ENTRY, ru->nlocks);
@@ -692,7 +693,9 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
     memset(out, 0, sizeof(*out));
     ru.fn = fn;
     ru.env = env;
-    ll_arena_init(&ru.tmp);
+    ll_arena_init(&ru.own_tmp);
+    ru.tmp = env->scratch ? env->scratch : &ru.own_tmp;
+    ll_arena_reset(ru.tmp);
     int rc = -1;
     out->nevents = fn->nevents;
     out->reached = ll_arena_alloc(arena, fn->nevents + 1);
@@ -714,7 +717,7 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
         goto out;
     record(&ru, out);
     if (!env->entry_free) {
-        bool *held = ll_arena_alloc(&ru.tmp, ru.nlocks);
+        bool *held = ll_arena_alloc(ru.tmp, ru.nlocks);
         if (!held)
             goto out;
         if (find_caller_held(&ru, out, held) > 0) {
@@ -729,6 +732,7 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
     }
     rc = ru.oom ? -1 : 0;
 out:
-    ll_arena_release(&ru.tmp);
+    ll_arena_reset(ru.tmp);
+    ll_arena_release(&ru.own_tmp);
     return rc;
 }

@@ -66,6 +66,9 @@ struct ll_df_env {
      * function's terms (see summary.h); NULL when none. */
     const struct ll_effect *(*call_effects)(uint32_t event, size_t *n, void *ctx);
     void *ctx;
+    /* Working memory, reset by the run (its chunks serve run after run),
+     * or NULL for an arena of the run's own. */
+    struct ll_arena *scratch;
 };
 
 int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,

@@ -49,7 +49,8 @@ struct run {
     const struct ll_program *prog;
     const struct ll_tf_program *tp;
     struct ll_tf_result *res;
-    struct ll_arena tmp;
+    struct ll_arena *tmp; /* the caller's scratch, or own_tmp */
+    struct ll_arena own_tmp;
     uint32_t n; /* threads */
     struct dset *in;
     /* per loop: for each thread, 1 = the loop joins its class, 2 = detaches */
@@ -189,11 +190,11 @@ static int find_loops(struct run *ru, struct ll_arena *a)
     uint32_t n = fn->nblocks;
     if (n == 0)
         return 0;
-    uint8_t *color = ll_arena_alloc(&ru->tmp, n);
-    uint32_t *stk = ll_arena_alloc(&ru->tmp, (size_t)n * sizeof(*stk));
-    uint32_t *pos = ll_arena_alloc(&ru->tmp, (size_t)n * sizeof(*pos));
-    uint32_t *heads = ll_arena_alloc(&ru->tmp, MAX_LOOPS * sizeof(*heads));
-    uint32_t *latch = ll_arena_alloc(&ru->tmp, MAX_LOOPS * sizeof(*latch));
+    uint8_t *color = ll_arena_alloc(ru->tmp, n);
+    uint32_t *stk = ll_arena_alloc(ru->tmp, (size_t)n * sizeof(*stk));
+    uint32_t *pos = ll_arena_alloc(ru->tmp, (size_t)n * sizeof(*pos));
+    uint32_t *heads = ll_arena_alloc(ru->tmp, MAX_LOOPS * sizeof(*heads));
+    uint32_t *latch = ll_arena_alloc(ru->tmp, MAX_LOOPS * sizeof(*latch));
     if (!color || !stk || !pos || !heads || !latch)
         return -1;
     uint32_t nback = 0, sp = 0;
@@ -240,18 +241,18 @@ static int find_loops(struct run *ru, struct ll_arena *a)
         l->latches[l->nlatches++] = latch[i];
     }
     /* bodies: everything that reaches a latch backwards without the head */
-    uint32_t *npred = ll_arena_alloc(&ru->tmp, (size_t)(n + 1) * sizeof(uint32_t));
+    uint32_t *npred = ll_arena_alloc(ru->tmp, (size_t)(n + 1) * sizeof(uint32_t));
     if (!npred)
         return -1;
     for (uint32_t b = 0; b < n; b++)
         for (uint32_t s = 0; s < fn->blocks[b].nsucc; s++)
             npred[fn->blocks[b].succ[s]]++;
-    uint32_t **preds = ll_arena_alloc(&ru->tmp, (size_t)n * sizeof(*preds));
-    uint32_t *fill = ll_arena_alloc(&ru->tmp, (size_t)n * sizeof(*fill));
+    uint32_t **preds = ll_arena_alloc(ru->tmp, (size_t)n * sizeof(*preds));
+    uint32_t *fill = ll_arena_alloc(ru->tmp, (size_t)n * sizeof(*fill));
     if (!preds || !fill)
         return -1;
     for (uint32_t b = 0; b < n; b++) {
-        preds[b] = ll_arena_alloc(&ru->tmp, (npred[b] + 1) * sizeof(uint32_t));
+        preds[b] = ll_arena_alloc(ru->tmp, (npred[b] + 1) * sizeof(uint32_t));
         if (!preds[b])
             return -1;
     }
@@ -307,8 +308,12 @@ static int collect_threads(struct run *ru, struct ll_arena *a)
 {
     const struct ll_function *fn = ru->fn;
     struct ll_tf_result *r = ru->res;
+    uint32_t n = 0;
+    for (uint32_t e = 0; e < fn->nevents; e++)
+        n += fn->events[e].kind == LL_EV_THREAD_CREATE;
+    /* sized to the creations: most functions create no thread */
     r->ev_thread = ll_arena_alloc(a, (fn->nevents + 1) * sizeof(int32_t));
-    r->threads = ll_arena_alloc(a, (fn->nevents + 1) * sizeof(*r->threads));
+    r->threads = ll_arena_alloc(a, (n + 1) * sizeof(*r->threads));
     if (!r->ev_thread || !r->threads)
         return -1;
     for (uint32_t e = 0; e < fn->nevents; e++) {
@@ -334,11 +339,11 @@ static int loop_ends(struct run *ru)
 {
     const struct ll_function *fn = ru->fn;
     struct ll_tf_result *r = ru->res;
-    ru->loop_ends = ll_arena_alloc(&ru->tmp, (r->nloops + 1) * sizeof(*ru->loop_ends));
+    ru->loop_ends = ll_arena_alloc(ru->tmp, (r->nloops + 1) * sizeof(*ru->loop_ends));
     if (!ru->loop_ends)
         return -1;
     for (uint32_t k = 0; k < r->nloops; k++) {
-        uint8_t *v = ru->loop_ends[k] = ll_arena_alloc(&ru->tmp, ru->n + 1);
+        uint8_t *v = ru->loop_ends[k] = ll_arena_alloc(ru->tmp, ru->n + 1);
         if (!v)
             return -1;
         const struct ll_tf_loop *l = &r->loops[k];
@@ -388,7 +393,7 @@ static size_t disj_size(const struct run *ru)
 
 static struct disj *disj_copy(struct run *ru, const struct disj *d)
 {
-    struct disj *c = ll_arena_alloc(&ru->tmp, disj_size(ru));
+    struct disj *c = ll_arena_alloc(ru->tmp, disj_size(ru));
     if (!c) {
         ru->oom = true;
         return NULL;
@@ -687,11 +692,11 @@ static int iterate(struct run *ru)
 {
     const struct ll_function *fn = ru->fn;
     uint32_t n = fn->nblocks;
-    uint32_t *work = ll_arena_alloc(&ru->tmp, (size_t)(n + 1) * sizeof(*work));
-    uint8_t *queued = ll_arena_alloc(&ru->tmp, n + 1);
-    ru->in = ll_arena_alloc(&ru->tmp, (size_t)(n + 1) * sizeof(*ru->in));
-    struct disj *init = ll_arena_alloc(&ru->tmp, disj_size(ru));
-    uint32_t *next = ll_arena_alloc(&ru->tmp, (size_t)(n + 1) * sizeof(*next));
+    uint32_t *work = ll_arena_alloc(ru->tmp, (size_t)(n + 1) * sizeof(*work));
+    uint8_t *queued = ll_arena_alloc(ru->tmp, n + 1);
+    ru->in = ll_arena_alloc(ru->tmp, (size_t)(n + 1) * sizeof(*ru->in));
+    struct disj *init = ll_arena_alloc(ru->tmp, disj_size(ru));
+    uint32_t *next = ll_arena_alloc(ru->tmp, (size_t)(n + 1) * sizeof(*next));
     if (!work || !queued || !ru->in || !init || !next)
         return -1;
     memset(init->st, LL_TS_NONE, ru->n);
@@ -717,7 +722,7 @@ static int iterate(struct run *ru)
 
 int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
                       const struct ll_tf_program *tp, struct ll_arena *arena,
-                      struct ll_tf_result *out)
+                      struct ll_arena *scratch, struct ll_tf_result *out)
 {
     struct run ru;
     memset(&ru, 0, sizeof(ru));
@@ -726,7 +731,9 @@ int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
     ru.prog = p;
     ru.tp = tp;
     ru.res = out;
-    ll_arena_init(&ru.tmp);
+    ll_arena_init(&ru.own_tmp);
+    ru.tmp = scratch ? scratch : &ru.own_tmp;
+    ll_arena_reset(ru.tmp);
     int rc = -1;
     out->nevents = fn->nevents;
     out->nblocks = fn->nblocks;
@@ -748,6 +755,7 @@ int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
     record(&ru);
     rc = ru.oom ? -1 : 0;
 out:
-    ll_arena_release(&ru.tmp);
+    ll_arena_reset(ru.tmp);
+    ll_arena_release(&ru.own_tmp);
     return rc;
 }

@@ -93,10 +93,12 @@ int ll_tf_program_build(struct ll_tf_program *tp, const struct ll_program *p,
 void ll_tf_program_release(struct ll_tf_program *tp);
 
 /* Runs the analysis on `fn` with the program facts (`p`, `tp` borrowed).
- * Memory comes from `arena`.  Returns 0, or -1 when out of memory. */
+ * Results live in `arena`; working memory comes from `scratch`, which the
+ * run resets (NULL: an arena of the run's own).  Returns 0, or -1 when out
+ * of memory. */
 int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
                       const struct ll_tf_program *tp, struct ll_arena *arena,
-                      struct ll_tf_result *out);
+                      struct ll_arena *scratch, struct ll_tf_result *out);
 
 static inline uint8_t ll_tf_state(const struct ll_tf_result *r, uint32_t event, uint32_t thread)
 {

@@ -510,7 +510,7 @@ static int analyse_function(struct ll_view *v, struct ll_fn_view *f)
     if (prepare_calls(v, f) != 0)
         return -1;
     struct effects_ctx ctx = {f};
-    struct ll_df_env env = {ll_fn_view_is_root(f), NULL, call_effects, &ctx};
+    struct ll_df_env env = {ll_fn_view_is_root(f), NULL, call_effects, &ctx, &v->scratch};
     if (ll_dataflow_run(f->fn, &env, &v->arena, &f->df) != 0)
         return -1;
     return summarise(v, f);
@@ -746,6 +746,7 @@ int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus)
 {
     memset(v, 0, sizeof(*v));
     ll_arena_init(&v->arena);
+    ll_arena_init(&v->scratch);
     ll_strmap_init(&v->recursive_classes);
     if (ll_program_build(&v->program, tus, ntus) != 0 ||
         ll_callgraph_build(&v->cg, &v->program) != 0 || collect_recursive_classes(v) != 0)
@@ -771,8 +772,8 @@ int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus)
     if (ll_tf_program_build(&v->threads, &v->program, &v->arena) != 0)
         return -1;
     for (size_t i = 0; i < v->nfns; i++)
-        if (ll_threadflow_run(v->fns[i].fn, &v->program, &v->threads, &v->arena, &v->fns[i].tf) !=
-            0)
+        if (ll_threadflow_run(v->fns[i].fn, &v->program, &v->threads, &v->arena, &v->scratch,
+                              &v->fns[i].tf) != 0)
             return -1;
     return 0;
 }
@@ -785,6 +786,7 @@ void ll_view_release(struct ll_view *v)
     ll_strmap_release(&v->recursive_classes);
     ll_tf_program_release(&v->threads);
     ll_arena_release(&v->arena);
+    ll_arena_release(&v->scratch);
     memset(v, 0, sizeof(*v));
 }
 

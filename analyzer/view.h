@@ -53,6 +53,7 @@ struct ll_view {
     struct ll_program program;
     struct ll_callgraph cg;
     struct ll_arena arena;
+    struct ll_arena scratch; /* working memory of each function's analyses */
     size_t nfns;
     struct ll_fn_view *fns;
     struct ll_strmap recursive_classes; /* lock classes initialised recursive */

@@ -2,8 +2,9 @@
  * Unit tests for arena.c: zeroed allocations stay zeroed when chunks grow
  * past the size that is mapped for huge pages (that memory is not cleared
  * again), allocations are aligned and do not overlap, oversized requests
- * and strings work, and a child arena takes its memory from its parent
- * and frees nothing itself.
+ * and strings work, a reset arena serves what follows from the chunks it
+ * kept, and a child arena takes its memory from its parent and frees
+ * nothing itself.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -109,12 +110,52 @@ static void test_child_uses_parent(void **state)
     ll_arena_release(&parent);
 }
 
+/* A reset arena serves the next run from the chunks it kept, zeroed
+ * allocations still read zero, and oversized pieces are not kept. */
+static void test_reset_reuses(void **state)
+{
+    (void)state;
+    struct ll_arena a;
+    ll_arena_init(&a);
+    for (int run = 0; run < 5; run++) {
+        size_t len = run % 2 ? 3000 : 100;
+        for (int i = 0; i < 2000; i++) {
+            unsigned char *p = ll_arena_alloc(&a, len);
+            assert_non_null(p);
+            assert_true(all_zero(p, len));
+            memset(p, 0xff, len);
+        }
+        unsigned char *big = ll_arena_alloc(&a, 100000);
+        assert_non_null(big);
+        assert_true(all_zero(big, 100000));
+        memset(big, 0xff, 100000);
+        assert_true(a.total >= 2000 * len + 100000);
+        ll_arena_reset(&a);
+        assert_null(a.head);
+        assert_non_null(a.spare);
+        assert_int_equal(a.total, 0);
+    }
+    ll_arena_release(&a);
+    assert_null(a.spare);
+
+    /* a child's reset frees nothing */
+    struct ll_arena parent, kid;
+    ll_arena_init(&parent);
+    ll_arena_init_child(&kid, &parent);
+    char *s = ll_arena_strdup(&kid, "stays");
+    ll_arena_reset(&kid);
+    assert_string_equal(s, "stays");
+    assert_null(kid.spare);
+    ll_arena_release(&parent);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_grows_zeroed_and_aligned),
         cmocka_unit_test(test_strings),
         cmocka_unit_test(test_child_uses_parent),
+        cmocka_unit_test(test_reset_reuses),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
