@@ -41,6 +41,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,12 +69,13 @@ static uint64_t rotl(uint64_t x, int r)
     return (x << r) | (x >> (64 - r));
 }
 
+/* Spelled out so that the compiler makes it one load (a byte loop stayed a
+ * loop, and hashing the executable at every start took milliseconds). */
 static uint64_t rd64(const unsigned char *p)
 {
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
+    return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+           (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
+           (uint64_t)p[7] << 56;
 }
 
 static uint32_t rd32(const unsigned char *p)
@@ -207,6 +209,29 @@ out:
     free(buf);
     close(fd);
     return rc;
+}
+
+/* The hash of the running executable's content.  It is mapped, not read:
+ * no buffer to fault in, and a running executable cannot be written to
+ * (the kernel refuses with ETXTBSY), so the mapping stays whole.  Falls
+ * back to reading it.  Returns 0, or -1 when it cannot be read. */
+static int hash_exe(uint64_t *hash)
+{
+    static const char exe[] = "/proc/self/exe";
+    struct fstate st;
+    int fd = open(exe, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct stat sb;
+    void *m = MAP_FAILED;
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+        m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return hash_file(exe, &st, hash);
+    *hash = ll_hash64(m, (size_t)sb.st_size, 0);
+    munmap(m, (size_t)sb.st_size);
+    return 0;
 }
 
 struct memo_entry {
@@ -752,8 +777,7 @@ struct ll_cache *ll_cache_open(const char *path, FILE *warn)
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->nonempty, NULL);
     pthread_cond_init(&c->nonfull, NULL);
-    struct fstate exe;
-    if (hash_file("/proc/self/exe", &exe, &c->build) != 0)
+    if (hash_exe(&c->build) != 0)
         c->build = 0;
     make_parents(path);
     char why[512];
