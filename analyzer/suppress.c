@@ -259,6 +259,20 @@ static int comment(struct scan *sc, const char *text, const char *end, uint32_t 
     return 0;
 }
 
+/* Whether the directive occurs in the text at all: most files have none,
+ * and then there is nothing the scan below could find. */
+static bool mentions_directive(const char *text, size_t len)
+{
+    size_t dl = strlen(DIRECTIVE);
+    const char *p = text, *end = text + len;
+    while ((size_t)(end - p) >= dl && (p = memchr(p, DIRECTIVE[0], (size_t)(end - p) - dl + 1))) {
+        if (memcmp(p, DIRECTIVE, dl) == 0)
+            return true;
+        p++;
+    }
+    return false;
+}
+
 int ll_suppress_scan_text(struct ll_suppress *s, const char *file, const char *text, size_t len)
 {
     const char *f = ll_arena_strdup(&s->arena, file);
@@ -274,6 +288,8 @@ int ll_suppress_scan_text(struct ll_suppress *s, const char *file, const char *t
     mark->first = 1;
     mark->last = 0; /* covers nothing */
     mark->used = NULL;
+    if (!mentions_directive(text, len))
+        return 0;
     const char *p = text, *end = text + len;
     uint32_t line = 1;
     bool code_on_line = false;
