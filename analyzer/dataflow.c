@@ -37,9 +37,16 @@ struct disj {
     uint8_t st[]; /* per lock */
 };
 
+/* A set of disjuncts.  A disjunct in a set is never changed nor reused:
+ * sets change only by adding one, or by replacing some with a join of
+ * them, which subsumes them.  So what a block's disjunct yields at its
+ * successors stays subsumed there once added, and `sent` remembers which
+ * disjuncts were propagated already (see propagate). */
 struct dset {
     struct disj *d[LL_DF_MAX_DISJUNCTS];
     uint32_t n;
+    struct disj *sent[LL_DF_MAX_DISJUNCTS]; /* some may have left d since */
+    uint32_t nsent;
 };
 
 struct run {
@@ -545,11 +552,27 @@ static bool branch(const struct ll_block *bb, struct disj *d, int which)
 
 /* ---- the iteration ------------------------------------------------- */
 
+static bool was_sent(const struct dset *s, const struct disj *d)
+{
+    for (uint32_t i = 0; i < s->nsent; i++)
+        if (s->sent[i] == d)
+            return true;
+    return false;
+}
+
+/*
+ * Pushes the disjuncts at b's entry through b to its successors.  Those
+ * pushed on an earlier visit are skipped: they give what they gave then,
+ * which the successors' sets still subsume (see struct dset), so adding it
+ * again would change nothing.
+ */
 static void propagate(struct run *ru, uint32_t b, uint32_t *work, uint32_t *nwork, uint8_t *queued)
 {
     const struct ll_block *bb = &ru->fn->blocks[b];
-    struct dset in = ru->in[b];
+    struct dset in = ru->in[b]; /* b may be its own successor: a snapshot */
     for (uint32_t k = 0; k < in.n && !ru->oom; k++) {
+        if (was_sent(&in, in.d[k]))
+            continue;
         struct disj *d = disj_copy(ru, in.d[k]);
         if (!d)
             return;
@@ -584,6 +607,16 @@ static void propagate(struct run *ru, uint32_t b, uint32_t *work, uint32_t *nwor
         if (!kept)
             disj_spare(ru, d);
     }
+    /* everything of the snapshot is sent now; what came since is not */
+    struct dset *now = &ru->in[b];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < now->n; i++)
+        for (uint32_t k = 0; k < in.n; k++)
+            if (now->d[i] == in.d[k]) {
+                now->sent[n++] = now->d[i];
+                break;
+            }
+    now->nsent = n;
 }
 
 static void record(struct run *ru, struct ll_df_result *r)
