@@ -1,19 +1,28 @@
 /*
- * arena: chunked bump allocator.  Chunks grow with the arena: a small
- * arena (one function's scratch) stays in one 64 KiB chunk, a large one
- * (all the facts a worker decodes, the view) doubles its chunks up to
- * CHUNK_MAX.  Chunks of HUGE_SIZE and more are mapped directly, aligned
- * for transparent huge pages and marked MADV_HUGEPAGE: such an arena's
- * memory is first touched a huge page at a time instead of 4 KiB at a
- * time, which on a warm run is most of the page faults, and it comes
- * zeroed, so it is not cleared again.  Requests larger than a quarter of
- * the smallest chunk that do not fit the current one get a chunk of their
- * own so that a huge string never wastes the rest of a normal chunk.  A
- * reset keeps the other chunks on a spare list, taken before new ones.
+ * arena: chunked bump allocator over a process-wide pool of chunks.
+ *
+ * A page fault costs as much as copying tens of kilobytes (each one traps
+ * to the hypervisor on a VM), and a warm run touches tens of megabytes of
+ * fresh memory.  So chunks are carved from large regions that are aligned
+ * and marked for transparent huge pages: they are first touched 2 MiB at a
+ * time, and since fresh memory is zero, zeroed allocations from a fresh
+ * chunk skip the memset.  Released chunks go back to the pool, by size
+ * class, for the next arena (not to the system: the process is short).
+ *
+ * An arena's chunks double with its size, from 64 KiB to 8 MiB; requests
+ * larger than a quarter of the smallest chunk that do not fit the current
+ * one get a chunk of their own so that a huge string never wastes the
+ * rest of a normal chunk.  A reset keeps the chunks on a spare list, taken
+ * before new ones.
+ *
+ * With AddressSanitizer, released chunks are poisoned (use after release
+ * is reported) and each chunk owns a heap block, so that LeakSanitizer
+ * reports an arena never released.
  */
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
 #include "arena.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -22,18 +31,148 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#define CHUNK_MIN (64 * 1024)
-#define CHUNK_MAX (8 * 1024 * 1024)
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define LL_ASAN 1
+#endif
+
+#define BLOCK (64 * 1024) /* the smallest chunk; chunks are BLOCK << class */
+#define NCLASS 8          /* up to 8 MiB */
 #define HUGE_SIZE (2 * 1024 * 1024)
+#define REGION (32 * 1024 * 1024) /* address space mapped at a time */
 
 struct ll_arena_chunk {
     struct ll_arena_chunk *next;
-    size_t used, size;
-    bool zeroed; /* its memory came zeroed and is handed out once: no memset */
-    bool mapped; /* mmap'd (HUGE_SIZE multiple), not malloc'd */
-    bool own;    /* made for one oversized request */
+    size_t used, size; /* of data[] */
+    int cls;           /* size class in the pool, or -1: mapped alone */
+    bool zeroed;       /* fresh from the pool: zero, and handed out once */
+    bool own;          /* made for one oversized request */
+#ifdef LL_ASAN
+    void *token; /* a heap block of the chunk's lifetime: LeakSanitizer sees leaked arenas */
+#endif
     max_align_t data[];
 };
+
+#define HDR offsetof(struct ll_arena_chunk, data)
+
+/* ---- the pool ---------------------------------------------------------- */
+
+/* Chunks of every arena of the process, carved from huge-page regions;
+ * released chunks wait in a list per size class for the next arena. */
+static struct {
+    pthread_mutex_t mu;
+    char *cur, *end; /* the untouched rest of the current region */
+    struct ll_arena_chunk *free[NCLASS];
+} pool = {PTHREAD_MUTEX_INITIALIZER, NULL, NULL, {NULL}};
+
+/* `len` bytes of fresh (zero) memory aligned for huge pages, or NULL. */
+static char *map_huge(size_t len)
+{
+    char *m =
+        mmap(NULL, len + HUGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    /* keep the aligned part, give back what is before and after it */
+    char *p = (char *)(((uintptr_t)m + HUGE_SIZE - 1) & ~(uintptr_t)(HUGE_SIZE - 1));
+    if (p > m)
+        munmap(m, (size_t)(p - m));
+    munmap(p + len, (size_t)(m + HUGE_SIZE - p));
+#ifdef MADV_HUGEPAGE
+    madvise(p, len, MADV_HUGEPAGE); /* a hint: without it, plain pages */
+#endif
+    return p;
+}
+
+static struct ll_arena_chunk *pool_get(int cls)
+{
+    size_t len = (size_t)BLOCK << cls;
+    struct ll_arena_chunk *c;
+    bool fresh = false;
+    pthread_mutex_lock(&pool.mu);
+    if ((c = pool.free[cls])) {
+        pool.free[cls] = c->next;
+    } else {
+        if ((size_t)(pool.end - pool.cur) < len) {
+            /* the rest of the old region stays untouched: address space only */
+            char *r = map_huge(REGION);
+            pool.cur = r;
+            pool.end = r ? r + REGION : NULL;
+        }
+        if (pool.cur) {
+            c = (struct ll_arena_chunk *)pool.cur;
+            pool.cur += len;
+            fresh = true;
+        }
+    }
+    pthread_mutex_unlock(&pool.mu);
+    if (!c)
+        return NULL;
+#ifdef LL_ASAN
+    ASAN_UNPOISON_MEMORY_REGION(c, len);
+    if (!(c->token = malloc(1))) {
+        pthread_mutex_lock(&pool.mu);
+        c->next = pool.free[cls];
+        pool.free[cls] = c;
+        pthread_mutex_unlock(&pool.mu);
+        return NULL;
+    }
+#endif
+    c->cls = cls;
+    c->size = len - HDR;
+    c->zeroed = fresh;
+    return c;
+}
+
+static void pool_put(struct ll_arena_chunk *c)
+{
+    if (c->cls < 0) {
+        munmap(c, HDR + c->size);
+        return;
+    }
+#ifdef LL_ASAN
+    free(c->token);
+#endif
+    int cls = c->cls;
+    pthread_mutex_lock(&pool.mu);
+    c->next = pool.free[cls];
+    pool.free[cls] = c;
+    pthread_mutex_unlock(&pool.mu);
+#ifdef LL_ASAN
+    /* an arena's memory used after its release is reported */
+    ASAN_POISON_MEMORY_REGION(c->data, c->size);
+#endif
+}
+
+/* A chunk with room for `size` bytes: pool-sized, or mapped alone. */
+static struct ll_arena_chunk *new_chunk(size_t size)
+{
+    int cls = 0;
+    while (cls < NCLASS && ((size_t)BLOCK << cls) - HDR < size)
+        cls++;
+    struct ll_arena_chunk *c;
+    if (cls < NCLASS) {
+        c = pool_get(cls);
+    } else {
+        size_t len = (HDR + size + HUGE_SIZE - 1) / HUGE_SIZE * HUGE_SIZE;
+        c = (struct ll_arena_chunk *)map_huge(len);
+        if (c) {
+            c->cls = -1;
+            c->size = len - HDR;
+            c->zeroed = true;
+#ifdef LL_ASAN
+            c->token = NULL;
+#endif
+        }
+    }
+    if (!c)
+        return NULL;
+    c->next = NULL;
+    c->used = 0;
+    c->own = false;
+    return c;
+}
+
+/* ---- arenas -------------------------------------------------------------- */
 
 void ll_arena_init(struct ll_arena *a)
 {
@@ -48,14 +187,6 @@ void ll_arena_init_child(struct ll_arena *a, struct ll_arena *parent)
     a->parent = parent;
 }
 
-static void free_chunk(struct ll_arena_chunk *c)
-{
-    if (c->mapped)
-        munmap(c, offsetof(struct ll_arena_chunk, data) + c->size);
-    else
-        free(c);
-}
-
 void ll_arena_release(struct ll_arena *a)
 {
     if (a->parent) {
@@ -66,7 +197,7 @@ void ll_arena_release(struct ll_arena *a)
         struct ll_arena_chunk *c = list ? a->spare : a->head;
         while (c) {
             struct ll_arena_chunk *next = c->next;
-            free_chunk(c);
+            pool_put(c);
             c = next;
         }
     }
@@ -83,7 +214,7 @@ void ll_arena_reset(struct ll_arena *a)
     while (c) {
         struct ll_arena_chunk *next = c->next;
         if (c->own) {
-            free_chunk(c);
+            pool_put(c);
         } else {
             c->next = a->spare;
             a->spare = c;
@@ -92,58 +223,14 @@ void ll_arena_reset(struct ll_arena *a)
     }
 }
 
-static struct ll_arena_chunk *new_chunk(size_t size, bool zero)
-{
-    struct ll_arena_chunk *c = zero ? calloc(1, sizeof(*c) + size) : malloc(sizeof(*c) + size);
-    if (!c)
-        return NULL;
-    c->next = NULL;
-    c->used = 0;
-    c->size = size;
-    c->zeroed = zero;
-    c->mapped = false;
-    c->own = false;
-    return c;
-}
-
-/* A chunk of `len` bytes in all (a HUGE_SIZE multiple), huge-page aligned;
- * a plain chunk when mapping fails. */
-static struct ll_arena_chunk *new_mapped_chunk(size_t len)
-{
-    size_t hdr = offsetof(struct ll_arena_chunk, data);
-    char *m =
-        mmap(NULL, len + HUGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED)
-        return new_chunk(len - hdr, false);
-    /* keep the aligned part, give back what is before and after it */
-    char *p = (char *)(((uintptr_t)m + HUGE_SIZE - 1) & ~(uintptr_t)(HUGE_SIZE - 1));
-    if (p > m)
-        munmap(m, (size_t)(p - m));
-    if (m + HUGE_SIZE > p)
-        munmap(p + len, (size_t)(m + HUGE_SIZE - p));
-#ifdef MADV_HUGEPAGE
-    madvise(p, len, MADV_HUGEPAGE); /* a hint: without it, plain pages */
-#endif
-    struct ll_arena_chunk *c = (struct ll_arena_chunk *)p;
-    c->next = NULL;
-    c->used = 0;
-    c->size = len - hdr;
-    c->zeroed = true;
-    c->mapped = true;
-    c->own = false;
-    return c;
-}
-
-/* The next chunk's size: about what the arena holds so far, so that the
- * number of chunks grows with the logarithm of its size. */
+/* The next chunk: about as large as what the arena holds so far, so that
+ * the number of chunks grows with the logarithm of its size. */
 static struct ll_arena_chunk *grow(const struct ll_arena *a)
 {
-    size_t len = CHUNK_MIN;
-    while (len < a->total && len < CHUNK_MAX)
+    size_t len = BLOCK;
+    while (len < a->total && len < ((size_t)BLOCK << (NCLASS - 1)))
         len *= 2;
-    if (len >= HUGE_SIZE)
-        return new_mapped_chunk(len);
-    return new_chunk(len, false);
+    return new_chunk(len - HDR);
 }
 
 static void *alloc(struct ll_arena *a, size_t size, bool zero)
@@ -154,17 +241,17 @@ static void *alloc(struct ll_arena *a, size_t size, bool zero)
             a->total += size;
         return p;
     }
-    const size_t align = sizeof(max_align_t);
-    if (size > SIZE_MAX - align)
+    const size_t align = _Alignof(max_align_t); /* 16, where sizeof is 32 */
+    if (size > SIZE_MAX / 2)
         return NULL;
     size = (size + align - 1) / align * align;
     if (size == 0)
         size = align;
     struct ll_arena_chunk *c = a->head;
     if (!c || c->size - c->used < size) {
-        if (size > CHUNK_MIN / 4) {
+        if (size > BLOCK / 4) {
             /* Oversized: its own chunk, linked behind the current head. */
-            struct ll_arena_chunk *big = new_chunk(size, zero);
+            struct ll_arena_chunk *big = new_chunk(size);
             if (!big)
                 return NULL;
             big->used = size;
@@ -176,6 +263,8 @@ static void *alloc(struct ll_arena *a, size_t size, bool zero)
                 a->head = big;
             }
             a->total += size;
+            if (zero && !big->zeroed)
+                memset(big->data, 0, size);
             return big->data;
         }
         if (a->spare) { /* emptied by a reset: no longer zeroed */

@@ -42,7 +42,7 @@ static void test_grows_zeroed_and_aligned(void **state)
         bool zero = i % 3 != 0;
         unsigned char *p = zero ? ll_arena_alloc(&a, len) : ll_arena_alloc_raw(&a, len);
         assert_non_null(p);
-        assert_int_equal((uintptr_t)p % sizeof(max_align_t), 0);
+        assert_int_equal((uintptr_t)p % _Alignof(max_align_t), 0);
         if (zero)
             assert_true(all_zero(p, len));
         memset(p, 0xa5, len);
