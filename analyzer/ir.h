@@ -122,6 +122,8 @@ enum {
  * thread_wrappers.h resolves these at the wrapper's call sites. */
 #define LL_START_PARAM_PREFIX "@param:"
 
+/* Fields are ordered to leave little padding (136 bytes, not 144): there
+ * is one per event of the program, and a warm run reads them all in. */
 struct ll_event {
     uint8_t kind;        /* enum ll_event_kind */
     uint8_t mode;        /* enum ll_mode for lock events */
@@ -129,6 +131,7 @@ struct ll_event {
     uint8_t flags;       /* LL_EVF_* */
     uint16_t loop_depth; /* number of enclosing loops within the function */
     struct ll_loc loc;
+    uint32_t nargs; /* CALL: argument paths (args) */
     struct ll_path obj;
     struct ll_path aux;
     const char *api;        /* API or callee name as written, e.g. "pthread_mutex_lock" */
@@ -138,7 +141,6 @@ struct ll_event {
     const char *result_var; /* local the result is assigned to, or NULL; for RETURN:
                                the returned constant or local as written; for a
                                write of a local: the constant written, if known */
-    uint32_t nargs;         /* CALL: argument paths */
     struct ll_path *args;
 };
 
@@ -180,10 +182,10 @@ enum {
 
 struct ll_block {
     uint32_t first_event, nevents; /* a run of ll_function.events */
-    uint32_t nsucc;
-    uint32_t *succ;
+    uint32_t nsucc;                /* successors (succ) */
     uint16_t loop_depth;
     uint8_t flags; /* LL_BLK_* */
+    uint32_t *succ;
     struct ll_cond cond;
 };
 
