@@ -575,29 +575,36 @@ static int mark_single_threaded(struct ll_view *v)
         }
     if (!any_main)
         return 0;
-    /* start from "called only from main's quiet code or other candidates" */
-    for (size_t i = 0; i < v->nfns; i++)
-        v->fns[i].single_threaded = !ll_fn_view_is_root(&v->fns[i]);
+    /* start from "called only from main's quiet code or other candidates";
+     * a function that is not runs its callees' calls outside that code
+     * (unless in main's quiet part): each is taken off once, from a
+     * worklist of those taken off */
     bool *called = ll_arena_alloc(&v->arena, v->nfns + 1);
-    if (!called)
+    uint32_t *work = ll_arena_alloc_raw(&v->arena, (v->nfns + 1) * sizeof(*work));
+    if (!called || !work)
         return -1;
-    for (bool changed = true; changed;) {
-        changed = false;
-        memset(called, 0, v->nfns);
-        for (size_t i = 0; i < v->nfns; i++) {
-            const struct ll_fn_view *f = &v->fns[i];
-            for (uint32_t e = 0; e < f->fn->nevents; e++) {
-                const struct ll_call_info *ci = f->calls ? f->calls[e] : NULL;
-                if (!ci)
-                    continue;
-                called[ci->callee] = true;
-                struct ll_fn_view *g = &v->fns[ci->callee];
-                if (g->single_threaded && !ll_view_event_single_threaded(f, e)) {
-                    g->single_threaded = false;
-                    changed = true;
-                }
+    size_t nwork = 0;
+    for (size_t i = 0; i < v->nfns; i++) {
+        v->fns[i].single_threaded = !ll_fn_view_is_root(&v->fns[i]);
+        if (!v->fns[i].single_threaded)
+            work[nwork++] = (uint32_t)i;
+    }
+    while (nwork) {
+        const struct ll_fn_view *f = &v->fns[work[--nwork]];
+        for (uint32_t e = 0; f->calls && e < f->fn->nevents; e++) {
+            const struct ll_call_info *ci = f->calls[e];
+            struct ll_fn_view *g = ci ? &v->fns[ci->callee] : NULL;
+            if (g && g->single_threaded && !ll_view_event_single_threaded(f, e)) {
+                g->single_threaded = false;
+                work[nwork++] = (uint32_t)ci->callee;
             }
         }
+    }
+    for (size_t i = 0; i < v->nfns; i++) {
+        const struct ll_fn_view *f = &v->fns[i];
+        for (uint32_t e = 0; f->calls && e < f->fn->nevents; e++)
+            if (f->calls[e])
+                called[f->calls[e]->callee] = true;
     }
     for (size_t i = 0; i < v->nfns; i++)
         if (!called[i])
@@ -607,14 +614,19 @@ static int mark_single_threaded(struct ll_view *v)
 
 /* ---- the lock-order graph ------------------------------------------ */
 
-/* Ids of the locks held at event e (at most 64). */
-static size_t held_ids(struct ll_view *v, const struct ll_fn_view *f, uint32_t e, const char **ids)
+/* Ids of the locks held at event e (at most 64).  `lock_ids` caches each
+ * lock's id for the function (NULL: not made yet). */
+static size_t held_ids(struct ll_view *v, const struct ll_fn_view *f, uint32_t e, const char **ids,
+                       const char **lock_ids)
 {
     size_t n = 0;
     for (uint32_t k = 0; k < f->df.nlocks && n < 64; k++)
-        if ((ll_df_state(&f->df, e, k) & LL_LS_HELD) && !param_rooted(f->df.locks[k].path))
-            if ((ids[n] = ll_lockgraph_id(&v->graph, f->df.locks[k].path)))
+        if ((ll_df_state(&f->df, e, k) & LL_LS_HELD) && !param_rooted(f->df.locks[k].path)) {
+            if (!lock_ids[k])
+                lock_ids[k] = ll_lockgraph_id(&v->graph, f->df.locks[k].path);
+            if ((ids[n] = lock_ids[k]))
                 n++;
+        }
     return n;
 }
 
@@ -647,16 +659,24 @@ static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool ha
 {
     const char *ids[64];
     const struct ll_function *fn = f->fn;
+    /* the scratch arena is free between the functions' analyses */
+    ll_arena_reset(&v->scratch);
+    const char **lock_ids = ll_arena_alloc(&v->scratch, (f->df.nlocks + 1) * sizeof(*lock_ids));
+    if (!lock_ids)
+        return -1;
     for (uint32_t e = 0; e < fn->nevents; e++) {
         const struct ll_event *ev = &fn->events[e];
         if (!f->df.reached[e])
             continue;
+        bool acquire = ev->kind == LL_EV_ACQUIRE && !param_rooted(&ev->obj);
+        if (!acquire && !(f->calls && f->calls[e]))
+            continue; /* adds no edge */
         struct ll_lg_witness w = {0};
         w.fn = f->index;
         w.fn_name = fn->name;
         w.inner = ll_view_site(f, ev->loc, NULL);
-        size_t nids = held_ids(v, f, e, ids);
-        if (ev->kind == LL_EV_ACQUIRE && !param_rooted(&ev->obj)) {
+        size_t nids = held_ids(v, f, e, ids, lock_ids);
+        if (acquire) {
             if (edges_at(v, f, e, &ev->obj, &w, ids, nids) != 0)
                 return -1;
         } else if (f->calls && f->calls[e]) {
