@@ -347,6 +347,10 @@ struct reader {
 /* Canonical unsigned LEB128: at most 64 bits, no redundant zero bytes. */
 static int rd_varint(struct reader *r, uint64_t *out)
 {
+    if (r->pos < r->len && r->p[r->pos] < 0x80) { /* most are one byte */
+        *out = r->p[r->pos++];
+        return 0;
+    }
     uint64_t v = 0;
     for (unsigned shift = 0;; shift += 7) {
         if (r->pos >= r->len)

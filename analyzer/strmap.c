@@ -1,6 +1,7 @@
 /*
- * strmap: linear probing over a power-of-two table, FNV-1a hashing, grown
- * at 50% load.
+ * strmap: linear probing over a power-of-two table, grown at 50% load.
+ * Keys (USRs, mostly) are hashed eight bytes at a time: nothing depends on
+ * the order of the table, only on what it maps.
  */
 #include "strmap.h"
 
@@ -8,14 +9,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+    return h ^ (h >> 31);
+}
+
 static uint64_t hash(const char *s)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211ull;
+    size_t n = strlen(s);
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ n, w;
+    for (; n >= 8; s += 8, n -= 8) {
+        memcpy(&w, s, 8);
+        h = mix(h, w);
     }
-    return h;
+    w = 0;
+    memcpy(&w, s, n);
+    h = mix(h, w) * 0x94d049bb133111ebull;
+    return h ^ (h >> 29);
 }
 
 void ll_strmap_init(struct ll_strmap *m)
