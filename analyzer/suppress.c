@@ -64,6 +64,7 @@ void ll_suppress_release(struct ll_suppress *s)
 {
     free(s->items);
     free(s->problems);
+    free(s->text);
     ll_arena_release(&s->arena);
     ll_suppress_init(s);
 }
@@ -354,32 +355,32 @@ int ll_suppress_scan_file(struct ll_suppress *s, const char *file, const char *o
     FILE *fp = fopen(open_path, "rb");
     if (!fp)
         return 1;
-    char *text = NULL;
-    size_t len = 0, cap = 0;
+    /* s->text grows to the largest file and serves every file after it:
+     * fresh memory for each file would be faulted in again */
+    size_t len = 0;
     int rc = 1;
     for (;;) {
-        if (cap - len < 65536) {
-            if (cap >= MAX_FILE_SIZE)
+        if (s->text_cap - len < 65536) {
+            if (s->text_cap >= MAX_FILE_SIZE)
                 goto out; /* not source code we can scan: skip it */
-            size_t c = cap ? cap * 2 : 65536;
-            char *q = realloc(text, c);
+            size_t c = s->text_cap ? s->text_cap * 2 : 65536;
+            char *q = realloc(s->text, c);
             if (!q) {
                 rc = -1;
                 goto out;
             }
-            text = q;
-            cap = c;
+            s->text = q;
+            s->text_cap = c;
         }
-        size_t n = fread(text + len, 1, cap - len, fp);
+        size_t n = fread(s->text + len, 1, s->text_cap - len, fp);
         len += n;
         if (n == 0)
             break;
     }
     if (ferror(fp))
         goto out;
-    rc = ll_suppress_scan_text(s, file, text ? text : "", len);
+    rc = ll_suppress_scan_text(s, file, s->text, len);
 out:
-    free(text);
     fclose(fp);
     return rc;
 }

@@ -60,6 +60,8 @@ struct ll_suppress {
     size_t count, cap;
     struct ll_suppress_problem *problems;
     size_t nproblems, problems_cap;
+    char *text; /* the file being scanned: one buffer for every file */
+    size_t text_cap;
 };
 
 /* The two pseudo-rules of the notes, for rule listings and SARIF. */
