@@ -9,6 +9,10 @@
 
 #include <stdio.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 static int list_rules(void)
 {
     for (size_t i = 0; i < ll_nrules; i++)
@@ -30,6 +34,14 @@ static int explain(const char *id)
 
 int main(int argc, char **argv)
 {
+#if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
+    /* A run is short and first touches of fresh pages are what it pays for
+     * most: large blocks (SQLite's blob buffers, source files) come from
+     * the heap, where the next one reuses them, and the heap keeps what
+     * is freed instead of handing it back to be faulted in again. */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
+#endif
     struct ll_cli cli;
     char err[512];
     if (ll_cli_parse(&cli, argc, argv, err, sizeof(err)) != 0) {
