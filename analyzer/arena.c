@@ -9,11 +9,14 @@
  * chunk skip the memset.  Released chunks go back to the pool, by size
  * class, for the next arena (not to the system: the process is short).
  *
- * An arena's chunks double with its size, from 64 KiB to 8 MiB; requests
- * larger than a quarter of the smallest chunk that do not fit the current
- * one get a chunk of their own so that a huge string never wastes the
- * rest of a normal chunk.  A reset keeps the chunks on a spare list, taken
- * before new ones.
+ * An arena's chunks are 64 KiB: carved one after the other, the memory
+ * arenas use is dense, and a huge page holds little that is not used
+ * (larger chunks for large arenas touched more huge pages for their
+ * unused tails).  Requests larger than a quarter of a chunk that do not
+ * fit the current one get a chunk of their own, of the smallest size
+ * class that holds them, so that a huge string never wastes the rest of
+ * a normal chunk.  A reset keeps the chunks on a spare list, taken before
+ * new ones.
  *
  * With AddressSanitizer, released chunks are poisoned (use after release
  * is reported) and each chunk owns a heap block, so that LeakSanitizer
@@ -36,7 +39,7 @@
 #define LL_ASAN 1
 #endif
 
-#define BLOCK (64 * 1024) /* the smallest chunk; chunks are BLOCK << class */
+#define BLOCK (64 * 1024) /* an arena's chunk; oversized ones are BLOCK << class */
 #define NCLASS 8          /* up to 8 MiB */
 #define HUGE_SIZE (2 * 1024 * 1024)
 #define REGION (32 * 1024 * 1024) /* address space mapped at a time */
@@ -223,16 +226,6 @@ void ll_arena_reset(struct ll_arena *a)
     }
 }
 
-/* The next chunk: about as large as what the arena holds so far, so that
- * the number of chunks grows with the logarithm of its size. */
-static struct ll_arena_chunk *grow(const struct ll_arena *a)
-{
-    size_t len = BLOCK;
-    while (len < a->total && len < ((size_t)BLOCK << (NCLASS - 1)))
-        len *= 2;
-    return new_chunk(len - HDR);
-}
-
 static void *alloc(struct ll_arena *a, size_t size, bool zero)
 {
     if (a->parent) {
@@ -272,7 +265,7 @@ static void *alloc(struct ll_arena *a, size_t size, bool zero)
             a->spare = c->next;
             c->used = 0;
             c->zeroed = false;
-        } else if (!(c = grow(a))) {
+        } else if (!(c = new_chunk(BLOCK - HDR))) {
             return NULL;
         }
         c->next = a->head;

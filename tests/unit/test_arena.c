@@ -1,8 +1,8 @@
 /*
- * Unit tests for arena.c: zeroed allocations stay zeroed when chunks grow
- * past the size that is mapped for huge pages (that memory is not cleared
- * again), allocations are aligned and do not overlap, oversized requests
- * and strings work, a reset arena serves what follows from the chunks it
+ * Unit tests for arena.c: zeroed allocations read zero whether their chunk
+ * is fresh from the pool (not cleared again) or reused, in normal chunks,
+ * oversized ones of every size class and one mapped alone; allocations are
+ * aligned and do not overlap, strings work, a reset arena serves what follows from the chunks it
  * kept, and a child arena takes its memory from its parent and frees
  * nothing itself.
  */
@@ -37,8 +37,8 @@ static void test_grows_zeroed_and_aligned(void **state)
     size_t prev_len = 0, total = 0;
     for (size_t i = 0; total < 40u << 20; i++) {
         size_t len = 1 + (i * 7919) % 3000;
-        if (i % 97 == 0)
-            len = 20000 + i % 50000; /* oversized: a chunk of its own when it does not fit */
+        if (i % 97 == 0) /* oversized: a chunk of its own when it does not fit */
+            len = 20000 + (i * 104729) % (3u << 20);
         bool zero = i % 3 != 0;
         unsigned char *p = zero ? ll_arena_alloc(&a, len) : ll_arena_alloc_raw(&a, len);
         assert_non_null(p);
@@ -54,6 +54,11 @@ static void test_grows_zeroed_and_aligned(void **state)
         total += len;
     }
     assert_true(a.total >= total);
+    /* larger than the largest size class: mapped alone */
+    unsigned char *huge = ll_arena_alloc(&a, 9u << 20);
+    assert_non_null(huge);
+    assert_true(all_zero(huge, 9u << 20));
+    memset(huge, 1, 9u << 20);
     ll_arena_release(&a);
     assert_null(a.head);
     assert_int_equal(a.total, 0);
