@@ -16,9 +16,19 @@
 
 /* ---- calls: callee summaries in the caller's terms ------------------ */
 
+/* Whether ll_path_instantiate() gives `p` back unchanged: a global or a
+ * static is the same object in every caller. */
+static bool instantiates_as_is(const struct ll_path *p)
+{
+    return p->root == LL_ROOT_GLOBAL || p->root == LL_ROOT_STATIC_LOCAL;
+}
+
 /* The callee's summary rewritten for one call.  There is one per call to
  * a program function and round: arrays are left NULL when the summary is
- * empty (most calls) and are not zeroed (every element kept is copied). */
+ * empty (most calls), shared with the summary when every element
+ * instantiates as it is (a complete summary's arrays are never changed:
+ * the next round makes new ones, and readers copy elements before
+ * changing them), else copied without being zeroed first. */
 static struct ll_call_info *instantiate_call(struct ll_view *v, const struct ll_event *call, long k)
 {
     struct ll_arena *a = &v->arena;
@@ -28,19 +38,34 @@ static struct ll_call_info *instantiate_call(struct ll_view *v, const struct ll_
     if (!ci)
         return NULL;
     ci->callee = k;
-    if (s->neffects && !(ci->effects = ll_arena_alloc_raw(a, s->neffects * sizeof(*ci->effects))))
-        return NULL;
-    if (s->ntakes && !(ci->takes = ll_arena_alloc_raw(a, s->ntakes * sizeof(*ci->takes))))
-        return NULL;
-    for (size_t i = 0; i < s->neffects; i++) {
-        struct ll_effect x = s->effects[i];
-        if (ll_path_instantiate(a, &s->effects[i].lock, callee->fn, call, &x.lock))
-            ci->effects[ci->neffects++] = x;
+    bool share_effects = true, share_takes = true;
+    for (size_t i = 0; i < s->neffects && share_effects; i++)
+        share_effects = instantiates_as_is(&s->effects[i].lock);
+    for (size_t i = 0; i < s->ntakes && share_takes; i++)
+        share_takes = instantiates_as_is(&s->takes[i].lock);
+    if (share_effects) {
+        ci->effects = s->effects;
+        ci->neffects = s->neffects;
+    } else {
+        if (!(ci->effects = ll_arena_alloc_raw(a, s->neffects * sizeof(*ci->effects))))
+            return NULL;
+        for (size_t i = 0; i < s->neffects; i++) {
+            struct ll_effect x = s->effects[i];
+            if (ll_path_instantiate(a, &s->effects[i].lock, callee->fn, call, &x.lock))
+                ci->effects[ci->neffects++] = x;
+        }
     }
-    for (size_t i = 0; i < s->ntakes; i++) {
-        struct ll_take t = s->takes[i];
-        if (ll_path_instantiate(a, &s->takes[i].lock, callee->fn, call, &t.lock))
-            ci->takes[ci->ntakes++] = t;
+    if (share_takes) {
+        ci->takes = s->takes;
+        ci->ntakes = s->ntakes;
+    } else {
+        if (!(ci->takes = ll_arena_alloc_raw(a, s->ntakes * sizeof(*ci->takes))))
+            return NULL;
+        for (size_t i = 0; i < s->ntakes; i++) {
+            struct ll_take t = s->takes[i];
+            if (ll_path_instantiate(a, &s->takes[i].lock, callee->fn, call, &t.lock))
+                ci->takes[ci->ntakes++] = t;
+        }
     }
     return ci;
 }
