@@ -545,6 +545,9 @@ static int rd_function(struct reader *r, struct ll_function *fn)
     return 0;
 }
 
+/* The string table: one arena block holds every string, each followed by
+ * its NUL (so a string costs its length plus one, not a block of its own
+ * rounded up to the arena's alignment). */
 static int rd_strings(struct reader *r)
 {
     if (rd_count(r, &r->nstrs) < 0)
@@ -554,6 +557,8 @@ static int rd_strings(struct reader *r)
     r->strs = malloc((size_t)r->nstrs * sizeof(*r->strs));
     if (!r->strs)
         return -1;
+    /* first the lengths: where the strings are and how much they need */
+    size_t start = r->pos, total = 0;
     for (uint32_t i = 0; i < r->nstrs; i++) {
         uint64_t n;
         /* The bound is what is left after the length itself. */
@@ -562,9 +567,21 @@ static int rd_strings(struct reader *r)
         const char *s = (const char *)r->p + r->pos;
         if (memchr(s, '\0', (size_t)n))
             return -1;
-        r->strs[i] = ll_arena_strndup(r->arena, s, (size_t)n);
-        if (!r->strs[i])
-            return -1;
+        r->strs[i] = s; /* for now: where it is in the blob */
+        total += (size_t)n + 1;
+        r->pos += (size_t)n;
+    }
+    char *block = ll_arena_alloc_raw(r->arena, total);
+    if (!block)
+        return -1;
+    r->pos = start;
+    for (uint32_t i = 0; i < r->nstrs; i++) {
+        uint64_t n;
+        rd_varint(r, &n); /* read once already */
+        memcpy(block, r->strs[i], (size_t)n);
+        block[n] = '\0';
+        r->strs[i] = block;
+        block += n + 1;
         r->pos += (size_t)n;
     }
     return 0;
