@@ -23,7 +23,7 @@ static int build_edges(struct ll_callgraph *g, const struct ll_program *p)
         for (uint32_t e = 0; e < fn->nevents; e++) {
             if (fn->events[e].kind != LL_EV_CALL)
                 continue;
-            long c = ll_program_find(p, fn->events[e].callee);
+            long c = ll_program_callee(p, f, e);
             if (c < 0 || seen[c] == f + 1)
                 continue;
             seen[c] = f + 1;
@@ -135,7 +135,7 @@ static int find_roots(struct ll_callgraph *g, const struct ll_program *p)
             const struct ll_event *ev = &fn->events[e];
             if (ev->kind != LL_EV_THREAD_CREATE)
                 continue;
-            long s = ll_program_find(p, ev->callee);
+            long s = ll_program_callee(p, f, e);
             if (s < 0 || root_of[s] == UINT32_MAX)
                 continue;
             struct ll_root *r = &g->roots[root_of[s]];

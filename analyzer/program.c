@@ -63,6 +63,16 @@ int ll_program_build(struct ll_program *p, const struct ll_tu_facts *tus, size_t
             pf->is_main = is_main(fn);
         }
     }
+    /* every callee looked up once: the phases after ask for them by event */
+    for (size_t i = 0; i < p->nfns; i++) {
+        const struct ll_function *fn = p->fns[i].fn;
+        int32_t *c = ll_arena_alloc_raw(&p->arena, (fn->nevents + 1) * sizeof(*c));
+        if (!c)
+            return -1;
+        for (uint32_t e = 0; e < fn->nevents; e++)
+            c[e] = (int32_t)ll_program_find(p, fn->events[e].callee);
+        p->fns[i].callee = c;
+    }
     mark_start_routines(p, tus, ntus);
     return 0;
 }

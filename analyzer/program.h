@@ -15,12 +15,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct ll_prog_fn {
     const struct ll_function *fn; /* borrowed from its TU's facts */
     const struct ll_tu_facts *tu; /* borrowed */
     bool is_main;
     bool is_start_routine; /* given to pthread_create / thrd_create somewhere */
+    int32_t *callee;       /* per event: ll_program_find(event's callee), found once */
 };
 
 struct ll_program {
@@ -41,5 +43,13 @@ void ll_program_release(struct ll_program *p);
 
 /* Index of the function with `usr`, or -1. */
 long ll_program_find(const struct ll_program *p, const char *usr);
+
+/* Index of the callee (CALL) or start routine (THREAD_CREATE) of event `e`
+ * of function `fn`, or -1: ll_program_find() of its callee, looked up once
+ * when the program was built. */
+static inline long ll_program_callee(const struct ll_program *p, uint32_t fn, uint32_t e)
+{
+    return p->fns[fn].callee[e];
+}
 
 #endif

@@ -115,7 +115,7 @@ int ll_tf_program_build(struct ll_tf_program *tp, const struct ll_program *p,
             const struct ll_function *fn = p->fns[i].fn;
             for (uint32_t e = 0; e < fn->nevents; e++) {
                 const struct ll_event *ev = &fn->events[e];
-                long k = ev->kind == LL_EV_CALL ? ll_program_find(p, ev->callee) : -1;
+                long k = ev->kind == LL_EV_CALL ? ll_program_callee(p, (uint32_t)i, e) : -1;
                 if (k < 0)
                     continue;
                 if (tp->self_detach[k] && !tp->self_detach[i])

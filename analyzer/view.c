@@ -82,7 +82,7 @@ static int prepare_calls(struct ll_view *v, struct ll_fn_view *f)
         const struct ll_event *ev = &fn->events[e];
         if (ev->kind != LL_EV_CALL)
             continue;
-        long k = ll_program_find(&v->program, ev->callee);
+        long k = ll_program_callee(&v->program, f->index, e);
         if (k < 0)
             continue;
         if (!(f->calls[e] = instantiate_call(v, ev, k)))
