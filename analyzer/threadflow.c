@@ -738,7 +738,11 @@ int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
     out->nevents = fn->nevents;
     out->nblocks = fn->nblocks;
     out->reached = ll_arena_alloc(arena, fn->nevents + 1);
-    if (!out->reached || collect_threads(&ru, arena) != 0 || find_loops(&ru, arena) != 0)
+    if (!out->reached || collect_threads(&ru, arena) != 0)
+        goto out;
+    /* loops matter only to the threads created in them (most functions
+     * create none, and the search is a walk of every block) */
+    if (out->nthreads && find_loops(&ru, arena) != 0)
         goto out;
     ru.n = out->nthreads;
     out->state = ll_arena_alloc(arena, (size_t)fn->nevents * ru.n + 1);

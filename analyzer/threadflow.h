@@ -67,7 +67,8 @@ struct ll_tf_result {
     uint8_t *reached;   /* per event: 1 when some path reaches it */
     int32_t *ev_thread; /* per event: the thread a THREAD_CREATE makes, else -1 */
     uint32_t nloops;
-    struct ll_tf_loop *loops; /* innermost (smallest) first */
+    struct ll_tf_loop *loops; /* innermost (smallest) first; only found in functions
+                                 that create threads (nthreads > 0), else none */
 };
 
 /*
