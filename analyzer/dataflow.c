@@ -353,6 +353,10 @@ static enum added dset_add(struct run *ru, struct dset *s, struct disj *d)
  * `cfg.threads` and `cfg->mod->on`. */
 static bool within(const char *var, const char *written)
 {
+    if (var == written)
+        return true;
+    if (written[0] && var[0] != written[0])
+        return false; /* the common case, before measuring `written` */
     size_t n = strlen(written);
     return strncmp(var, written, n) == 0 && (var[n] == '\0' || var[n] == '.' || var[n] == '[' ||
                                              (var[n] == '-' && var[n + 1] == '>'));
