@@ -51,7 +51,8 @@ struct ll_df_result {
 
 /*
  * Runs the analysis on `fn`, whose strings must be interned (ir.h): branch
- * conditions and variables are matched by pointer.  With env->entry_free
+ * conditions, their variables, result variables and the locals written
+ * are matched by pointer (none of these is ever rewritten after parsing).  With env->entry_free
  * (thread roots, main) every lock starts NEVER held instead of as the
  * caller left it.  Memory comes from `arena`.  Returns 0, or -1 when out
  * of memory.

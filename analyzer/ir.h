@@ -17,8 +17,9 @@
  * by pointer.  Facts read from a blob are interned (the blob stores each
  * string once); the frontend's are not until ll_facts_intern()
  * (ir_intern.h), which the driver calls right after parsing.  Strings of
- * different TUs, and strings made later (instantiated paths), still need
- * strcmp.
+ * different TUs, and strings made later, still need strcmp: instantiated
+ * paths, and the handle, argument and start routine of calls that
+ * thread_wrappers.h rewrites as thread creations.
  */
 #ifndef LL_IR_H
 #define LL_IR_H
