@@ -28,6 +28,7 @@
  * drops writes, with one warning, and the file is set aside at close when
  * SQLite said it was corrupt.
  */
+#define _DEFAULT_SOURCE /* MAP_POPULATE */
 #include "cache.h"
 
 #include "ir_blob.h"
@@ -64,26 +65,26 @@
 static const uint64_t P1 = 0x9E3779B185EBCA87u, P2 = 0xC2B2AE3D27D4EB4Fu, P3 = 0x165667B19E3779F9u,
                       P4 = 0x85EBCA77C2B2AE63u, P5 = 0x27D4EB2F165667C5u;
 
-static uint64_t rotl(uint64_t x, int r)
+static inline uint64_t rotl(uint64_t x, int r)
 {
     return (x << r) | (x >> (64 - r));
 }
 
 /* Spelled out so that the compiler makes it one load (a byte loop stayed a
  * loop, and hashing the executable at every start took milliseconds). */
-static uint64_t rd64(const unsigned char *p)
+static inline uint64_t rd64(const unsigned char *p)
 {
     return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
            (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 | (uint64_t)p[6] << 48 |
            (uint64_t)p[7] << 56;
 }
 
-static uint32_t rd32(const unsigned char *p)
+static inline uint32_t rd32(const unsigned char *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint64_t xround(uint64_t acc, uint64_t in)
+static inline uint64_t xround(uint64_t acc, uint64_t in)
 {
     acc += in * P2;
     acc = rotl(acc, 31);
@@ -211,10 +212,11 @@ out:
     return rc;
 }
 
-/* The hash of the running executable's content.  It is mapped, not read:
- * no buffer to fault in, and a running executable cannot be written to
- * (the kernel refuses with ETXTBSY), so the mapping stays whole.  Falls
- * back to reading it.  Returns 0, or -1 when it cannot be read. */
+/* The hash of the running executable's content.  It is mapped, not read
+ * (and populated in one go rather than faulted in as it is hashed): no
+ * buffer to fault in, and a running executable cannot be written to (the
+ * kernel refuses with ETXTBSY), so the mapping stays whole.  Falls back to
+ * reading it.  Returns 0, or -1 when it cannot be read. */
 static int hash_exe(uint64_t *hash)
 {
     static const char exe[] = "/proc/self/exe";
@@ -225,7 +227,7 @@ static int hash_exe(uint64_t *hash)
     struct stat sb;
     void *m = MAP_FAILED;
     if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
-        m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     close(fd);
     if (m == MAP_FAILED)
         return hash_file(exe, &st, hash);
