@@ -13,10 +13,10 @@
  * arenas use is dense, and a huge page holds little that is not used
  * (larger chunks for large arenas touched more huge pages for their
  * unused tails).  Requests larger than a quarter of a chunk that do not
- * fit the current one get a chunk of their own, of the smallest size
- * class that holds them, so that a huge string never wastes the rest of
- * a normal chunk.  A reset keeps the chunks on a spare list, taken before
- * new ones.
+ * fit the current one start a new chunk (kept as the current one when it
+ * has more room left), and those larger than a chunk get a chunk of their
+ * own, of the smallest size class that holds them.  A reset keeps the
+ * normal chunks on a spare list, taken before new ones.
  *
  * With AddressSanitizer, released chunks are poisoned (use after release
  * is reported) and each chunk owns a heap block, so that LeakSanitizer
@@ -134,16 +134,15 @@ static void pool_put(struct ll_arena_chunk *c)
     }
 #ifdef LL_ASAN
     free(c->token);
+    /* an arena's memory used after its release is reported; poisoned
+     * while still ours: once in the list, another thread may take it */
+    ASAN_POISON_MEMORY_REGION(c->data, c->size);
 #endif
     int cls = c->cls;
     pthread_mutex_lock(&pool.mu);
     c->next = pool.free[cls];
     pool.free[cls] = c;
     pthread_mutex_unlock(&pool.mu);
-#ifdef LL_ASAN
-    /* an arena's memory used after its release is reported */
-    ASAN_POISON_MEMORY_REGION(c->data, c->size);
-#endif
 }
 
 /* A chunk with room for `size` bytes: pool-sized, or mapped alone. */
@@ -226,6 +225,20 @@ void ll_arena_reset(struct ll_arena *a)
     }
 }
 
+/* A normal chunk for `a`: one a reset emptied (no longer zeroed), or a
+ * new one. */
+static struct ll_arena_chunk *next_chunk(struct ll_arena *a)
+{
+    struct ll_arena_chunk *c = a->spare;
+    if (!c)
+        return new_chunk(BLOCK - HDR);
+    a->spare = c->next;
+    c->next = NULL;
+    c->used = 0;
+    c->zeroed = false;
+    return c;
+}
+
 static void *alloc(struct ll_arena *a, size_t size, bool zero)
 {
     if (a->parent) {
@@ -242,6 +255,26 @@ static void *alloc(struct ll_arena *a, size_t size, bool zero)
         size = align;
     struct ll_arena_chunk *c = a->head;
     if (!c || c->size - c->used < size) {
+        if (size > BLOCK / 4 && size <= BLOCK - HDR) {
+            /* Large but chunk-sized: at the start of a new chunk, whose
+             * rest serves what follows unless the current one has more
+             * room left (then it goes behind the current head). */
+            struct ll_arena_chunk *n = next_chunk(a);
+            if (!n)
+                return NULL;
+            n->used = size;
+            if (!c || n->size - n->used > c->size - c->used) {
+                n->next = a->head;
+                a->head = n;
+            } else {
+                n->next = c->next;
+                c->next = n;
+            }
+            a->total += size;
+            if (zero && !n->zeroed)
+                memset(n->data, 0, size);
+            return n->data;
+        }
         if (size > BLOCK / 4) {
             /* Oversized: its own chunk, linked behind the current head. */
             struct ll_arena_chunk *big = new_chunk(size);
@@ -260,14 +293,8 @@ static void *alloc(struct ll_arena *a, size_t size, bool zero)
                 memset(big->data, 0, size);
             return big->data;
         }
-        if (a->spare) { /* emptied by a reset: no longer zeroed */
-            c = a->spare;
-            a->spare = c->next;
-            c->used = 0;
-            c->zeroed = false;
-        } else if (!(c = new_chunk(BLOCK - HDR))) {
+        if (!(c = next_chunk(a)))
             return NULL;
-        }
         c->next = a->head;
         a->head = c;
     }

@@ -37,8 +37,8 @@ static void test_grows_zeroed_and_aligned(void **state)
     size_t prev_len = 0, total = 0;
     for (size_t i = 0; total < 40u << 20; i++) {
         size_t len = 1 + (i * 7919) % 3000;
-        if (i % 97 == 0) /* oversized: a chunk of its own when it does not fit */
-            len = 20000 + (i * 104729) % (3u << 20);
+        if (i % 97 == 0) /* large: a new chunk, or a chunk of its own past one chunk */
+            len = 20000 + (i * 104729) % (i % 2 ? 44000u : 3u << 20);
         bool zero = i % 3 != 0;
         unsigned char *p = zero ? ll_arena_alloc(&a, len) : ll_arena_alloc_raw(&a, len);
         assert_non_null(p);
