@@ -26,7 +26,8 @@
  * Damage is never fatal: a bad file found at open is set aside and
  * rebuilt; a read or write error later turns lookups into misses and
  * drops writes, with one warning, and the file is set aside at close when
- * SQLite said it was corrupt.
+ * SQLite said it was corrupt.  The full check at open is skipped for a
+ * file exactly as a clean close left it (see stamp_write()).
  */
 #define _DEFAULT_SOURCE /* MAP_POPULATE */
 #include "cache.h"
@@ -621,6 +622,8 @@ static int set_aside(const char *path, const char *reason, const char *why, FILE
         if (rename(src, dst) != 0 && errno != ENOENT)
             unlink(src);
     }
+    snprintf(src, sizeof(src), "%s-checked", path); /* stamps a file no longer there */
+    unlink(src);
     warnf(warn, "cache '%s' is %s: set aside as '%s', starting a new one", path, why, aside);
     return 0;
 }
@@ -660,6 +663,63 @@ static int query_text(sqlite3 *db, const char *sql, char *out, size_t len)
     }
     sqlite3_finalize(st);
     return rc;
+}
+
+/*
+ * PRAGMA quick_check reads every page of the database: 2 ms of a warm run
+ * on memcached's cache, 7-10 ms on redis's.  A clean close (nothing found
+ * damaged, nothing refused) writes a stamp beside the database with the
+ * file's device, inode, size, modification and change times.  While they
+ * match, the file is as that close left it: checked at some open, and
+ * written since only through SQLite by runs that closed cleanly.  A
+ * changed or replaced file (truncated, overwritten, copied, restored)
+ * changes them and is checked again; damage found by reads later in a run
+ * sets it aside at close as before.
+ */
+#define STAMP_MAGIC "locklint-checked 1"
+
+/* The stamp of the database as it is now, or false when it cannot be
+ * stat'ed. */
+static bool stamp_now(const char *db, char *line, size_t len)
+{
+    struct stat sb;
+    if (stat(db, &sb) != 0)
+        return false;
+    snprintf(line, len, STAMP_MAGIC " %ju %ju %jd %jd %ld %jd %ld\n", (uintmax_t)sb.st_dev,
+             (uintmax_t)sb.st_ino, (intmax_t)sb.st_size, (intmax_t)sb.st_mtim.tv_sec,
+             (long)sb.st_mtim.tv_nsec, (intmax_t)sb.st_ctim.tv_sec, (long)sb.st_ctim.tv_nsec);
+    return true;
+}
+
+/* Whether the stamp a clean close wrote still describes the database. */
+static bool stamp_matches(const char *db)
+{
+    char path[4096], now[256], saved[256];
+    snprintf(path, sizeof(path), "%s-checked", db);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return false;
+    bool ok = fgets(saved, sizeof(saved), f) && stamp_now(db, now, sizeof(now)) &&
+              strcmp(saved, now) == 0;
+    fclose(f);
+    return ok;
+}
+
+/* Writes the stamp (through a temporary file and a rename, so that it is
+ * whole or absent); when that fails, none is left. */
+static void stamp_write(const char *db)
+{
+    char path[4096], tmp[4200], line[256];
+    snprintf(path, sizeof(path), "%s-checked", db);
+    snprintf(tmp, sizeof(tmp), "%s.%ld", path, (long)getpid());
+    FILE *f = stamp_now(db, line, sizeof(line)) ? fopen(tmp, "w") : NULL;
+    bool ok = f && fputs(line, f) >= 0;
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        unlink(path);
+    }
 }
 
 enum open_result { OPEN_OK, OPEN_BAD, OPEN_FAIL };
@@ -744,6 +804,8 @@ static enum open_result try_open(struct ll_cache *c, const char **reason, char *
         return OPEN_FAIL;
     }
     exec(c->db, "PRAGMA synchronous=NORMAL");
+    if (stamp_matches(c->path)) /* as a clean close left it: see stamp_write() */
+        return OPEN_OK;
     if ((rc = query_text(c->db, "PRAGMA quick_check(1)", check, sizeof(check))) != SQLITE_OK)
         goto fail;
     if (strcmp(check, "ok") != 0) {
@@ -1114,6 +1176,8 @@ void ll_cache_close(struct ll_cache *c, struct ll_cache_stats *stats)
     sqlite3_close(c->db);
     if (atomic_load(&c->corrupt))
         set_aside(c->path, "corrupt", "damaged", c->warn);
+    else if (c->writer_started && !atomic_load(&c->broken))
+        stamp_write(c->path); /* every connection is closed: the file as it stays */
     memo_release(&c->memo);
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->nonempty);

@@ -4,7 +4,8 @@
  * a changed or deleted dependency are misses, a new mtime with the same
  * content is a hit; entries whose files changed during the parse are not
  * stored; corrupt, truncated, foreign and newer-schema files are set aside
- * and rebuilt; an unwritable location gives no cache and a warning.
+ * and rebuilt, also after a clean close stamped the file as checked; an
+ * unwritable location gives no cache and a warning.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -328,6 +329,35 @@ static void test_truncated_set_aside(void **state)
     assert_int_equal(lookup(fx, NULL), 1);
 }
 
+/* A clean close stamps the file as checked; a page overwritten afterwards
+ * (same size, new times) is checked again at the next open and the file
+ * set aside. */
+static void test_damaged_after_stamp_set_aside(void **state)
+{
+    struct fixture *fx = *state;
+    assert_int_equal(store(fx), 0);
+    char stamp[300], line[128] = "";
+    snprintf(stamp, sizeof(stamp), "%s-checked", fx->db);
+    FILE *f = fopen(stamp, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(line, sizeof(line), f));
+    fclose(f);
+    assert_non_null(strstr(line, "locklint-checked"));
+    assert_int_equal(lookup(fx, NULL), 1); /* still a good cache */
+    assert_null(strstr(warnings(fx), "set aside"));
+    /* the table's root page (page 2) overwritten in place */
+    int fd = open(fx->db, O_WRONLY);
+    assert_true(fd >= 0);
+    char junk[4096];
+    memset(junk, 0x5a, sizeof(junk));
+    assert_int_equal(pwrite(fd, junk, sizeof(junk), 4096), (ssize_t)sizeof(junk));
+    close(fd);
+    assert_int_equal(store(fx), 0);
+    assert_non_null(strstr(warnings(fx), "set aside"));
+    assert_int_equal(count_aside(fx, "corrupt"), 1);
+    assert_int_equal(lookup(fx, NULL), 1);
+}
+
 static void test_foreign_set_aside(void **state)
 {
     struct fixture *fx = *state;
@@ -373,6 +403,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_racy_not_stored, setup, teardown),
         cmocka_unit_test_setup_teardown(test_corrupt_set_aside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncated_set_aside, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_damaged_after_stamp_set_aside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_set_aside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_set_aside, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unwritable_location, setup, teardown),
