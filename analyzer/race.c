@@ -64,6 +64,7 @@ struct ctx {
     struct ll_race_lock *scratch;
     size_t nscratch;
     struct ll_live_reach lr; /* roots reaching each function, doomed calls left out */
+    bool *has_sem;           /* per function: it posts or waits on a semaphore */
 };
 
 /* ---- small helpers -------------------------------------------------- */
@@ -787,6 +788,35 @@ static int propagate(struct ctx *c)
 
 /* ---- the accesses --------------------------------------------------- */
 
+/* The classes of the semaphores fn posts after event e (posts) or waits
+ * on, untimed, before it; NULL-terminated, NULL when none. */
+static int sem_marks(struct ll_arena *a, const struct ll_function *fn, uint32_t e, bool posts,
+                     const char ***out)
+{
+    const char *found[8];
+    size_t n = 0;
+    *out = NULL;
+    for (uint32_t k = posts ? e + 1 : 0; k < (posts ? fn->nevents : e); k++) {
+        const struct ll_event *ev = &fn->events[k];
+        bool hit = posts ? ev->kind == LL_EV_SEM_POST
+                         : ev->kind == LL_EV_SEM_WAIT && !(ev->flags & LL_EVF_TIMED);
+        if (!hit || !ev->obj.cls || n == sizeof(found) / sizeof(found[0]))
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < n && !dup; j++)
+            dup = strcmp(found[j], ev->obj.cls) == 0;
+        if (!dup)
+            found[n++] = ev->obj.cls;
+    }
+    if (n == 0)
+        return 0;
+    *out = ll_arena_alloc(a, (n + 1) * sizeof(**out));
+    if (!*out)
+        return -1;
+    memcpy(*out, found, n * sizeof(**out));
+    return 0;
+}
+
 /* x.locks: the locks held at x in context ctx. */
 static int with_locks(struct ctx *c, struct ll_race_access *x, int ctx)
 {
@@ -844,6 +874,9 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     x.event = e;
     x.write = (ev->flags & LL_EVF_WRITE) != 0;
     x.depth = c->lr.depth[i];
+    if (c->has_sem[i] && (sem_marks(c->a, f->fn, e, true, &x.posts_after) != 0 ||
+                          sem_marks(c->a, f->fn, e, false, &x.waits_before) != 0))
+        return -1;
     if (!(p->flags & LL_PATH_DEREF)) {
         if (p->root != LL_ROOT_GLOBAL && p->root != LL_ROOT_STATIC_LOCAL)
             return 0;
@@ -938,11 +971,12 @@ static int setup(struct ctx *c)
     c->entry[CTX_THREADS] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset));
     c->entry[CTX_MAIN] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset));
     c->mainc = ll_arena_alloc(c->a, n1 * sizeof(bool));
+    c->has_sem = ll_arena_alloc(c->a, n1 * sizeof(bool));
     c->pstate = ll_arena_alloc(c->a, n1 * sizeof(*c->pstate));
     c->start_ps = ll_arena_alloc(c->a, n1);
     if (!c->locks || !c->running || !c->root_of || !c->creates || !c->leaves || !c->ends ||
-        !c->with || !c->entry[CTX_THREADS] || !c->entry[CTX_MAIN] || !c->mainc || !c->pstate ||
-        !c->start_ps)
+        !c->with || !c->entry[CTX_THREADS] || !c->entry[CTX_MAIN] || !c->mainc || !c->has_sem ||
+        !c->pstate || !c->start_ps)
         return -1;
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -963,6 +997,9 @@ static int setup(struct ctx *c)
         c->entry[CTX_THREADS][i].top = !ll_fn_view_is_root(f);
         c->entry[CTX_MAIN][i].top = !f->is_main;
         c->mainc[i] = f->is_main;
+        for (uint32_t e = 0; e < f->fn->nevents && !c->has_sem[i]; e++)
+            c->has_sem[i] =
+                f->fn->events[e].kind == LL_EV_SEM_POST || f->fn->events[e].kind == LL_EV_SEM_WAIT;
     }
     /* an entry set never outgrows the largest lock table plus its own */
     c->nscratch = most * 2;
@@ -1074,10 +1111,30 @@ bool ll_race_holds(const struct ll_race_access *a, const struct ll_race_lock *x)
     return false;
 }
 
+static bool share_sem(const char **x, const char **y)
+{
+    for (; x && *x; x++)
+        for (const char **z = y; z && *z; z++)
+            if (strcmp(*x, *z) == 0)
+                return true;
+    return false;
+}
+
+/* A semaphore makes a happen before b (see ll_race_conflict()). */
+static bool sem_ordered(const struct ll_view *v, const struct ll_race_access *a,
+                        const struct ll_race_access *b)
+{
+    if (!share_sem(a->posts_after, b->waits_before))
+        return false;
+    bool looped = v->fns[a->fn].fn->events[a->event].loop_depth > 0;
+    return !looped || share_sem(b->posts_after, a->waits_before);
+}
+
 bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                       const struct ll_race_access *b, uint32_t *ra, uint32_t *rb)
 {
-    if ((!a->write && !b->write) || !ll_race_may_alias(a, b))
+    if ((!a->write && !b->write) || !ll_race_may_alias(a, b) || sem_ordered(v, a, b) ||
+        sem_ordered(v, b, a))
         return false;
     for (uint32_t i = 0; i < a->nlocks; i++)
         for (uint32_t j = 0; j < b->nlocks; j++)

@@ -45,6 +45,11 @@ struct ll_race_access {
     bool from_start_arg; /* reached through a thread's start argument */
     uint8_t depth;       /* calls from the nearest thread root to its function
                             (live_reach.h; 255 at most) */
+    /* Semaphore classes (NULL-terminated, or NULL for none) its function
+     * posts after it, and waits on (untimed) before it, in evaluation
+     * order: `data = x; sem_post(&ready);` happens before
+     * `sem_wait(&ready); use(data);`. */
+    const char **posts_after, **waits_before;
     uint32_t nlocks;
     struct ll_race_lock *locks;
     uint64_t *roots; /* cg.root_words words: roots that may run it concurrently */
@@ -67,8 +72,12 @@ bool ll_race_may_alias(const struct ll_race_access *a, const struct ll_race_acce
 
 /*
  * True when a and b can race: they may alias, one is a write, two threads
- * can run them at once, and no lock is held at both in modes that exclude
- * each other.  *ra and *rb receive the roots of such a pair of threads.
+ * can run them at once, no lock is held at both in modes that exclude
+ * each other, and no semaphore orders them (one is before a post of a
+ * semaphore the other waits on first; when the earlier one is in a loop,
+ * the later one must also post one the earlier waits on, as the two
+ * semaphores of a bounded buffer do).  *ra and *rb receive the roots of
+ * such a pair of threads.
  */
 bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                       const struct ll_race_access *b, uint32_t *ra, uint32_t *rb);

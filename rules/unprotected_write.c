@@ -63,8 +63,10 @@ static const char doc[] =
     "private until a thread creation is given it (storing the pointer into shared memory is\n"
     "not seen). A local a start routine never reassigns is taken to be a copy of its start\n"
     "argument. Calls through function pointers are not followed, so their accesses are not\n"
-    "checked. Ordering by other means than locks and joins (condition flags, semaphores used\n"
-    "as signals, barriers) is not understood.\n";
+    "checked. Semaphores order accesses when the post and the wait are in the accessing\n"
+    "functions themselves (`data = x; sem_post(&s);` before `sem_wait(&s); use(data);`; in a\n"
+    "loop, both sides must wait for the other, as a ring buffer's two semaphores do). Other\n"
+    "ordering (condition flags without a lock, barriers, pausing threads) is not understood.\n";
 
 /* "'a', 'b'" or "no lock". */
 static void lock_list(const struct ll_race_access *a, char *buf, size_t len)
