@@ -26,6 +26,7 @@
 
 #include "live_reach.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -874,6 +875,7 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     x.event = e;
     x.write = (ev->flags & LL_EVF_WRITE) != 0;
     x.depth = c->lr.depth[i];
+    x.root_depth = &c->lr.root_depth[(size_t)i * c->lr.nroots];
     if (c->has_sem[i] && (sem_marks(c->a, f->fn, e, true, &x.posts_after) != 0 ||
                           sem_marks(c->a, f->fn, e, false, &x.waits_before) != 0))
         return -1;
@@ -1141,6 +1143,7 @@ bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
             if (ll_race_same_lock(&a->locks[i], &b->locks[j]) &&
                 !(a->locks[i].shared && b->locks[j].shared))
                 return false;
+    unsigned best = UINT_MAX;
     for (uint32_t x = 0; x < v->cg.nroots; x++) {
         if (!has_bit(a->roots, x))
             continue;
@@ -1150,10 +1153,13 @@ bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
             if (!has_bit(b->roots, y) || (mx && my) || (mx && !has_bit(a->with, y)) ||
                 (my && !has_bit(b->with, x)) || (x == y && !v->cg.roots[x].multi_instance))
                 continue;
-            *ra = x;
-            *rb = y;
-            return true;
+            unsigned calls = (unsigned)a->root_depth[x] + b->root_depth[y];
+            if (calls < best) {
+                best = calls;
+                *ra = x;
+                *rb = y;
+            }
         }
     }
-    return false;
+    return best != UINT_MAX;
 }

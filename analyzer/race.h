@@ -42,9 +42,10 @@ struct ll_race_access {
                              through a pointer; two concrete ones alias only when equal */
     const char *name;     /* the location as users read it ("hits", "struct stats.hits") */
     bool write;
-    bool from_start_arg; /* reached through a thread's start argument */
-    uint8_t depth;       /* calls from the nearest thread root to its function
-                            (live_reach.h; 255 at most) */
+    bool from_start_arg;       /* reached through a thread's start argument */
+    uint8_t depth;             /* calls from the nearest thread root to its function
+                                  (live_reach.h; 255 at most) */
+    const uint8_t *root_depth; /* per root: calls from it to the function (255: far) */
     /* Semaphore classes (NULL-terminated, or NULL for none) its function
      * posts after it, and waits on (untimed) before it, in evaluation
      * order: `data = x; sem_post(&ready);` happens before
@@ -77,7 +78,8 @@ bool ll_race_may_alias(const struct ll_race_access *a, const struct ll_race_acce
  * semaphore the other waits on first; when the earlier one is in a loop,
  * the later one must also post one the earlier waits on, as the two
  * semaphores of a bounded buffer do).  *ra and *rb receive the roots of
- * such a pair of threads.
+ * such a pair of threads: of all pairs, the one whose roots reach the two
+ * accesses in the fewest calls (the likeliest threads to name).
  */
 bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                       const struct ll_race_access *b, uint32_t *ra, uint32_t *rb);

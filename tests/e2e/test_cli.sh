@@ -404,6 +404,34 @@ check "two main()s: a warning names both files" \
 run --in "$W/twoprogs" --no-cache tool_a.c
 check "one main(): no several-programs warning" err_lacks "several programs"
 
+# A race names the threads that reach the two accesses in the fewest calls.
+cat >"$W/twoprogs/partner.c" <<'EOF_C'
+#include <pthread.h>
+#include <stdio.h>
+static long hits;
+static void show(void) { printf("%ld\n", hits); }
+static void c3(void) { show(); }
+static void c2(void) { c3(); }
+static void c1(void) { c2(); }
+static void *slow(void *a) { (void)a; c1(); return 0; }
+static void *fast(void *a) { (void)a; show(); return 0; }
+static void *writer(void *a) { (void)a; hits = 1; return 0; }
+int main(void)
+{
+    pthread_t t[3];
+    pthread_create(&t[0], 0, slow, 0);
+    pthread_create(&t[1], 0, fast, 0);
+    pthread_create(&t[2], 0, writer, 0);
+    for (int i = 0; i < 3; i++)
+        pthread_join(t[i], 0);
+    return 0;
+}
+EOF_C
+run --in "$W/twoprogs" --no-cache partner.c -- -pthread
+check "race partner: a finding (exit 1)" rc_is 1
+check "race partner: of the threads reading in show(), the one 1 call away is named" \
+    out_has "note: conflicting read of 'hits' here, in 'show' \(thread 'fast'\)"
+
 # The compiler's own warnings are not reported (GCC-only -W options included).
 run --in "$W/twoprogs" --no-cache tool_a.c -- -Wlogical-op -Wall
 check "compiler warnings stay quiet: exit 0" rc_is 0
