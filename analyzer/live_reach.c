@@ -64,7 +64,6 @@ static int search(const struct ll_view *v, struct ll_live_reach *out)
         free(level);
         return -1;
     }
-    memset(out->depth, UINT8_MAX, v->nfns + 1);
     memset(out->root_depth, UINT8_MAX, (v->nfns + 1) * (size_t)out->nroots);
     for (uint32_t r = 0; r < v->cg.nroots; r++) {
         uint32_t head = 0, tail = 0, start = v->cg.roots[r].fn;
@@ -76,8 +75,6 @@ static int search(const struct ll_view *v, struct ll_live_reach *out)
         while (head < tail) {
             uint8_t d = level[head];
             const struct ll_fn_view *f = &v->fns[queue[head++]];
-            if (d < out->depth[f - v->fns])
-                out->depth[f - v->fns] = d;
             out->root_depth[(size_t)(f - v->fns) * out->nroots + r] = d;
             for (uint32_t e = 0; f->calls && e < f->fn->nevents; e++) {
                 const struct ll_call_info *ci = f->calls[e];
@@ -102,10 +99,9 @@ int ll_live_reach_build(const struct ll_view *v, struct ll_arena *a, struct ll_l
     out->words = v->cg.root_words;
     out->reach = ll_arena_alloc(a, (v->nfns + 1) * out->words * sizeof(uint64_t));
     out->live = ll_arena_alloc(a, (v->nfns + 1) * sizeof(*out->live));
-    out->depth = ll_arena_alloc_raw(a, v->nfns + 1);
     out->nroots = v->cg.nroots;
     out->root_depth = ll_arena_alloc_raw(a, (v->nfns + 1) * (size_t)out->nroots + 1);
-    if (!out->reach || !out->live || !out->depth || !out->root_depth)
+    if (!out->reach || !out->live || !out->root_depth)
         return -1;
     if (mark_live(v, a, out) != 0)
         return -1;

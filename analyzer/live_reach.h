@@ -18,17 +18,16 @@ struct ll_live_reach {
     uint32_t words;      /* 64-bit words per function: the call graph's root_words */
     uint64_t *reach;     /* per function: bit r set when root r reaches it alive */
     uint8_t **live;      /* per function, per event: 1 unless in a doomed block */
-    uint8_t *depth;      /* per function: fewest live calls from a root reaching it
-                            (0 for a root itself; 255 when unreached or farther) */
-    uint8_t *root_depth; /* per function, per root (nroots a row): the same from
-                            that root alone */
+    uint8_t *root_depth; /* per function, per root (nroots a row): fewest live
+                            calls from that root to it (0 for the root itself;
+                            255 when unreached or farther) */
     uint32_t nroots;
 };
 
-/* Calls from root r to function fn (255: unreached or farther). */
-static inline uint8_t ll_live_depth(const struct ll_live_reach *lr, uint32_t root, uint32_t fn)
+/* The row of root_depth for function fn. */
+static inline const uint8_t *ll_live_depths(const struct ll_live_reach *lr, uint32_t fn)
 {
-    return lr->root_depth[(size_t)fn * lr->nroots + root];
+    return &lr->root_depth[(size_t)fn * lr->nroots];
 }
 
 /* Fills `out` with memory from `a`.  Returns 0, or -1 when out of memory. */

@@ -874,8 +874,11 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     x.fn = i;
     x.event = e;
     x.write = (ev->flags & LL_EVF_WRITE) != 0;
-    x.depth = c->lr.depth[i];
-    x.root_depth = &c->lr.root_depth[(size_t)i * c->lr.nroots];
+    x.root_depth = ll_live_depths(&c->lr, i);
+    x.depth = UINT8_MAX;
+    for (uint32_t r = 0; r < c->lr.nroots; r++)
+        if (x.root_depth[r] < x.depth)
+            x.depth = x.root_depth[r];
     if (c->has_sem[i] && (sem_marks(c->a, f->fn, e, true, &x.posts_after) != 0 ||
                           sem_marks(c->a, f->fn, e, false, &x.waits_before) != 0))
         return -1;
