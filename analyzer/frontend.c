@@ -13,7 +13,9 @@
 #include "frontend.h"
 
 #include "compdb.h"
-#include "frontend_internal.h"
+#include "frontend_cfg.h"
+#include "frontend_expr.h"
+#include "frontend_stmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,34 +23,6 @@
 
 struct ll_frontend {
     CXIndex index;
-};
-
-struct file_slot {
-    CXFile file;
-    uint32_t index;
-};
-
-struct noreturn_slot {
-    char *usr;
-    bool noreturn;
-};
-
-struct tu_ctx {
-    struct ll_tu_facts *facts;
-    CXTranslationUnit ctu;
-    struct file_slot *files;
-    size_t nfiles, capfiles;
-    const char **names;
-    uint8_t *system;
-    struct noreturn_slot *nr;
-    size_t nnr, capnr;
-    struct ll_function *fns;
-    size_t nfns, capfns;
-    struct ll_global *globals;
-    size_t nglobals, capglobals;
-    struct ll_fnref *fnrefs;
-    size_t nfnrefs, capfnrefs;
-    bool oom;
 };
 
 struct ll_frontend *ll_frontend_new(void)
@@ -80,167 +54,7 @@ void ll_frontend_free(struct ll_frontend *fe)
     free(fe);
 }
 
-/* Grows a dynamic array to hold one more element; false when out of memory. */
-static bool grow(void **v, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return true;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = realloc(*v, ncap * elem);
-    if (!p)
-        return false;
-    *v = p;
-    *cap = ncap;
-    return true;
-}
-
-uint32_t fe_file_index(struct tu_ctx *tu, CXFile file)
-{
-    for (size_t i = tu->nfiles; i-- > 0;)
-        if (tu->files[i].file == file || clang_File_isEqual(tu->files[i].file, file))
-            return tu->files[i].index;
-    size_t cap = tu->capfiles;
-    if (!grow((void **)&tu->files, &cap, tu->nfiles, sizeof(*tu->files)) ||
-        !grow((void **)&tu->names, &(size_t){tu->capfiles}, tu->nfiles, sizeof(*tu->names)) ||
-        !grow((void **)&tu->system, &(size_t){tu->capfiles}, tu->nfiles, 1)) {
-        tu->oom = true;
-        return 0;
-    }
-    tu->capfiles = cap;
-    CXString s = clang_getFileName(file);
-    const char *name = clang_getCString(s);
-    char *canon = ll_path_absolute(&tu->facts->arena, "/", name ? name : "?");
-    clang_disposeString(s);
-    if (!canon) {
-        tu->oom = true;
-        return 0;
-    }
-    uint32_t idx = (uint32_t)tu->nfiles;
-    tu->files[idx].file = file;
-    tu->files[idx].index = idx;
-    tu->names[idx] = canon;
-    tu->system[idx] =
-        (uint8_t)clang_Location_isInSystemHeader(clang_getLocationForOffset(tu->ctu, file, 0));
-    tu->nfiles++;
-    return idx;
-}
-
-struct ll_loc fe_loc(struct fn_builder *b, CXCursor c)
-{
-    struct ll_loc l = {0, 0, 0};
-    CXFile f = NULL;
-    unsigned line = 0, col = 0;
-    clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), &f, &line, &col,
-                               NULL);
-    if (f)
-        l.file = fe_file_index(b->tu, f);
-    l.line = line;
-    l.col = col;
-    return l;
-}
-
-static bool tokens_say_noreturn(CXTranslationUnit ctu, CXSourceRange r)
-{
-    CXToken *toks = NULL;
-    unsigned n = 0;
-    bool hit = false;
-    clang_tokenize(ctu, r, &toks, &n);
-    for (unsigned i = 0; i < n && !hit; i++) {
-        if (clang_getTokenKind(toks[i]) != CXToken_Identifier &&
-            clang_getTokenKind(toks[i]) != CXToken_Keyword)
-            continue;
-        CXString s = clang_getTokenSpelling(ctu, toks[i]);
-        const char *t = clang_getCString(s);
-        hit = t && (strcmp(t, "noreturn") == 0 || strcmp(t, "__noreturn__") == 0 ||
-                    strcmp(t, "_Noreturn") == 0);
-        clang_disposeString(s);
-    }
-    clang_disposeTokens(ctu, toks, n);
-    return hit;
-}
-
-static enum CXChildVisitResult find_body(CXCursor c, CXCursor parent, CXClientData data)
-{
-    (void)parent;
-    if (clang_getCursorKind(c) == CXCursor_CompoundStmt)
-        *(CXCursor *)data = c;
-    return CXChildVisit_Continue;
-}
-
-static CXCursor function_body(CXCursor fn)
-{
-    CXCursor body = clang_getNullCursor();
-    clang_visitChildren(fn, find_body, &body);
-    return body;
-}
-
-/* Whether any declaration of the callee says it never returns.  The answer
- * is cached per USR; the declaration's tokens before its body are read. */
-bool fe_callee_noreturn(struct tu_ctx *tu, CXCursor decl)
-{
-    CXString us = clang_getCursorUSR(decl);
-    const char *usr = clang_getCString(us);
-    for (size_t i = 0; i < tu->nnr; i++)
-        if (strcmp(tu->nr[i].usr, usr) == 0) {
-            clang_disposeString(us);
-            return tu->nr[i].noreturn;
-        }
-    bool hit = false;
-    CXCursor canon = clang_getCanonicalCursor(decl);
-    CXCursor cands[2] = {canon, clang_getCursorDefinition(decl)};
-    for (int i = 0; i < 2 && !hit; i++) {
-        if (clang_Cursor_isNull(cands[i]))
-            continue;
-        CXSourceRange r = clang_getCursorExtent(cands[i]);
-        CXCursor body = function_body(cands[i]);
-        if (!clang_Cursor_isNull(body))
-            r = clang_getRange(clang_getRangeStart(r),
-                               clang_getRangeStart(clang_getCursorExtent(body)));
-        hit = tokens_say_noreturn(tu->ctu, r);
-    }
-    if (grow((void **)&tu->nr, &tu->capnr, tu->nnr, sizeof(*tu->nr))) {
-        tu->nr[tu->nnr].usr = ll_arena_strdup(&tu->facts->arena, usr);
-        tu->nr[tu->nnr].noreturn = hit;
-        if (tu->nr[tu->nnr].usr)
-            tu->nnr++;
-    }
-    clang_disposeString(us);
-    return hit;
-}
-
-static void add_fnref(struct tu_ctx *tu, CXCursor fn_decl, const char *context, struct ll_loc loc)
-{
-    if (!grow((void **)&tu->fnrefs, &tu->capfnrefs, tu->nfnrefs, sizeof(*tu->fnrefs))) {
-        tu->oom = true;
-        return;
-    }
-    struct ll_fnref *r = &tu->fnrefs[tu->nfnrefs];
-    r->usr = fe_string(&tu->facts->arena, clang_getCursorUSR(fn_decl));
-    r->context = context;
-    r->loc = loc;
-    if (r->usr)
-        tu->nfnrefs++;
-}
-
-void fe_add_fnref(struct fn_builder *b, CXCursor fn_decl, const char *context, CXCursor at)
-{
-    add_fnref(b->tu, fn_decl, context, fe_loc(b, at));
-}
-
 /* ---- functions ----------------------------------------------------- */
-
-static void builder_free(struct fn_builder *b)
-{
-    for (uint32_t i = 0; i < b->nblocks; i++) {
-        free(b->blocks[i].events);
-        free(b->blocks[i].many);
-    }
-    free(b->blocks);
-    free(b->labels);
-    free(b->cs);
-    free(b->recursive_attrs.v);
-    free(b->detached_attrs.v);
-}
 
 static void function_flags(CXCursor c, struct ll_function *fn, struct tu_ctx *tu)
 {
@@ -265,11 +79,12 @@ static int lower_function(struct tu_ctx *tu, CXCursor c)
     b.arena = a;
     b.ctu = tu->ctu;
     b.fn = c;
+    b.lower_stmt = fe_stmt;
     b.brk = b.cont = b.sw_dispatch = UINT32_MAX;
     b.fn_name = fe_string(a, clang_getCursorSpelling(c));
-    CXCursor body = function_body(c);
+    CXCursor body = fe_function_body(c);
     int rc = -1;
-    if (!b.fn_name || !grow((void **)&tu->fns, &tu->capfns, tu->nfns, sizeof(*tu->fns)))
+    if (!b.fn_name || !fe_grow((void **)&tu->fns, &tu->capfns, tu->nfns, sizeof(*tu->fns)))
         goto out;
     struct ll_function *fn = &tu->fns[tu->nfns];
     memset(fn, 0, sizeof(*fn));
@@ -311,7 +126,7 @@ static int lower_function(struct tu_ctx *tu, CXCursor c)
     tu->nfns++;
     rc = 0;
 out:
-    builder_free(&b);
+    fe_builder_free(&b);
     if (rc != 0)
         tu->oom = true;
     return rc;
@@ -353,7 +168,7 @@ static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientDa
             unsigned line = 0, col = 0;
             clang_getExpansionLocation(clang_getCursorLocation(c), &f, &line, &col, NULL);
             struct ll_loc loc = {f ? fe_file_index(s->tu, f) : 0, line, col};
-            add_fnref(s->tu, ref, s->context, loc);
+            fe_add_fnref_at(s->tu, ref, s->context, loc);
         }
     }
     return CXChildVisit_Recurse; /* bounded by the budget */
@@ -381,7 +196,7 @@ static bool init_is_recursive(CXTranslationUnit ctu, CXCursor decl)
 static void add_global(struct tu_ctx *tu, CXCursor c)
 {
     struct ll_arena *a = &tu->facts->arena;
-    if (!grow((void **)&tu->globals, &tu->capglobals, tu->nglobals, sizeof(*tu->globals))) {
+    if (!fe_grow((void **)&tu->globals, &tu->capglobals, tu->nglobals, sizeof(*tu->globals))) {
         tu->oom = true;
         return;
     }
@@ -525,7 +340,7 @@ static void dep_visit(CXFile file, CXSourceLocation *stack, unsigned depth, CXCl
     (void)stack;
     (void)depth;
     struct dep_list *d = data;
-    if (d->oom || !grow((void **)&d->v, &d->cap, d->n, sizeof(*d->v))) {
+    if (d->oom || !fe_grow((void **)&d->v, &d->cap, d->n, sizeof(*d->v))) {
         d->oom = true;
         return;
     }

@@ -3,13 +3,18 @@
  * that might be shared (globals, statics, anything reached through a
  * pointer) become ACCESS events; calls become lock, thread and CALL events
  * through the lockapi table; `&&`, `||` and `?:` inside expressions become
- * branches.  Access paths (struct ll_path) are built here.
+ * branches.  Conditions are lowered by fe_cond() so that `&&`, `||`, `!`
+ * and `?:` become separate branches and every branch that tests a lock or
+ * thread call's result records which event it tests.  Access paths (struct
+ * ll_path) are built here.
  *
  * Plain locals and parameters read or written directly are not recorded:
  * they cannot be shared unless their address escapes, which the path of the
  * escaping pointer shows.
  */
-#include "frontend_internal.h"
+#include "frontend_expr.h"
+
+#include "lockapi.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,32 +26,6 @@ static struct evref last_event(struct fn_builder *b)
 {
     struct evref r = {b->cur, b->blocks[b->cur].nevents - 1};
     return r;
-}
-
-int fe_keyset_add(struct fn_builder *b, struct keyset *s, const char *key)
-{
-    if (!key || fe_keyset_has(s, key))
-        return 0;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 4;
-        const char **v = realloc(s->v, cap * sizeof(*v));
-        if (!v) {
-            b->oom = true;
-            return -1;
-        }
-        s->v = v;
-        s->cap = cap;
-    }
-    s->v[s->n++] = key;
-    return 0;
-}
-
-bool fe_keyset_has(const struct keyset *s, const char *key)
-{
-    for (size_t i = 0; key && i < s->n; i++)
-        if (strcmp(s->v[i], key) == 0)
-            return true;
-    return false;
 }
 
 /* Up to four children, without the builder (for small fixed shapes). */
@@ -113,12 +92,182 @@ bool fe_eval_int(CXCursor e, long long *out)
     return ok;
 }
 
-char *fe_string(struct ll_arena *a, CXString s)
+/* ---- calls that do not return ------------------------------------ */
+
+static bool tokens_say_noreturn(CXTranslationUnit ctu, CXSourceRange r)
 {
-    const char *c = clang_getCString(s);
-    char *copy = ll_arena_strdup(a, c ? c : "");
-    clang_disposeString(s);
-    return copy;
+    CXToken *toks = NULL;
+    unsigned n = 0;
+    bool hit = false;
+    clang_tokenize(ctu, r, &toks, &n);
+    for (unsigned i = 0; i < n && !hit; i++) {
+        if (clang_getTokenKind(toks[i]) != CXToken_Identifier &&
+            clang_getTokenKind(toks[i]) != CXToken_Keyword)
+            continue;
+        CXString s = clang_getTokenSpelling(ctu, toks[i]);
+        const char *t = clang_getCString(s);
+        hit = t && (strcmp(t, "noreturn") == 0 || strcmp(t, "__noreturn__") == 0 ||
+                    strcmp(t, "_Noreturn") == 0);
+        clang_disposeString(s);
+    }
+    clang_disposeTokens(ctu, toks, n);
+    return hit;
+}
+
+/* Whether any declaration of the callee says it never returns.  The answer
+ * is cached per USR; the declaration's tokens before its body are read. */
+bool fe_callee_noreturn(struct tu_ctx *tu, CXCursor decl)
+{
+    CXString us = clang_getCursorUSR(decl);
+    const char *usr = clang_getCString(us);
+    for (size_t i = 0; i < tu->nnr; i++)
+        if (strcmp(tu->nr[i].usr, usr) == 0) {
+            clang_disposeString(us);
+            return tu->nr[i].noreturn;
+        }
+    bool hit = false;
+    CXCursor canon = clang_getCanonicalCursor(decl);
+    CXCursor cands[2] = {canon, clang_getCursorDefinition(decl)};
+    for (int i = 0; i < 2 && !hit; i++) {
+        if (clang_Cursor_isNull(cands[i]))
+            continue;
+        CXSourceRange r = clang_getCursorExtent(cands[i]);
+        CXCursor body = fe_function_body(cands[i]);
+        if (!clang_Cursor_isNull(body))
+            r = clang_getRange(clang_getRangeStart(r),
+                               clang_getRangeStart(clang_getCursorExtent(body)));
+        hit = tokens_say_noreturn(tu->ctu, r);
+    }
+    if (fe_grow((void **)&tu->nr, &tu->capnr, tu->nnr, sizeof(*tu->nr))) {
+        tu->nr[tu->nnr].usr = ll_arena_strdup(&tu->facts->arena, usr);
+        tu->nr[tu->nnr].noreturn = hit;
+        if (tu->nr[tu->nnr].usr)
+            tu->nnr++;
+    }
+    clang_disposeString(us);
+    return hit;
+}
+
+/* ---- conditions -------------------------------------------------- */
+
+bool fe_is_binop(CXCursor c, enum CXBinaryOperatorKind k)
+{
+    return clang_getCursorKind(c) == CXCursor_BinaryOperator &&
+           clang_getCursorBinaryOperatorKind(c) == k;
+}
+
+bool fe_is_unop(CXCursor c, enum CXUnaryOperatorKind k)
+{
+    return clang_getCursorKind(c) == CXCursor_UnaryOperator &&
+           clang_getCursorUnaryOperatorKind(c) == k;
+}
+
+/*
+ * Classifies a plain (non-logical) condition: which call result or local it
+ * tests, and whether its true edge is the zero outcome.  `e` is stripped.
+ */
+static void classify_cond(struct fn_builder *b, CXCursor e, struct evref res, struct ll_cond *cond)
+{
+    bool true_when_zero = false;
+    CXCursor tested = e;
+    if (fe_is_binop(e, CXBinaryOperator_EQ) || fe_is_binop(e, CXBinaryOperator_NE) ||
+        fe_is_binop(e, CXBinaryOperator_LT) || fe_is_binop(e, CXBinaryOperator_GE)) {
+        CXCursor ops[2];
+        if (fe_operands(b, e, ops, 2) == 2) {
+            long long k;
+            int side = fe_eval_int(ops[1], &k) ? 0 : fe_eval_int(ops[0], &k) ? 1 : -1;
+            if (side >= 0) {
+                tested = fe_strip(ops[side]);
+                enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
+                bool eq = op == CXBinaryOperator_EQ || op == CXBinaryOperator_GE;
+                /* `== 0` and `>= 0` are success; `== EBUSY` and `< 0` are not */
+                true_when_zero = (k == 0) ? eq : !eq;
+                if (op == CXBinaryOperator_LT || op == CXBinaryOperator_GE)
+                    true_when_zero = op == CXBinaryOperator_GE;
+            }
+        }
+    }
+    if (fe_is_binop(tested, CXBinaryOperator_Assign)) {
+        CXCursor ops[2];
+        if (fe_operands(b, tested, ops, 2) == 2)
+            tested = fe_strip(ops[0]);
+    }
+    cond->true_when_zero = true_when_zero;
+    if (fe_is_binop(e, CXBinaryOperator_LT) || fe_is_binop(e, CXBinaryOperator_GT) ||
+        fe_is_binop(e, CXBinaryOperator_LE) || fe_is_binop(e, CXBinaryOperator_GE))
+        b->blocks[b->cur].flags |= LL_BLK_ORDERED;
+    const char *var = fe_local_var(b, tested);
+    if (res.block == b->cur && res.block != UINT32_MAX) {
+        cond->kind = LL_COND_EVENT;
+        cond->event = res.pos;
+        b->blocks[b->cur].events[res.pos].flags |= LL_EVF_CHECKED;
+    } else if (var) {
+        cond->kind = LL_COND_VAR;
+        cond->var = var;
+    } else {
+        cond->kind = LL_COND_OTHER;
+    }
+    cond->text = fe_cond_text(b, e, &cond->vars, &cond->nvars);
+}
+
+void fe_cond(struct fn_builder *b, CXCursor cond, uint32_t t, uint32_t f)
+{
+    CXCursor e = fe_strip(cond);
+    if (++b->depth > LL_MAX_NESTING) {
+        b->truncated = true;
+        fe_edge(b, b->cur, t);
+        fe_edge(b, b->cur, f);
+        b->depth--;
+        return;
+    }
+    CXCursor ops[3];
+    if (fe_is_binop(e, CXBinaryOperator_LAnd) || fe_is_binop(e, CXBinaryOperator_LOr)) {
+        if (fe_operands(b, e, ops, 2) == 2) {
+            uint32_t mid = fe_new_block(b);
+            if (fe_is_binop(e, CXBinaryOperator_LAnd))
+                fe_cond(b, ops[0], mid, f);
+            else
+                fe_cond(b, ops[0], t, mid);
+            b->cur = mid;
+            fe_cond(b, ops[1], t, f);
+            b->depth--;
+            return;
+        }
+    } else if (fe_is_unop(e, CXUnaryOperator_LNot)) {
+        if (fe_operands(b, e, ops, 1) == 1) {
+            fe_cond(b, ops[0], f, t);
+            b->depth--;
+            return;
+        }
+    } else if (clang_getCursorKind(e) == CXCursor_ConditionalOperator) {
+        if (fe_operands(b, e, ops, 3) == 3) {
+            uint32_t x = fe_new_block(b), y = fe_new_block(b);
+            fe_cond(b, ops[0], x, y);
+            b->cur = x;
+            fe_cond(b, ops[1], t, f);
+            b->cur = y;
+            fe_cond(b, ops[2], t, f);
+            b->depth--;
+            return;
+        }
+    }
+    struct evref res = fe_expr(b, e, CTX_READ);
+    long long k;
+    if (fe_eval_int(e, &k)) {
+        /* constant condition: only the edge it takes (while (1), if (0)) */
+        fe_edge(b, b->cur, k ? t : f);
+        b->depth--;
+        return;
+    }
+    struct build_block *bb = &b->blocks[b->cur];
+    classify_cond(b, e, res, &bb->cond);
+    bb = &b->blocks[b->cur];
+    bb->nsucc = 0;
+    bb->nmany = 0;
+    bb->succ[0] = t;
+    bb->succ[1] = f;
+    bb->nsucc = 2;
+    b->depth--;
 }
 
 /* ---- access paths -------------------------------------------------- */
@@ -949,7 +1098,7 @@ static struct evref lower_expr(struct fn_builder *b, CXCursor e, enum expr_ctx c
         lower_children(b, e, CTX_NONE); /* its compound statement, via fe_expr */
         return no_event;
     case CXCursor_CompoundStmt:
-        fe_stmt(b, e);
+        b->lower_stmt(b, e);
         return no_event;
     case CXCursor_ParenExpr:
     case CXCursor_CStyleCastExpr: {

@@ -2,118 +2,16 @@
  * frontend_stmt: builds a function's control-flow graph from its statements.
  *
  * Structured statements (if, loops, switch, break/continue, goto/labels,
- * return) give edges; conditions are lowered by fe_cond() so that `&&`,
- * `||`, `!` and `?:` become separate branches and every branch that tests a
- * lock or thread call's result records which event it tests.  Expressions
- * are left to frontend_expr.c.  Nesting deeper than LL_MAX_NESTING is
+ * return) give edges; conditions and other expressions are left to
+ * frontend_expr.c (fe_cond, fe_expr).  Nesting deeper than LL_MAX_NESTING is
  * skipped, not recursed into, and the function is marked truncated.
  */
-#include "frontend_internal.h"
+#include "frontend_stmt.h"
+
+#include "frontend_expr.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-static enum CXChildVisitResult collect_child(CXCursor c, CXCursor parent, CXClientData data)
-{
-    (void)parent;
-    struct fn_builder *b = data;
-    if (b->ncs == b->capcs) {
-        size_t cap = b->capcs ? b->capcs * 2 : 256;
-        CXCursor *v = realloc(b->cs, cap * sizeof(*v));
-        if (!v) {
-            b->oom = true;
-            return CXChildVisit_Break;
-        }
-        b->cs = v;
-        b->capcs = cap;
-    }
-    b->cs[b->ncs++] = c;
-    return CXChildVisit_Continue;
-}
-
-/* Pushes the children of c on the scratch stack; returns the base index.
- * The caller reads b->cs[base .. b->ncs) by index (the array may move) and
- * pops with b->ncs = base. */
-size_t fe_push_children(struct fn_builder *b, CXCursor c)
-{
-    size_t base = b->ncs;
-    clang_visitChildren(c, collect_child, b);
-    return base;
-}
-
-uint32_t fe_new_block(struct fn_builder *b)
-{
-    if (b->nblocks == b->capblocks) {
-        uint32_t cap = b->capblocks ? b->capblocks * 2 : 16;
-        struct build_block *v = realloc(b->blocks, cap * sizeof(*v));
-        if (!v) {
-            b->oom = true;
-            return b->cur; /* keep going on the current block; result is discarded */
-        }
-        b->blocks = v;
-        b->capblocks = cap;
-    }
-    struct build_block *nb = &b->blocks[b->nblocks];
-    memset(nb, 0, sizeof(*nb));
-    nb->loop_depth = b->loop_depth;
-    return b->nblocks++;
-}
-
-void fe_edge(struct fn_builder *b, uint32_t from, uint32_t to)
-{
-    struct build_block *bb = &b->blocks[from];
-    if (bb->nsucc < 2 && bb->nmany == 0) {
-        bb->succ[bb->nsucc++] = to;
-        return;
-    }
-    if (bb->nmany == bb->capmany) {
-        uint32_t cap = bb->capmany ? bb->capmany * 2 : 8;
-        uint32_t *v = realloc(bb->many, cap * sizeof(*v));
-        if (!v) {
-            b->oom = true;
-            return;
-        }
-        bb->many = v;
-        bb->capmany = cap;
-    }
-    bb->many[bb->nmany++] = to;
-}
-
-void fe_dead_end(struct fn_builder *b)
-{
-    b->cur = fe_new_block(b);
-}
-
-/* Moves on to a fresh block that the current one falls into. */
-static void fall_into(struct fn_builder *b, uint32_t next)
-{
-    fe_edge(b, b->cur, next);
-    b->cur = next;
-}
-
-struct ll_event *fe_emit(struct fn_builder *b, enum ll_event_kind kind, CXCursor at)
-{
-    struct build_block *bb = &b->blocks[b->cur];
-    if (bb->nevents == bb->cap) {
-        uint32_t cap = bb->cap ? bb->cap * 2 : 8;
-        struct ll_event *v = realloc(bb->events, cap * sizeof(*v));
-        if (!v) {
-            b->oom = true;
-            memset(&b->sink, 0, sizeof(b->sink));
-            return &b->sink;
-        }
-        bb->events = v;
-        bb->cap = cap;
-    }
-    struct ll_event *ev = &bb->events[bb->nevents++];
-    memset(ev, 0, sizeof(*ev));
-    ev->kind = (uint8_t)kind;
-    ev->loop_depth = b->loop_depth;
-    ev->loc = fe_loc(b, at);
-    ev->obj.param = ev->aux.param = -1;
-    b->nevents_total++;
-    return ev;
-}
 
 static uint32_t label_block(struct fn_builder *b, const char *name)
 {
@@ -140,141 +38,6 @@ static uint32_t label_block(struct fn_builder *b, const char *name)
     b->labels[b->nlabels].block = blk;
     b->nlabels++;
     return blk;
-}
-
-/* ---- conditions ---------------------------------------------------- */
-
-static bool is_binop(CXCursor c, enum CXBinaryOperatorKind k)
-{
-    return clang_getCursorKind(c) == CXCursor_BinaryOperator &&
-           clang_getCursorBinaryOperatorKind(c) == k;
-}
-
-static bool is_unop(CXCursor c, enum CXUnaryOperatorKind k)
-{
-    return clang_getCursorKind(c) == CXCursor_UnaryOperator &&
-           clang_getCursorUnaryOperatorKind(c) == k;
-}
-
-/* The two or three children of a binary/conditional operator. */
-static size_t operands(struct fn_builder *b, CXCursor c, CXCursor *ops, size_t max)
-{
-    size_t base = fe_push_children(b, c);
-    size_t n = b->ncs - base;
-    if (n > max)
-        n = max;
-    for (size_t i = 0; i < n; i++)
-        ops[i] = b->cs[base + i];
-    b->ncs = base;
-    return n;
-}
-
-/*
- * Classifies a plain (non-logical) condition: which call result or local it
- * tests, and whether its true edge is the zero outcome.  `e` is stripped.
- */
-static void classify_cond(struct fn_builder *b, CXCursor e, struct evref res, struct ll_cond *cond)
-{
-    bool true_when_zero = false;
-    CXCursor tested = e;
-    if (is_binop(e, CXBinaryOperator_EQ) || is_binop(e, CXBinaryOperator_NE) ||
-        is_binop(e, CXBinaryOperator_LT) || is_binop(e, CXBinaryOperator_GE)) {
-        CXCursor ops[2];
-        if (operands(b, e, ops, 2) == 2) {
-            long long k;
-            int side = fe_eval_int(ops[1], &k) ? 0 : fe_eval_int(ops[0], &k) ? 1 : -1;
-            if (side >= 0) {
-                tested = fe_strip(ops[side]);
-                enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
-                bool eq = op == CXBinaryOperator_EQ || op == CXBinaryOperator_GE;
-                /* `== 0` and `>= 0` are success; `== EBUSY` and `< 0` are not */
-                true_when_zero = (k == 0) ? eq : !eq;
-                if (op == CXBinaryOperator_LT || op == CXBinaryOperator_GE)
-                    true_when_zero = op == CXBinaryOperator_GE;
-            }
-        }
-    }
-    if (is_binop(tested, CXBinaryOperator_Assign)) {
-        CXCursor ops[2];
-        if (operands(b, tested, ops, 2) == 2)
-            tested = fe_strip(ops[0]);
-    }
-    cond->true_when_zero = true_when_zero;
-    if (is_binop(e, CXBinaryOperator_LT) || is_binop(e, CXBinaryOperator_GT) ||
-        is_binop(e, CXBinaryOperator_LE) || is_binop(e, CXBinaryOperator_GE))
-        b->blocks[b->cur].flags |= LL_BLK_ORDERED;
-    const char *var = fe_local_var(b, tested);
-    if (res.block == b->cur && res.block != UINT32_MAX) {
-        cond->kind = LL_COND_EVENT;
-        cond->event = res.pos;
-        b->blocks[b->cur].events[res.pos].flags |= LL_EVF_CHECKED;
-    } else if (var) {
-        cond->kind = LL_COND_VAR;
-        cond->var = var;
-    } else {
-        cond->kind = LL_COND_OTHER;
-    }
-    cond->text = fe_cond_text(b, e, &cond->vars, &cond->nvars);
-}
-
-void fe_cond(struct fn_builder *b, CXCursor cond, uint32_t t, uint32_t f)
-{
-    CXCursor e = fe_strip(cond);
-    if (++b->depth > LL_MAX_NESTING) {
-        b->truncated = true;
-        fe_edge(b, b->cur, t);
-        fe_edge(b, b->cur, f);
-        b->depth--;
-        return;
-    }
-    CXCursor ops[3];
-    if (is_binop(e, CXBinaryOperator_LAnd) || is_binop(e, CXBinaryOperator_LOr)) {
-        if (operands(b, e, ops, 2) == 2) {
-            uint32_t mid = fe_new_block(b);
-            if (is_binop(e, CXBinaryOperator_LAnd))
-                fe_cond(b, ops[0], mid, f);
-            else
-                fe_cond(b, ops[0], t, mid);
-            b->cur = mid;
-            fe_cond(b, ops[1], t, f);
-            b->depth--;
-            return;
-        }
-    } else if (is_unop(e, CXUnaryOperator_LNot)) {
-        if (operands(b, e, ops, 1) == 1) {
-            fe_cond(b, ops[0], f, t);
-            b->depth--;
-            return;
-        }
-    } else if (clang_getCursorKind(e) == CXCursor_ConditionalOperator) {
-        if (operands(b, e, ops, 3) == 3) {
-            uint32_t x = fe_new_block(b), y = fe_new_block(b);
-            fe_cond(b, ops[0], x, y);
-            b->cur = x;
-            fe_cond(b, ops[1], t, f);
-            b->cur = y;
-            fe_cond(b, ops[2], t, f);
-            b->depth--;
-            return;
-        }
-    }
-    struct evref res = fe_expr(b, e, CTX_READ);
-    long long k;
-    if (fe_eval_int(e, &k)) {
-        /* constant condition: only the edge it takes (while (1), if (0)) */
-        fe_edge(b, b->cur, k ? t : f);
-        b->depth--;
-        return;
-    }
-    struct build_block *bb = &b->blocks[b->cur];
-    classify_cond(b, e, res, &bb->cond);
-    bb = &b->blocks[b->cur];
-    bb->nsucc = 0;
-    bb->nmany = 0;
-    bb->succ[0] = t;
-    bb->succ[1] = f;
-    bb->nsucc = 2;
-    b->depth--;
 }
 
 /* ---- statements ---------------------------------------------------- */
@@ -428,14 +191,14 @@ static bool counted_cond(struct fn_builder *b, CXCursor cond, CXCursor step, CXC
                          unsigned depth)
 {
     CXCursor e = fe_strip(cond), ops[2];
-    if (depth > 16 || operands(b, e, ops, 2) != 2)
+    if (depth > 16 || fe_operands(b, e, ops, 2) != 2)
         return false;
-    if (is_binop(e, CXBinaryOperator_LAnd))
+    if (fe_is_binop(e, CXBinaryOperator_LAnd))
         return counted_cond(b, ops[0], step, body, depth + 1) ||
                counted_cond(b, ops[1], step, body, depth + 1);
-    if (!is_binop(e, CXBinaryOperator_LT) && !is_binop(e, CXBinaryOperator_GT) &&
-        !is_binop(e, CXBinaryOperator_LE) && !is_binop(e, CXBinaryOperator_GE) &&
-        !is_binop(e, CXBinaryOperator_NE))
+    if (!fe_is_binop(e, CXBinaryOperator_LT) && !fe_is_binop(e, CXBinaryOperator_GT) &&
+        !fe_is_binop(e, CXBinaryOperator_LE) && !fe_is_binop(e, CXBinaryOperator_GE) &&
+        !fe_is_binop(e, CXBinaryOperator_NE))
         return false;
     for (int i = 0; i < 2; i++) {
         CXCursor side = fe_strip(ops[i]);
@@ -491,7 +254,7 @@ static void stmt_for(struct fn_builder *b, CXCursor s)
     uint32_t out = fe_new_block(b);
     b->loop_depth++;
     mark_loop(b, head, p.has_cond, p.cond, p.has_inc ? p.inc : clang_getNullCursor(), p.body);
-    fall_into(b, head);
+    fe_fall_into(b, head);
     if (p.has_cond)
         fe_cond(b, p.cond, body, out);
     else
@@ -499,7 +262,7 @@ static void stmt_for(struct fn_builder *b, CXCursor s)
     b->cur = body;
     if (!clang_Cursor_isNull(p.body))
         loop_body(b, p.body, out, inc);
-    fall_into(b, inc);
+    fe_fall_into(b, inc);
     if (p.has_inc)
         fe_expr(b, p.inc, CTX_NONE);
     fe_edge(b, b->cur, head);
@@ -510,7 +273,7 @@ static void stmt_for(struct fn_builder *b, CXCursor s)
 static void stmt_while(struct fn_builder *b, CXCursor s)
 {
     CXCursor ops[2];
-    size_t n = operands(b, s, ops, 2);
+    size_t n = fe_operands(b, s, ops, 2);
     b->loop_depth++;
     uint32_t head = fe_new_block(b), body = fe_new_block(b);
     b->loop_depth--;
@@ -518,7 +281,7 @@ static void stmt_while(struct fn_builder *b, CXCursor s)
     b->loop_depth++;
     if (n == 2)
         mark_loop(b, head, true, ops[0], clang_getNullCursor(), ops[1]);
-    fall_into(b, head);
+    fe_fall_into(b, head);
     if (n == 2) {
         fe_cond(b, ops[0], body, out);
         b->cur = body;
@@ -532,7 +295,7 @@ static void stmt_while(struct fn_builder *b, CXCursor s)
 static void stmt_do(struct fn_builder *b, CXCursor s)
 {
     CXCursor ops[2];
-    size_t n = operands(b, s, ops, 2);
+    size_t n = fe_operands(b, s, ops, 2);
     /* `do { ... } while (0)` (the macro idiom) runs once: not a loop */
     long long k = 1;
     uint16_t inc = n == 2 && fe_eval_int(fe_strip(ops[1]), &k) && k == 0 ? 0 : 1;
@@ -543,13 +306,13 @@ static void stmt_do(struct fn_builder *b, CXCursor s)
     b->loop_depth += inc;
     if (n == 2 && inc)
         mark_loop(b, body, true, ops[1], clang_getNullCursor(), ops[0]);
-    fall_into(b, body);
+    fe_fall_into(b, body);
     if (n == 2) {
         loop_body(b, ops[0], out, test);
-        fall_into(b, test);
+        fe_fall_into(b, test);
         fe_cond(b, ops[1], body, out);
     } else {
-        fall_into(b, test);
+        fe_fall_into(b, test);
         fe_edge(b, test, out);
     }
     b->loop_depth -= inc;
@@ -559,7 +322,7 @@ static void stmt_do(struct fn_builder *b, CXCursor s)
 static void stmt_if(struct fn_builder *b, CXCursor s)
 {
     CXCursor ops[3];
-    size_t n = operands(b, s, ops, 3);
+    size_t n = fe_operands(b, s, ops, 3);
     if (n < 2) {
         if (n == 1)
             fe_expr(b, ops[0], CTX_READ);
@@ -581,7 +344,7 @@ static void stmt_if(struct fn_builder *b, CXCursor s)
 static void stmt_switch(struct fn_builder *b, CXCursor s)
 {
     CXCursor ops[2];
-    size_t n = operands(b, s, ops, 2);
+    size_t n = fe_operands(b, s, ops, 2);
     if (n < 2)
         return;
     fe_expr(b, ops[0], CTX_READ);
@@ -605,7 +368,7 @@ static void stmt_switch(struct fn_builder *b, CXCursor s)
 static void stmt_case(struct fn_builder *b, CXCursor s, bool is_default)
 {
     uint32_t blk = fe_new_block(b);
-    fall_into(b, blk);
+    fe_fall_into(b, blk);
     if (b->sw_dispatch != UINT32_MAX)
         fe_edge(b, b->sw_dispatch, blk);
     if (is_default)
@@ -765,7 +528,7 @@ void fe_stmt(struct fn_builder *b, CXCursor s)
         CXString nm = clang_getCursorSpelling(s);
         uint32_t blk = label_block(b, clang_getCString(nm));
         clang_disposeString(nm);
-        fall_into(b, blk);
+        fe_fall_into(b, blk);
         b->blocks[blk].loop_depth = b->loop_depth;
         stmt_children(b, s, true);
         break;
@@ -785,99 +548,4 @@ void fe_stmt(struct fn_builder *b, CXCursor s)
         break;
     }
     b->depth--;
-}
-
-/* ---- finishing ----------------------------------------------------- */
-
-static uint32_t nsucc_of(const struct build_block *bb)
-{
-    return bb->nsucc + bb->nmany;
-}
-
-static uint32_t succ_of(const struct build_block *bb, uint32_t i)
-{
-    return i < bb->nsucc ? bb->succ[i] : bb->many[i - bb->nsucc];
-}
-
-/* Marks blocks reachable from the entry; returns their new numbering. */
-static uint32_t *reachable_numbering(struct fn_builder *b, uint32_t *count)
-{
-    uint32_t *num = malloc((b->nblocks + 1) * sizeof(*num));
-    uint32_t *stack = malloc((b->nblocks + 1) * sizeof(*stack));
-    if (!num || !stack) {
-        free(num);
-        free(stack);
-        return NULL;
-    }
-    for (uint32_t i = 0; i < b->nblocks; i++)
-        num[i] = UINT32_MAX;
-    uint32_t sp = 0, n = 0;
-    stack[sp++] = 0;
-    num[0] = 0; /* placeholder: numbered in order below */
-    while (sp) {
-        uint32_t x = stack[--sp];
-        const struct build_block *bb = &b->blocks[x];
-        for (uint32_t i = 0; i < nsucc_of(bb); i++) {
-            uint32_t y = succ_of(bb, i);
-            if (num[y] == UINT32_MAX) {
-                num[y] = 0;
-                stack[sp++] = y;
-            }
-        }
-    }
-    num[b->exit] = 0; /* the exit is kept even when no return reaches it */
-    for (uint32_t i = 0; i < b->nblocks; i++)
-        if (num[i] != UINT32_MAX)
-            num[i] = n++;
-    free(stack);
-    *count = n;
-    return num;
-}
-
-int fe_build_function(struct fn_builder *b, struct ll_function *out)
-{
-    struct ll_arena *a = b->arena;
-    uint32_t n = 0;
-    uint32_t *num = reachable_numbering(b, &n);
-    if (!num)
-        return -1;
-    int rc = -1;
-    uint32_t nev = 0;
-    for (uint32_t i = 0; i < b->nblocks; i++)
-        if (num[i] != UINT32_MAX)
-            nev += b->blocks[i].nevents;
-    out->blocks = ll_arena_alloc(a, (n + 1) * sizeof(*out->blocks));
-    out->events = ll_arena_alloc(a, (nev + 1) * sizeof(*out->events));
-    if (!out->blocks || !out->events)
-        goto out;
-    uint32_t ev = 0;
-    for (uint32_t i = 0; i < b->nblocks; i++) {
-        if (num[i] == UINT32_MAX)
-            continue;
-        const struct build_block *bb = &b->blocks[i];
-        struct ll_block *ob = &out->blocks[num[i]];
-        ob->first_event = ev;
-        ob->nevents = bb->nevents;
-        ob->loop_depth = bb->loop_depth;
-        ob->flags = bb->flags;
-        ob->cond = bb->cond;
-        if (bb->cond.kind == LL_COND_EVENT)
-            ob->cond.event = ev + bb->cond.event;
-        if (bb->nevents)
-            memcpy(&out->events[ev], bb->events, bb->nevents * sizeof(*bb->events));
-        ev += bb->nevents;
-        ob->nsucc = nsucc_of(bb);
-        ob->succ = ll_arena_alloc(a, (ob->nsucc + 1) * sizeof(*ob->succ));
-        if (!ob->succ)
-            goto out;
-        for (uint32_t s = 0; s < ob->nsucc; s++)
-            ob->succ[s] = num[succ_of(bb, s)];
-    }
-    out->nblocks = n;
-    out->nevents = nev;
-    out->exit = num[b->exit];
-    rc = 0;
-out:
-    free(num);
-    return rc;
 }

@@ -21,7 +21,7 @@
 
 #include "compdb.h"
 #include "frontend.h"
-#include "frontend_internal.h"
+#include "frontend_cfg.h" /* LL_MAX_NESTING */
 #include "ir.h"
 #include "ir_dump.h"
 

@@ -1,0 +1,361 @@
+/*
+ * frontend_cfg: the state lowering writes and the helpers that write it.
+ * The TU's tables (files, fnrefs), the builder's scratch stack of cursors,
+ * and the function's graph: new blocks, edges, events, and at the end the
+ * copy of the reachable blocks into the facts.  It knows no statement or
+ * expression kind; frontend_stmt.c and frontend_expr.c decide what to emit.
+ */
+#include "frontend_cfg.h"
+
+#include "compdb.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool fe_grow(void **v, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *p = realloc(*v, ncap * elem);
+    if (!p)
+        return false;
+    *v = p;
+    *cap = ncap;
+    return true;
+}
+
+char *fe_string(struct ll_arena *a, CXString s)
+{
+    const char *c = clang_getCString(s);
+    char *copy = ll_arena_strdup(a, c ? c : "");
+    clang_disposeString(s);
+    return copy;
+}
+
+uint32_t fe_file_index(struct tu_ctx *tu, CXFile file)
+{
+    for (size_t i = tu->nfiles; i-- > 0;)
+        if (tu->files[i].file == file || clang_File_isEqual(tu->files[i].file, file))
+            return tu->files[i].index;
+    size_t cap = tu->capfiles;
+    if (!fe_grow((void **)&tu->files, &cap, tu->nfiles, sizeof(*tu->files)) ||
+        !fe_grow((void **)&tu->names, &(size_t){tu->capfiles}, tu->nfiles, sizeof(*tu->names)) ||
+        !fe_grow((void **)&tu->system, &(size_t){tu->capfiles}, tu->nfiles, 1)) {
+        tu->oom = true;
+        return 0;
+    }
+    tu->capfiles = cap;
+    CXString s = clang_getFileName(file);
+    const char *name = clang_getCString(s);
+    char *canon = ll_path_absolute(&tu->facts->arena, "/", name ? name : "?");
+    clang_disposeString(s);
+    if (!canon) {
+        tu->oom = true;
+        return 0;
+    }
+    uint32_t idx = (uint32_t)tu->nfiles;
+    tu->files[idx].file = file;
+    tu->files[idx].index = idx;
+    tu->names[idx] = canon;
+    tu->system[idx] =
+        (uint8_t)clang_Location_isInSystemHeader(clang_getLocationForOffset(tu->ctu, file, 0));
+    tu->nfiles++;
+    return idx;
+}
+
+struct ll_loc fe_loc(struct fn_builder *b, CXCursor c)
+{
+    struct ll_loc l = {0, 0, 0};
+    CXFile f = NULL;
+    unsigned line = 0, col = 0;
+    clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), &f, &line, &col,
+                               NULL);
+    if (f)
+        l.file = fe_file_index(b->tu, f);
+    l.line = line;
+    l.col = col;
+    return l;
+}
+
+void fe_add_fnref_at(struct tu_ctx *tu, CXCursor fn_decl, const char *context, struct ll_loc loc)
+{
+    if (!fe_grow((void **)&tu->fnrefs, &tu->capfnrefs, tu->nfnrefs, sizeof(*tu->fnrefs))) {
+        tu->oom = true;
+        return;
+    }
+    struct ll_fnref *r = &tu->fnrefs[tu->nfnrefs];
+    r->usr = fe_string(&tu->facts->arena, clang_getCursorUSR(fn_decl));
+    r->context = context;
+    r->loc = loc;
+    if (r->usr)
+        tu->nfnrefs++;
+}
+
+void fe_add_fnref(struct fn_builder *b, CXCursor fn_decl, const char *context, CXCursor at)
+{
+    fe_add_fnref_at(b->tu, fn_decl, context, fe_loc(b, at));
+}
+
+/* ---- cursors ------------------------------------------------------ */
+
+static enum CXChildVisitResult find_body(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    if (clang_getCursorKind(c) == CXCursor_CompoundStmt)
+        *(CXCursor *)data = c;
+    return CXChildVisit_Continue;
+}
+
+CXCursor fe_function_body(CXCursor fn)
+{
+    CXCursor body = clang_getNullCursor();
+    clang_visitChildren(fn, find_body, &body);
+    return body;
+}
+
+static enum CXChildVisitResult collect_child(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    struct fn_builder *b = data;
+    if (b->ncs == b->capcs) {
+        size_t cap = b->capcs ? b->capcs * 2 : 256;
+        CXCursor *v = realloc(b->cs, cap * sizeof(*v));
+        if (!v) {
+            b->oom = true;
+            return CXChildVisit_Break;
+        }
+        b->cs = v;
+        b->capcs = cap;
+    }
+    b->cs[b->ncs++] = c;
+    return CXChildVisit_Continue;
+}
+
+size_t fe_push_children(struct fn_builder *b, CXCursor c)
+{
+    size_t base = b->ncs;
+    clang_visitChildren(c, collect_child, b);
+    return base;
+}
+
+size_t fe_operands(struct fn_builder *b, CXCursor c, CXCursor *ops, size_t max)
+{
+    size_t base = fe_push_children(b, c);
+    size_t n = b->ncs - base;
+    if (n > max)
+        n = max;
+    for (size_t i = 0; i < n; i++)
+        ops[i] = b->cs[base + i];
+    b->ncs = base;
+    return n;
+}
+
+/* ---- builder ------------------------------------------------------ */
+
+int fe_keyset_add(struct fn_builder *b, struct keyset *s, const char *key)
+{
+    if (!key || fe_keyset_has(s, key))
+        return 0;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 4;
+        const char **v = realloc(s->v, cap * sizeof(*v));
+        if (!v) {
+            b->oom = true;
+            return -1;
+        }
+        s->v = v;
+        s->cap = cap;
+    }
+    s->v[s->n++] = key;
+    return 0;
+}
+
+bool fe_keyset_has(const struct keyset *s, const char *key)
+{
+    for (size_t i = 0; key && i < s->n; i++)
+        if (strcmp(s->v[i], key) == 0)
+            return true;
+    return false;
+}
+
+uint32_t fe_new_block(struct fn_builder *b)
+{
+    if (b->nblocks == b->capblocks) {
+        uint32_t cap = b->capblocks ? b->capblocks * 2 : 16;
+        struct build_block *v = realloc(b->blocks, cap * sizeof(*v));
+        if (!v) {
+            b->oom = true;
+            return b->cur; /* keep going on the current block; result is discarded */
+        }
+        b->blocks = v;
+        b->capblocks = cap;
+    }
+    struct build_block *nb = &b->blocks[b->nblocks];
+    memset(nb, 0, sizeof(*nb));
+    nb->loop_depth = b->loop_depth;
+    return b->nblocks++;
+}
+
+void fe_edge(struct fn_builder *b, uint32_t from, uint32_t to)
+{
+    struct build_block *bb = &b->blocks[from];
+    if (bb->nsucc < 2 && bb->nmany == 0) {
+        bb->succ[bb->nsucc++] = to;
+        return;
+    }
+    if (bb->nmany == bb->capmany) {
+        uint32_t cap = bb->capmany ? bb->capmany * 2 : 8;
+        uint32_t *v = realloc(bb->many, cap * sizeof(*v));
+        if (!v) {
+            b->oom = true;
+            return;
+        }
+        bb->many = v;
+        bb->capmany = cap;
+    }
+    bb->many[bb->nmany++] = to;
+}
+
+void fe_dead_end(struct fn_builder *b)
+{
+    b->cur = fe_new_block(b);
+}
+
+void fe_fall_into(struct fn_builder *b, uint32_t next)
+{
+    fe_edge(b, b->cur, next);
+    b->cur = next;
+}
+
+struct ll_event *fe_emit(struct fn_builder *b, enum ll_event_kind kind, CXCursor at)
+{
+    struct build_block *bb = &b->blocks[b->cur];
+    if (bb->nevents == bb->cap) {
+        uint32_t cap = bb->cap ? bb->cap * 2 : 8;
+        struct ll_event *v = realloc(bb->events, cap * sizeof(*v));
+        if (!v) {
+            b->oom = true;
+            memset(&b->sink, 0, sizeof(b->sink));
+            return &b->sink;
+        }
+        bb->events = v;
+        bb->cap = cap;
+    }
+    struct ll_event *ev = &bb->events[bb->nevents++];
+    memset(ev, 0, sizeof(*ev));
+    ev->kind = (uint8_t)kind;
+    ev->loop_depth = b->loop_depth;
+    ev->loc = fe_loc(b, at);
+    ev->obj.param = ev->aux.param = -1;
+    b->nevents_total++;
+    return ev;
+}
+
+void fe_builder_free(struct fn_builder *b)
+{
+    for (uint32_t i = 0; i < b->nblocks; i++) {
+        free(b->blocks[i].events);
+        free(b->blocks[i].many);
+    }
+    free(b->blocks);
+    free(b->labels);
+    free(b->cs);
+    free(b->recursive_attrs.v);
+    free(b->detached_attrs.v);
+}
+
+/* ---- finishing ----------------------------------------------------- */
+
+static uint32_t nsucc_of(const struct build_block *bb)
+{
+    return bb->nsucc + bb->nmany;
+}
+
+static uint32_t succ_of(const struct build_block *bb, uint32_t i)
+{
+    return i < bb->nsucc ? bb->succ[i] : bb->many[i - bb->nsucc];
+}
+
+/* Marks blocks reachable from the entry; returns their new numbering. */
+static uint32_t *reachable_numbering(struct fn_builder *b, uint32_t *count)
+{
+    uint32_t *num = malloc((b->nblocks + 1) * sizeof(*num));
+    uint32_t *stack = malloc((b->nblocks + 1) * sizeof(*stack));
+    if (!num || !stack) {
+        free(num);
+        free(stack);
+        return NULL;
+    }
+    for (uint32_t i = 0; i < b->nblocks; i++)
+        num[i] = UINT32_MAX;
+    uint32_t sp = 0, n = 0;
+    stack[sp++] = 0;
+    num[0] = 0; /* placeholder: numbered in order below */
+    while (sp) {
+        uint32_t x = stack[--sp];
+        const struct build_block *bb = &b->blocks[x];
+        for (uint32_t i = 0; i < nsucc_of(bb); i++) {
+            uint32_t y = succ_of(bb, i);
+            if (num[y] == UINT32_MAX) {
+                num[y] = 0;
+                stack[sp++] = y;
+            }
+        }
+    }
+    num[b->exit] = 0; /* the exit is kept even when no return reaches it */
+    for (uint32_t i = 0; i < b->nblocks; i++)
+        if (num[i] != UINT32_MAX)
+            num[i] = n++;
+    free(stack);
+    *count = n;
+    return num;
+}
+
+int fe_build_function(struct fn_builder *b, struct ll_function *out)
+{
+    struct ll_arena *a = b->arena;
+    uint32_t n = 0;
+    uint32_t *num = reachable_numbering(b, &n);
+    if (!num)
+        return -1;
+    int rc = -1;
+    uint32_t nev = 0;
+    for (uint32_t i = 0; i < b->nblocks; i++)
+        if (num[i] != UINT32_MAX)
+            nev += b->blocks[i].nevents;
+    out->blocks = ll_arena_alloc(a, (n + 1) * sizeof(*out->blocks));
+    out->events = ll_arena_alloc(a, (nev + 1) * sizeof(*out->events));
+    if (!out->blocks || !out->events)
+        goto out;
+    uint32_t ev = 0;
+    for (uint32_t i = 0; i < b->nblocks; i++) {
+        if (num[i] == UINT32_MAX)
+            continue;
+        const struct build_block *bb = &b->blocks[i];
+        struct ll_block *ob = &out->blocks[num[i]];
+        ob->first_event = ev;
+        ob->nevents = bb->nevents;
+        ob->loop_depth = bb->loop_depth;
+        ob->flags = bb->flags;
+        ob->cond = bb->cond;
+        if (bb->cond.kind == LL_COND_EVENT)
+            ob->cond.event = ev + bb->cond.event;
+        if (bb->nevents)
+            memcpy(&out->events[ev], bb->events, bb->nevents * sizeof(*bb->events));
+        ev += bb->nevents;
+        ob->nsucc = nsucc_of(bb);
+        ob->succ = ll_arena_alloc(a, (ob->nsucc + 1) * sizeof(*ob->succ));
+        if (!ob->succ)
+            goto out;
+        for (uint32_t s = 0; s < ob->nsucc; s++)
+            ob->succ[s] = num[succ_of(bb, s)];
+    }
+    out->nblocks = n;
+    out->nevents = nev;
+    out->exit = num[b->exit];
+    rc = 0;
+out:
+    free(num);
+    return rc;
+}

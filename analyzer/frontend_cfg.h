@@ -1,0 +1,149 @@
+/*
+ * frontend_cfg: the bottom of the frontend's stack.  The state one
+ * translation unit and one function body are lowered into (the TU's file,
+ * fnref and noreturn tables; the function's blocks, edges and events) and
+ * the helpers that write it, plus the cursor helpers every level uses.
+ *
+ * The frontend's files form a stack, each including only the headers below
+ * it: frontend.c (TU walk, globals) over frontend_stmt.c (statements into
+ * edges) over frontend_expr.c (expressions, conditions and calls into
+ * events and branches) over this file.  Statement expressions (`({ ... })`)
+ * reach statement lowering back through fn_builder.lower_stmt, not an
+ * include.  Not for other modules.
+ */
+#ifndef LL_FRONTEND_CFG_H
+#define LL_FRONTEND_CFG_H
+
+#include "ir.h"
+
+#include "clang_shim.h"
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Deeper statement or expression nesting than this is skipped (and the
+ * function marked LL_FN_TRUNCATED) so that no walker recurses without
+ * bound; clang itself refuses far shallower bracket nesting by default. */
+#define LL_MAX_NESTING 400
+
+struct file_slot {
+    CXFile file;
+    uint32_t index;
+};
+
+struct noreturn_slot {
+    char *usr;
+    bool noreturn;
+};
+
+/* Per-TU state: what frontend.c publishes into the facts at the end. */
+struct tu_ctx {
+    struct ll_tu_facts *facts;
+    CXTranslationUnit ctu;
+    struct file_slot *files;
+    size_t nfiles, capfiles;
+    const char **names;
+    uint8_t *system;
+    struct noreturn_slot *nr; /* fe_callee_noreturn()'s cache, per USR */
+    size_t nnr, capnr;
+    struct ll_function *fns;
+    size_t nfns, capfns;
+    struct ll_global *globals;
+    size_t nglobals, capglobals;
+    struct ll_fnref *fnrefs;
+    size_t nfnrefs, capfnrefs;
+    bool oom;
+};
+
+struct build_block {
+    struct ll_event *events;
+    uint32_t nevents, cap;
+    uint32_t succ[2];
+    uint32_t nsucc;
+    uint32_t *many; /* switch dispatch successors beyond two */
+    uint32_t nmany, capmany;
+    uint16_t loop_depth;
+    uint8_t flags; /* LL_BLK_* */
+    struct ll_cond cond;
+};
+
+struct label {
+    char *name;
+    uint32_t block;
+};
+
+/* Keys of locals with a property (recursive mutex attributes, ...). */
+struct keyset {
+    const char **v;
+    size_t n, cap;
+};
+
+struct fn_builder {
+    struct tu_ctx *tu;
+    struct ll_arena *arena; /* the TU's facts arena */
+    CXTranslationUnit ctu;
+    CXCursor fn;
+    const char *fn_name;
+    /* statement lowering (fe_stmt), for the statements inside an
+     * expression; set by the caller that owns the builder */
+    void (*lower_stmt)(struct fn_builder *b, CXCursor s);
+    struct build_block *blocks;
+    uint32_t nblocks, capblocks;
+    uint32_t cur;       /* block receiving events */
+    uint32_t exit;      /* the unique exit block */
+    uint32_t brk, cont; /* targets of break / continue, UINT32_MAX outside */
+    uint16_t loop_depth;
+    unsigned depth; /* current nesting, bounded by LL_MAX_NESTING */
+    bool truncated, oom;
+    struct label *labels;
+    size_t nlabels, caplabels;
+    uint32_t nevents_total; /* events so far, to give events global indices */
+    struct keyset recursive_attrs, detached_attrs;
+    /* switch being built: dispatch block, and whether it had a default */
+    uint32_t sw_dispatch;
+    bool sw_default;
+    struct ll_event sink; /* absorbs writes after an allocation failure */
+    /* scratch stack of cursors for child lists */
+    CXCursor *cs;
+    size_t ncs, capcs;
+};
+
+/* ---- the TU's tables ---- */
+
+/* Grows a dynamic array to hold one more element; false when out of memory. */
+bool fe_grow(void **v, size_t *cap, size_t n, size_t elem);
+char *fe_string(struct ll_arena *a, CXString s); /* copies and disposes */
+uint32_t fe_file_index(struct tu_ctx *tu, CXFile file);
+struct ll_loc fe_loc(struct fn_builder *b, CXCursor c);
+void fe_add_fnref_at(struct tu_ctx *tu, CXCursor fn_decl, const char *context, struct ll_loc loc);
+void fe_add_fnref(struct fn_builder *b, CXCursor fn_decl, const char *context, CXCursor at);
+
+/* ---- cursors ---- */
+
+/* The function's body (its compound statement), or a null cursor. */
+CXCursor fe_function_body(CXCursor fn);
+/* Pushes the children of c on the scratch stack; returns the base index.
+ * The caller reads b->cs[base .. b->ncs) by index (the array may move) and
+ * pops with b->ncs = base. */
+size_t fe_push_children(struct fn_builder *b, CXCursor c);
+/* The first `max` children of c (an operator's operands) into ops; returns
+ * how many there were, at most max. */
+size_t fe_operands(struct fn_builder *b, CXCursor c, CXCursor *ops, size_t max);
+
+/* ---- the function's graph ---- */
+
+int fe_keyset_add(struct fn_builder *b, struct keyset *s, const char *key);
+bool fe_keyset_has(const struct keyset *s, const char *key);
+uint32_t fe_new_block(struct fn_builder *b);
+void fe_edge(struct fn_builder *b, uint32_t from, uint32_t to);
+/* Ends the current block's path: what follows is unreachable. */
+void fe_dead_end(struct fn_builder *b);
+/* Moves on to the block `next`, which the current one falls into. */
+void fe_fall_into(struct fn_builder *b, uint32_t next);
+struct ll_event *fe_emit(struct fn_builder *b, enum ll_event_kind kind, CXCursor at);
+/* Copies the blocks reachable from the entry (and the exit) into `out`,
+ * renumbered, in the facts arena.  Returns 0, or -1 when out of memory. */
+int fe_build_function(struct fn_builder *b, struct ll_function *out);
+/* Frees the builder's own buffers (not the arena's facts). */
+void fe_builder_free(struct fn_builder *b);
+
+#endif
