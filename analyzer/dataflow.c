@@ -1,53 +1,20 @@
 /*
- * dataflow: lock state per program point, by a worklist iteration over the
- * CFG with a bounded set of disjuncts per block entry (see dataflow.h).
+ * dataflow: lock state per program point (see dataflow.h).
  *
- * Termination: a block's entry set only grows (a new disjunct is added
- * unless an existing one subsumes it; past LL_DF_MAX_DISJUNCTS the set is
- * joined into one), over a finite domain.  A visit budget guards against
- * pathological inputs anyway.
+ * A client of the path-state engine (pathset.h): one slot per lock the
+ * function names, holding LL_LS_* bits; this file maps events to locks and
+ * says what each event does to them.  Paths, branches, joins and the
+ * iteration are the engine's.
  */
 #include "dataflow.h"
+
+#include "pathset.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PEND 8
-#define MAX_FACTS 16
-
-/* A lock or trylock whose result a later branch may test. */
-struct pend {
-    uint32_t event;
-    const char *var; /* local that holds the result, or NULL */
-    uint32_t lock;
-    uint8_t prior, success;
-    uint8_t invert; /* success is a nonzero result (a wrapper returning true) */
-};
-
-/* The remembered outcome of a branch condition. */
-struct fact {
-    const struct ll_cond *cond;
-    uint8_t value;
-};
-
-struct disj {
-    uint8_t npend, nfacts;
-    struct pend pend[MAX_PEND];
-    struct fact facts[MAX_FACTS];
-    uint8_t st[]; /* per lock */
-};
-
-/* A set of disjuncts.  A disjunct in a set is never changed nor reused:
- * sets change only by adding one, or by replacing some with a join of
- * them, which subsumes them.  So what a block's disjunct yields at its
- * successors stays subsumed there once added, and `sent` remembers which
- * disjuncts were propagated already (see propagate). */
-struct dset {
-    struct disj *d[LL_DF_MAX_DISJUNCTS];
-    uint32_t n;
-    struct disj *sent[LL_DF_MAX_DISJUNCTS]; /* some may have left d since */
-    uint32_t nsent;
-};
+/* Branch outcomes a path remembers: lock code tests many flags. */
+#define LL_DF_MAX_FACTS 16
 
 struct run {
     const struct ll_function *fn;
@@ -60,11 +27,8 @@ struct run {
     size_t *neff;
     int32_t **eff_idx;        /* per event: lock index of each effect */
     const char ***index_vars; /* per lock: NULL-terminated variables in its indices */
-    struct dset *in;          /* per block */
     const bool *caller_held;  /* per lock: start HELD (see find_caller_held) */
-    struct disj **spare;      /* disjuncts no set kept, for reuse */
-    size_t nspare, capspare;
-    bool oom;
+    struct ll_pathset ps;
 };
 
 int ll_df_lock_index(const struct ll_df_result *r, const char *key)
@@ -196,213 +160,10 @@ static int collect_index_vars(struct run *ru, const struct ll_df_result *r)
     return 0;
 }
 
-/* ---- disjuncts ----------------------------------------------------- */
-
-static size_t disj_size(const struct run *ru)
-{
-    return sizeof(struct disj) + ru->nlocks;
-}
-
-static struct disj *disj_copy(struct run *ru, const struct disj *d)
-{
-    /* reuse a disjunct no set kept before taking fresh memory */
-    struct disj *c =
-        ru->nspare ? ru->spare[--ru->nspare] : ll_arena_alloc_raw(ru->tmp, disj_size(ru));
-    if (!c) {
-        ru->oom = true;
-        return NULL;
-    }
-    /* only what is in use: pendings and facts past the counts are never read */
-    c->npend = d->npend;
-    c->nfacts = d->nfacts;
-    memcpy(c->pend, d->pend, d->npend * sizeof(d->pend[0]));
-    memcpy(c->facts, d->facts, d->nfacts * sizeof(d->facts[0]));
-    memcpy(c->st, d->st, ru->nlocks);
-    return c;
-}
-
-/* Gives back a disjunct that no set holds. */
-static void disj_spare(struct run *ru, struct disj *d)
-{
-    if (ru->nspare == ru->capspare) {
-        size_t cap = ru->capspare ? ru->capspare * 2 : 64;
-        struct disj **v = ll_arena_alloc_raw(ru->tmp, cap * sizeof(*v));
-        if (!v)
-            return; /* not reused: only memory */
-        if (ru->nspare)
-            memcpy(v, ru->spare, ru->nspare * sizeof(*v));
-        ru->spare = v;
-        ru->capspare = cap;
-    }
-    ru->spare[ru->nspare++] = d;
-}
-
-/* Variables and condition texts are strings of fn's TU, which are
- * interned (ir.h): they are compared by pointer. */
-static bool pend_eq(const struct pend *a, const struct pend *b)
-{
-    return a->event == b->event && a->lock == b->lock && a->prior == b->prior &&
-           a->success == b->success && a->var == b->var;
-}
-
-static bool has_pend(const struct disj *d, const struct pend *p)
-{
-    for (uint8_t i = 0; i < d->npend; i++)
-        if (pend_eq(&d->pend[i], p))
-            return true;
-    return false;
-}
-
-static int fact_find(const struct disj *d, const struct ll_cond *c)
-{
-    for (uint8_t i = 0; i < d->nfacts; i++)
-        if (d->facts[i].cond->text == c->text)
-            return i;
-    return -1;
-}
-
-static bool has_fact(const struct disj *d, const struct fact *f)
-{
-    int i = fact_find(d, f->cond);
-    return i >= 0 && d->facts[i].value == f->value;
-}
-
-/* a ⊑ b: every path of a is described by b. */
-static bool subsumed(const struct run *ru, const struct disj *a, const struct disj *b)
-{
-    for (uint32_t l = 0; l < ru->nlocks; l++)
-        if ((a->st[l] | b->st[l]) != b->st[l])
-            return false;
-    for (uint8_t i = 0; i < b->nfacts; i++)
-        if (!has_fact(a, &b->facts[i]))
-            return false;
-    for (uint8_t i = 0; i < b->npend; i++)
-        if (!has_pend(a, &b->pend[i]))
-            return false;
-    return true;
-}
-
-/* Joins b into a: union of lock states, common facts and pendings. */
-static void join_into(const struct run *ru, struct disj *a, const struct disj *b)
-{
-    for (uint32_t l = 0; l < ru->nlocks; l++)
-        a->st[l] |= b->st[l];
-    uint8_t n = 0;
-    for (uint8_t i = 0; i < a->nfacts; i++)
-        if (has_fact(b, &a->facts[i]))
-            a->facts[n++] = a->facts[i];
-    a->nfacts = n;
-    n = 0;
-    for (uint8_t i = 0; i < a->npend; i++)
-        if (has_pend(b, &a->pend[i]))
-            a->pend[n++] = a->pend[i];
-    a->npend = n;
-}
-
-/* Merges disjuncts that agree on every lock (keeping their common facts):
- * what is lost is only path knowledge that does not change a lock state.
- * Returns false when memory ran out. */
-static bool compact_same_locks(struct run *ru, struct dset *s)
-{
-    for (uint32_t i = 0; i < s->n; i++)
-        for (uint32_t j = i + 1; j < s->n;) {
-            if (memcmp(s->d[i]->st, s->d[j]->st, ru->nlocks) != 0) {
-                j++;
-                continue;
-            }
-            struct disj *m = disj_copy(ru, s->d[i]);
-            if (!m)
-                return false;
-            join_into(ru, m, s->d[j]);
-            s->d[i] = m;
-            s->d[j] = s->d[--s->n];
-        }
-    return true;
-}
-
-enum added { ADD_NONE, ADD_STORED, ADD_MERGED };
-
-/* Adds d to the set: ADD_NONE when an existing disjunct already covers it,
- * ADD_STORED when d itself is now in the set, ADD_MERGED when the set
- * changed by joining (d is not kept). */
-static enum added dset_add(struct run *ru, struct dset *s, struct disj *d)
-{
-    for (uint32_t i = 0; i < s->n; i++)
-        if (subsumed(ru, d, s->d[i]))
-            return ADD_NONE;
-    if (s->n == LL_DF_MAX_DISJUNCTS && !compact_same_locks(ru, s))
-        return ADD_NONE;
-    if (s->n < LL_DF_MAX_DISJUNCTS) {
-        s->d[s->n++] = d;
-        return ADD_STORED;
-    }
-    struct disj *j = disj_copy(ru, s->d[0]);
-    if (!j)
-        return ADD_NONE;
-    for (uint32_t i = 1; i < s->n; i++)
-        join_into(ru, j, s->d[i]);
-    join_into(ru, j, d);
-    s->d[0] = j;
-    s->n = 1;
-    return ADD_MERGED;
-}
-
 /* ---- transfer ------------------------------------------------------ */
 
-/* `var` is the written path or one inside it: writing `cfg` changes
- * `cfg.threads` and `cfg->mod->on`. */
-static bool within(const char *var, const char *written)
-{
-    if (var == written)
-        return true;
-    if (written[0] && var[0] != written[0])
-        return false; /* the common case, before measuring `written` */
-    size_t n = strlen(written);
-    return strncmp(var, written, n) == 0 && (var[n] == '\0' || var[n] == '.' || var[n] == '[' ||
-                                             (var[n] == '-' && var[n + 1] == '>'));
-}
-
-static void forget_var(struct disj *d, const char *var)
-{
-    uint8_t n = 0;
-    for (uint8_t i = 0; i < d->nfacts; i++) {
-        const struct ll_cond *c = d->facts[i].cond;
-        bool uses = false;
-        for (uint32_t v = 0; v < c->nvars && !uses; v++)
-            uses = within(c->vars[v], var);
-        if (!uses)
-            d->facts[n++] = d->facts[i];
-    }
-    d->nfacts = n;
-    n = 0;
-    for (uint8_t i = 0; i < d->npend; i++)
-        if (d->pend[i].var != var)
-            d->pend[n++] = d->pend[i];
-    d->npend = n;
-}
-
-static void forget_lock_pend(struct disj *d, uint32_t lock)
-{
-    uint8_t n = 0;
-    for (uint8_t i = 0; i < d->npend; i++)
-        if (d->pend[i].lock != lock)
-            d->pend[n++] = d->pend[i];
-    d->npend = n;
-}
-
-static void add_pend(struct disj *d, uint32_t event, const char *var, uint32_t lock, uint8_t prior,
-                     uint8_t success, uint8_t invert)
-{
-    if (d->npend == MAX_PEND) { /* forget the oldest */
-        memmove(&d->pend[0], &d->pend[1], (MAX_PEND - 1) * sizeof(d->pend[0]));
-        d->npend--;
-    }
-    struct pend p = {event, var, lock, prior, success, invert};
-    d->pend[d->npend++] = p;
-}
-
 /* A call's instantiated callee effects: like the lock events they stand for. */
-static void apply_effects(const struct run *ru, struct disj *d, uint32_t e)
+static void apply_effects(const struct run *ru, struct ll_ps_disj *d, uint32_t e)
 {
     const struct ll_event *ev = &ru->fn->events[e];
     for (size_t k = 0; k < ru->neff[e]; k++) {
@@ -413,18 +174,18 @@ static void apply_effects(const struct run *ru, struct disj *d, uint32_t e)
         uint8_t held = (uint8_t)(LL_LS_HELD | (x->mode == LL_MODE_SHARED ? LL_LS_SHARED : 0));
         if (x->op == LL_EFF_RECURSIVE)
             continue;
-        forget_lock_pend(d, (uint32_t)l);
+        ll_ps_forget_slot(d, (uint32_t)l);
         switch (x->op) {
         case LL_EFF_ACQUIRE:
             if ((ev->flags & LL_EVF_CHECKED) || ev->result_var)
-                add_pend(d, e, ev->result_var, (uint32_t)l, d->st[l], held, 0);
+                ll_ps_pend(d, e, ev->result_var, (uint32_t)l, held, false);
             d->st[l] = held;
             break;
         case LL_EFF_RELEASE:
             d->st[l] = LL_LS_FREE;
             break;
         case LL_EFF_COND_ACQUIRE:
-            add_pend(d, e, ev->result_var, (uint32_t)l, d->st[l], held, !x->success_zero);
+            ll_ps_pend(d, e, ev->result_var, (uint32_t)l, held, !x->success_zero);
             break;
         default: /* LL_EFF_RECURSIVE changes no state */
             break;
@@ -432,76 +193,65 @@ static void apply_effects(const struct run *ru, struct disj *d, uint32_t e)
     }
 }
 
+/* The state lock l starts in. */
+static uint8_t entry_state(const struct run *ru, uint32_t l)
+{
+    return ru->caller_held && ru->caller_held[l] ? LL_LS_HELD
+           : ru->env->entry_free                 ? LL_LS_NEVER
+                                                 : LL_LS_ENTRY;
+}
+
 /* `forks[i]` after `i++` is another object: what was known of it is
  * forgotten (a loop over lock arrays takes each element once). */
-static void rebind_indexed(const struct run *ru, struct disj *d, const char *var)
+static void rebind_indexed(const struct run *ru, struct ll_ps_disj *d, const char *var)
 {
     for (uint32_t l = 0; l < ru->nlocks; l++) {
         const char **vs = ru->index_vars ? ru->index_vars[l] : NULL;
         for (; vs && *vs; vs++)
             if (strcmp(*vs, var) == 0) {
-                forget_lock_pend(d, l);
-                d->st[l] = ru->caller_held && ru->caller_held[l] ? LL_LS_HELD
-                           : ru->env->entry_free                 ? LL_LS_NEVER
-                                                                 : LL_LS_ENTRY;
+                ll_ps_forget_slot(d, l);
+                d->st[l] = entry_state(ru, l);
                 break;
             }
     }
 }
 
-/* After `flag = K`, a later `if (flag)` is known: remember it as the
- * outcome of a condition spelled like the variable. */
-static void learn_value(const struct run *ru, struct disj *d, const char *var, const char *value)
+/* The lock-state transfer function of event e (a pathset client). */
+static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, void *ctx)
 {
-    const struct ll_function *fn = ru->fn;
-    for (uint32_t b = 0; b < fn->nblocks; b++) {
-        const struct ll_cond *c = &fn->blocks[b].cond;
-        if (c->text != var)
-            continue;
-        if (d->nfacts == MAX_FACTS) {
-            memmove(&d->facts[0], &d->facts[1], (MAX_FACTS - 1) * sizeof(d->facts[0]));
-            d->nfacts--;
-        }
-        d->facts[d->nfacts].cond = c;
-        d->facts[d->nfacts].value = strcmp(value, "0") != 0;
-        d->nfacts++;
-        return;
-    }
-}
-
-static void transfer(const struct run *ru, struct disj *d, uint32_t e)
-{
+    const struct run *ru = ctx;
     const struct ll_event *ev = &ru->fn->events[e];
     if (ev->result_var && ev->kind != LL_EV_RETURN)
-        forget_var(d, ev->result_var);
+        ll_ps_forget_var(d, ev->result_var);
     int l = ru->ev_lock[e];
     uint8_t held = (uint8_t)(LL_LS_HELD | (ev->mode == LL_MODE_SHARED ? LL_LS_SHARED : 0));
     switch (ev->kind) {
     case LL_EV_ACQUIRE:
         if (l < 0)
             break;
-        forget_lock_pend(d, (uint32_t)l);
+        ll_ps_forget_slot(d, (uint32_t)l);
         if (ev->flags & LL_EVF_CHECKED || ev->result_var)
-            add_pend(d, e, ev->result_var, (uint32_t)l, d->st[l], held, 0);
+            ll_ps_pend(d, e, ev->result_var, (uint32_t)l, held, false);
         d->st[l] = held;
         break;
     case LL_EV_TRYACQUIRE:
         if (l < 0)
             break;
-        forget_lock_pend(d, (uint32_t)l);
-        add_pend(d, e, ev->result_var, (uint32_t)l, d->st[l], held, 0);
+        ll_ps_forget_slot(d, (uint32_t)l);
+        ll_ps_pend(d, e, ev->result_var, (uint32_t)l, held, false);
         break;
     case LL_EV_RELEASE:
         if (l < 0)
             break;
-        forget_lock_pend(d, (uint32_t)l);
+        ll_ps_forget_slot(d, (uint32_t)l);
         d->st[l] = LL_LS_FREE;
         break;
     case LL_EV_ACCESS:
         if ((ev->flags & LL_EVF_WRITE) && ev->obj.key) {
-            forget_var(d, ev->obj.key);
+            ll_ps_forget_var(d, ev->obj.key);
+            /* after `flag = K`, a later `if (flag)` is known */
             if (ev->obj.root == LL_ROOT_LOCAL && ev->result_var)
-                learn_value(ru, d, ev->obj.key, ev->result_var);
+                ll_ps_learn(ps, d, ev->obj.key, strcmp(ev->result_var, "0") != 0);
             if ((ev->obj.root == LL_ROOT_LOCAL || ev->obj.root == LL_ROOT_PARAM) &&
                 !(ev->obj.flags & LL_PATH_DEREF))
                 rebind_indexed(ru, d, ev->obj.key);
@@ -519,172 +269,19 @@ static void transfer(const struct run *ru, struct disj *d, uint32_t e)
     }
 }
 
-/* Applies a two-way branch to a copy of d for edge `which` (0: true). Returns
- * false when the edge is infeasible for this disjunct. */
-static bool branch(const struct ll_block *bb, struct disj *d, int which)
-{
-    const struct ll_cond *c = &bb->cond;
-    bool truth = which == 0;
-    if (c->kind == LL_COND_EVENT || c->kind == LL_COND_VAR) {
-        for (uint8_t i = 0; i < d->npend;) {
-            struct pend *p = &d->pend[i];
-            bool match =
-                c->kind == LL_COND_EVENT ? p->event == c->event : (p->var && p->var == c->var);
-            if (!match) {
-                i++;
-                continue;
-            }
-            bool success = (truth == (c->true_when_zero != 0)) != (p->invert != 0);
-            d->st[p->lock] = success ? p->success : p->prior;
-            *p = d->pend[--d->npend];
-        }
-    }
-    if (c->text) {
-        int i = fact_find(d, c);
-        if (i >= 0)
-            return d->facts[i].value == truth;
-        if (d->nfacts == MAX_FACTS) {
-            memmove(&d->facts[0], &d->facts[1], (MAX_FACTS - 1) * sizeof(d->facts[0]));
-            d->nfacts--;
-        }
-        d->facts[d->nfacts].cond = c;
-        d->facts[d->nfacts].value = truth;
-        d->nfacts++;
-    }
-    return true;
-}
-
 /* ---- the iteration ------------------------------------------------- */
 
-static bool was_sent(const struct dset *s, const struct disj *d)
+/* Iterates from the entry state and records the states per event. */
+static int iterate(struct run *ru, struct ll_df_result *r)
 {
-    for (uint32_t i = 0; i < s->nsent; i++)
-        if (s->sent[i] == d)
-            return true;
-    return false;
-}
-
-/*
- * Pushes the disjuncts at b's entry through b to its successors.  Those
- * pushed on an earlier visit are skipped: they give what they gave then,
- * which the successors' sets still subsume (see struct dset), so adding it
- * again would change nothing.
- */
-static void propagate(struct run *ru, uint32_t b, uint32_t *work, uint32_t *nwork, uint8_t *queued)
-{
-    const struct ll_block *bb = &ru->fn->blocks[b];
-    struct dset in = ru->in[b]; /* b may be its own successor: a snapshot */
-    for (uint32_t k = 0; k < in.n && !ru->oom; k++) {
-        if (was_sent(&in, in.d[k]))
-            continue;
-        struct disj *d = disj_copy(ru, in.d[k]);
-        if (!d)
-            return;
-        for (uint32_t e = 0; e < bb->nevents; e++)
-            transfer(ru, d, bb->first_event + e);
-        bool two_way = bb->nsucc == 2 && bb->cond.kind != LL_COND_NONE;
-        bool kept = false;
-        for (uint32_t s = 0; s < bb->nsucc; s++) {
-            struct disj *o = d;
-            if (two_way) {
-                /* the true edge gets a copy, the false edge d itself */
-                o = s == 0 ? disj_copy(ru, d) : d;
-                if (!o)
-                    continue;
-                if (!branch(bb, o, (int)s)) {
-                    if (o != d)
-                        disj_spare(ru, o);
-                    continue;
-                }
-            }
-            uint32_t t = bb->succ[s];
-            enum added a = dset_add(ru, &ru->in[t], o);
-            if (a == ADD_STORED && o == d)
-                kept = true;
-            else if (a != ADD_STORED && o != d)
-                disj_spare(ru, o);
-            if (a != ADD_NONE && !queued[t]) {
-                queued[t] = 1;
-                work[(*nwork)++] = t;
-            }
-        }
-        if (!kept)
-            disj_spare(ru, d);
-    }
-    /* everything of the snapshot is sent now; what came since is not */
-    struct dset *now = &ru->in[b];
-    uint32_t n = 0;
-    for (uint32_t i = 0; i < now->n; i++)
-        for (uint32_t k = 0; k < in.n; k++)
-            if (now->d[i] == in.d[k]) {
-                now->sent[n++] = now->d[i];
-                break;
-            }
-    now->nsent = n;
-}
-
-static void record(struct run *ru, struct ll_df_result *r)
-{
-    const struct ll_function *fn = ru->fn;
-    for (uint32_t b = 0; b < fn->nblocks && !ru->oom; b++) {
-        const struct ll_block *bb = &fn->blocks[b];
-        for (uint32_t k = 0; k < ru->in[b].n; k++) {
-            struct disj *d = disj_copy(ru, ru->in[b].d[k]);
-            if (!d)
-                return;
-            for (uint32_t i = 0; i < bb->nevents; i++) {
-                uint32_t e = bb->first_event + i;
-                r->reached[e] = 1;
-                for (uint32_t l = 0; l < ru->nlocks; l++)
-                    r->state[(size_t)e * ru->nlocks + l] |= d->st[l];
-                transfer(ru, d, e);
-            }
-            disj_spare(ru, d);
-        }
-    }
-}
-
-static int iterate(struct run *ru)
-{
-    const struct ll_function *fn = ru->fn;
-    uint32_t n = fn->nblocks;
-    uint32_t *work = ll_arena_alloc(ru->tmp, (size_t)(n + 1) * sizeof(*work));
-    uint8_t *queued = ll_arena_alloc(ru->tmp, n + 1);
-    ru->in = ll_arena_alloc(ru->tmp, (size_t)(n + 1) * sizeof(*ru->in));
-    struct disj *init = ll_arena_alloc(ru->tmp, disj_size(ru));
-    uint32_t maxsucc = 0;
-    for (uint32_t b = 0; b < n; b++)
-        if (fn->blocks[b].nsucc > maxsucc)
-            maxsucc = fn->blocks[b].nsucc;
-    /* propagate appends here, then the blocks go to the queue */
-    uint32_t *tmpbuf = ll_arena_alloc_raw(ru->tmp, ((size_t)maxsucc + 1) * sizeof(uint32_t));
-    if (!work || !queued || !ru->in || !init || !tmpbuf)
+    uint8_t *entry = ll_arena_alloc_raw(ru->tmp, ru->nlocks);
+    if (!entry)
         return -1;
-    memset(init->st, ru->env->entry_free ? LL_LS_NEVER : LL_LS_ENTRY, ru->nlocks);
     for (uint32_t l = 0; l < ru->nlocks; l++)
-        if (ru->caller_held && ru->caller_held[l])
-            init->st[l] = LL_LS_HELD;
-    ru->in[0].d[0] = init;
-    ru->in[0].n = 1;
-    /* A circular queue of blocks; each block is queued at most once. */
-    uint32_t head = 0, count = 1;
-    work[0] = 0;
-    queued[0] = 1;
-    size_t budget = (size_t)n * 64 + 1024;
-    while (count && budget-- && !ru->oom) {
-        uint32_t b = work[head];
-        head = (head + 1) % n;
-        count--;
-        queued[b] = 0;
-        uint32_t tail = (head + count) % n, added = 0;
-        /* propagate appends at work[tail...]: give it a linear view */
-        uint32_t tmpbuf_n = 0;
-        propagate(ru, b, tmpbuf, &tmpbuf_n, queued);
-        for (uint32_t i = 0; i < tmpbuf_n; i++, added++)
-            work[(tail + i) % n] = tmpbuf[i];
-        count += added;
-    }
-    return ru->oom ? -1 : 0;
+        entry[l] = entry_state(ru, l);
+    if (ll_pathset_run(&ru->ps, entry) != 0)
+        return -1;
+    return ll_pathset_record(&ru->ps, r->state, r->reached, NULL);
 }
 
 /* Whether lock l's state before event e includes `bits`. */
@@ -750,9 +347,11 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
         rc = 0;
         goto out;
     }
-    if (iterate(&ru) != 0)
+    struct ll_ps_client client = {
+        .nslots = ru.nlocks, .max_facts = LL_DF_MAX_FACTS, .transfer = transfer, .ctx = &ru};
+    ll_pathset_init(&ru.ps, fn, &client, ru.tmp);
+    if (iterate(&ru, out) != 0)
         goto out;
-    record(&ru, out);
     if (!env->entry_free) {
         bool *held = ll_arena_alloc(ru.tmp, ru.nlocks);
         if (!held)
@@ -762,12 +361,11 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
             ru.caller_held = held;
             memset(out->state, 0, (size_t)fn->nevents * ru.nlocks);
             memset(out->reached, 0, fn->nevents);
-            if (iterate(&ru) != 0)
+            if (iterate(&ru, out) != 0)
                 goto out;
-            record(&ru, out);
         }
     }
-    rc = ru.oom ? -1 : 0;
+    rc = 0;
 out:
     ll_arena_reset(ru.tmp);
     ll_arena_release(&ru.own_tmp);

@@ -16,12 +16,13 @@
 #define LL_DATAFLOW_H
 
 #include "ir.h"
+#include "pathset.h"
 #include "summary.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#define LL_DF_MAX_DISJUNCTS 16
+#define LL_DF_MAX_DISJUNCTS LL_PS_MAX_DISJUNCTS
 
 /* Lock state bits; a state is the union over the paths reaching a point. */
 enum {

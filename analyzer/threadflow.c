@@ -1,48 +1,25 @@
 /*
  * threadflow: thread handle states per program point (see threadflow.h).
  *
- * The iteration mirrors dataflow.c: a worklist over blocks, a bounded set
- * of disjuncts per block entry (joined into one past TF_MAX_DISJUNCTS),
- * pending creation results that a later branch resolves, and remembered
- * outcomes of side-effect-free conditions over locals, so that `if (f)
- * create(); ... if (f) join();` is understood.  States only grow, over a
- * finite domain; a visit budget guards against pathological inputs anyway.
- * Loops are found as natural loops of the back edges of a depth-first
- * search from the entry.
+ * A client of the path-state engine (pathset.h), like dataflow.c: one slot
+ * per THREAD_CREATE event, holding LL_TS_* bits.  The engine keeps the
+ * paths apart: pending creation results that a later branch resolves, and
+ * remembered outcomes of side-effect-free conditions over locals, so that
+ * `if (f) create(); ... if (f) join();` is understood.  This file says
+ * what events do to handles, and what entering a join loop does (the
+ * client's edge function).  Loops are found as natural loops of the back
+ * edges of a depth-first search from the entry.
  */
 #include "threadflow.h"
+
+#include "pathset.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define TF_MAX_DISJUNCTS 16
-#define MAX_PEND 8
-#define MAX_FACTS 8
+/* Branch outcomes a path remembers. */
+#define TF_MAX_FACTS 8
 #define MAX_LOOPS 256
-
-struct pend {
-    uint32_t event;
-    const char *var; /* local holding the creation's result, or NULL */
-    uint32_t thread;
-    uint8_t prior, success;
-};
-
-struct fact {
-    const struct ll_cond *cond;
-    uint8_t value;
-};
-
-struct disj {
-    uint8_t npend, nfacts;
-    struct pend pend[MAX_PEND];
-    struct fact facts[MAX_FACTS];
-    uint8_t st[]; /* per thread */
-};
-
-struct dset {
-    struct disj *d[TF_MAX_DISJUNCTS];
-    uint32_t n;
-};
 
 struct run {
     const struct ll_function *fn;
@@ -52,10 +29,8 @@ struct run {
     struct ll_arena *tmp; /* the caller's scratch, or own_tmp */
     struct ll_arena own_tmp;
     uint32_t n; /* threads */
-    struct dset *in;
     /* per loop: for each thread, 1 = the loop joins its class, 2 = detaches */
     uint8_t **loop_ends;
-    bool oom;
 };
 
 /* ---- program facts --------------------------------------------------- */
@@ -384,132 +359,7 @@ static int loop_ends(struct run *ru)
     return 0;
 }
 
-/* ---- disjuncts ------------------------------------------------------- */
-
-static size_t disj_size(const struct run *ru)
-{
-    return sizeof(struct disj) + ru->n;
-}
-
-static struct disj *disj_copy(struct run *ru, const struct disj *d)
-{
-    struct disj *c = ll_arena_alloc(ru->tmp, disj_size(ru));
-    if (!c) {
-        ru->oom = true;
-        return NULL;
-    }
-    memcpy(c, d, disj_size(ru));
-    return c;
-}
-
-static bool pend_eq(const struct pend *a, const struct pend *b)
-{
-    return a->event == b->event && a->thread == b->thread && a->prior == b->prior &&
-           a->success == b->success &&
-           (a->var == b->var || (a->var && b->var && strcmp(a->var, b->var) == 0));
-}
-
-static bool has_pend(const struct disj *d, const struct pend *p)
-{
-    for (uint8_t i = 0; i < d->npend; i++)
-        if (pend_eq(&d->pend[i], p))
-            return true;
-    return false;
-}
-
-static int fact_find(const struct disj *d, const struct ll_cond *c)
-{
-    for (uint8_t i = 0; i < d->nfacts; i++)
-        if (d->facts[i].cond == c || strcmp(d->facts[i].cond->text, c->text) == 0)
-            return i;
-    return -1;
-}
-
-static bool has_fact(const struct disj *d, const struct fact *f)
-{
-    int i = fact_find(d, f->cond);
-    return i >= 0 && d->facts[i].value == f->value;
-}
-
-static bool subsumed(const struct run *ru, const struct disj *a, const struct disj *b)
-{
-    for (uint32_t t = 0; t < ru->n; t++)
-        if ((a->st[t] | b->st[t]) != b->st[t])
-            return false;
-    for (uint8_t i = 0; i < b->nfacts; i++)
-        if (!has_fact(a, &b->facts[i]))
-            return false;
-    for (uint8_t i = 0; i < b->npend; i++)
-        if (!has_pend(a, &b->pend[i]))
-            return false;
-    return true;
-}
-
-static void join_into(const struct run *ru, struct disj *a, const struct disj *b)
-{
-    for (uint32_t t = 0; t < ru->n; t++)
-        a->st[t] |= b->st[t];
-    uint8_t n = 0;
-    for (uint8_t i = 0; i < a->nfacts; i++)
-        if (has_fact(b, &a->facts[i]))
-            a->facts[n++] = a->facts[i];
-    a->nfacts = n;
-    n = 0;
-    for (uint8_t i = 0; i < a->npend; i++)
-        if (has_pend(b, &a->pend[i]))
-            a->pend[n++] = a->pend[i];
-    a->npend = n;
-}
-
-static bool dset_add(struct run *ru, struct dset *s, struct disj *d)
-{
-    for (uint32_t i = 0; i < s->n; i++)
-        if (subsumed(ru, d, s->d[i]))
-            return false;
-    if (s->n < TF_MAX_DISJUNCTS) {
-        s->d[s->n++] = d;
-        return true;
-    }
-    struct disj *j = disj_copy(ru, s->d[0]);
-    if (!j)
-        return false;
-    for (uint32_t i = 1; i < s->n; i++)
-        join_into(ru, j, s->d[i]);
-    join_into(ru, j, d);
-    s->d[0] = j;
-    s->n = 1;
-    return true;
-}
-
 /* ---- transfer -------------------------------------------------------- */
-
-static void forget_var(struct disj *d, const char *var)
-{
-    uint8_t n = 0;
-    for (uint8_t i = 0; i < d->nfacts; i++) {
-        const struct ll_cond *c = d->facts[i].cond;
-        bool uses = false;
-        for (uint32_t v = 0; v < c->nvars && !uses; v++)
-            uses = strcmp(c->vars[v], var) == 0;
-        if (!uses)
-            d->facts[n++] = d->facts[i];
-    }
-    d->nfacts = n;
-    n = 0;
-    for (uint8_t i = 0; i < d->npend; i++)
-        if (!d->pend[i].var || strcmp(d->pend[i].var, var) != 0)
-            d->pend[n++] = d->pend[i];
-    d->npend = n;
-}
-
-static void forget_thread_pend(struct disj *d, uint32_t t)
-{
-    uint8_t n = 0;
-    for (uint8_t i = 0; i < d->npend; i++)
-        if (d->pend[i].thread != t)
-            d->pend[n++] = d->pend[i];
-    d->npend = n;
-}
 
 /* A running (or escaped) thread becomes `to`: joined or detached. */
 static uint8_t end_thread(uint8_t st, uint8_t to)
@@ -519,33 +369,40 @@ static uint8_t end_thread(uint8_t st, uint8_t to)
     return st;
 }
 
-static void end_named(const struct run *ru, struct disj *d, const struct ll_path *p, uint8_t to)
+static void end_named(const struct run *ru, struct ll_ps_disj *d, const struct ll_path *p,
+                      uint8_t to)
 {
     for (uint32_t t = 0; t < ru->n; t++)
         if (ll_tf_names_thread(&ru->res->threads[t], p))
             d->st[t] = end_thread(d->st[t], to);
 }
 
-static void transfer(const struct run *ru, struct disj *d, uint32_t e)
+/* The handle's value is read or passed on: copied into a table or a
+ * struct that is joined elsewhere, or handed to other code. */
+static void escape_named(const struct run *ru, struct ll_ps_disj *d, const struct ll_path *p)
 {
+    for (uint32_t t = 0; t < ru->n; t++)
+        if (!ru->res->threads[t].by_class && ll_tf_names_thread(&ru->res->threads[t], p) &&
+            (d->st[t] & LL_TS_RUNNING))
+            d->st[t] = (uint8_t)((d->st[t] & ~LL_TS_RUNNING) | LL_TS_ESCAPED);
+}
+
+/* The thread-handle transfer function of event e (a pathset client). */
+static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, void *ctx)
+{
+    const struct run *ru = ctx;
     const struct ll_event *ev = &ru->fn->events[e];
     if (ev->result_var && ev->kind != LL_EV_RETURN)
-        forget_var(d, ev->result_var);
+        ll_ps_forget_var(d, ev->result_var);
     switch (ev->kind) {
     case LL_EV_THREAD_CREATE: {
         int32_t t = ru->res->ev_thread[e];
         if (t < 0)
             break;
         uint8_t now = ru->res->threads[t].detached ? LL_TS_DETACHED : LL_TS_RUNNING;
-        forget_thread_pend(d, (uint32_t)t);
-        if (ev->flags & LL_EVF_CHECKED || ev->result_var) {
-            if (d->npend == MAX_PEND) {
-                memmove(&d->pend[0], &d->pend[1], (MAX_PEND - 1) * sizeof(d->pend[0]));
-                d->npend--;
-            }
-            struct pend p = {e, ev->result_var, (uint32_t)t, d->st[t], now};
-            d->pend[d->npend++] = p;
-        }
+        ll_ps_forget_slot(d, (uint32_t)t);
+        if (ev->flags & LL_EVF_CHECKED || ev->result_var)
+            ll_ps_pend(d, e, ev->result_var, (uint32_t)t, now, false);
         d->st[t] = now;
         break;
     }
@@ -559,15 +416,9 @@ static void transfer(const struct run *ru, struct disj *d, uint32_t e)
         if ((ev->flags & LL_EVF_WRITE) &&
             (ev->obj.root == LL_ROOT_LOCAL || ev->obj.root == LL_ROOT_PARAM) &&
             !(ev->obj.flags & LL_PATH_DEREF) && ev->obj.key)
-            forget_var(d, ev->obj.key);
+            ll_ps_forget_var(d, ev->obj.key);
         else if (!(ev->flags & LL_EVF_WRITE) && ev->obj.root == LL_ROOT_LOCAL && ev->obj.key)
-            /* the handle's value is read: copied into a table or a struct
-             * that is joined elsewhere, or passed on */
-            for (uint32_t t = 0; t < ru->n; t++)
-                if (!ru->res->threads[t].by_class &&
-                    ll_tf_names_thread(&ru->res->threads[t], &ev->obj) &&
-                    (d->st[t] & LL_TS_RUNNING))
-                    d->st[t] = (uint8_t)((d->st[t] & ~LL_TS_RUNNING) | LL_TS_ESCAPED);
+            escape_named(ru, d, &ev->obj);
         break;
     case LL_EV_CALL: {
         long c = ll_program_find(ru->prog, ev->callee);
@@ -578,11 +429,7 @@ static void transfer(const struct run *ru, struct disj *d, uint32_t e)
             else if (c >= 0 && (ru->tp->detaches_param[c] & bit))
                 end_named(ru, d, &ev->args[i], LL_TS_DETACHED);
             else
-                for (uint32_t t = 0; t < ru->n; t++)
-                    if (!ru->res->threads[t].by_class &&
-                        ll_tf_names_thread(&ru->res->threads[t], &ev->args[i]) &&
-                        (d->st[t] & LL_TS_RUNNING))
-                        d->st[t] = (uint8_t)((d->st[t] & ~LL_TS_RUNNING) | LL_TS_ESCAPED);
+                escape_named(ru, d, &ev->args[i]);
         }
         break;
     }
@@ -591,41 +438,12 @@ static void transfer(const struct run *ru, struct disj *d, uint32_t e)
     }
 }
 
-static bool branch(const struct ll_block *bb, struct disj *d, int which)
+/* Entering a join loop from outside joins every element it names (the
+ * client's edge function). */
+static void enter_loops(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t from, uint32_t to,
+                        void *ctx)
 {
-    const struct ll_cond *c = &bb->cond;
-    bool truth = which == 0;
-    if (c->kind == LL_COND_EVENT || c->kind == LL_COND_VAR) {
-        for (uint8_t i = 0; i < d->npend; i++) {
-            struct pend *p = &d->pend[i];
-            bool match = c->kind == LL_COND_EVENT ? p->event == c->event
-                                                  : (p->var && strcmp(p->var, c->var) == 0);
-            if (!match)
-                continue;
-            bool success = truth == (c->true_when_zero != 0);
-            d->st[p->thread] = success ? p->success : p->prior;
-            *p = d->pend[--d->npend];
-            break;
-        }
-    }
-    if (c->text) {
-        int i = fact_find(d, c);
-        if (i >= 0)
-            return d->facts[i].value == truth;
-        if (d->nfacts == MAX_FACTS) {
-            memmove(&d->facts[0], &d->facts[1], (MAX_FACTS - 1) * sizeof(d->facts[0]));
-            d->nfacts--;
-        }
-        d->facts[d->nfacts].cond = c;
-        d->facts[d->nfacts].value = truth;
-        d->nfacts++;
-    }
-    return true;
-}
-
-/* Entering a join loop from outside joins every element it names. */
-static void enter_loops(const struct run *ru, uint32_t from, uint32_t to, struct disj *d)
-{
+    const struct run *ru = ctx;
     const struct ll_tf_result *r = ru->res;
     for (uint32_t k = 0; k < r->nloops; k++) {
         const struct ll_tf_loop *l = &r->loops[k];
@@ -636,88 +454,6 @@ static void enter_loops(const struct run *ru, uint32_t from, uint32_t to, struct
                 d->st[t] =
                     end_thread(d->st[t], ru->loop_ends[k][t] == 1 ? LL_TS_JOINED : LL_TS_DETACHED);
     }
-}
-
-/* ---- the iteration --------------------------------------------------- */
-
-static void propagate(struct run *ru, uint32_t b, uint32_t *work, uint32_t *nwork, uint8_t *queued)
-{
-    const struct ll_block *bb = &ru->fn->blocks[b];
-    struct dset in = ru->in[b];
-    for (uint32_t k = 0; k < in.n && !ru->oom; k++) {
-        struct disj *d = disj_copy(ru, in.d[k]);
-        if (!d)
-            return;
-        for (uint32_t e = 0; e < bb->nevents; e++)
-            transfer(ru, d, bb->first_event + e);
-        bool two_way = bb->nsucc == 2 && bb->cond.kind != LL_COND_NONE;
-        for (uint32_t s = 0; s < bb->nsucc; s++) {
-            struct disj *o = disj_copy(ru, d);
-            if (!o || (two_way && !branch(bb, o, (int)s)))
-                continue;
-            uint32_t t = bb->succ[s];
-            enter_loops(ru, b, t, o);
-            if (dset_add(ru, &ru->in[t], o) && !queued[t]) {
-                queued[t] = 1;
-                work[(*nwork)++] = t;
-            }
-        }
-    }
-}
-
-static void record(struct run *ru)
-{
-    const struct ll_function *fn = ru->fn;
-    struct ll_tf_result *r = ru->res;
-    for (uint32_t b = 0; b < fn->nblocks && !ru->oom; b++) {
-        const struct ll_block *bb = &fn->blocks[b];
-        for (uint32_t k = 0; k < ru->in[b].n; k++) {
-            struct disj *d = disj_copy(ru, ru->in[b].d[k]);
-            if (!d)
-                return;
-            for (uint32_t i = 0; i < bb->nevents; i++) {
-                uint32_t e = bb->first_event + i;
-                r->reached[e] = 1;
-                for (uint32_t t = 0; t < ru->n; t++)
-                    r->state[(size_t)e * ru->n + t] |= d->st[t];
-                transfer(ru, d, e);
-            }
-            for (uint32_t t = 0; t < ru->n; t++)
-                r->out[(size_t)b * ru->n + t] |= d->st[t];
-        }
-    }
-}
-
-static int iterate(struct run *ru)
-{
-    const struct ll_function *fn = ru->fn;
-    uint32_t n = fn->nblocks;
-    uint32_t *work = ll_arena_alloc(ru->tmp, (size_t)(n + 1) * sizeof(*work));
-    uint8_t *queued = ll_arena_alloc(ru->tmp, n + 1);
-    ru->in = ll_arena_alloc(ru->tmp, (size_t)(n + 1) * sizeof(*ru->in));
-    struct disj *init = ll_arena_alloc(ru->tmp, disj_size(ru));
-    uint32_t *next = ll_arena_alloc(ru->tmp, (size_t)(n + 1) * sizeof(*next));
-    if (!work || !queued || !ru->in || !init || !next)
-        return -1;
-    memset(init->st, LL_TS_NONE, ru->n);
-    ru->in[0].d[0] = init;
-    ru->in[0].n = 1;
-    uint32_t head = 0, count = 1;
-    work[0] = 0;
-    queued[0] = 1;
-    size_t budget = (size_t)n * 64 + 1024;
-    while (count && budget-- && !ru->oom) {
-        uint32_t b = work[head];
-        head = (head + 1) % n;
-        count--;
-        queued[b] = 0;
-        uint32_t nnext = 0;
-        propagate(ru, b, next, &nnext, queued);
-        for (uint32_t i = 0; i < nnext; i++)
-            work[(head + count + i) % n] = next[i];
-        count += nnext;
-    }
-    return ru->oom ? -1 : 0;
 }
 
 int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
@@ -754,10 +490,23 @@ int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
         rc = 0;
         goto out;
     }
-    if (loop_ends(&ru) != 0 || iterate(&ru) != 0)
+    if (loop_ends(&ru) != 0)
         goto out;
-    record(&ru);
-    rc = ru.oom ? -1 : 0;
+    struct ll_ps_client client = {.nslots = ru.n,
+                                  .max_facts = TF_MAX_FACTS,
+                                  .transfer = transfer,
+                                  .edge = enter_loops,
+                                  .ctx = &ru};
+    struct ll_pathset ps;
+    ll_pathset_init(&ps, fn, &client, ru.tmp);
+    uint8_t *entry = ll_arena_alloc_raw(ru.tmp, ru.n);
+    if (!entry)
+        goto out;
+    memset(entry, LL_TS_NONE, ru.n);
+    if (ll_pathset_run(&ps, entry) != 0 ||
+        ll_pathset_record(&ps, out->state, out->reached, out->out) != 0)
+        goto out;
+    rc = 0;
 out:
     ll_arena_reset(ru.tmp);
     ll_arena_release(&ru.own_tmp);

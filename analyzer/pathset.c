@@ -1,0 +1,432 @@
+/*
+ * pathset: the bounded disjunctive worklist iteration (see pathset.h).
+ *
+ * Termination: a block's entry set only grows (a new disjunct is added
+ * unless an existing one subsumes it; past LL_PS_MAX_DISJUNCTS the set is
+ * joined into one), over a finite domain.  A visit budget guards against
+ * pathological inputs anyway.  What the slots mean is the client's: here
+ * a slot is a bit set, joined by union and ordered by inclusion.
+ */
+#include "pathset.h"
+
+#include "invariant.h"
+
+#include <string.h>
+
+void ll_pathset_init(struct ll_pathset *ps, const struct ll_function *fn,
+                     const struct ll_ps_client *client, struct ll_arena *tmp)
+{
+    memset(ps, 0, sizeof(*ps));
+    ps->fn = fn;
+    ps->client = *client;
+    ps->tmp = tmp;
+    LL_ASSERT(client->transfer);
+    LL_ASSERT(client->max_facts >= 1 && client->max_facts <= LL_PS_MAX_FACTS);
+}
+
+/* ---- disjuncts ----------------------------------------------------- */
+
+static size_t disj_size(const struct ll_pathset *ps)
+{
+    return sizeof(struct ll_ps_disj) + ps->client.nslots;
+}
+
+static struct ll_ps_disj *disj_copy(struct ll_pathset *ps, const struct ll_ps_disj *d)
+{
+    /* reuse a disjunct no set kept before taking fresh memory */
+    struct ll_ps_disj *c =
+        ps->nspare ? ps->spare[--ps->nspare] : ll_arena_alloc_raw(ps->tmp, disj_size(ps));
+    if (!c) {
+        ps->oom = true;
+        return NULL;
+    }
+    /* only what is in use: pendings and facts past the counts are never read */
+    c->npend = d->npend;
+    c->nfacts = d->nfacts;
+    memcpy(c->pend, d->pend, d->npend * sizeof(d->pend[0]));
+    memcpy(c->facts, d->facts, d->nfacts * sizeof(d->facts[0]));
+    memcpy(c->st, d->st, ps->client.nslots);
+    return c;
+}
+
+/* Gives back a disjunct that no set holds. */
+static void disj_spare(struct ll_pathset *ps, struct ll_ps_disj *d)
+{
+    if (ps->nspare == ps->capspare) {
+        size_t cap = ps->capspare ? ps->capspare * 2 : 64;
+        struct ll_ps_disj **v = ll_arena_alloc_raw(ps->tmp, cap * sizeof(*v));
+        if (!v)
+            return; /* not reused: only memory */
+        if (ps->nspare)
+            memcpy(v, ps->spare, ps->nspare * sizeof(*v));
+        ps->spare = v;
+        ps->capspare = cap;
+    }
+    ps->spare[ps->nspare++] = d;
+}
+
+static bool pend_eq(const struct ll_ps_pend *a, const struct ll_ps_pend *b)
+{
+    return a->event == b->event && a->slot == b->slot && a->prior == b->prior &&
+           a->success == b->success && a->var == b->var;
+}
+
+static bool has_pend(const struct ll_ps_disj *d, const struct ll_ps_pend *p)
+{
+    for (uint8_t i = 0; i < d->npend; i++)
+        if (pend_eq(&d->pend[i], p))
+            return true;
+    return false;
+}
+
+/* Conditions spelled alike are one condition, wherever they are tested. */
+static int fact_find(const struct ll_ps_disj *d, const struct ll_cond *c)
+{
+    for (uint8_t i = 0; i < d->nfacts; i++)
+        if (d->facts[i].cond->text == c->text)
+            return i;
+    return -1;
+}
+
+static bool has_fact(const struct ll_ps_disj *d, const struct ll_ps_fact *f)
+{
+    int i = fact_find(d, f->cond);
+    return i >= 0 && d->facts[i].value == f->value;
+}
+
+static void add_fact(const struct ll_pathset *ps, struct ll_ps_disj *d, const struct ll_cond *c,
+                     bool value)
+{
+    uint8_t max = ps->client.max_facts;
+    if (d->nfacts >= max) { /* forget the oldest */
+        memmove(&d->facts[0], &d->facts[1], (max - 1) * sizeof(d->facts[0]));
+        d->nfacts = (uint8_t)(max - 1);
+    }
+    d->facts[d->nfacts].cond = c;
+    d->facts[d->nfacts].value = value;
+    d->nfacts++;
+}
+
+/* a ⊑ b: every path of a is described by b. */
+static bool subsumed(const struct ll_pathset *ps, const struct ll_ps_disj *a,
+                     const struct ll_ps_disj *b)
+{
+    for (uint32_t l = 0; l < ps->client.nslots; l++)
+        if ((a->st[l] | b->st[l]) != b->st[l])
+            return false;
+    for (uint8_t i = 0; i < b->nfacts; i++)
+        if (!has_fact(a, &b->facts[i]))
+            return false;
+    for (uint8_t i = 0; i < b->npend; i++)
+        if (!has_pend(a, &b->pend[i]))
+            return false;
+    return true;
+}
+
+/* Joins b into a: union of states, common facts and pendings. */
+static void join_into(const struct ll_pathset *ps, struct ll_ps_disj *a, const struct ll_ps_disj *b)
+{
+    for (uint32_t l = 0; l < ps->client.nslots; l++)
+        a->st[l] |= b->st[l];
+    uint8_t n = 0;
+    for (uint8_t i = 0; i < a->nfacts; i++)
+        if (has_fact(b, &a->facts[i]))
+            a->facts[n++] = a->facts[i];
+    a->nfacts = n;
+    n = 0;
+    for (uint8_t i = 0; i < a->npend; i++)
+        if (has_pend(b, &a->pend[i]))
+            a->pend[n++] = a->pend[i];
+    a->npend = n;
+}
+
+/* Merges disjuncts that agree on every slot (keeping their common facts):
+ * what is lost is only path knowledge that does not change a state.
+ * Returns false when memory ran out. */
+static bool compact_same_states(struct ll_pathset *ps, struct ll_ps_set *s)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        for (uint32_t j = i + 1; j < s->n;) {
+            if (memcmp(s->d[i]->st, s->d[j]->st, ps->client.nslots) != 0) {
+                j++;
+                continue;
+            }
+            struct ll_ps_disj *m = disj_copy(ps, s->d[i]);
+            if (!m)
+                return false;
+            join_into(ps, m, s->d[j]);
+            s->d[i] = m;
+            s->d[j] = s->d[--s->n];
+        }
+    return true;
+}
+
+enum added { ADD_NONE, ADD_STORED, ADD_MERGED };
+
+/* Adds d to the set: ADD_NONE when an existing disjunct already covers it,
+ * ADD_STORED when d itself is now in the set, ADD_MERGED when the set
+ * changed by joining (d is not kept). */
+static enum added set_add(struct ll_pathset *ps, struct ll_ps_set *s, struct ll_ps_disj *d)
+{
+    for (uint32_t i = 0; i < s->n; i++)
+        if (subsumed(ps, d, s->d[i]))
+            return ADD_NONE;
+    if (s->n == LL_PS_MAX_DISJUNCTS && !compact_same_states(ps, s))
+        return ADD_NONE;
+    if (s->n < LL_PS_MAX_DISJUNCTS) {
+        s->d[s->n++] = d;
+        return ADD_STORED;
+    }
+    struct ll_ps_disj *j = disj_copy(ps, s->d[0]);
+    if (!j)
+        return ADD_NONE;
+    for (uint32_t i = 1; i < s->n; i++)
+        join_into(ps, j, s->d[i]);
+    join_into(ps, j, d);
+    s->d[0] = j;
+    s->n = 1;
+    return ADD_MERGED;
+}
+
+/* ---- for transfer functions ---------------------------------------- */
+
+/* `var` is the written path or one inside it: writing `cfg` changes
+ * `cfg.threads` and `cfg->mod->on`. */
+static bool within(const char *var, const char *written)
+{
+    if (var == written)
+        return true;
+    if (written[0] && var[0] != written[0])
+        return false; /* the common case, before measuring `written` */
+    size_t n = strlen(written);
+    return strncmp(var, written, n) == 0 && (var[n] == '\0' || var[n] == '.' || var[n] == '[' ||
+                                             (var[n] == '-' && var[n + 1] == '>'));
+}
+
+void ll_ps_forget_var(struct ll_ps_disj *d, const char *var)
+{
+    uint8_t n = 0;
+    for (uint8_t i = 0; i < d->nfacts; i++) {
+        const struct ll_cond *c = d->facts[i].cond;
+        bool uses = false;
+        for (uint32_t v = 0; v < c->nvars && !uses; v++)
+            uses = within(c->vars[v], var);
+        if (!uses)
+            d->facts[n++] = d->facts[i];
+    }
+    d->nfacts = n;
+    n = 0;
+    for (uint8_t i = 0; i < d->npend; i++)
+        if (d->pend[i].var != var)
+            d->pend[n++] = d->pend[i];
+    d->npend = n;
+}
+
+void ll_ps_forget_slot(struct ll_ps_disj *d, uint32_t slot)
+{
+    uint8_t n = 0;
+    for (uint8_t i = 0; i < d->npend; i++)
+        if (d->pend[i].slot != slot)
+            d->pend[n++] = d->pend[i];
+    d->npend = n;
+}
+
+void ll_ps_pend(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot, uint8_t success,
+                bool invert)
+{
+    if (d->npend == LL_PS_MAX_PEND) { /* forget the oldest */
+        memmove(&d->pend[0], &d->pend[1], (LL_PS_MAX_PEND - 1) * sizeof(d->pend[0]));
+        d->npend--;
+    }
+    struct ll_ps_pend p = {e, var, slot, d->st[slot], success, invert};
+    d->pend[d->npend++] = p;
+}
+
+void ll_ps_learn(const struct ll_pathset *ps, struct ll_ps_disj *d, const char *var, bool value)
+{
+    const struct ll_function *fn = ps->fn;
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        const struct ll_cond *c = &fn->blocks[b].cond;
+        if (c->text == var) {
+            add_fact(ps, d, c, value);
+            return;
+        }
+    }
+}
+
+/* ---- the iteration ------------------------------------------------- */
+
+/* Applies a two-way branch to d for edge `which` (0: true): resolves the
+ * pendings the condition tests and remembers its outcome.  Returns false
+ * when the edge is infeasible for this disjunct. */
+static bool branch(const struct ll_pathset *ps, const struct ll_block *bb, struct ll_ps_disj *d,
+                   int which)
+{
+    const struct ll_cond *c = &bb->cond;
+    bool truth = which == 0;
+    if (c->kind == LL_COND_EVENT || c->kind == LL_COND_VAR) {
+        for (uint8_t i = 0; i < d->npend;) {
+            struct ll_ps_pend *p = &d->pend[i];
+            bool match =
+                c->kind == LL_COND_EVENT ? p->event == c->event : (p->var && p->var == c->var);
+            if (!match) {
+                i++;
+                continue;
+            }
+            LL_ASSERT(p->slot < ps->client.nslots);
+            bool success = (truth == (c->true_when_zero != 0)) != (p->invert != 0);
+            d->st[p->slot] = success ? p->success : p->prior;
+            *p = d->pend[--d->npend];
+        }
+    }
+    if (c->text) {
+        int i = fact_find(d, c);
+        if (i >= 0)
+            return d->facts[i].value == truth;
+        add_fact(ps, d, c, truth);
+    }
+    return true;
+}
+
+static bool was_sent(const struct ll_ps_set *s, const struct ll_ps_disj *d)
+{
+    for (uint32_t i = 0; i < s->nsent; i++)
+        if (s->sent[i] == d)
+            return true;
+    return false;
+}
+
+static void apply_block(struct ll_pathset *ps, const struct ll_block *bb, struct ll_ps_disj *d)
+{
+    for (uint32_t e = 0; e < bb->nevents; e++)
+        ps->client.transfer(ps, d, bb->first_event + e, ps->client.ctx);
+}
+
+/*
+ * Pushes the disjuncts at b's entry through b to its successors.  Those
+ * pushed on an earlier visit are skipped: they give what they gave then,
+ * which the successors' sets still subsume (see struct ll_ps_set), so
+ * adding it again would change nothing.
+ */
+static void propagate(struct ll_pathset *ps, uint32_t b, uint32_t *work, uint32_t *nwork,
+                      uint8_t *queued)
+{
+    const struct ll_block *bb = &ps->fn->blocks[b];
+    struct ll_ps_set in = ps->in[b]; /* b may be its own successor: a snapshot */
+    bool two_way = bb->nsucc == 2 && bb->cond.kind != LL_COND_NONE;
+    /* without an edge function, successors may share the disjunct */
+    bool share = !two_way && !ps->client.edge;
+    for (uint32_t k = 0; k < in.n && !ps->oom; k++) {
+        if (was_sent(&in, in.d[k]))
+            continue;
+        struct ll_ps_disj *d = disj_copy(ps, in.d[k]);
+        if (!d)
+            return;
+        apply_block(ps, bb, d);
+        bool kept = false;
+        for (uint32_t s = 0; s < bb->nsucc; s++) {
+            /* the last edge gets d itself, the others a copy */
+            struct ll_ps_disj *o = share || s + 1 == bb->nsucc ? d : disj_copy(ps, d);
+            if (!o)
+                continue;
+            uint32_t t = bb->succ[s];
+            if (two_way && !branch(ps, bb, o, (int)s)) {
+                if (o != d)
+                    disj_spare(ps, o);
+                continue;
+            }
+            if (ps->client.edge)
+                ps->client.edge(ps, o, b, t, ps->client.ctx);
+            enum added a = set_add(ps, &ps->in[t], o);
+            if (a == ADD_STORED && o == d)
+                kept = true;
+            else if (a != ADD_STORED && o != d)
+                disj_spare(ps, o);
+            if (a != ADD_NONE && !queued[t]) {
+                queued[t] = 1;
+                work[(*nwork)++] = t;
+            }
+        }
+        if (!kept)
+            disj_spare(ps, d);
+    }
+    /* everything of the snapshot is sent now; what came since is not */
+    struct ll_ps_set *now = &ps->in[b];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < now->n; i++)
+        for (uint32_t k = 0; k < in.n; k++)
+            if (now->d[i] == in.d[k]) {
+                now->sent[n++] = now->d[i];
+                break;
+            }
+    now->nsent = n;
+}
+
+int ll_pathset_run(struct ll_pathset *ps, const uint8_t *entry)
+{
+    const struct ll_function *fn = ps->fn;
+    uint32_t n = fn->nblocks;
+    if (n == 0)
+        return 0;
+    uint32_t *work = ll_arena_alloc(ps->tmp, (size_t)(n + 1) * sizeof(*work));
+    uint8_t *queued = ll_arena_alloc(ps->tmp, n + 1);
+    ps->in = ll_arena_alloc(ps->tmp, (size_t)(n + 1) * sizeof(*ps->in));
+    struct ll_ps_disj *init = ll_arena_alloc(ps->tmp, disj_size(ps));
+    uint32_t maxsucc = 0;
+    for (uint32_t b = 0; b < n; b++)
+        if (fn->blocks[b].nsucc > maxsucc)
+            maxsucc = fn->blocks[b].nsucc;
+    /* propagate appends here, then the blocks go to the queue */
+    uint32_t *next = ll_arena_alloc_raw(ps->tmp, ((size_t)maxsucc + 1) * sizeof(uint32_t));
+    if (!work || !queued || !ps->in || !init || !next) {
+        ps->oom = true;
+        return -1;
+    }
+    memcpy(init->st, entry, ps->client.nslots);
+    ps->in[0].d[0] = init;
+    ps->in[0].n = 1;
+    /* A circular queue of blocks; each block is queued at most once. */
+    uint32_t head = 0, count = 1;
+    work[0] = 0;
+    queued[0] = 1;
+    size_t budget = (size_t)n * 64 + 1024;
+    while (count && budget-- && !ps->oom) {
+        uint32_t b = work[head];
+        LL_ASSERT(b < n && queued[b]);
+        head = (head + 1) % n;
+        count--;
+        queued[b] = 0;
+        uint32_t nnext = 0;
+        propagate(ps, b, next, &nnext, queued);
+        LL_ASSERT(count + nnext <= n);
+        for (uint32_t i = 0; i < nnext; i++)
+            work[(head + count + i) % n] = next[i];
+        count += nnext;
+    }
+    return ps->oom ? -1 : 0;
+}
+
+int ll_pathset_record(struct ll_pathset *ps, uint8_t *state, uint8_t *reached, uint8_t *block_out)
+{
+    const struct ll_function *fn = ps->fn;
+    uint32_t ns = ps->client.nslots;
+    for (uint32_t b = 0; b < fn->nblocks && ps->in && !ps->oom; b++) {
+        const struct ll_block *bb = &fn->blocks[b];
+        for (uint32_t k = 0; k < ps->in[b].n; k++) {
+            struct ll_ps_disj *d = disj_copy(ps, ps->in[b].d[k]);
+            if (!d)
+                return -1;
+            for (uint32_t i = 0; i < bb->nevents; i++) {
+                uint32_t e = bb->first_event + i;
+                reached[e] = 1;
+                for (uint32_t l = 0; l < ns; l++)
+                    state[(size_t)e * ns + l] |= d->st[l];
+                ps->client.transfer(ps, d, e, ps->client.ctx);
+            }
+            for (uint32_t l = 0; block_out && l < ns; l++)
+                block_out[(size_t)b * ns + l] |= d->st[l];
+            disj_spare(ps, d);
+        }
+    }
+    return ps->oom ? -1 : 0;
+}

@@ -1,0 +1,147 @@
+/*
+ * pathset: the path-sensitive forward analysis engine of one function.
+ *
+ * A worklist iteration over the function's CFG whose state at each block
+ * entry is a bounded set of disjuncts (path descriptions).  A disjunct
+ * holds the client's state -- one small bit set per tracked object (a
+ * "slot": a lock, a thread handle), joined by union -- plus what the path
+ * knows besides:
+ *
+ *   - facts: the remembered outcome of side-effect-free branch conditions
+ *     over locals (`if (f) lock(); ... if (f) unlock();`), so that a later
+ *     branch on the same condition follows only the edge the path took;
+ *   - pendings: an operation whose success a later branch on its result
+ *     decides (a trylock, a checked pthread_create): the branch sets the
+ *     slot to the success or the prior value.
+ *
+ * A set keeps up to LL_PS_MAX_DISJUNCTS disjuncts; a new one that an
+ * existing one subsumes is dropped; past the limit, disjuncts with equal
+ * states are merged first and then the whole set is joined into one.
+ * Sets only grow, over a finite domain, so the iteration ends; a visit
+ * budget guards against pathological inputs anyway.
+ *
+ * The client (dataflow.c: lock states; threadflow.c: thread handles)
+ * supplies the number of slots, the entry state and a transfer function
+ * per event (struct ll_ps_client); the engine owns branches, facts,
+ * pendings, joins and the iteration.  It knows nothing of locks or threads.
+ *
+ * Strings are compared by pointer: the function's strings must be
+ * interned (ir.h).
+ */
+#ifndef LL_PATHSET_H
+#define LL_PATHSET_H
+
+#include "arena.h"
+#include "ir.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define LL_PS_MAX_DISJUNCTS 16
+#define LL_PS_MAX_PEND 8
+#define LL_PS_MAX_FACTS 16
+
+/* An operation whose result a later branch may test. */
+struct ll_ps_pend {
+    uint32_t event;
+    const char *var; /* local that holds the result, or NULL */
+    uint32_t slot;
+    uint8_t prior, success; /* the slot's state on failure / on success */
+    uint8_t invert;         /* success is a nonzero result (a wrapper returning true) */
+};
+
+/* The remembered outcome of a branch condition. */
+struct ll_ps_fact {
+    const struct ll_cond *cond;
+    uint8_t value;
+};
+
+/* One path description.  Transfer functions change `st` and use the
+ * ll_ps_* helpers below for the rest. */
+struct ll_ps_disj {
+    uint8_t npend, nfacts;
+    struct ll_ps_pend pend[LL_PS_MAX_PEND];
+    struct ll_ps_fact facts[LL_PS_MAX_FACTS];
+    uint8_t st[]; /* per slot */
+};
+
+struct ll_pathset;
+
+struct ll_ps_client {
+    uint32_t nslots;
+    /* Facts a disjunct keeps (at most LL_PS_MAX_FACTS); the oldest is
+     * forgotten first. */
+    uint8_t max_facts;
+    /* Applies event `e` of the function to `d`. */
+    void (*transfer)(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, void *ctx);
+    /* Optional: applies the CFG edge from block `from` to `to` to `d`
+     * (after the branch condition, before `to`'s entry set). */
+    void (*edge)(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t from, uint32_t to,
+                 void *ctx);
+    void *ctx;
+};
+
+/* A set of disjuncts.  A disjunct in a set is never changed nor reused:
+ * sets change only by adding one, or by replacing some with a join of
+ * them, which subsumes them.  So what a block's disjunct yields at its
+ * successors stays subsumed there once added, and `sent` remembers which
+ * disjuncts were propagated already. */
+struct ll_ps_set {
+    struct ll_ps_disj *d[LL_PS_MAX_DISJUNCTS];
+    uint32_t n;
+    struct ll_ps_disj *sent[LL_PS_MAX_DISJUNCTS]; /* some may have left d since */
+    uint32_t nsent;
+};
+
+struct ll_pathset {
+    const struct ll_function *fn; /* borrowed */
+    struct ll_ps_client client;
+    struct ll_arena *tmp;      /* borrowed: every allocation of the engine */
+    struct ll_ps_set *in;      /* per block: the entry set of the last run */
+    struct ll_ps_disj **spare; /* disjuncts no set kept, for reuse */
+    size_t nspare, capspare;
+    bool oom;
+};
+
+/* Prepares an analysis of `fn` for `client` (copied); memory comes from
+ * `tmp`, which must outlive the pathset.  Nothing to release. */
+void ll_pathset_init(struct ll_pathset *ps, const struct ll_function *fn,
+                     const struct ll_ps_client *client, struct ll_arena *tmp);
+
+/* Iterates to the fixpoint from one disjunct at the entry whose slots are
+ * `entry` (client.nslots of them), no facts and no pendings; forgets the
+ * entry sets of an earlier run.  Returns 0, or -1 when out of memory. */
+int ll_pathset_run(struct ll_pathset *ps, const uint8_t *entry);
+
+/*
+ * Writes the union over the paths of the state of every slot before every
+ * event to `state` (fn->nevents * nslots, ORed into), sets `reached[e]` for
+ * the events some path reaches, and when `block_out` is not NULL ORs the
+ * state at the end of each block into it (fn->nblocks * nslots).
+ * Returns 0, or -1 when out of memory.
+ */
+int ll_pathset_record(struct ll_pathset *ps, uint8_t *state, uint8_t *reached, uint8_t *block_out);
+
+/* ---- for transfer functions ---------------------------------------- */
+
+/* Forgets what `d` knows through variable `var`, which was written: the
+ * facts of conditions over `var` or a part of it (`var.x`, `var->y`,
+ * `var[i]`), and the pendings whose result is in `var`. */
+void ll_ps_forget_var(struct ll_ps_disj *d, const char *var);
+
+/* Forgets the pendings of slot `slot`. */
+void ll_ps_forget_slot(struct ll_ps_disj *d, uint32_t slot);
+
+/* Remembers that a branch on the result of event `e` (in `var`, or NULL)
+ * decides slot `slot`: `success` on success, its present state otherwise.
+ * Call it before changing the slot.  Past LL_PS_MAX_PEND the oldest
+ * pending is forgotten. */
+void ll_ps_pend(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot, uint8_t success,
+                bool invert);
+
+/* After `var = value` (a local), a later `if (var)` is known: remembers
+ * the outcome of a branch condition spelled like `var`, if the function
+ * has one. */
+void ll_ps_learn(const struct ll_pathset *ps, struct ll_ps_disj *d, const char *var, bool value);
+
+#endif

@@ -1,0 +1,483 @@
+/*
+ * Unit tests for analyzer/pathset, the path-state engine, through a toy
+ * client: slots are switches, OFF or ON (one bit each); acquiring switch
+ * `sN` turns it on, releasing turns it off, a trylock leaves the outcome
+ * to a later branch on its result.  The tests check what the engine owns
+ * and the clients rely on: joins are unions, branch conditions are
+ * remembered and forgotten when a variable they read (or contains it) is
+ * written, `var = K` decides a later `if (var)`, pendings resolve on the
+ * branch over their event or variable (inverted too), the fact limit is
+ * the client's, sets stay within LL_PS_MAX_DISJUNCTS, the edge function
+ * sees every edge, loops end, and a second run starts afresh.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "cfg_build.h"
+#include "pathset.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { OFF = 1, ON = 2, NSLOTS = 4 };
+
+/* Interned strings: the engine compares by pointer. */
+static const char *const F = "f", *const G = "g", *const OK = "ok", *const CFG = "cfg",
+                         *const CFG_X = "cfg.x", *const CFGX = "cfgx";
+
+struct toy {
+    struct ll_arena arena;
+    struct cfg cfg;
+    struct ll_pathset ps;
+    uint8_t *state, *reached;
+    uint32_t edges;              /* edge function calls */
+    uint32_t edge_from, edge_to; /* the edge that turns s3 on */
+    uint8_t max_facts;
+};
+
+static int slot_of(const struct ll_event *ev)
+{
+    return ev->obj.key && ev->obj.key[0] == 's' ? ev->obj.key[1] - '0' : -1;
+}
+
+static void toy_transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, void *ctx)
+{
+    (void)ctx;
+    const struct ll_event *ev = &ps->fn->events[e];
+    if (ev->result_var && ev->kind != LL_EV_ACCESS)
+        ll_ps_forget_var(d, ev->result_var);
+    int s = slot_of(ev);
+    switch (ev->kind) {
+    case LL_EV_ACQUIRE:
+        ll_ps_forget_slot(d, (uint32_t)s);
+        d->st[s] = ON;
+        break;
+    case LL_EV_TRYACQUIRE:
+        ll_ps_forget_slot(d, (uint32_t)s);
+        ll_ps_pend(d, e, ev->result_var, (uint32_t)s, ON,
+                   ev->api && strcmp(ev->api, "invert") == 0);
+        break;
+    case LL_EV_RELEASE:
+        ll_ps_forget_slot(d, (uint32_t)s);
+        d->st[s] = OFF;
+        break;
+    case LL_EV_ACCESS:
+        if (ev->flags & LL_EVF_WRITE) {
+            ll_ps_forget_var(d, ev->obj.key);
+            if (ev->result_var)
+                ll_ps_learn(ps, d, ev->obj.key, strcmp(ev->result_var, "0") != 0);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void toy_edge(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t from, uint32_t to,
+                     void *ctx)
+{
+    (void)ps;
+    struct toy *t = ctx;
+    t->edges++;
+    if (from == t->edge_from && to == t->edge_to)
+        d->st[3] = ON;
+}
+
+static int setup(void **state)
+{
+    struct toy *t = calloc(1, sizeof(*t));
+    if (!t)
+        return -1;
+    ll_arena_init(&t->arena);
+    t->max_facts = LL_PS_MAX_FACTS;
+    t->edge_from = t->edge_to = UINT32_MAX;
+    *state = t;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct toy *t = *state;
+    ll_arena_release(&t->arena);
+    free(t);
+    return 0;
+}
+
+static uint32_t sw(struct cfg *c, uint32_t blk, enum ll_event_kind kind, const char *name)
+{
+    uint32_t e = cfg_event(c, blk, kind);
+    c->fn.events[e].obj = cfg_path(LL_ROOT_GLOBAL, name);
+    return e;
+}
+
+/* A point to observe: a read of a global that is no switch. */
+static uint32_t probe(struct cfg *c, uint32_t blk)
+{
+    uint32_t e = cfg_event(c, blk, LL_EV_ACCESS);
+    c->fn.events[e].obj = cfg_path(LL_ROOT_GLOBAL, "probe");
+    return e;
+}
+
+/* Runs the toy client from every switch OFF and records the states. */
+static void run_with(struct toy *t, bool edge_fn)
+{
+    cfg_intern(&t->cfg);
+    struct ll_ps_client client = {.nslots = NSLOTS,
+                                  .max_facts = t->max_facts,
+                                  .transfer = toy_transfer,
+                                  .edge = edge_fn ? toy_edge : NULL,
+                                  .ctx = t};
+    ll_pathset_init(&t->ps, &t->cfg.fn, &client, &t->arena);
+    uint8_t entry[NSLOTS];
+    memset(entry, OFF, sizeof(entry));
+    assert_int_equal(ll_pathset_run(&t->ps, entry), 0);
+    uint32_t n = t->cfg.fn.nevents;
+    t->state = cfg_alloc(&t->arena, (size_t)n * NSLOTS + 1);
+    t->reached = cfg_alloc(&t->arena, n + 1);
+    assert_int_equal(ll_pathset_record(&t->ps, t->state, t->reached, NULL), 0);
+}
+
+static void run(struct toy *t)
+{
+    run_with(t, false);
+}
+
+static uint8_t at(const struct toy *t, uint32_t e, uint32_t slot)
+{
+    assert_true(t->reached[e]);
+    return t->state[(size_t)e * NSLOTS + slot];
+}
+
+/* ---- tests -------------------------------------------------------------- */
+
+/* if (...) on(s0);  probe: both states, joined by union. */
+static void test_join_is_union(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 4, 8);
+    cfg_branch(c, 0, NULL, 1, 2);
+    sw(c, 1, LL_EV_ACQUIRE, "s0");
+    cfg_edge(c, 1, 2);
+    uint32_t p = probe(c, 2);
+    cfg_edge(c, 2, 3);
+    run(t);
+    assert_int_equal(at(t, p, 0), OFF | ON);
+    assert_int_equal(at(t, p, 1), OFF);
+}
+
+/*
+ * if (<cond>) on(s0); [write]; if (<cond>) probe_on else probe_off:
+ * the second branch follows the first.  Built with `var` as the
+ * condition's variable, and an optional write of `written` in between.
+ */
+static void correlated(struct toy *t, const char *var, const char *written, uint32_t *pt,
+                       uint32_t *pf)
+{
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 7, 12);
+    cfg_branch_var(c, 0, var, 1, 2);
+    sw(c, 1, LL_EV_ACQUIRE, "s0");
+    cfg_edge(c, 1, 2);
+    probe(c, 2);
+    if (written)
+        cfg_write_local(c, 2, written, NULL);
+    cfg_branch_var(c, 2, var, 3, 4);
+    *pt = probe(c, 3);
+    cfg_edge(c, 3, 5);
+    *pf = probe(c, 4);
+    cfg_edge(c, 4, 5);
+    probe(c, 5);
+    cfg_edge(c, 5, 6);
+}
+
+static void test_correlated_branches(void **state)
+{
+    struct toy *t = *state;
+    uint32_t pt, pf;
+    correlated(t, F, NULL, &pt, &pf);
+    run(t);
+    assert_int_equal(at(t, pt, 0), ON);
+    assert_int_equal(at(t, pf, 0), OFF);
+}
+
+/* Writing the variable forgets the outcome. */
+static void test_write_forgets(void **state)
+{
+    struct toy *t = *state;
+    uint32_t pt, pf;
+    correlated(t, F, F, &pt, &pf);
+    run(t);
+    assert_int_equal(at(t, pt, 0), OFF | ON);
+    assert_int_equal(at(t, pf, 0), OFF | ON);
+}
+
+/* Writing `cfg` changes `cfg.x`: the condition over it is forgotten. */
+static void test_write_of_whole_forgets_part(void **state)
+{
+    struct toy *t = *state;
+    uint32_t pt, pf;
+    correlated(t, CFG_X, CFG, &pt, &pf);
+    run(t);
+    assert_int_equal(at(t, pt, 0), OFF | ON);
+}
+
+/* `cfgx` is another variable: `cfg.x` stays known. */
+static void test_write_of_other_keeps(void **state)
+{
+    struct toy *t = *state;
+    uint32_t pt, pf;
+    correlated(t, CFG_X, CFGX, &pt, &pf);
+    run(t);
+    assert_int_equal(at(t, pt, 0), ON);
+    assert_int_equal(at(t, pf, 0), OFF);
+}
+
+/* f = 1; if (f) ... else unreached. */
+static void test_learn_constant(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 4, 8);
+    cfg_write_local(c, 0, F, "1");
+    cfg_branch_var(c, 0, F, 1, 2);
+    uint32_t pt = probe(c, 1);
+    cfg_edge(c, 1, 3);
+    uint32_t pf = probe(c, 2);
+    cfg_edge(c, 2, 3);
+    run(t);
+    assert_true(t->reached[pt]);
+    assert_false(t->reached[pf]);
+}
+
+/* if (trylock(s0) == 0) probe_on else probe_off. */
+static void test_pending_on_event(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 4, 8);
+    uint32_t e = sw(c, 0, LL_EV_TRYACQUIRE, "s0");
+    uint32_t before = probe(c, 0);
+    cfg_branch_event(c, 0, e, true, 1, 2);
+    uint32_t pt = probe(c, 1);
+    cfg_edge(c, 1, 3);
+    uint32_t pf = probe(c, 2);
+    cfg_edge(c, 2, 3);
+    run(t);
+    assert_int_equal(at(t, before, 0), OFF); /* not decided yet */
+    assert_int_equal(at(t, pt, 0), ON);
+    assert_int_equal(at(t, pf, 0), OFF);
+}
+
+/* ok = trylock'(s0) (nonzero on success); if (ok) probe_on else probe_off.
+ * Inverted: with true_when_zero unset, the true edge is success anyway. */
+static void pending_on_var(struct toy *t, bool invert, uint32_t *pt, uint32_t *pf)
+{
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 4, 8);
+    uint32_t e = sw(c, 0, LL_EV_TRYACQUIRE, "s0");
+    c->fn.events[e].result_var = OK;
+    if (invert)
+        c->fn.events[e].api = "invert";
+    struct ll_cond *cond = cfg_branch_var(c, 0, OK, 1, 2);
+    cond->true_when_zero = !invert;
+    *pt = probe(c, 1);
+    cfg_edge(c, 1, 3);
+    *pf = probe(c, 2);
+    cfg_edge(c, 2, 3);
+}
+
+static void test_pending_on_var(void **state)
+{
+    struct toy *t = *state;
+    uint32_t pt, pf;
+    pending_on_var(t, false, &pt, &pf);
+    run(t);
+    assert_int_equal(at(t, pt, 0), ON);
+    assert_int_equal(at(t, pf, 0), OFF);
+}
+
+static void test_pending_inverted(void **state)
+{
+    struct toy *t = *state;
+    uint32_t pt, pf;
+    pending_on_var(t, true, &pt, &pf);
+    run(t);
+    assert_int_equal(at(t, pt, 0), ON);
+    assert_int_equal(at(t, pf, 0), OFF);
+}
+
+/*
+ * if (f) on(s0); if (g) on(s1); if (f) probe_t else probe_f: with one fact
+ * kept, `g` pushes `f` out and the last branch is no longer known.
+ */
+static void facts_limit(struct toy *t, uint8_t max, uint32_t *pt)
+{
+    struct cfg *c = &t->cfg;
+    t->max_facts = max;
+    cfg_init(c, &t->arena, 8, 12);
+    cfg_branch_var(c, 0, F, 1, 2);
+    sw(c, 1, LL_EV_ACQUIRE, "s0");
+    cfg_edge(c, 1, 2);
+    cfg_branch_var(c, 2, G, 3, 4);
+    sw(c, 3, LL_EV_ACQUIRE, "s1");
+    cfg_edge(c, 3, 4);
+    cfg_branch_var(c, 4, F, 5, 6);
+    *pt = probe(c, 5);
+    cfg_edge(c, 5, 7);
+    probe(c, 6);
+    cfg_edge(c, 6, 7);
+}
+
+static void test_fact_limit_is_the_clients(void **state)
+{
+    struct toy *t = *state;
+    uint32_t pt;
+    facts_limit(t, 2, &pt);
+    run(t);
+    assert_int_equal(at(t, pt, 0), ON);
+}
+
+static void test_fact_limit_forgets_oldest(void **state)
+{
+    struct toy *t = *state;
+    uint32_t pt;
+    facts_limit(t, 1, &pt);
+    run(t);
+    assert_int_equal(at(t, pt, 0), OFF | ON);
+}
+
+/*
+ * Six diamonds in a row, each on its own condition, each flipping a
+ * switch: 64 paths, more than a set keeps.  The sets stay bounded, the
+ * result covers every path (sound), and the run ends.
+ */
+static void test_more_paths_than_kept(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    static const char *const conds[] = {"c0", "c1", "c2", "c3", "c4", "c5"};
+    enum { N = 6 };
+    cfg_init(c, &t->arena, 2 * N + 2, 4 * N + 4);
+    for (uint32_t i = 0; i < N; i++) {
+        uint32_t head = 2 * i, arm = 2 * i + 1, next = 2 * i + 2;
+        cfg_branch(c, head, conds[i], arm, next);
+        sw(c, arm, i % 2 ? LL_EV_RELEASE : LL_EV_ACQUIRE,
+           i % 4 == 0   ? "s0"
+           : i % 4 == 1 ? "s1"
+           : i % 4 == 2 ? "s2"
+                        : "s3");
+        cfg_edge(c, arm, next);
+    }
+    uint32_t p = probe(c, 2 * N);
+    cfg_edge(c, 2 * N, 2 * N + 1);
+    run(t);
+    for (uint32_t b = 0; b < c->fn.nblocks; b++)
+        assert_true(t->ps.in[b].n <= LL_PS_MAX_DISJUNCTS);
+    assert_int_equal(at(t, p, 0), OFF | ON);
+    assert_int_equal(at(t, p, 1), OFF);
+    assert_int_equal(at(t, p, 2), OFF | ON);
+}
+
+/* The edge function runs on every edge taken, and what it does arrives. */
+static void test_edge_function(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 4, 8);
+    cfg_branch(c, 0, NULL, 1, 2);
+    uint32_t p1 = probe(c, 1);
+    cfg_edge(c, 1, 3);
+    uint32_t p2 = probe(c, 2);
+    cfg_edge(c, 2, 3);
+    uint32_t p3 = probe(c, 3);
+    t->edge_from = 0;
+    t->edge_to = 2;
+    run_with(t, true);
+    assert_int_equal(at(t, p1, 3), OFF);
+    assert_int_equal(at(t, p2, 3), ON);
+    assert_int_equal(at(t, p3, 3), OFF | ON);
+    assert_true(t->edges >= 4);
+}
+
+/* while (...) { probe; if (...) on(s0) else off(s0) }: the loop ends, its
+ * head sees both states. */
+static void test_loop_ends(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 6, 8);
+    cfg_edge(c, 0, 1);
+    uint32_t p = probe(c, 1);
+    cfg_branch(c, 1, NULL, 2, 5);
+    cfg_branch(c, 2, NULL, 3, 4);
+    sw(c, 3, LL_EV_ACQUIRE, "s0");
+    cfg_edge(c, 3, 1);
+    sw(c, 4, LL_EV_RELEASE, "s0");
+    cfg_edge(c, 4, 1);
+    run(t);
+    assert_int_equal(at(t, p, 0), OFF | ON);
+}
+
+/* A second run forgets the first one's sets. */
+static void test_rerun(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 2, 4);
+    uint32_t p = probe(c, 0);
+    cfg_edge(c, 0, 1);
+    run(t);
+    assert_int_equal(at(t, p, 0), OFF);
+    uint8_t entry[NSLOTS] = {ON, ON, ON, ON};
+    assert_int_equal(ll_pathset_run(&t->ps, entry), 0);
+    memset(t->state, 0, (size_t)c->fn.nevents * NSLOTS);
+    assert_int_equal(ll_pathset_record(&t->ps, t->state, t->reached, NULL), 0);
+    assert_int_equal(at(t, p, 0), ON);
+}
+
+/* The state at the end of each block. */
+static void test_block_out(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 2, 4);
+    sw(c, 0, LL_EV_ACQUIRE, "s1");
+    cfg_edge(c, 0, 1);
+    run(t);
+    uint8_t out[2 * NSLOTS];
+    memset(out, 0, sizeof(out));
+    memset(t->reached, 0, c->fn.nevents);
+    assert_int_equal(ll_pathset_record(&t->ps, t->state, t->reached, out), 0);
+    assert_int_equal(out[1], ON);
+    assert_int_equal(out[0], OFF);
+    assert_int_equal(out[NSLOTS + 1], ON);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_join_is_union, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_correlated_branches, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_forgets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_of_whole_forgets_part, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_write_of_other_keeps, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_learn_constant, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pending_on_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pending_on_var, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pending_inverted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fact_limit_is_the_clients, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fact_limit_forgets_oldest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_more_paths_than_kept, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_edge_function, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_loop_ends, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rerun, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_block_out, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
