@@ -395,11 +395,6 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
     struct ll_report report;
     struct ll_order_decl *order = NULL;
     ll_report_init(&report);
-    if (ll_resolve_thread_wrappers(tus, k, &rewritten) < 0 || ll_view_build(&view, tus, k) != 0) {
-        error("out of memory");
-        goto out;
-    }
-    warn_several_programs(&view.program);
     order = calloc(cfg->nhierarchy + 1, sizeof(*order));
     if (!order) {
         error("out of memory");
@@ -412,13 +407,17 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
         order[i].site.line = cfg->hierarchy[i].line;
         order[i].site.col = 1;
     }
-    view.order = order;
-    view.norder = cfg->nhierarchy;
+    if (ll_resolve_thread_wrappers(tus, k, &rewritten) < 0 ||
+        ll_view_build(&view, tus, k, order, cfg->nhierarchy) != 0) {
+        error("out of memory");
+        goto out;
+    }
+    warn_several_programs(&view.program);
     if (cli->graph && write_graph(cli->graph, &view) != 0)
         goto out;
     double t1 = now();
     for (int i = 0; i < nrules; i++)
-        rules[i]->check(&view, &report);
+        ll_rule_check(rules[i], &view, &report);
     if (report.oom) {
         error("out of memory");
         goto out;

@@ -87,6 +87,17 @@ struct ll_finding *ll_report_add(struct ll_report *r, const char *rule, enum ll_
                                  const struct ll_site *primary, const char *function,
                                  const char *key, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    struct ll_finding *f = ll_report_vadd(r, rule, sev, primary, function, key, fmt, ap);
+    va_end(ap);
+    return f;
+}
+
+struct ll_finding *ll_report_vadd(struct ll_report *r, const char *rule, enum ll_severity sev,
+                                  const struct ll_site *primary, const char *function,
+                                  const char *key, const char *fmt, va_list ap)
+{
     struct ll_finding *f = NULL;
     if (r->count == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 64;
@@ -104,10 +115,7 @@ struct ll_finding *ll_report_add(struct ll_report *r, const char *rule, enum ll_
     f->severity = sev;
     f->function = ll_arena_strdup(&r->arena, function);
     f->key = ll_arena_strdup(&r->arena, key);
-    va_list ap;
-    va_start(ap, fmt);
     f->message = vformat(&r->arena, fmt, ap);
-    va_end(ap);
     if (!f->rule || !f->message || (function && !f->function) || (key && !f->key))
         goto fail;
     if (copy_site(&r->arena, &f->primary, primary) < 0)
@@ -122,6 +130,16 @@ fail:
 int ll_finding_note(struct ll_report *r, struct ll_finding *f, const struct ll_site *site,
                     const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = ll_finding_vnote(r, f, site, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int ll_finding_vnote(struct ll_report *r, struct ll_finding *f, const struct ll_site *site,
+                     const char *fmt, va_list ap)
+{
     struct ll_site *related = grow(&r->arena, f->related, f->nrelated, sizeof(*related));
     if (!related)
         goto fail;
@@ -131,10 +149,7 @@ int ll_finding_note(struct ll_report *r, struct ll_finding *f, const struct ll_s
     tmp.message = NULL;
     if (copy_site(&r->arena, s, &tmp) < 0)
         goto fail;
-    va_list ap;
-    va_start(ap, fmt);
     s->message = vformat(&r->arena, fmt, ap);
-    va_end(ap);
     if (!s->message)
         goto fail;
     f->nrelated++;

@@ -13,6 +13,7 @@
 
 #include "arena.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,9 +70,17 @@ struct ll_finding *ll_report_add(struct ll_report *r, const char *rule, enum ll_
                                  const char *key, const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
+/* ll_report_add() with the arguments of the format in a va_list. */
+struct ll_finding *ll_report_vadd(struct ll_report *r, const char *rule, enum ll_severity sev,
+                                  const struct ll_site *primary, const char *function,
+                                  const char *key, const char *fmt, va_list ap)
+    __attribute__((format(printf, 7, 0)));
+
 /* Adds a related location (a note). Returns 0 or -1 when out of memory. */
 int ll_finding_note(struct ll_report *r, struct ll_finding *f, const struct ll_site *site,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+int ll_finding_vnote(struct ll_report *r, struct ll_finding *f, const struct ll_site *site,
+                     const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 
 /* Adds a thread flow with a copy of `nsteps` steps. Returns 0 or -1. */
 int ll_finding_flow(struct ll_report *r, struct ll_finding *f, const char *thread,

@@ -7,6 +7,7 @@
 #include "view.h"
 
 #include "lockapi.h"
+#include "race.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -787,9 +788,12 @@ static int collect_recursive_classes(struct ll_view *v)
     return 0;
 }
 
-int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus)
+int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
+                  const struct ll_order_decl *order, size_t norder)
 {
     memset(v, 0, sizeof(*v));
+    v->order = order;
+    v->norder = norder;
     ll_arena_init(&v->arena);
     ll_arena_init(&v->scratch);
     ll_strmap_init(&v->recursive_classes);
@@ -820,11 +824,16 @@ int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus)
         if (ll_threadflow_run(v->fns[i].fn, &v->program, &v->threads, &v->arena, &v->scratch,
                               &v->fns[i].tf) != 0)
             return -1;
-    return 0;
+    /* the shared accesses read everything above */
+    if (!(v->race = ll_arena_alloc(&v->arena, sizeof(*v->race))))
+        return -1;
+    return ll_race_build(v, v->race);
 }
 
 void ll_view_release(struct ll_view *v)
 {
+    if (v->race)
+        ll_race_release(v->race);
     ll_lockgraph_release(&v->graph);
     ll_callgraph_release(&v->cg);
     ll_program_release(&v->program);

@@ -49,6 +49,8 @@ struct ll_fn_view {
     struct ll_summary summary;
 };
 
+struct ll_race_result;
+
 struct ll_view {
     struct ll_program program;
     struct ll_callgraph cg;
@@ -58,16 +60,19 @@ struct ll_view {
     struct ll_fn_view *fns;
     struct ll_strmap recursive_classes; /* lock classes initialised recursive */
     struct ll_lockgraph graph;
-    const struct ll_order_decl *order; /* declared hierarchy (borrowed), set by the driver */
+    const struct ll_order_decl *order; /* declared hierarchy (borrowed), an input of the build */
     size_t norder;
     size_t ncycles;
     struct ll_lg_cycle *cycles;   /* elementary cycles of the lock-order graph */
     struct ll_tf_program threads; /* join wrappers, joined handle classes */
+    struct ll_race_result *race;  /* the shared accesses (race.h), the last phase */
 };
 
-/* Runs the whole-program phases on interned facts (ir.h). Returns 0 or -1
- * when out of memory.  Release with ll_view_release() either way. */
-int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus);
+/* Runs the whole-program phases on interned facts (ir.h), with the declared
+ * lock order (`order`, borrowed: it must outlive the view).  Returns 0 or
+ * -1 when out of memory.  Release with ll_view_release() either way. */
+int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
+                  const struct ll_order_decl *order, size_t norder);
 void ll_view_release(struct ll_view *v);
 
 /*

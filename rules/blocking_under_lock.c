@@ -53,7 +53,7 @@ static bool is_sleep(const struct ll_event *ev)
 }
 
 static void check_sleep(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
-                        struct ll_report *r)
+                        struct ll_rule_ctx *r)
 {
     const struct ll_event *ev = &f->fn->events[e];
     int l = first_held(f, e);
@@ -63,20 +63,20 @@ static void check_sleep(const struct ll_view *v, const struct ll_fn_view *f, uin
     struct ll_site site = ll_view_site(f, ev->loc, NULL);
     struct ll_finding *fd = NULL;
     if (ev->kind == LL_EV_BLOCKING && is_sleep(ev)) {
-        fd = ll_report_add(r, "blocking-under-lock", LL_SEV_WARNING, &site, f->fn->name, lk->cls,
-                           "'%s' sleeps while holding '%s'", ev->api, lk->text);
+        fd = ll_diag(r, &site, f->fn->name, lk->cls, "'%s' sleeps while holding '%s'", ev->api,
+                     lk->text);
     } else if (f->calls && f->calls[e]) {
         const struct ll_summary *s = &v->fns[f->calls[e]->callee].summary;
         if (!s->may_sleep)
             return;
-        fd = ll_report_add(r, "blocking-under-lock", LL_SEV_WARNING, &site, f->fn->name, lk->cls,
-                           "call to '%s' sleeps while holding '%s'", ev->api, lk->text);
+        fd = ll_diag(r, &site, f->fn->name, lk->cls, "call to '%s' sleeps while holding '%s'",
+                     ev->api, lk->text);
         if (fd)
-            ll_finding_note(r, fd, &s->sleep_site, "'%s' sleeps here, in '%s'", s->sleep_api,
-                            s->sleep_via);
+            ll_diag_note(r, fd, &s->sleep_site, "'%s' sleeps here, in '%s'", s->sleep_api,
+                         s->sleep_via);
     }
     if (fd)
-        ll_view_note_acquired(v, f, e, (uint32_t)l, r, fd);
+        ll_view_note_acquired(v, f, e, (uint32_t)l, r->report, fd);
 }
 
 /* Start routines of the threads a join may wait for. */
@@ -102,7 +102,7 @@ static long started_by(const struct ll_view *v, const struct ll_fn_view *f, uint
 }
 
 static void check_join(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
-                       struct ll_report *r)
+                       struct ll_rule_ctx *r)
 {
     const struct ll_event *ev = &f->fn->events[e];
     for (long k = started_by(v, f, e, -1); k >= 0; k = started_by(v, f, e, k)) {
@@ -115,24 +115,23 @@ static void check_join(const struct ll_view *v, const struct ll_fn_view *f, uint
                     !ll_path_same_lock(&s->takes[t].lock, f->df.locks[l].path))
                     continue;
                 struct ll_site site = ll_view_site(f, ev->loc, NULL);
-                struct ll_finding *fd = ll_report_add(
-                    r, "blocking-under-lock", LL_SEV_WARNING, &site, f->fn->name,
-                    f->df.locks[l].cls,
-                    "joining a thread running '%s' while holding '%s', which that thread "
-                    "acquires: deadlock",
-                    v->fns[k].fn->name, f->df.locks[l].text);
+                struct ll_finding *fd =
+                    ll_diag(r, &site, f->fn->name, f->df.locks[l].cls,
+                            "joining a thread running '%s' while holding '%s', which that thread "
+                            "acquires: deadlock",
+                            v->fns[k].fn->name, f->df.locks[l].text);
                 if (!fd)
                     return;
-                ll_finding_note(r, fd, &s->takes[t].site, "'%s' acquires '%s' here, in '%s'",
-                                v->fns[k].fn->name, s->takes[t].lock.text, s->takes[t].via);
-                ll_view_note_acquired(v, f, e, l, r, fd);
+                ll_diag_note(r, fd, &s->takes[t].site, "'%s' acquires '%s' here, in '%s'",
+                             v->fns[k].fn->name, s->takes[t].lock.text, s->takes[t].via);
+                ll_view_note_acquired(v, f, e, l, r->report, fd);
                 return;
             }
         }
     }
 }
 
-static void check(const struct ll_view *v, struct ll_report *r)
+static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];

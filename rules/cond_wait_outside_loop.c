@@ -39,7 +39,7 @@ static const struct ll_event *wrapped_wait(const struct ll_function *fn)
 }
 
 static void check_call(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
-                       struct ll_report *r)
+                       struct ll_rule_ctx *r)
 {
     const struct ll_event *ev = &f->fn->events[e];
     const struct ll_fn_view *callee = &v->fns[f->calls[e]->callee];
@@ -49,18 +49,18 @@ static void check_call(const struct ll_view *v, const struct ll_fn_view *f, uint
     if (f->summary.waits_on_param)
         return;
     struct ll_site site = ll_view_site(f, ev->loc, NULL);
-    struct ll_finding *fd = ll_report_add(
-        r, "cond-wait-outside-loop", LL_SEV_WARNING, &site, f->fn->name, callee->fn->name,
-        "wait through '%s' is not in a loop re-checking its condition", callee->fn->name);
+    struct ll_finding *fd =
+        ll_diag(r, &site, f->fn->name, callee->fn->name,
+                "wait through '%s' is not in a loop re-checking its condition", callee->fn->name);
     const struct ll_event *w = wrapped_wait(callee->fn);
     if (fd && w) {
         struct ll_site ws = ll_view_site(callee, w->loc, NULL);
-        ll_finding_note(r, fd, &ws, "'%s' waits on its parameter '%s' here", callee->fn->name,
-                        w->obj.text);
+        ll_diag_note(r, fd, &ws, "'%s' waits on its parameter '%s' here", callee->fn->name,
+                     w->obj.text);
     }
 }
 
-static void check(const struct ll_view *v, struct ll_report *r)
+static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -77,9 +77,8 @@ static void check(const struct ll_view *v, struct ll_report *r)
             if (f->summary.waits_on_param && ev->obj.root == LL_ROOT_PARAM)
                 continue; /* a wait wrapper: its callers' loops count */
             struct ll_site site = ll_view_site(f, ev->loc, NULL);
-            ll_report_add(r, "cond-wait-outside-loop", LL_SEV_WARNING, &site, f->fn->name,
-                          ev->obj.cls, "wait on '%s' is not in a loop re-checking its condition",
-                          ev->obj.text);
+            ll_diag(r, &site, f->fn->name, ev->obj.cls,
+                    "wait on '%s' is not in a loop re-checking its condition", ev->obj.text);
         }
     }
 }

@@ -23,7 +23,7 @@ static const char doc[] =
     "A function that waits with a mutex its caller holds is not reported (its entry state is\n"
     "unknown within the function).\n";
 
-static void check(const struct ll_view *v, struct ll_report *r)
+static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -39,11 +39,10 @@ static void check(const struct ll_view *v, struct ll_report *r)
             if (!ll_view_not_held_somewhere(st))
                 continue;
             struct ll_site site = ll_view_site(f, ev->loc, NULL);
-            ll_report_add(r, "cond-wait-without-lock", LL_SEV_WARNING, &site, f->fn->name,
-                          ev->aux.cls,
-                          (st & LL_LS_HELD) ? "wait on '%s' without holding '%s' on every path"
-                                            : "wait on '%s' without holding '%s'",
-                          ev->obj.text, ev->aux.text);
+            ll_diag(r, &site, f->fn->name, ev->aux.cls,
+                    (st & LL_LS_HELD) ? "wait on '%s' without holding '%s' on every path"
+                                      : "wait on '%s' without holding '%s'",
+                    ev->obj.text, ev->aux.text);
         }
     }
 }

@@ -31,7 +31,7 @@ static const char doc[] =
 /* A call to a function that acquires, without holding it first, a lock
  * the caller holds on every path to the call. */
 static void check_call(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
-                       struct ll_report *r)
+                       struct ll_rule_ctx *r)
 {
     const struct ll_call_info *ci = f->calls[e];
     const struct ll_event *ev = &f->fn->events[e];
@@ -49,18 +49,17 @@ static void check_call(const struct ll_view *v, const struct ll_fn_view *f, uint
         if (ll_view_lock_recursive(v, f, (uint32_t)l) || ll_view_path_recursive(v, &t->lock))
             continue;
         struct ll_site site = ll_view_site(f, ev->loc, NULL);
-        struct ll_finding *fd =
-            ll_report_add(r, "double-lock", LL_SEV_WARNING, &site, f->fn->name, t->lock.cls,
-                          "'%s' acquired again by calling '%s' while already held", t->lock.text,
-                          ev->api ? ev->api : "?");
+        struct ll_finding *fd = ll_diag(r, &site, f->fn->name, t->lock.cls,
+                                        "'%s' acquired again by calling '%s' while already held",
+                                        t->lock.text, ev->api ? ev->api : "?");
         if (!fd)
             return;
-        ll_finding_note(r, fd, &t->site, "'%s' acquires '%s' here", t->via, t->lock.text);
-        ll_view_note_acquired(v, f, e, (uint32_t)l, r, fd);
+        ll_diag_note(r, fd, &t->site, "'%s' acquires '%s' here", t->via, t->lock.text);
+        ll_view_note_acquired(v, f, e, (uint32_t)l, r->report, fd);
     }
 }
 
-static void check(const struct ll_view *v, struct ll_report *r)
+static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     for (size_t i = 0; i < v->nfns; i++)
         for (uint32_t e = 0; e < v->fns[i].fn->nevents; e++)
@@ -84,9 +83,8 @@ static void check(const struct ll_view *v, struct ll_report *r)
             if (ll_view_lock_recursive(v, f, (uint32_t)l))
                 continue;
             struct ll_site site = ll_view_site(f, ev->loc, NULL);
-            struct ll_finding *fd =
-                ll_report_add(r, "double-lock", LL_SEV_WARNING, &site, f->fn->name, ev->obj.cls,
-                              "'%s' acquired while already held", ev->obj.text);
+            struct ll_finding *fd = ll_diag(r, &site, f->fn->name, ev->obj.cls,
+                                            "'%s' acquired while already held", ev->obj.text);
             if (!fd)
                 return;
             /* the earlier acquisition: the nearest one before this event */
@@ -95,7 +93,7 @@ static void check(const struct ll_view *v, struct ll_report *r)
                 if ((pe->kind == LL_EV_ACQUIRE || pe->kind == LL_EV_TRYACQUIRE) && df->reached[p] &&
                     ll_df_lock_index(df, pe->obj.key) == l) {
                     struct ll_site prev = ll_view_site(f, pe->loc, NULL);
-                    ll_finding_note(r, fd, &prev, "'%s' first acquired here", pe->obj.text);
+                    ll_diag_note(r, fd, &prev, "'%s' first acquired here", pe->obj.text);
                     break;
                 }
             }

@@ -66,24 +66,25 @@ static bool mode_switch(const struct ll_fn_view *f, uint32_t l)
 }
 
 static void report_return(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
-                          uint32_t l, bool root, bool released_elsewhere, struct ll_report *r)
+                          uint32_t l, bool root, bool released_elsewhere, struct ll_rule_ctx *r)
 {
     const struct ll_event *ev = &f->fn->events[e];
     const struct ll_df_lock *lk = &f->df.locks[l];
     struct ll_site site = ll_view_site(f, ev->loc, NULL);
     struct ll_finding *fd =
-        ll_report_add(r, "lock-leak", LL_SEV_WARNING, &site, f->fn->name, lk->cls,
-                      root                 ? "'%s' still held when thread function '%s' returns"
-                      : released_elsewhere ? "'%s' still held when '%s' returns here, but released "
-                                             "on other paths"
-                                           : "'%s' still held when '%s' returns here, but not on "
-                                             "its other returns",
-                      lk->text, f->fn->name);
+        ll_diag(r, &site, f->fn->name, lk->cls,
+                root                 ? "'%s' still held when thread function '%s' returns"
+                : released_elsewhere ? "'%s' still held when '%s' returns here, but released "
+                                       "on other paths"
+                                     : "'%s' still held when '%s' returns here, but not on "
+                                       "its other returns",
+                lk->text, f->fn->name);
     if (fd)
-        ll_view_note_acquired(v, f, e, l, r, fd);
+        ll_view_note_acquired(v, f, e, l, r->report, fd);
 }
 
-static void check_function(const struct ll_view *v, const struct ll_fn_view *f, struct ll_report *r)
+static void check_function(const struct ll_view *v, const struct ll_fn_view *f,
+                           struct ll_rule_ctx *r)
 {
     const struct ll_df_result *df = &f->df;
     bool root = ll_fn_view_is_root(f);
@@ -107,7 +108,7 @@ static void check_function(const struct ll_view *v, const struct ll_fn_view *f, 
     }
 }
 
-static void check(const struct ll_view *v, struct ll_report *r)
+static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     for (size_t i = 0; i < v->nfns; i++)
         check_function(v, &v->fns[i], r);

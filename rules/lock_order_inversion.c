@@ -36,7 +36,7 @@ static const char doc[] =
 
 struct cyc_ctx {
     const struct ll_view *v;
-    struct ll_report *r;
+    struct ll_rule_ctx *r;
 };
 
 static int cmp_str(const void *a, const void *b)
@@ -104,26 +104,26 @@ static const struct ll_site *edge_site(const struct ll_lg_edge *e)
     return e->w.has_call ? &e->w.call : &e->w.inner;
 }
 
-static void edge_notes(const struct ll_view *v, const struct ll_lg_edge *e, struct ll_report *r,
+static void edge_notes(const struct ll_view *v, const struct ll_lg_edge *e, struct ll_rule_ctx *r,
                        struct ll_finding *fd, bool primary)
 {
     const struct ll_lg_witness *w = &e->w;
     if (!primary)
-        ll_finding_note(r, fd, edge_site(e), "'%s' acquired while holding '%s' here, in '%s'",
-                        w->inner_text, w->outer_text, w->fn_name);
-    ll_finding_note(r, fd, &w->outer, "'%s' acquired here", w->outer_text);
+        ll_diag_note(r, fd, edge_site(e), "'%s' acquired while holding '%s' here, in '%s'",
+                     w->inner_text, w->outer_text, w->fn_name);
+    ll_diag_note(r, fd, &w->outer, "'%s' acquired here", w->outer_text);
     if (w->has_call && w->via) {
         if (!primary)
-            ll_finding_note(r, fd, &w->call, "'%s' called here while holding '%s'", w->via,
-                            w->outer_text);
-        ll_finding_note(r, fd, &w->inner, "'%s' acquires '%s' here", w->via, w->inner_text);
+            ll_diag_note(r, fd, &w->call, "'%s' called here while holding '%s'", w->via,
+                         w->outer_text);
+        ll_diag_note(r, fd, &w->inner, "'%s' acquires '%s' here", w->via, w->inner_text);
     }
     const char *root = ll_view_root_name(v, w->fn);
     if (root)
-        ll_finding_note(r, fd, &w->inner, "reached by thread '%s'", root);
+        ll_diag_note(r, fd, &w->inner, "reached by thread '%s'", root);
 }
 
-static void add_flow(const struct ll_view *v, const struct ll_lg_edge *e, struct ll_report *r,
+static void add_flow(const struct ll_view *v, const struct ll_lg_edge *e, struct ll_rule_ctx *r,
                      struct ll_finding *fd)
 {
     const struct ll_lg_witness *w = &e->w;
@@ -138,7 +138,7 @@ static void add_flow(const struct ll_view *v, const struct ll_lg_edge *e, struct
     steps[n] = w->inner;
     steps[n++].message = "blocks acquiring the second lock";
     const char *root = ll_view_root_name(v, w->fn);
-    ll_finding_flow(r, fd, root ? root : w->fn_name, steps, n);
+    ll_diag_flow(r, fd, root ? root : w->fn_name, steps, n);
 }
 
 /* "'a' -> 'b' -> 'c' -> 'a'", starting at edge `first`. */
@@ -169,8 +169,8 @@ static struct ll_finding *at_site(struct ll_finding **found, size_t n, const str
  * reported together, the extra cycles as notes.  `found` collects the
  * findings made so far (at most one per edge).
  */
-static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c, struct ll_report *r,
-                         struct ll_finding **found, size_t *nfound)
+static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c,
+                         struct ll_rule_ctx *r, struct ll_finding **found, size_t *nfound)
 {
     /* start at the edge with the first site: stable across runs */
     uint32_t first = 0;
@@ -184,12 +184,11 @@ static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c, s
     char text[1024];
     if (grouped) {
         cycle_text(v, c, first, text, sizeof(text));
-        ll_finding_note(r, fd, edge_site(e0), "also closes the cycle %s", text);
+        ll_diag_note(r, fd, edge_site(e0), "also closes the cycle %s", text);
     } else {
         char key[1024];
-        fd = ll_report_add(
-            r, "lock-order-inversion", LL_SEV_WARNING, edge_site(e0), e0->w.fn_name,
-            cycle_key(v, c, key, sizeof(key)),
+        fd = ll_diag(
+            r, edge_site(e0), e0->w.fn_name, cycle_key(v, c, key, sizeof(key)),
             c->n == 2 ? "lock order inversion: '%s' acquired while holding '%s', and elsewhere "
                         "the other way round"
                       : "lock order inversion: '%s' acquired while holding '%s' closes a cycle of "
@@ -277,17 +276,17 @@ static void display_class(const char *cls, char *buf, size_t len)
 }
 
 static void report_same_class(const struct ll_view *v, const struct ll_lg_edge *e,
-                              struct ll_report *r)
+                              struct ll_rule_ctx *r)
 {
     char cls[256];
     display_class(v->graph.nodes[e->from].text, cls, sizeof(cls));
     char key[512];
     snprintf(key, sizeof(key), "%s,%s", cls, e->w.fn_name);
     struct ll_finding *fd =
-        ll_report_add(r, "lock-order-inversion", LL_SEV_WARNING, edge_site(e), e->w.fn_name, key,
-                      "'%s' acquired while holding '%s', another lock of class '%s': the order "
-                      "depends on runtime values",
-                      e->w.inner_text, e->w.outer_text, cls);
+        ll_diag(r, edge_site(e), e->w.fn_name, key,
+                "'%s' acquired while holding '%s', another lock of class '%s': the order "
+                "depends on runtime values",
+                e->w.inner_text, e->w.outer_text, cls);
     if (!fd)
         return;
     edge_notes(v, e, r, fd, true);
@@ -325,7 +324,8 @@ static bool declared_before(const struct ll_view *v, const char *a, const char *
 }
 
 /* An edge outer -> inner where the configuration says inner comes first. */
-static void check_declared(const struct ll_view *v, const struct ll_lg_edge *e, struct ll_report *r)
+static void check_declared(const struct ll_view *v, const struct ll_lg_edge *e,
+                           struct ll_rule_ctx *r)
 {
     for (size_t i = 0; i < v->norder; i++) {
         for (size_t j = 0; j < v->norder; j++) {
@@ -336,22 +336,22 @@ static void check_declared(const struct ll_view *v, const struct ll_lg_edge *e, 
                 continue;
             char key[512];
             snprintf(key, sizeof(key), "%s,%s,%s", inner, outer, e->w.fn_name);
-            struct ll_finding *fd = ll_report_add(
-                r, "lock-order-inversion", LL_SEV_WARNING, edge_site(e), e->w.fn_name, key,
+            struct ll_finding *fd = ll_diag(
+                r, edge_site(e), e->w.fn_name, key,
                 "'%s' acquired while holding '%s', against the declared order '%s' before '%s'",
                 e->w.inner_text, e->w.outer_text, inner, outer);
             if (!fd)
                 return;
             edge_notes(v, e, r, fd, true);
             if (via && via->site.file)
-                ll_finding_note(r, fd, &via->site, "the order '%s' before '%s' is declared here",
-                                via->first, via->second);
+                ll_diag_note(r, fd, &via->site, "the order '%s' before '%s' is declared here",
+                             via->first, via->second);
             return;
         }
     }
 }
 
-static void check(const struct ll_view *v, struct ll_report *r)
+static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     for (uint32_t i = 0; i < v->graph.nedges && v->norder; i++)
         check_declared(v, &v->graph.edges[i], r);
@@ -361,7 +361,7 @@ static void check(const struct ll_view *v, struct ll_report *r)
     if (!roots || !found) {
         free(roots);
         free(found);
-        r->oom = true;
+        ll_diag_oom(r);
         return;
     }
     uint32_t longest = 0;

@@ -83,7 +83,7 @@ static bool returned(const struct ll_event *ret, const struct ll_path *h)
 }
 
 static void check_returns(const struct ll_view *v, const struct ll_fn_view *f, uint32_t t,
-                          struct ll_report *r)
+                          struct ll_rule_ctx *r)
 {
     const struct ll_tf_result *tf = &f->tf;
     const struct ll_tf_thread *th = &tf->threads[t];
@@ -107,30 +107,28 @@ static void check_returns(const struct ll_view *v, const struct ll_fn_view *f, u
         if (!fd) {
             struct ll_site site = ll_view_site(f, c->loc, NULL);
             if (f->is_main)
-                fd = ll_report_add(r, "missing-join", LL_SEV_WARNING, &site, f->fn->name,
-                                   th->handle->cls,
-                                   "thread '%s' may still be running when 'main' %s: the "
-                                   "process ends and kills it mid-work",
-                                   th->handle->text, is_exit ? "calls 'exit'" : "returns");
+                fd = ll_diag(r, &site, f->fn->name, th->handle->cls,
+                             "thread '%s' may still be running when 'main' %s: the "
+                             "process ends and kills it mid-work",
+                             th->handle->text, is_exit ? "calls 'exit'" : "returns");
             else
-                fd = ll_report_add(r, "missing-join", LL_SEV_WARNING, &site, f->fn->name,
-                                   th->handle->cls,
-                                   "thread '%s' is neither joined nor detached when '%s' returns",
-                                   th->handle->text, f->fn->name);
+                fd = ll_diag(r, &site, f->fn->name, th->handle->cls,
+                             "thread '%s' is neither joined nor detached when '%s' returns",
+                             th->handle->text, f->fn->name);
             if (!fd)
                 return;
         }
         struct ll_site rs = ll_view_site(f, ev->loc, NULL);
         if (is_exit)
-            ll_finding_note(r, fd, &rs, "'%s' ends the process here", ev->api);
+            ll_diag_note(r, fd, &rs, "'%s' ends the process here", ev->api);
         else
-            ll_finding_note(r, fd, &rs, "'%s' returns here without joining '%s'", f->fn->name,
-                            th->handle->text);
+            ll_diag_note(r, fd, &rs, "'%s' returns here without joining '%s'", f->fn->name,
+                         th->handle->text);
     }
 }
 
 /* A scalar handle created again while its previous thread runs. */
-static void check_overwrite(const struct ll_fn_view *f, uint32_t t, struct ll_report *r)
+static void check_overwrite(const struct ll_fn_view *f, uint32_t t, struct ll_rule_ctx *r)
 {
     const struct ll_tf_result *tf = &f->tf;
     const struct ll_tf_thread *th = &tf->threads[t];
@@ -143,17 +141,17 @@ static void check_overwrite(const struct ll_fn_view *f, uint32_t t, struct ll_re
             continue;
         struct ll_site site = ll_view_site(f, f->fn->events[o->event].loc, NULL);
         struct ll_finding *fd =
-            ll_report_add(r, "missing-join", LL_SEV_WARNING, &site, f->fn->name, th->handle->cls,
-                          "thread '%s' is neither joined nor detached before its handle is reused",
-                          th->handle->text);
+            ll_diag(r, &site, f->fn->name, th->handle->cls,
+                    "thread '%s' is neither joined nor detached before its handle is reused",
+                    th->handle->text);
         struct ll_site cs = ll_view_site(f, c->loc, NULL);
         if (fd)
-            ll_finding_note(r, fd, &cs, "'%s' overwritten by this creation", c->obj.text);
+            ll_diag_note(r, fd, &cs, "'%s' overwritten by this creation", c->obj.text);
         return;
     }
 }
 
-static void check_joins(const struct ll_fn_view *f, struct ll_report *r)
+static void check_joins(const struct ll_fn_view *f, struct ll_rule_ctx *r)
 {
     const struct ll_tf_result *tf = &f->tf;
     for (uint32_t e = 0; e < f->fn->nevents; e++) {
@@ -173,18 +171,17 @@ static void check_joins(const struct ll_fn_view *f, struct ll_report *r)
             if (!what)
                 continue;
             struct ll_site site = ll_view_site(f, ev->loc, NULL);
-            struct ll_finding *fd = ll_report_add(r, "missing-join", LL_SEV_WARNING, &site,
-                                                  f->fn->name, th->handle->cls, what, ev->obj.text);
+            struct ll_finding *fd =
+                ll_diag(r, &site, f->fn->name, th->handle->cls, what, ev->obj.text);
             struct ll_site cs = ll_view_site(f, f->fn->events[th->event].loc, NULL);
             if (fd)
-                ll_finding_note(r, fd, &cs, "thread created here%s",
-                                th->detached ? " detached" : "");
+                ll_diag_note(r, fd, &cs, "thread created here%s", th->detached ? " detached" : "");
             break;
         }
     }
 }
 
-static void check(const struct ll_view *v, struct ll_report *r)
+static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -197,11 +194,10 @@ static void check(const struct ll_view *v, struct ll_report *r)
             if (!th->local && !th->detached && named_handle(th->handle) &&
                 ll_strmap_get(&v->threads.joined, th->handle->cls) == (size_t)-1) {
                 struct ll_site site = ll_view_site(f, c->loc, NULL);
-                ll_report_add(r, "missing-join", LL_SEV_WARNING, &site, f->fn->name,
-                              th->handle->cls,
-                              "thread handle '%s' is never joined or detached anywhere in the "
-                              "program",
-                              th->handle->text);
+                ll_diag(r, &site, f->fn->name, th->handle->cls,
+                        "thread handle '%s' is never joined or detached anywhere in the "
+                        "program",
+                        th->handle->text);
                 continue;
             }
             check_returns(v, f, t, r);

@@ -1,5 +1,6 @@
 /*
- * registry: the list of rules, built from rules.def.
+ * registry: the list of rules, built from rules.def, and the report calls
+ * of rule.h, which fill in the running rule's id and severity.
  */
 #include "rule.h"
 
@@ -19,4 +20,53 @@ const struct ll_rule *ll_rule_find(const char *id)
         if (strcmp(ll_rules[i]->id, id) == 0)
             return ll_rules[i];
     return NULL;
+}
+
+void ll_rule_check(const struct ll_rule *rule, const struct ll_view *v, struct ll_report *report)
+{
+    struct ll_rule_ctx r = {rule, report};
+    rule->check(v, &r);
+}
+
+struct ll_finding *ll_diag(struct ll_rule_ctx *r, const struct ll_site *at, const char *function,
+                           const char *key, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    struct ll_finding *fd =
+        ll_report_vadd(r->report, r->rule->id, r->rule->severity, at, function, key, fmt, ap);
+    va_end(ap);
+    return fd;
+}
+
+struct ll_finding *ll_diag_sev(struct ll_rule_ctx *r, enum ll_severity sev,
+                               const struct ll_site *at, const char *function, const char *key,
+                               const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    struct ll_finding *fd = ll_report_vadd(r->report, r->rule->id, sev, at, function, key, fmt, ap);
+    va_end(ap);
+    return fd;
+}
+
+int ll_diag_note(struct ll_rule_ctx *r, struct ll_finding *fd, const struct ll_site *site,
+                 const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = ll_finding_vnote(r->report, fd, site, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int ll_diag_flow(struct ll_rule_ctx *r, struct ll_finding *fd, const char *thread,
+                 const struct ll_site *steps, size_t nsteps)
+{
+    return ll_finding_flow(r->report, fd, thread, steps, nsteps);
+}
+
+void ll_diag_oom(struct ll_rule_ctx *r)
+{
+    r->report->oom = true;
 }

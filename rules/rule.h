@@ -1,10 +1,13 @@
 /*
- * rule: what every rule file exports, and the registry of all of them.
+ * rule: what every rule file exports, the registry of all of them, and the
+ * report call rules make.
  *
- * A rule reads the analysed program through view.h and reports through
- * report.h.  It keeps no state between calls, prints nothing, and does not
- * depend on another rule.  Its `doc` is what `locklint explain ID` prints:
- * What it does / Why is this bad / Example / Use instead / Known problems.
+ * A rule reads the analysed program through view.h and reports with
+ * ll_diag(), which takes the rule's id and default severity from its
+ * descriptor (like clang-tidy's diag()): no rule spells its own id.  It
+ * keeps no state between calls, prints nothing, and does not depend on
+ * another rule.  Its `doc` is what `locklint explain ID` prints: What it
+ * does / Why is this bad / Example / Use instead / Known problems.
  */
 #ifndef LL_RULE_H
 #define LL_RULE_H
@@ -12,13 +15,53 @@
 #include "report.h"
 #include "view.h"
 
+#include <stdarg.h>
+
+struct ll_rule;
+
+/* One run of one rule: the rule and the report its findings go to. */
+struct ll_rule_ctx {
+    const struct ll_rule *rule; /* borrowed */
+    struct ll_report *report;   /* borrowed */
+};
+
 struct ll_rule {
     const char *id;      /* stable kebab-case name */
     const char *summary; /* one line */
     const char *doc;
-    enum ll_severity severity;
-    void (*check)(const struct ll_view *v, struct ll_report *r);
+    enum ll_severity severity; /* of its findings, unless it says otherwise (ll_diag_sev) */
+    void (*check)(const struct ll_view *v, struct ll_rule_ctx *r);
 };
+
+/* Runs `rule` over the view, its findings into `report`. */
+void ll_rule_check(const struct ll_rule *rule, const struct ll_view *v, struct ll_report *report);
+
+/*
+ * Reports a finding of the running rule at `at`, with the rule's default
+ * severity: ll_report_add() with the id and severity from the descriptor.
+ * Returns the finding to add notes and flows to, or NULL when out of
+ * memory (the report remembers that).
+ */
+struct ll_finding *ll_diag(struct ll_rule_ctx *r, const struct ll_site *at, const char *function,
+                           const char *key, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* The same with a severity of its own, for a rule whose findings differ in
+ * how sure they are. */
+struct ll_finding *ll_diag_sev(struct ll_rule_ctx *r, enum ll_severity sev,
+                               const struct ll_site *at, const char *function, const char *key,
+                               const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* A note on finding fd (ll_finding_note()).  Returns 0 or -1 (out of memory). */
+int ll_diag_note(struct ll_rule_ctx *r, struct ll_finding *fd, const struct ll_site *site,
+                 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* A thread flow on finding fd (ll_finding_flow()).  Returns 0 or -1. */
+int ll_diag_flow(struct ll_rule_ctx *r, struct ll_finding *fd, const char *thread,
+                 const struct ll_site *steps, size_t nsteps);
+
+/* Says that the rule ran out of memory: the report is incomplete. */
+void ll_diag_oom(struct ll_rule_ctx *r);
 
 #define LL_RULE(name) extern const struct ll_rule ll_rule_##name;
 #include "rules.def"

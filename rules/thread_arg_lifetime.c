@@ -55,7 +55,7 @@ static bool overlaps(const char *a, const char *b)
     return next == '\0' || next == '.' || next == '[' || next == '-';
 }
 
-static void check_thread(const struct ll_fn_view *f, uint32_t t, struct ll_report *r)
+static void check_thread(const struct ll_fn_view *f, uint32_t t, struct ll_rule_ctx *r)
 {
     const struct ll_function *fn = f->fn;
     const struct ll_tf_result *tf = &f->tf;
@@ -74,17 +74,17 @@ static void check_thread(const struct ll_fn_view *f, uint32_t t, struct ll_repor
             continue; /* one element per thread */
         if (!overlaps(a->key, ev->obj.key))
             continue;
-        struct ll_finding *fd = ll_report_add(
-            r, "thread-arg-lifetime", LL_SEV_WARNING, &site, fn->name, a->cls,
+        struct ll_finding *fd = ll_diag(
+            r, &site, fn->name, a->cls,
             "'&%s' is given to a thread, but '%s' changes while the thread may still read it",
             a->text, ev->obj.text);
         struct ll_site s = ll_view_site(f, ev->loc, NULL);
         if (fd)
-            ll_finding_note(r, fd, &s,
-                            ev->loop_depth && e < th->event
-                                ? "'%s' changed (or re-created by the next iteration) here"
-                                : "'%s' changed here",
-                            ev->obj.text);
+            ll_diag_note(r, fd, &s,
+                         ev->loop_depth && e < th->event
+                             ? "'%s' changed (or re-created by the next iteration) here"
+                             : "'%s' changed here",
+                         ev->obj.text);
         return;
     }
     if (f->is_main)
@@ -94,18 +94,18 @@ static void check_thread(const struct ll_fn_view *f, uint32_t t, struct ll_repor
         if (ev->kind != LL_EV_RETURN || !tf->reached[e] || !(ll_tf_state(tf, e, t) & LL_TS_ALIVE))
             continue;
         struct ll_finding *fd =
-            ll_report_add(r, "thread-arg-lifetime", LL_SEV_WARNING, &site, fn->name, a->cls,
-                          "'&%s' points into the stack frame of '%s', which ends while the "
-                          "thread may still use it",
-                          a->text, fn->name);
+            ll_diag(r, &site, fn->name, a->cls,
+                    "'&%s' points into the stack frame of '%s', which ends while the "
+                    "thread may still use it",
+                    a->text, fn->name);
         struct ll_site s = ll_view_site(f, ev->loc, NULL);
         if (fd)
-            ll_finding_note(r, fd, &s, "'%s' returns here without joining the thread", fn->name);
+            ll_diag_note(r, fd, &s, "'%s' returns here without joining the thread", fn->name);
         return;
     }
 }
 
-static void check(const struct ll_view *v, struct ll_report *r)
+static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];

@@ -243,7 +243,7 @@ static bool guarded(const struct ll_function *fn, uint32_t cb, uint8_t *seen, ui
 }
 
 static void check_function(const struct ll_view *v, size_t fi, uint8_t *fseen, long *fstack,
-                           struct ll_report *r)
+                           struct ll_rule_ctx *r)
 {
     const struct ll_fn_view *f = &v->fns[fi];
     const struct ll_function *fn = f->fn;
@@ -254,7 +254,7 @@ static void check_function(const struct ll_view *v, size_t fi, uint8_t *fseen, l
     uint32_t *stack = malloc((fn->nblocks + 1) * sizeof(*stack));
     int recursive = -1;
     if (!seen || !stack) {
-        r->oom = true;
+        ll_diag_oom(r);
         goto out;
     }
     for (uint32_t t = 0; t < tf->nthreads; t++) {
@@ -272,30 +272,30 @@ static void check_function(const struct ll_view *v, size_t fi, uint8_t *fseen, l
         struct ll_site site = ll_view_site(f, c->loc, NULL);
         if (bad) {
             char buf[256];
-            struct ll_finding *fd = ll_report_add(
-                r, "unbounded-thread-creation", LL_SEV_WARNING, &site, fn->name, c->obj.cls,
+            struct ll_finding *fd = ll_diag(
+                r, &site, fn->name, c->obj.cls,
                 "thread created on every iteration of a loop with no bound (%s); use a fixed "
                 "pool of workers or a counting semaphore to limit live threads",
                 reason(f, bad, buf, sizeof(buf)));
             const struct ll_event *ls = loop_site(fn, bad, c->loc.file);
             if (fd && ls) {
                 struct ll_site s = ll_view_site(f, ls->loc, NULL);
-                ll_finding_note(r, fd, &s, "the loop starts here");
+                ll_diag_note(r, fd, &s, "the loop starts here");
             }
             continue;
         }
         if (recursive < 0)
             recursive = reaches_fn(v, (long)fi, (long)fi, fseen, fstack);
         if (recursive && !guarded(fn, cb, seen, stack)) {
-            struct ll_finding *fd = ll_report_add(
-                r, "unbounded-thread-creation", LL_SEV_WARNING, &site, fn->name, c->obj.cls,
+            struct ll_finding *fd = ll_diag(
+                r, &site, fn->name, c->obj.cls,
                 "thread created in recursive function '%s' with no depth limit: every level "
                 "creates more threads; create threads only down to a fixed depth",
                 fn->name);
             struct ll_site s = ll_view_site(f, fn->loc, NULL);
             if (fd)
-                ll_finding_note(r, fd, &s, "'%s' reaches itself through its calls and threads",
-                                fn->name);
+                ll_diag_note(r, fd, &s, "'%s' reaches itself through its calls and threads",
+                             fn->name);
         }
     }
 out:
@@ -303,12 +303,12 @@ out:
     free(stack);
 }
 
-static void check(const struct ll_view *v, struct ll_report *r)
+static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     uint8_t *fseen = malloc(v->program.nfns + 1);
     long *fstack = malloc((v->program.nfns + 1) * sizeof(*fstack));
     if (!fseen || !fstack) {
-        r->oom = true;
+        ll_diag_oom(r);
         goto out;
     }
     for (size_t i = 0; i < v->nfns; i++)

@@ -33,7 +33,7 @@ static const char doc[] =
     "not followed, and in very large functions the correlation is lost once more than 16\n"
     "path states meet.\n";
 
-static void check(const struct ll_view *v, struct ll_report *r)
+static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -55,8 +55,7 @@ static void check(const struct ll_view *v, struct ll_report *r)
             const char *how = (st & LL_LS_HELD) ? "'%s' released but not held on every path"
                                                 : "'%s' released but not held";
             struct ll_site site = ll_view_site(f, ev->loc, NULL);
-            struct ll_finding *fd = ll_report_add(r, "unlock-not-held", LL_SEV_WARNING, &site,
-                                                  f->fn->name, ev->obj.cls, how, ev->obj.text);
+            struct ll_finding *fd = ll_diag(r, &site, f->fn->name, ev->obj.cls, how, ev->obj.text);
             if (!fd)
                 return;
             for (uint32_t p = e; p-- > 0;) {
@@ -64,7 +63,7 @@ static void check(const struct ll_view *v, struct ll_report *r)
                 if (pe->kind == LL_EV_RELEASE && df->reached[p] &&
                     ll_df_lock_index(df, pe->obj.key) == l) {
                     struct ll_site prev = ll_view_site(f, pe->loc, NULL);
-                    ll_finding_note(r, fd, &prev, "'%s' already released here", pe->obj.text);
+                    ll_diag_note(r, fd, &prev, "'%s' already released here", pe->obj.text);
                     break;
                 }
             }

@@ -177,7 +177,7 @@ static bool firm(const struct ll_race_access *a, const struct ll_race_access *b,
 static void report(const struct ll_view *v, const struct ll_race_access *a,
                    const struct ll_race_access *b, uint32_t ra, uint32_t rb,
                    const struct majority *all, const struct majority *wr, bool locked,
-                   struct ll_report *r)
+                   struct ll_rule_ctx *r)
 {
     const struct ll_fn_view *fa = &v->fns[a->fn], *fb = &v->fns[b->fn];
     const struct ll_event *ea = &fa->fn->events[a->event], *eb = &fb->fn->events[b->event];
@@ -189,8 +189,8 @@ static void report(const struct ll_view *v, const struct ll_race_access *a,
                  m == wr ? "written" : "accessed", m->text, m->held, m->sites);
     struct ll_site site = ll_view_site(fa, ea->loc, NULL);
     bool sure = firm(a, b, locked);
-    struct ll_finding *fd = ll_report_add(
-        r, "unprotected-write", sure ? LL_SEV_WARNING : LL_SEV_NOTE, &site, fa->fn->name, a->name,
+    struct ll_finding *fd = ll_diag_sev(
+        r, sure ? LL_SEV_WARNING : LL_SEV_NOTE, &site, fa->fn->name, a->name,
         "data race: %s '%s' with %s held can run concurrently with a %s in '%s'%s",
         a->write ? "write to" : "read of", ea->obj.text, locks, kind(b), fb->fn->name, stat);
     if (!fd)
@@ -200,22 +200,22 @@ static void report(const struct ll_view *v, const struct ll_race_access *a,
     char blocks[512];
     lock_list(b, blocks, sizeof(blocks));
     struct ll_site other = ll_view_site(fb, eb->loc, NULL);
-    ll_finding_note(r, fd, &site, "%s in thread '%s'%s, holding %s", kind(a), ta,
-                    v->cg.roots[ra].multi_instance ? " (several run at once)" : "", locks);
-    ll_finding_note(r, fd, &other,
-                    "conflicting %s of '%s' here, in '%s' (%sthread '%s'), holding %s", kind(b),
-                    eb->obj.text, fb->fn->name, ra == rb ? "another instance of " : "", tb, blocks);
+    ll_diag_note(r, fd, &site, "%s in thread '%s'%s, holding %s", kind(a), ta,
+                 v->cg.roots[ra].multi_instance ? " (several run at once)" : "", locks);
+    ll_diag_note(r, fd, &other, "conflicting %s of '%s' here, in '%s' (%sthread '%s'), holding %s",
+                 kind(b), eb->obj.text, fb->fn->name, ra == rb ? "another instance of " : "", tb,
+                 blocks);
     if (!sure && !locked && a->concrete && b->concrete)
-        ll_finding_note(r, fd, &site,
-                        "no access to '%s' holds a lock, and both are %u or more calls from "
-                        "their threads' start routines: run-time checks on the way may keep "
-                        "them apart",
-                        a->name, (unsigned)(a->depth < b->depth ? a->depth : b->depth));
+        ll_diag_note(r, fd, &site,
+                     "no access to '%s' holds a lock, and both are %u or more calls from "
+                     "their threads' start routines: run-time checks on the way may keep "
+                     "them apart",
+                     a->name, (unsigned)(a->depth < b->depth ? a->depth : b->depth));
     struct ll_site sa = site, sb = other;
     sa.message = a->write ? "writes" : "reads";
     sb.message = b->write ? "writes" : "reads";
-    ll_finding_flow(r, fd, ta, &sa, 1);
-    ll_finding_flow(r, fd, tb, &sb, 1);
+    ll_diag_flow(r, fd, ta, &sa, 1);
+    ll_diag_flow(r, fd, tb, &sb, 1);
 }
 
 struct seen {
@@ -247,7 +247,7 @@ static bool evidence_of_sharing(const struct ll_race_access *acc, size_t s, size
 }
 
 static void check_group(const struct ll_view *v, const struct ll_race_access *acc, size_t s,
-                        size_t t, struct seen *seen, struct ll_report *r)
+                        size_t t, struct seen *seen, struct ll_rule_ctx *r)
 {
     if (!evidence_of_sharing(acc, s, t))
         return;
@@ -287,26 +287,20 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
         }
 }
 
-static void check(const struct ll_view *v, struct ll_report *r)
+static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
-    struct ll_race_result res;
-    struct seen *seen = NULL;
-    if (ll_race_build(v, &res) != 0)
-        goto oom;
-    seen = calloc(res.n + 1, sizeof(*seen));
-    if (!seen)
-        goto oom;
-    for (size_t s = 0, t; s < res.n; s = t) {
-        for (t = s + 1; t < res.n && strcmp(res.acc[t].group, res.acc[s].group) == 0; t++)
-            ;
-        check_group(v, res.acc, s, t, seen, r);
+    const struct ll_race_result *res = v->race;
+    struct seen *seen = calloc(res->n + 1, sizeof(*seen));
+    if (!seen) {
+        ll_diag_oom(r);
+        return;
     }
-    goto done;
-oom:
-    r->oom = true;
-done:
+    for (size_t s = 0, t; s < res->n; s = t) {
+        for (t = s + 1; t < res->n && strcmp(res->acc[t].group, res->acc[s].group) == 0; t++)
+            ;
+        check_group(v, res->acc, s, t, seen, r);
+    }
     free(seen);
-    ll_race_release(&res);
 }
 
 const struct ll_rule ll_rule_unprotected_write = {

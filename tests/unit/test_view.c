@@ -50,7 +50,7 @@ static void build(struct world *w, const char *src)
     assert_int_equal(ll_frontend_parse(fe, &w->db.jobs[0], &w->facts, err, sizeof(err)), 0);
     ll_frontend_free(fe);
     assert_int_equal(ll_facts_intern(&w->facts), 0); /* as the driver does */
-    assert_int_equal(ll_view_build(&w->view, &w->facts, 1), 0);
+    assert_int_equal(ll_view_build(&w->view, &w->facts, 1, NULL, 0), 0);
     unlink(path);
     rmdir(w->dir);
 }
