@@ -10,16 +10,18 @@
  * symbolic links are not resolved, so "dir/link/.." is "dir", the same
  * way a build tool that wrote the database spelled it.
  *
- * Sanitising is deny-by-name: it drops what would write files (-o, the
- * dependency flags, --serialize-diagnostics, -save-temps), what links, the
- * other inputs of the command line, and everything that makes the parser
- * load code or read options from a file we do not look at (-fplugin=,
- * -fpass-plugin=, -Xclang -load/-plugin/-add-plugin, --config).  Response
- * files (@FILE) are expanded here, so that what they contain is sanitised
- * too.  Relative include paths are rewritten against the entry's directory
- * because libclang honours -working-directory poorly.  All other flags,
- * GCC-only ones included, are passed on untouched: libclang warns about
- * those it does not know, which is the honest outcome.
+ * Sanitising is an allow-list: only arguments that change how the code
+ * parses are passed on (macros, include paths, the language standard and
+ * dialect, the target, -f flags that change the language, warnings), plus
+ * the -f/-m flags the configuration's `compiler-flags` adds.  Everything
+ * else is dropped, with one note per distinct flag per run unless it only
+ * names an output, dependency file, debug information or linking: a
+ * deny-list cannot know every flag that writes a file or loads code
+ * (-Xclang, -Xpreprocessor, -Wp,, -mllvm, -fplugin=, -fmodules-cache-path=,
+ * --config, ...).  Response files (@FILE) are expanded here, so that what
+ * they contain is sanitised too.  Relative include paths are rewritten
+ * against the entry's directory because libclang honours
+ * -working-directory poorly.
  *
  * This module never parses C, never runs the compiler and writes nothing.
  */
@@ -51,6 +53,10 @@ void ll_compdb_init(struct ll_compdb *db)
     db->dir = NULL;
     db->njobs = 0;
     db->jobs = NULL;
+    db->extra_flags = NULL;
+    db->nextra_flags = 0;
+    db->noted = NULL;
+    db->nnoted = 0;
 }
 
 void ll_compdb_release(struct ll_compdb *db)
@@ -371,68 +377,295 @@ static int expand_rsp(struct ll_arena *scratch, const char *dir, int argc, const
 
 /* ------------------------------------------------------------ sanitising */
 
-/* Flags whose value is the next argument (when not joined to it). */
-static const char *const value_flags[] = {
-    "-D",
-    "-U",
-    "-x",
-    "-target",
-    "-arch",
-    "-A",
+/*
+ * The allow-list.  An argument is passed to libclang only when it matches
+ * a rule below, the -f/-m/-W rules of keep_rule(), or an entry of the
+ * configuration's `compiler-flags`; everything else is dropped.  Forms:
+ * A_EXACT ("-pthread"), A_SEP (the value is the next argument: "-I dir"),
+ * A_JOINED (the value follows the name: "-Idir", "-std=c11"); A_PATH
+ * values are made absolute against the entry's directory because libclang
+ * honours -working-directory poorly.
+ */
+enum { A_EXACT = 1, A_SEP = 2, A_JOINED = 4, A_PATH = 8 };
+
+struct arg_rule {
+    const char *name;
+    unsigned form;
+};
+
+static const struct arg_rule keep_rules[] = {
+    {"-D", A_SEP | A_JOINED},
+    {"-U", A_SEP | A_JOINED},
+    {"-I", A_SEP | A_JOINED | A_PATH},
+    {"-isystem", A_SEP | A_JOINED | A_PATH},
+    {"-iquote", A_SEP | A_JOINED | A_PATH},
+    {"-idirafter", A_SEP | A_JOINED | A_PATH},
+    {"-include", A_SEP | A_JOINED | A_PATH},
+    {"-imacros", A_SEP | A_JOINED | A_PATH},
+    {"-isysroot", A_SEP | A_JOINED | A_PATH},
+    {"--sysroot", A_SEP | A_PATH},
+    {"--sysroot=", A_JOINED | A_PATH},
+    {"-iprefix", A_SEP | A_JOINED},
+    {"-iwithprefix", A_SEP | A_JOINED},
+    {"-iwithprefixbefore", A_SEP | A_JOINED},
+    {"-iwithsysroot", A_SEP | A_JOINED},
+    {"-nostdinc", A_EXACT},
+    {"-nostdlibinc", A_EXACT},
+    {"-nobuiltininc", A_EXACT},
+    {"-undef", A_EXACT},
+    {"-ansi", A_EXACT},
+    {"-std=", A_JOINED},
+    {"--std=", A_JOINED},
+    {"-x", A_SEP | A_JOINED},
+    {"-target", A_SEP},
+    {"--target=", A_JOINED},
+    {"--gcc-toolchain=", A_JOINED},
+    {"-pthread", A_EXACT},
+    {"-pthreads", A_EXACT},
+    {"-w", A_EXACT},
+    {"-O", A_JOINED}, /* __OPTIMIZE__, __NO_INLINE__: glibc's headers differ */
+    {"-pedantic", A_EXACT},
+    {"-pedantic-errors", A_EXACT},
+    {"-A", A_SEP | A_JOINED}, /* #assert predicates */
+};
+
+/* -f flags that change the language or the predefined macros, with or
+ * without "no-"; an entry ending in '=' or '-' is a prefix. */
+static const char *const f_language[] = {
+    "ms-extensions",
+    "ms-compatibility",
+    "ms-compatibility-version=",
+    "ms-volatile",
+    "ms-anonymous-structs",
+    "builtin",
+    "builtin-",
+    "signed-char",
+    "unsigned-char",
+    "signed-bitfields",
+    "unsigned-bitfields",
+    "openmp",
+    "openmp=",
+    "openmp-simd",
+    "gnu89-inline",
+    "gnu-keywords",
+    "asm",
+    "blocks",
+    "short-enums",
+    "short-wchar",
+    "wchar-type=",
+    "pack-struct",
+    "pack-struct=",
+    "max-type-align=",
+    "dollars-in-identifiers",
+    "declspec",
+    "freestanding",
+    "hosted",
+    "pic",
+    "PIC",
+    "pie",
+    "PIE",
+    "stack-protector",
+    "stack-protector-strong",
+    "stack-protector-all",
+    "sanitize=",
+    "cf-protection",
+    "cf-protection=",
+    "exceptions",
+    "cxx-exceptions",
+    "rtti",
+    "fast-math",
+    "finite-math-only",
+    "math-errno",
+    "inline",
+    "trigraphs",
+    "digraphs",
+    "extended-identifiers",
+    "input-charset=",
+    "exec-charset=",
+    "wide-exec-charset=",
+    "gnu-inline-asm",
+    "asm-blocks",
+    "heinous-gnu-extensions",
+    "gnuc-version=",
+    "char8_t",
+    "wrapv",
+    "trapv",
+    "delayed-template-parsing",
+    "operator-names",
+    "access-control",
+    "threadsafe-statics",
+    "sized-deallocation",
+    "coroutines",
+    "zvector",
+    "altivec",
+    "fixed-point",
+    "emulated-tls",
+    "pascal-strings",
+    "lax-vector-conversions",
+    "lax-vector-conversions=",
+    "const-strings",
+    "writable-strings",
+    "strict-flex-arrays=",
+    "gnu-runtime",
+    "objc-arc",
+    "objc-runtime=",
+};
+
+/* Dropped flags whose value is the next argument: it is dropped with them,
+ * so that it is not taken for an argument of its own. */
+static const char *const drop_sep[] = {
+    "-o",
+    "--output",
+    "-MF",
+    "-MT",
+    "-MQ",
+    "-MJ",
+    "-Xclang",
     "-Xpreprocessor",
     "-Xassembler",
+    "-Xlinker",
     "-Xanalyzer",
-    "-iprefix",
-    "-iwithprefix",
-    "-iwithprefixbefore",
-    "-iwithsysroot",
-    "-isystem-after",
-    "-include-pch",
-    "-ivfsoverlay",
+    "-Xopenmp-target",
+    "-Xcuda-ptxas",
+    "-Xcuda-fatbinary",
+    "-Xarch_host",
+    "-Xarch_device",
     "-mllvm",
-    "-gcc-toolchain",
-    "-working-directory",
+    "-arch",
+    "-B",
     "-F",
     "-iframework",
-    "-cxx-isystem",
+    "-L",
+    "-l",
     "--param",
+    "-gcc-toolchain",
+    "-working-directory",
+    "-ivfsoverlay",
+    "-include-pch",
     "-resource-dir",
-};
-
-/* Flags taking a path that is rewritten to an absolute one, both joined
- * ("-Iinc", "--sysroot=dir") and separate ("-I inc"). */
-static const struct {
-    const char *name;
-    const char *joined; /* prefix of the joined form */
-} path_flags[] = {
-    {"-I", "-I"},
-    {"-isystem", "-isystem"},
-    {"-iquote", "-iquote"},
-    {"-idirafter", "-idirafter"},
-    {"-include", "-include"},
-    {"-imacros", "-imacros"},
-    {"-isysroot", "-isysroot"},
-    {"--sysroot", "--sysroot="},
-};
-
-/* Extensions of arguments that are other inputs of the command line. */
-static const char *const input_exts[] = {
-    ".c", ".cc", ".cpp", ".cxx", ".c++", ".C", ".i", ".ii", ".S", ".s", ".o", ".a", ".so",
-};
-
-/* cc1 options (behind -Xclang) that write a file, each with one value. */
-static const char *const cc1_output_flags[] = {
-    "-o",
+    "--config",
+    "-serialize-diagnostics",
+    "--serialize-diagnostics",
     "-dependency-file",
     "-dependency-dot",
     "-header-include-file",
     "-module-dependency-dir",
-    "-serialize-diagnostic-file",
-    "-MT",
-    "-MQ",
+    "-aux-info",
+    "-T",
+    "-u",
+    "-z",
+    "-e",
+    "-specs",
+    "-dumpdir",
+    "-dumpbase",
+    "-dumpbase-ext",
+    "-imultilib",
+    "-imultiarch",
+    "-fmodule-file",
+    "-fmodules-cache-path",
+    "-main-file-name",
+};
+
+/* Flags a build always has that only say what to produce (the action,
+ * the output, dependency files, debug information, linking): dropped
+ * without a note, since every database would print the same lines. */
+static int drop_quietly(const char *s)
+{
+    static const char *const exact[] = {
+        "-c",
+        "-S",
+        "-E",
+        "-o",
+        "--output",
+        "-M",
+        "-MM",
+        "-MD",
+        "-MMD",
+        "-MP",
+        "-MG",
+        "-pipe",
+        "-shared",
+        "-static",
+        "-rdynamic",
+        "-pie",
+        "-no-pie",
+        "-nostdlib",
+        "-nodefaultlibs",
+        "-nostartfiles",
+        "-static-libgcc",
+        "-Xlinker",
+        "-s",
+    };
+    for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+        if (strcmp(s, exact[i]) == 0)
+            return 1;
+    return starts_with(s, "-g") || starts_with(s, "-MF") || starts_with(s, "-MT") ||
+           starts_with(s, "-MQ") || starts_with(s, "-MJ") || starts_with(s, "-Wl,") ||
+           starts_with(s, "-l") || starts_with(s, "-L") ||
+           (starts_with(s, "-o") && !starts_with(s, "-objc"));
+}
+
+/* Prefixes a `compiler-flags` entry of the configuration may never match:
+ * flags that pass options on unchecked, load code, write files or read
+ * other options from a file.  The configuration is in the repository, so
+ * it is no more trusted than the database. */
+static const char *const never_allowed[] = {
+    "-X",
+    "-Wp,",
+    "-Wl,",
+    "-Wa,",
+    "-mllvm",
+    "-fplugin",
+    "-fpass-plugin",
+    "-fmodule",
+    "-fimplicit-module",
+    "-fprebuilt-module",
+    "-o",
+    "-M",
+    "-H",
+    "--config",
+    "-B",
+    "-fuse-ld",
+    "-ivfsoverlay",
+    "-include-pch",
+    "-resource-dir",
+    "-save-temps",
+    "-ftime-trace",
+    "-fcrash-diagnostics",
+    "-fprofile",
+    "-fsave-optimization-record",
+    "-fproc-stat-report",
+    "-fdepfile",
+    "-fdump",
+    "-fsanitize-ignorelist",
+    "-fsanitize-blacklist",
+    "-fsanitize-coverage-allowlist",
+    "-fsanitize-coverage-ignorelist",
+    "-fembed",
+    "-fcoverage",
+    "-ftest-coverage",
+    "-fdebug-dump",
+    "-fopt-record",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+int ll_compdb_flag_allowable(const char *flag)
+{
+    if (!(starts_with(flag, "-f") || starts_with(flag, "-m")) || strlen(flag) < 3 ||
+        strchr(flag, ','))
+        return 0;
+    for (size_t i = 0; i < COUNT(never_allowed); i++)
+        if (starts_with(flag, never_allowed[i]))
+            return 0;
+    /* a prefix entry must not cover one of the above either */
+    size_t len = strlen(flag);
+    if (flag[len - 1] == '*')
+        for (size_t i = 0; i < COUNT(never_allowed); i++)
+            if (strncmp(flag, never_allowed[i], len - 1) == 0)
+                return 0;
+    return 1;
+}
 
 static int in_list(const char *s, const char *const *list, size_t n)
 {
@@ -442,44 +675,89 @@ static int in_list(const char *s, const char *const *list, size_t n)
     return 0;
 }
 
-static int looks_like_input(const char *s)
+static int f_flag_kept(const char *s)
 {
-    const char *base = strrchr(s, '/');
-    base = base ? base + 1 : s;
-    const char *dot = strrchr(base, '.');
-    if (!dot || dot == base)
-        return 0;
-    return in_list(dot, input_exts, COUNT(input_exts));
-}
-
-/*
- * If argv[i] is "-Xclang X" or "-Xclang=X", sets *val to X and returns the
- * number of arguments the pair takes (2 or 1); otherwise returns 0.
- */
-static int xclang_at(const char *const *argv, int argc, int i, const char **val)
-{
-    if (i >= argc)
-        return 0;
-    if (strcmp(argv[i], "-Xclang") == 0 && i + 1 < argc) {
-        *val = argv[i + 1];
-        return 2;
-    }
-    if (starts_with(argv[i], "-Xclang=")) {
-        *val = argv[i] + strlen("-Xclang=");
-        return 1;
+    const char *base = s + 2;
+    if (starts_with(base, "no-"))
+        base += 3;
+    for (size_t i = 0; i < COUNT(f_language); i++) {
+        const char *e = f_language[i];
+        size_t n = strlen(e);
+        if (e[n - 1] == '=' || e[n - 1] == '-' ? strncmp(base, e, n) == 0 : strcmp(base, e) == 0)
+            return 1;
     }
     return 0;
 }
 
-static void note_dropped(FILE *warn, const char *const *argv, int from, int count,
+static int config_flag_kept(const struct ll_compdb *db, const char *s)
+{
+    for (size_t i = 0; i < db->nextra_flags; i++) {
+        const char *e = db->extra_flags[i];
+        size_t n = strlen(e);
+        if (n && e[n - 1] == '*' ? strncmp(s, e, n - 1) == 0 : strcmp(s, e) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* The rule that keeps `s`: an exact or separate-value match first, then
+ * the longest joined prefix ("-iwithprefixbefore" is not "-iwithprefix"
+ * with the value "before").  NULL when no rule of the table keeps it. */
+static const struct arg_rule *keep_rule(const char *s)
+{
+    const struct arg_rule *best = NULL;
+    size_t best_len = 0;
+    for (size_t i = 0; i < COUNT(keep_rules); i++) {
+        const struct arg_rule *r = &keep_rules[i];
+        if (strcmp(s, r->name) == 0)
+            return r;
+        size_t n = strlen(r->name);
+        if ((r->form & A_JOINED) && n > best_len && strncmp(s, r->name, n) == 0) {
+            best = r;
+            best_len = n;
+        }
+    }
+    return best;
+}
+
+/* One note per distinct dropped flag per run: `key` is the flag without
+ * its value ("-fplugin=", "-MF"), or with it for the flags that pass
+ * options on ("-Xclang -load"), whose value is what matters. */
+#define MAX_NOTES 64
+
+static void note_dropped(struct ll_compdb *db, FILE *warn, const char *key, const char *text,
                          const char *display)
 {
     if (!warn)
         return;
-    fputs("locklint: note: dropped code-loading flag '", warn);
-    for (int k = 0; k < count; k++)
-        fprintf(warn, "%s%s", k ? " " : "", argv[from + k]);
-    fprintf(warn, "' from the arguments of '%s'\n", display);
+    for (size_t i = 0; i < db->nnoted; i++)
+        if (strcmp(db->noted[i], key) == 0)
+            return;
+    if (db->nnoted == MAX_NOTES) {
+        fputs("locklint: note: more compiler flags dropped, not listed\n", warn);
+        db->nnoted++;
+        return;
+    }
+    if (db->nnoted > MAX_NOTES)
+        return;
+    if (!db->noted) {
+        db->noted = ll_arena_alloc(&db->arena, MAX_NOTES * sizeof(*db->noted));
+        if (!db->noted)
+            return;
+    }
+    const char *k = ll_arena_strdup(&db->arena, key);
+    if (!k)
+        return;
+    db->noted[db->nnoted++] = k;
+    fprintf(warn, "locklint: note: dropped compiler flag '%s' (first in the arguments of '%s')\n",
+            text, display);
+}
+
+/* The note key of a dropped flag: the name up to and including '='. */
+static const char *flag_key(struct ll_arena *a, const char *s)
+{
+    const char *eq = strchr(s, '=');
+    return eq ? ll_arena_strndup(a, s, (size_t)(eq - s + 1)) : s;
 }
 
 /* A relative path value made absolute against dir; other values copied. */
@@ -496,11 +774,45 @@ static const char *path_value(struct ll_arena *a, const char *dir, const char *p
 }
 
 /*
- * The body of ll_compdb_sanitize() with the entry's directory explicit.
- * Kept and rewritten arguments are copied into `a`; temporaries go to a
- * scratch arena of its own.
+ * "-Wp,A,B,...": options for the preprocessor, passed on unchecked by the
+ * driver.  Only its -D and -U pieces are kept (as plain -D/-U arguments:
+ * hardened builds pass -Wp,-D_FORTIFY_SOURCE=2); anything else in it drops
+ * the rest with a note.  Returns 0, or -1 when out of memory.
  */
-static int sanitize(struct ll_arena *a, const char *dir, int argc, const char *const *argv,
+static int keep_wp_defines(struct ll_compdb *db, struct ll_arena *scratch, struct argvec *res,
+                           const char *s, FILE *warn, const char *display)
+{
+    char *copy = ll_arena_strdup(scratch, s + 4);
+    if (!copy)
+        return -1;
+    int other = 0;
+    char *save = NULL;
+    for (char *piece = strtok_r(copy, ",", &save); piece; piece = strtok_r(NULL, ",", &save)) {
+        if ((strcmp(piece, "-D") == 0 || strcmp(piece, "-U") == 0)) {
+            char *val = strtok_r(NULL, ",", &save);
+            if (!val)
+                break;
+            piece = ll_arena_printf(scratch, "%s%s", piece, val);
+            if (!piece)
+                return -1;
+        } else if (!starts_with(piece, "-D") && !starts_with(piece, "-U")) {
+            other = 1;
+            continue;
+        }
+        if (argvec_push(scratch, res, piece) < 0)
+            return -1;
+    }
+    if (other)
+        note_dropped(db, warn, "-Wp,", s, display);
+    return 0;
+}
+
+/*
+ * The body of ll_compdb_sanitize() with the entry's directory explicit.
+ * Kept and rewritten arguments are copied into db's arena; temporaries go
+ * to a scratch arena of its own.
+ */
+static int sanitize(struct ll_compdb *db, const char *dir, int argc, const char *const *argv,
                     const char *file, const char *resource_dir, FILE *warn, const char ***out)
 {
     int result = -1;
@@ -518,147 +830,85 @@ static int sanitize(struct ll_arena *a, const char *dir, int argc, const char *c
         goto out;
     const char *const *av = ex.v;
     int n = ex.n;
+    struct argvec res = {NULL, 0, 0};
 
-    const char **res = ll_arena_alloc(a, ((size_t)n + 3) * sizeof(*res));
-    if (!res)
-        goto out;
-    int r = 0, has_resource_dir = 0;
-
-    /* Each branch either keeps arguments (copying them to res) or drops
-     * them; `take` is how many arguments the branch consumed. */
     int i = 0;
     while (i < n) {
         const char *s = av[i];
         const char *next = i + 1 < n ? av[i + 1] : NULL;
         const char *kept[2] = {NULL, NULL};
         int take = 1;
-        const char *val = NULL;
-        int k = xclang_at(av, n, i, &val);
+        /* "-include-pch" is not "-include" with the value "-pch": a
+         * dropped flag spelled exactly wins over a joined prefix. */
+        int dropped_sep = in_list(s, drop_sep, COUNT(drop_sep));
+        const struct arg_rule *rule = s[0] == '-' && !dropped_sep ? keep_rule(s) : NULL;
 
-        if (strcmp(s, "-Xclang") == 0 && !next) {
-            /* dangling, dropped */
-        } else if (k) {
-            const char *val2 = NULL;
-            int k2 = 0;
-            int separate = strcmp(val, "-load") == 0 || strcmp(val, "-plugin") == 0 ||
-                           strcmp(val, "-add-plugin") == 0 || starts_with(val, "-plugin-arg-") ||
-                           in_list(val, cc1_output_flags, COUNT(cc1_output_flags));
-            if (separate)
-                k2 = xclang_at(av, n, i + k, &val2);
-            take = k + k2;
-            if (strcmp(val, "-load") == 0 || strcmp(val, "-plugin") == 0 ||
-                strcmp(val, "-add-plugin") == 0 || starts_with(val, "-fplugin=") ||
-                starts_with(val, "-fpass-plugin=") || starts_with(val, "-load="))
-                note_dropped(warn, av, i, take, display);
-            else if (!separate && !starts_with(val, "-fplugin-arg-"))
-                kept[0] = s, kept[1] = k == 2 ? next : NULL;
-        } else if (strcmp(s, "-c") == 0 || strcmp(s, "-S") == 0 || strcmp(s, "-E") == 0) {
-            /* the action is ours to choose */
-        } else if (strcmp(s, "-o") == 0) {
-            take = next ? 2 : 1;
-        } else if (starts_with(s, "-o") && !starts_with(s, "-objc") && !starts_with(s, "-object")) {
-            /* -oFILE */
-        } else if (strcmp(s, "-MD") == 0 || strcmp(s, "-MMD") == 0 || strcmp(s, "-MP") == 0 ||
-                   strcmp(s, "-M") == 0 || strcmp(s, "-MM") == 0 || strcmp(s, "-MG") == 0) {
-            /* dependency output */
-        } else if (strcmp(s, "-MF") == 0 || strcmp(s, "-MT") == 0 || strcmp(s, "-MQ") == 0 ||
-                   strcmp(s, "-MJ") == 0) {
-            take = next ? 2 : 1;
-        } else if (starts_with(s, "-MF") || starts_with(s, "-MT") || starts_with(s, "-MQ") ||
-                   starts_with(s, "-MJ")) {
-            /* joined dependency output */
-        } else if (starts_with(s, "-Wp,") && strstr(s, ",-M")) {
-            /* -Wp,-MD,file: dependency output through the preprocessor */
-        } else if (strcmp(s, "--serialize-diagnostics") == 0) {
-            take = next ? 2 : 1;
-        } else if (starts_with(s, "--serialize-diagnostics")) {
-            /* joined */
-        } else if (starts_with(s, "-fplugin=") || starts_with(s, "-fpass-plugin=")) {
-            note_dropped(warn, av, i, 1, display);
-        } else if (starts_with(s, "-fplugin-arg-") || starts_with(s, "-save-temps")) {
-            /* arguments of a dropped plugin; temporaries written to disk */
-        } else if (starts_with(s, "-fbracket-depth") || starts_with(s, "-fconstexpr-depth") ||
-                   starts_with(s, "-ftemplate-depth")) {
-            /* Raised nesting limits let crafted code overflow libclang's
-             * recursive parser and crash the run: keep clang's defaults. */
-            if (strcmp(s, "-fbracket-depth") == 0 && next)
+        if (strcmp(s, "--") == 0) {
+            break; /* what follows is input files */
+        } else if (s[0] != '-' || !s[1]) {
+            /* A positional argument: the file itself, another input, or
+             * the value of a flag dropped below. */
+        } else if (rule) {
+            size_t nlen = strlen(rule->name);
+            int separate = (rule->form & A_SEP) && strcmp(s, rule->name) == 0;
+            if (separate && !next) {
+                /* a dangling flag has nothing to apply to */
+            } else if (separate) {
                 take = 2;
-        } else if (strcmp(s, "--config") == 0) {
-            /* A config file is a list of options we would not sanitise. */
-            take = next ? 2 : 1;
-            note_dropped(warn, av, i, take, display);
-        } else if (starts_with(s, "--config")) {
-            note_dropped(warn, av, i, 1, display);
-        } else if (starts_with(s, "-Wl,")) {
-            /* linker */
-        } else if (strcmp(s, "-Xlinker") == 0 || strcmp(s, "-l") == 0 || strcmp(s, "-L") == 0) {
-            take = next ? 2 : 1;
-        } else if (starts_with(s, "-l") || starts_with(s, "-L")) {
-            /* linker, joined */
-        } else if (strcmp(s, "-resource-dir") == 0 || starts_with(s, "-resource-dir=")) {
-            has_resource_dir = 1;
-            kept[0] = s;
-            if (strcmp(s, "-resource-dir") == 0 && next)
-                kept[1] = next, take = 2;
-        } else if (s[0] == '-') {
-            size_t p;
-            for (p = 0; p < COUNT(path_flags); p++)
-                if (strcmp(s, path_flags[p].name) == 0)
-                    break;
-            if (p < COUNT(path_flags)) {
                 kept[0] = s;
-                if (next) {
-                    kept[1] = path_value(&scratch, dir, "", next);
-                    if (!kept[1])
-                        goto out;
-                    take = 2;
-                }
-            } else if (in_list(s, value_flags, COUNT(value_flags))) {
-                kept[0] = s;
-                if (next)
-                    kept[1] = next, take = 2;
+                kept[1] = rule->form & A_PATH ? path_value(&scratch, dir, "", next) : next;
+            } else if ((rule->form & A_PATH) && strcmp(s, "-I-") != 0) {
+                kept[0] = path_value(&scratch, dir, rule->name, s + nlen);
             } else {
-                for (p = 0; p < COUNT(path_flags); p++)
-                    if (starts_with(s, path_flags[p].joined))
-                        break;
-                /* "-I-" is a flag of its own, not the directory "-". */
-                if (p < COUNT(path_flags) && strcmp(s, "-I-") != 0) {
-                    const char *prefix = path_flags[p].joined;
-                    kept[0] = path_value(&scratch, dir, prefix, s + strlen(prefix));
-                    if (!kept[0])
-                        goto out;
-                } else {
-                    kept[0] = s;
-                }
-            }
-        } else {
-            /* A positional argument: the file itself or another input is
-             * dropped, anything else is kept for the driver to judge. */
-            const char *full = ll_path_absolute(&scratch, dir, s);
-            if (!full)
-                goto out;
-            if (strcmp(s, file) != 0 && strcmp(full, file_abs) != 0 && !looks_like_input(s))
                 kept[0] = s;
+            }
+            if (!kept[0] || (take == 2 && !kept[1]))
+                goto out;
+        } else if ((starts_with(s, "-f") && f_flag_kept(s)) ||
+                   (starts_with(s, "-m") && !starts_with(s, "-mllvm")) ||
+                   (s[1] == 'W' && !strchr(s, ',')) || config_flag_kept(db, s)) {
+            kept[0] = s;
+        } else if (starts_with(s, "-Wp,")) {
+            if (keep_wp_defines(db, &scratch, &res, s, warn, display) < 0)
+                goto out;
+        } else {
+            int sep = dropped_sep && next;
+            take = sep ? 2 : 1;
+            if (!drop_quietly(s)) {
+                /* The value is part of the key where it is the option
+                 * passed on ("-Xclang -load"), not where it is a path. */
+                int passes_on = starts_with(s, "-X") || strcmp(s, "-mllvm") == 0;
+                const char *text = sep ? ll_arena_printf(&scratch, "%s %s", s, next) : s;
+                const char *key = sep && passes_on ? text : flag_key(&scratch, s);
+                if (!text || !key)
+                    goto out;
+                note_dropped(db, warn, key, text, display);
+            }
         }
 
-        for (int j = 0; j < 2 && kept[j]; j++) {
-            res[r] = ll_arena_strdup(a, kept[j]);
-            if (!res[r])
+        for (int j = 0; j < 2 && kept[j]; j++)
+            if (argvec_push(&scratch, &res, kept[j]) < 0)
                 goto out;
-            r++;
-        }
         i += take;
     }
 
-    if (resource_dir && !has_resource_dir) {
-        res[r] = "-resource-dir";
-        res[r + 1] = ll_arena_strdup(a, resource_dir);
-        if (!res[r + 1])
+    const char **v = ll_arena_alloc(&db->arena, ((size_t)res.n + 3) * sizeof(*v));
+    if (!v)
+        goto out;
+    int r = 0;
+    for (; r < res.n; r++)
+        if (!(v[r] = ll_arena_strdup(&db->arena, res.v[r])))
+            goto out;
+    /* Always ours: a database's -resource-dir was dropped above. */
+    if (resource_dir) {
+        v[r] = "-resource-dir";
+        v[r + 1] = ll_arena_strdup(&db->arena, resource_dir);
+        if (!v[r + 1])
             goto out;
         r += 2;
     }
-    res[r] = NULL;
-    *out = res;
+    v[r] = NULL;
+    *out = v;
     result = r;
 out:
     ll_arena_release(&scratch);
@@ -676,7 +926,7 @@ int ll_compdb_sanitize(struct ll_compdb *db, int argc, const char *const *argv, 
         cwd = current_dir();
         dir = cwd ? cwd : "/";
     }
-    int n = sanitize(&db->arena, dir, argc, argv, file, resource_dir, warn, out);
+    int n = sanitize(db, dir, argc, argv, file, resource_dir, warn, out);
     free(cwd);
     return n;
 }
@@ -922,8 +1172,7 @@ int ll_compdb_load(struct ll_compdb *db, const char *path, const char *resource_
         struct ll_tu_job *job = &db->jobs[db->njobs];
         job->file = file_abs;
         job->directory = entry_dir;
-        job->argc =
-            sanitize(&db->arena, entry_dir, argc, argv, file, resource_dir, warn, &job->argv);
+        job->argc = sanitize(db, entry_dir, argc, argv, file, resource_dir, warn, &job->argv);
         if (job->argc < 0) {
             set_error(errbuf, errlen, "out of memory");
             goto out;
@@ -1010,8 +1259,8 @@ int ll_compdb_from_files(struct ll_compdb *db, const char *const *files, size_t 
         struct ll_tu_job *job = &db->jobs[db->njobs];
         job->file = full;
         job->directory = db->dir;
-        job->argc = sanitize(&db->arena, db->dir, (int)nargs + 2, argv, files[i], resource_dir,
-                             warn, &job->argv);
+        job->argc =
+            sanitize(db, db->dir, (int)nargs + 2, argv, files[i], resource_dir, warn, &job->argv);
         if (job->argc < 0) {
             set_error(errbuf, errlen, "out of memory");
             goto out;

@@ -3,12 +3,13 @@
  * the command line) and turns each entry into a translation-unit job with
  * arguments that are safe and sensible for parsing.
  *
- * Sanitising drops the compiler name, the source file, `-c`, output and
- * dependency-file flags (-o, -MD, -MMD, -MF, -MT, -MQ, -MP, -M, -MM), and
- * every flag that would load code into the parser (-fplugin=, -fpass-plugin=,
- * -Xclang -load, -Xclang -plugin, and their arguments) -- a linter run on an
- * untrusted pull request must not execute its code.  It adds
- * `-resource-dir DIR` so builtin headers resolve as they do for clang.
+ * Sanitising keeps only the arguments on the allow-list (README, "What
+ * locklint never does"): -D/-U, include paths, -std=, -x, the target,
+ * -m flags, -f flags that change the language, -W/-w, -O, -pthread, and
+ * the -f/-m flags a configuration adds.  Everything else is dropped with
+ * one note per distinct flag per run -- a linter run on an untrusted pull
+ * request must not load its code or write where its database says.  It
+ * adds `-resource-dir DIR` so builtin headers resolve as they do for clang.
  *
  * It does not parse anything and never runs the compiler.
  */
@@ -33,6 +34,13 @@ struct ll_compdb {
     const char *dir;  /* its directory (file mode: the current directory) */
     size_t njobs;
     struct ll_tu_job *jobs;
+    /* Set before loading: flags the configuration adds to the allow-list
+     * (exact, or a prefix ending in '*'; each passed
+     * ll_compdb_flag_allowable()).  Borrowed. */
+    const char *const *extra_flags;
+    size_t nextra_flags;
+    const char **noted; /* dropped flags already named in a note */
+    size_t nnoted;
 };
 
 void ll_compdb_init(struct ll_compdb *db);
@@ -77,6 +85,11 @@ size_t ll_compdb_filter(struct ll_compdb *db, const char *const *paths, size_t n
  */
 int ll_compdb_sanitize(struct ll_compdb *db, int argc, const char *const *argv, const char *file,
                        const char *resource_dir, FILE *warn, const char ***out);
+
+/* Whether a configuration may add `flag` (an exact flag or a prefix
+ * ending in '*') to the allow-list: a -f or -m flag that neither passes
+ * options on, loads code, writes files nor reads options from a file. */
+int ll_compdb_flag_allowable(const char *flag);
 
 /* Splits a shell command line ("command" entries): quotes and backslashes
  * as POSIX sh does. Returns argc or -1 on an unterminated quote / OOM. */

@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include "compdb.h"
+
 #include "ir.h"
 #include "lockapi.h"
 #include "rule.h"
@@ -443,6 +445,31 @@ static bool parse_exclude(struct parser *p, struct ll_config *cfg, const struct 
     return true;
 }
 
+static bool parse_compiler_flags(struct parser *p, struct ll_config *cfg, const struct node *v)
+{
+    if (!want(p, v, NODE_SEQ, "compiler-flags"))
+        return false;
+    cfg->compiler_flags = ll_arena_alloc(&cfg->arena, (v->n + 1) * sizeof(*cfg->compiler_flags));
+    if (!cfg->compiler_flags) {
+        fail_oom(p);
+        return false;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        const char *s;
+        if (!get_string(p, v->items[i], "compiler-flags", &s))
+            return false;
+        if (!ll_compdb_flag_allowable(s)) {
+            fail_at(p, v->items[i]->line,
+                    "compiler flag '%s' cannot be allowed (only -f and -m flags that neither "
+                    "load code, write files nor pass options on)",
+                    s);
+            return false;
+        }
+        cfg->compiler_flags[cfg->ncompiler_flags++] = s;
+    }
+    return true;
+}
+
 static bool parse_kind(struct parser *p, const struct node *v, struct ll_config_lock *l)
 {
     static const struct {
@@ -707,10 +734,12 @@ static bool parse_top(struct parser *p, struct ll_config *cfg, const struct node
             ok = parse_threads(p, cfg, v);
         else if (strcmp(key, "hierarchy") == 0)
             ok = parse_hierarchy(p, cfg, v);
+        else if (strcmp(key, "compiler-flags") == 0)
+            ok = parse_compiler_flags(p, cfg, v);
         else {
             fail_at(p, root->items[i]->line,
-                    "unknown key '%s' (expected rules, exclude, exclude-vendored, locks, threads "
-                    "or hierarchy)",
+                    "unknown key '%s' (expected rules, exclude, exclude-vendored, locks, threads, "
+                    "hierarchy or compiler-flags)",
                     key);
             ok = false;
         }

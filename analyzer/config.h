@@ -24,6 +24,7 @@
  *   hierarchy:
  *     - [a, b, c]                 # a before b before c
  *     - "c before d"
+ *   compiler-flags:   [ "-fgnu-tm", "-mfoo*" ]   # more -f/-m flags to pass on
  */
 #ifndef LL_CONFIG_H
 #define LL_CONFIG_H
@@ -94,6 +95,8 @@ struct ll_config {
     size_t nthreads;
     struct ll_config_order *hierarchy;
     size_t nhierarchy;
+    const char **compiler_flags; /* added to compdb's allow-list */
+    size_t ncompiler_flags;
     bool registered; /* locks/threads were added to lockapi */
 };
 

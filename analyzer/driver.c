@@ -228,10 +228,12 @@ static int parse_all(const struct ll_cli *cli, struct parse_pool *pool)
     return 0;
 }
 
-static int load_jobs(const struct ll_cli *cli, struct ll_compdb *db)
+static int load_jobs(const struct ll_cli *cli, const struct ll_config *cfg, struct ll_compdb *db)
 {
     char err[1024];
     int rc;
+    db->extra_flags = cfg->compiler_flags;
+    db->nextra_flags = cfg->ncompiler_flags;
     if (cli->compdb) {
         rc = ll_compdb_load(db, cli->compdb, LL_RESOURCE_DIR, stderr, err, sizeof(err));
         if (rc == 0 && cli->ninputs) {
@@ -561,7 +563,7 @@ int ll_driver_run(const struct ll_cli *cli)
     double parse_wall = 0;
     size_t nparsed = 0;
     int status = 2;
-    if (load_jobs(cli, &db) != 0)
+    if (load_jobs(cli, &cfg, &db) != 0)
         goto out;
     pool.facts = calloc(db.njobs, sizeof(*pool.facts));
     pool.status = calloc(db.njobs, sizeof(*pool.status));

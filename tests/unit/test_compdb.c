@@ -430,27 +430,10 @@ static void test_sanitize_drops_and_keeps(void **state)
     snprintf(q, sizeof(q), "-iquote%s/q", fx->root);
     snprintf(cfg, sizeof(cfg), "%s/cfg.h", fx->root);
     const char *expect[] = {
-        inc,
-        "-I",
-        inc2,
-        "-I/abs",
-        "-isystem",
-        sys,
-        q,
-        "-include",
-        cfg,
-        "-DFOO=1",
-        "-D",
-        "BAR",
-        "-std=gnu11",
-        "-Werror",
-        "-fsanitize=thread",
-        "-Xclang",
-        "-fno-color-diagnostics",
-        "-x",
-        "c",
-        "-I=/sysinc",
-        "-O2",
+        inc,  "-I",  inc2,         "-I/abs",  "-isystem",
+        sys,  q,     "-include",   cfg,       "-DFOO=1",
+        "-D", "BAR", "-std=gnu11", "-Werror", "-fsanitize=thread",
+        "-x", "c",   "-I=/sysinc", "-O2",
     };
     int nexpect = (int)(sizeof(expect) / sizeof(expect[0]));
     for (int i = 0; i < n && i < nexpect; i++)
@@ -458,16 +441,29 @@ static void test_sanitize_drops_and_keeps(void **state)
     assert_int_equal(n, nexpect);
     assert_null(out[n]);
 
+    /* One note per distinct flag; output, dependency, debug and linker
+     * flags are dropped silently.  A flag that passes options on is one
+     * flag per option. */
     const char *notes = slurp(warn);
     char file_note[4400];
-    snprintf(file_note, sizeof(file_note), "' from the arguments of '%s/file.c'\n", fx->root);
-    assert_int_equal(count_substr(notes, "locklint: note: dropped code-loading flag '"), 5);
-    assert_int_equal(count_substr(notes, file_note), 5);
-    assert_non_null(strstr(notes, "flag '-fplugin=./evil.so' from"));
-    assert_non_null(strstr(notes, "flag '-fpass-plugin=pass.so' from"));
-    assert_non_null(strstr(notes, "flag '-Xclang -load -Xclang x.so' from"));
-    assert_non_null(strstr(notes, "flag '-Xclang -add-plugin -Xclang evil' from"));
-    assert_non_null(strstr(notes, "flag '-Xclang=-load -Xclang=y.so' from"));
+    snprintf(file_note, sizeof(file_note), "' (first in the arguments of '%s/file.c')\n", fx->root);
+    assert_int_equal(count_substr(notes, "locklint: note: dropped compiler flag '"), 11);
+    assert_int_equal(count_substr(notes, file_note), 11);
+    assert_non_null(strstr(notes, "flag '-fplugin=./evil.so' (first"));
+    assert_non_null(strstr(notes, "flag '-fpass-plugin=pass.so' (first"));
+    assert_non_null(strstr(notes, "flag '-fplugin-arg-evil-x' (first"));
+    assert_non_null(strstr(notes, "flag '-Xclang -load' (first"));
+    assert_non_null(strstr(notes, "flag '-Xclang x.so' (first"));
+    assert_non_null(strstr(notes, "flag '-Xclang -add-plugin' (first"));
+    assert_non_null(strstr(notes, "flag '-Xclang evil' (first"));
+    assert_non_null(strstr(notes, "flag '-Xclang=-load' (first"));
+    assert_null(strstr(notes, "-Xclang=y.so"));
+    assert_non_null(strstr(notes, "flag '-Xclang -fno-color-diagnostics' (first"));
+    assert_non_null(strstr(notes, "flag '--serialize-diagnostics x.dia' (first"));
+    assert_non_null(strstr(notes, "flag '-save-temps=obj' (first"));
+    assert_null(strstr(notes, "'-MF"));
+    assert_null(strstr(notes, "'-o"));
+    assert_null(strstr(notes, "'-c'"));
     fclose(warn);
 }
 
@@ -509,18 +505,136 @@ static void test_sanitize_more_drops(void **state)
     const char **out;
     int n = ll_compdb_sanitize(&fx->db, (int)(sizeof(argv) / sizeof(argv[0])), argv,
                                "/abs/dir/./file.c", NULL, warn, &out);
-    const char *expect[] = {"-Wp,-DKEEP", "-iquote", at(fx, "dir with space"), "-include-pch",
-                            "pch.h.pch"};
-    for (int i = 0; i < n && i < 5; i++)
+    const char *expect[] = {"-DKEEP", "-iquote", at(fx, "dir with space")};
+    for (int i = 0; i < n && i < 3; i++)
         assert_string_equal(out[i], expect[i]);
-    assert_int_equal(n, 5);
+    assert_int_equal(n, 3);
     const char *notes = slurp(warn);
-    assert_non_null(strstr(notes, "flag '--config evil.cfg' from the arguments of "
-                                  "'/abs/dir/file.c'"));
-    assert_non_null(strstr(notes, "flag '--config=x.cfg' from"));
-    assert_non_null(strstr(notes, "flag '-Xclang -plugin -Xclang p' from"));
-    assert_int_equal(count_substr(notes, "locklint: note:"), 3);
+    assert_non_null(strstr(notes, "flag '-Wp,-MD,dep.d' (first in the arguments of "
+                                  "'/abs/dir/file.c')"));
+    assert_non_null(strstr(notes, "flag '--config evil.cfg' (first"));
+    assert_non_null(strstr(notes, "flag '--config=x.cfg' (first"));
+    assert_non_null(strstr(notes, "flag '-Xclang -plugin' (first"));
+    assert_non_null(strstr(notes, "flag '-Xclang p' (first"));
+    assert_non_null(strstr(notes, "flag '-include-pch pch.h.pch' (first"));
+    assert_int_equal(count_substr(notes, "locklint: note:"), 8);
     fclose(warn);
+}
+
+/* The attacks of issue 16: flags that write files where the database
+ * says, or flood standard error, never reach libclang; a second TU with
+ * the same flags adds no note. */
+static void test_sanitize_allow_list(void **state)
+{
+    struct fixture *fx = *state;
+    fx->db.dir = fx->root;
+    const char *argv[] = {
+        "cc",
+        "-Xpreprocessor",
+        "-dependency-file",
+        "-Xpreprocessor",
+        "/tmp/pwned",
+        "-Wp,-dependency-file,/tmp/pwned2",
+        "-H",
+        "-Xclang",
+        "-header-include-file",
+        "-Xclang",
+        "/tmp/h",
+        "-fmodules",
+        "-fmodules-cache-path=/tmp/m",
+        "-mllvm",
+        "-debug-pass=Structure",
+        "-B",
+        "/tmp/bin",
+        "-fuse-ld=evil",
+        "-ivfsoverlay",
+        "/tmp/o.yaml",
+        "-resource-dir",
+        "/tmp/rd",
+        "-march=x86-64",
+        "-m64",
+        "-fms-extensions",
+        "-fno-builtin-memcpy",
+        "-fno-strict-aliasing",
+        "-funsigned-char",
+        "-Wall",
+        "-w",
+        "-pthread",
+        "-std=c11",
+        "-fopenmp",
+        "--target=x86_64-linux-gnu",
+        "-iwithprefixbefore",
+        "p",
+        "--",
+        "-DAFTER",
+        "a.c",
+    };
+    FILE *warn = tmpfile();
+    assert_non_null(warn);
+    const char **out;
+    int argc = (int)(sizeof(argv) / sizeof(argv[0]));
+    int n = ll_compdb_sanitize(&fx->db, argc, argv, "a.c", "/rd", warn, &out);
+    const char *expect[] = {"-march=x86-64",
+                            "-m64",
+                            "-fms-extensions",
+                            "-fno-builtin-memcpy",
+                            "-funsigned-char",
+                            "-Wall",
+                            "-w",
+                            "-pthread",
+                            "-std=c11",
+                            "-fopenmp",
+                            "--target=x86_64-linux-gnu",
+                            "-iwithprefixbefore",
+                            "p",
+                            "-resource-dir",
+                            "/rd"};
+    int nexpect = (int)(sizeof(expect) / sizeof(expect[0]));
+    for (int i = 0; i < n && i < nexpect; i++)
+        assert_string_equal(out[i], expect[i]);
+    assert_int_equal(n, nexpect);
+    const char *notes = slurp(warn);
+    assert_non_null(strstr(notes, "'-Xpreprocessor -dependency-file'"));
+    assert_non_null(strstr(notes, "'-Wp,-dependency-file,/tmp/pwned2'"));
+    assert_non_null(strstr(notes, "'-H'"));
+    assert_non_null(strstr(notes, "'-fmodules'"));
+    assert_non_null(strstr(notes, "'-fmodules-cache-path=/tmp/m'"));
+    assert_non_null(strstr(notes, "'-mllvm -debug-pass=Structure'"));
+    assert_non_null(strstr(notes, "'-B /tmp/bin'"));
+    assert_non_null(strstr(notes, "'-fuse-ld=evil'"));
+    assert_non_null(strstr(notes, "'-ivfsoverlay /tmp/o.yaml'"));
+    assert_non_null(strstr(notes, "'-resource-dir /tmp/rd'"));
+    assert_non_null(strstr(notes, "'-fno-strict-aliasing'"));
+    fclose(warn);
+
+    /* Again, as for the next TU: no new note. */
+    warn = tmpfile();
+    assert_non_null(warn);
+    n = ll_compdb_sanitize(&fx->db, argc, argv, "a.c", "/rd", warn, &out);
+    assert_int_equal(n, nexpect);
+    assert_string_equal(slurp(warn), "");
+    fclose(warn);
+
+    /* The configuration adds -f/-m flags, never dangerous ones. */
+    const char *extra[] = {"-fno-strict-aliasing", "-mfoo*"};
+    fx->db.extra_flags = extra;
+    fx->db.nextra_flags = 2;
+    const char *argv2[] = {"cc", "-fno-strict-aliasing", "-mfoo-bar", "-fno-common", "a.c"};
+    n = ll_compdb_sanitize(&fx->db, 5, argv2, "a.c", NULL, NULL, &out);
+    assert_int_equal(n, 2);
+    assert_string_equal(out[0], "-fno-strict-aliasing");
+    assert_string_equal(out[1], "-mfoo-bar");
+    assert_true(ll_compdb_flag_allowable("-fgnu-tm"));
+    assert_true(ll_compdb_flag_allowable("-mfoo*"));
+    assert_false(ll_compdb_flag_allowable("-Xclang"));
+    assert_false(ll_compdb_flag_allowable("-fplugin=x.so"));
+    assert_false(ll_compdb_flag_allowable("-fmodules-cache-path=/x"));
+    assert_false(ll_compdb_flag_allowable("-fmod*"));
+    assert_false(ll_compdb_flag_allowable("-f*"));
+    assert_false(ll_compdb_flag_allowable("-mllvm"));
+    assert_false(ll_compdb_flag_allowable("-H"));
+    assert_false(ll_compdb_flag_allowable("-Wp,-MD,x"));
+    assert_false(ll_compdb_flag_allowable("-fx,y"));
 }
 
 static void test_sanitize_no_warn_stream(void **state)
@@ -555,16 +669,18 @@ static void test_resource_dir_once(void **state)
     assert_string_equal(out[2], "/usr/lib/llvm-19/lib/clang/19");
     assert_null(out[3]);
 
+    /* The database's own resource directory is dropped: ours is the one
+     * that matches the libclang in use. */
     const char *argv2[] = {"cc", "-resource-dir", "/mine", "a.c"};
     n = ll_compdb_sanitize(&fx->db, 4, argv2, "a.c", "/other", NULL, &out);
     assert_int_equal(n, 2);
     assert_string_equal(out[0], "-resource-dir");
-    assert_string_equal(out[1], "/mine");
+    assert_string_equal(out[1], "/other");
 
     const char *argv3[] = {"cc", "-resource-dir=/mine", "a.c"};
     n = ll_compdb_sanitize(&fx->db, 3, argv3, "a.c", "/other", NULL, &out);
-    assert_int_equal(n, 1);
-    assert_string_equal(out[0], "-resource-dir=/mine");
+    assert_int_equal(n, 2);
+    assert_string_equal(out[1], "/other");
 
     /* Through load: appended once per job. */
     write_file("compile_commands.json",
@@ -601,7 +717,7 @@ static void test_response_files(void **state)
     for (int i = 0; i < fx->db.jobs[1].argc; i++)
         assert_string_equal(fx->db.jobs[1].argv[i], "-DLOOP");
     const char *msgs = slurp(warn);
-    assert_non_null(strstr(msgs, "flag '-fplugin=evil.so' from"));
+    assert_non_null(strstr(msgs, "flag '-fplugin=evil.so' (first"));
     assert_non_null(strstr(msgs, "cannot read response file"));
     assert_non_null(strstr(msgs, "missing.rsp"));
     assert_non_null(strstr(msgs, "nested too deeply"));
@@ -761,7 +877,8 @@ static void test_from_files(void **state)
     assert_argv(&fx->db.jobs[0], expect, 4);
     assert_string_equal(fx->db.jobs[1].file, at(fx, "src/b.c"));
     assert_argv(&fx->db.jobs[1], expect, 4);
-    assert_int_equal(count_substr(slurp(warn), "flag '-fplugin=p.so'"), 2);
+    /* one note per run, not per TU */
+    assert_int_equal(count_substr(slurp(warn), "flag '-fplugin=p.so'"), 1);
     fclose(warn);
 
     ll_compdb_release(&fx->db);
@@ -792,6 +909,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_nonexistent_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sanitize_drops_and_keeps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sanitize_more_drops, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sanitize_allow_list, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sanitize_no_warn_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resource_dir_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_response_files, setup, teardown),

@@ -233,6 +233,25 @@ static void test_excludes(void **state)
     ll_config_release(&cfg);
 }
 
+/* compiler-flags adds -f/-m flags to compdb's allow-list, never one that
+ * loads code, writes files or passes options on. */
+static void test_compiler_flags(void **state)
+{
+    (void)state;
+    struct ll_config cfg;
+    char err[512] = "";
+    assert_int_equal(parse(&cfg, "compiler-flags: [-fgnu-tm, '-mfoo*']\n", err, sizeof(err)), 0);
+    assert_int_equal(cfg.ncompiler_flags, 2);
+    assert_string_equal(cfg.compiler_flags[0], "-fgnu-tm");
+    assert_string_equal(cfg.compiler_flags[1], "-mfoo*");
+    ll_config_release(&cfg);
+    expect_error("compiler-flags:\n  - -fgnu-tm\n  - -Xclang\n", 3,
+                 "compiler flag '-Xclang' cannot be allowed");
+    expect_error("compiler-flags: ['-fplugin=x.so']\n", 1, "cannot be allowed");
+    expect_error("compiler-flags: ['-f*']\n", 1, "cannot be allowed");
+    expect_error("compiler-flags: -fgnu-tm\n", 1, "compiler-flags");
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -332,6 +351,7 @@ int main(void)
         cmocka_unit_test(test_empty_files),
         cmocka_unit_test(test_errors_name_file_line_and_key),
         cmocka_unit_test(test_excludes),
+        cmocka_unit_test(test_compiler_flags),
         cmocka_unit_test(test_discovery_and_registration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
