@@ -19,8 +19,7 @@
 struct run {
     const struct ll_function *fn;
     const struct ll_df_env *env;
-    struct ll_arena *tmp; /* env->scratch, or own_tmp */
-    struct ll_arena own_tmp;
+    struct ll_arena *tmp; /* ps.tmp: env->scratch, or the engine's own */
     uint32_t nlocks;
     int32_t *ev_lock, *ev_aux;    /* per event: lock index of obj / aux, or -1 */
     const struct ll_effect **eff; /* per event: a call's effects */
@@ -163,7 +162,8 @@ static int collect_index_vars(struct run *ru, const struct ll_df_result *r)
 /* ---- transfer ------------------------------------------------------ */
 
 /* A call's instantiated callee effects: like the lock events they stand for. */
-static void apply_effects(const struct run *ru, struct ll_ps_disj *d, uint32_t e)
+static void apply_effects(const struct run *ru, struct ll_pathset *ps, struct ll_ps_disj *d,
+                          uint32_t e)
 {
     const struct ll_event *ev = &ru->fn->events[e];
     for (size_t k = 0; k < ru->neff[e]; k++) {
@@ -174,17 +174,16 @@ static void apply_effects(const struct run *ru, struct ll_ps_disj *d, uint32_t e
         uint8_t held = (uint8_t)(LL_LS_HELD | (x->mode == LL_MODE_SHARED ? LL_LS_SHARED : 0));
         if (x->op == LL_EFF_RECURSIVE)
             continue;
-        ll_ps_forget_slot(d, (uint32_t)l);
         switch (x->op) {
         case LL_EFF_ACQUIRE:
-            if ((ev->flags & LL_EVF_CHECKED) || ev->result_var)
-                ll_ps_pend(d, e, ev->result_var, (uint32_t)l, held, false);
-            d->st[l] = held;
+            ll_ps_set_checked(ps, d, e, (uint32_t)l, held);
             break;
         case LL_EFF_RELEASE:
+            ll_ps_forget_slot(d, (uint32_t)l);
             d->st[l] = LL_LS_FREE;
             break;
         case LL_EFF_COND_ACQUIRE:
+            ll_ps_forget_slot(d, (uint32_t)l);
             ll_ps_pend(d, e, ev->result_var, (uint32_t)l, held, !x->success_zero);
             break;
         default: /* LL_EFF_RECURSIVE changes no state */
@@ -221,18 +220,13 @@ static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, vo
 {
     const struct run *ru = ctx;
     const struct ll_event *ev = &ru->fn->events[e];
-    if (ev->result_var && ev->kind != LL_EV_RETURN)
-        ll_ps_forget_var(d, ev->result_var);
     int l = ru->ev_lock[e];
     uint8_t held = (uint8_t)(LL_LS_HELD | (ev->mode == LL_MODE_SHARED ? LL_LS_SHARED : 0));
     switch (ev->kind) {
     case LL_EV_ACQUIRE:
         if (l < 0)
             break;
-        ll_ps_forget_slot(d, (uint32_t)l);
-        if (ev->flags & LL_EVF_CHECKED || ev->result_var)
-            ll_ps_pend(d, e, ev->result_var, (uint32_t)l, held, false);
-        d->st[l] = held;
+        ll_ps_set_checked(ps, d, e, (uint32_t)l, held);
         break;
     case LL_EV_TRYACQUIRE:
         if (l < 0)
@@ -258,7 +252,7 @@ static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, vo
         }
         break;
     case LL_EV_CALL:
-        apply_effects(ru, d, e);
+        apply_effects(ru, ps, d, e);
         if (ru->env->call_may_lock && ru->env->call_may_lock(ev, ru->env->ctx))
             for (uint32_t k = 0; k < ru->nlocks; k++)
                 if (d->st[k] & (LL_LS_FREE | LL_LS_NEVER))
@@ -327,9 +321,8 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
     memset(out, 0, sizeof(*out));
     ru.fn = fn;
     ru.env = env;
-    ll_arena_init(&ru.own_tmp);
-    ru.tmp = env->scratch ? env->scratch : &ru.own_tmp;
-    ll_arena_reset(ru.tmp);
+    ll_pathset_init(&ru.ps, fn, env->scratch);
+    ru.tmp = ru.ps.tmp;
     int rc = -1;
     out->nevents = fn->nevents;
     out->reached = ll_arena_alloc(arena, fn->nevents + 1);
@@ -349,7 +342,7 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
     }
     struct ll_ps_client client = {
         .nslots = ru.nlocks, .max_facts = LL_DF_MAX_FACTS, .transfer = transfer, .ctx = &ru};
-    ll_pathset_init(&ru.ps, fn, &client, ru.tmp);
+    ll_pathset_set_client(&ru.ps, &client);
     if (iterate(&ru, out) != 0)
         goto out;
     if (!env->entry_free) {
@@ -367,7 +360,6 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
     }
     rc = 0;
 out:
-    ll_arena_reset(ru.tmp);
-    ll_arena_release(&ru.own_tmp);
+    ll_pathset_release(&ru.ps);
     return rc;
 }

@@ -13,15 +13,26 @@
 
 #include <string.h>
 
-void ll_pathset_init(struct ll_pathset *ps, const struct ll_function *fn,
-                     const struct ll_ps_client *client, struct ll_arena *tmp)
+void ll_pathset_init(struct ll_pathset *ps, const struct ll_function *fn, struct ll_arena *scratch)
 {
     memset(ps, 0, sizeof(*ps));
     ps->fn = fn;
-    ps->client = *client;
-    ps->tmp = tmp;
+    ll_arena_init(&ps->own_tmp);
+    ps->tmp = scratch ? scratch : &ps->own_tmp;
+    ll_arena_reset(ps->tmp);
+}
+
+void ll_pathset_set_client(struct ll_pathset *ps, const struct ll_ps_client *client)
+{
     LL_ASSERT(client->transfer);
     LL_ASSERT(client->max_facts >= 1 && client->max_facts <= LL_PS_MAX_FACTS);
+    ps->client = *client;
+}
+
+void ll_pathset_release(struct ll_pathset *ps)
+{
+    ll_arena_reset(ps->tmp);
+    ll_arena_release(&ps->own_tmp);
 }
 
 /* ---- disjuncts ----------------------------------------------------- */
@@ -242,6 +253,16 @@ void ll_ps_pend(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot
     d->pend[d->npend++] = p;
 }
 
+void ll_ps_set_checked(const struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, uint32_t slot,
+                       uint8_t value)
+{
+    const struct ll_event *ev = &ps->fn->events[e];
+    ll_ps_forget_slot(d, slot);
+    if ((ev->flags & LL_EVF_CHECKED) || ev->result_var)
+        ll_ps_pend(d, e, ev->result_var, slot, value, false);
+    d->st[slot] = value;
+}
+
 void ll_ps_learn(const struct ll_pathset *ps, struct ll_ps_disj *d, const char *var, bool value)
 {
     const struct ll_function *fn = ps->fn;
@@ -296,10 +317,21 @@ static bool was_sent(const struct ll_ps_set *s, const struct ll_ps_disj *d)
     return false;
 }
 
+/* Applies event e: what the path knew of its result variable goes (a
+ * return's is the value returned, not a write), then the client's
+ * transfer. */
+static void step(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e)
+{
+    const struct ll_event *ev = &ps->fn->events[e];
+    if (ev->result_var && ev->kind != LL_EV_RETURN)
+        ll_ps_forget_var(d, ev->result_var);
+    ps->client.transfer(ps, d, e, ps->client.ctx);
+}
+
 static void apply_block(struct ll_pathset *ps, const struct ll_block *bb, struct ll_ps_disj *d)
 {
     for (uint32_t e = 0; e < bb->nevents; e++)
-        ps->client.transfer(ps, d, bb->first_event + e, ps->client.ctx);
+        step(ps, d, bb->first_event + e);
 }
 
 /*
@@ -421,7 +453,7 @@ int ll_pathset_record(struct ll_pathset *ps, uint8_t *state, uint8_t *reached, u
                 reached[e] = 1;
                 for (uint32_t l = 0; l < ns; l++)
                     state[(size_t)e * ns + l] |= d->st[l];
-                ps->client.transfer(ps, d, e, ps->client.ctx);
+                step(ps, d, e);
             }
             for (uint32_t l = 0; block_out && l < ns; l++)
                 block_out[(size_t)b * ns + l] |= d->st[l];

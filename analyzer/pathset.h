@@ -23,7 +23,9 @@
  * The client (dataflow.c: lock states; threadflow.c: thread handles)
  * supplies the number of slots, the entry state and a transfer function
  * per event (struct ll_ps_client); the engine owns branches, facts,
- * pendings, joins and the iteration.  It knows nothing of locks or threads.
+ * pendings, joins and the iteration, and forgets what a path knew of an
+ * event's result variable before the client's transfer function runs.
+ * It knows nothing of locks or threads.
  *
  * Strings are compared by pointer: the function's strings must be
  * interned (ir.h).
@@ -72,7 +74,8 @@ struct ll_ps_client {
     /* Facts a disjunct keeps (at most LL_PS_MAX_FACTS); the oldest is
      * forgotten first. */
     uint8_t max_facts;
-    /* Applies event `e` of the function to `d`. */
+    /* Applies event `e` of the function to `d` (its result variable is
+     * forgotten already). */
     void (*transfer)(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, void *ctx);
     /* Optional: applies the CFG edge from block `from` to `to` to `d`
      * (after the branch condition, before `to`'s entry set). */
@@ -96,17 +99,25 @@ struct ll_ps_set {
 struct ll_pathset {
     const struct ll_function *fn; /* borrowed */
     struct ll_ps_client client;
-    struct ll_arena *tmp;      /* borrowed: every allocation of the engine */
+    struct ll_arena *tmp; /* working memory of the engine and its client */
+    struct ll_arena own_tmp;
     struct ll_ps_set *in;      /* per block: the entry set of the last run */
     struct ll_ps_disj **spare; /* disjuncts no set kept, for reuse */
     size_t nspare, capspare;
     bool oom;
 };
 
-/* Prepares an analysis of `fn` for `client` (copied); memory comes from
- * `tmp`, which must outlive the pathset.  Nothing to release. */
-void ll_pathset_init(struct ll_pathset *ps, const struct ll_function *fn,
-                     const struct ll_ps_client *client, struct ll_arena *tmp);
+/* Prepares an analysis of `fn`.  Working memory (ps->tmp, also for the
+ * client's own) comes from `scratch`, reset now and by
+ * ll_pathset_release(), or from an arena of the pathset's own when
+ * `scratch` is NULL.  The pathset must not move until released. */
+void ll_pathset_init(struct ll_pathset *ps, const struct ll_function *fn, struct ll_arena *scratch);
+
+/* Sets the client (copied): before ll_pathset_run(). */
+void ll_pathset_set_client(struct ll_pathset *ps, const struct ll_ps_client *client);
+
+/* Gives back the working memory. */
+void ll_pathset_release(struct ll_pathset *ps);
 
 /* Iterates to the fixpoint from one disjunct at the entry whose slots are
  * `entry` (client.nslots of them), no facts and no pendings; forgets the
@@ -131,6 +142,12 @@ void ll_ps_forget_var(struct ll_ps_disj *d, const char *var);
 
 /* Forgets the pendings of slot `slot`. */
 void ll_ps_forget_slot(struct ll_ps_disj *d, uint32_t slot);
+
+/* Event `e` sets slot `slot` to `value`; when a branch may test the
+ * event's result (it is checked, or assigned to a variable), the failure
+ * edge leaves the slot as it was.  Forgets the slot's older pendings. */
+void ll_ps_set_checked(const struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, uint32_t slot,
+                       uint8_t value);
 
 /* Remembers that a branch on the result of event `e` (in `var`, or NULL)
  * decides slot `slot`: `success` on success, its present state otherwise.

@@ -26,8 +26,8 @@ struct run {
     const struct ll_program *prog;
     const struct ll_tf_program *tp;
     struct ll_tf_result *res;
-    struct ll_arena *tmp; /* the caller's scratch, or own_tmp */
-    struct ll_arena own_tmp;
+    struct ll_arena *tmp; /* ps.tmp: the caller's scratch, or the engine's own */
+    struct ll_pathset ps;
     uint32_t n; /* threads */
     /* per loop: for each thread, 1 = the loop joins its class, 2 = detaches */
     uint8_t **loop_ends;
@@ -392,18 +392,13 @@ static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, vo
 {
     const struct run *ru = ctx;
     const struct ll_event *ev = &ru->fn->events[e];
-    if (ev->result_var && ev->kind != LL_EV_RETURN)
-        ll_ps_forget_var(d, ev->result_var);
     switch (ev->kind) {
     case LL_EV_THREAD_CREATE: {
         int32_t t = ru->res->ev_thread[e];
         if (t < 0)
             break;
         uint8_t now = ru->res->threads[t].detached ? LL_TS_DETACHED : LL_TS_RUNNING;
-        ll_ps_forget_slot(d, (uint32_t)t);
-        if (ev->flags & LL_EVF_CHECKED || ev->result_var)
-            ll_ps_pend(d, e, ev->result_var, (uint32_t)t, now, false);
-        d->st[t] = now;
+        ll_ps_set_checked(ps, d, e, (uint32_t)t, now);
         break;
     }
     case LL_EV_JOIN:
@@ -467,9 +462,8 @@ int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
     ru.prog = p;
     ru.tp = tp;
     ru.res = out;
-    ll_arena_init(&ru.own_tmp);
-    ru.tmp = scratch ? scratch : &ru.own_tmp;
-    ll_arena_reset(ru.tmp);
+    ll_pathset_init(&ru.ps, fn, scratch);
+    ru.tmp = ru.ps.tmp;
     int rc = -1;
     out->nevents = fn->nevents;
     out->nblocks = fn->nblocks;
@@ -497,18 +491,16 @@ int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
                                   .transfer = transfer,
                                   .edge = enter_loops,
                                   .ctx = &ru};
-    struct ll_pathset ps;
-    ll_pathset_init(&ps, fn, &client, ru.tmp);
+    ll_pathset_set_client(&ru.ps, &client);
     uint8_t *entry = ll_arena_alloc_raw(ru.tmp, ru.n);
     if (!entry)
         goto out;
     memset(entry, LL_TS_NONE, ru.n);
-    if (ll_pathset_run(&ps, entry) != 0 ||
-        ll_pathset_record(&ps, out->state, out->reached, out->out) != 0)
+    if (ll_pathset_run(&ru.ps, entry) != 0 ||
+        ll_pathset_record(&ru.ps, out->state, out->reached, out->out) != 0)
         goto out;
     rc = 0;
 out:
-    ll_arena_reset(ru.tmp);
-    ll_arena_release(&ru.own_tmp);
+    ll_pathset_release(&ru.ps);
     return rc;
 }

@@ -38,6 +38,7 @@ struct toy {
     uint32_t edges;              /* edge function calls */
     uint32_t edge_from, edge_to; /* the edge that turns s3 on */
     uint8_t max_facts;
+    bool ps_used; /* ps holds memory to give back */
 };
 
 static int slot_of(const struct ll_event *ev)
@@ -49,13 +50,10 @@ static void toy_transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e
 {
     (void)ctx;
     const struct ll_event *ev = &ps->fn->events[e];
-    if (ev->result_var && ev->kind != LL_EV_ACCESS)
-        ll_ps_forget_var(d, ev->result_var);
     int s = slot_of(ev);
     switch (ev->kind) {
     case LL_EV_ACQUIRE:
-        ll_ps_forget_slot(d, (uint32_t)s);
-        d->st[s] = ON;
+        ll_ps_set_checked(ps, d, e, (uint32_t)s, ON);
         break;
     case LL_EV_TRYACQUIRE:
         ll_ps_forget_slot(d, (uint32_t)s);
@@ -103,6 +101,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct toy *t = *state;
+    if (t->ps_used)
+        ll_pathset_release(&t->ps);
     ll_arena_release(&t->arena);
     free(t);
     return 0;
@@ -132,7 +132,9 @@ static void run_with(struct toy *t, bool edge_fn)
                                   .transfer = toy_transfer,
                                   .edge = edge_fn ? toy_edge : NULL,
                                   .ctx = t};
-    ll_pathset_init(&t->ps, &t->cfg.fn, &client, &t->arena);
+    ll_pathset_init(&t->ps, &t->cfg.fn, NULL);
+    t->ps_used = true;
+    ll_pathset_set_client(&t->ps, &client);
     uint8_t entry[NSLOTS];
     memset(entry, OFF, sizeof(entry));
     assert_int_equal(ll_pathset_run(&t->ps, entry), 0);
