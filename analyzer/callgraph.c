@@ -1,8 +1,10 @@
 /*
- * callgraph: adjacency lists from CALL events, Tarjan's algorithm with an
- * explicit stack, and root reachability by breadth-first search.
+ * callgraph: adjacency lists from CALL events, their components (scc.h),
+ * and root reachability by breadth-first search.
  */
 #include "callgraph.h"
+
+#include "scc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -41,77 +43,37 @@ static int build_edges(struct ll_callgraph *g, const struct ll_program *p)
     return rc;
 }
 
-struct frame {
-    uint32_t v, next;
-};
-
-/* Tarjan's SCC algorithm without recursion.  Components come out callees
- * first, which is the bottom-up order the summaries need. */
-static int tarjan(struct ll_callgraph *g)
+static uint32_t callee_count(const void *ctx, uint32_t v)
 {
-    uint32_t n = g->n, idx = 0, sp = 0, out = 0;
-    uint32_t *index = malloc((n + 1) * sizeof(*index));
-    uint32_t *low = malloc((n + 1) * sizeof(*low));
-    uint32_t *stack = malloc((n + 1) * sizeof(*stack));
-    bool *on = calloc(n + 1, sizeof(*on));
-    struct frame *call = malloc((n + 1) * sizeof(*call));
-    int rc = -1;
-    if (!index || !low || !stack || !on || !call)
-        goto out;
-    for (uint32_t i = 0; i < n; i++)
-        index[i] = UINT32_MAX;
-    for (uint32_t root = 0; root < n; root++) {
-        if (index[root] != UINT32_MAX)
-            continue;
-        uint32_t depth = 0;
-        call[depth++] = (struct frame){root, 0};
-        index[root] = low[root] = idx++;
-        stack[sp++] = root;
-        on[root] = true;
-        while (depth) {
-            struct frame *fr = &call[depth - 1];
-            uint32_t v = fr->v;
-            if (fr->next < g->ncallees[v]) {
-                uint32_t w = g->callees[v][fr->next++];
-                if (w == v)
-                    g->recursive[v] = true;
-                if (index[w] == UINT32_MAX) {
-                    index[w] = low[w] = idx++;
-                    stack[sp++] = w;
-                    on[w] = true;
-                    call[depth++] = (struct frame){w, 0};
-                } else if (on[w] && index[w] < low[v]) {
-                    low[v] = index[w];
-                }
-                continue;
-            }
-            if (low[v] == index[v]) {
-                uint32_t c = g->nsccs++, first = out, w;
-                g->scc_start[c] = out;
-                do {
-                    w = stack[--sp];
-                    on[w] = false;
-                    g->scc[w] = c;
-                    g->order[out++] = w;
-                } while (w != v);
-                if (out - first > 1)
-                    for (uint32_t i = first; i < out; i++)
-                        g->recursive[g->order[i]] = true;
-            }
-            depth--;
-            if (depth && low[v] < low[call[depth - 1].v])
-                low[call[depth - 1].v] = low[v];
-        }
-    }
-    g->scc_start[g->nsccs] = out;
-    rc = 0;
-out:
-    free(index);
-    free(low);
-    free(stack);
-    free(on);
-    free(call);
-    return rc;
+    const struct ll_callgraph *g = ctx;
+    return g->ncallees[v];
+}
+
+static uint32_t callee_at(const void *ctx, uint32_t v, uint32_t i)
+{
+    const struct ll_callgraph *g = ctx;
+    return g->callees[v][i];
+}
+
+/* The components come out callees first, which is the bottom-up order the
+ * summaries need.  A function is recursive when its component has several
+ * or it calls itself. */
+static int components(struct ll_callgraph *g)
+{
+    struct ll_scc_graph sg = {g->n, callee_count, callee_at, g};
+    long nc = ll_scc_find(&sg, g->scc, g->order, g->scc_start);
+    if (nc < 0)
+        return -1;
+    g->nsccs = (uint32_t)nc;
+    for (uint32_t c = 0; c < g->nsccs; c++)
+        for (uint32_t i = g->scc_start[c];
+             g->scc_start[c + 1] - g->scc_start[c] > 1 && i < g->scc_start[c + 1]; i++)
+            g->recursive[g->order[i]] = true;
+    for (uint32_t v = 0; v < g->n; v++)
+        for (uint32_t i = 0; i < g->ncallees[v]; i++)
+            if (g->callees[v][i] == v)
+                g->recursive[v] = true;
+    return 0;
 }
 
 static int find_roots(struct ll_callgraph *g, const struct ll_program *p)
@@ -150,9 +112,7 @@ static int find_roots(struct ll_callgraph *g, const struct ll_program *p)
 
 static int reachability(struct ll_callgraph *g)
 {
-    g->root_words = (g->nroots + 63) / 64;
-    if (g->root_words == 0)
-        g->root_words = 1;
+    g->root_words = ll_bitset_words(g->nroots);
     g->reach = ll_arena_alloc(&g->arena, (size_t)g->n * g->root_words * sizeof(uint64_t) + 8);
     uint32_t *queue = malloc((g->n + 1) * sizeof(*queue));
     if (!g->reach || !queue) {
@@ -161,17 +121,15 @@ static int reachability(struct ll_callgraph *g)
     }
     for (uint32_t r = 0; r < g->nroots; r++) {
         uint32_t head = 0, tail = 0, start = g->roots[r].fn;
-        uint64_t bit = 1ull << (r % 64);
-        size_t word = r / 64;
-        g->reach[(size_t)start * g->root_words + word] |= bit;
+        ll_bitset_set(&g->reach[(size_t)start * g->root_words], r);
         queue[tail++] = start;
         while (head < tail) {
             uint32_t v = queue[head++];
             for (uint32_t i = 0; i < g->ncallees[v]; i++) {
                 uint32_t w = g->callees[v][i];
-                uint64_t *slot = &g->reach[(size_t)w * g->root_words + word];
-                if (!(*slot & bit)) {
-                    *slot |= bit;
+                uint64_t *set = &g->reach[(size_t)w * g->root_words];
+                if (!ll_bitset_has(set, r)) {
+                    ll_bitset_set(set, r);
                     queue[tail++] = w;
                 }
             }
@@ -195,7 +153,8 @@ int ll_callgraph_build(struct ll_callgraph *g, const struct ll_program *p)
     g->recursive = ll_arena_alloc(&g->arena, n1 * sizeof(bool));
     if (!g->ncallees || !g->callees || !g->scc || !g->order || !g->scc_start || !g->recursive)
         return -1;
-    if (build_edges(g, p) != 0 || tarjan(g) != 0 || find_roots(g, p) != 0 || reachability(g) != 0)
+    if (build_edges(g, p) != 0 || components(g) != 0 || find_roots(g, p) != 0 ||
+        reachability(g) != 0)
         return -1;
     return 0;
 }

@@ -10,6 +10,7 @@
 #ifndef LL_CALLGRAPH_H
 #define LL_CALLGRAPH_H
 
+#include "bitset.h"
 #include "program.h"
 
 #include <stdbool.h>
@@ -43,7 +44,7 @@ void ll_callgraph_release(struct ll_callgraph *g);
 
 static inline bool ll_callgraph_reaches(const struct ll_callgraph *g, uint32_t root, uint32_t fn)
 {
-    return (g->reach[(size_t)fn * g->root_words + root / 64] >> (root % 64)) & 1;
+    return ll_bitset_has(&g->reach[(size_t)fn * g->root_words], root);
 }
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "live_reach.h"
 
+#include "bitset.h"
 #include "doomed.h"
 
 #include <stdlib.h>
@@ -67,9 +68,7 @@ static int search(const struct ll_view *v, struct ll_live_reach *out)
     memset(out->root_depth, UINT8_MAX, (v->nfns + 1) * (size_t)out->nroots);
     for (uint32_t r = 0; r < v->cg.nroots; r++) {
         uint32_t head = 0, tail = 0, start = v->cg.roots[r].fn;
-        uint64_t bit = 1ull << (r % 64);
-        size_t word = r / 64;
-        out->reach[(size_t)start * out->words + word] |= bit;
+        ll_bitset_set(&out->reach[(size_t)start * out->words], r);
         level[tail] = 0;
         queue[tail++] = start;
         while (head < tail) {
@@ -80,9 +79,9 @@ static int search(const struct ll_view *v, struct ll_live_reach *out)
                 const struct ll_call_info *ci = f->calls[e];
                 if (!ci || ci->callee < 0 || !out->live[f - v->fns][e])
                     continue;
-                uint64_t *slot = &out->reach[(size_t)ci->callee * out->words + word];
-                if (!(*slot & bit)) {
-                    *slot |= bit;
+                uint64_t *set = &out->reach[(size_t)ci->callee * out->words];
+                if (!ll_bitset_has(set, r)) {
+                    ll_bitset_set(set, r);
                     level[tail] = d < UINT8_MAX ? d + 1 : d;
                     queue[tail++] = (uint32_t)ci->callee;
                 }
@@ -110,8 +109,5 @@ int ll_live_reach_build(const struct ll_view *v, struct ll_arena *a, struct ll_l
 
 bool ll_live_reached(const struct ll_live_reach *lr, uint32_t fn)
 {
-    for (uint32_t w = 0; w < lr->words; w++)
-        if (lr->reach[(size_t)fn * lr->words + w])
-            return true;
-    return false;
+    return ll_bitset_any(&lr->reach[(size_t)fn * lr->words], lr->words);
 }

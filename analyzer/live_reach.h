@@ -9,6 +9,7 @@
 #define LL_LIVE_REACH_H
 
 #include "arena.h"
+#include "bitset.h"
 #include "view.h"
 
 #include <stdbool.h>
@@ -35,7 +36,7 @@ int ll_live_reach_build(const struct ll_view *v, struct ll_arena *a, struct ll_l
 
 static inline bool ll_live_reaches(const struct ll_live_reach *lr, uint32_t root, uint32_t fn)
 {
-    return (lr->reach[(size_t)fn * lr->words + root / 64] >> (root % 64)) & 1;
+    return ll_bitset_has(&lr->reach[(size_t)fn * lr->words], root);
 }
 
 /* Some root reaches fn alive. */

@@ -1,9 +1,12 @@
 /*
  * lockgraph: nodes and edges in arrays with string-keyed indices; cycles by
- * Tarjan's SCCs (iterative) and a breadth-first search per edge.
+ * strongly connected components (scc.h) and a breadth-first search per
+ * edge.
  */
 #include "lockgraph.h"
 
+#include "bitset.h"
+#include "scc.h"
 #include "summary.h"
 
 #include <stdlib.h>
@@ -125,8 +128,8 @@ int ll_lockgraph_add(struct ll_lockgraph *g, const struct ll_path *outer,
         intersect_gates(e, held, nheld);
     }
     e->count++;
-    for (uint32_t i = 0; i < g->root_words && roots; i++)
-        e->roots[i] |= roots[i];
+    if (roots)
+        ll_bitset_or(e->roots, roots, g->root_words);
     return 0;
 }
 
@@ -158,67 +161,28 @@ static int build_adj(const struct ll_lockgraph *g, struct adj *adj)
     return 0;
 }
 
-struct tj {
-    uint32_t v, next;
+struct walk {
+    const struct ll_lockgraph *g;
+    const struct adj *adj;
 };
+
+static uint32_t out_degree(const void *ctx, uint32_t v)
+{
+    const struct walk *w = ctx;
+    return w->adj->start[v + 1] - w->adj->start[v];
+}
+
+static uint32_t out_node(const void *ctx, uint32_t v, uint32_t i)
+{
+    const struct walk *w = ctx;
+    return w->g->edges[w->adj->edge[w->adj->start[v] + i]].to;
+}
 
 static int components(const struct ll_lockgraph *g, const struct adj *adj, uint32_t *comp)
 {
-    uint32_t n = g->nnodes, idx = 0, sp = 0, nc = 0;
-    uint32_t *index = malloc((n + 1) * sizeof(*index)), *low = malloc((n + 1) * sizeof(*low));
-    uint32_t *stack = malloc((n + 1) * sizeof(*stack));
-    bool *on = calloc(n + 1, sizeof(*on));
-    struct tj *call = malloc((n + 1) * sizeof(*call));
-    int rc = -1;
-    if (!index || !low || !stack || !on || !call)
-        goto out;
-    for (uint32_t i = 0; i < n; i++)
-        index[i] = UINT32_MAX;
-    for (uint32_t r = 0; r < n; r++) {
-        if (index[r] != UINT32_MAX)
-            continue;
-        uint32_t depth = 0;
-        call[depth++] = (struct tj){r, adj->start[r]};
-        index[r] = low[r] = idx++;
-        stack[sp++] = r;
-        on[r] = true;
-        while (depth) {
-            struct tj *fr = &call[depth - 1];
-            uint32_t v = fr->v;
-            if (fr->next < adj->start[v + 1]) {
-                uint32_t w = g->edges[adj->edge[fr->next++]].to;
-                if (index[w] == UINT32_MAX) {
-                    index[w] = low[w] = idx++;
-                    stack[sp++] = w;
-                    on[w] = true;
-                    call[depth++] = (struct tj){w, adj->start[w]};
-                } else if (on[w] && index[w] < low[v]) {
-                    low[v] = index[w];
-                }
-                continue;
-            }
-            if (low[v] == index[v]) {
-                uint32_t w;
-                do {
-                    w = stack[--sp];
-                    on[w] = false;
-                    comp[w] = nc;
-                } while (w != v);
-                nc++;
-            }
-            depth--;
-            if (depth && low[v] < low[call[depth - 1].v])
-                low[call[depth - 1].v] = low[v];
-        }
-    }
-    rc = 0;
-out:
-    free(index);
-    free(low);
-    free(stack);
-    free(on);
-    free(call);
-    return rc;
+    struct walk w = {g, adj};
+    struct ll_scc_graph sg = {g->nnodes, out_degree, out_node, &w};
+    return ll_scc_find(&sg, comp, NULL, NULL) < 0 ? -1 : 0;
 }
 
 /* Shortest path from `src` to `dst` inside component c, as edge indices

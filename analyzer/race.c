@@ -24,6 +24,7 @@
  */
 #include "race.h"
 
+#include "bitset.h"
 #include "live_reach.h"
 
 #include <limits.h>
@@ -245,25 +246,6 @@ static bool is_main_root(const struct ll_view *v, uint32_t r)
 
 /* ---- threads running ------------------------------------------------ */
 
-static inline void set_or(uint64_t *d, const uint64_t *s, uint32_t w)
-{
-    for (uint32_t k = 0; k < w; k++)
-        d[k] |= s[k];
-}
-
-static inline bool any_bit(const uint64_t *s, uint32_t w)
-{
-    for (uint32_t k = 0; k < w; k++)
-        if (s[k])
-            return true;
-    return false;
-}
-
-static inline bool has_bit(const uint64_t *s, uint32_t r)
-{
-    return (s[r / 64] >> (r % 64)) & 1;
-}
-
 /* The roots a thread creation starts: its start routine and every root
  * that one starts in turn. */
 static void started(const struct ctx *c, const struct ll_event *ev, uint64_t *out)
@@ -271,8 +253,8 @@ static void started(const struct ctx *c, const struct ll_event *ev, uint64_t *ou
     long k = ll_program_find(&c->v->program, ev->callee);
     if (k < 0 || c->root_of[k] < 0)
         return;
-    out[c->root_of[k] / 64] |= 1ull << (c->root_of[k] % 64);
-    set_or(out, c->creates[k], c->v->cg.root_words);
+    ll_bitset_set(out, (uint32_t)c->root_of[k]);
+    ll_bitset_or(out, c->creates[k], c->v->cg.root_words);
 }
 
 /* Whether some join at or before event `upto` of fn waits for a handle of class cls. */
@@ -319,20 +301,9 @@ static void joined_anywhere(const struct ctx *c, const struct ll_function *fn, u
             all = joined_by(fn, *h, upto);
         if (!all)
             continue;
-        out[r / 64] |= 1ull << (r % 64);
-        set_or(out, c->creates[v->cg.roots[r].fn], v->cg.root_words);
+        ll_bitset_set(out, r);
+        ll_bitset_or(out, c->creates[v->cg.roots[r].fn], v->cg.root_words);
     }
-}
-
-static bool or_changed(uint64_t *d, const uint64_t *s, uint32_t w)
-{
-    bool changed = false;
-    for (uint32_t k = 0; k < w; k++)
-        if (s[k] & ~d[k]) {
-            d[k] |= s[k];
-            changed = true;
-        }
-    return changed;
 }
 
 /* creates[f]: every root f may start, directly, through callees, or
@@ -355,7 +326,7 @@ static int transitive_creates(struct ctx *c)
                     started(c, ev, tmp);
                 else if (f->calls && f->calls[e])
                     memcpy(tmp, c->creates[f->calls[e]->callee], w * sizeof(uint64_t));
-                changed |= or_changed(c->creates[i], tmp, w);
+                changed |= ll_bitset_or_changed(c->creates[i], tmp, w);
             }
         }
         if (!changed)
@@ -419,11 +390,9 @@ static int collect_handles(struct ctx *c)
 static void call_effect(struct ctx *c, uint32_t caller, long callee, uint64_t *s)
 {
     uint32_t w = c->v->cg.root_words;
-    set_or(s, c->leaves[callee], w);
-    for (uint32_t k = 0; k < w; k++) {
-        s[k] &= ~c->ends[callee][k];
-        c->ends[caller][k] |= c->ends[callee][k];
-    }
+    ll_bitset_or(s, c->leaves[callee], w);
+    ll_bitset_andnot(s, c->ends[callee], w);
+    ll_bitset_or(c->ends[caller], c->ends[callee], w);
 }
 
 /* running[f][e]: the roots that may be running at event e, of those f
@@ -452,7 +421,7 @@ static int running_flow(struct ctx *c, uint32_t i)
             joined_anywhere(c, fn, e - 1, k);
         }
     }
-    set_or(c->ends[i], &kill[(nev - 1) * w], w);
+    ll_bitset_or(c->ends[i], &kill[(nev - 1) * w], w);
     bool changed = true;
     while (changed) {
         changed = false;
@@ -461,23 +430,21 @@ static int running_flow(struct ctx *c, uint32_t i)
             memcpy(s, &in[(size_t)b * w], w * sizeof(uint64_t));
             for (uint32_t e = bl->first_event; e < bl->first_event + bl->nevents; e++) {
                 const struct ll_event *ev = &fn->events[e];
-                set_or(&c->running[i][(size_t)e * w], s, w);
+                ll_bitset_or(&c->running[i][(size_t)e * w], s, w);
                 if (ev->kind == LL_EV_THREAD_CREATE)
                     started(c, ev, s);
                 else if (f->calls && f->calls[e])
                     call_effect(c, i, f->calls[e]->callee, s);
             }
             if (b == fn->exit)
-                set_or(c->leaves[i], s, w);
+                ll_bitset_or(c->leaves[i], s, w);
             for (uint32_t k = 0; k < bl->nsucc; k++)
-                changed |= or_changed(&in[(size_t)bl->succ[k] * w], s, w);
+                changed |= ll_bitset_or_changed(&in[(size_t)bl->succ[k] * w], s, w);
         }
     }
     for (size_t e = 0; e < nev; e++)
-        for (uint32_t k = 0; k < w; k++)
-            c->running[i][e * w + k] &= ~kill[e * w + k];
-    for (uint32_t k = 0; k < w; k++)
-        c->leaves[i][k] &= ~kill[(nev - 1) * w + k];
+        ll_bitset_andnot(&c->running[i][e * w], &kill[e * w], w);
+    ll_bitset_andnot(c->leaves[i], &kill[(nev - 1) * w], w);
     rc = 0;
 out:
     free(in);
@@ -663,7 +630,7 @@ static void with_at(const struct ctx *c, uint32_t i, uint32_t e, uint64_t *out)
 {
     uint32_t w = c->v->cg.root_words;
     memcpy(out, c->with[i], w * sizeof(uint64_t));
-    set_or(out, &c->running[i][(size_t)e * w], w);
+    ll_bitset_or(out, &c->running[i][(size_t)e * w], w);
 }
 
 /* Some thread other than main's runs function i. */
@@ -766,8 +733,8 @@ static int propagate(struct ctx *c)
                     changed |= !c->mainc[k];
                     c->mainc[k] = true;
                     with_at(c, i, e, tmp);
-                    changed |= or_changed(c->with[k], tmp, w);
-                    if (any_bit(tmp, w))
+                    changed |= ll_bitset_or_changed(c->with[k], tmp, w);
+                    if (ll_bitset_any(tmp, w))
                         changed |= meet(c, k, locks_at(c, i, e, CTX_MAIN), CTX_MAIN);
                 }
                 const struct ll_event *ev = &f->fn->events[e];
@@ -914,13 +881,13 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     if (!x.roots || !x.with)
         return -1;
     with_at(c, i, e, x.with);
-    bool threads = false, main_runs = c->mainc[i] && any_bit(x.with, v->cg.root_words);
+    bool threads = false, main_runs = c->mainc[i] && ll_bitset_any(x.with, v->cg.root_words);
     long main_root = -1;
     for (uint32_t r = 0; r < v->cg.nroots; r++) {
         if (!ll_live_reaches(&c->lr, r, i))
             continue;
         if (!is_main_root(v, r)) {
-            x.roots[r / 64] |= 1ull << (r % 64);
+            ll_bitset_set(x.roots, r);
             threads = true;
         } else if (main_runs) {
             main_root = r;
@@ -940,14 +907,14 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
             y.roots = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
             if (!y.roots)
                 return -1;
-            y.roots[main_root / 64] |= 1ull << (main_root % 64);
+            ll_bitset_set(y.roots, main_root);
             if (append(&y, buf, n, cap) != 0)
                 return -1;
             main_root = -1;
         }
     }
     if (main_root >= 0)
-        x.roots[main_root / 64] |= 1ull << (main_root % 64);
+        ll_bitset_set(x.roots, main_root);
     return append(&x, buf, n, cap);
 }
 
@@ -1148,13 +1115,13 @@ bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                 return false;
     unsigned best = UINT_MAX;
     for (uint32_t x = 0; x < v->cg.nroots; x++) {
-        if (!has_bit(a->roots, x))
+        if (!ll_bitset_has(a->roots, x))
             continue;
         bool mx = is_main_root(v, x);
         for (uint32_t y = 0; y < v->cg.nroots; y++) {
             bool my = is_main_root(v, y);
-            if (!has_bit(b->roots, y) || (mx && my) || (mx && !has_bit(a->with, y)) ||
-                (my && !has_bit(b->with, x)) || (x == y && !v->cg.roots[x].multi_instance))
+            if (!ll_bitset_has(b->roots, y) || (mx && my) || (mx && !ll_bitset_has(a->with, y)) ||
+                (my && !ll_bitset_has(b->with, x)) || (x == y && !v->cg.roots[x].multi_instance))
                 continue;
             unsigned calls = (unsigned)a->root_depth[x] + b->root_depth[y];
             if (calls < best) {
