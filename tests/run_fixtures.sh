@@ -17,7 +17,8 @@
 #
 # A finding is a stdout line `FILE:LINE:COL: SEVERITY: MESSAGE [RULE]`; note
 # lines without a `[rule]` tag belong to the finding above and are ignored.
-# Matching is exact, so every fixture is also a false-positive test: each
+# The matching is tests/findings.py's `expect` (shared with the end-to-end
+# scripts).  Matching is exact, so every fixture is also a false-positive test: each
 # expectation needs its own finding (same file, line and rule, message
 # containing the text) and every finding needs an expectation.  Known gaps
 # are written as expectations of today's behaviour with a `// known-gap:`
@@ -62,101 +63,11 @@ tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 
 default_args=(-pthread -std=c11 -D_GNU_SOURCE)
+matcher="$(cd "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)/findings.py"
 timeout_cmd=()
 if command -v timeout >/dev/null 2>&1; then
     timeout_cmd=(timeout 300)
 fi
-
-# Compares the expectations in the source file ($1) with the findings in
-# locklint's stdout ($2).  Prints one line per problem ("missing: ...",
-# "unexpected: ...", "fixture: ...") and finally "findings N W": the number of
-# findings and how many of them are warnings or errors.
-match_findings() {
-    awk -v name="$3" '
-    function candidate(i, j) {
-        return a_file[j] == name && a_line[j] == e_line[i] && a_rule[j] == e_rule[i] &&
-               (!e_has[i] || index(a_msg[j], e_sub[i]) > 0)
-    }
-    # Kuhn augmenting path: each expectation gets a distinct finding.
-    function assign(i,    j) {
-        for (j = 1; j <= na; j++) {
-            if (seen[j] || !candidate(i, j))
-                continue
-            seen[j] = 1
-            if (owner[j] == 0 || assign(owner[j])) {
-                owner[j] = i
-                return 1
-            }
-        }
-        return 0
-    }
-    FNR == NR {
-        if (index($0, "expect-no-findings") > 0)
-            nofind = 1
-        s = $0
-        while (match(s, /expect:[ \t]*[a-z0-9][a-z0-9-]*/)) {
-            rule = substr(s, RSTART, RLENGTH)
-            sub(/^expect:[ \t]*/, "", rule)
-            s = substr(s, RSTART + RLENGTH)
-            ne++
-            e_line[ne] = FNR
-            e_rule[ne] = rule
-            e_has[ne] = 0
-            e_sub[ne] = ""
-            if (match(s, /^[ \t]*\047[^\047]*\047/)) {
-                q = substr(s, RSTART, RLENGTH)
-                s = substr(s, RSTART + RLENGTH)
-                sub(/^[ \t]*\047/, "", q)
-                sub(/\047$/, "", q)
-                e_has[ne] = 1
-                e_sub[ne] = q
-            }
-        }
-        next
-    }
-    /^.+:[0-9]+:[0-9]+: (warning|error|note): .* \[[a-z0-9][a-z0-9-]*\]$/ {
-        line = $0
-        match(line, / \[[a-z0-9][a-z0-9-]*\]$/)
-        rule = substr(line, RSTART + 2, RLENGTH - 3)
-        rest = substr(line, 1, RSTART - 1)
-        match(rest, /:[0-9]+:[0-9]+: (warning|error|note): /)
-        file = substr(rest, 1, RSTART - 1)
-        head = substr(rest, RSTART + 1, RLENGTH - 3)
-        msg = substr(rest, RSTART + RLENGTH)
-        sub(/^\.\//, "", file)
-        n = split(head, parts, ":")
-        na++
-        a_text[na] = line
-        a_file[na] = file
-        a_line[na] = parts[1] + 0
-        a_rule[na] = rule
-        a_msg[na] = msg
-        sev = parts[3]
-        sub(/^ */, "", sev)
-        if (sev == "warning" || sev == "error")
-            nwarn++
-        owner[na] = 0
-    }
-    END {
-        if (nofind && ne > 0)
-            print "fixture: both expect-no-findings and expect: lines"
-        if (!nofind && ne == 0)
-            print "fixture: no expectations (add expect: RULE lines or expect-no-findings)"
-        for (i = 1; i <= ne; i++) {
-            split("", seen)
-            if (!assign(i)) {
-                m = "missing:    " name ":" e_line[i] ": [" e_rule[i] "]"
-                if (e_has[i])
-                    m = m " containing \047" e_sub[i] "\047"
-                print m
-            }
-        }
-        for (j = 1; j <= na; j++)
-            if (owner[j] == 0)
-                print "unexpected: " a_text[j]
-        printf "findings %d %d\n", na, nwarn
-    }' "$1" "$2"
-}
 
 shopt -s nullglob
 files=("$dir"/*.c)
@@ -202,7 +113,7 @@ for path in "${files[@]}"; do
             ;;
         *) problems+=("$l") ;;
         esac
-    done < <(match_findings "$path" "$tmp/out" "$name")
+    done < <(python3 "$matcher" expect -C "$dir" --summary "$tmp/out" "$name")
 
     if ((rc == 0 && nwarn > 0)); then
         problems+=("exit status 0 although $nwarn warning(s) were reported")

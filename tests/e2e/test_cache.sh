@@ -55,22 +55,12 @@ P=$W/proj
 mkdir -p "$P"
 cp -R "$SRC/fixtures" "$P/fixtures"
 backdate "$P"
-{
-    echo "["
-    sep=""
-    for f in "$P"/fixtures/*/*.c; do
-        args='"-std=c11", "-D_GNU_SOURCE", "-pthread"'
-        extra=$(head -n 20 "$f" | sed -n 's|.*locklint-args: *||p' | head -n 1)
-        if [[ -n $extra ]]; then
-            args=""
-            for a in $extra; do args+="${args:+, }\"$a\""; done
-        fi
-        printf '%s{"directory": "%s", "file": "%s", "arguments": ["cc", %s, "-c", "%s"]}\n' \
-            "$sep" "$(dirname "$f")" "$f" "$args" "$f"
-        sep=","
-    done
-    echo "]"
-} >"$P/compile_commands.json"
+entries=()
+for f in "$P"/fixtures/*/*.c; do
+    read -r -a args <<<"$(fixture_args "$f")"
+    entries+=("$(compdb_entry "$(dirname "$f")" "$f" "${args[@]}")")
+done
+write_compdb "$P" "${entries[@]}"
 NTU=$(grep -c '"file"' "$P/compile_commands.json")
 
 run --in "$P" --no-cache -j 2 -p .
@@ -120,16 +110,11 @@ EOF
 done
 printf '#include "h2.h"\nint h2_value;\n' >"$I/c.c"
 printf 'int d_alone(void) { return 4; }\n' >"$I/d.c"
-{
-    echo "["
-    sep=""
-    for n in a b c d; do
-        printf '%s{"directory": "%s", "file": "%s.c", "arguments": ["cc", "-std=c11", "-pthread", "-c", "%s.c"]}\n' \
-            "$sep" "$I" "$n" "$n"
-        sep=","
-    done
-    echo "]"
-} >"$I/compile_commands.json"
+entries=()
+for n in a b c d; do
+    entries+=("$(compdb_entry "$I" "$n.c" -std=c11 -pthread)")
+done
+write_compdb "$I" "${entries[@]}"
 backdate "$I"
 run --in "$I" --stats -p .
 check "4 TUs: cold run parses 4" stats_are 4 0

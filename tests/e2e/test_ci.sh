@@ -46,9 +46,6 @@ command -v jq >/dev/null 2>&1 && HAVE_JQ=1
 # The assertion framework (ok, fail, run, check, the common predicates).
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-finding_lines() { grep -cE ' \[[a-z0-9-]+\]$' "$W/out"; }
-n_findings_is() { [[ $(finding_lines) -eq $1 ]]; }
-
 # --- a small project in a git repository -------------------------------------
 
 P=$W/proj
@@ -83,24 +80,21 @@ int queue_put(void)
     return 0;
 }
 EOF
-entry() { # entry FILE
-    printf '{"directory": "%s", "file": "%s", "arguments": ["cc", "-std=c11", "-pthread", "-c", "%s"]}' \
-        "$P" "$1" "$1"
-}
-printf '[%s,\n %s]\n' "$(entry src/counter.c)" "$(entry src/queue.c)" >"$P/compile_commands.json"
+write_compdb "$P" "$(compdb_entry "$P" src/counter.c -std=c11 -pthread)" \
+    "$(compdb_entry "$P" src/queue.c -std=c11 -pthread)"
 (cd "$P" && git init -q . && git add -A && git commit -qm initial) || exit 2
 
 BL=.locklint-baseline.json
 
 run --no-cache -p .
 check "the project has one finding, which fails" rc_is 1
-check "it is the double lock in counter.c" out_has '^src/counter\.c:11:[0-9]+: .*\[double-lock\]$'
+check "it is the double lock in counter.c" finding_at src/counter.c:11 double-lock
 
 # --- baseline written, the same code passes ------------------------------------
 
 run --no-cache -p . --write-baseline $BL
 check "--write-baseline exits 0 (the findings are accepted)" rc_is 0
-check "--write-baseline still prints the findings" out_has '\[double-lock\]$'
+check "--write-baseline still prints the findings" has_finding --rule double-lock
 check "the baseline file is written" test -s "$P/$BL"
 check "the summary says the baseline was written" err_has '1 written to the baseline'
 check "the baseline records rule, file and message" \
@@ -134,7 +128,7 @@ int queue_take(int fast)
 EOF
 run --no-cache -p . --baseline $BL
 check "a new finding fails with exit 1" rc_is 1
-check "the new finding is reported" out_has '^src/queue\.c:18:[0-9]+: .*\[lock-leak\]$'
+check "the new finding is reported" finding_at src/queue.c:18 lock-leak
 check "the baselined one is not" out_lacks 'counter\.c'
 check "only the new finding is printed" n_findings_is 1
 
@@ -169,14 +163,15 @@ EOF
 run --no-cache -p . --baseline $BL
 check "suppression notes do not fail at --fail-on warning" rc_is 0
 check "an unknown rule in a suppression is a note" \
-    out_has "^src/queue\.c:26:[0-9]+: note: .*unknown rule 'lock-leek'.*\[bad-suppression\]$"
+    finding_at src/queue.c:26 bad-suppression note "unknown rule 'lock-leek'"
 check "a suppression that silences nothing is a note" \
-    out_has "^src/queue\.c:27:[0-9]+: note: .*'double-lock'.*silences no finding.*\[unused-suppression\]$"
+    has_finding --at src/queue.c:27 --rule unused-suppression --severity note \
+    --message "'double-lock'" --message "silences no finding"
 run --no-cache -p . --baseline $BL --fail-on note
 check "suppression notes fail at --fail-on note" rc_is 1
 run --no-cache -p . --baseline $BL --disable double-lock
 check "a suppression of a rule that did not run is not called unused" \
-    out_lacks 'unused-suppression'
+    no_finding --rule unused-suppression
 (cd "$P" && git checkout -q -- src/queue.c) || exit 2
 
 # --- a line inserted above a baselined finding still passes -------------------------------
@@ -186,7 +181,7 @@ run --no-cache -p . --baseline $BL
 check "lines inserted above a baselined finding still pass" rc_is 0
 check "...and it is still counted as baselined" err_has '1 baselined'
 run --no-cache -p .
-check "...although it moved down two lines" out_has '^src/counter\.c:13:[0-9]+: .*\[double-lock\]$'
+check "...although it moved down two lines" finding_at src/counter.c:13 double-lock
 
 sed -i 's/^static long total;$/static long grand_total;/; s/total += n;/grand_total += n;/' \
     "$P/src/counter.c"
@@ -287,8 +282,9 @@ echo "/* touched */" >>"$P/src/counter.c"
 rc=$?
 last_cmd="git commit (staged src/counter.c with a finding)"
 check "the pre-commit hook refuses a commit with a finding" rc_is 1
-grep -qE 'counter\.c:11:.*\[double-lock\]' "$W/out" "$W/err" && ok "the hook names the finding" ||
-    fail "the hook names the finding" "$(cat "$W/out" "$W/err")"
+cat "$W/out" "$W/err" >"$W/hook.out"
+findings has "$W/hook.out" --at counter.c:11 --rule double-lock && ok "the hook names the finding" ||
+    fail "the hook names the finding" "$(cat "$W/hook.out")"
 (cd "$P" && git reset -q && git checkout -q -- src/counter.c)
 echo "/* touched */" >>"$P/src/queue.c"
 (cd "$P" && git add src/queue.c &&
@@ -325,7 +321,7 @@ if command -v cmake >/dev/null 2>&1; then
         rc=$?
         last_cmd="cmake --build build --target locklint"
         check "the locklint target fails on a finding" test "$rc" -ne 0
-        check "the locklint target prints the finding" out_has 'counter\.c:11:[0-9]+: .*\[double-lock\]'
+        check "the locklint target prints the finding" finding_at counter.c:11 double-lock
         sed -i '/if (twice)/d; /^        pthread_mutex_lock(&lock);$/d' "$C/counter.c"
         cmake --build "$C/build" --target locklint >"$W/out" 2>&1
         rc=$?

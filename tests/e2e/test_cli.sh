@@ -53,24 +53,13 @@ rc_finding_or_clean() { [[ $rc -eq 0 || $rc -eq 1 ]]; }
 is_error() { [[ $rc -eq 2 ]] && grep -qE '^locklint: error: ' "$W/err"; }
 file_nonempty() { [[ -s $1 ]]; }
 no_path() { [[ ! -e $1 ]]; }
-# Only finding lines (those ending in a [rule] tag) that start with $1, and
-# at least one of them.
-findings_only_in() {
-    grep -E ' \[[a-z0-9-]+\]$' "$W/out" |
-        awk -v p="$1" '{ n++; if (index($0, p) != 1) bad = 1 } END { exit !(n > 0 && !bad) }'
-}
 jq_true() { jq -e "$1" "$W/out" >/dev/null 2>&1; }
 
-# Writes a compile_commands.json into directory $1 with the JSON text $2.
+# Writes a compile_commands.json into directory $1 with the JSON text $2
+# (for malformed ones; well-formed ones come from lib.sh's write_compdb).
 compdb() {
     mkdir -p "$1"
     printf '%s\n' "$2" >"$1/compile_commands.json"
-}
-
-# One "arguments" entry for file $2 in directory $1.
-entry() {
-    printf '{"directory": "%s", "file": "%s", "arguments": ["cc", "-std=c11", "-D_GNU_SOURCE", "-pthread", "-c", "%s"]}' \
-        "$1" "$2" "$2"
 }
 
 # --- version, help, rules ---------------------------------------------------
@@ -138,11 +127,11 @@ check "-p without a value is an error" is_error
 run --in "$WARN_DIR" --no-cache "$WARN" "${CARGS[@]}"
 check "a warn fixture exits 1" rc_is 1
 check "the finding is GCC-style, relative to the current directory" \
-    out_has "^${WARN//./\\.}:$WARN_LINE:[0-9]+: warning: .+ \[double-lock\]\$"
+    finding_at "$WARN:$WARN_LINE" double-lock warning
 
 run --in "$WARN_DIR" --no-cache --fail-on never "$WARN" "${CARGS[@]}"
 check "--fail-on never exits 0 despite findings" rc_is 0
-check "--fail-on never still prints the finding" out_has "\[double-lock\]\$"
+check "--fail-on never still prints the finding" has_finding --rule double-lock
 
 run --in "$WARN_DIR" --no-cache --fail-on error "$WARN" "${CARGS[@]}"
 check "--fail-on error exits 0 on warnings" rc_is 0
@@ -155,7 +144,7 @@ check "--fail-on note exits 1 on warnings" rc_is 1
 
 run --in "$WARN_DIR" --no-cache --disable double-lock,lock-leak "$WARN" "${CARGS[@]}"
 check "--disable double-lock silences the fixture (exit 0)" rc_is 0
-check "--disable double-lock prints no double-lock finding" out_lacks "\[double-lock\]"
+check "--disable double-lock prints no double-lock finding" no_finding --rule double-lock
 
 run --in "$WARN_DIR" --no-cache "$GOOD" "${CARGS[@]}"
 check "a good fixture exits 0" rc_is 0
@@ -194,7 +183,7 @@ run --no-cache ifdef.c -- -pthread -std=c11
 check "compiler arguments after --: without -DLL_BUGGY there is nothing to report" rc_is 0
 run --no-cache ifdef.c -- -pthread -std=c11 -DLL_BUGGY
 check "compiler arguments after --: -DLL_BUGGY reaches the parser" rc_is 1
-check "compiler arguments after --: the double lock is on line 11" out_has "^ifdef\.c:11:[0-9]+: .*\[double-lock\]\$"
+check "compiler arguments after --: the double lock is on line 11" finding_at ifdef.c:11 double-lock
 
 run --in "$WARN_DIR" --no-cache --dump-facts "$WARN" "${CARGS[@]}"
 check "--dump-facts exits 0" rc_is 0
@@ -243,7 +232,7 @@ fi
 run --in "$WARN_DIR" --no-cache -o "$W/report.txt" "$WARN" "${CARGS[@]}"
 check "-o FILE keeps the exit status" rc_is 1
 check "-o FILE leaves stdout empty" out_empty
-check "-o FILE writes the report" eval "grep -q '\[double-lock\]\$' '$W/report.txt'"
+check "-o FILE writes the report" findings has "$W/report.txt" --rule double-lock
 
 run --in "$WARN_DIR" --no-cache --format json -o "$W/report.json" "$WARN" "${CARGS[@]}"
 if ((HAVE_JQ)); then
@@ -261,12 +250,9 @@ check "-o into a missing directory is an I/O error" is_error
 run --in "$SRC" --no-cache -p "$DEMO_DB"
 cp "$W/out" "$W/demo_dir.out"
 check "-p BUILD_DIR on the demo exits 1 (it has findings)" rc_is 1
-while IFS=: read -r file line rest; do
-    rule=$(sed -n 's/.*expect: \([a-z0-9-]*\).*/\1/p' <<<"$rest")
-    rel=fixtures/demo/${file##*/}
-    check "demo: $rule reported at $rel:$line" \
-        out_has "^${rel//./\\.}:$line:[0-9]+: [a-z]+: .* \[$rule\]\$"
-done < <(grep -n 'expect: ' "$FIX"/demo/*.c)
+(cd "$SRC" && shopt -s nullglob && printf '%s\n' fixtures/demo/*.[ch]) >"$W/demo_srcs"
+mapfile -t demo_srcs <"$W/demo_srcs"
+check "demo: the findings are those written in fixtures/demo" findings_expected "$SRC" "${demo_srcs[@]}"
 
 run --in "$SRC" --no-cache -p "$DEMO_DB/compile_commands.json"
 check "-p compile_commands.json exits 1" rc_is 1
@@ -317,7 +303,7 @@ compdb "$W/emptydb" "[]"
 run --no-cache -p "$W/emptydb"
 check "an empty compile_commands.json is an error" is_error
 
-compdb "$W/missing" "[$(entry "$WARN_DIR" "$GOOD"), $(entry "$W" gone.c)]"
+write_compdb "$W/missing" "$(compdb_entry "$WARN_DIR" "$GOOD")" "$(compdb_entry "$W" gone.c)"
 run --no-cache -p "$W/missing"
 check "a listed file that is missing is not fatal" rc_finding_or_clean
 check "a listed file that is missing gets a warning" err_has "^locklint: warning: .*gone\.c"
@@ -364,7 +350,7 @@ check "dropping -fplugin= is reported" err_has "plugin"
 
 mkdir -p "$W/cached"
 cp "$WARN_DIR/$WARN" "$W/cached/$WARN"
-compdb "$W/cached" "[$(entry "$W/cached" "$WARN")]"
+write_compdb "$W/cached" "$(compdb_entry "$W/cached" "$WARN")"
 run --in "$W/cached" -p .
 cp "$W/out" "$W/cold.out"
 check "cold run with the cache exits 1" rc_is 1
@@ -385,10 +371,10 @@ check "warm run reports exactly what the cold run did" same_files "$W/out" "$W/c
 } >"$W/cached/$WARN"
 run --in "$W/cached" -p .
 check "an edited file is re-analysed (the finding moves down two lines)" \
-    out_has "^${WARN//./\\.}:$((WARN_LINE + 2)):[0-9]+: .*\[double-lock\]\$"
+    finding_at "$WARN:$((WARN_LINE + 2))" double-lock
 
 mkdir -p "$W/uncached"
-compdb "$W/uncached" "[$(entry "$WARN_DIR" "$GOOD")]"
+write_compdb "$W/uncached" "$(compdb_entry "$WARN_DIR" "$GOOD")"
 run --no-cache -p "$W/uncached"
 check "--no-cache exits 0 on a good file" rc_is 0
 check "--no-cache writes no cache" no_path "$W/uncached/.locklint"

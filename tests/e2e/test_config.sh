@@ -72,18 +72,15 @@ void twice(void)
     my_spin_unlock(&s);
 }
 EOF
-entry() {
-    printf '{"directory": "%s", "file": "%s", "arguments": ["cc", "-std=c11", "-pthread", "-c", "%s"]}' \
-        "$P" "$1" "$1"
-}
-printf '[%s,\n %s,\n %s]\n' "$(entry src/app.c)" "$(entry third_party/lib/lib.c)" \
-    "$(entry src/spin.c)" >"$P/build/compile_commands.json"
+write_compdb "$P/build" "$(compdb_entry "$P" src/app.c -std=c11 -pthread)" \
+    "$(compdb_entry "$P" third_party/lib/lib.c -std=c11 -pthread)" \
+    "$(compdb_entry "$P" src/spin.c -std=c11 -pthread)"
 
 # --- defaults -----------------------------------------------------------------
 
 run --no-cache -p build
 check "without a configuration the src/ finding fails" rc_is 1
-check "src/app.c is reported" out_has '^src/app\.c:9:[0-9]+: warning: .*\[double-lock\]$'
+check "src/app.c is reported" finding_at src/app.c:9 double-lock warning
 check "third_party/ is excluded by default" out_lacks 'third_party'
 check "the home-made lock is unknown without configuration" out_lacks 'spin\.c'
 check "the summary counts the excluded finding" err_has '1 excluded by the configuration'
@@ -99,9 +96,9 @@ locks:
 EOF
 run --no-cache -p build
 check "found walking up from build/: severity error" \
-    out_has '^src/app\.c:9:[0-9]+: error: .*\[double-lock\]$'
-check "exclude-vendored: false reports third_party/" out_has '^third_party/lib/lib\.c:9:'
-check "a configured lock primitive is analysed" out_has '^src/spin\.c:10:[0-9]+: error: .*\[double-lock\]$'
+    finding_at src/app.c:9 double-lock error
+check "exclude-vendored: false reports third_party/" has_finding --at third_party/lib/lib.c:9
+check "a configured lock primitive is analysed" finding_at src/spin.c:10 double-lock error
 
 run --no-cache -p build --fail-on error
 check "--fail-on error fails on a finding raised to error" rc_is 1
@@ -112,7 +109,7 @@ exclude: [src/spin.c, third_party]
 EOF
 run --no-cache -p build
 check "a rule lowered to note does not fail at --fail-on warning" rc_is 0
-check "...and is printed as a note" out_has '^src/app\.c:9:[0-9]+: note: .*\[double-lock\]$'
+check "...and is printed as a note" finding_at src/app.c:9 double-lock note
 check "an exclude pattern drops its file" out_lacks 'spin\.c|third_party'
 
 cat >"$P/.locklint.yml" <<'EOF'
@@ -127,7 +124,7 @@ check "--enable wins over off in the configuration" rc_is 1
 mkdir -p "$W/elsewhere"
 printf 'rules:\n  double-lock: error\n' >"$W/elsewhere/ci.yml"
 run --no-cache -p build --config "$W/elsewhere/ci.yml"
-check "--config FILE is used instead of the found one" out_has '^src/app\.c:9:[0-9]+: error: '
+check "--config FILE is used instead of the found one" has_finding --at src/app.c:9 --severity error
 run --no-cache -p build --config "$W/elsewhere/none.yml"
 check "a missing --config FILE exits 2" rc_is 2
 check "...naming it" err_has_fixed "$W/elsewhere/none.yml"
