@@ -9,6 +9,9 @@
  */
 #include "baseline.h"
 
+#include "file_access.h"
+#include "safe_write.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -126,9 +129,10 @@ int ll_baseline_parse(struct ll_baseline *b, const char *path, const char *text,
 
 int ll_baseline_load(struct ll_baseline *b, const char *path, char *errbuf, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
+    char why[256];
+    FILE *f = ll_file_fopen_regular(path, why, sizeof(why));
     if (!f) {
-        snprintf(errbuf, errlen, "cannot read baseline '%s': %s", path, strerror(errno));
+        snprintf(errbuf, errlen, "cannot read baseline '%s': %s", path, why);
         return -1;
     }
     json_error_t je;
@@ -206,8 +210,7 @@ static json_t *str_or_null(const char *s)
 int ll_baseline_write(const struct ll_report *r, const char *path, char *errbuf, size_t errlen)
 {
     int rc = -1;
-    char *tmp = NULL;
-    FILE *f = NULL;
+    struct ll_safe_write w;
     const struct ll_finding **sorted = NULL;
     json_t *root = json_object(), *arr = json_array();
     int err = !root || !arr;
@@ -240,37 +243,23 @@ int ll_baseline_write(const struct ll_report *r, const char *path, char *errbuf,
     arr = NULL; /* root owns it now, even on failure */
     if (err)
         goto oom;
-    size_t n = strlen(path) + 16;
-    tmp = malloc(n);
-    if (!tmp)
-        goto oom;
-    snprintf(tmp, n, "%s.tmp", path);
-    f = fopen(tmp, "w");
-    if (!f) {
-        snprintf(errbuf, errlen, "cannot write baseline '%s': %s", tmp, strerror(errno));
+    if (ll_safe_write_open(&w, path, errbuf, errlen) != 0)
+        goto out;
+    errno = 0;
+    if (json_dumpf(root, w.f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+        fputc('\n', w.f) == EOF) {
+        snprintf(errbuf, errlen, "cannot write '%s': %s", path,
+                 errno ? strerror(errno) : "out of memory");
+        ll_safe_write_abort(&w);
         goto out;
     }
-    if (json_dumpf(root, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 || fputc('\n', f) == EOF ||
-        fflush(f) != 0 || ferror(f)) {
-        snprintf(errbuf, errlen, "cannot write baseline '%s': %s", tmp, strerror(errno));
+    if (ll_safe_write_commit(&w, path, errbuf, errlen) != 0)
         goto out;
-    }
-    int closed = fclose(f);
-    f = NULL;
-    if (closed != 0 || rename(tmp, path) != 0) {
-        snprintf(errbuf, errlen, "cannot write baseline '%s': %s", path, strerror(errno));
-        goto out;
-    }
     rc = 0;
     goto out;
 oom:
     snprintf(errbuf, errlen, "out of memory writing baseline '%s'", path);
 out:
-    if (f)
-        fclose(f);
-    if (rc != 0 && tmp)
-        remove(tmp);
-    free(tmp);
     free(sorted);
     json_decref(arr);
     json_decref(root);

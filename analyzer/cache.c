@@ -32,10 +32,12 @@
 #define _DEFAULT_SOURCE /* MAP_POPULATE */
 #include "cache.h"
 
+#include "file_access.h"
 #include "ir_blob.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -845,6 +847,21 @@ struct ll_cache *ll_cache_open(const char *path, FILE *warn)
         c->build = 0;
     make_parents(path);
     char why[512];
+    /* The default place is in the analysed tree, which a pull request
+     * controls: SQLite must not open a FIFO, a device or a link planted
+     * there (or at its -wal and -shm files). */
+    static const char *const suffixes[] = {"", "-wal", "-shm"};
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        char p[PATH_MAX + 8];
+        struct stat st;
+        snprintf(p, sizeof(p), "%s%s", path, suffixes[i]);
+        if (lstat(p, &st) == 0 && !S_ISREG(st.st_mode)) {
+            warnf(warn,
+                  "cannot use the cache '%s': '%s' is %s, not a regular file: running uncached",
+                  path, p, S_ISLNK(st.st_mode) ? "a symbolic link" : ll_file_kind(st.st_mode));
+            goto fail;
+        }
+    }
     for (int attempt = 0;; attempt++) {
         const char *reason = NULL;
         enum open_result r = try_open(c, &reason, why, sizeof(why));

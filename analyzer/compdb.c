@@ -27,6 +27,8 @@
  */
 #include "compdb.h"
 
+#include "file_access.h"
+
 #include <errno.h>
 #include <jansson.h>
 #include <limits.h>
@@ -284,33 +286,37 @@ static int argvec_push(struct ll_arena *a, struct argvec *av, const char *s)
     return 0;
 }
 
-/* Contents of a file as a string in the arena, or NULL with errno set. */
-static char *read_small_file(struct ll_arena *a, const char *path)
+/* Contents of a regular file as a string in the arena, or NULL with the
+ * reason in `why` (errno ENOMEM when memory ran out, 0 otherwise). */
+static char *read_small_file(struct ll_arena *a, const char *path, char *why, size_t whylen)
 {
     char *text = NULL;
-    FILE *f = fopen(path, "rb");
+    FILE *f = ll_file_fopen_regular(path, why, whylen);
+    errno = 0;
     if (!f)
         return NULL;
-    if (fseek(f, 0, SEEK_END) != 0)
-        goto out;
-    long size = ftell(f);
-    if (size < 0 || fseek(f, 0, SEEK_SET) != 0)
-        goto out;
-    if (size > MAX_RSP_SIZE) {
-        errno = EFBIG;
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0) {
+        snprintf(why, whylen, "%s", strerror(errno));
         goto out;
     }
-    char *buf = ll_arena_alloc(a, (size_t)size + 1);
+    if (st.st_size > MAX_RSP_SIZE) {
+        snprintf(why, whylen, "larger than %ld bytes", MAX_RSP_SIZE);
+        goto out;
+    }
+    size_t size = (size_t)st.st_size;
+    char *buf = ll_arena_alloc(a, size + 1);
     if (!buf) {
         errno = ENOMEM;
         goto out;
     }
-    if (fread(buf, 1, (size_t)size, f) != (size_t)size) {
-        errno = EIO;
+    if (fread(buf, 1, size, f) != size) {
+        snprintf(why, whylen, "%s", ferror(f) ? strerror(errno) : "it changed while read");
+        errno = 0;
         goto out;
     }
-    if (memchr(buf, '\0', (size_t)size)) {
-        errno = EINVAL;
+    if (memchr(buf, '\0', size)) {
+        snprintf(why, whylen, "not a text file (it contains NUL bytes)");
         goto out;
     }
     buf[size] = '\0';
@@ -347,7 +353,8 @@ static int expand_rsp(struct ll_arena *scratch, const char *dir, int argc, const
         const char *path = ll_path_absolute(scratch, dir, s + 1);
         if (!path)
             return -1;
-        char *text = read_small_file(scratch, path);
+        char why[256];
+        char *text = read_small_file(scratch, path, why, sizeof(why));
         if (!text) {
             if (errno == ENOMEM)
                 return -1;
@@ -355,7 +362,7 @@ static int expand_rsp(struct ll_arena *scratch, const char *dir, int argc, const
                 fprintf(warn,
                         "locklint: warning: cannot read response file '%s' in the arguments "
                         "of '%s': %s, dropped\n",
-                        path, display, strerror(errno));
+                        path, display, why);
             continue;
         }
         const char **words;
@@ -1061,7 +1068,8 @@ int ll_compdb_load(struct ll_compdb *db, const char *path, const char *resource_
     struct stat st;
 
     if (stat(path, &st) != 0) {
-        set_error(errbuf, errlen, "cannot open '%s': %s", path, strerror(errno));
+        set_error(errbuf, errlen, "cannot open '%s': %s", path,
+                  errno == ELOOP ? "a symbolic link loop" : strerror(errno));
         goto out;
     }
     if (S_ISDIR(st.st_mode)) {
@@ -1076,7 +1084,8 @@ int ll_compdb_load(struct ll_compdb *db, const char *path, const char *resource_
             if (errno == ENOENT)
                 set_error(errbuf, errlen, "no compile_commands.json in '%s'", path);
             else
-                set_error(errbuf, errlen, "cannot open '%s': %s", display, strerror(errno));
+                set_error(errbuf, errlen, "cannot open '%s': %s", display,
+                          errno == ELOOP ? "a symbolic link loop" : strerror(errno));
             goto out;
         }
     } else {
@@ -1100,8 +1109,17 @@ int ll_compdb_load(struct ll_compdb *db, const char *path, const char *resource_
     }
     const char *base = strrchr(db->path, '/') + 1;
 
+    /* A FIFO would hang the read, /dev/zero fill memory, and a directory
+     * is not "malformed JSON". */
+    char why[256];
+    FILE *f = ll_file_fopen_regular(display, why, sizeof(why));
+    if (!f) {
+        set_error(errbuf, errlen, "cannot read '%s': %s", display, why);
+        goto out;
+    }
     json_error_t jerr;
-    root = json_load_file(display, 0, &jerr);
+    root = json_loadf(f, 0, &jerr);
+    fclose(f);
     if (!root) {
         if (json_error_code(&jerr) == json_error_cannot_open_file || jerr.line < 0)
             set_error(errbuf, errlen, "cannot read '%s': %s", display, jerr.text);
@@ -1161,11 +1179,10 @@ int ll_compdb_load(struct ll_compdb *db, const char *path, const char *resource_
         }
         if (!file_set_add(&seen, file_abs))
             continue;
-        int exists = stat(file_abs, &st) == 0;
-        if (!exists || S_ISDIR(st.st_mode)) {
+        if (ll_file_not_regular(file_abs, why, sizeof(why))) {
             if (warn)
-                fprintf(warn, "locklint: warning: '%s' listed in %s %s, skipped\n", file_abs, base,
-                        exists ? "is a directory" : "does not exist");
+                fprintf(warn, "locklint: warning: '%s' listed in %s: %s, skipped\n", file_abs, base,
+                        why);
             continue;
         }
 
@@ -1246,11 +1263,17 @@ int ll_compdb_from_files(struct ll_compdb *db, const char *const *files, size_t 
             if (errno == ENOENT || errno == ENOTDIR)
                 set_error(errbuf, errlen, "no such file: '%s'", files[i]);
             else
-                set_error(errbuf, errlen, "cannot open '%s': %s", files[i], strerror(errno));
+                set_error(errbuf, errlen, "cannot open '%s': %s", files[i],
+                          errno == ELOOP ? "a symbolic link loop" : strerror(errno));
             goto out;
         }
         if (S_ISDIR(st.st_mode)) {
             set_error(errbuf, errlen, "'%s' is a directory, not a source file", files[i]);
+            goto out;
+        }
+        if (!S_ISREG(st.st_mode)) {
+            set_error(errbuf, errlen, "'%s' is %s, not a source file", files[i],
+                      ll_file_kind(st.st_mode));
             goto out;
         }
         if (!file_set_add(&seen, full))

@@ -18,6 +18,7 @@
 #include "config.h"
 
 #include "compdb.h"
+#include "file_access.h"
 
 #include "ir.h"
 #include "lockapi.h"
@@ -72,6 +73,7 @@ void ll_config_init(struct ll_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
     ll_arena_init(&cfg->arena);
     cfg->exclude_vendored = true;
+    cfg->tu_source_limit_mib = LL_CONFIG_TU_SOURCE_LIMIT_MIB;
 }
 
 void ll_config_release(struct ll_config *cfg)
@@ -736,10 +738,12 @@ static bool parse_top(struct parser *p, struct ll_config *cfg, const struct node
             ok = parse_hierarchy(p, cfg, v);
         else if (strcmp(key, "compiler-flags") == 0)
             ok = parse_compiler_flags(p, cfg, v);
+        else if (strcmp(key, "tu-source-limit-mib") == 0)
+            ok = get_int(p, v, key, 1, 1 << 20, &cfg->tu_source_limit_mib);
         else {
             fail_at(p, root->items[i]->line,
                     "unknown key '%s' (expected rules, exclude, exclude-vendored, locks, threads, "
-                    "hierarchy or compiler-flags)",
+                    "hierarchy, compiler-flags or tu-source-limit-mib)",
                     key);
             ok = false;
         }
@@ -815,9 +819,10 @@ int ll_config_load(struct ll_config *cfg, const char *path, char *errbuf, size_t
     char *text = NULL;
     size_t len = 0, cap = 0;
     int rc = -1;
-    FILE *f = fopen(path, "rb");
+    char why[256];
+    FILE *f = ll_file_fopen_regular(path, why, sizeof(why));
     if (!f) {
-        snprintf(errbuf, errlen, "cannot read configuration '%s': %s", path, strerror(errno));
+        snprintf(errbuf, errlen, "cannot read configuration '%s': %s", path, why);
         return -1;
     }
     for (;;) {
@@ -851,10 +856,12 @@ out:
     return rc;
 }
 
+/* Anything at the path counts, so that a FIFO, a directory or a link
+ * loop named .locklint.yml is an error that says so, not ignored. */
 static bool is_file(const char *path)
 {
     struct stat st;
-    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+    return lstat(path, &st) == 0;
 }
 
 int ll_config_find(const char *dir, char *out, size_t outlen)

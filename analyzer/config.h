@@ -25,6 +25,7 @@
  *     - [a, b, c]                 # a before b before c
  *     - "c before d"
  *   compiler-flags:   [ "-fgnu-tm", "-mfoo*" ]   # more -f/-m flags to pass on
+ *   tu-source-limit-mib: 256      # source bytes one TU may read
  */
 #ifndef LL_CONFIG_H
 #define LL_CONFIG_H
@@ -37,6 +38,7 @@
 #include <stdint.h>
 
 #define LL_CONFIG_NAME ".locklint.yml"
+#define LL_CONFIG_TU_SOURCE_LIMIT_MIB 256
 
 /* A rule's setting; LL_RULE_DEFAULT when the file does not name it. */
 enum ll_rule_setting {
@@ -97,7 +99,8 @@ struct ll_config {
     size_t nhierarchy;
     const char **compiler_flags; /* added to compdb's allow-list */
     size_t ncompiler_flags;
-    bool registered; /* locks/threads were added to lockapi */
+    int tu_source_limit_mib; /* bytes of source files one TU may open, in MiB */
+    bool registered;         /* locks/threads were added to lockapi */
 };
 
 /* Directory names excluded by default wherever they appear in a path

@@ -18,8 +18,10 @@
 #include "ir_dump.h"
 #include "ir_intern.h"
 #include "output.h"
+#include "parse_worker.h"
 #include "postprocess.h"
 #include "rule.h"
+#include "safe_write.h"
 #include "suppress.h"
 #include "thread_wrappers.h"
 #include "view.h"
@@ -52,6 +54,9 @@ struct parse_pool {
     struct ll_arena *mem;           /* per worker: where its TUs' facts live */
     atomic_int nworkers;            /* workers started so far (index into mem) */
     bool progress;                  /* a progress line on stderr (a terminal) */
+    uint64_t max_bytes;             /* source bytes one TU may read */
+    const char *config;             /* the .locklint.yml, for parser processes; or NULL */
+    atomic_bool warned_inprocess;   /* said once that a worker could not start */
     pthread_mutex_t progress_mu;
     double progress_at; /* when the line was last drawn */
 };
@@ -91,17 +96,22 @@ static void warn_several_programs(const struct ll_program *p)
 
 static int write_graph(const char *path, const struct ll_view *view)
 {
-    FILE *out = fopen(path, "w");
-    if (!out) {
-        error("cannot write '%s': %s", path, strerror(errno));
+    struct ll_safe_write w;
+    char err[PATH_MAX + 128];
+    if (ll_safe_write_open(&w, path, err, sizeof(err)) != 0) {
+        error("%s", err);
         return -1;
     }
-    int rc = ll_lockgraph_write_dot(out, &view->graph, view->cycles, view->ncycles);
-    if (fclose(out) != 0)
-        rc = -1;
-    if (rc != 0)
-        error("cannot write '%s'", path);
-    return rc;
+    if (ll_lockgraph_write_dot(w.f, &view->graph, view->cycles, view->ncycles) != 0) {
+        ll_safe_write_abort(&w);
+        error("cannot write '%s': out of memory", path);
+        return -1;
+    }
+    if (ll_safe_write_commit(&w, path, err, sizeof(err)) != 0) {
+        error("%s", err);
+        return -1;
+    }
+    return 0;
 }
 
 static double now(void);
@@ -125,13 +135,36 @@ static void show_progress(struct parse_pool *pool, size_t i)
     pthread_mutex_unlock(&pool->progress_mu);
 }
 
-/* One TU: from the cache when it has it, else parsed (and handed to the
- * cache's writer). */
-/* Parses TU i, or takes it from the cache.  The worker's frontend (and so
- * libclang itself) is made at the first cache miss: a fully cached run
- * never loads the parser. */
-static void process_tu(struct parse_pool *pool, struct ll_frontend **fe,
-                       struct ll_cache_reader *reader, struct ll_arena *mem, size_t i)
+/* What a parsing thread owns: a parser process (parse_worker.h), or,
+ * when none can be started, a frontend in this process. */
+struct parser {
+    struct ll_parse_worker *worker;
+    struct ll_frontend *fe;
+};
+
+/* In this process, without crash isolation: only when no worker process
+ * can be started (no /proc, a process limit). */
+static int parse_here(struct parse_pool *pool, struct parser *ps, size_t i)
+{
+    const struct ll_tu_job *job = &pool->db->jobs[i];
+    if (!ps->fe && !(ps->fe = ll_frontend_new())) {
+        snprintf(pool->errs[i], sizeof(pool->errs[i]), "%s", ll_frontend_unavailable());
+        return -1;
+    }
+    int rc = ll_frontend_parse(ps->fe, job, &pool->facts[i], pool->errs[i], sizeof(pool->errs[i]));
+    /* as interned as facts from the cache (ir.h) */
+    if (rc == 0 && ll_facts_intern(&pool->facts[i]) != 0) {
+        snprintf(pool->errs[i], sizeof(pool->errs[i]), "%s: out of memory", job->file);
+        return -1;
+    }
+    return rc == LL_FRONTEND_CRASHED ? LL_PARSE_CRASHED : rc;
+}
+
+/* Parses TU i, or takes it from the cache.  The thread's parser process
+ * (and so libclang) is started at the first cache miss: a fully cached
+ * run never loads the parser. */
+static void process_tu(struct parse_pool *pool, struct parser *ps, struct ll_cache_reader *reader,
+                       struct ll_arena *mem, size_t i)
 {
     const struct ll_tu_job *job = &pool->db->jobs[i];
     struct timespec t0, wall;
@@ -145,21 +178,22 @@ static void process_tu(struct parse_pool *pool, struct ll_frontend **fe,
         atomic_fetch_add(&pool->cache_ns, ns_since(&t0));
         return;
     }
-    if (!*fe && !(*fe = ll_frontend_new())) {
-        pool->status[i] = -1;
-        snprintf(pool->errs[i], sizeof(pool->errs[i]), "%s", ll_frontend_unavailable());
-        return;
-    }
     ll_arena_init_child(&pool->facts[i].arena, mem); /* a failed lookup released it */
     clock_gettime(CLOCK_MONOTONIC, &t0);
     clock_gettime(CLOCK_REALTIME, &wall);
-    pool->status[i] =
-        ll_frontend_parse(*fe, job, &pool->facts[i], pool->errs[i], sizeof(pool->errs[i]));
-    /* as interned as facts from the cache (ir.h) */
-    if (pool->status[i] == 0 && ll_facts_intern(&pool->facts[i]) != 0) {
-        pool->status[i] = -1;
-        snprintf(pool->errs[i], sizeof(pool->errs[i]), "%s: out of memory", job->file);
+    int rc = LL_PARSE_NO_WORKER;
+    if (!ps->fe)
+        rc = ll_parse_isolated(&ps->worker, pool->config, job, pool->max_bytes, &pool->facts[i],
+                               pool->errs[i], sizeof(pool->errs[i]));
+    if (rc == LL_PARSE_NO_WORKER) {
+        if (!ps->fe && !atomic_exchange(&pool->warned_inprocess, true))
+            fprintf(stderr,
+                    "locklint: warning: %s; parsing in this process, where a parser crash ends "
+                    "the run and headers are not checked\n",
+                    pool->errs[i]);
+        rc = parse_here(pool, ps, i);
     }
+    pool->status[i] = rc;
     atomic_fetch_add(&pool->parse_ns, ns_since(&t0));
     if (pool->status[i] == 0 && pool->cache) {
         clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -172,7 +206,7 @@ static void *parse_worker(void *arg)
 {
     struct parse_pool *pool = arg;
     struct ll_arena *mem = &pool->mem[atomic_fetch_add(&pool->nworkers, 1)];
-    struct ll_frontend *fe = NULL; /* made at the first cache miss */
+    struct parser ps = {NULL, NULL}; /* started at the first cache miss */
     struct ll_cache_reader *reader = pool->cache ? ll_cache_reader_new(pool->cache) : NULL;
     for (;;) {
         /* Each index comes from one atomic_fetch_add: every slot of
@@ -182,11 +216,12 @@ static void *parse_worker(void *arg)
             break;
         if (pool->order)
             i = pool->order[i];
-        process_tu(pool, &fe, reader, mem, i);
+        process_tu(pool, &ps, reader, mem, i);
         show_progress(pool, i);
     }
     ll_cache_reader_free(reader);
-    ll_frontend_free(fe);
+    ll_parse_worker_free(ps.worker);
+    ll_frontend_free(ps.fe);
     return NULL;
 }
 
@@ -215,10 +250,16 @@ static int parse_all(const struct ll_cli *cli, struct parse_pool *pool)
     for (int i = 0; i <= n; i++)
         ll_arena_init(&pool->mem[i]);
     pthread_attr_setstacksize(&attr, WORKER_STACK);
-    int started = 0;
+    int started = 0, err = 0;
     for (; started < n; started++)
-        if (pthread_create(&th[started], &attr, parse_worker, pool) != 0)
+        if ((err = pthread_create(&th[started], &attr, parse_worker, pool)) != 0)
             break;
+    /* A memory or process limit: fewer workers, not no run. */
+    if (started < n)
+        fprintf(stderr,
+                "locklint: warning: only %d of %d parsing threads could be started (%s); "
+                "parsing with %d\n",
+                started, n, strerror(err), started ? started : 1);
     if (started == 0)
         parse_worker(pool); /* no threads to be had: parse here */
     for (int i = 0; i < started; i++)
@@ -303,18 +344,24 @@ static void relativize(struct ll_report *r, const char *dir)
     }
 }
 
-static int write_report(const struct ll_cli *cli, const struct ll_report *r, const char *cwd)
+static int write_report(const struct ll_cli *cli, const struct ll_report *r, const char *cwd,
+                        const struct ll_tool_note *notes, size_t nnotes)
 {
     FILE *out = stdout;
-    if (cli->output && !(out = fopen(cli->output, "w"))) {
-        error("cannot write '%s': %s", cli->output, strerror(errno));
-        return -1;
+    struct ll_safe_write w = {NULL, NULL, NULL};
+    char err[PATH_MAX + 128];
+    if (cli->output) {
+        if (ll_safe_write_open(&w, cli->output, err, sizeof(err)) != 0) {
+            error("%s", err);
+            return -1;
+        }
+        out = w.f;
     }
     size_t ninfo = ll_nrules + ll_suppress_nrules;
     struct ll_rule_info *info = calloc(ninfo, sizeof(*info));
     if (!info) {
-        if (out != stdout)
-            fclose(out);
+        ll_safe_write_abort(&w);
+        error("out of memory");
         return -1;
     }
     for (size_t i = 0; i < ll_nrules; i++) {
@@ -325,20 +372,37 @@ static int write_report(const struct ll_cli *cli, const struct ll_report *r, con
     }
     for (size_t i = 0; i < ll_suppress_nrules; i++)
         info[ll_nrules + i] = ll_suppress_rules[i];
-    struct ll_output_opts o = {cwd, isatty(fileno(out)) != 0, LL_VERSION, info, ninfo};
+    struct ll_output_opts o = {cwd,   isatty(fileno(out)) != 0, LL_VERSION, info, ninfo, notes,
+                               nnotes};
     int rc = cli->format == LL_FORMAT_JSON          ? ll_output_json(out, r, &o)
              : cli->format == LL_FORMAT_SARIF       ? ll_output_sarif(out, r, &o)
              : cli->format == LL_FORMAT_CODECLIMATE ? ll_output_codeclimate(out, r, &o)
                                                     : ll_output_text(out, r, &o);
-    if (fflush(out) != 0)
-        rc = -1;
-    if (out != stdout && fclose(out) != 0)
-        rc = -1;
     free(info);
-    if (rc != 0)
-        error("cannot write the report%s%s", cli->output ? " to " : "",
-              cli->output ? cli->output : "");
-    return rc;
+    if (!cli->output) {
+        if (fflush(out) != 0 || rc != 0) {
+            error("cannot write the report: %s", strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    if (rc != 0) {
+        ll_safe_write_abort(&w);
+        error("cannot write '%s': %s", cli->output, errno ? strerror(errno) : "out of memory");
+        return -1;
+    }
+    if (ll_safe_write_commit(&w, cli->output, err, sizeof(err)) != 0) {
+        error("%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* A TU whose parse crashed, or that needed a file the parser may not
+ * read: the run is incomplete (exit status 3). */
+static bool incomplete(int status)
+{
+    return status == LL_PARSE_CRASHED || status == LL_PARSE_REFUSED;
 }
 
 /* Names every TU that did not parse cleanly. Returns how many parsed at all. */
@@ -346,6 +410,10 @@ static size_t report_parse_problems(const struct parse_pool *pool)
 {
     size_t ok = 0;
     for (size_t i = 0; i < pool->db->njobs; i++) {
+        if (incomplete(pool->status[i])) {
+            error("%s", pool->errs[i]);
+            continue;
+        }
         if (pool->status[i] != 0) {
             fprintf(stderr, "locklint: warning: %s: not analysed: %s\n", pool->db->jobs[i].file,
                     pool->errs[i]);
@@ -382,8 +450,12 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
         return 2;
     /* parsed TUs, in database order */
     struct ll_tu_facts *tus = calloc(nparsed + 1, sizeof(*tus));
-    if (!tus)
+    struct ll_tool_note *notes = calloc(pool->db->njobs + 1, sizeof(*notes));
+    if (!tus || !notes) {
+        free(tus);
+        free(notes);
         return 2;
+    }
     size_t k = 0;
     for (size_t i = 0; i < pool->db->njobs; i++)
         if (pool->status[i] == 0)
@@ -442,7 +514,13 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
     if (prc != 0)
         goto out;
     double t2 = now();
-    if (write_report(cli, &report, cwd) != 0)
+    size_t nnotes = 0;
+    for (size_t i = 0; i < pool->db->njobs; i++)
+        if (incomplete(pool->status[i])) {
+            notes[nnotes].file = pool->db->jobs[i].file;
+            notes[nnotes++].message = pool->errs[i];
+        }
+    if (write_report(cli, &report, cwd, notes, nnotes) != 0)
         goto out;
     size_t failing = cli->fail_on < 0 ? 0 : ll_report_count_at_least(&report, cli->fail_on);
     if (!cli->quiet) {
@@ -461,6 +539,7 @@ out:
     ll_report_release(&report);
     free(order);
     free(tus);
+    free(notes);
     return status;
 }
 
@@ -522,9 +601,16 @@ static struct ll_cache *open_cache(const struct ll_cli *cli, const struct ll_com
 static void print_stats(const struct parse_pool *pool, size_t nparsed, double parse_wall,
                         const struct phase_times *t, double total, const struct ll_cache_stats *cs)
 {
-    size_t n = pool->db->njobs, reused = atomic_load(&pool->reused);
-    fprintf(stderr, "locklint: stats: %zu TUs: %zu parsed, %zu reused, %zu failed\n", n,
+    size_t n = pool->db->njobs, reused = atomic_load(&pool->reused), crashed = 0, refused = 0;
+    for (size_t i = 0; i < n; i++) {
+        crashed += pool->status[i] == LL_PARSE_CRASHED;
+        refused += pool->status[i] == LL_PARSE_REFUSED;
+    }
+    fprintf(stderr, "locklint: stats: %zu TUs: %zu parsed, %zu reused, %zu failed", n,
             nparsed - reused, reused, n - nparsed);
+    if (crashed || refused)
+        fprintf(stderr, " (%zu crashed, %zu refused)", crashed, refused);
+    fputc('\n', stderr);
     fprintf(stderr,
             "locklint: stats: time: parse+facts %.3fs (workers: %.3fs in libclang and the facts "
             "walk, %.3fs in the cache), whole-program %.3fs, rules %.3fs, total %.3fs\n",
@@ -578,6 +664,8 @@ int ll_driver_run(const struct ll_cli *cli)
     ll_cache_salt(pool.cache, ll_config_facts_hash(&cfg));
     pool.order = schedule(&db);
     pool.progress = !cli->quiet && isatty(STDERR_FILENO);
+    pool.max_bytes = (uint64_t)cfg.tu_source_limit_mib << 20;
+    pool.config = cfg.path;
     double t0 = now();
     int prc = parse_all(cli, &pool);
     parse_wall = now() - t0;
@@ -600,6 +688,9 @@ int ll_driver_run(const struct ll_cli *cli)
         goto out;
     }
     status = analyse(cli, &pool, nparsed, cwd, &cfg, &times);
+    for (size_t i = 0; status != 2 && i < db.njobs; i++)
+        if (incomplete(pool.status[i]))
+            status = 3; /* every other TU's findings were reported */
 out:
     /* Closing waits for the writer: it ran alongside the analysis. */
     ll_cache_close(pool.cache, &cstats);

@@ -409,7 +409,7 @@ int ll_frontend_parse(struct ll_frontend *fe, const struct ll_tu_job *job, struc
     free(argv);
     if (e != CXError_Success || !ctu) {
         snprintf(errbuf, errlen, "%s: %s", job->file, parse_error_text(e));
-        return -1;
+        return e == CXError_Crashed ? LL_FRONTEND_CRASHED : -1;
     }
     struct tu_ctx tu;
     memset(&tu, 0, sizeof(tu));

@@ -31,8 +31,10 @@ const char *ll_frontend_unavailable(void);
  * ll_tu_facts_init()).  A TU with errors is still lowered as far as libclang
  * recovered; out->nerrors and out->first_error say so.  Returns 0, or -1
  * when libclang produced no translation unit at all or memory ran out, with
- * a message in errbuf.
+ * a message in errbuf; LL_FRONTEND_CRASHED when libclang caught a crash of
+ * its own (its state is then not to be trusted: parse_worker.h).
  */
+#define LL_FRONTEND_CRASHED (-2)
 int ll_frontend_parse(struct ll_frontend *fe, const struct ll_tu_job *job, struct ll_tu_facts *out,
                       char *errbuf, size_t errlen);
 

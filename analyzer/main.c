@@ -5,9 +5,11 @@
  */
 #include "cli.h"
 #include "driver.h"
+#include "parse_worker.h"
 #include "rule.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -34,6 +36,9 @@ static int explain(const char *id)
 
 int main(int argc, char **argv)
 {
+    /* A parser process the driver started (parse_worker.h). */
+    if ((argc == 2 || argc == 3) && strcmp(argv[1], LL_PARSE_WORKER_ARG) == 0)
+        return ll_parse_worker_main(argc == 3 ? argv[2] : NULL);
 #if defined(__GLIBC__) && defined(M_MMAP_THRESHOLD) && defined(M_TRIM_THRESHOLD)
     /* A run is short and first touches of fresh pages are what it pays for
      * most: large blocks (SQLite's blob buffers, source files) come from

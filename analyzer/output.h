@@ -21,12 +21,23 @@ struct ll_rule_info {
     enum ll_severity severity;
 };
 
+/* A problem of the run itself, not a finding: `file` could not be
+ * analysed, `message` says why. */
+struct ll_tool_note {
+    const char *file;
+    const char *message;
+};
+
 struct ll_output_opts {
     const char *base_dir; /* paths under it are written relative to it; may be NULL */
     bool caret;           /* text: print the source line and a caret (terminals only) */
     const char *version;  /* locklint version for JSON/SARIF */
     const struct ll_rule_info *rules;
     size_t nrules;
+    /* TUs the run could not analyse (the parser crashed, a refused file):
+     * SARIF lists them as toolExecutionNotifications. */
+    const struct ll_tool_note *notes;
+    size_t nnotes;
 };
 
 int ll_output_text(FILE *out, const struct ll_report *r, const struct ll_output_opts *o);

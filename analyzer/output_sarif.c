@@ -399,6 +399,51 @@ static json_t *driver_json(const struct ll_output_opts *o)
     return driver;
 }
 
+/* "invocations": one, unsuccessful, with a notification per TU the run
+ * could not analyse.  Only written when there is one. */
+static json_t *invocations_json(const struct ll_output_opts *o)
+{
+    json_t *inv = json_object(), *notes = json_array(), *arr = json_array();
+    int err = !inv || !notes || !arr;
+    for (size_t i = 0; !err && i < o->nnotes; i++) {
+        json_t *n = json_object(), *locs = json_array(), *loc = json_object(),
+               *phys = json_object();
+        err |= !n || !locs || !loc || !phys;
+        if (!err) {
+            err |= json_object_set_new(phys, "artifactLocation",
+                                       artifact_location(o->notes[i].file, o->base_dir));
+            err |= json_object_set_new(loc, "physicalLocation", phys);
+            phys = NULL;
+            err |= json_array_append_new(locs, loc);
+            loc = NULL;
+            err |= json_object_set_new(n, "level", json_string("error"));
+            err |= json_object_set_new(n, "message", message(o->notes[i].message));
+            err |= json_object_set_new(n, "locations", locs);
+            locs = NULL;
+            err |= json_array_append_new(notes, n);
+            n = NULL;
+        }
+        json_decref(n);
+        json_decref(locs);
+        json_decref(loc);
+        json_decref(phys);
+    }
+    if (!err) {
+        err |= json_object_set_new(inv, "executionSuccessful", json_false());
+        err |= json_object_set_new(inv, "toolExecutionNotifications", notes);
+        notes = NULL;
+        err |= json_array_append_new(arr, inv);
+        inv = NULL;
+    }
+    json_decref(notes);
+    json_decref(inv);
+    if (err) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
 int ll_output_sarif(FILE *out, const struct ll_report *r, const struct ll_output_opts *o)
 {
     int rc = -1;
@@ -428,6 +473,8 @@ int ll_output_sarif(FILE *out, const struct ll_report *r, const struct ll_output
             err |= json_object_set_new(run, "originalUriBaseIds", ids);
         }
     }
+    if (o->nnotes)
+        err |= json_object_set_new(run, "invocations", invocations_json(o));
     err |= json_object_set_new(run, "results", results);
     err |= json_array_append_new(runs, run);
     err |= json_object_set_new(root, "$schema",

@@ -11,6 +11,8 @@
  */
 #include "suppress.h"
 
+#include "file_access.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,7 +354,8 @@ int ll_suppress_scan_text(struct ll_suppress *s, const char *file, const char *t
 
 int ll_suppress_scan_file(struct ll_suppress *s, const char *file, const char *open_path)
 {
-    FILE *fp = fopen(open_path, "rb");
+    char why[256];
+    FILE *fp = ll_file_fopen_regular(open_path, why, sizeof(why));
     if (!fp)
         return 1;
     /* s->text grows to the largest file and serves every file after it:

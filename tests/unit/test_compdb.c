@@ -230,7 +230,7 @@ static void test_missing_file_skipped_with_warning(void **state)
     assert_string_equal(fx->db.jobs[0].file, at(fx, "a.c"));
     char expect[4400];
     snprintf(expect, sizeof(expect),
-             "locklint: warning: '%s/missing.c' listed in compile_commands.json does not exist, "
+             "locklint: warning: '%s/missing.c' listed in compile_commands.json: does not exist, "
              "skipped\n",
              fx->root);
     assert_string_equal(slurp(warn), expect);

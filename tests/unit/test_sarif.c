@@ -230,11 +230,12 @@ static void test_committed_example(void **state)
 }
 
 /* Writes a report with ll_output_sarif and parses it back. */
-static json_t *sarif_of(const struct ll_report *r, const struct ll_rule_info *rules, size_t n)
+static json_t *sarif_of_notes(const struct ll_report *r, const struct ll_rule_info *rules, size_t n,
+                              const struct ll_tool_note *notes, size_t nnotes)
 {
     FILE *f = tmpfile();
     assert_non_null(f);
-    struct ll_output_opts o = {"/work/proj", false, "9.9.9", rules, n};
+    struct ll_output_opts o = {"/work/proj", false, "9.9.9", rules, n, notes, nnotes};
     assert_int_equal(ll_output_sarif(f, r, &o), 0);
     rewind(f);
     json_error_t je;
@@ -242,6 +243,11 @@ static json_t *sarif_of(const struct ll_report *r, const struct ll_rule_info *ru
     fclose(f);
     assert_non_null(root);
     return root;
+}
+
+static json_t *sarif_of(const struct ll_report *r, const struct ll_rule_info *rules, size_t n)
+{
+    return sarif_of_notes(r, rules, n, NULL, 0);
 }
 
 static const struct ll_rule_info rules[] = {
@@ -292,6 +298,36 @@ static void test_fresh_output(void **state)
     ll_report_release(&r);
 }
 
+/* A TU the run could not analyse is a toolExecutionNotification of an
+ * unsuccessful invocation; without one there is no "invocations". */
+static void test_tool_notifications(void **state)
+{
+    (void)state;
+    struct ll_report r;
+    ll_report_init(&r);
+    json_t *root = sarif_of(&r, rules, 2);
+    assert_null(json_object_get(json_array_get(json_object_get(root, "runs"), 0), "invocations"));
+    json_decref(root);
+    struct ll_tool_note note = {"/work/proj/src/deep.c",
+                                "/work/proj/src/deep.c: the parser crashed; its functions are "
+                                "not analysed"};
+    root = sarif_of_notes(&r, rules, 2, &note, 1);
+    json_t *inv = json_array_get(
+        json_object_get(json_array_get(json_object_get(root, "runs"), 0), "invocations"), 0);
+    assert_non_null(inv);
+    assert_true(json_is_false(json_object_get(inv, "executionSuccessful")));
+    json_t *n = json_array_get(json_object_get(inv, "toolExecutionNotifications"), 0);
+    assert_string_equal(json_string_value(json_object_get(n, "level")), "error");
+    assert_non_null(strstr(
+        json_string_value(json_object_get(json_object_get(n, "message"), "text")), "crashed"));
+    json_t *al = json_object_get(
+        json_object_get(json_array_get(json_object_get(n, "locations"), 0), "physicalLocation"),
+        "artifactLocation");
+    assert_string_equal(json_string_value(json_object_get(al, "uri")), "src/deep.c");
+    json_decref(root);
+    ll_report_release(&r);
+}
+
 static void test_suppression_notes_have_rules(void **state)
 {
     (void)state;
@@ -322,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_committed_example),
         cmocka_unit_test(test_fresh_output),
         cmocka_unit_test(test_suppression_notes_have_rules),
+        cmocka_unit_test(test_tool_notifications),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
