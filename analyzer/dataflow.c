@@ -316,11 +316,8 @@ static uint32_t find_caller_held(const struct run *ru, struct ll_df_result *r, b
 int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
                     struct ll_arena *arena, struct ll_df_result *out)
 {
-    struct run ru;
-    memset(&ru, 0, sizeof(ru));
+    struct run ru = {.fn = fn, .env = env};
     memset(out, 0, sizeof(*out));
-    ru.fn = fn;
-    ru.env = env;
     ll_pathset_init(&ru.ps, fn, env->scratch);
     ru.tmp = ru.ps.tmp;
     int rc = -1;

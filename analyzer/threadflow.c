@@ -455,13 +455,8 @@ int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
                       const struct ll_tf_program *tp, struct ll_arena *arena,
                       struct ll_arena *scratch, struct ll_tf_result *out)
 {
-    struct run ru;
-    memset(&ru, 0, sizeof(ru));
+    struct run ru = {.fn = fn, .prog = p, .tp = tp, .res = out};
     memset(out, 0, sizeof(*out));
-    ru.fn = fn;
-    ru.prog = p;
-    ru.tp = tp;
-    ru.res = out;
     ll_pathset_init(&ru.ps, fn, scratch);
     ru.tmp = ru.ps.tmp;
     int rc = -1;

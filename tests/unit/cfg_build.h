@@ -1,6 +1,6 @@
 /*
  * cfg_build: functions built by hand for the unit tests of the analyses
- * over a CFG (pathset, threadflow): blocks, edges, branch conditions and
+ * over a CFG (pathset, dataflow): blocks, edges, branch conditions and
  * events in an arena, interned like the driver leaves every TU's.  Include
  * it after <cmocka.h>; everything is static inline.
  */

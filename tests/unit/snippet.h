@@ -1,7 +1,7 @@
 /*
  * snippet: C source text parsed by the real frontend into interned facts,
  * as the driver leaves every TU, for the unit tests of the whole-program
- * passes (threadflow, race, live_reach).  Include it after <cmocka.h>.
+ * passes (threadflow, race, live_reach, view).  Include it after <cmocka.h>.
  */
 #ifndef LL_TEST_SNIPPET_H
 #define LL_TEST_SNIPPET_H

@@ -19,10 +19,8 @@
 
 #include <cmocka.h>
 
-#include "arena.h"
+#include "cfg_build.h"
 #include "dataflow.h"
-#include "ir.h"
-#include "ir_intern.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,114 +29,10 @@
 
 /* ---- building functions ------------------------------------------------ */
 
-#define MAX_SUCC 24
-
-struct cfg {
-    struct ll_arena *a;
-    struct ll_function fn;
-    uint32_t maxev;
-};
-
-static void *xalloc(struct ll_arena *a, size_t n)
-{
-    void *p = ll_arena_alloc(a, n);
-    assert_non_null(p);
-    return p;
-}
-
-/* A function of `nblocks` blocks; the last one is the exit. */
-static void cfg_init(struct cfg *c, struct ll_arena *a, uint32_t nblocks, uint32_t maxev)
-{
-    memset(c, 0, sizeof(*c));
-    c->a = a;
-    c->maxev = maxev;
-    c->fn.name = "fn";
-    c->fn.usr = "c:@F@fn";
-    c->fn.nblocks = nblocks;
-    c->fn.exit = nblocks - 1;
-    c->fn.blocks = xalloc(a, nblocks * sizeof(*c->fn.blocks));
-    for (uint32_t b = 0; b < nblocks; b++)
-        c->fn.blocks[b].succ = xalloc(a, MAX_SUCC * sizeof(uint32_t));
-    c->fn.events = xalloc(a, (maxev + 1) * sizeof(*c->fn.events));
-}
-
-static void edge(struct cfg *c, uint32_t from, uint32_t to)
-{
-    struct ll_block *b = &c->fn.blocks[from];
-    assert_true(b->nsucc < MAX_SUCC);
-    assert_true(to < c->fn.nblocks);
-    b->succ[b->nsucc++] = to;
-}
-
-/* A two-way branch at the end of `blk`: to t when true, f when false. */
-static struct ll_cond *branch2(struct cfg *c, uint32_t blk, uint32_t t, uint32_t f)
-{
-    struct ll_block *b = &c->fn.blocks[blk];
-    assert_int_equal(b->nsucc, 0);
-    edge(c, blk, t);
-    edge(c, blk, f);
-    b->cond.kind = LL_COND_OTHER;
-    return &b->cond;
-}
-
-/* A branch on a side-effect-free condition over the local `var`. */
-static struct ll_cond *branch_var(struct cfg *c, uint32_t blk, const char *var, uint32_t t,
-                                  uint32_t f)
-{
-    struct ll_cond *cond = branch2(c, blk, t, f);
-    cond->kind = LL_COND_VAR;
-    cond->var = var;
-    cond->text = var;
-    const char **vars = xalloc(c->a, sizeof(*vars));
-    vars[0] = var;
-    cond->vars = vars;
-    cond->nvars = 1;
-    return cond;
-}
-
-/* A branch on the result of event `e` (which must end up in `blk`). */
-static struct ll_cond *branch_event(struct cfg *c, uint32_t blk, uint32_t e, bool true_when_zero,
-                                    uint32_t t, uint32_t f)
-{
-    struct ll_cond *cond = branch2(c, blk, t, f);
-    cond->kind = LL_COND_EVENT;
-    cond->event = e;
-    cond->true_when_zero = true_when_zero;
-    c->fn.events[e].flags |= LL_EVF_CHECKED;
-    return cond;
-}
-
-static struct ll_path global_path(const char *name)
-{
-    struct ll_path p = {.root = LL_ROOT_GLOBAL, .param = -1};
-    p.text = p.key = p.cls = name;
-    return p;
-}
-
-/* Appends an event to `blk`; blocks must be filled in order. */
-static uint32_t add_event(struct cfg *c, uint32_t blk, enum ll_event_kind kind)
-{
-    struct ll_function *fn = &c->fn;
-    struct ll_block *b = &fn->blocks[blk];
-    assert_true(fn->nevents < c->maxev);
-    if (b->nevents == 0)
-        b->first_event = fn->nevents;
-    else
-        assert_int_equal(b->first_event + b->nevents, fn->nevents); /* contiguous */
-    uint32_t e = fn->nevents++;
-    b->nevents++;
-    struct ll_event *x = &fn->events[e];
-    memset(x, 0, sizeof(*x));
-    x->kind = (uint8_t)kind;
-    x->obj.param = x->aux.param = -1;
-    x->loc.line = e + 1;
-    return e;
-}
-
 static uint32_t lock_ev(struct cfg *c, uint32_t blk, enum ll_event_kind kind, const char *lock)
 {
-    uint32_t e = add_event(c, blk, kind);
-    c->fn.events[e].obj = global_path(lock);
+    uint32_t e = cfg_event(c, blk, kind);
+    c->fn.events[e].obj = cfg_path(LL_ROOT_GLOBAL, lock);
     c->fn.events[e].lock_kind = LL_LK_MUTEX;
     c->fn.events[e].mode = LL_MODE_EXCL;
     c->fn.events[e].api = kind == LL_EV_RELEASE ? "pthread_mutex_unlock" : "pthread_mutex_lock";
@@ -165,15 +59,15 @@ static uint32_t trylock(struct cfg *c, uint32_t blk, const char *lock, const cha
 /* A read of a shared global that is no lock: a point to observe. */
 static uint32_t probe(struct cfg *c, uint32_t blk)
 {
-    uint32_t e = add_event(c, blk, LL_EV_ACCESS);
-    c->fn.events[e].obj = global_path("probe");
+    uint32_t e = cfg_event(c, blk, LL_EV_ACCESS);
+    c->fn.events[e].obj = cfg_path(LL_ROOT_GLOBAL, "probe");
     return e;
 }
 
 /* A write of the local `var` (as the frontend records `var = ...`). */
 static uint32_t write_local(struct cfg *c, uint32_t blk, const char *var)
 {
-    uint32_t e = add_event(c, blk, LL_EV_ACCESS);
+    uint32_t e = cfg_event(c, blk, LL_EV_ACCESS);
     struct ll_path p = {.root = LL_ROOT_LOCAL, .param = -1};
     p.text = p.key = var;
     p.cls = "fn:var";
@@ -185,8 +79,8 @@ static uint32_t write_local(struct cfg *c, uint32_t blk, const char *var)
 /* An explicit return at the end of `blk`, which then goes to the exit. */
 static void ret(struct cfg *c, uint32_t blk)
 {
-    add_event(c, blk, LL_EV_RETURN);
-    edge(c, blk, c->fn.exit);
+    cfg_event(c, blk, LL_EV_RETURN);
+    cfg_edge(c, blk, c->fn.exit);
 }
 
 /* ---- running ------------------------------------------------------------ */
@@ -215,21 +109,10 @@ static int teardown(void **state)
     return 0;
 }
 
-/* The analysis wants the function's strings interned, as the driver
- * leaves every TU's (ir.h). */
-static void intern_fn(struct ll_function *fn)
-{
-    struct ll_tu_facts f;
-    ll_tu_facts_init(&f);
-    f.nfunctions = 1;
-    f.functions = fn;
-    assert_int_equal(ll_facts_intern(&f), 0);
-}
-
 static void run(struct df *d, bool entry_free)
 {
     struct ll_df_env env = {.entry_free = entry_free, .call_may_lock = NULL, .ctx = NULL};
-    intern_fn(&d->cfg.fn);
+    cfg_intern(&d->cfg);
     assert_int_equal(ll_dataflow_run(&d->cfg.fn, &env, &d->arena, &d->r), 0);
     assert_int_equal(d->r.nevents, d->cfg.fn.nevents);
 }
@@ -264,7 +147,7 @@ static void straight_line(struct df *d, uint32_t pr[3], uint32_t *lk, uint32_t *
 {
     struct cfg *c = &d->cfg;
     cfg_init(c, &d->arena, 3, 8);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     pr[0] = probe(c, 1);
     *lk = acquire(c, 1, "L");
     pr[1] = probe(c, 1);
@@ -327,14 +210,14 @@ static void test_if_else_merge(void **state)
     struct df *d = *state;
     struct cfg *c = &d->cfg;
     cfg_init(c, &d->arena, 6, 16);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     acquire(c, 1, "L");
-    branch2(c, 1, 2, 3);
+    cfg_branch(c, 1, NULL, 2, 3);
     uint32_t ul = release(c, 2, "L");
     uint32_t p2 = probe(c, 2);
-    edge(c, 2, 4);
+    cfg_edge(c, 2, 4);
     uint32_t p3 = probe(c, 3);
-    edge(c, 3, 4);
+    cfg_edge(c, 3, 4);
     uint32_t pj = probe(c, 4);
     ret(c, 4);
     run(d, false);
@@ -345,13 +228,13 @@ static void test_if_else_merge(void **state)
 
     /* a diamond where one side locks: ENTRY or HELD at the join */
     cfg_init(c, &d->arena, 6, 16);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     probe(c, 1);
-    branch2(c, 1, 2, 3);
+    cfg_branch(c, 1, NULL, 2, 3);
     acquire(c, 2, "L");
-    edge(c, 2, 4);
+    cfg_edge(c, 2, 4);
     probe(c, 3);
-    edge(c, 3, 4);
+    cfg_edge(c, 3, 4);
     pj = probe(c, 4);
     ret(c, 4);
     run(d, false);
@@ -368,17 +251,17 @@ static void correlated(struct df *d, bool write_flag, uint32_t *ul, uint32_t *en
 {
     struct cfg *c = &d->cfg;
     cfg_init(c, &d->arena, 7, 16);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     probe(c, 1);
-    branch_var(c, 1, "flag", 2, 3);
+    cfg_branch_var(c, 1, "flag", 2, 3);
     acquire(c, 2, "L");
-    edge(c, 2, 3);
+    cfg_edge(c, 2, 3);
     probe(c, 3);
     if (write_flag)
         write_local(c, 3, "flag");
-    branch_var(c, 3, "flag", 4, 5);
+    cfg_branch_var(c, 3, "flag", 4, 5);
     *ul = release(c, 4, "L");
-    edge(c, 4, 5);
+    cfg_edge(c, 4, 5);
     *end = probe(c, 5);
     ret(c, 5);
 }
@@ -401,14 +284,14 @@ static void test_correlated_conditions(void **state)
     /* a write of another local forgets nothing */
     struct cfg *c = &d->cfg;
     cfg_init(c, &d->arena, 7, 16);
-    edge(c, 0, 1);
-    branch_var(c, 1, "flag", 2, 3);
+    cfg_edge(c, 0, 1);
+    cfg_branch_var(c, 1, "flag", 2, 3);
     acquire(c, 2, "L");
-    edge(c, 2, 3);
+    cfg_edge(c, 2, 3);
     write_local(c, 3, "other");
-    branch_var(c, 3, "flag", 4, 5);
+    cfg_branch_var(c, 3, "flag", 4, 5);
     ul = release(c, 4, "L");
-    edge(c, 4, 5);
+    cfg_edge(c, 4, 5);
     probe(c, 5);
     ret(c, 5);
     run(d, false);
@@ -422,11 +305,11 @@ static void test_infeasible_and_unreachable(void **state)
     struct cfg *c = &d->cfg;
     /* B1 ?flag B2 : B3;  B2 ?flag B4 : B5 [never];  B6 unreachable */
     cfg_init(c, &d->arena, 8, 16);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     uint32_t p1 = probe(c, 1);
-    branch_var(c, 1, "flag", 2, 3);
+    cfg_branch_var(c, 1, "flag", 2, 3);
     acquire(c, 2, "L");
-    branch_var(c, 2, "flag", 4, 5);
+    cfg_branch_var(c, 2, "flag", 4, 5);
     uint32_t p3 = probe(c, 3);
     ret(c, 3);
     uint32_t p4 = probe(c, 4);
@@ -457,13 +340,13 @@ static void test_trylock_event(void **state)
     struct cfg *c = &d->cfg;
     for (int twz = 1; twz >= 0; twz--) {
         cfg_init(c, &d->arena, 6, 16);
-        edge(c, 0, 1);
+        cfg_edge(c, 0, 1);
         uint32_t t = trylock(c, 1, "L", NULL);
-        branch_event(c, 1, t, twz, 2, 3);
+        cfg_branch_event(c, 1, t, twz, 2, 3);
         uint32_t pt = probe(c, 2);
-        edge(c, 2, 4);
+        cfg_edge(c, 2, 4);
         uint32_t pf = probe(c, 3);
-        edge(c, 3, 4);
+        cfg_edge(c, 3, 4);
         uint32_t pj = probe(c, 4);
         ret(c, 4);
         run(d, false);
@@ -486,10 +369,10 @@ static void test_checked_acquire(void **state)
     struct df *d = *state;
     struct cfg *c = &d->cfg;
     cfg_init(c, &d->arena, 5, 16);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     release(c, 1, "L");
     uint32_t a = acquire(c, 1, "L");
-    branch_event(c, 1, a, false, 2, 3);
+    cfg_branch_event(c, 1, a, false, 2, 3);
     uint32_t pfail = probe(c, 2);
     ret(c, 2);
     uint32_t pok = probe(c, 3);
@@ -503,9 +386,9 @@ static void test_checked_acquire(void **state)
 
     /* unchecked, the same lock call holds on every path */
     cfg_init(c, &d->arena, 5, 16);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     a = acquire(c, 1, "L");
-    branch2(c, 1, 2, 3);
+    cfg_branch(c, 1, NULL, 2, 3);
     pfail = probe(c, 2);
     ret(c, 2);
     pok = probe(c, 3);
@@ -522,11 +405,11 @@ static void test_cond_var_result(void **state)
     struct cfg *c = &d->cfg;
     for (int twz = 0; twz <= 1; twz++) {
         cfg_init(c, &d->arena, 6, 16);
-        edge(c, 0, 1);
+        cfg_edge(c, 0, 1);
         trylock(c, 1, "L", "rc");
-        edge(c, 1, 2);
+        cfg_edge(c, 1, 2);
         uint32_t mid = probe(c, 2);
-        struct ll_cond *cond = branch_var(c, 2, "rc", 3, 4);
+        struct ll_cond *cond = cfg_branch_var(c, 2, "rc", 3, 4);
         cond->true_when_zero = (uint8_t)twz; /* if (rc) / if (rc == 0) */
         uint32_t pt = probe(c, 3);
         ret(c, 3);
@@ -540,10 +423,10 @@ static void test_cond_var_result(void **state)
 
     /* a test of another variable does not decide the trylock */
     cfg_init(c, &d->arena, 6, 16);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     trylock(c, 1, "L", "rc");
-    edge(c, 1, 2);
-    branch_var(c, 2, "other", 3, 4);
+    cfg_edge(c, 1, 2);
+    cfg_branch_var(c, 2, "other", 3, 4);
     uint32_t pt = probe(c, 3);
     ret(c, 3);
     uint32_t pf = probe(c, 4);
@@ -563,13 +446,13 @@ static void test_loop_converges(void **state)
     struct df *d = *state;
     struct cfg *c = &d->cfg;
     cfg_init(c, &d->arena, 5, 16);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     uint32_t head = probe(c, 1);
-    branch2(c, 1, 2, 3);
+    cfg_branch(c, 1, NULL, 2, 3);
     uint32_t lk = acquire(c, 2, "L");
     uint32_t in = probe(c, 2);
     release(c, 2, "L");
-    edge(c, 2, 1);
+    cfg_edge(c, 2, 1);
     uint32_t after = probe(c, 3);
     ret(c, 3);
     c->fn.blocks[1].loop_depth = c->fn.blocks[2].loop_depth = 1;
@@ -581,11 +464,11 @@ static void test_loop_converges(void **state)
 
     /* a lock without unlock in the body is held at the head the second time */
     cfg_init(c, &d->arena, 5, 16);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     head = probe(c, 1);
-    branch2(c, 1, 2, 3);
+    cfg_branch(c, 1, NULL, 2, 3);
     lk = acquire(c, 2, "L");
-    edge(c, 2, 1);
+    cfg_edge(c, 2, 1);
     after = probe(c, 3);
     ret(c, 3);
     run(d, false);
@@ -594,17 +477,17 @@ static void test_loop_converges(void **state)
 
     /* a loop around a correlated pair, with the flag rewritten every time */
     cfg_init(c, &d->arena, 8, 16);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     head = probe(c, 1);
     write_local(c, 1, "flag");
-    branch_var(c, 1, "flag", 2, 3);
+    cfg_branch_var(c, 1, "flag", 2, 3);
     acquire(c, 2, "L");
-    edge(c, 2, 3);
-    branch_var(c, 3, "flag", 4, 5);
+    cfg_edge(c, 2, 3);
+    cfg_branch_var(c, 3, "flag", 4, 5);
     uint32_t ul = release(c, 4, "L");
-    edge(c, 4, 5);
+    cfg_edge(c, 4, 5);
     probe(c, 5);
-    branch2(c, 5, 1, 6);
+    cfg_branch(c, 5, NULL, 1, 6);
     after = probe(c, 6);
     ret(c, 6);
     run(d, false);
@@ -619,17 +502,17 @@ static void test_shared_mode(void **state)
     struct cfg *c = &d->cfg;
     /* B1 ? B2 [rdlock] : B3 [wrlock];  B4 [probe, unlock, probe] */
     cfg_init(c, &d->arena, 6, 16);
-    edge(c, 0, 1);
-    branch2(c, 1, 2, 3);
+    cfg_edge(c, 0, 1);
+    cfg_branch(c, 1, NULL, 2, 3);
     uint32_t rd = acquire(c, 2, "RW");
     c->fn.events[rd].mode = LL_MODE_SHARED;
     c->fn.events[rd].lock_kind = LL_LK_RWLOCK;
     uint32_t prd = probe(c, 2);
-    edge(c, 2, 4);
+    cfg_edge(c, 2, 4);
     uint32_t wr = acquire(c, 3, "RW");
     c->fn.events[wr].lock_kind = LL_LK_RWLOCK;
     uint32_t pwr = probe(c, 3);
-    edge(c, 3, 4);
+    cfg_edge(c, 3, 4);
     uint32_t pj = probe(c, 4);
     release(c, 4, "RW");
     uint32_t pend = probe(c, 4);
@@ -648,14 +531,14 @@ static void test_locks_table(void **state)
     struct df *d = *state;
     struct cfg *c = &d->cfg;
     cfg_init(c, &d->arena, 3, 16);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     uint32_t init = lock_ev(c, 1, LL_EV_LOCK_INIT, "R");
     c->fn.events[init].lock_kind = LL_LK_RECURSIVE;
     acquire(c, 1, "A");
     acquire(c, 1, "R");
     uint32_t p = probe(c, 1);
     /* a lock event without a path names no lock */
-    uint32_t none = add_event(c, 1, LL_EV_ACQUIRE);
+    uint32_t none = cfg_event(c, 1, LL_EV_ACQUIRE);
     uint32_t p2 = probe(c, 1);
     ret(c, 1);
     run(d, false);
@@ -669,7 +552,7 @@ static void test_locks_table(void **state)
 
     /* no locks at all: nothing to track, every event counts as reached */
     cfg_init(c, &d->arena, 3, 4);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     uint32_t q = probe(c, 1);
     ret(c, 1);
     run(d, false);
@@ -687,7 +570,7 @@ static bool may_lock(const struct ll_event *call, void *ctx)
 
 static uint32_t call_ev(struct cfg *c, uint32_t blk, const char *name)
 {
-    uint32_t e = add_event(c, blk, LL_EV_CALL);
+    uint32_t e = cfg_event(c, blk, LL_EV_CALL);
     c->fn.events[e].api = name;
     c->fn.events[e].callee = name;
     return e;
@@ -699,7 +582,7 @@ static void test_call_may_lock(void **state)
     struct df *d = *state;
     struct cfg *c = &d->cfg;
     cfg_init(c, &d->arena, 3, 16);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     acquire(c, 1, "A");
     release(c, 1, "A");
     acquire(c, 1, "H");
@@ -715,7 +598,7 @@ static void test_call_may_lock(void **state)
     /* N is first named after the probes, but it is tracked from the entry */
     int calls = 0;
     struct ll_df_env env = {.entry_free = true, .call_may_lock = may_lock, .ctx = &calls};
-    intern_fn(&c->fn);
+    cfg_intern(c);
     assert_int_equal(ll_dataflow_run(&c->fn, &env, &d->arena, &d->r), 0);
     assert_true(calls >= 2);
     assert_int_equal(st(d, p0, "A"), LL_LS_FREE);
@@ -752,12 +635,12 @@ static void test_many_disjuncts(void **state)
     enum { NP = LL_DF_MAX_DISJUNCTS + 1 };
     char names[NP][8];
     cfg_init(c, &d->arena, NP + 4, 4 * NP);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     for (uint32_t i = 0; i < NP; i++) {
         snprintf(names[i], sizeof(names[i]), "P%u", i);
-        edge(c, 1, 2 + i); /* a switch */
+        cfg_edge(c, 1, 2 + i); /* a switch */
         acquire(c, 2 + i, names[i]);
-        edge(c, 2 + i, NP + 2);
+        cfg_edge(c, 2 + i, NP + 2);
     }
     uint32_t pj = probe(c, NP + 2);
     ret(c, NP + 2);
@@ -775,18 +658,18 @@ static void test_many_disjuncts(void **state)
      * next top; T = 1+2*NL holds the trylocks; T+1 success, T+2 failure */
     uint32_t T = 1 + 2 * NL;
     cfg_init(c, &d->arena, T + 4, 256);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     for (uint32_t i = 0; i < NL; i++) {
         uint32_t top = 1 + 2 * i, side = top + 1, next = top + 2;
         probe(c, top);
-        branch_var(c, top, vars[i], side, next);
+        cfg_branch_var(c, top, vars[i], side, next);
         acquire(c, side, locks[i]);
-        edge(c, side, next);
+        cfg_edge(c, side, next);
     }
     uint32_t pt = probe(c, T);
     for (uint32_t i = 0; i < NL; i++)
         trylock(c, T, locks[i], rcs[i]);
-    branch_var(c, T, rcs[NL - 1], T + 2, T + 1); /* if (r9) failure else success */
+    cfg_branch_var(c, T, rcs[NL - 1], T + 2, T + 1); /* if (r9) failure else success */
     uint32_t pok = probe(c, T + 1);
     ret(c, T + 1);
     uint32_t pbad = probe(c, T + 2);
@@ -818,28 +701,28 @@ static void test_big_graph(void **state)
     uint32_t nblocks = tail + 2;
     assert_true(nblocks >= 2000);
     cfg_init(c, &d->arena, nblocks, 8 * nblocks);
-    edge(c, 0, 1);
+    cfg_edge(c, 0, 1);
     for (uint32_t i = 0; i < ndiamonds; i++) {
         uint32_t top = 1 + 3 * i, left = top + 1, right = top + 2, next = top + 3;
         probe(c, top);
         if (i % 7 == 3)
             write_local(c, top, vars[i % 5]);
         if (i % 2 == 0)
-            branch_var(c, top, vars[i % 5], left, right);
+            cfg_branch_var(c, top, vars[i % 5], left, right);
         else
-            branch2(c, top, left, right);
+            cfg_branch(c, top, NULL, left, right);
         acquire(c, left, locks[i % 3]);
         probe(c, left);
         if (i % 50 == 49) {
             /* a back edge: left loops to an earlier top or goes on */
-            branch2(c, left, 1 + 3 * (i - 10), next);
+            cfg_branch(c, left, NULL, 1 + 3 * (i - 10), next);
         } else {
-            edge(c, left, next);
+            cfg_edge(c, left, next);
         }
         release(c, right, locks[i % 3]);
         if (i % 4 == 1)
             release(c, right, locks[(i + 1) % 3]);
-        edge(c, right, next);
+        cfg_edge(c, right, next);
     }
     uint32_t last = probe(c, tail);
     ret(c, tail);

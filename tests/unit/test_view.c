@@ -13,53 +13,25 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "compdb.h"
-#include "frontend.h"
-#include "ir_intern.h"
+#include "snippet.h"
 #include "view.h"
 
 struct world {
-    char dir[64];
-    struct ll_compdb db;
-    struct ll_tu_facts facts;
+    struct snippet s;
     struct ll_view view;
 };
 
 static void build(struct world *w, const char *src)
 {
-    snprintf(w->dir, sizeof(w->dir), "/tmp/ll_view_XXXXXX");
-    assert_non_null(mkdtemp(w->dir));
-    char path[128];
-    snprintf(path, sizeof(path), "%s/t.c", w->dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(src, f);
-    fclose(f);
-    const char *files[] = {path};
-    const char *args[] = {"-std=c11", "-pthread", "-D_GNU_SOURCE"};
-    char err[256];
-    ll_compdb_init(&w->db);
-    assert_int_equal(
-        ll_compdb_from_files(&w->db, files, 1, args, 3, LL_RESOURCE_DIR, NULL, err, sizeof(err)),
-        0);
-    struct ll_frontend *fe = ll_frontend_new();
-    assert_non_null(fe);
-    ll_tu_facts_init(&w->facts);
-    assert_int_equal(ll_frontend_parse(fe, &w->db.jobs[0], &w->facts, err, sizeof(err)), 0);
-    ll_frontend_free(fe);
-    assert_int_equal(ll_facts_intern(&w->facts), 0); /* as the driver does */
-    assert_int_equal(ll_view_build(&w->view, &w->facts, 1, NULL, 0), 0);
-    unlink(path);
-    rmdir(w->dir);
+    snippet_parse(&w->s, src);
+    assert_int_equal(ll_view_build(&w->view, &w->s.facts, 1, NULL, 0), 0);
 }
 
 static void destroy(struct world *w)
 {
     ll_view_release(&w->view);
-    ll_tu_facts_release(&w->facts);
-    ll_compdb_release(&w->db);
+    snippet_release(&w->s);
 }
 
 static const struct ll_fn_view *fn(const struct world *w, const char *name)
