@@ -788,6 +788,25 @@ static int collect_recursive_classes(struct ll_view *v)
     return 0;
 }
 
+/* USRs of globals initialised recursive (PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP),
+ * in the TUs that define a program function: one hash lookup per lock
+ * query instead of a scan of every TU's globals per function. */
+static int collect_recursive_globals(struct ll_view *v)
+{
+    const struct ll_tu_facts *last = NULL;
+    for (size_t i = 0; i < v->program.nfns; i++) {
+        const struct ll_tu_facts *tu = v->program.fns[i].tu;
+        if (tu == last)
+            continue;
+        last = tu;
+        for (uint32_t g = 0; g < tu->nglobals; g++)
+            if ((tu->globals[g].flags & LL_GV_RECURSIVE_INIT) &&
+                ll_strmap_put(&v->recursive_globals, tu->globals[g].usr, 1) < 0)
+                return -1;
+    }
+    return 0;
+}
+
 int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
                   const struct ll_order_decl *order, size_t norder)
 {
@@ -797,8 +816,10 @@ int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
     ll_arena_init(&v->arena);
     ll_arena_init(&v->scratch);
     ll_strmap_init(&v->recursive_classes);
+    ll_strmap_init(&v->recursive_globals);
     if (ll_program_build(&v->program, tus, ntus) != 0 ||
-        ll_callgraph_build(&v->cg, &v->program) != 0 || collect_recursive_classes(v) != 0)
+        ll_callgraph_build(&v->cg, &v->program) != 0 || collect_recursive_classes(v) != 0 ||
+        collect_recursive_globals(v) != 0)
         return -1;
     ll_lockgraph_init(&v->graph, v->cg.root_words);
     v->fns = ll_arena_alloc(&v->arena, (v->program.nfns + 1) * sizeof(*v->fns));
@@ -838,6 +859,7 @@ void ll_view_release(struct ll_view *v)
     ll_callgraph_release(&v->cg);
     ll_program_release(&v->program);
     ll_strmap_release(&v->recursive_classes);
+    ll_strmap_release(&v->recursive_globals);
     ll_tf_program_release(&v->threads);
     ll_arena_release(&v->arena);
     ll_arena_release(&v->scratch);
@@ -866,14 +888,7 @@ bool ll_view_not_held_somewhere(uint8_t st)
 
 static bool global_recursive(const struct ll_view *v, const char *usr)
 {
-    for (size_t i = 0; i < v->nfns; i++) {
-        const struct ll_tu_facts *tu = v->fns[i].tu;
-        for (uint32_t g = 0; g < tu->nglobals; g++)
-            if ((tu->globals[g].flags & LL_GV_RECURSIVE_INIT) &&
-                strcmp(tu->globals[g].usr, usr) == 0)
-                return true;
-    }
-    return false;
+    return ll_strmap_get(&v->recursive_globals, usr) != (size_t)-1;
 }
 
 bool ll_view_path_recursive(const struct ll_view *v, const struct ll_path *p)

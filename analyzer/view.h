@@ -59,6 +59,7 @@ struct ll_view {
     size_t nfns;
     struct ll_fn_view *fns;
     struct ll_strmap recursive_classes; /* lock classes initialised recursive */
+    struct ll_strmap recursive_globals; /* USRs of globals initialised recursive */
     struct ll_lockgraph graph;
     const struct ll_order_decl *order; /* declared hierarchy (borrowed), an input of the build */
     size_t norder;
