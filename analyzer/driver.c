@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -436,9 +437,30 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Where a run's CPU time and memory went, for --stats: the process's CPU
+ * (user + system, every thread) and its peak RSS at a phase's end.  CPU
+ * time, unlike the wall clock, does not depend on what else the host runs. */
+struct phase_use {
+    double cpu;     /* seconds since the process started */
+    double rss_mib; /* peak so far */
+};
+
+static struct phase_use phase_use_now(void)
+{
+    struct phase_use u = {0, 0};
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0) {
+        u.cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+        u.rss_mib = (double)ru.ru_maxrss / 1024.0;
+    }
+    return u;
+}
+
 /* Seconds spent in the phases after parsing, for --stats. */
 struct phase_times {
     double program, rules;
+    struct phase_use parsed, built, checked; /* after parsing, whole-program, rules */
 };
 
 static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t nparsed,
@@ -490,6 +512,7 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
     if (cli->graph && write_graph(cli->graph, &view) != 0)
         goto out;
     double t1 = now();
+    times->built = phase_use_now();
     for (int i = 0; i < nrules; i++)
         ll_rule_check(rules[i], &view, &report);
     if (report.oom) {
@@ -514,6 +537,7 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
     if (prc != 0)
         goto out;
     double t2 = now();
+    times->checked = phase_use_now();
     size_t nnotes = 0;
     for (size_t i = 0; i < pool->db->njobs; i++)
         if (incomplete(pool->status[i])) {
@@ -616,6 +640,13 @@ static void print_stats(const struct parse_pool *pool, size_t nparsed, double pa
             "walk, %.3fs in the cache), whole-program %.3fs, rules %.3fs, total %.3fs\n",
             parse_wall, (double)atomic_load(&pool->parse_ns) / 1e9,
             (double)atomic_load(&pool->cache_ns) / 1e9, t->program, t->rules, total);
+    if (t->checked.cpu > 0)
+        fprintf(stderr,
+                "locklint: stats: cpu: parse+facts %.3fs, whole-program %.3fs, rules %.3fs, "
+                "total %.3fs; peak RSS: after parse+facts %.1f MiB, after whole-program %.1f MiB, "
+                "after rules %.1f MiB\n",
+                t->parsed.cpu, t->built.cpu - t->parsed.cpu, t->checked.cpu - t->built.cpu,
+                t->checked.cpu, t->parsed.rss_mib, t->built.rss_mib, t->checked.rss_mib);
     if (pool->cache)
         fprintf(stderr,
                 "locklint: stats: cache: %zu stored, %zu not stored (changed while parsed), "
@@ -644,7 +675,8 @@ int ll_driver_run(const struct ll_cli *cli)
     memset(&pool, 0, sizeof(pool));
     pool.db = &db;
     pthread_mutex_init(&pool.progress_mu, NULL);
-    struct phase_times times = {0, 0};
+    struct phase_times times;
+    memset(&times, 0, sizeof(times));
     struct ll_cache_stats cstats = {0, 0, 0, 0};
     double parse_wall = 0;
     size_t nparsed = 0;
@@ -669,6 +701,7 @@ int ll_driver_run(const struct ll_cli *cli)
     double t0 = now();
     int prc = parse_all(cli, &pool);
     parse_wall = now() - t0;
+    times.parsed = phase_use_now();
     if (pool.progress)
         fputs("\r\033[K", stderr);
     if (prc != 0) {

@@ -26,6 +26,7 @@
 
 #include "bitset.h"
 #include "live_reach.h"
+#include "strmap.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -257,52 +258,124 @@ static void started(const struct ctx *c, const struct ll_event *ev, uint64_t *ou
     ll_bitset_or(out, c->creates[k], c->v->cg.root_words);
 }
 
-/* Whether some join at or before event `upto` of fn waits for a handle of class cls. */
-static bool joined_by(const struct ll_function *fn, const char *cls, uint32_t upto)
+/* The first join of a handle class in a function: index of the event, or
+ * UINT32_MAX (never joined, or no class). */
+struct first_joins {
+    struct ll_strmap at; /* class -> index into the function's events */
+};
+
+static int first_joins_build(struct first_joins *fj, const struct ll_function *fn)
 {
-    for (uint32_t j = 0; cls && j <= upto && j < fn->nevents; j++)
+    ll_strmap_init(&fj->at);
+    for (uint32_t j = 0; j < fn->nevents; j++)
         if (fn->events[j].kind == LL_EV_JOIN && fn->events[j].obj.cls &&
-            strcmp(fn->events[j].obj.cls, cls) == 0)
-            return true;
-    return false;
+            ll_strmap_put(&fj->at, fn->events[j].obj.cls, j) < 0)
+            return -1;
+    return 0;
 }
 
-/* What the join at event `join` of fn ends: the roots whose every creation
- * in fn (none detached) fills a handle of a class joined by then, and what
- * they started. */
-static void joined(const struct ctx *c, const struct ll_function *fn, uint32_t join, uint64_t *out)
+static uint32_t first_join(const struct first_joins *fj, const char *cls)
 {
+    size_t j = cls ? ll_strmap_get(&fj->at, cls) : (size_t)-1;
+    return j == (size_t)-1 ? UINT32_MAX : (uint32_t)j;
+}
+
+struct ends_at {
+    uint32_t at; /* the join event from which on it is ended */
+    uint32_t id; /* an event index (a creation) or a root */
+};
+
+static int by_at(const void *pa, const void *pb)
+{
+    const struct ends_at *a = pa, *b = pb;
+    if (a->at != b->at)
+        return a->at < b->at ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* What each join of fn ends, as (join event, what) pairs sorted by event:
+ * a start routine created in fn ends at the first join by which every one
+ * of its creations in fn (none detached) fills a handle of a joined class
+ * (`id` is its first creation); a root created anywhere (a
+ * start_workers() helper) whose every creation fills a handle class fn
+ * has joined (a join_workers() helper) ends at the join of its last
+ * class (`id` is the root, offset by fn->nevents).  A join ends what
+ * every handle class is joined by, so each thing ends at the latest of
+ * its classes' first joins: one pass over the creations and the roots'
+ * handles instead of rescanning every creation and join at every join,
+ * which was cubic in the creations of a main() that starts and joins
+ * hundreds of threads. */
+static int join_ends(const struct ctx *c, const struct ll_function *fn, struct ends_at **out,
+                     size_t *nout)
+{
+    const struct ll_view *v = c->v;
+    struct first_joins fj;
+    struct ll_strmap group; /* start routine's USR -> index into ends */
+    ll_strmap_init(&group);
+    struct ends_at *ends = calloc((size_t)fn->nevents + v->cg.nroots + 1, sizeof(*ends));
+    size_t n = 0;
+    int rc = -1;
+    if (!ends || first_joins_build(&fj, fn) != 0)
+        goto out;
     for (uint32_t e = 0; e < fn->nevents; e++) {
         const struct ll_event *ev = &fn->events[e];
         if (ev->kind != LL_EV_THREAD_CREATE || !ev->callee)
             continue;
-        bool all = true;
-        for (uint32_t o = 0; all && o < fn->nevents; o++) {
-            const struct ll_event *x = &fn->events[o];
-            if (x->kind == LL_EV_THREAD_CREATE && x->callee && strcmp(x->callee, ev->callee) == 0)
-                all = !(x->flags & LL_EVF_DETACHED) && joined_by(fn, x->obj.cls, join);
+        uint32_t at = (ev->flags & LL_EVF_DETACHED) ? UINT32_MAX : first_join(&fj, ev->obj.cls);
+        size_t g = ll_strmap_get(&group, ev->callee);
+        if (g == (size_t)-1) {
+            if (ll_strmap_put(&group, ev->callee, n) < 0)
+                goto out;
+            ends[n].at = at;
+            ends[n++].id = e;
+        } else if (at > ends[g].at) {
+            ends[g].at = at;
         }
-        if (all)
-            started(c, ev, out);
     }
-}
-
-/* Roots created anywhere (a start_workers() helper) whose every creation
- * fills a handle of a class fn has joined by event `upto` (a
- * join_workers() helper), and what they started. */
-static void joined_anywhere(const struct ctx *c, const struct ll_function *fn, uint32_t upto,
-                            uint64_t *out)
-{
-    const struct ll_view *v = c->v;
     for (uint32_t r = 0; r < v->cg.nroots; r++) {
         const char **h = c->handles[r];
-        bool all = h && h[0];
-        for (; all && *h; h++)
-            all = joined_by(fn, *h, upto);
-        if (!all)
+        if (!h || !h[0])
             continue;
-        ll_bitset_set(out, r);
-        ll_bitset_or(out, c->creates[v->cg.roots[r].fn], v->cg.root_words);
+        uint32_t at = 0;
+        for (; *h && at != UINT32_MAX; h++) {
+            uint32_t j = first_join(&fj, *h);
+            at = j > at ? j : at;
+        }
+        ends[n].at = at;
+        ends[n++].id = fn->nevents + r;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ends[i].at != UINT32_MAX)
+            ends[k++] = ends[i];
+    if (k)
+        qsort(ends, k, sizeof(*ends), by_at);
+    *out = ends;
+    *nout = k;
+    ends = NULL;
+    rc = 0;
+out:
+    ll_strmap_release(&fj.at);
+    ll_strmap_release(&group);
+    free(ends);
+    return rc;
+}
+
+/* Adds to out what ends[*next..] ending at join event `join` ends, and
+ * what those roots started. */
+static void joined(const struct ctx *c, const struct ll_function *fn, const struct ends_at *ends,
+                   size_t nends, size_t *next, uint32_t join, uint64_t *out)
+{
+    const struct ll_view *v = c->v;
+    for (; *next < nends && ends[*next].at <= join; ++*next) {
+        uint32_t id = ends[*next].id;
+        if (id < fn->nevents) {
+            started(c, &fn->events[id], out);
+        } else {
+            uint32_t r = id - fn->nevents;
+            ll_bitset_set(out, r);
+            ll_bitset_or(out, c->creates[v->cg.roots[r].fn], v->cg.root_words);
+        }
     }
 }
 
@@ -411,15 +484,20 @@ static int running_flow(struct ctx *c, uint32_t i)
     uint64_t *kill = calloc(nev * w, sizeof(uint64_t)); /* joined before event e */
     c->running[i] = ll_arena_alloc(c->a, nev * w * sizeof(uint64_t));
     int rc = -1;
+    struct ends_at *ends = NULL;
+    size_t nends = 0, next = 0;
     if (!in || !s || !kill || !c->running[i])
+        goto out;
+    bool joins = false;
+    for (uint32_t e = 0; e < fn->nevents && !joins; e++)
+        joins = fn->events[e].kind == LL_EV_JOIN;
+    if (joins && join_ends(c, fn, &ends, &nends) != 0)
         goto out;
     for (uint32_t e = 1; e < nev; e++) {
         uint64_t *k = &kill[(size_t)e * w];
         memcpy(k, &kill[(size_t)(e - 1) * w], w * sizeof(uint64_t));
-        if (fn->events[e - 1].kind == LL_EV_JOIN) {
-            joined(c, fn, e - 1, k);
-            joined_anywhere(c, fn, e - 1, k);
-        }
+        if (fn->events[e - 1].kind == LL_EV_JOIN)
+            joined(c, fn, ends, nends, &next, e - 1, k);
     }
     ll_bitset_or(c->ends[i], &kill[(nev - 1) * w], w);
     bool changed = true;
@@ -450,6 +528,7 @@ out:
     free(in);
     free(s);
     free(kill);
+    free(ends);
     return rc;
 }
 
