@@ -26,6 +26,7 @@ const char *ll_clang_error(void);
     X(clang_Cursor_getNumArguments)                                                                \
     X(clang_Cursor_getStorageClass)                                                                \
     X(clang_Cursor_getVarDeclInitializer)                                                          \
+    X(clang_Cursor_hasAttrs)                                                                       \
     X(clang_Cursor_isFunctionInlined)                                                              \
     X(clang_Cursor_isNull)                                                                         \
     X(clang_EvalResult_dispose)                                                                    \
@@ -63,6 +64,7 @@ const char *ll_clang_error(void);
     X(clang_getDiagnosticSeverity)                                                                 \
     X(clang_getExpansionLocation)                                                                  \
     X(clang_getFile)                                                                               \
+    X(clang_getFileContents)                                                                       \
     X(clang_getFileName)                                                                           \
     X(clang_getInclusions)                                                                         \
     X(clang_getLocationForOffset)                                                                  \
@@ -79,6 +81,7 @@ const char *ll_clang_error(void);
     X(clang_getTokenSpelling)                                                                      \
     X(clang_getTranslationUnitCursor)                                                              \
     X(clang_getTypeSpelling)                                                                       \
+    X(clang_isAttribute)                                                                           \
     X(clang_isConstQualifiedType)                                                                  \
     X(clang_isCursorDefinition)                                                                    \
     X(clang_isExpression)                                                                          \
@@ -97,6 +100,7 @@ LL_CLANG_FUNCTIONS(LL_CLANG_POINTER)
 #define clang_Cursor_getNumArguments (*ll_ptr_clang_Cursor_getNumArguments)
 #define clang_Cursor_getStorageClass (*ll_ptr_clang_Cursor_getStorageClass)
 #define clang_Cursor_getVarDeclInitializer (*ll_ptr_clang_Cursor_getVarDeclInitializer)
+#define clang_Cursor_hasAttrs (*ll_ptr_clang_Cursor_hasAttrs)
 #define clang_Cursor_isFunctionInlined (*ll_ptr_clang_Cursor_isFunctionInlined)
 #define clang_Cursor_isNull (*ll_ptr_clang_Cursor_isNull)
 #define clang_EvalResult_dispose (*ll_ptr_clang_EvalResult_dispose)
@@ -134,6 +138,7 @@ LL_CLANG_FUNCTIONS(LL_CLANG_POINTER)
 #define clang_getDiagnosticSeverity (*ll_ptr_clang_getDiagnosticSeverity)
 #define clang_getExpansionLocation (*ll_ptr_clang_getExpansionLocation)
 #define clang_getFile (*ll_ptr_clang_getFile)
+#define clang_getFileContents (*ll_ptr_clang_getFileContents)
 #define clang_getFileName (*ll_ptr_clang_getFileName)
 #define clang_getInclusions (*ll_ptr_clang_getInclusions)
 #define clang_getLocationForOffset (*ll_ptr_clang_getLocationForOffset)
@@ -150,6 +155,7 @@ LL_CLANG_FUNCTIONS(LL_CLANG_POINTER)
 #define clang_getTokenSpelling (*ll_ptr_clang_getTokenSpelling)
 #define clang_getTranslationUnitCursor (*ll_ptr_clang_getTranslationUnitCursor)
 #define clang_getTypeSpelling (*ll_ptr_clang_getTypeSpelling)
+#define clang_isAttribute (*ll_ptr_clang_isAttribute)
 #define clang_isConstQualifiedType (*ll_ptr_clang_isConstQualifiedType)
 #define clang_isCursorDefinition (*ll_ptr_clang_isCursorDefinition)
 #define clang_isExpression (*ll_ptr_clang_isExpression)

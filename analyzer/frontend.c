@@ -176,13 +176,17 @@ static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientDa
 
 /* A recursive static initialiser names itself in the declaration's tokens
  * (PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP, or a hand-written initialiser
- * with PTHREAD_MUTEX_RECURSIVE_NP). */
+ * with PTHREAD_MUTEX_RECURSIVE_NP): the first 64 of them, in the
+ * declaration's first 2 KiB as written. */
 static bool init_is_recursive(CXTranslationUnit ctu, CXCursor decl)
 {
     CXToken *toks = NULL;
     unsigned n = 0;
     bool hit = false;
-    clang_tokenize(ctu, clang_getCursorExtent(decl), &toks, &n);
+    CXSourceRange r;
+    if (!fe_own_range(ctu, clang_getCursorExtent(decl), 2048, true, true, &r))
+        return false;
+    clang_tokenize(ctu, r, &toks, &n);
     for (unsigned i = 0; i < n && i < 64 && !hit; i++) {
         CXString s = clang_getTokenSpelling(ctu, toks[i]);
         const char *t = clang_getCString(s);
@@ -413,6 +417,7 @@ int ll_frontend_parse(struct ll_frontend *fe, const struct ll_tu_job *job, struc
     }
     struct tu_ctx tu;
     memset(&tu, 0, sizeof(tu));
+    ll_strmap_init(&tu.noreturn);
     tu.facts = out;
     tu.ctu = ctu;
     out->main_file = ll_arena_strdup(&out->arena, job->file);
@@ -429,7 +434,7 @@ int ll_frontend_parse(struct ll_frontend *fe, const struct ll_tu_job *job, struc
     free(tu.files);
     free(tu.names);
     free(tu.system);
-    free(tu.nr);
+    ll_strmap_release(&tu.noreturn);
     free(tu.fns);
     free(tu.globals);
     free(tu.fnrefs);

@@ -107,6 +107,42 @@ static enum CXChildVisitResult find_body(CXCursor c, CXCursor parent, CXClientDa
     return CXChildVisit_Continue;
 }
 
+static bool same_file(CXFile a, CXFile b)
+{
+    return a == b || (a && b && clang_File_isEqual(a, b));
+}
+
+bool fe_own_range(CXTranslationUnit ctu, CXSourceRange r, unsigned cap, bool clip,
+                  bool from_expansion, CXSourceRange *out)
+{
+    CXSourceLocation start = clang_getRangeStart(r);
+    CXFile sf = NULL, xf = NULL, ef = NULL;
+    unsigned so = 0, xo = 0, eo = 0;
+    clang_getSpellingLocation(start, &sf, NULL, NULL, &so);
+    clang_getExpansionLocation(start, &xf, NULL, NULL, &xo);
+    clang_getSpellingLocation(clang_getRangeEnd(r), &ef, NULL, NULL, &eo);
+    if (!sf || !xf || !ef)
+        return false;
+    /* A macro is defined before it is used: a start written before its
+     * expansion, or in another file, is in a macro's #define. */
+    if (!same_file(sf, xf) || so < xo) {
+        if (!from_expansion)
+            return false;
+        sf = xf;
+        so = xo;
+    }
+    if (!same_file(sf, ef) || eo < so)
+        return false;
+    if (eo - so > cap) {
+        if (!clip)
+            return false;
+        eo = so + cap;
+    }
+    *out = clang_getRange(clang_getLocationForOffset(ctu, sf, so),
+                          clang_getLocationForOffset(ctu, sf, eo));
+    return true;
+}
+
 CXCursor fe_function_body(CXCursor fn)
 {
     CXCursor body = clang_getNullCursor();

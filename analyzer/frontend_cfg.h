@@ -15,6 +15,7 @@
 #define LL_FRONTEND_CFG_H
 
 #include "ir.h"
+#include "strmap.h"
 
 #include "clang_shim.h"
 #include <stdbool.h>
@@ -30,11 +31,6 @@ struct file_slot {
     uint32_t index;
 };
 
-struct noreturn_slot {
-    char *usr;
-    bool noreturn;
-};
-
 /* Per-TU state: what frontend.c publishes into the facts at the end. */
 struct tu_ctx {
     struct ll_tu_facts *facts;
@@ -43,8 +39,7 @@ struct tu_ctx {
     size_t nfiles, capfiles;
     const char **names;
     uint8_t *system;
-    struct noreturn_slot *nr; /* fe_callee_noreturn()'s cache, per USR */
-    size_t nnr, capnr;
+    struct ll_strmap noreturn; /* fe_callee_noreturn()'s answers: USR -> 0 or 1 */
     struct ll_function *fns;
     size_t nfns, capfns;
     struct ll_global *globals;
@@ -119,6 +114,18 @@ void fe_add_fnref(struct fn_builder *b, CXCursor fn_decl, const char *context, C
 
 /* ---- cursors ---- */
 
+/* The part of range r to tokenize: from where r's start is written when
+ * that lies inside r's own expansion (a file location, a macro argument),
+ * otherwise -- a macro body, written at its #define -- from the macro's
+ * expansion when `from_expansion` is set, else none; to where r's end is
+ * written; at most `cap` bytes (false when r is longer and `clip` is not
+ * set, else the first `cap` bytes).  clang_tokenize lexes from where a
+ * range's start is written, so a cursor that begins with a macro would
+ * have it lex the file from the #define on (each function of the SQLite
+ * amalgamation re-lexed most of the file).  False when there is no such
+ * range (the ends in different files, or out of order). */
+bool fe_own_range(CXTranslationUnit ctu, CXSourceRange r, unsigned cap, bool clip,
+                  bool from_expansion, CXSourceRange *out);
 /* The function's body (its compound statement), or a null cursor. */
 CXCursor fe_function_body(CXCursor fn);
 /* Pushes the children of c on the scratch stack; returns the base index.

@@ -94,56 +94,85 @@ bool fe_eval_int(CXCursor e, long long *out)
 
 /* ---- calls that do not return ------------------------------------ */
 
-static bool tokens_say_noreturn(CXTranslationUnit ctu, CXSourceRange r)
+/* The identifier written at loc, into buf (empty when none). */
+static void word_at(CXTranslationUnit ctu, CXSourceLocation loc, char *buf, size_t len)
 {
-    CXToken *toks = NULL;
-    unsigned n = 0;
-    bool hit = false;
-    clang_tokenize(ctu, r, &toks, &n);
-    for (unsigned i = 0; i < n && !hit; i++) {
-        if (clang_getTokenKind(toks[i]) != CXToken_Identifier &&
-            clang_getTokenKind(toks[i]) != CXToken_Keyword)
-            continue;
-        CXString s = clang_getTokenSpelling(ctu, toks[i]);
-        const char *t = clang_getCString(s);
-        hit = t && (strcmp(t, "noreturn") == 0 || strcmp(t, "__noreturn__") == 0 ||
-                    strcmp(t, "_Noreturn") == 0);
-        clang_disposeString(s);
+    CXFile f = NULL;
+    unsigned off = 0;
+    size_t size = 0, n = 0;
+    buf[0] = '\0';
+    clang_getSpellingLocation(loc, &f, NULL, NULL, &off);
+    const char *text = f ? clang_getFileContents(ctu, f, &size) : NULL;
+    if (!text || off >= size)
+        return;
+    while (off + n < size && n + 1 < len &&
+           (text[off + n] == '_' || (text[off + n] >= 'a' && text[off + n] <= 'z') ||
+            (text[off + n] >= 'A' && text[off + n] <= 'Z') ||
+            (text[off + n] >= '0' && text[off + n] <= '9'))) {
+        buf[n] = text[off + n];
+        n++;
     }
-    clang_disposeTokens(ctu, toks, n);
+    buf[n] = '\0';
+}
+
+struct attr_scan {
+    CXTranslationUnit ctu;
+    bool hit;
+};
+
+static enum CXChildVisitResult noreturn_attr(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    struct attr_scan *s = data;
+    if (!clang_isAttribute(clang_getCursorKind(c)))
+        return CXChildVisit_Continue;
+    /* libclang exposes _Noreturn and [[noreturn]] as unexposed attributes
+     * located at their name, wherever a macro spelled it */
+    char w[16];
+    word_at(s->ctu, clang_getCursorLocation(c), w, sizeof(w));
+    s->hit =
+        strcmp(w, "_Noreturn") == 0 || strcmp(w, "noreturn") == 0 || strcmp(w, "__noreturn__") == 0;
+    return s->hit ? CXChildVisit_Break : CXChildVisit_Continue;
+}
+
+/* What one declaration says: `__attribute__((noreturn))` is part of the
+ * function's type; `_Noreturn` and `[[noreturn]]` are attributes of the
+ * declaration (inherited by later ones). */
+static bool decl_says_noreturn(CXTranslationUnit ctu, CXCursor decl)
+{
+    CXString t = clang_getTypeSpelling(clang_getCanonicalType(clang_getCursorType(decl)));
+    const char *ts = clang_getCString(t);
+    bool hit = ts && strstr(ts, "__attribute__((noreturn))") != NULL;
+    clang_disposeString(t);
+    if (!hit && clang_Cursor_hasAttrs(decl)) {
+        struct attr_scan s = {ctu, false};
+        clang_visitChildren(decl, noreturn_attr, &s);
+        hit = s.hit;
+    }
     return hit;
 }
 
-/* Whether any declaration of the callee says it never returns.  The answer
- * is cached per USR; the declaration's tokens before its body are read. */
+/* Whether any declaration of the callee says it never returns: the
+ * declaration called, the first one and the definition, from the AST
+ * (never from tokens, which a macro at the start of a declaration made
+ * clang_tokenize read from the macro's #define on, and so find unrelated
+ * `noreturn`s).  The answer is kept per USR. */
 bool fe_callee_noreturn(struct tu_ctx *tu, CXCursor decl)
 {
     CXString us = clang_getCursorUSR(decl);
     const char *usr = clang_getCString(us);
-    for (size_t i = 0; i < tu->nnr; i++)
-        if (strcmp(tu->nr[i].usr, usr) == 0) {
-            clang_disposeString(us);
-            return tu->nr[i].noreturn;
-        }
+    size_t known = usr ? ll_strmap_get(&tu->noreturn, usr) : (size_t)-1;
+    if (known != (size_t)-1) {
+        clang_disposeString(us);
+        return known == 1;
+    }
+    CXCursor cands[3] = {decl, clang_getCanonicalCursor(decl), clang_getCursorDefinition(decl)};
     bool hit = false;
-    CXCursor canon = clang_getCanonicalCursor(decl);
-    CXCursor cands[2] = {canon, clang_getCursorDefinition(decl)};
-    for (int i = 0; i < 2 && !hit; i++) {
-        if (clang_Cursor_isNull(cands[i]))
-            continue;
-        CXSourceRange r = clang_getCursorExtent(cands[i]);
-        CXCursor body = fe_function_body(cands[i]);
-        if (!clang_Cursor_isNull(body))
-            r = clang_getRange(clang_getRangeStart(r),
-                               clang_getRangeStart(clang_getCursorExtent(body)));
-        hit = tokens_say_noreturn(tu->ctu, r);
-    }
-    if (fe_grow((void **)&tu->nr, &tu->capnr, tu->nnr, sizeof(*tu->nr))) {
-        tu->nr[tu->nnr].usr = ll_arena_strdup(&tu->facts->arena, usr);
-        tu->nr[tu->nnr].noreturn = hit;
-        if (tu->nr[tu->nnr].usr)
-            tu->nnr++;
-    }
+    for (int i = 0; i < 3 && !hit; i++)
+        hit = !clang_Cursor_isNull(cands[i]) && decl_says_noreturn(tu->ctu, cands[i]);
+    const char *key = usr ? ll_arena_strdup(&tu->facts->arena, usr) : NULL;
+    if (key && ll_strmap_put(&tu->noreturn, key, hit ? 1 : 0) < 0)
+        tu->oom = true;
     clang_disposeString(us);
     return hit;
 }
@@ -374,7 +403,12 @@ static const char *tokens_text(struct fn_builder *b, CXCursor e)
 {
     CXToken *toks = NULL;
     unsigned n = 0;
-    clang_tokenize(b->ctu, clang_getCursorExtent(e), &toks, &n);
+    CXSourceRange r;
+    /* 64 tokens of at most 1 KiB of text fit in 4 KiB of source; an
+     * expression that starts inside a macro's body has no text of its own */
+    if (!fe_own_range(b->ctu, clang_getCursorExtent(e), 4096, false, false, &r))
+        return NULL;
+    clang_tokenize(b->ctu, r, &toks, &n);
     if (n == 0 || n > 64) {
         clang_disposeTokens(b->ctu, toks, n);
         return NULL;

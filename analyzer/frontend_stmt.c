@@ -89,7 +89,9 @@ static void for_parts(struct fn_builder *b, CXCursor s, struct for_parts *p)
                                         clang_getRangeStart(clang_getCursorExtent(p->body)));
     CXToken *toks = NULL;
     unsigned ntoks = 0;
-    clang_tokenize(b->ctu, head, &toks, &ntoks);
+    /* a loop a macro makes has no header of its own to read */
+    if (fe_own_range(b->ctu, head, 8192, false, false, &head))
+        clang_tokenize(b->ctu, head, &toks, &ntoks);
     unsigned semi[2] = {0, 0}, nsemi = 0, depth = 0;
     for (unsigned i = 0; i < ntoks && nsemi < 2; i++) {
         if (clang_getTokenKind(toks[i]) != CXToken_Punctuation)
