@@ -31,6 +31,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -53,11 +54,17 @@ def run(argv, cwd=None, stderr_to=None):
     return ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, err
 
 
+CLANG_SEEN = {}  # one clang run per TU, shared by the subsets
+
+
 def clang_cpu(commands):
     """clang-19 -fsyntax-only commands (cwd, argv): summed CPU, largest RSS."""
     cpu, rss = 0.0, 0.0
     for cwd, argv in commands:
-        c, r, _ = run(argv, cwd=cwd, stderr_to=subprocess.DEVNULL)
+        key = (cwd, tuple(argv))
+        if key not in CLANG_SEEN:
+            CLANG_SEEN[key] = run(argv, cwd=cwd, stderr_to=subprocess.DEVNULL)[:2]
+        c, r = CLANG_SEEN[key]
         cpu += c
         rss = max(rss, r)
     return cpu, rss
@@ -160,13 +167,17 @@ def main():
         rows.append(file_row(binary, "SQLite amalgamation", os.path.abspath(a.sqlite),
                              ["-DSQLITE_THREADSAFE=1"]))
         print(table(rows[-1:]), flush=True)
-    trees = [("git", os.path.abspath(a.git))] if a.git else []
-    trees += [tuple(p.split("=", 1)) for p in a.project]
+    trees = [tuple(p.split("=", 1)) for p in a.project]
+    trees += [("git", os.path.abspath(a.git))] if a.git else []
     for name, tree in trees:
         if not os.path.exists(os.path.join(tree, "compile_commands.json")):
             log(f"skip {name}: no compile_commands.json in {tree}")
             continue
-        dbdir, entries = bench.clean_db(tree)
+        # a copy of the database: nothing is written into the tree
+        copy = os.path.join(a.work, "db-" + name)
+        os.makedirs(copy, exist_ok=True)
+        shutil.copy(os.path.join(tree, "compile_commands.json"), copy)
+        dbdir, entries = bench.clean_db(copy)
         sizes = [int(x) for x in a.git_sizes.split(",")] if name == "git" else [len(entries)]
         for n in sizes:
             n = min(n, len(entries))
