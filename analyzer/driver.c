@@ -438,21 +438,30 @@ static double now(void)
 }
 
 /* Where a run's CPU time and memory went, for --stats: the process's CPU
- * (user + system, every thread) and its peak RSS at a phase's end.  CPU
+ * (user + system, every thread and every reaped parse worker) and its peak
+ * RSS (the process's or its largest worker's) at a phase's end.  CPU
  * time, unlike the wall clock, does not depend on what else the host runs. */
 struct phase_use {
     double cpu;     /* seconds since the process started */
     double rss_mib; /* peak so far */
 };
 
+static double cpu_seconds(const struct rusage *ru)
+{
+    return (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
+           (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
+}
+
+/* Parse workers are processes (parse_worker.c), reaped when their parser
+ * thread ends: their CPU counts from then on, their RSS as the largest. */
 static struct phase_use phase_use_now(void)
 {
     struct phase_use u = {0, 0};
-    struct rusage ru;
-    if (getrusage(RUSAGE_SELF, &ru) == 0) {
-        u.cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-                (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
-        u.rss_mib = (double)ru.ru_maxrss / 1024.0;
+    struct rusage self, kids;
+    if (getrusage(RUSAGE_SELF, &self) == 0 && getrusage(RUSAGE_CHILDREN, &kids) == 0) {
+        u.cpu = cpu_seconds(&self) + cpu_seconds(&kids);
+        long rss = self.ru_maxrss > kids.ru_maxrss ? self.ru_maxrss : kids.ru_maxrss;
+        u.rss_mib = (double)rss / 1024.0;
     }
     return u;
 }
