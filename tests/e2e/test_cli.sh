@@ -423,4 +423,16 @@ run --in "$W/twoprogs" --no-cache tool_a.c -- -Wlogical-op -Wall
 check "compiler warnings stay quiet: exit 0" rc_is 0
 check "compiler warnings stay quiet: no 'unknown warning option'" err_lacks "warning option"
 
+# cmake --install: every executable of the project into PREFIX/bin
+if command -v cmake >/dev/null 2>&1 && [[ -f $BUILD/cmake_install.cmake ]]; then
+    cmake --install "$BUILD" --prefix "$W/prefix" >"$W/install.log" 2>&1
+    rc=$?
+    last_cmd="cmake --install $BUILD --prefix $W/prefix"
+    check "cmake --install exits 0" rc_is 0
+    check "cmake --install installs bin/locklint" test -x "$W/prefix/bin/locklint"
+    "$W/prefix/bin/locklint" --version >"$W/out" 2>"$W/err"
+    rc=$?
+    check "the installed locklint runs" out_has '^locklint [0-9]'
+fi
+
 finish
