@@ -24,7 +24,7 @@
 #include "safe_write.h"
 #include "suppress.h"
 #include "thread_wrappers.h"
-#include "view.h"
+#include "view_internal.h"
 
 #include <errno.h>
 #include <limits.h>

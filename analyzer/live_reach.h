@@ -10,7 +10,7 @@
 
 #include "arena.h"
 #include "bitset.h"
-#include "view.h"
+#include "view_internal.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -23,6 +23,7 @@
  * held (the `if (!caller_holds) lock()` idiom).
  */
 #include "race.h"
+#include "view_internal.h"
 
 #include "bitset.h"
 #include "live_reach.h"
@@ -802,7 +803,7 @@ static int propagate(struct ctx *c)
                     continue;
                 uint32_t k = (uint32_t)ci->callee;
                 const struct ll_fn_view *g = &v->fns[k];
-                if (ll_fn_view_is_root(g))
+                if (ll_fn_is_root(g))
                     continue;
                 /* a call only main's thread makes with nothing else
                  * running says nothing about the locks callers hold */
@@ -1045,7 +1046,7 @@ static int setup(struct ctx *c)
         for (uint32_t l = 0; l < f->df.nlocks; l++)
             if (lock_ident(c->a, &f->df.locks[l], &c->locks[i][l]) != 0)
                 return -1;
-        c->entry[CTX_THREADS][i].top = !ll_fn_view_is_root(f);
+        c->entry[CTX_THREADS][i].top = !ll_fn_is_root(f);
         c->entry[CTX_MAIN][i].top = !f->is_main;
         c->mainc[i] = f->is_main;
         for (uint32_t e = 0; e < f->fn->nevents && !c->has_sem[i]; e++)

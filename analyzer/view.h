@@ -1,26 +1,167 @@
 /*
- * view: the one read-only API rules see.  Building it runs every
- * whole-program phase: linking (program.h), the call graph and thread roots
- * (callgraph.h), then, bottom-up over the call graph's components, each
- * function's lock state (dataflow.h) with its callees' summaries
- * instantiated at the calls, and its own summary (summary.h); finally the
- * lock-order graph (lockgraph.h).  Rules read this and call the report
- * API; they include neither libclang nor SQLite.
+ * view: the questions rules ask about the analysed program, in the terms
+ * of the domain -- which locks are held at an event on all paths, some or
+ * none, and where they were taken; which threads a function creates and
+ * what became of them; what a call does to locks; which threads run a
+ * function; the lock-order graph; the shared accesses.  Every answer is
+ * computed before any rule runs (view_internal.h lists the phases); the
+ * view is read-only to rules, which never see the analyses' own
+ * representations (dataflow.h, threadflow.h, program.h, race.h).
+ *
+ * Events, blocks and access paths are the IR's (ir.h): rules word their
+ * findings with them.
  */
 #ifndef LL_VIEW_H
 #define LL_VIEW_H
 
-#include "callgraph.h"
-#include "dataflow.h"
 #include "ir.h"
 #include "lockgraph.h"
-#include "program.h"
 #include "report.h"
 #include "summary.h"
-#include "threadflow.h"
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+struct ll_view;    /* the analysed program (view_internal.h) */
+struct ll_fn_view; /* one function of it */
+struct ll_tf_loop; /* a natural loop of a function's CFG */
+
+/* A declared lock order ("first before second"), from the configuration. */
+struct ll_order_decl {
+    const char *first, *second; /* lock names: a global, `alice.lock`, a class */
+    struct ll_site site;        /* where it was declared */
+};
+
+/* Runs every whole-program phase on interned facts (ir.h), with the
+ * declared lock order (`order`, borrowed: it must outlive the view), into
+ * *v (a struct of view_internal.h).  Returns 0 or -1 when out of memory.
+ * Release with ll_view_release() either way. */
+int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
+                  const struct ll_order_decl *order, size_t norder);
+
+/* ---- functions ------------------------------------------------------- */
+
+/* The program's functions, 0 .. ll_view_nfns() - 1. */
+size_t ll_view_nfns(const struct ll_view *v);
+const struct ll_fn_view *ll_view_fn(const struct ll_view *v, size_t i);
+
+/* The function after `f` (NULL: the first), or NULL after the last. */
+const struct ll_fn_view *ll_view_next_fn(const struct ll_view *v, const struct ll_fn_view *f);
+
+/* Every function of the program:  LL_FOR_EACH_FN(v, f) { ... } */
+#define LL_FOR_EACH_FN(v, f)                                                                       \
+    for (const struct ll_fn_view *f = ll_view_next_fn((v), NULL); f; f = ll_view_next_fn((v), f))
+
+/* f's facts: name, events, blocks, parameters (ir.h). */
+const struct ll_function *ll_fn_ir(const struct ll_fn_view *f);
+uint32_t ll_fn_index(const struct ll_fn_view *f); /* in the program */
+bool ll_fn_is_main(const struct ll_fn_view *f);
+/* A thread root: main or a start routine (its entry holds no lock). */
+bool ll_fn_is_root(const struct ll_fn_view *f);
+
+/* The report site of a location in f's TU, with an optional message. */
+struct ll_site ll_view_site(const struct ll_fn_view *f, struct ll_loc loc, const char *message);
+/* True when the location lies in a system header. */
+bool ll_view_in_system_header(const struct ll_fn_view *f, struct ll_loc loc);
+
+/* What f does to locks, as its callers see it (summary.h). */
+const struct ll_summary *ll_fn_summary(const struct ll_fn_view *f);
+
+/* ---- events ---------------------------------------------------------- */
+
+/* A set of event kinds, for the iterators. */
+#define LL_EVK(kind) (1u << (kind))
+#define LL_EVK_ACQUIRES (LL_EVK(LL_EV_ACQUIRE) | LL_EVK(LL_EV_TRYACQUIRE))
+#define LL_EVK_ALL (~0u)
+
+/* True when some path reaches event e (as the lock-state analysis follows
+ * paths: a lock call's failure edge holds nothing). */
+bool ll_fn_reached(const struct ll_fn_view *f, uint32_t e);
+/* The first reached event at or after e whose kind is in `kinds`, or the
+ * number of events when none is. */
+uint32_t ll_fn_next_reached(const struct ll_fn_view *f, uint32_t e, uint32_t kinds);
+/* The nearest reached event before e of a kind in `kinds` on lock l (its
+ * object is l), or UINT32_MAX. */
+uint32_t ll_fn_prev_on_lock(const struct ll_fn_view *f, uint32_t e, uint32_t kinds, uint32_t l);
+
+/* Every reached event of f of a kind in `kinds`, in event order:
+ *     LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_RELEASE)) { ... } */
+#define LL_FOR_EACH_REACHED(f, e, kinds)                                                           \
+    for (uint32_t e = ll_fn_next_reached((f), 0, (kinds)); e < ll_fn_ir(f)->nevents;               \
+         e = ll_fn_next_reached((f), e + 1, (kinds)))
+
+/* ---- locks ----------------------------------------------------------- */
+
+/* The locks f names, 0 .. ll_fn_nlocks() - 1. */
+uint32_t ll_fn_nlocks(const struct ll_fn_view *f);
+
+struct ll_lock_info {
+    const char *text, *cls;     /* as first written; its class or NULL */
+    const struct ll_path *path; /* its first occurrence */
+    uint8_t kind;               /* enum ll_lock_kind of its first use */
+    bool caller_held;           /* released before any acquisition: the caller holds it */
+};
+struct ll_lock_info ll_fn_lock(const struct ll_fn_view *f, uint32_t l);
+
+/* The lock of f that path p names (by key), or -1. */
+int ll_fn_lock_of(const struct ll_fn_view *f, const struct ll_path *p);
+
+/* How a lock stands at a point, over the paths reaching it: each field
+ * says "on some path". */
+struct ll_lock_state {
+    bool held;     /* this thread holds it */
+    bool released; /* not held: released, or never taken since the thread started */
+    bool unknown;  /* as the caller left it */
+    bool shared;   /* held in read mode */
+};
+
+/* Lock l before event e of f. */
+struct ll_lock_state ll_fn_lock_at(const struct ll_fn_view *f, uint32_t e, uint32_t l);
+/* Lock l at f's returns: the union over every reached return. */
+struct ll_lock_state ll_fn_lock_at_returns(const struct ll_fn_view *f, uint32_t l);
+
+enum ll_held { LL_HELD_NONE, LL_HELD_SOME, LL_HELD_ALL };
+
+/* On how many of the paths the lock is held. */
+static inline enum ll_held ll_lock_held(struct ll_lock_state s)
+{
+    if (!s.held)
+        return LL_HELD_NONE;
+    return s.released || s.unknown ? LL_HELD_SOME : LL_HELD_ALL;
+}
+
+/* As the caller left it on every path: f has not touched it. */
+static inline bool ll_lock_untouched(struct ll_lock_state s)
+{
+    return s.unknown && !s.held && !s.released;
+}
+
+/* True when lock l of f is recursive: a recursive kind at its use, a
+ * recursive initialisation of its class anywhere in the program, or a
+ * global with a recursive static initialiser. */
+bool ll_view_lock_recursive(const struct ll_view *v, const struct ll_fn_view *f, uint32_t l);
+/* Same question for a lock path seen anywhere (e.g. in a summary). */
+bool ll_view_path_recursive(const struct ll_view *v, const struct ll_path *p);
+
+/* Where lock l, held at event e of f, was taken: the nearest acquisition
+ * before e, or the call of an inferred wrapper that acquired it. */
+struct ll_acquisition {
+    struct ll_site site;            /* the acquisition, or the call */
+    const char *text;               /* the lock as f writes it */
+    const char *wrapper;            /* the called wrapper's name, or NULL */
+    const struct ll_effect *effect; /* the wrapper's effect: where and what it acquires */
+};
+/* Returns true and fills *out, or false when no acquisition precedes e. */
+bool ll_fn_acquired_where(const struct ll_fn_view *f, uint32_t e, uint32_t l,
+                          struct ll_acquisition *out);
+
+/* What lock l of f looks like to f's callers, judged from its returns:
+ * acquired on every return, released on every return, or acquired exactly
+ * when the return value says so.  False when none of these. */
+bool ll_fn_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effect *x);
+
+/* ---- calls ----------------------------------------------------------- */
 
 /* What a call event does, in the caller's terms. */
 struct ll_call_info {
@@ -30,105 +171,161 @@ struct ll_call_info {
     struct ll_take *takes; /* the callee's acquisitions, instantiated */
 };
 
-/* A declared lock order ("first before second"), from the configuration. */
-struct ll_order_decl {
-    const char *first, *second; /* lock names: a global, `alice.lock`, a class */
-    struct ll_site site;        /* where it was declared */
+/* Call event e of f when it calls a program function, else NULL. */
+const struct ll_call_info *ll_fn_call(const struct ll_fn_view *f, uint32_t e);
+/* The program function event e (a call or a thread creation) of f names,
+ * or NULL when it is not in the program. */
+const struct ll_fn_view *ll_view_callee(const struct ll_view *v, const struct ll_fn_view *f,
+                                        uint32_t e);
+
+/* ---- threads a function creates ------------------------------------- */
+
+/* Each thread creation of f is one tracked thread, 0 .. ll_fn_nthreads() - 1. */
+uint32_t ll_fn_nthreads(const struct ll_fn_view *f);
+
+struct ll_thread {
+    uint32_t event;               /* the THREAD_CREATE event */
+    const struct ll_path *handle; /* its handle */
+    bool by_class;                /* an array element: joins match the class `t[]` */
+    bool local;                   /* the handle is an automatic variable (or a part of one) */
+    bool detached;                /* created detached: attribute or self-detaching routine */
+};
+struct ll_thread ll_fn_thread(const struct ll_fn_view *f, uint32_t t);
+
+/* What may have become of a thread at a point, each field on some path. */
+struct ll_thread_state {
+    bool none;     /* not created (or the creation failed) */
+    bool running;  /* created joinable, neither joined nor detached yet */
+    bool joined;   /* joined */
+    bool detached; /* detached */
+    bool escaped;  /* its handle was given to code that may join it */
 };
 
-struct ll_fn_view {
-    uint32_t index; /* in the program */
-    const struct ll_function *fn;
-    const struct ll_tu_facts *tu;
-    struct ll_df_result df;
-    struct ll_tf_result tf; /* the threads it creates (threadflow.h) */
-    bool is_main, is_start_routine;
-    struct ll_call_info **calls; /* per event: NULL unless a call to a program function */
-    bool single_threaded;        /* runs only while no other thread does (see below) */
-    uint8_t *quiet;              /* main only: per event, 1 when no created thread can run */
-    struct ll_summary summary;
-};
-
-struct ll_race_result;
-
-struct ll_view {
-    struct ll_program program;
-    struct ll_callgraph cg;
-    struct ll_arena arena;
-    struct ll_arena scratch; /* working memory of each function's analyses */
-    size_t nfns;
-    struct ll_fn_view *fns;
-    struct ll_strmap recursive_classes; /* lock classes initialised recursive */
-    struct ll_strmap recursive_globals; /* USRs of globals initialised recursive */
-    struct ll_lockgraph graph;
-    const struct ll_order_decl *order; /* declared hierarchy (borrowed), an input of the build */
-    size_t norder;
-    size_t ncycles;
-    struct ll_lg_cycle *cycles;   /* elementary cycles of the lock-order graph */
-    struct ll_tf_program threads; /* join wrappers, joined handle classes */
-    struct ll_race_result *race;  /* the shared accesses (race.h), the last phase */
-};
-
-/* Runs the whole-program phases on interned facts (ir.h), with the declared
- * lock order (`order`, borrowed: it must outlive the view).  Returns 0 or
- * -1 when out of memory.  Release with ll_view_release() either way. */
-int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
-                  const struct ll_order_decl *order, size_t norder);
-void ll_view_release(struct ll_view *v);
-
-/*
- * main's code before its first thread creation and after it has joined
- * every thread is single-threaded.  `quiet` marks those events of main
- * (approximated in event order: before the first creation, or after the
- * last join when no creation follows); a function is single_threaded when
- * every call to it comes from such code.
- */
-bool ll_view_event_single_threaded(const struct ll_fn_view *f, uint32_t e);
-
-/* A thread root: main or a start routine (its entry holds no lock). */
-static inline bool ll_fn_view_is_root(const struct ll_fn_view *f)
+/* A thread that may still run (and use what it was given). */
+static inline bool ll_thread_alive(struct ll_thread_state s)
 {
-    return f->is_main || f->is_start_routine;
+    return s.running || s.detached || s.escaped;
 }
 
-/* The report site of a location in f's TU, with an optional message. */
-struct ll_site ll_view_site(const struct ll_fn_view *f, struct ll_loc loc, const char *message);
+/* True when some path reaches event e as the thread-handle analysis
+ * follows paths (a creation's failure edge carries no thread). */
+bool ll_fn_thread_reached(const struct ll_fn_view *f, uint32_t e);
+/* Thread t before event e of f. */
+struct ll_thread_state ll_fn_thread_at(const struct ll_fn_view *f, uint32_t e, uint32_t t);
+/* True when path p (a join's or detach's handle) names thread t's handle. */
+bool ll_fn_names_thread(const struct ll_fn_view *f, uint32_t t, const struct ll_path *p);
 
-/* True when the location lies in a system header. */
-bool ll_view_in_system_header(const struct ll_fn_view *f, struct ll_loc loc);
+/* Every event e reached as the thread-handle analysis sees paths, of a
+ * kind in `kinds`. */
+uint32_t ll_fn_next_thread_reached(const struct ll_fn_view *f, uint32_t e, uint32_t kinds);
+#define LL_FOR_EACH_THREAD_REACHED(f, e, kinds)                                                    \
+    for (uint32_t e = ll_fn_next_thread_reached((f), 0, (kinds)); e < ll_fn_ir(f)->nevents;        \
+         e = ll_fn_next_thread_reached((f), e + 1, (kinds)))
 
-/* True when the lock state `st` says "not held" on some path: released
- * there, or never taken since the thread started. */
-bool ll_view_not_held_somewhere(uint8_t st);
+/* Handles of class `cls` are joined or detached somewhere in the program. */
+bool ll_view_class_joined(const struct ll_view *v, const char *cls);
+/* Semaphores of class `cls` are posted somewhere in the program. */
+bool ll_view_class_posted(const struct ll_view *v, const char *cls);
 
-/* True when lock `lock` of f is recursive: a recursive kind at its use, a
- * recursive initialisation of its class anywhere in the program, or a
- * global with a recursive static initialiser. */
-bool ll_view_lock_recursive(const struct ll_view *v, const struct ll_fn_view *f, uint32_t lock);
+/* ---- loops (only in functions that create threads) ------------------- */
 
-/* Same question for a lock path seen anywhere (e.g. in a summary). */
-bool ll_view_path_recursive(const struct ll_view *v, const struct ll_path *p);
+/* f's natural loops, innermost (smallest) first. */
+uint32_t ll_fn_nloops(const struct ll_fn_view *f);
+const struct ll_tf_loop *ll_fn_loop(const struct ll_fn_view *f, uint32_t k);
+uint32_t ll_loop_head(const struct ll_tf_loop *l);
+bool ll_loop_has_block(const struct ll_tf_loop *l, uint32_t b);
+/* Thread t may still run at the end of some iteration of loop l. */
+bool ll_fn_thread_outlives_iteration(const struct ll_fn_view *f, const struct ll_tf_loop *l,
+                                     uint32_t t);
 
-/*
- * Adds notes saying where lock `l` of f, held at event e, was acquired: the
- * nearest acquisition before e, and when that was a call to an inferred
- * wrapper, the wrapper's own acquisition ("'stats_lock' acquires
- * 's->lock'").  Returns 0 or -1 when out of memory.
- */
-int ll_view_note_acquired(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
-                          uint32_t l, struct ll_report *r, struct ll_finding *fd);
+/* The block of f holding event e. */
+uint32_t ll_fn_block_of(const struct ll_fn_view *f, uint32_t e);
+/* True when block `to` of f is reachable from block `from` without entering
+ * block `avoid` (UINT32_MAX: none).  `seen` and `stack` are scratch of
+ * nblocks elements. */
+bool ll_fn_block_reaches(const struct ll_fn_view *f, uint32_t from, uint32_t to, uint32_t avoid,
+                         uint8_t *seen, uint32_t *stack);
 
-/* What lock l of f looks like to f's callers, judged from its returns:
- * acquired on every return, released on every return, or acquired exactly
- * when the return value says so.  False when none of these. */
-bool ll_view_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effect *x);
+/* ---- which threads run a function ------------------------------------ */
 
 /* The name of the first thread root reaching function `fn` ("main",
  * "worker"), or NULL when none does. */
 const char *ll_view_root_name(const struct ll_view *v, uint32_t fn);
-
-/* Roots in a bitset (cg.root_words words): how many distinct, and whether
- * one of them runs as several threads at once. */
+/* Root r: its start routine's name, and whether it runs as several
+ * threads at once. */
+const char *ll_view_root_fn_name(const struct ll_view *v, uint32_t r);
+bool ll_view_root_multi(const struct ll_view *v, uint32_t r);
+/* Roots in a bitset (ll_view_root_words() words): how many distinct, and
+ * whether one of them runs as several threads at once. */
 uint32_t ll_view_count_roots(const struct ll_view *v, const uint64_t *roots, bool *multi);
+uint32_t ll_view_root_words(const struct ll_view *v);
+
+/* ---- the lock-order graph -------------------------------------------- */
+
+const struct ll_lockgraph *ll_view_lockgraph(const struct ll_view *v);
+/* Its elementary cycles (at most a bounded number). */
+const struct ll_lg_cycle *ll_view_cycles(const struct ll_view *v, size_t *n);
+/* The declared lock order the view was built with. */
+const struct ll_order_decl *ll_view_order(const struct ll_view *v, size_t *n);
+
+/* ---- shared accesses (race.c) ---------------------------------------- */
+
+/* The program's shared memory accesses, each with the locks held at it and
+ * the thread roots that may run it concurrently (race.c says what is
+ * kept), sorted by group (location class), then function and event. */
+struct ll_race_lock {
+    const char *id;   /* program-wide identity: a global object, else its class */
+    const char *cls;  /* its class ("struct queue.lock"), or NULL */
+    const char *text; /* as written where it was taken */
+    bool concrete;    /* id names one global object */
+    bool shared;      /* held in read mode on some path */
+};
+
+struct ll_race_access {
+    uint32_t fn, event;   /* the program function and its ACCESS event */
+    const char *group;    /* location class: accesses that may alias share it */
+    const char *concrete; /* one global object ("usr|g.x[]"), or NULL when reached
+                             through a pointer; two concrete ones alias only when equal */
+    const char *name;     /* the location as users read it ("hits", "struct stats.hits") */
+    bool write;
+    bool from_start_arg;       /* reached through a thread's start argument */
+    uint8_t depth;             /* calls from the nearest thread root to its function
+                                  (live_reach.h; 255 at most) */
+    const uint8_t *root_depth; /* per root: calls from it to the function (255: far) */
+    /* Semaphore classes (NULL-terminated, or NULL for none) its function
+     * posts after it, and waits on (untimed) before it, in evaluation
+     * order: `data = x; sem_post(&ready);` happens before
+     * `sem_wait(&ready); use(data);`. */
+    const char **posts_after, **waits_before;
+    uint32_t nlocks;
+    struct ll_race_lock *locks;
+    uint64_t *roots; /* cg.root_words words: roots that may run it concurrently */
+    uint64_t *with;  /* when main's thread runs it: the roots that may run meanwhile */
+};
+
+const struct ll_race_access *ll_view_accesses(const struct ll_view *v, size_t *n);
+
+/* True when a and b may touch the same memory. */
+bool ll_race_may_alias(const struct ll_race_access *a, const struct ll_race_access *b);
+
+/*
+ * True when a and b can race: they may alias, one is a write, two threads
+ * can run them at once, no lock is held at both in modes that exclude
+ * each other, and no semaphore orders them (one is before a post of a
+ * semaphore the other waits on first; when the earlier one is in a loop,
+ * the later one must also post one the earlier waits on, as the two
+ * semaphores of a bounded buffer do).  *ra and *rb receive the roots of
+ * such a pair of threads: of all pairs, the one whose roots reach the two
+ * accesses in the fewest calls (the likeliest threads to name).
+ */
+bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
+                      const struct ll_race_access *b, uint32_t *ra, uint32_t *rb);
+
+/* True when x and y may be one lock: one global object, or, when either is
+ * known only by its class, the same class. */
+bool ll_race_same_lock(const struct ll_race_lock *x, const struct ll_race_lock *y);
+
+/* Whether lock x (or one that may be it) is held at a, in any mode. */
+bool ll_race_holds(const struct ll_race_access *a, const struct ll_race_lock *x);
 
 #endif

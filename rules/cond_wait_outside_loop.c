@@ -41,43 +41,44 @@ static const struct ll_event *wrapped_wait(const struct ll_function *fn)
 static void check_call(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
                        struct ll_rule_ctx *r)
 {
-    const struct ll_event *ev = &f->fn->events[e];
-    const struct ll_fn_view *callee = &v->fns[f->calls[e]->callee];
-    if (!callee->summary.waits_on_param || ev->loop_depth > 0 || ll_fn_view_is_root(f))
+    const struct ll_function *fn = ll_fn_ir(f);
+    const struct ll_event *ev = &fn->events[e];
+    const struct ll_fn_view *callee = ll_view_fn(v, (size_t)ll_fn_call(f, e)->callee);
+    const char *name = ll_fn_ir(callee)->name;
+    if (!ll_fn_summary(callee)->waits_on_param || ev->loop_depth > 0 || ll_fn_is_root(f))
         return;
     /* a wrapper calling a wrapper is itself one: report at its callers */
-    if (f->summary.waits_on_param)
+    if (ll_fn_summary(f)->waits_on_param)
         return;
     struct ll_site site = ll_view_site(f, ev->loc, NULL);
     struct ll_finding *fd =
-        ll_diag(r, &site, f->fn->name, callee->fn->name,
-                "wait through '%s' is not in a loop re-checking its condition", callee->fn->name);
-    const struct ll_event *w = wrapped_wait(callee->fn);
+        ll_diag(r, &site, fn->name, name,
+                "wait through '%s' is not in a loop re-checking its condition", name);
+    const struct ll_event *w = wrapped_wait(ll_fn_ir(callee));
     if (fd && w) {
         struct ll_site ws = ll_view_site(callee, w->loc, NULL);
-        ll_diag_note(r, fd, &ws, "'%s' waits on its parameter '%s' here", callee->fn->name,
-                     w->obj.text);
+        ll_diag_note(r, fd, &ws, "'%s' waits on its parameter '%s' here", name, w->obj.text);
     }
 }
 
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
-    for (size_t i = 0; i < v->nfns; i++) {
-        const struct ll_fn_view *f = &v->fns[i];
-        for (uint32_t e = 0; e < f->fn->nevents; e++) {
-            const struct ll_event *ev = &f->fn->events[e];
-            if (!f->df.reached[e])
-                continue;
-            if (f->calls && f->calls[e]) {
+    LL_FOR_EACH_FN(v, f)
+    {
+        const struct ll_function *fn = ll_fn_ir(f);
+        LL_FOR_EACH_REACHED(f, e, LL_EVK_ALL)
+        {
+            const struct ll_event *ev = &fn->events[e];
+            if (ll_fn_call(f, e)) {
                 check_call(v, f, e, r);
                 continue;
             }
             if (ev->kind != LL_EV_COND_WAIT || ev->loop_depth > 0)
                 continue;
-            if (f->summary.waits_on_param && ev->obj.root == LL_ROOT_PARAM)
+            if (ll_fn_summary(f)->waits_on_param && ev->obj.root == LL_ROOT_PARAM)
                 continue; /* a wait wrapper: its callers' loops count */
             struct ll_site site = ll_view_site(f, ev->loc, NULL);
-            ll_diag(r, &site, f->fn->name, ev->obj.cls,
+            ll_diag(r, &site, fn->name, ev->obj.cls,
                     "wait on '%s' is not in a loop re-checking its condition", ev->obj.text);
         }
     }

@@ -23,28 +23,25 @@ static const char doc[] =
     "A function that waits with a mutex its caller holds is not reported (its entry state is\n"
     "unknown within the function).\n";
 
+static void check_wait(const struct ll_fn_view *f, uint32_t e, struct ll_rule_ctx *r)
+{
+    const struct ll_event *ev = &ll_fn_ir(f)->events[e];
+    int l = ll_fn_lock_of(f, &ev->aux);
+    struct ll_lock_state st = l < 0 ? (struct ll_lock_state){0} : ll_fn_lock_at(f, e, (uint32_t)l);
+    if (!st.released)
+        return;
+    struct ll_site site = ll_view_site(f, ev->loc, NULL);
+    ll_diag(r, &site, ll_fn_ir(f)->name, ev->aux.cls,
+            st.held ? "wait on '%s' without holding '%s' on every path"
+                    : "wait on '%s' without holding '%s'",
+            ev->obj.text, ev->aux.text);
+}
+
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
-    for (size_t i = 0; i < v->nfns; i++) {
-        const struct ll_fn_view *f = &v->fns[i];
-        const struct ll_df_result *df = &f->df;
-        for (uint32_t e = 0; e < f->fn->nevents; e++) {
-            const struct ll_event *ev = &f->fn->events[e];
-            if (ev->kind != LL_EV_COND_WAIT || !df->reached[e])
-                continue;
-            int l = ll_df_lock_index(df, ev->aux.key);
-            if (l < 0)
-                continue;
-            uint8_t st = ll_df_state(df, e, (uint32_t)l);
-            if (!ll_view_not_held_somewhere(st))
-                continue;
-            struct ll_site site = ll_view_site(f, ev->loc, NULL);
-            ll_diag(r, &site, f->fn->name, ev->aux.cls,
-                    (st & LL_LS_HELD) ? "wait on '%s' without holding '%s' on every path"
-                                      : "wait on '%s' without holding '%s'",
-                    ev->obj.text, ev->aux.text);
-        }
-    }
+    LL_FOR_EACH_FN(v, f)
+    LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_COND_WAIT))
+    check_wait(f, e, r);
 }
 
 const struct ll_rule ll_rule_cond_wait_without_lock = {"cond-wait-without-lock",

@@ -28,74 +28,69 @@ static const char doc[] =
     "lock class, `mtx_recursive`, and recursive static initialisers. `trylock` on a held lock\n"
     "is not reported (it fails instead of blocking).\n";
 
+/* Held on every path, and not a second read lock (POSIX allows those). */
+static bool held_against(const struct ll_fn_view *f, uint32_t e, uint32_t l, uint8_t mode)
+{
+    struct ll_lock_state st = ll_fn_lock_at(f, e, l);
+    return ll_lock_held(st) == LL_HELD_ALL && !(st.shared && mode == LL_MODE_SHARED);
+}
+
 /* A call to a function that acquires, without holding it first, a lock
  * the caller holds on every path to the call. */
 static void check_call(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
                        struct ll_rule_ctx *r)
 {
-    const struct ll_call_info *ci = f->calls[e];
-    const struct ll_event *ev = &f->fn->events[e];
+    const struct ll_call_info *ci = ll_fn_call(f, e);
+    const struct ll_function *fn = ll_fn_ir(f);
+    const struct ll_event *ev = &fn->events[e];
     for (size_t i = 0; i < ci->ntakes; i++) {
         const struct ll_take *t = &ci->takes[i];
         if (!t->fresh || !t->blocking)
             continue;
-        int l = ll_df_lock_index(&f->df, t->lock.key);
-        if (l < 0)
-            continue;
-        uint8_t st = ll_df_state(&f->df, e, (uint32_t)l);
-        if ((st & ~LL_LS_SHARED) != LL_LS_HELD ||
-            ((st & LL_LS_SHARED) && t->mode == LL_MODE_SHARED))
+        int l = ll_fn_lock_of(f, &t->lock);
+        if (l < 0 || !held_against(f, e, (uint32_t)l, t->mode))
             continue;
         if (ll_view_lock_recursive(v, f, (uint32_t)l) || ll_view_path_recursive(v, &t->lock))
             continue;
         struct ll_site site = ll_view_site(f, ev->loc, NULL);
-        struct ll_finding *fd = ll_diag(r, &site, f->fn->name, t->lock.cls,
+        struct ll_finding *fd = ll_diag(r, &site, fn->name, t->lock.cls,
                                         "'%s' acquired again by calling '%s' while already held",
                                         t->lock.text, ev->api ? ev->api : "?");
         if (!fd)
             return;
         ll_diag_note(r, fd, &t->site, "'%s' acquires '%s' here", t->via, t->lock.text);
-        ll_view_note_acquired(v, f, e, (uint32_t)l, r->report, fd);
+        ll_diag_note_acquired(r, fd, f, e, (uint32_t)l);
     }
 }
 
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
-    for (size_t i = 0; i < v->nfns; i++)
-        for (uint32_t e = 0; e < v->fns[i].fn->nevents; e++)
-            if (v->fns[i].calls && v->fns[i].calls[e] && v->fns[i].df.reached[e])
-                check_call(v, &v->fns[i], e, r);
-    for (size_t i = 0; i < v->nfns; i++) {
-        const struct ll_fn_view *f = &v->fns[i];
-        const struct ll_df_result *df = &f->df;
-        for (uint32_t e = 0; e < f->fn->nevents; e++) {
-            const struct ll_event *ev = &f->fn->events[e];
-            if (ev->kind != LL_EV_ACQUIRE || !df->reached[e])
-                continue;
-            int l = ll_df_lock_index(df, ev->obj.key);
-            if (l < 0)
-                continue;
-            uint8_t st = ll_df_state(df, e, (uint32_t)l);
-            if ((st & ~LL_LS_SHARED) != LL_LS_HELD)
-                continue;
-            if ((st & LL_LS_SHARED) && ev->mode == LL_MODE_SHARED)
-                continue; /* read lock taken twice: allowed by POSIX */
-            if (ll_view_lock_recursive(v, f, (uint32_t)l))
+    LL_FOR_EACH_FN(v, f)
+    {
+        LL_FOR_EACH_REACHED(f, e, LL_EVK_ALL)
+        if (ll_fn_call(f, e))
+            check_call(v, f, e, r);
+    }
+    LL_FOR_EACH_FN(v, f)
+    {
+        const struct ll_function *fn = ll_fn_ir(f);
+        LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_ACQUIRE))
+        {
+            const struct ll_event *ev = &fn->events[e];
+            int l = ll_fn_lock_of(f, &ev->obj);
+            if (l < 0 || !held_against(f, e, (uint32_t)l, ev->mode) ||
+                ll_view_lock_recursive(v, f, (uint32_t)l))
                 continue;
             struct ll_site site = ll_view_site(f, ev->loc, NULL);
-            struct ll_finding *fd = ll_diag(r, &site, f->fn->name, ev->obj.cls,
+            struct ll_finding *fd = ll_diag(r, &site, fn->name, ev->obj.cls,
                                             "'%s' acquired while already held", ev->obj.text);
             if (!fd)
                 return;
             /* the earlier acquisition: the nearest one before this event */
-            for (uint32_t p = e; p-- > 0;) {
-                const struct ll_event *pe = &f->fn->events[p];
-                if ((pe->kind == LL_EV_ACQUIRE || pe->kind == LL_EV_TRYACQUIRE) && df->reached[p] &&
-                    ll_df_lock_index(df, pe->obj.key) == l) {
-                    struct ll_site prev = ll_view_site(f, pe->loc, NULL);
-                    ll_diag_note(r, fd, &prev, "'%s' first acquired here", pe->obj.text);
-                    break;
-                }
+            uint32_t p = ll_fn_prev_on_lock(f, e, LL_EVK_ACQUIRES, (uint32_t)l);
+            if (p != UINT32_MAX) {
+                struct ll_site prev = ll_view_site(f, fn->events[p].loc, NULL);
+                ll_diag_note(r, fd, &prev, "'%s' first acquired here", fn->events[p].obj.text);
             }
         }
     }

@@ -41,7 +41,7 @@ static const char doc[] =
 static bool wrapper_of(const struct ll_fn_view *f, uint32_t l)
 {
     struct ll_effect x;
-    return ll_view_lock_effect(f, l, &x) && x.op != LL_EFF_RELEASE;
+    return ll_fn_lock_effect(f, l, &x) && x.op != LL_EFF_RELEASE;
 }
 
 /* A function that takes the lock on some paths and releases the caller's
@@ -49,69 +49,67 @@ static bool wrapper_of(const struct ll_fn_view *f, uint32_t l)
  * purpose, by mode, and is not a leak. */
 static bool mode_switch(const struct ll_fn_view *f, uint32_t l)
 {
-    for (uint32_t e = 0; e < f->fn->nevents; e++) {
-        const struct ll_event *ev = &f->fn->events[e];
-        if (ev->kind == LL_EV_RELEASE && f->df.reached[e] &&
-            ll_df_lock_index(&f->df, ev->obj.key) == (int)l &&
-            (ll_df_state(&f->df, e, l) & ~LL_LS_SHARED) == LL_LS_ENTRY)
+    const struct ll_function *fn = ll_fn_ir(f);
+    LL_FOR_EACH_REACHED(f, e, LL_EVK_ALL)
+    {
+        if (!ll_lock_untouched(ll_fn_lock_at(f, e, l)))
+            continue;
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind == LL_EV_RELEASE && ll_fn_lock_of(f, &ev->obj) == (int)l)
             return true;
-        const struct ll_call_info *ci = f->calls ? f->calls[e] : NULL;
-        for (size_t k = 0; ci && k < ci->neffects && f->df.reached[e]; k++)
+        const struct ll_call_info *ci = ll_fn_call(f, e);
+        for (size_t k = 0; ci && k < ci->neffects; k++)
             if (ci->effects[k].op == LL_EFF_RELEASE &&
-                ll_df_lock_index(&f->df, ci->effects[k].lock.key) == (int)l &&
-                (ll_df_state(&f->df, e, l) & ~LL_LS_SHARED) == LL_LS_ENTRY)
+                ll_fn_lock_of(f, &ci->effects[k].lock) == (int)l)
                 return true;
     }
     return false;
 }
 
-static void report_return(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
-                          uint32_t l, bool root, bool released_elsewhere, struct ll_rule_ctx *r)
+static void report_return(const struct ll_fn_view *f, uint32_t e, uint32_t l, bool root,
+                          bool released_elsewhere, struct ll_rule_ctx *r)
 {
-    const struct ll_event *ev = &f->fn->events[e];
-    const struct ll_df_lock *lk = &f->df.locks[l];
-    struct ll_site site = ll_view_site(f, ev->loc, NULL);
+    const struct ll_function *fn = ll_fn_ir(f);
+    struct ll_lock_info lk = ll_fn_lock(f, l);
+    struct ll_site site = ll_view_site(f, fn->events[e].loc, NULL);
     struct ll_finding *fd =
-        ll_diag(r, &site, f->fn->name, lk->cls,
+        ll_diag(r, &site, fn->name, lk.cls,
                 root                 ? "'%s' still held when thread function '%s' returns"
                 : released_elsewhere ? "'%s' still held when '%s' returns here, but released "
                                        "on other paths"
                                      : "'%s' still held when '%s' returns here, but not on "
                                        "its other returns",
-                lk->text, f->fn->name);
+                lk.text, fn->name);
     if (fd)
-        ll_view_note_acquired(v, f, e, l, r->report, fd);
+        ll_diag_note_acquired(r, fd, f, e, l);
 }
 
 static void check_function(const struct ll_view *v, const struct ll_fn_view *f,
                            struct ll_rule_ctx *r)
 {
-    const struct ll_df_result *df = &f->df;
-    bool root = ll_fn_view_is_root(f);
-    for (uint32_t l = 0; l < df->nlocks; l++) {
-        if (df->locks[l].kind == LL_LK_SEM || df->locks[l].caller_held ||
-            ll_view_lock_recursive(v, f, l) || mode_switch(f, l))
+    bool root = ll_fn_is_root(f);
+    for (uint32_t l = 0; l < ll_fn_nlocks(f); l++) {
+        struct ll_lock_info lk = ll_fn_lock(f, l);
+        if (lk.kind == LL_LK_SEM || lk.caller_held || ll_view_lock_recursive(v, f, l) ||
+            mode_switch(f, l))
             continue;
-        uint8_t all = 0;
-        for (uint32_t e = 0; e < f->fn->nevents; e++)
-            if (f->fn->events[e].kind == LL_EV_RETURN && df->reached[e])
-                all |= ll_df_state(df, e, l);
-        if (!(all & LL_LS_HELD))
+        struct ll_lock_state all = ll_fn_lock_at_returns(f, l);
+        if (!all.held)
             continue;
-        bool leak = root || (all & (LL_LS_FREE | LL_LS_ENTRY | LL_LS_NEVER));
+        bool leak = root || all.released || all.unknown;
         if (!leak || (!root && wrapper_of(f, l)))
             continue;
-        for (uint32_t e = 0; e < f->fn->nevents; e++)
-            if (f->fn->events[e].kind == LL_EV_RETURN && df->reached[e] &&
-                (ll_df_state(df, e, l) & LL_LS_HELD))
-                report_return(v, f, e, l, root, (all & LL_LS_FREE) != 0, r);
+        /* never-taken-since-start is only for roots, whose message says so */
+        LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_RETURN))
+        if (ll_fn_lock_at(f, e, l).held)
+            report_return(f, e, l, root, all.released, r);
     }
 }
 
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
-    for (size_t i = 0; i < v->nfns; i++)
-        check_function(v, &v->fns[i], r);
+    LL_FOR_EACH_FN(v, f)
+    check_function(v, f, r);
 }
 
 const struct ll_rule ll_rule_lock_leak = {

@@ -47,16 +47,17 @@ static int cmp_str(const void *a, const void *b)
 /* True when a lock held at every edge of the cycle is not itself in it. */
 static bool gated(const struct ll_view *v, const struct ll_lg_cycle *c)
 {
-    const struct ll_lg_edge *e0 = &v->graph.edges[c->edges[0]];
-    for (uint32_t g = 0; g < e0->ngates; g++) {
+    const struct ll_lockgraph *g = ll_view_lockgraph(v);
+    const struct ll_lg_edge *e0 = &g->edges[c->edges[0]];
+    for (uint32_t gi = 0; gi < e0->ngates; gi++) {
         bool everywhere = true, in_cycle = false;
         for (uint32_t k = 0; k < c->n && everywhere; k++) {
-            const struct ll_lg_edge *e = &v->graph.edges[c->edges[k]];
+            const struct ll_lg_edge *e = &g->edges[c->edges[k]];
             bool has = false;
             for (uint32_t i = 0; i < e->ngates && !has; i++)
-                has = strcmp(e->gates[i], e0->gates[g]) == 0;
+                has = strcmp(e->gates[i], e0->gates[gi]) == 0;
             everywhere = has;
-            in_cycle = in_cycle || strcmp(v->graph.nodes[e->from].id, e0->gates[g]) == 0;
+            in_cycle = in_cycle || strcmp(g->nodes[e->from].id, e0->gates[gi]) == 0;
         }
         if (everywhere && !in_cycle)
             return true;
@@ -82,11 +83,12 @@ static bool site_before(const struct ll_site *a, const struct ll_site *b)
 static const char *cycle_key(const struct ll_view *v, const struct ll_lg_cycle *c, char *buf,
                              size_t len)
 {
+    const struct ll_lockgraph *g = ll_view_lockgraph(v);
     const char *parts[64];
     uint32_t n = 0;
     for (uint32_t k = 0; k < c->n && n < 31; k++) {
-        const struct ll_lg_edge *e = &v->graph.edges[c->edges[k]];
-        parts[n++] = v->graph.nodes[e->from].text;
+        const struct ll_lg_edge *e = &g->edges[c->edges[k]];
+        parts[n++] = g->nodes[e->from].text;
         parts[n++] = e->w.fn_name;
     }
     qsort(parts, n, sizeof(*parts), cmp_str);
@@ -145,10 +147,11 @@ static void add_flow(const struct ll_view *v, const struct ll_lg_edge *e, struct
 static void cycle_text(const struct ll_view *v, const struct ll_lg_cycle *c, uint32_t first,
                        char *buf, size_t len)
 {
+    const struct ll_lockgraph *g = ll_view_lockgraph(v);
     size_t off = 0;
     buf[0] = '\0';
     for (uint32_t i = 0; i <= c->n && off < len; i++) {
-        const struct ll_lg_edge *e = &v->graph.edges[c->edges[(first + i) % c->n]];
+        const struct ll_lg_edge *e = &g->edges[c->edges[(first + i) % c->n]];
         off += (size_t)snprintf(buf + off, len - off, "%s'%s'", i ? " -> " : "", e->w.outer_text);
     }
 }
@@ -172,13 +175,13 @@ static struct ll_finding *at_site(struct ll_finding **found, size_t n, const str
 static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c,
                          struct ll_rule_ctx *r, struct ll_finding **found, size_t *nfound)
 {
+    const struct ll_lockgraph *g = ll_view_lockgraph(v);
     /* start at the edge with the first site: stable across runs */
     uint32_t first = 0;
     for (uint32_t k = 1; k < c->n; k++)
-        if (site_before(edge_site(&v->graph.edges[c->edges[k]]),
-                        edge_site(&v->graph.edges[c->edges[first]])))
+        if (site_before(edge_site(&g->edges[c->edges[k]]), edge_site(&g->edges[c->edges[first]])))
             first = k;
-    const struct ll_lg_edge *e0 = &v->graph.edges[c->edges[first]];
+    const struct ll_lg_edge *e0 = &g->edges[c->edges[first]];
     struct ll_finding *fd = at_site(found, *nfound, edge_site(e0));
     bool grouped = fd != NULL;
     char text[1024];
@@ -199,7 +202,7 @@ static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c,
         found[(*nfound)++] = fd;
     }
     for (uint32_t i = 0; i < c->n; i++) {
-        const struct ll_lg_edge *e = &v->graph.edges[c->edges[(first + i) % c->n]];
+        const struct ll_lg_edge *e = &g->edges[c->edges[(first + i) % c->n]];
         edge_notes(v, e, r, fd, i == 0 && !grouped);
         add_flow(v, e, r, fd);
     }
@@ -246,7 +249,7 @@ static bool compares_params(const struct ll_function *fn, const struct ll_cond *
 
 static bool address_ordered(const struct ll_view *v, const struct ll_lg_edge *e)
 {
-    const struct ll_function *fn = v->fns[e->w.fn].fn;
+    const struct ll_function *fn = ll_fn_ir(ll_view_fn(v, e->w.fn));
     for (uint32_t b = 0; b < fn->nblocks; b++) {
         const struct ll_cond *c = &fn->blocks[b].cond;
         if (!c->text || (!strchr(c->text, '<') && !strchr(c->text, '>')))
@@ -278,8 +281,9 @@ static void display_class(const char *cls, char *buf, size_t len)
 static void report_same_class(const struct ll_view *v, const struct ll_lg_edge *e,
                               struct ll_rule_ctx *r)
 {
+    const struct ll_lockgraph *g = ll_view_lockgraph(v);
     char cls[256];
-    display_class(v->graph.nodes[e->from].text, cls, sizeof(cls));
+    display_class(g->nodes[e->from].text, cls, sizeof(cls));
     char key[512];
     snprintf(key, sizeof(key), "%s,%s", cls, e->w.fn_name);
     struct ll_finding *fd =
@@ -298,7 +302,8 @@ static void report_same_class(const struct ll_view *v, const struct ll_lg_edge *
 static bool named(const struct ll_view *v, uint32_t node, const struct ll_lg_edge *e, bool outer,
                   const char *name)
 {
-    const struct ll_lg_node *n = &v->graph.nodes[node];
+    const struct ll_lockgraph *g = ll_view_lockgraph(v);
+    const struct ll_lg_node *n = &g->nodes[node];
     char cls[256];
     display_class(n->cls ? n->cls : "", cls, sizeof(cls));
     const char *text = outer ? e->w.outer_text : e->w.inner_text;
@@ -310,13 +315,15 @@ static bool named(const struct ll_view *v, uint32_t node, const struct ll_lg_edg
 static bool declared_before(const struct ll_view *v, const char *a, const char *b, size_t depth,
                             const struct ll_order_decl **via)
 {
-    for (size_t i = 0; i < v->norder && depth < 16; i++) {
-        if (strcmp(v->order[i].first, a) != 0)
+    size_t norder;
+    const struct ll_order_decl *order = ll_view_order(v, &norder);
+    for (size_t i = 0; i < norder && depth < 16; i++) {
+        if (strcmp(order[i].first, a) != 0)
             continue;
-        if (strcmp(v->order[i].second, b) == 0 ||
-            declared_before(v, v->order[i].second, b, depth + 1, via)) {
+        if (strcmp(order[i].second, b) == 0 ||
+            declared_before(v, order[i].second, b, depth + 1, via)) {
             if (!*via)
-                *via = &v->order[i];
+                *via = &order[i];
             return true;
         }
     }
@@ -327,9 +334,11 @@ static bool declared_before(const struct ll_view *v, const char *a, const char *
 static void check_declared(const struct ll_view *v, const struct ll_lg_edge *e,
                            struct ll_rule_ctx *r)
 {
-    for (size_t i = 0; i < v->norder; i++) {
-        for (size_t j = 0; j < v->norder; j++) {
-            const char *inner = v->order[i].first, *outer = v->order[j].second;
+    size_t norder;
+    const struct ll_order_decl *order = ll_view_order(v, &norder);
+    for (size_t i = 0; i < norder; i++) {
+        for (size_t j = 0; j < norder; j++) {
+            const char *inner = order[i].first, *outer = order[j].second;
             const struct ll_order_decl *via = NULL;
             if (!named(v, e->to, e, false, inner) || !named(v, e->from, e, true, outer) ||
                 !declared_before(v, inner, outer, 0, &via))
@@ -353,10 +362,14 @@ static void check_declared(const struct ll_view *v, const struct ll_lg_edge *e,
 
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
-    for (uint32_t i = 0; i < v->graph.nedges && v->norder; i++)
-        check_declared(v, &v->graph.edges[i], r);
-    uint64_t *roots = calloc(v->graph.root_words, sizeof(*roots));
-    struct ll_finding **found = calloc(v->ncycles + 1, sizeof(*found));
+    const struct ll_lockgraph *g = ll_view_lockgraph(v);
+    size_t norder, ncycles;
+    const struct ll_lg_cycle *cycles = ll_view_cycles(v, &ncycles);
+    ll_view_order(v, &norder);
+    for (uint32_t i = 0; i < g->nedges && norder; i++)
+        check_declared(v, &g->edges[i], r);
+    uint64_t *roots = calloc(ll_view_root_words(v), sizeof(*roots));
+    struct ll_finding **found = calloc(ncycles + 1, sizeof(*found));
     size_t nfound = 0;
     if (!roots || !found) {
         free(roots);
@@ -365,25 +378,25 @@ static void check(const struct ll_view *v, struct ll_rule_ctx *r)
         return;
     }
     uint32_t longest = 0;
-    for (size_t i = 0; i < v->ncycles; i++)
-        if (v->cycles[i].n > longest)
-            longest = v->cycles[i].n;
+    for (size_t i = 0; i < ncycles; i++)
+        if (cycles[i].n > longest)
+            longest = cycles[i].n;
     /* shortest cycles first: a grouped finding is worded after its simplest */
-    for (size_t pass = 0; pass < v->ncycles * (size_t)longest; pass++) {
-        const struct ll_lg_cycle *c = &v->cycles[pass % v->ncycles];
-        if (c->n != 2 + pass / v->ncycles)
+    for (size_t pass = 0; pass < ncycles * (size_t)longest; pass++) {
+        const struct ll_lg_cycle *c = &cycles[pass % ncycles];
+        if (c->n != 2 + pass / ncycles)
             continue;
-        memset(roots, 0, v->graph.root_words * sizeof(*roots));
+        memset(roots, 0, g->root_words * sizeof(*roots));
         for (uint32_t k = 0; k < c->n; k++)
-            for (uint32_t w = 0; w < v->graph.root_words; w++)
-                roots[w] |= v->graph.edges[c->edges[k]].roots[w];
+            for (uint32_t w = 0; w < g->root_words; w++)
+                roots[w] |= g->edges[c->edges[k]].roots[w];
         if (concurrent(v, roots) && !gated(v, c))
             report_cycle(v, c, r, found, &nfound);
     }
     free(roots);
     free(found);
-    for (uint32_t i = 0; i < v->graph.nedges; i++) {
-        const struct ll_lg_edge *e = &v->graph.edges[i];
+    for (uint32_t i = 0; i < g->nedges; i++) {
+        const struct ll_lg_edge *e = &g->edges[i];
         if (e->same_class && concurrent(v, e->roots) && !address_ordered(v, e))
             report_same_class(v, e, r);
     }

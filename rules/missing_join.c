@@ -54,16 +54,16 @@ static bool is_exit_call(const struct ll_event *ev)
     return false;
 }
 
-/* True when the start routine of creation `ev` never returns (a service
- * loop): it is meant to live until the process ends. */
-static bool runs_forever(const struct ll_view *v, const struct ll_event *ev)
+/* True when the start routine of creation event e of f never returns (a
+ * service loop): it is meant to live until the process ends. */
+static bool runs_forever(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e)
 {
-    long k = ll_program_find(&v->program, ev->callee);
-    if (k < 0)
+    const struct ll_fn_view *routine = ll_view_callee(v, f, e);
+    if (!routine)
         return false;
-    const struct ll_function *fn = v->program.fns[k].fn;
-    for (uint32_t e = 0; e < fn->nevents; e++)
-        if (fn->events[e].kind == LL_EV_RETURN)
+    const struct ll_function *fn = ll_fn_ir(routine);
+    for (uint32_t k = 0; k < fn->nevents; k++)
+        if (fn->events[k].kind == LL_EV_RETURN)
             return false;
     return true;
 }
@@ -85,36 +85,35 @@ static bool returned(const struct ll_event *ret, const struct ll_path *h)
 static void check_returns(const struct ll_view *v, const struct ll_fn_view *f, uint32_t t,
                           struct ll_rule_ctx *r)
 {
-    const struct ll_tf_result *tf = &f->tf;
-    const struct ll_tf_thread *th = &tf->threads[t];
-    const struct ll_event *c = &f->fn->events[th->event];
+    const struct ll_function *fn = ll_fn_ir(f);
+    struct ll_thread th = ll_fn_thread(f, t);
+    const struct ll_event *c = &fn->events[th.event];
     struct ll_finding *fd = NULL;
-    bool forever = runs_forever(v, c);
-    if (!th->local)
+    bool forever = runs_forever(v, f, th.event);
+    bool is_main = ll_fn_is_main(f);
+    if (!th.local)
         return; /* a global or field handle: joined elsewhere, see check() */
-    for (uint32_t e = 0; e < f->fn->nevents; e++) {
-        const struct ll_event *ev = &f->fn->events[e];
-        bool is_ret = ev->kind == LL_EV_RETURN, is_exit = f->is_main && is_exit_call(ev);
-        if ((!is_ret && !is_exit) || !tf->reached[e])
+    LL_FOR_EACH_THREAD_REACHED(f, e, LL_EVK(LL_EV_RETURN) | LL_EVK(LL_EV_CALL))
+    {
+        const struct ll_event *ev = &fn->events[e];
+        bool is_ret = ev->kind == LL_EV_RETURN, is_exit = is_main && is_exit_call(ev);
+        if (!is_ret && !is_exit)
             continue;
-        uint8_t st = ll_tf_state(tf, e, t);
-        uint8_t bad =
-            f->is_main
-                ? (uint8_t)(st & (LL_TS_RUNNING | LL_TS_ESCAPED | (forever ? 0 : LL_TS_DETACHED)))
-                : (uint8_t)(st & LL_TS_RUNNING);
-        if (!bad || (!f->is_main && is_ret && returned(ev, th->handle)))
+        struct ll_thread_state st = ll_fn_thread_at(f, e, t);
+        bool bad = is_main ? st.running || st.escaped || (!forever && st.detached) : st.running;
+        if (!bad || (!is_main && is_ret && returned(ev, th.handle)))
             continue;
         if (!fd) {
             struct ll_site site = ll_view_site(f, c->loc, NULL);
-            if (f->is_main)
-                fd = ll_diag(r, &site, f->fn->name, th->handle->cls,
+            if (is_main)
+                fd = ll_diag(r, &site, fn->name, th.handle->cls,
                              "thread '%s' may still be running when 'main' %s: the "
                              "process ends and kills it mid-work",
-                             th->handle->text, is_exit ? "calls 'exit'" : "returns");
+                             th.handle->text, is_exit ? "calls 'exit'" : "returns");
             else
-                fd = ll_diag(r, &site, f->fn->name, th->handle->cls,
+                fd = ll_diag(r, &site, fn->name, th.handle->cls,
                              "thread '%s' is neither joined nor detached when '%s' returns",
-                             th->handle->text, f->fn->name);
+                             th.handle->text, fn->name);
             if (!fd)
                 return;
         }
@@ -122,28 +121,27 @@ static void check_returns(const struct ll_view *v, const struct ll_fn_view *f, u
         if (is_exit)
             ll_diag_note(r, fd, &rs, "'%s' ends the process here", ev->api);
         else
-            ll_diag_note(r, fd, &rs, "'%s' returns here without joining '%s'", f->fn->name,
-                         th->handle->text);
+            ll_diag_note(r, fd, &rs, "'%s' returns here without joining '%s'", fn->name,
+                         th.handle->text);
     }
 }
 
 /* A scalar handle created again while its previous thread runs. */
 static void check_overwrite(const struct ll_fn_view *f, uint32_t t, struct ll_rule_ctx *r)
 {
-    const struct ll_tf_result *tf = &f->tf;
-    const struct ll_tf_thread *th = &tf->threads[t];
-    const struct ll_event *c = &f->fn->events[th->event];
-    if (th->by_class || !th->local || !tf->reached[th->event])
+    const struct ll_function *fn = ll_fn_ir(f);
+    struct ll_thread th = ll_fn_thread(f, t);
+    const struct ll_event *c = &fn->events[th.event];
+    if (th.by_class || !th.local || !ll_fn_thread_reached(f, th.event))
         return;
-    for (uint32_t u = 0; u < tf->nthreads; u++) {
-        const struct ll_tf_thread *o = &tf->threads[u];
-        if (!ll_tf_names_thread(o, th->handle) || !(ll_tf_state(tf, th->event, u) & LL_TS_RUNNING))
+    for (uint32_t u = 0; u < ll_fn_nthreads(f); u++) {
+        if (!ll_fn_names_thread(f, u, th.handle) || !ll_fn_thread_at(f, th.event, u).running)
             continue;
-        struct ll_site site = ll_view_site(f, f->fn->events[o->event].loc, NULL);
+        struct ll_site site = ll_view_site(f, fn->events[ll_fn_thread(f, u).event].loc, NULL);
         struct ll_finding *fd =
-            ll_diag(r, &site, f->fn->name, th->handle->cls,
+            ll_diag(r, &site, fn->name, th.handle->cls,
                     "thread '%s' is neither joined nor detached before its handle is reused",
-                    th->handle->text);
+                    th.handle->text);
         struct ll_site cs = ll_view_site(f, c->loc, NULL);
         if (fd)
             ll_diag_note(r, fd, &cs, "'%s' overwritten by this creation", c->obj.text);
@@ -153,29 +151,27 @@ static void check_overwrite(const struct ll_fn_view *f, uint32_t t, struct ll_ru
 
 static void check_joins(const struct ll_fn_view *f, struct ll_rule_ctx *r)
 {
-    const struct ll_tf_result *tf = &f->tf;
-    for (uint32_t e = 0; e < f->fn->nevents; e++) {
-        const struct ll_event *ev = &f->fn->events[e];
-        if (ev->kind != LL_EV_JOIN || !tf->reached[e])
-            continue;
-        for (uint32_t t = 0; t < tf->nthreads; t++) {
-            const struct ll_tf_thread *th = &tf->threads[t];
-            if (!ll_tf_names_thread(th, &ev->obj))
+    const struct ll_function *fn = ll_fn_ir(f);
+    LL_FOR_EACH_THREAD_REACHED(f, e, LL_EVK(LL_EV_JOIN))
+    {
+        const struct ll_event *ev = &fn->events[e];
+        for (uint32_t t = 0; t < ll_fn_nthreads(f); t++) {
+            if (!ll_fn_names_thread(f, t, &ev->obj))
                 continue;
-            uint8_t st = ll_tf_state(tf, e, t);
+            struct ll_thread th = ll_fn_thread(f, t);
+            struct ll_thread_state st = ll_fn_thread_at(f, e, t);
             const char *what = NULL;
-            if (st & LL_TS_DETACHED)
+            if (st.detached)
                 what = "'%s' is joined but the thread was detached";
-            else if ((st & LL_TS_JOINED) && !th->by_class)
+            else if (st.joined && !th.by_class)
                 what = "'%s' may already have been joined";
             if (!what)
                 continue;
             struct ll_site site = ll_view_site(f, ev->loc, NULL);
-            struct ll_finding *fd =
-                ll_diag(r, &site, f->fn->name, th->handle->cls, what, ev->obj.text);
-            struct ll_site cs = ll_view_site(f, f->fn->events[th->event].loc, NULL);
+            struct ll_finding *fd = ll_diag(r, &site, fn->name, th.handle->cls, what, ev->obj.text);
+            struct ll_site cs = ll_view_site(f, fn->events[th.event].loc, NULL);
             if (fd)
-                ll_diag_note(r, fd, &cs, "thread created here%s", th->detached ? " detached" : "");
+                ll_diag_note(r, fd, &cs, "thread created here%s", th.detached ? " detached" : "");
             break;
         }
     }
@@ -183,21 +179,21 @@ static void check_joins(const struct ll_fn_view *f, struct ll_rule_ctx *r)
 
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
-    for (size_t i = 0; i < v->nfns; i++) {
-        const struct ll_fn_view *f = &v->fns[i];
-        const struct ll_tf_result *tf = &f->tf;
-        for (uint32_t t = 0; t < tf->nthreads; t++) {
-            const struct ll_tf_thread *th = &tf->threads[t];
-            const struct ll_event *c = &f->fn->events[th->event];
-            if (!tf->reached[th->event] || ll_view_in_system_header(f, c->loc))
+    LL_FOR_EACH_FN(v, f)
+    {
+        const struct ll_function *fn = ll_fn_ir(f);
+        for (uint32_t t = 0; t < ll_fn_nthreads(f); t++) {
+            struct ll_thread th = ll_fn_thread(f, t);
+            const struct ll_event *c = &fn->events[th.event];
+            if (!ll_fn_thread_reached(f, th.event) || ll_view_in_system_header(f, c->loc))
                 continue;
-            if (!th->local && !th->detached && named_handle(th->handle) &&
-                ll_strmap_get(&v->threads.joined, th->handle->cls) == (size_t)-1) {
+            if (!th.local && !th.detached && named_handle(th.handle) &&
+                !ll_view_class_joined(v, th.handle->cls)) {
                 struct ll_site site = ll_view_site(f, c->loc, NULL);
-                ll_diag(r, &site, f->fn->name, th->handle->cls,
+                ll_diag(r, &site, fn->name, th.handle->cls,
                         "thread handle '%s' is never joined or detached anywhere in the "
                         "program",
-                        th->handle->text);
+                        th.handle->text);
                 continue;
             }
             check_returns(v, f, t, r);

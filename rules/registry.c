@@ -66,6 +66,20 @@ int ll_diag_flow(struct ll_rule_ctx *r, struct ll_finding *fd, const char *threa
     return ll_finding_flow(r->report, fd, thread, steps, nsteps);
 }
 
+int ll_diag_note_acquired(struct ll_rule_ctx *r, struct ll_finding *fd, const struct ll_fn_view *f,
+                          uint32_t e, uint32_t l)
+{
+    struct ll_acquisition a;
+    if (!ll_fn_acquired_where(f, e, l, &a))
+        return 0;
+    if (!a.wrapper)
+        return ll_diag_note(r, fd, &a.site, "'%s' acquired here", a.text);
+    if (ll_diag_note(r, fd, &a.site, "'%s' acquired by calling '%s' here", a.text, a.wrapper) != 0)
+        return -1;
+    return ll_diag_note(r, fd, &a.effect->site, "'%s' acquires '%s' (an inferred wrapper)",
+                        a.wrapper, a.effect->lock.text);
+}
+
 void ll_diag_oom(struct ll_rule_ctx *r)
 {
     r->report->oom = true;

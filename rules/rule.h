@@ -60,6 +60,12 @@ int ll_diag_note(struct ll_rule_ctx *r, struct ll_finding *fd, const struct ll_s
 int ll_diag_flow(struct ll_rule_ctx *r, struct ll_finding *fd, const char *thread,
                  const struct ll_site *steps, size_t nsteps);
 
+/* Notes on fd saying where lock l, held at event e of f, was taken: the
+ * acquisition, or the call of an inferred wrapper and the wrapper's own
+ * acquisition ("'stats_lock' acquires 's->lock'").  Returns 0 or -1. */
+int ll_diag_note_acquired(struct ll_rule_ctx *r, struct ll_finding *fd, const struct ll_fn_view *f,
+                          uint32_t e, uint32_t l);
+
 /* Says that the rule ran out of memory: the report is incomplete. */
 void ll_diag_oom(struct ll_rule_ctx *r);
 

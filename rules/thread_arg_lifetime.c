@@ -57,18 +57,18 @@ static bool overlaps(const char *a, const char *b)
 
 static void check_thread(const struct ll_fn_view *f, uint32_t t, struct ll_rule_ctx *r)
 {
-    const struct ll_function *fn = f->fn;
-    const struct ll_tf_result *tf = &f->tf;
-    const struct ll_tf_thread *th = &tf->threads[t];
-    const struct ll_event *c = &fn->events[th->event];
+    const struct ll_function *fn = ll_fn_ir(f);
+    struct ll_thread th = ll_fn_thread(f, t);
+    const struct ll_event *c = &fn->events[th.event];
     const struct ll_path *a = &c->aux;
     struct ll_site site = ll_view_site(f, c->loc, NULL);
     /* changed while the thread may read it */
-    for (uint32_t e = 0; e < fn->nevents; e++) {
+    LL_FOR_EACH_THREAD_REACHED(f, e, LL_EVK(LL_EV_ACCESS))
+    {
         const struct ll_event *ev = &fn->events[e];
-        if (ev->kind != LL_EV_ACCESS || !(ev->flags & LL_EVF_WRITE) || !tf->reached[e] ||
-            ev->obj.root != a->root || (ev->obj.flags & LL_PATH_DEREF) || !ev->obj.key ||
-            !(ll_tf_state(tf, e, t) & LL_TS_ALIVE))
+        if (!(ev->flags & LL_EVF_WRITE) || ev->obj.root != a->root ||
+            (ev->obj.flags & LL_PATH_DEREF) || !ev->obj.key ||
+            !ll_thread_alive(ll_fn_thread_at(f, e, t)))
             continue;
         if ((a->flags & LL_PATH_INDEXED) && (ev->obj.flags & LL_PATH_INDEXED))
             continue; /* one element per thread */
@@ -81,24 +81,23 @@ static void check_thread(const struct ll_fn_view *f, uint32_t t, struct ll_rule_
         struct ll_site s = ll_view_site(f, ev->loc, NULL);
         if (fd)
             ll_diag_note(r, fd, &s,
-                         ev->loop_depth && e < th->event
+                         ev->loop_depth && e < th.event
                              ? "'%s' changed (or re-created by the next iteration) here"
                              : "'%s' changed here",
                          ev->obj.text);
         return;
     }
-    if (f->is_main)
+    if (ll_fn_is_main(f))
         return; /* main returning ends the process: missing-join's business */
-    for (uint32_t e = 0; e < fn->nevents; e++) {
-        const struct ll_event *ev = &fn->events[e];
-        if (ev->kind != LL_EV_RETURN || !tf->reached[e] || !(ll_tf_state(tf, e, t) & LL_TS_ALIVE))
+    LL_FOR_EACH_THREAD_REACHED(f, e, LL_EVK(LL_EV_RETURN))
+    {
+        if (!ll_thread_alive(ll_fn_thread_at(f, e, t)))
             continue;
-        struct ll_finding *fd =
-            ll_diag(r, &site, fn->name, a->cls,
-                    "'&%s' points into the stack frame of '%s', which ends while the "
-                    "thread may still use it",
-                    a->text, fn->name);
-        struct ll_site s = ll_view_site(f, ev->loc, NULL);
+        struct ll_finding *fd = ll_diag(r, &site, fn->name, a->cls,
+                                        "'&%s' points into the stack frame of '%s', which ends "
+                                        "while the thread may still use it",
+                                        a->text, fn->name);
+        struct ll_site s = ll_view_site(f, fn->events[e].loc, NULL);
         if (fd)
             ll_diag_note(r, fd, &s, "'%s' returns here without joining the thread", fn->name);
         return;
@@ -107,12 +106,12 @@ static void check_thread(const struct ll_fn_view *f, uint32_t t, struct ll_rule_
 
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
-    for (size_t i = 0; i < v->nfns; i++) {
-        const struct ll_fn_view *f = &v->fns[i];
-        for (uint32_t t = 0; t < f->tf.nthreads; t++) {
-            const struct ll_tf_thread *th = &f->tf.threads[t];
-            const struct ll_event *c = &f->fn->events[th->event];
-            if (f->tf.reached[th->event] && stack_arg(&c->aux) &&
+    LL_FOR_EACH_FN(v, f)
+    {
+        for (uint32_t t = 0; t < ll_fn_nthreads(f); t++) {
+            uint32_t ce = ll_fn_thread(f, t).event;
+            const struct ll_event *c = &ll_fn_ir(f)->events[ce];
+            if (ll_fn_thread_reached(f, ce) && stack_arg(&c->aux) &&
                 !ll_view_in_system_header(f, c->loc))
                 check_thread(f, t, r);
         }

@@ -46,7 +46,7 @@ static const struct ll_event *loop_site(const struct ll_function *fn, const stru
 {
     const struct ll_event *best = NULL;
     for (uint32_t b = 0; b < fn->nblocks; b++) {
-        if (!l->body[b])
+        if (!ll_loop_has_block(l, b))
             continue;
         const struct ll_block *bb = &fn->blocks[b];
         for (uint32_t e = bb->first_event; e < bb->first_event + bb->nevents; e++) {
@@ -66,13 +66,12 @@ static bool sem_gated(const struct ll_view *v, const struct ll_function *fn,
                       const struct ll_tf_loop *l)
 {
     for (uint32_t b = 0; b < fn->nblocks; b++) {
-        if (!l->body[b])
+        if (!ll_loop_has_block(l, b))
             continue;
         const struct ll_block *bb = &fn->blocks[b];
         for (uint32_t e = bb->first_event; e < bb->first_event + bb->nevents; e++) {
             const struct ll_event *ev = &fn->events[e];
-            if (ev->kind == LL_EV_SEM_WAIT && ev->obj.cls &&
-                ll_strmap_get(&v->threads.posted, ev->obj.cls) != (size_t)-1)
+            if (ev->kind == LL_EV_SEM_WAIT && ev->obj.cls && ll_view_class_posted(v, ev->obj.cls))
                 return true;
         }
     }
@@ -103,10 +102,10 @@ static bool counter_gated(const struct ll_function *fn, const struct ll_tf_loop 
 {
     for (uint32_t b = 0; b < fn->nblocks; b++) {
         const char *cls = NULL;
-        if (!l->body[b] || !counter_test(fn, b, &cls))
+        if (!ll_loop_has_block(l, b) || !counter_test(fn, b, &cls))
             continue;
         for (uint32_t w = 0; w < fn->nblocks; w++) {
-            if (!l->body[w])
+            if (!ll_loop_has_block(l, w))
                 continue;
             const struct ll_block *wb = &fn->blocks[w];
             for (uint32_t e = wb->first_event; e < wb->first_event + wb->nevents; e++) {
@@ -132,7 +131,7 @@ static const struct ll_event *tested_call(const struct ll_function *fn, const st
     if (c->kind != LL_COND_VAR || !c->var)
         return NULL;
     for (uint32_t b = 0; b < fn->nblocks; b++) {
-        if (!l->body[b])
+        if (!ll_loop_has_block(l, b))
             continue;
         const struct ll_block *bb = &fn->blocks[b];
         for (uint32_t e = bb->first_event; e < bb->first_event + bb->nevents; e++) {
@@ -149,22 +148,22 @@ static const struct ll_event *tested_call(const struct ll_function *fn, const st
 static const char *reason(const struct ll_fn_view *f, const struct ll_tf_loop *l, char *buf,
                           size_t size)
 {
-    const struct ll_function *fn = f->fn;
+    const struct ll_function *fn = ll_fn_ir(f);
     /* an exit (or the loop test) driven by a call's result */
     for (uint32_t b = 0; b < fn->nblocks; b++) {
         const struct ll_block *bb = &fn->blocks[b];
-        if (!l->body[b])
+        if (!ll_loop_has_block(l, b))
             continue;
         bool exits = false;
         for (uint32_t s = 0; s < bb->nsucc; s++)
-            exits |= !l->body[bb->succ[s]];
+            exits |= !ll_loop_has_block(l, bb->succ[s]);
         const struct ll_event *ev = exits ? tested_call(fn, l, &bb->cond) : NULL;
         if (ev) {
             snprintf(buf, size, "the loop is driven by '%s'", ev->api);
             return buf;
         }
     }
-    const struct ll_block *hb = &fn->blocks[l->head];
+    const struct ll_block *hb = &fn->blocks[ll_loop_head(l)];
     if (hb->flags & LL_BLK_FOREVER)
         return "the loop has no exit condition";
     for (uint32_t e = hb->first_event; e < hb->first_event + hb->nevents; e++) {
@@ -184,33 +183,34 @@ static const char *reason(const struct ll_fn_view *f, const struct ll_tf_loop *l
 static bool loop_bounded(const struct ll_view *v, const struct ll_fn_view *f,
                          const struct ll_tf_loop *l, uint32_t t)
 {
-    const struct ll_function *fn = f->fn;
-    if (fn->blocks[l->head].flags & LL_BLK_COUNTED)
+    const struct ll_function *fn = ll_fn_ir(f);
+    if (fn->blocks[ll_loop_head(l)].flags & LL_BLK_COUNTED)
         return true;
-    bool alive = false;
-    for (uint32_t i = 0; i < l->nlatches; i++)
-        alive |= (ll_tf_out(&f->tf, l->latches[i], t) & LL_TS_ALIVE) != 0;
-    if (!alive)
+    if (!ll_fn_thread_outlives_iteration(f, l, t))
         return true; /* joined in the same iteration */
     return sem_gated(v, fn, l) || counter_gated(fn, l);
 }
 
-/* Function k reaches function `target` through calls and thread creations. */
-static bool reaches_fn(const struct ll_view *v, long from, long target, uint8_t *seen, long *stack)
+/* Function `from` reaches function `target` through calls and thread
+ * creations.  `seen` and `stack` are scratch of one element per function. */
+static bool reaches_fn(const struct ll_view *v, size_t from, size_t target, uint8_t *seen,
+                       size_t *stack)
 {
     size_t sp = 0;
-    memset(seen, 0, v->program.nfns);
+    memset(seen, 0, ll_view_nfns(v));
     stack[sp++] = from;
     seen[from] = 1;
     while (sp) {
-        const struct ll_function *fn = v->program.fns[stack[--sp]].fn;
+        const struct ll_fn_view *f = ll_view_fn(v, stack[--sp]);
+        const struct ll_function *fn = ll_fn_ir(f);
         for (uint32_t e = 0; e < fn->nevents; e++) {
             const struct ll_event *ev = &fn->events[e];
             if (ev->kind != LL_EV_CALL && ev->kind != LL_EV_THREAD_CREATE)
                 continue;
-            long k = ll_program_find(&v->program, ev->callee);
-            if (k < 0)
+            const struct ll_fn_view *g = ll_view_callee(v, f, e);
+            if (!g)
                 continue;
+            size_t k = ll_fn_index(g);
             if (k == target)
                 return true;
             if (!seen[k]) {
@@ -224,8 +224,9 @@ static bool reaches_fn(const struct ll_view *v, long from, long target, uint8_t 
 
 /* A depth or count check guards block cb: an ordering comparison of one
  * variable, or of a shared counter, that cb depends on. */
-static bool guarded(const struct ll_function *fn, uint32_t cb, uint8_t *seen, uint32_t *stack)
+static bool guarded(const struct ll_fn_view *f, uint32_t cb, uint8_t *seen, uint32_t *stack)
 {
+    const struct ll_function *fn = ll_fn_ir(f);
     for (uint32_t g = 0; g < fn->nblocks; g++) {
         const struct ll_block *gb = &fn->blocks[g];
         const char *cls = NULL;
@@ -233,22 +234,21 @@ static bool guarded(const struct ll_function *fn, uint32_t cb, uint8_t *seen, ui
             continue;
         if (gb->cond.nvars != 1 && !counter_test(fn, g, &cls))
             continue;
-        if (ll_tf_reaches(fn, 0, cb, g, seen, stack))
+        if (ll_fn_block_reaches(f, 0, cb, g, seen, stack))
             continue; /* g does not dominate cb */
-        if (!ll_tf_reaches(fn, gb->succ[0], cb, g, seen, stack) ||
-            !ll_tf_reaches(fn, gb->succ[1], cb, g, seen, stack))
+        if (!ll_fn_block_reaches(f, gb->succ[0], cb, g, seen, stack) ||
+            !ll_fn_block_reaches(f, gb->succ[1], cb, g, seen, stack))
             return true;
     }
     return false;
 }
 
-static void check_function(const struct ll_view *v, size_t fi, uint8_t *fseen, long *fstack,
+static void check_function(const struct ll_view *v, size_t fi, uint8_t *fseen, size_t *fstack,
                            struct ll_rule_ctx *r)
 {
-    const struct ll_fn_view *f = &v->fns[fi];
-    const struct ll_function *fn = f->fn;
-    const struct ll_tf_result *tf = &f->tf;
-    if (tf->nthreads == 0)
+    const struct ll_fn_view *f = ll_view_fn(v, fi);
+    const struct ll_function *fn = ll_fn_ir(f);
+    if (ll_fn_nthreads(f) == 0)
         return;
     uint8_t *seen = malloc(fn->nblocks + 1);
     uint32_t *stack = malloc((fn->nblocks + 1) * sizeof(*stack));
@@ -257,26 +257,26 @@ static void check_function(const struct ll_view *v, size_t fi, uint8_t *fseen, l
         ll_diag_oom(r);
         goto out;
     }
-    for (uint32_t t = 0; t < tf->nthreads; t++) {
-        const struct ll_tf_thread *th = &tf->threads[t];
-        const struct ll_event *c = &fn->events[th->event];
-        if (!tf->reached[th->event] || ll_view_in_system_header(f, c->loc))
+    for (uint32_t t = 0; t < ll_fn_nthreads(f); t++) {
+        struct ll_thread th = ll_fn_thread(f, t);
+        const struct ll_event *c = &fn->events[th.event];
+        if (!ll_fn_thread_reached(f, th.event) || ll_view_in_system_header(f, c->loc))
             continue;
-        uint32_t cb = ll_tf_block_of(fn, th->event);
+        uint32_t cb = ll_fn_block_of(f, th.event);
         const struct ll_tf_loop *bad = NULL;
-        for (uint32_t k = 0; k < tf->nloops && !bad; k++) {
-            const struct ll_tf_loop *l = &tf->loops[k];
-            if (l->body[cb] && !loop_bounded(v, f, l, t))
+        for (uint32_t k = 0; k < ll_fn_nloops(f) && !bad; k++) {
+            const struct ll_tf_loop *l = ll_fn_loop(f, k);
+            if (ll_loop_has_block(l, cb) && !loop_bounded(v, f, l, t))
                 bad = l;
         }
         struct ll_site site = ll_view_site(f, c->loc, NULL);
         if (bad) {
             char buf[256];
-            struct ll_finding *fd = ll_diag(
-                r, &site, fn->name, c->obj.cls,
-                "thread created on every iteration of a loop with no bound (%s); use a fixed "
-                "pool of workers or a counting semaphore to limit live threads",
-                reason(f, bad, buf, sizeof(buf)));
+            struct ll_finding *fd =
+                ll_diag(r, &site, fn->name, c->obj.cls,
+                        "thread created on every iteration of a loop with no bound (%s); use a "
+                        "fixed pool of workers or a counting semaphore to limit live threads",
+                        reason(f, bad, buf, sizeof(buf)));
             const struct ll_event *ls = loop_site(fn, bad, c->loc.file);
             if (fd && ls) {
                 struct ll_site s = ll_view_site(f, ls->loc, NULL);
@@ -285,13 +285,13 @@ static void check_function(const struct ll_view *v, size_t fi, uint8_t *fseen, l
             continue;
         }
         if (recursive < 0)
-            recursive = reaches_fn(v, (long)fi, (long)fi, fseen, fstack);
-        if (recursive && !guarded(fn, cb, seen, stack)) {
-            struct ll_finding *fd = ll_diag(
-                r, &site, fn->name, c->obj.cls,
-                "thread created in recursive function '%s' with no depth limit: every level "
-                "creates more threads; create threads only down to a fixed depth",
-                fn->name);
+            recursive = reaches_fn(v, fi, fi, fseen, fstack);
+        if (recursive && !guarded(f, cb, seen, stack)) {
+            struct ll_finding *fd =
+                ll_diag(r, &site, fn->name, c->obj.cls,
+                        "thread created in recursive function '%s' with no depth limit: every "
+                        "level creates more threads; create threads only down to a fixed depth",
+                        fn->name);
             struct ll_site s = ll_view_site(f, fn->loc, NULL);
             if (fd)
                 ll_diag_note(r, fd, &s, "'%s' reaches itself through its calls and threads",
@@ -305,13 +305,13 @@ out:
 
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
-    uint8_t *fseen = malloc(v->program.nfns + 1);
-    long *fstack = malloc((v->program.nfns + 1) * sizeof(*fstack));
+    uint8_t *fseen = malloc(ll_view_nfns(v) + 1);
+    size_t *fstack = malloc((ll_view_nfns(v) + 1) * sizeof(*fstack));
     if (!fseen || !fstack) {
         ll_diag_oom(r);
         goto out;
     }
-    for (size_t i = 0; i < v->nfns; i++)
+    for (size_t i = 0; i < ll_view_nfns(v); i++)
         check_function(v, i, fseen, fstack, r);
 out:
     free(fseen);

@@ -33,42 +33,35 @@ static const char doc[] =
     "not followed, and in very large functions the correlation is lost once more than 16\n"
     "path states meet.\n";
 
+static void check_release(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                          struct ll_rule_ctx *r)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    const struct ll_event *ev = &fn->events[e];
+    int l = ll_fn_lock_of(f, &ev->obj);
+    /* a recursive lock's acquisitions are counted, not tracked */
+    if (l < 0 || ll_view_lock_recursive(v, f, (uint32_t)l))
+        return;
+    struct ll_lock_state st = ll_fn_lock_at(f, e, (uint32_t)l);
+    /* not held on some path, or held on some and as the caller left it on others */
+    if (!st.released && !(st.unknown && st.held))
+        return;
+    const char *how =
+        st.held ? "'%s' released but not held on every path" : "'%s' released but not held";
+    struct ll_site site = ll_view_site(f, ev->loc, NULL);
+    struct ll_finding *fd = ll_diag(r, &site, fn->name, ev->obj.cls, how, ev->obj.text);
+    uint32_t p = ll_fn_prev_on_lock(f, e, LL_EVK(LL_EV_RELEASE), (uint32_t)l);
+    if (fd && p != UINT32_MAX) {
+        struct ll_site prev = ll_view_site(f, fn->events[p].loc, NULL);
+        ll_diag_note(r, fd, &prev, "'%s' already released here", fn->events[p].obj.text);
+    }
+}
+
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
-    for (size_t i = 0; i < v->nfns; i++) {
-        const struct ll_fn_view *f = &v->fns[i];
-        const struct ll_df_result *df = &f->df;
-        for (uint32_t e = 0; e < f->fn->nevents; e++) {
-            const struct ll_event *ev = &f->fn->events[e];
-            if (ev->kind != LL_EV_RELEASE || !df->reached[e])
-                continue;
-            int l = ll_df_lock_index(df, ev->obj.key);
-            if (l < 0)
-                continue;
-            if (ll_view_lock_recursive(v, f, (uint32_t)l))
-                continue; /* acquisitions are counted, not tracked */
-            uint8_t st = ll_df_state(df, e, (uint32_t)l) & ~LL_LS_SHARED;
-            bool some_free = ll_view_not_held_somewhere(st);
-            bool mixed_entry = (st & LL_LS_ENTRY) && (st & LL_LS_HELD);
-            if (!some_free && !mixed_entry)
-                continue;
-            const char *how = (st & LL_LS_HELD) ? "'%s' released but not held on every path"
-                                                : "'%s' released but not held";
-            struct ll_site site = ll_view_site(f, ev->loc, NULL);
-            struct ll_finding *fd = ll_diag(r, &site, f->fn->name, ev->obj.cls, how, ev->obj.text);
-            if (!fd)
-                return;
-            for (uint32_t p = e; p-- > 0;) {
-                const struct ll_event *pe = &f->fn->events[p];
-                if (pe->kind == LL_EV_RELEASE && df->reached[p] &&
-                    ll_df_lock_index(df, pe->obj.key) == l) {
-                    struct ll_site prev = ll_view_site(f, pe->loc, NULL);
-                    ll_diag_note(r, fd, &prev, "'%s' already released here", pe->obj.text);
-                    break;
-                }
-            }
-        }
-    }
+    LL_FOR_EACH_FN(v, f)
+    LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_RELEASE))
+    check_release(v, f, e, r);
 }
 
 const struct ll_rule ll_rule_unlock_not_held = {"unlock-not-held",

@@ -4,11 +4,10 @@
  * held at both in modes that exclude each other.  One finding per location
  * and unprotected access site: the access that lacks the lock most other
  * accesses hold, else the write.  The shared accesses and their locksets
- * come from race.h; this file only picks and words the findings.
+ * are the view's (the race phase, ll_view_accesses()); this file only picks
+ * and words the findings.
  */
 #include "rule.h"
-
-#include "race.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,15 +89,20 @@ struct majority {
     uint32_t held, sites;
 };
 
+static const struct ll_event *access_event(const struct ll_view *v, const struct ll_race_access *a)
+{
+    return &ll_fn_ir(ll_view_fn(v, a->fn))->events[a->event];
+}
+
 /* Whether acc[i] repeats the site of an earlier access counted the same
  * way (`n++` reads and writes at one place). */
 static bool same_site(const struct ll_view *v, const struct ll_race_access *acc, size_t s, size_t i,
                       bool writes)
 {
     /* a group is sorted by function: only the run of i's function is looked at */
-    struct ll_loc li = v->fns[acc[i].fn].fn->events[acc[i].event].loc;
+    struct ll_loc li = access_event(v, &acc[i])->loc;
     for (size_t j = i; j-- > s && acc[j].fn == acc[i].fn;) {
-        struct ll_loc lj = v->fns[acc[j].fn].fn->events[acc[j].event].loc;
+        struct ll_loc lj = access_event(v, &acc[j])->loc;
         if ((!writes || acc[j].write) && lj.line == li.line && lj.col == li.col &&
             lj.file == li.file)
             return true;
@@ -179,8 +183,9 @@ static void report(const struct ll_view *v, const struct ll_race_access *a,
                    const struct majority *all, const struct majority *wr, bool locked,
                    struct ll_rule_ctx *r)
 {
-    const struct ll_fn_view *fa = &v->fns[a->fn], *fb = &v->fns[b->fn];
-    const struct ll_event *ea = &fa->fn->events[a->event], *eb = &fb->fn->events[b->event];
+    const struct ll_fn_view *fa = ll_view_fn(v, a->fn), *fb = ll_view_fn(v, b->fn);
+    const char *na = ll_fn_ir(fa)->name, *nb = ll_fn_ir(fb)->name;
+    const struct ll_event *ea = access_event(v, a), *eb = access_event(v, b);
     const struct majority *m = a->write && wr->lock ? wr : all;
     char locks[512], stat[768] = "";
     lock_list(a, locks, sizeof(locks));
@@ -189,22 +194,20 @@ static void report(const struct ll_view *v, const struct ll_race_access *a,
                  m == wr ? "written" : "accessed", m->text, m->held, m->sites);
     struct ll_site site = ll_view_site(fa, ea->loc, NULL);
     bool sure = firm(a, b, locked);
-    struct ll_finding *fd = ll_diag_sev(
-        r, sure ? LL_SEV_WARNING : LL_SEV_NOTE, &site, fa->fn->name, a->name,
-        "data race: %s '%s' with %s held can run concurrently with a %s in '%s'%s",
-        a->write ? "write to" : "read of", ea->obj.text, locks, kind(b), fb->fn->name, stat);
+    struct ll_finding *fd =
+        ll_diag_sev(r, sure ? LL_SEV_WARNING : LL_SEV_NOTE, &site, na, a->name,
+                    "data race: %s '%s' with %s held can run concurrently with a %s in '%s'%s",
+                    a->write ? "write to" : "read of", ea->obj.text, locks, kind(b), nb, stat);
     if (!fd)
         return;
-    const char *ta = v->fns[v->cg.roots[ra].fn].fn->name;
-    const char *tb = v->fns[v->cg.roots[rb].fn].fn->name;
+    const char *ta = ll_view_root_fn_name(v, ra), *tb = ll_view_root_fn_name(v, rb);
     char blocks[512];
     lock_list(b, blocks, sizeof(blocks));
     struct ll_site other = ll_view_site(fb, eb->loc, NULL);
     ll_diag_note(r, fd, &site, "%s in thread '%s'%s, holding %s", kind(a), ta,
-                 v->cg.roots[ra].multi_instance ? " (several run at once)" : "", locks);
+                 ll_view_root_multi(v, ra) ? " (several run at once)" : "", locks);
     ll_diag_note(r, fd, &other, "conflicting %s of '%s' here, in '%s' (%sthread '%s'), holding %s",
-                 kind(b), eb->obj.text, fb->fn->name, ra == rb ? "another instance of " : "", tb,
-                 blocks);
+                 kind(b), eb->obj.text, nb, ra == rb ? "another instance of " : "", tb, blocks);
     if (!sure && !locked && a->concrete && b->concrete)
         ll_diag_note(r, fd, &site,
                      "no access to '%s' holds a lock, and both are %u or more calls from "
@@ -261,8 +264,8 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = s; i < t; i++) {
             const struct ll_race_access *a = &acc[i];
-            const struct ll_fn_view *fa = &v->fns[a->fn];
-            const struct ll_event *ea = &fa->fn->events[a->event];
+            const struct ll_fn_view *fa = ll_view_fn(v, a->fn);
+            const struct ll_event *ea = access_event(v, a);
             if (a->write != (pass == 0) || ll_view_in_system_header(fa, ea->loc) ||
                 already(seen, nseen, a->group, a->fn, ea->loc.line))
                 continue;
@@ -289,16 +292,17 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
 
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
-    const struct ll_race_result *res = v->race;
-    struct seen *seen = calloc(res->n + 1, sizeof(*seen));
+    size_t n;
+    const struct ll_race_access *acc = ll_view_accesses(v, &n);
+    struct seen *seen = calloc(n + 1, sizeof(*seen));
     if (!seen) {
         ll_diag_oom(r);
         return;
     }
-    for (size_t s = 0, t; s < res->n; s = t) {
-        for (t = s + 1; t < res->n && strcmp(res->acc[t].group, res->acc[s].group) == 0; t++)
+    for (size_t s = 0, t; s < n; s = t) {
+        for (t = s + 1; t < n && strcmp(acc[t].group, acc[s].group) == 0; t++)
             ;
-        check_group(v, res->acc, s, t, seen, r);
+        check_group(v, acc, s, t, seen, r);
     }
     free(seen);
 }

@@ -17,7 +17,7 @@
 #include "live_reach.h"
 #include "race.h"
 #include "snippet.h"
-#include "view.h"
+#include "view_internal.h"
 
 #include <stdbool.h>
 
@@ -124,7 +124,7 @@ static void test_race_accesses(void **state)
     (void)state;
     struct world w;
     build(&w, race_src);
-    const struct ll_race_result *r = w.v.race; /* a phase of the view build */
+    const struct ll_race_result *r = &w.v.race; /* a phase of the view build */
     assert_non_null(r);
     uint32_t worker = root_of(&w, "worker");
     const struct ll_race_access *g = access_to(&w, r, "worker", "guarded", true);

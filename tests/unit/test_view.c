@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "snippet.h"
-#include "view.h"
+#include "view_internal.h"
 
 struct world {
     struct snippet s;

@@ -1,0 +1,144 @@
+/*
+ * view_lockgraph: the lock-order graph of the program (lockgraph.h) from
+ * every function's lock state: an edge for each lock acquired, directly or
+ * in a callee (its summary's acquisitions and parameter nestings,
+ * instantiated), while another is held.  A phase of the view build, after
+ * the summaries and the single-threaded code (which orders locks but takes
+ * part in no deadlock).  The cycles are the lock graph's own business.
+ */
+#include "view_internal.h"
+
+#include <string.h>
+
+/* Ids of the locks held at event e (at most 64).  `lock_ids` caches each
+ * lock's id for the function (NULL: not made yet). */
+static size_t held_ids(struct ll_view *v, const struct ll_fn_view *f, uint32_t e, const char **ids,
+                       const char **lock_ids)
+{
+    size_t n = 0;
+    for (uint32_t k = 0; k < f->df.nlocks && n < 64; k++)
+        if ((ll_df_state(&f->df, e, k) & LL_LS_HELD) &&
+            !ll_path_param_rooted(f->df.locks[k].path)) {
+            if (!lock_ids[k])
+                lock_ids[k] = ll_lockgraph_id(&v->graph, f->df.locks[k].path);
+            if ((ids[n] = lock_ids[k]))
+                n++;
+        }
+    return n;
+}
+
+static const uint64_t *roots_of(const struct ll_view *v, uint32_t fn)
+{
+    return &v->cg.reach[(size_t)fn * v->cg.root_words];
+}
+
+static int edges_at(struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                    const struct ll_path *inner, struct ll_lg_witness *w, const char **ids,
+                    size_t nids)
+{
+    /* single-threaded code orders locks but cannot take part in a deadlock */
+    const uint64_t *roots = ll_view_event_single_threaded(f, e) ? NULL : roots_of(v, f->index);
+    for (uint32_t k = 0; k < f->df.nlocks; k++) {
+        const struct ll_path *outer = f->df.locks[k].path;
+        if (!(ll_df_state(&f->df, e, k) & LL_LS_HELD) || ll_path_param_rooted(outer) ||
+            (outer->key && inner->key && strcmp(outer->key, inner->key) == 0))
+            continue;
+        w->outer = ll_fn_acquisition_site(f, e, k);
+        w->outer_text = outer->text;
+        w->inner_text = inner->text;
+        if (ll_lockgraph_add(&v->graph, outer, inner, w, ids, nids, roots) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool has_callers)
+{
+    const char *ids[64];
+    const struct ll_function *fn = f->fn;
+    /* the scratch arena is free between the functions' analyses */
+    ll_arena_reset(&v->scratch);
+    const char **lock_ids = ll_arena_alloc(&v->scratch, (f->df.nlocks + 1) * sizeof(*lock_ids));
+    if (!lock_ids)
+        return -1;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (!f->df.reached[e])
+            continue;
+        bool acquire = ev->kind == LL_EV_ACQUIRE && !ll_path_param_rooted(&ev->obj);
+        if (!acquire && !(f->calls && f->calls[e]))
+            continue; /* adds no edge */
+        struct ll_lg_witness w = {0};
+        w.fn = f->index;
+        w.fn_name = fn->name;
+        w.inner = ll_view_site(f, ev->loc, NULL);
+        size_t nids = held_ids(v, f, e, ids, lock_ids);
+        if (acquire) {
+            if (edges_at(v, f, e, &ev->obj, &w, ids, nids) != 0)
+                return -1;
+        } else if (f->calls && f->calls[e]) {
+            const struct ll_call_info *ci = f->calls[e];
+            w.has_call = true;
+            w.call = w.inner;
+            for (size_t i = 0; i < ci->ntakes; i++) {
+                const struct ll_take *t = &ci->takes[i];
+                if (!t->blocking || ll_path_param_rooted(&t->lock))
+                    continue;
+                w.inner = t->site;
+                w.via = t->via;
+                if (edges_at(v, f, e, &t->lock, &w, ids, nids) != 0)
+                    return -1;
+            }
+            const struct ll_summary *cs = &v->fns[ci->callee].summary;
+            for (size_t i = 0; i < cs->npairs; i++) {
+                struct ll_path o, in;
+                const struct ll_function *cf = v->fns[ci->callee].fn;
+                if (!ll_path_instantiate(&v->arena, &cs->pairs[i].outer, cf, ev, &o) ||
+                    !ll_path_instantiate(&v->arena, &cs->pairs[i].inner, cf, ev, &in) ||
+                    ll_path_param_rooted(&o) || ll_path_param_rooted(&in))
+                    continue;
+                struct ll_lg_witness pw = w;
+                pw.outer = cs->pairs[i].outer_site;
+                pw.inner = cs->pairs[i].inner_site;
+                pw.via = cs->pairs[i].via;
+                pw.outer_text = o.text;
+                pw.inner_text = in.text;
+                if (ll_lockgraph_add(&v->graph, &o, &in, &pw, ids, nids,
+                                     ll_view_event_single_threaded(f, e) ? NULL
+                                                                         : roots_of(v, f->index)))
+                    return -1;
+            }
+        }
+    }
+    /* a function nobody in the program calls (a library entry point):
+     * its parameter nestings are all there is, at class level */
+    for (size_t i = 0; !has_callers && i < f->summary.npairs; i++) {
+        const struct ll_pair *p = &f->summary.pairs[i];
+        struct ll_lg_witness w = {0};
+        w.fn = f->index;
+        w.fn_name = fn->name;
+        w.outer = p->outer_site;
+        w.inner = p->inner_site;
+        w.outer_text = p->outer.text;
+        w.inner_text = p->inner.text;
+        if (ll_lockgraph_add(&v->graph, &p->outer, &p->inner, &w, NULL, 0, roots_of(v, f->index)) !=
+            0)
+            return -1;
+    }
+    return 0;
+}
+
+int ll_view_build_lockgraph(struct ll_view *v)
+{
+    bool *called = ll_arena_alloc(&v->arena, v->nfns + 1);
+    if (!called)
+        return -1;
+    for (uint32_t f = 0; f < v->cg.n; f++)
+        for (uint32_t i = 0; i < v->cg.ncallees[f]; i++)
+            if (v->cg.callees[f][i] != f)
+                called[v->cg.callees[f][i]] = true;
+    for (size_t i = 0; i < v->nfns; i++)
+        if (graph_function(v, &v->fns[i], called[i]) != 0)
+            return -1;
+    return 0;
+}

@@ -1,0 +1,361 @@
+/*
+ * view_query: the answers rules read (view.h), from the results the build
+ * phases left in the view.  Translates the analyses' representations (lock
+ * state bits, thread state bits, per-event arrays) into the domain's terms;
+ * computes nothing the phases have not.
+ */
+#include "view_internal.h"
+
+#include <string.h>
+
+/* ---- functions ------------------------------------------------------ */
+
+size_t ll_view_nfns(const struct ll_view *v)
+{
+    return v->nfns;
+}
+
+const struct ll_fn_view *ll_view_fn(const struct ll_view *v, size_t i)
+{
+    return &v->fns[i];
+}
+
+const struct ll_fn_view *ll_view_next_fn(const struct ll_view *v, const struct ll_fn_view *f)
+{
+    size_t i = f ? f->index + 1 : 0;
+    return i < v->nfns ? &v->fns[i] : NULL;
+}
+
+const struct ll_function *ll_fn_ir(const struct ll_fn_view *f)
+{
+    return f->fn;
+}
+
+uint32_t ll_fn_index(const struct ll_fn_view *f)
+{
+    return f->index;
+}
+
+bool ll_fn_is_main(const struct ll_fn_view *f)
+{
+    return f->is_main;
+}
+
+bool ll_fn_is_root(const struct ll_fn_view *f)
+{
+    return f->is_main || f->is_start_routine;
+}
+
+const struct ll_summary *ll_fn_summary(const struct ll_fn_view *f)
+{
+    return &f->summary;
+}
+
+struct ll_site ll_view_site(const struct ll_fn_view *f, struct ll_loc loc, const char *message)
+{
+    struct ll_site s = {"?", loc.line, loc.col, message};
+    if (loc.file < f->tu->nfiles)
+        s.file = f->tu->files[loc.file];
+    return s;
+}
+
+bool ll_view_in_system_header(const struct ll_fn_view *f, struct ll_loc loc)
+{
+    return loc.file < f->tu->nfiles && f->tu->file_system[loc.file];
+}
+
+static bool global_recursive(const struct ll_view *v, const char *usr)
+{
+    return ll_strmap_get(&v->recursive_globals, usr) != (size_t)-1;
+}
+
+bool ll_view_path_recursive(const struct ll_view *v, const struct ll_path *p)
+{
+    if (p->cls && ll_strmap_get(&v->recursive_classes, p->cls) != (size_t)-1)
+        return true;
+    if (p->root_usr && p->root == LL_ROOT_GLOBAL &&
+        !(p->flags & (LL_PATH_DEREF | LL_PATH_INDEXED)) && p->key && !strchr(p->key, '.'))
+        return global_recursive(v, p->root_usr);
+    return false;
+}
+
+bool ll_view_lock_recursive(const struct ll_view *v, const struct ll_fn_view *f, uint32_t lock)
+{
+    const struct ll_df_lock *l = &f->df.locks[lock];
+    if (l->recursive || l->kind == LL_LK_RECURSIVE)
+        return true;
+    return l->path && ll_view_path_recursive(v, l->path);
+}
+
+/* ---- events --------------------------------------------------------- */
+
+bool ll_fn_reached(const struct ll_fn_view *f, uint32_t e)
+{
+    return f->df.reached[e] != 0;
+}
+
+/* The first event at or after e that `reached` marks, of a kind in `kinds`. */
+static uint32_t next_marked(const struct ll_function *fn, const uint8_t *reached, uint32_t e,
+                            uint32_t kinds)
+{
+    for (; e < fn->nevents; e++)
+        if (reached && reached[e] && ((kinds >> fn->events[e].kind) & 1))
+            break;
+    return e;
+}
+
+uint32_t ll_fn_next_reached(const struct ll_fn_view *f, uint32_t e, uint32_t kinds)
+{
+    return next_marked(f->fn, f->df.reached, e, kinds);
+}
+
+uint32_t ll_fn_prev_on_lock(const struct ll_fn_view *f, uint32_t e, uint32_t kinds, uint32_t l)
+{
+    for (uint32_t p = e; p-- > 0;) {
+        const struct ll_event *pe = &f->fn->events[p];
+        if (((kinds >> pe->kind) & 1) && f->df.reached[p] &&
+            ll_df_lock_index(&f->df, pe->obj.key) == (int)l)
+            return p;
+    }
+    return UINT32_MAX;
+}
+
+/* ---- locks ---------------------------------------------------------- */
+
+uint32_t ll_fn_nlocks(const struct ll_fn_view *f)
+{
+    return f->df.nlocks;
+}
+
+struct ll_lock_info ll_fn_lock(const struct ll_fn_view *f, uint32_t l)
+{
+    const struct ll_df_lock *k = &f->df.locks[l];
+    struct ll_lock_info i = {k->text, k->cls, k->path, k->kind, k->caller_held};
+    return i;
+}
+
+int ll_fn_lock_of(const struct ll_fn_view *f, const struct ll_path *p)
+{
+    return ll_df_lock_index(&f->df, p->key);
+}
+
+static struct ll_lock_state lock_state(uint8_t st)
+{
+    struct ll_lock_state s = {(st & LL_LS_HELD) != 0, (st & (LL_LS_FREE | LL_LS_NEVER)) != 0,
+                              (st & LL_LS_ENTRY) != 0, (st & LL_LS_SHARED) != 0};
+    return s;
+}
+
+struct ll_lock_state ll_fn_lock_at(const struct ll_fn_view *f, uint32_t e, uint32_t l)
+{
+    return lock_state(ll_df_state(&f->df, e, l));
+}
+
+struct ll_lock_state ll_fn_lock_at_returns(const struct ll_fn_view *f, uint32_t l)
+{
+    uint8_t all = 0;
+    for (uint32_t e = 0; e < f->fn->nevents; e++)
+        if (f->fn->events[e].kind == LL_EV_RETURN && f->df.reached[e])
+            all |= ll_df_state(&f->df, e, l);
+    return lock_state(all);
+}
+
+bool ll_fn_acquired_where(const struct ll_fn_view *f, uint32_t e, uint32_t l,
+                          struct ll_acquisition *out)
+{
+    const char *key = f->df.locks[l].key;
+    memset(out, 0, sizeof(*out));
+    out->text = f->df.locks[l].text;
+    for (uint32_t p = e; p-- > 0;) {
+        const struct ll_event *pe = &f->fn->events[p];
+        if (!f->df.reached[p])
+            continue;
+        if (ll_event_acquires(pe) && strcmp(pe->obj.key, key) == 0) {
+            out->site = ll_view_site(f, pe->loc, NULL);
+            return true;
+        }
+        const struct ll_call_info *ci = f->calls ? f->calls[p] : NULL;
+        for (size_t k = 0; ci && k < ci->neffects; k++) {
+            const struct ll_effect *x = &ci->effects[k];
+            if (x->op == LL_EFF_RELEASE || strcmp(x->lock.key, key) != 0)
+                continue;
+            out->site = ll_view_site(f, pe->loc, NULL);
+            out->wrapper = pe->api ? pe->api : "?";
+            out->effect = x;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ---- calls ---------------------------------------------------------- */
+
+const struct ll_call_info *ll_fn_call(const struct ll_fn_view *f, uint32_t e)
+{
+    return f->calls ? f->calls[e] : NULL;
+}
+
+const struct ll_fn_view *ll_view_callee(const struct ll_view *v, const struct ll_fn_view *f,
+                                        uint32_t e)
+{
+    long k = ll_program_callee(&v->program, f->index, e);
+    return k < 0 ? NULL : &v->fns[k];
+}
+
+/* ---- threads -------------------------------------------------------- */
+
+uint32_t ll_fn_nthreads(const struct ll_fn_view *f)
+{
+    return f->tf.nthreads;
+}
+
+struct ll_thread ll_fn_thread(const struct ll_fn_view *f, uint32_t t)
+{
+    const struct ll_tf_thread *th = &f->tf.threads[t];
+    struct ll_thread x = {th->event, th->handle, th->by_class, th->local, th->detached};
+    return x;
+}
+
+bool ll_fn_thread_reached(const struct ll_fn_view *f, uint32_t e)
+{
+    return f->tf.reached && f->tf.reached[e];
+}
+
+static struct ll_thread_state thread_state(uint8_t st)
+{
+    struct ll_thread_state s = {(st & LL_TS_NONE) != 0, (st & LL_TS_RUNNING) != 0,
+                                (st & LL_TS_JOINED) != 0, (st & LL_TS_DETACHED) != 0,
+                                (st & LL_TS_ESCAPED) != 0};
+    return s;
+}
+
+struct ll_thread_state ll_fn_thread_at(const struct ll_fn_view *f, uint32_t e, uint32_t t)
+{
+    return thread_state(ll_tf_state(&f->tf, e, t));
+}
+
+bool ll_fn_names_thread(const struct ll_fn_view *f, uint32_t t, const struct ll_path *p)
+{
+    return ll_tf_names_thread(&f->tf.threads[t], p);
+}
+
+uint32_t ll_fn_next_thread_reached(const struct ll_fn_view *f, uint32_t e, uint32_t kinds)
+{
+    return next_marked(f->fn, f->tf.reached, e, kinds);
+}
+
+bool ll_view_class_joined(const struct ll_view *v, const char *cls)
+{
+    return ll_strmap_get(&v->threads.joined, cls) != (size_t)-1;
+}
+
+bool ll_view_class_posted(const struct ll_view *v, const char *cls)
+{
+    return ll_strmap_get(&v->threads.posted, cls) != (size_t)-1;
+}
+
+/* ---- loops ---------------------------------------------------------- */
+
+uint32_t ll_fn_nloops(const struct ll_fn_view *f)
+{
+    return f->tf.nloops;
+}
+
+const struct ll_tf_loop *ll_fn_loop(const struct ll_fn_view *f, uint32_t k)
+{
+    return &f->tf.loops[k];
+}
+
+uint32_t ll_loop_head(const struct ll_tf_loop *l)
+{
+    return l->head;
+}
+
+bool ll_loop_has_block(const struct ll_tf_loop *l, uint32_t b)
+{
+    return l->body[b] != 0;
+}
+
+bool ll_fn_thread_outlives_iteration(const struct ll_fn_view *f, const struct ll_tf_loop *l,
+                                     uint32_t t)
+{
+    bool alive = false;
+    for (uint32_t i = 0; i < l->nlatches; i++)
+        alive |= (ll_tf_out(&f->tf, l->latches[i], t) & LL_TS_ALIVE) != 0;
+    return alive;
+}
+
+uint32_t ll_fn_block_of(const struct ll_fn_view *f, uint32_t e)
+{
+    return ll_tf_block_of(f->fn, e);
+}
+
+bool ll_fn_block_reaches(const struct ll_fn_view *f, uint32_t from, uint32_t to, uint32_t avoid,
+                         uint8_t *seen, uint32_t *stack)
+{
+    return ll_tf_reaches(f->fn, from, to, avoid, seen, stack);
+}
+
+/* ---- roots ---------------------------------------------------------- */
+const char *ll_view_root_name(const struct ll_view *v, uint32_t fn)
+{
+    for (uint32_t r = 0; r < v->cg.nroots; r++)
+        if (ll_callgraph_reaches(&v->cg, r, fn))
+            return v->fns[v->cg.roots[r].fn].fn->name;
+    return NULL;
+}
+
+uint32_t ll_view_count_roots(const struct ll_view *v, const uint64_t *roots, bool *multi)
+{
+    uint32_t n = 0;
+    *multi = false;
+    for (uint32_t r = 0; r < v->cg.nroots; r++)
+        if ((roots[r / 64] >> (r % 64)) & 1) {
+            n++;
+            if (v->cg.roots[r].multi_instance)
+                *multi = true;
+        }
+    return n;
+}
+
+const char *ll_view_root_fn_name(const struct ll_view *v, uint32_t r)
+{
+    return v->fns[v->cg.roots[r].fn].fn->name;
+}
+
+bool ll_view_root_multi(const struct ll_view *v, uint32_t r)
+{
+    return v->cg.roots[r].multi_instance;
+}
+
+uint32_t ll_view_root_words(const struct ll_view *v)
+{
+    return v->cg.root_words;
+}
+
+/* ---- the lock-order graph ------------------------------------------- */
+
+const struct ll_lockgraph *ll_view_lockgraph(const struct ll_view *v)
+{
+    return &v->graph;
+}
+
+const struct ll_lg_cycle *ll_view_cycles(const struct ll_view *v, size_t *n)
+{
+    *n = v->ncycles;
+    return v->cycles;
+}
+
+const struct ll_order_decl *ll_view_order(const struct ll_view *v, size_t *n)
+{
+    *n = v->norder;
+    return v->order;
+}
+
+/* ---- shared accesses ------------------------------------------------ */
+
+const struct ll_race_access *ll_view_accesses(const struct ll_view *v, size_t *n)
+{
+    *n = v->race.n;
+    return v->race.acc;
+}
