@@ -75,6 +75,10 @@ const struct ll_summary *ll_fn_summary(const struct ll_fn_view *f);
 #define LL_EVK_ACQUIRES (LL_EVK(LL_EV_ACQUIRE) | LL_EVK(LL_EV_TRYACQUIRE))
 #define LL_EVK_ALL (~0u)
 
+/* True when event e is a sleep-family call (`sleep`, `usleep`, `nanosleep`,
+ * `thrd_sleep`, ... as lockapi.c lists them). */
+bool ll_event_sleeps(const struct ll_event *ev);
+
 /* True when some path reaches event e (as the lock-state analysis follows
  * paths: a lock call's failure edge holds nothing). */
 bool ll_fn_reached(const struct ll_fn_view *f, uint32_t e);

@@ -6,6 +6,8 @@
  */
 #include "view_internal.h"
 
+#include "lockapi.h"
+
 #include <string.h>
 
 /* ---- functions ------------------------------------------------------ */
@@ -88,6 +90,12 @@ bool ll_view_lock_recursive(const struct ll_view *v, const struct ll_fn_view *f,
 }
 
 /* ---- events --------------------------------------------------------- */
+
+bool ll_event_sleeps(const struct ll_event *ev)
+{
+    const struct ll_api *api = ev->kind == LL_EV_BLOCKING ? ll_lockapi_lookup(ev->api) : NULL;
+    return api && api->op == LL_OP_BLOCKING && (api->flags & LL_API_SLEEP);
+}
 
 bool ll_fn_reached(const struct ll_fn_view *f, uint32_t e)
 {

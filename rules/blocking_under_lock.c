@@ -5,8 +5,6 @@
  */
 #include "rule.h"
 
-#include "lockapi.h"
-
 #include <string.h>
 
 static const char doc[] =
@@ -46,12 +44,6 @@ static int first_held(const struct ll_fn_view *f, uint32_t e)
     return -1;
 }
 
-static bool is_sleep(const struct ll_event *ev)
-{
-    const struct ll_api *api = ll_lockapi_lookup(ev->api);
-    return api && api->op == LL_OP_BLOCKING && (api->flags & LL_API_SLEEP);
-}
-
 static void check_sleep(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
                         struct ll_rule_ctx *r)
 {
@@ -64,7 +56,7 @@ static void check_sleep(const struct ll_view *v, const struct ll_fn_view *f, uin
     struct ll_site site = ll_view_site(f, ev->loc, NULL);
     struct ll_finding *fd = NULL;
     const struct ll_call_info *ci = ll_fn_call(f, e);
-    if (ev->kind == LL_EV_BLOCKING && is_sleep(ev)) {
+    if (ll_event_sleeps(ev)) {
         fd =
             ll_diag(r, &site, fn->name, lk.cls, "'%s' sleeps while holding '%s'", ev->api, lk.text);
     } else if (ci) {

@@ -1,5 +1,6 @@
 /*
- * Unit tests for the whole-program phases (callgraph.c, view.c): C snippets
+ * Unit tests for the whole-program phases (callgraph.c, view*.c) and the
+ * view's query API (view_query.c): C snippets
  * are parsed by the real frontend, then linked; checked are the bottom-up
  * order, thread roots, summaries inferred for wrappers (also through
  * recursion, where the component is iterated to a fixpoint), and the
@@ -168,6 +169,90 @@ static void test_roots_and_graph(void **state)
     destroy(&w);
 }
 
+/* The first reached event of a kind in `kinds` at or after `from`. */
+static uint32_t first(const struct ll_fn_view *f, uint32_t from, uint32_t kinds)
+{
+    uint32_t e = ll_fn_next_reached(f, from, kinds);
+    assert_true(e < ll_fn_ir(f)->nevents);
+    return e;
+}
+
+static void test_query_locks(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, "#include <pthread.h>\n"
+              "pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;\n"
+              "void lk(void) { pthread_mutex_lock(&m); }\n"
+              "int f(int c) {\n"
+              "    pthread_mutex_lock(&m);\n"
+              "    if (c) pthread_mutex_unlock(&m);\n"
+              "    pthread_mutex_unlock(&m);\n"
+              "    lk();\n"
+              "    pthread_mutex_unlock(&m);\n"
+              "    return 0; }\n");
+    const struct ll_fn_view *f = fn(&w, "f");
+    const struct ll_function *ir = ll_fn_ir(f);
+    uint32_t u1 = first(f, 0, LL_EVK(LL_EV_RELEASE));
+    uint32_t u2 = first(f, u1 + 1, LL_EVK(LL_EV_RELEASE));
+    uint32_t u3 = first(f, u2 + 1, LL_EVK(LL_EV_RELEASE));
+    assert_true(ll_fn_next_reached(f, u3 + 1, LL_EVK(LL_EV_RELEASE)) == ir->nevents);
+    int l = ll_fn_lock_of(f, &ir->events[u1].obj);
+    assert_true(l >= 0);
+    /* held on every path at the first release, on one of two at the second */
+    struct ll_lock_state st = ll_fn_lock_at(f, u1, (uint32_t)l);
+    assert_int_equal(ll_lock_held(st), LL_HELD_ALL);
+    st = ll_fn_lock_at(f, u2, (uint32_t)l);
+    assert_int_equal(ll_lock_held(st), LL_HELD_SOME);
+    assert_true(st.released && !st.unknown);
+    /* taken by the call to the wrapper lk() before the third */
+    assert_int_equal(ll_lock_held(ll_fn_lock_at(f, u3, (uint32_t)l)), LL_HELD_ALL);
+    struct ll_acquisition a;
+    assert_true(ll_fn_acquired_where(f, u3, (uint32_t)l, &a));
+    assert_string_equal(a.wrapper, "lk");
+    assert_non_null(a.effect);
+    assert_int_equal(a.effect->op, LL_EFF_ACQUIRE);
+    assert_true(ll_fn_acquired_where(f, u1, (uint32_t)l, &a));
+    assert_null(a.wrapper);
+    assert_int_equal(a.site.line, 5);
+    /* released on every return */
+    st = ll_fn_lock_at_returns(f, (uint32_t)l);
+    assert_int_equal(ll_lock_held(st), LL_HELD_NONE);
+    assert_true(st.released);
+    destroy(&w);
+}
+
+static void test_query_threads(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, "#include <pthread.h>\n"
+              "static void *work(void *p) { return p; }\n"
+              "int g(void) { pthread_t t;\n"
+              "    if (pthread_create(&t, 0, work, 0) != 0) return 1;\n"
+              "    pthread_join(t, 0);\n"
+              "    return 0; }\n");
+    const struct ll_fn_view *g = fn(&w, "g");
+    assert_int_equal(ll_fn_nthreads(g), 1);
+    struct ll_thread th = ll_fn_thread(g, 0);
+    assert_true(th.local);
+    assert_ptr_equal(ll_view_callee(&w.view, g, th.event), fn(&w, "work"));
+    uint32_t join = ll_fn_next_thread_reached(g, 0, LL_EVK(LL_EV_JOIN));
+    assert_true(join < ll_fn_ir(g)->nevents);
+    assert_true(ll_fn_names_thread(g, 0, &ll_fn_ir(g)->events[join].obj));
+    struct ll_thread_state st = ll_fn_thread_at(g, join, 0);
+    assert_true(ll_thread_alive(st)); /* created, not joined yet */
+    assert_false(st.joined);
+    bool joined_at_end = false;
+    LL_FOR_EACH_THREAD_REACHED(g, e, LL_EVK(LL_EV_RETURN))
+    {
+        st = ll_fn_thread_at(g, e, 0);
+        joined_at_end = joined_at_end || (st.joined && !ll_thread_alive(st));
+    }
+    assert_true(joined_at_end);
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +260,8 @@ int main(void)
         cmocka_unit_test(test_caller_uses_wrappers),
         cmocka_unit_test(test_recursion_reaches_fixpoint),
         cmocka_unit_test(test_roots_and_graph),
+        cmocka_unit_test(test_query_locks),
+        cmocka_unit_test(test_query_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
