@@ -444,6 +444,14 @@ static int rd_str(struct reader *r, const char **out)
     return 0;
 }
 
+/* A string the facts always have (the frontend never leaves it NULL, and
+ * the phases after it rely on that). */
+static int rd_str_nn(struct reader *r, const char **out)
+{
+    return rd_str(r, out) < 0 || !*out ? -1 : 0;
+}
+
+/* Entries of string arrays are never NULL. */
 static int rd_str_array(struct reader *r, uint32_t *n, const char ***out)
 {
     void *a;
@@ -451,7 +459,7 @@ static int rd_str_array(struct reader *r, uint32_t *n, const char ***out)
         return -1;
     *out = a;
     for (uint32_t i = 0; i < *n; i++)
-        if (rd_str(r, &(*out)[i]) < 0)
+        if (rd_str_nn(r, &(*out)[i]) < 0)
             return -1;
     return 0;
 }
@@ -472,6 +480,9 @@ static int rd_path(struct reader *r, struct ll_path *p)
     if (rd_u8(r, LL_ROOT_UNKNOWN, &p->root) < 0 || rd_u8(r, UINT8_MAX, &p->flags) < 0 ||
         rd_i16(r, &p->param) < 0 || rd_str(r, &p->text) < 0 || rd_str(r, &p->key) < 0 ||
         rd_str(r, &p->cls) < 0 || rd_str(r, &p->root_usr) < 0)
+        return -1;
+    /* a path with a root always has its spelling, identity and class */
+    if (p->root != LL_ROOT_NONE && (!p->text || !p->key || !p->cls))
         return -1;
     return 0;
 }
@@ -520,7 +531,7 @@ static int rd_block(struct reader *r, const struct ll_function *fn, struct ll_bl
 
 static int rd_function(struct reader *r, struct ll_function *fn)
 {
-    if (rd_str(r, &fn->usr) < 0 || rd_str(r, &fn->name) < 0 || rd_loc(r, &fn->loc) < 0 ||
+    if (rd_str_nn(r, &fn->usr) < 0 || rd_str_nn(r, &fn->name) < 0 || rd_loc(r, &fn->loc) < 0 ||
         rd_loc(r, &fn->end) < 0 || rd_u32(r, &fn->flags) < 0 ||
         rd_str_array(r, &fn->nparams, &fn->params) < 0)
         return -1;
@@ -590,7 +601,7 @@ static int rd_strings(struct reader *r)
 static int rd_tu(struct reader *r, struct ll_tu_facts *f)
 {
     void *a;
-    if (rd_str(r, &f->main_file) < 0 || rd_str_array(r, &f->nfiles, &f->files) < 0 ||
+    if (rd_str_nn(r, &f->main_file) < 0 || rd_str_array(r, &f->nfiles, &f->files) < 0 ||
         rd_array(r, f->nfiles, sizeof(*f->file_system), &a) < 0)
         return -1;
     f->file_system = a;
@@ -612,7 +623,7 @@ static int rd_tu(struct reader *r, struct ll_tu_facts *f)
     f->globals = a;
     for (uint32_t i = 0; i < f->nglobals; i++) {
         struct ll_global *g = &f->globals[i];
-        if (rd_str(r, &g->usr) < 0 || rd_str(r, &g->name) < 0 || rd_str(r, &g->type) < 0 ||
+        if (rd_str_nn(r, &g->usr) < 0 || rd_str_nn(r, &g->name) < 0 || rd_str_nn(r, &g->type) < 0 ||
             rd_loc(r, &g->loc) < 0 || rd_u32(r, &g->flags) < 0)
             return -1;
     }
@@ -622,7 +633,7 @@ static int rd_tu(struct reader *r, struct ll_tu_facts *f)
     f->fnrefs = a;
     for (uint32_t i = 0; i < f->nfnrefs; i++) {
         struct ll_fnref *fr = &f->fnrefs[i];
-        if (rd_str(r, &fr->usr) < 0 || rd_str(r, &fr->context) < 0 || rd_loc(r, &fr->loc) < 0)
+        if (rd_str_nn(r, &fr->usr) < 0 || rd_str(r, &fr->context) < 0 || rd_loc(r, &fr->loc) < 0)
             return -1;
     }
 

@@ -178,7 +178,7 @@ bool ll_fn_acquired_where(const struct ll_fn_view *f, uint32_t e, uint32_t l,
         const struct ll_event *pe = &f->fn->events[p];
         if (!f->df.reached[p])
             continue;
-        if (ll_event_acquires(pe) && strcmp(pe->obj.key, key) == 0) {
+        if (ll_event_acquires(pe) && pe->obj.key && strcmp(pe->obj.key, key) == 0) {
             out->site = ll_view_site(f, pe->loc, NULL);
             return true;
         }

@@ -115,7 +115,7 @@ static void build_worker(struct ll_arena *a, struct ll_function *fn)
     e[LL_EV_CALL].args[0] = glock;
     e[LL_EV_CALL].args[1] = mkpath(LL_ROOT_NONE, 0, -1, NULL, NULL, NULL, NULL);
     e[LL_EV_CALL].args[2] = mkpath(LL_ROOT_CALL, LL_PATH_CONST, -32768, "get()", "", "", "");
-    e[LL_EV_CALL].args[3] = mkpath(LL_ROOT_UNKNOWN, 0xff, 32767, "", NULL, "x", NULL);
+    e[LL_EV_CALL].args[3] = mkpath(LL_ROOT_UNKNOWN, 0xff, 32767, "", "", "x", NULL);
 
     e[LL_EV_THREAD_CREATE].flags = LL_EVF_DETACHED | LL_EVF_CHECKED;
     e[LL_EV_THREAD_CREATE].obj = mkpath(LL_ROOT_LOCAL, LL_PATH_ADDR, -1, "tid", "tid", "tid", NULL);
@@ -240,7 +240,7 @@ static void build_facts(struct ll_tu_facts *f)
 
     /* A body with a single empty block. */
     struct ll_function *fn = &f->functions[1];
-    fn->usr = NULL;
+    fn->usr = "";
     fn->name = "";
     fn->loc = mkloc(2, 1, 1);
     fn->end = mkloc(0, 0, 0);
@@ -266,13 +266,13 @@ static void build_facts(struct ll_tu_facts *f)
                                        LL_GV_STATIC | LL_GV_ATOMIC};
     f->globals[2] = (struct ll_global){"c:@tls", "tls", "const int", mkloc(2, 9, 1),
                                        LL_GV_THREAD_LOCAL | LL_GV_CONST | LL_GV_RECURSIVE_INIT};
-    f->globals[3] = (struct ll_global){NULL, "", "", mkloc(3, 0, 0), UINT32_MAX};
+    f->globals[3] = (struct ll_global){"", "", "", mkloc(3, 0, 0), UINT32_MAX};
 
     f->nfnrefs = 3;
     f->fnrefs = xalloc(a, f->nfnrefs * sizeof(*f->fnrefs));
     f->fnrefs[0] = (struct ll_fnref){"c:@F@worker", "struct ops.run", mkloc(0, 40, 9)};
     f->fnrefs[1] = (struct ll_fnref){"c:@F@start", NULL, mkloc(0, 41, 5)};
-    f->fnrefs[2] = (struct ll_fnref){NULL, "", mkloc(1, 2, 3)};
+    f->fnrefs[2] = (struct ll_fnref){"", "", mkloc(1, 2, 3)};
 }
 
 /* ---- deep comparison -------------------------------------------------- */
@@ -566,7 +566,7 @@ static void test_roundtrip(void **state)
     facts_eq(&g, &f);
 
     /* NULL and "" really are told apart after decoding. */
-    assert_null(g.functions[1].usr);
+    assert_string_equal(g.functions[1].usr, "");
     assert_non_null(g.functions[1].name);
     assert_string_equal(g.functions[1].name, "");
     assert_null(g.functions[0].events[LL_EV_CALL].args[1].text);
@@ -597,15 +597,11 @@ static void test_roundtrip_empty(void **state)
     ll_tu_facts_init(&f);
     unsigned char *blob = NULL;
     size_t len = 0;
+    /* Without a main file: written, but never read (facts always have one). */
     assert_int_equal(ll_facts_to_blob(&f, &blob, &len), 0);
     ll_tu_facts_init(&g);
-    assert_int_equal(ll_facts_from_blob(blob, len, &g), 0);
-    facts_eq(&f, &g);
-    assert_null(g.main_file);
-    assert_null(g.files);
-    assert_null(g.functions);
+    assert_int_equal(ll_facts_from_blob(blob, len, &g), -1);
     free(blob);
-    ll_tu_facts_release(&g);
 
     /* Only "" as main file: one table entry, referenced, not NULL. */
     f.main_file = "";
@@ -625,6 +621,7 @@ static void test_null_file_system(void **state)
     struct ll_tu_facts f, g;
     ll_tu_facts_init(&f);
     static const char *const files[] = {"/a/x.c", "/a/y.h"};
+    f.main_file = files[0];
     f.nfiles = 2;
     f.files = mkstrs(&f.arena, 2, files);
     unsigned char *blob = NULL;
@@ -650,6 +647,7 @@ static void test_strings_deduplicated(void **state)
     static const char *const files[] = {"/a/x.c"};
     f.nfiles = 1;
     f.files = mkstrs(&f.arena, 1, files);
+    f.main_file = "/a/x.c";
     f.nglobals = 200;
     f.globals = xalloc(&f.arena, f.nglobals * sizeof(*f.globals));
     for (uint32_t i = 0; i < f.nglobals; i++) {
@@ -851,9 +849,9 @@ static void test_hand_made_blobs(void **state)
 {
     (void)state;
     /* no strings, main NULL, no files/functions/globals/fnrefs, 0 errors, NULL,
-     * no deps */
+     * no deps: refused, facts always name their main file */
     static const unsigned char minimal[] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-    assert_int_equal(decode_raw(minimal, sizeof(minimal)), 0);
+    assert_int_equal(decode_raw(minimal, sizeof(minimal)), -1);
 
     /* A string count of 2^32-1 with nothing behind it: refused before any
      * allocation is attempted. */
@@ -886,10 +884,16 @@ static void test_hand_made_blobs(void **state)
     assert_int_equal(decode_raw(long_str, sizeof(long_str)), -1);
 
     /* A global whose location names file 0 in a TU without files. */
-    static const unsigned char bad_file[] = {0, 0, 0, 0, 1, 0, 0, 0, 0, 5, 1, 0, 0, 0, 0};
+    static const unsigned char bad_file[] = {1, 2, 'a', 'b', 1, 0, 0, 1, 1, 1,
+                                             1, 0, 5,   1,   0, 0, 0, 0, 0};
     assert_int_equal(decode_raw(bad_file, sizeof(bad_file)), -1);
     /* The same global at the unknown location 0:0:0 is fine. */
-    static const unsigned char zero_loc[] = {0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static const unsigned char zero_loc[] = {1, 2, 'a', 'b', 1, 0, 0, 1, 1, 1,
+                                             1, 0, 0,   0,   0, 0, 0, 0, 0};
+    /* ... but a global without a USR, name or type is not */
+    static const unsigned char no_usr[] = {1, 2, 'a', 'b', 1, 0, 0, 1, 0, 1,
+                                           1, 0, 0,   0,   0, 0, 0, 0, 0};
+    assert_int_equal(decode_raw(no_usr, sizeof(no_usr)), -1);
     assert_int_equal(decode_raw(zero_loc, sizeof(zero_loc)), 0);
 }
 
@@ -899,12 +903,14 @@ static int decode_function(uint32_t exit, uint32_t first, uint32_t nev, uint32_t
 {
     unsigned char b[96];
     size_t n = 0;
-    b[n++] = 0; /* strings */
-    b[n++] = 0; /* main_file */
+    b[n++] = 1; /* strings: "f" */
+    b[n++] = 1;
+    b[n++] = 'f';
+    b[n++] = 1; /* main_file */
     b[n++] = 0; /* nfiles */
     b[n++] = 1; /* nfunctions */
-    b[n++] = 0; /* usr */
-    b[n++] = 0; /* name */
+    b[n++] = 1; /* usr */
+    b[n++] = 1; /* name */
     for (int i = 0; i < 6; i++)
         b[n++] = 0; /* loc, end */
     b[n++] = 0;     /* flags */
@@ -1152,7 +1158,7 @@ static void test_dump_everything(void **state)
     assert_non_null(strstr(text, "global  '' :0:0 [static thread_local const atomic lock "
                                  "recursive_init definition 0xffffff80]\n"));
     assert_non_null(strstr(text, "global count '_Atomic(int)' main.c:4:12 [static atomic]\n"));
-    assert_non_null(strstr(text, "fnref (null) pthread.h:2:3 in ''\n"));
+    assert_non_null(strstr(text, "fnref  pthread.h:2:3 in ''\n"));
     assert_non_null(strstr(text, "fnref c:@F@start main.c:41:5\n"));
     free(text);
     ll_tu_facts_release(&f);
