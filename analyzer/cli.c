@@ -11,6 +11,7 @@
 const char ll_cli_usage[] =
     "usage: locklint [OPTIONS] -p BUILD_DIR|compile_commands.json [PATH...]\n"
     "       locklint [OPTIONS] FILE.c... [-- COMPILER_ARGS...]\n"
+    "       locklint link [OPTIONS] [FACTS|DIR...] [-p DIR]\n"
     "       locklint explain RULE | locklint --list-rules | locklint --version\n"
     "\n"
     "Finds lock misuse in C: deadlocks, double locks, leaked locks, bad condition waits.\n"
@@ -39,6 +40,10 @@ const char ll_cli_usage[] =
     "                        went on standard error\n"
     "  -v, --verbose         name the cache in use and end with the statistics\n"
     "  -q, --quiet           no summary line on standard error\n"
+    "  --extra-arg-before=A, --extra-arg=A\n"
+    "                        clang-tidy's: add A before / after the compiler arguments;\n"
+    "                        with a compile command after '--' (CMAKE_C_CLANG_TIDY), the\n"
+    "                        TU's facts are written to OBJECT.llfacts for 'locklint link'\n"
     "  --version             print the version and exit\n"
     "  -h, --help            print this help and exit\n"
     "\n"
@@ -137,6 +142,10 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
         cli->explain = argv[2];
         return 0;
     }
+    if (argc > 1 && strcmp(argv[1], "link") == 0) {
+        cli->mode = LL_MODE_LINK;
+        i = 2;
+    }
     for (; i < argc; i++) {
         const char *a = argv[i], *val = NULL;
         int m;
@@ -226,6 +235,16 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
             if (m < 0)
                 goto missing;
             cli->write_baseline = val;
+        } else if ((m = opt_value("--extra-arg-before", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            if (push(&cli->extra_before, &cli->nextra_before, val) != 0)
+                goto oom;
+        } else if ((m = opt_value("--extra-arg", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            if (push(&cli->extra_after, &cli->nextra_after, val) != 0)
+                goto oom;
         } else if (a[0] == '-' && a[1] != '\0') {
             snprintf(errbuf, errlen, "unknown option '%s' (see --help)", a);
             return -1;
@@ -240,6 +259,16 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
         }
         if (cli->compdb && cli->has_extra) {
             snprintf(errbuf, errlen, "compiler arguments after '--' need source files, not -p");
+            return -1;
+        }
+    }
+    if (cli->mode == LL_MODE_LINK) {
+        if (!cli->compdb && cli->ninputs == 0) {
+            snprintf(errbuf, errlen, "link: no input: give facts files, directories or -p DIR");
+            return -1;
+        }
+        if (cli->has_extra) {
+            snprintf(errbuf, errlen, "link takes facts files, not compiler arguments after '--'");
             return -1;
         }
     }
@@ -258,5 +287,7 @@ void ll_cli_release(struct ll_cli *cli)
     free(cli->extra);
     free(cli->enable);
     free(cli->disable);
+    free(cli->extra_before);
+    free(cli->extra_after);
     memset(cli, 0, sizeof(*cli));
 }

@@ -18,6 +18,7 @@ enum ll_cli_mode {
     LL_MODE_VERSION,
     LL_MODE_HELP,
     LL_MODE_DUMP_FACTS,
+    LL_MODE_LINK, /* locklint link: facts files in, report out (link.h) */
 };
 
 enum ll_format { LL_FORMAT_TEXT, LL_FORMAT_JSON, LL_FORMAT_SARIF, LL_FORMAT_CODECLIMATE };
@@ -41,6 +42,9 @@ struct ll_cli {
     const char *baseline;       /* --baseline: report only findings not in it */
     const char *write_baseline; /* --write-baseline: record the findings there */
     const char *graph;          /* --graph: write the lock-order graph (Graphviz) there */
+    /* clang-tidy's --extra-arg-before / --extra-arg (wrapper_mode.h) */
+    const char **extra_before, **extra_after;
+    size_t nextra_before, nextra_after;
     bool no_cache, stats, quiet, verbose;
     bool has_extra; /* "--" was given */
 };

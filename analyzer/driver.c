@@ -25,6 +25,7 @@
 #include "suppress.h"
 #include "thread_wrappers.h"
 #include "view_internal.h"
+#include "wrapper_mode.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -278,6 +279,10 @@ static int load_jobs(const struct ll_cli *cli, const struct ll_config *cfg, stru
     db->nextra_flags = cfg->ncompiler_flags;
     if (cli->compdb) {
         rc = ll_compdb_load(db, cli->compdb, LL_RESOURCE_DIR, stderr, err, sizeof(err));
+        if (rc == 0 && ll_wrapper_extra_args(db, cli) != 0) {
+            error("out of memory");
+            return -1;
+        }
         if (rc == 0 && cli->ninputs) {
             if (ll_compdb_filter(db, cli->inputs, cli->ninputs) == 0) {
                 error("no translation unit in '%s' lies under the given paths", db->path);
@@ -437,26 +442,18 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Where a run's CPU time and memory went, for --stats: the process's CPU
- * (user + system, every thread and every reaped parse worker) and its peak
- * RSS (the process's or its largest worker's) at a phase's end.  CPU
- * time, unlike the wall clock, does not depend on what else the host runs. */
-struct phase_use {
-    double cpu;     /* seconds since the process started */
-    double rss_mib; /* peak so far */
-};
-
 static double cpu_seconds(const struct rusage *ru)
 {
     return (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
            (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
 }
 
-/* Parse workers are processes (parse_worker.c), reaped when their parser
- * thread ends: their CPU counts from then on, their RSS as the largest. */
-static struct phase_use phase_use_now(void)
+/* Where the run is (driver.h's ll_phase_use).  Parse workers are
+ * processes (parse_worker.c), reaped when their parser thread ends: their
+ * CPU counts from then on, their RSS as the largest. */
+static struct ll_phase_use phase_use_now(void)
 {
-    struct phase_use u = {0, 0};
+    struct ll_phase_use u = {0, 0};
     struct rusage self, kids;
     if (getrusage(RUSAGE_SELF, &self) == 0 && getrusage(RUSAGE_CHILDREN, &kids) == 0) {
         u.cpu = cpu_seconds(&self) + cpu_seconds(&kids);
@@ -466,31 +463,14 @@ static struct phase_use phase_use_now(void)
     return u;
 }
 
-/* Seconds spent in the phases after parsing, for --stats. */
-struct phase_times {
-    double program, rules;
-    struct phase_use parsed, built, checked; /* after parsing, whole-program, rules */
-};
-
-static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t nparsed,
-                   const char *cwd, const struct ll_config *cfg, struct phase_times *times)
+int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t k,
+                      const struct ll_tool_note *notes, size_t nnotes, const struct ll_config *cfg,
+                      const char *cwd, struct ll_driver_times *times)
 {
     const struct ll_rule *rules[64];
     int nrules = select_rules(cli, rules);
     if (nrules < 0)
         return 2;
-    /* parsed TUs, in database order */
-    struct ll_tu_facts *tus = calloc(nparsed + 1, sizeof(*tus));
-    struct ll_tool_note *notes = calloc(pool->db->njobs + 1, sizeof(*notes));
-    if (!tus || !notes) {
-        free(tus);
-        free(notes);
-        return 2;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < pool->db->njobs; i++)
-        if (pool->status[i] == 0)
-            tus[k++] = pool->facts[i];
     int status = 2;
     double t0 = now();
     struct ll_view view;
@@ -537,9 +517,8 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
         goto out;
     }
     size_t nfiles = 0;
-    for (size_t i = 0; i < pool->db->njobs; i++)
-        if (pool->status[i] == 0)
-            files[nfiles++] = pool->db->jobs[i].file;
+    for (size_t i = 0; i < k; i++)
+        files[nfiles++] = tus[i].main_file;
     struct ll_post_stats post;
     int prc = ll_postprocess(&report, cli, cfg, cwd, files, nfiles, stderr, &post);
     free(files);
@@ -547,12 +526,6 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
         goto out;
     double t2 = now();
     times->checked = phase_use_now();
-    size_t nnotes = 0;
-    for (size_t i = 0; i < pool->db->njobs; i++)
-        if (incomplete(pool->status[i])) {
-            notes[nnotes].file = pool->db->jobs[i].file;
-            notes[nnotes++].message = pool->errs[i];
-        }
     if (write_report(cli, &report, cwd, notes, nnotes) != 0)
         goto out;
     size_t failing = cli->fail_on < 0 ? 0 : ll_report_count_at_least(&report, cli->fail_on);
@@ -571,6 +544,31 @@ out:
     ll_arena_release(&rewritten);
     ll_report_release(&report);
     free(order);
+    return status;
+}
+
+static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t nparsed,
+                   const char *cwd, const struct ll_config *cfg, struct ll_driver_times *times)
+{
+    /* parsed TUs (ll_driver_analyse() puts them in its order) */
+    struct ll_tu_facts *tus = calloc(nparsed + 1, sizeof(*tus));
+    struct ll_tool_note *notes = calloc(pool->db->njobs + 1, sizeof(*notes));
+    if (!tus || !notes) {
+        free(tus);
+        free(notes);
+        error("out of memory");
+        return 2;
+    }
+    size_t k = 0, nnotes = 0;
+    for (size_t i = 0; i < pool->db->njobs; i++) {
+        if (pool->status[i] == 0)
+            tus[k++] = pool->facts[i];
+        if (incomplete(pool->status[i])) {
+            notes[nnotes].file = pool->db->jobs[i].file;
+            notes[nnotes++].message = pool->errs[i];
+        }
+    }
+    int status = ll_driver_analyse(cli, tus, k, notes, nnotes, cfg, cwd, times);
     free(tus);
     free(notes);
     return status;
@@ -632,7 +630,8 @@ static struct ll_cache *open_cache(const struct ll_cli *cli, const struct ll_com
 }
 
 static void print_stats(const struct parse_pool *pool, size_t nparsed, double parse_wall,
-                        const struct phase_times *t, double total, const struct ll_cache_stats *cs)
+                        const struct ll_driver_times *t, double total,
+                        const struct ll_cache_stats *cs)
 {
     size_t n = pool->db->njobs, reused = atomic_load(&pool->reused), crashed = 0, refused = 0;
     for (size_t i = 0; i < n; i++) {
@@ -684,7 +683,7 @@ int ll_driver_run(const struct ll_cli *cli)
     memset(&pool, 0, sizeof(pool));
     pool.db = &db;
     pthread_mutex_init(&pool.progress_mu, NULL);
-    struct phase_times times;
+    struct ll_driver_times times;
     memset(&times, 0, sizeof(times));
     struct ll_cache_stats cstats = {0, 0, 0, 0};
     double parse_wall = 0;

@@ -5,8 +5,10 @@
  */
 #include "cli.h"
 #include "driver.h"
+#include "link.h"
 #include "parse_worker.h"
 #include "rule.h"
+#include "wrapper_mode.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -47,6 +49,8 @@ int main(int argc, char **argv)
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, 256 << 20);
 #endif
+    if (argc > 0 && ll_wrapper_is_launcher(argv[0]))
+        return ll_wrapper_launcher(argc, argv);
     struct ll_cli cli;
     char err[512];
     if (ll_cli_parse(&cli, argc, argv, err, sizeof(err)) != 0) {
@@ -70,8 +74,11 @@ int main(int argc, char **argv)
     case LL_MODE_EXPLAIN:
         status = explain(cli.explain);
         break;
+    case LL_MODE_LINK:
+        status = ll_link_run(&cli);
+        break;
     default:
-        status = ll_driver_run(&cli);
+        status = ll_wrapper_is_tidy(&cli) ? ll_wrapper_tidy(&cli) : ll_driver_run(&cli);
         break;
     }
     ll_cli_release(&cli);
