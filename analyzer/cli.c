@@ -262,6 +262,11 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
             return -1;
         }
     }
+    if (argc > 1 && strcmp(argv[1], "link") == 0 && cli->mode != LL_MODE_LINK &&
+        cli->mode != LL_MODE_HELP && cli->mode != LL_MODE_VERSION) {
+        snprintf(errbuf, errlen, "link: --list-rules and --dump-facts are not link options");
+        return -1;
+    }
     if (cli->mode == LL_MODE_LINK) {
         if (!cli->compdb && cli->ninputs == 0) {
             snprintf(errbuf, errlen, "link: no input: give facts files, directories or -p DIR");

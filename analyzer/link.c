@@ -131,6 +131,22 @@ static int collect(struct path_list *out, const char *path)
     return 0;
 }
 
+/* -p: a build directory, or its compile_commands.json (whose directory
+ * is meant, as for a direct run). */
+static int collect_build_dir(struct path_list *out, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+        char dir[PATH_MAX];
+        const char *slash = strrchr(path, '/');
+        if (!slash)
+            return collect(out, ".");
+        snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+        return collect(out, dir[0] ? dir : "/");
+    }
+    return collect(out, path);
+}
+
 struct tu_slot {
     const char *path;
     struct ll_tu_facts facts;
@@ -229,7 +245,7 @@ int ll_link_run(const struct ll_cli *cli)
         fprintf(stderr, "locklint: error: %s\n", err);
         goto out;
     }
-    if (cli->compdb && collect(&paths, cli->compdb) != 0)
+    if (cli->compdb && collect_build_dir(&paths, cli->compdb) != 0)
         goto out;
     for (size_t i = 0; i < cli->ninputs; i++)
         if (collect(&paths, cli->inputs[i]) != 0)

@@ -53,6 +53,10 @@ run --in "$W/tidy" link --format json -o "$W/tidy.json" -p .
 check "link -p BUILD exits as a direct run does" rc_is 1
 check "link -p BUILD: byte-identical JSON to the direct run" same_files "$W/tidy.json" "$W/direct.json"
 check "link: the summary names every TU" err_has "7 findings in $nsrc translation units"
+run --in "$W/tidy" link --format json -o "$W/tidy2.json" -p compile_commands.json
+check "link -p compile_commands.json: its directory" same_files "$W/tidy2.json" "$W/direct.json"
+run --in "$W/tidy" link --dump-facts -p .
+check "link --dump-facts: a usage error" rc_is 2
 run --in "$W/tidy" link -p .
 check "link: text output" out_has 'bank\.c:[0-9]+:[0-9]+: warning: lock order inversion'
 
