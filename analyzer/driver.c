@@ -463,6 +463,35 @@ static struct ll_phase_use phase_use_now(void)
     return u;
 }
 
+struct tu_order {
+    struct ll_tu_facts tu;
+    size_t index;
+};
+
+static int by_main_file(const void *a, const void *b)
+{
+    const struct tu_order *x = a, *y = b;
+    int c = strcmp(x->tu.main_file, y->tu.main_file);
+    return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* The TUs in the order of their source files' paths (stable): the report
+ * then does not depend on the order of the compile database, nor on how
+ * `locklint link` was given its facts.  Returns 0 or -1 (out of memory). */
+static int sort_tus(struct ll_tu_facts *tus, size_t k)
+{
+    struct tu_order *o = calloc(k + 1, sizeof(*o));
+    if (!o)
+        return -1;
+    for (size_t i = 0; i < k; i++)
+        o[i] = (struct tu_order){tus[i], i};
+    qsort(o, k, sizeof(*o), by_main_file);
+    for (size_t i = 0; i < k; i++)
+        tus[i] = o[i].tu;
+    free(o);
+    return 0;
+}
+
 int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t k,
                       const struct ll_tool_note *notes, size_t nnotes, const struct ll_config *cfg,
                       const char *cwd, struct ll_driver_times *times)
@@ -471,6 +500,10 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
     int nrules = select_rules(cli, rules);
     if (nrules < 0)
         return 2;
+    if (sort_tus(tus, k) != 0) {
+        error("out of memory");
+        return 2;
+    }
     int status = 2;
     double t0 = now();
     struct ll_view view;

@@ -6,10 +6,8 @@
  * file's path), and of several facts files of one source file only the
  * first is used, as a compile database's duplicate entries are: the
  * report then does not depend on how the facts were sharded or named on
- * the command line.  A direct run keeps its database's order instead; the
- * two agree whenever the report does not depend on the order of TUs
- * (which definition of a function seen in several TUs is kept, which of
- * several main()s runs).
+ * the command line.  The driver analyses TUs in the order of their source
+ * files too, so the link's report is a direct run's.
  *
  * Reading is parallel (-j workers, each decoding into its own arena);
  * everything else is the driver's.

@@ -2,7 +2,7 @@
  * program: all translation units' facts linked into one program.
  *
  * Functions are linked by USR: a `static inline` function seen in many TUs
- * is kept once (the first TU in database order wins, so output does not
+ * is kept once (the first TU in the driver's order wins, so output does not
  * depend on -j).  Thread roots are `main` and every function given to a
  * thread-creation call as its start routine.  This module reads facts only;
  * it never sees a TU's source.
