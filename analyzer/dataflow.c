@@ -13,9 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Branch outcomes a path remembers: lock code tests many flags. */
-#define LL_DF_MAX_FACTS 16
-
 struct run {
     const struct ll_function *fn;
     const struct ll_df_env *env;
@@ -337,8 +334,7 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
         rc = 0;
         goto out;
     }
-    struct ll_ps_client client = {
-        .nslots = ru.nlocks, .max_facts = LL_DF_MAX_FACTS, .transfer = transfer, .ctx = &ru};
+    struct ll_ps_client client = {.nslots = ru.nlocks, .transfer = transfer, .ctx = &ru};
     ll_pathset_set_client(&ru.ps, &client);
     if (iterate(&ru, out) != 0)
         goto out;

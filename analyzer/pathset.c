@@ -25,7 +25,6 @@ void ll_pathset_init(struct ll_pathset *ps, const struct ll_function *fn, struct
 void ll_pathset_set_client(struct ll_pathset *ps, const struct ll_ps_client *client)
 {
     LL_ASSERT(client->transfer);
-    LL_ASSERT(client->max_facts >= 1 && client->max_facts <= LL_PS_MAX_FACTS);
     ps->client = *client;
 }
 
@@ -105,13 +104,11 @@ static bool has_fact(const struct ll_ps_disj *d, const struct ll_ps_fact *f)
     return i >= 0 && d->facts[i].value == f->value;
 }
 
-static void add_fact(const struct ll_pathset *ps, struct ll_ps_disj *d, const struct ll_cond *c,
-                     bool value)
+static void add_fact(struct ll_ps_disj *d, const struct ll_cond *c, bool value)
 {
-    uint8_t max = ps->client.max_facts;
-    if (d->nfacts >= max) { /* forget the oldest */
-        memmove(&d->facts[0], &d->facts[1], (max - 1) * sizeof(d->facts[0]));
-        d->nfacts = (uint8_t)(max - 1);
+    if (d->nfacts == LL_PS_MAX_FACTS) { /* forget the oldest */
+        memmove(&d->facts[0], &d->facts[1], (LL_PS_MAX_FACTS - 1) * sizeof(d->facts[0]));
+        d->nfacts = LL_PS_MAX_FACTS - 1;
     }
     d->facts[d->nfacts].cond = c;
     d->facts[d->nfacts].value = value;
@@ -269,7 +266,7 @@ void ll_ps_learn(const struct ll_pathset *ps, struct ll_ps_disj *d, const char *
     for (uint32_t b = 0; b < fn->nblocks; b++) {
         const struct ll_cond *c = &fn->blocks[b].cond;
         if (c->text == var) {
-            add_fact(ps, d, c, value);
+            add_fact(d, c, value);
             return;
         }
     }
@@ -304,7 +301,7 @@ static bool branch(const struct ll_pathset *ps, const struct ll_block *bb, struc
         int i = fact_find(d, c);
         if (i >= 0)
             return d->facts[i].value == truth;
-        add_fact(ps, d, c, truth);
+        add_fact(d, c, truth);
     }
     return true;
 }

@@ -39,6 +39,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The engine's limits, the same for every client: disjuncts a set keeps,
+ * pendings and remembered branch outcomes (facts) a disjunct keeps.  Past
+ * the pending and fact limits the oldest is forgotten.  Lock code tests
+ * many flags, so a path remembers up to 16 branch outcomes. */
 #define LL_PS_MAX_DISJUNCTS 16
 #define LL_PS_MAX_PEND 8
 #define LL_PS_MAX_FACTS 16
@@ -71,9 +75,6 @@ struct ll_pathset;
 
 struct ll_ps_client {
     uint32_t nslots;
-    /* Facts a disjunct keeps (at most LL_PS_MAX_FACTS); the oldest is
-     * forgotten first. */
-    uint8_t max_facts;
     /* Applies event `e` of the function to `d` (its result variable is
      * forgotten already). */
     void (*transfer)(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, void *ctx);

@@ -17,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Branch outcomes a path remembers. */
-#define TF_MAX_FACTS 8
 #define MAX_LOOPS 256
 
 struct run {
@@ -481,11 +479,8 @@ int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
     }
     if (loop_ends(&ru) != 0)
         goto out;
-    struct ll_ps_client client = {.nslots = ru.n,
-                                  .max_facts = TF_MAX_FACTS,
-                                  .transfer = transfer,
-                                  .edge = enter_loops,
-                                  .ctx = &ru};
+    struct ll_ps_client client = {
+        .nslots = ru.n, .transfer = transfer, .edge = enter_loops, .ctx = &ru};
     ll_pathset_set_client(&ru.ps, &client);
     uint8_t *entry = ll_arena_alloc_raw(ru.tmp, ru.n);
     if (!entry)

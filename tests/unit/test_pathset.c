@@ -6,9 +6,10 @@
  * and the clients rely on: joins are unions, branch conditions are
  * remembered and forgotten when a variable they read (or contains it) is
  * written, `var = K` decides a later `if (var)`, pendings resolve on the
- * branch over their event or variable (inverted too), the fact limit is
- * the client's, sets stay within LL_PS_MAX_DISJUNCTS, the edge function
- * sees every edge, loops end, and a second run starts afresh.
+ * branch over their event or variable (inverted too), a path keeps
+ * LL_PS_MAX_FACTS branch outcomes and forgets the oldest, sets stay within
+ * LL_PS_MAX_DISJUNCTS, the edge function sees every edge, loops end, and
+ * a second run starts afresh.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,8 +28,8 @@
 enum { OFF = 1, ON = 2, NSLOTS = 4 };
 
 /* Interned strings: the engine compares by pointer. */
-static const char *const F = "f", *const G = "g", *const OK = "ok", *const CFG = "cfg",
-                         *const CFG_X = "cfg.x", *const CFGX = "cfgx";
+static const char *const F = "f", *const OK = "ok", *const CFG = "cfg", *const CFG_X = "cfg.x",
+                         *const CFGX = "cfgx";
 
 struct toy {
     struct ll_arena arena;
@@ -37,8 +38,7 @@ struct toy {
     uint8_t *state, *reached;
     uint32_t edges;              /* edge function calls */
     uint32_t edge_from, edge_to; /* the edge that turns s3 on */
-    uint8_t max_facts;
-    bool ps_used; /* ps holds memory to give back */
+    bool ps_used;                /* ps holds memory to give back */
 };
 
 static int slot_of(const struct ll_event *ev)
@@ -92,7 +92,6 @@ static int setup(void **state)
     if (!t)
         return -1;
     ll_arena_init(&t->arena);
-    t->max_facts = LL_PS_MAX_FACTS;
     t->edge_from = t->edge_to = UINT32_MAX;
     *state = t;
     return 0;
@@ -127,11 +126,8 @@ static uint32_t probe(struct cfg *c, uint32_t blk)
 static void run_with(struct toy *t, bool edge_fn)
 {
     cfg_intern(&t->cfg);
-    struct ll_ps_client client = {.nslots = NSLOTS,
-                                  .max_facts = t->max_facts,
-                                  .transfer = toy_transfer,
-                                  .edge = edge_fn ? toy_edge : NULL,
-                                  .ctx = t};
+    struct ll_ps_client client = {
+        .nslots = NSLOTS, .transfer = toy_transfer, .edge = edge_fn ? toy_edge : NULL, .ctx = t};
     ll_pathset_init(&t->ps, &t->cfg.fn, NULL);
     t->ps_used = true;
     ll_pathset_set_client(&t->ps, &client);
@@ -315,43 +311,50 @@ static void test_pending_inverted(void **state)
 }
 
 /*
- * if (f) on(s0); if (g) on(s1); if (f) probe_t else probe_f: with one fact
- * kept, `g` pushes `f` out and the last branch is no longer known.
+ * f = 1; c1 = 1; ... cN = 1; if (f) probe_t else probe_f.  Each write
+ * teaches the path one branch outcome (blocks that nobody reaches branch
+ * on c1..cN, so that the conditions exist).  With N = LL_PS_MAX_FACTS - 1
+ * the path still knows `f` and probe_f is unreached; one more pushes the
+ * oldest, `f`, out.  The limit is the engine's, the same for every client.
  */
-static void facts_limit(struct toy *t, uint8_t max, uint32_t *pt)
+static void facts_limit(struct toy *t, uint32_t n, uint32_t *pt, uint32_t *pf)
 {
+    static const char *const names[] = {"c1",  "c2",  "c3",  "c4",  "c5",  "c6",  "c7",  "c8", "c9",
+                                        "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17"};
+    assert_true(n <= sizeof(names) / sizeof(names[0]));
     struct cfg *c = &t->cfg;
-    t->max_facts = max;
-    cfg_init(c, &t->arena, 8, 12);
+    uint32_t exit = 3 + n;
+    cfg_init(c, &t->arena, exit + 1, n + 8);
+    cfg_write_local(c, 0, F, "1");
+    for (uint32_t i = 0; i < n; i++)
+        cfg_write_local(c, 0, names[i], "1");
     cfg_branch_var(c, 0, F, 1, 2);
-    sw(c, 1, LL_EV_ACQUIRE, "s0");
-    cfg_edge(c, 1, 2);
-    cfg_branch_var(c, 2, G, 3, 4);
-    sw(c, 3, LL_EV_ACQUIRE, "s1");
-    cfg_edge(c, 3, 4);
-    cfg_branch_var(c, 4, F, 5, 6);
-    *pt = probe(c, 5);
-    cfg_edge(c, 5, 7);
-    probe(c, 6);
-    cfg_edge(c, 6, 7);
+    *pt = probe(c, 1);
+    cfg_edge(c, 1, exit);
+    *pf = probe(c, 2);
+    cfg_edge(c, 2, exit);
+    for (uint32_t i = 0; i < n; i++)
+        cfg_branch_var(c, 3 + i, names[i], exit, exit);
 }
 
-static void test_fact_limit_is_the_clients(void **state)
+static void test_fact_limit_keeps_max(void **state)
 {
     struct toy *t = *state;
-    uint32_t pt;
-    facts_limit(t, 2, &pt);
+    uint32_t pt, pf;
+    facts_limit(t, LL_PS_MAX_FACTS - 1, &pt, &pf);
     run(t);
-    assert_int_equal(at(t, pt, 0), ON);
+    assert_true(t->reached[pt]);
+    assert_false(t->reached[pf]);
 }
 
 static void test_fact_limit_forgets_oldest(void **state)
 {
     struct toy *t = *state;
-    uint32_t pt;
-    facts_limit(t, 1, &pt);
+    uint32_t pt, pf;
+    facts_limit(t, LL_PS_MAX_FACTS, &pt, &pf);
     run(t);
-    assert_int_equal(at(t, pt, 0), OFF | ON);
+    assert_true(t->reached[pt]);
+    assert_true(t->reached[pf]);
 }
 
 /*
@@ -473,7 +476,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pending_on_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_on_var, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_inverted, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fact_limit_is_the_clients, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fact_limit_keeps_max, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fact_limit_forgets_oldest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_more_paths_than_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_edge_function, setup, teardown),
