@@ -14,6 +14,7 @@
 #ifndef LL_VIEW_H
 #define LL_VIEW_H
 
+#include "bitset.h"
 #include "ir.h"
 #include "lockgraph.h"
 #include "report.h"
@@ -259,7 +260,7 @@ const char *ll_view_root_name(const struct ll_view *v, uint32_t fn);
  * threads at once. */
 const char *ll_view_root_fn_name(const struct ll_view *v, uint32_t r);
 bool ll_view_root_multi(const struct ll_view *v, uint32_t r);
-/* Roots in a bitset (ll_view_root_words() words): how many distinct, and
+/* Roots in a bitset (bitset.h, ll_view_root_words() words): how many distinct, and
  * whether one of them runs as several threads at once. */
 uint32_t ll_view_count_roots(const struct ll_view *v, const uint64_t *roots, bool *multi);
 uint32_t ll_view_root_words(const struct ll_view *v);

@@ -318,7 +318,7 @@ uint32_t ll_view_count_roots(const struct ll_view *v, const uint64_t *roots, boo
     uint32_t n = 0;
     *multi = false;
     for (uint32_t r = 0; r < v->cg.nroots; r++)
-        if ((roots[r / 64] >> (r % 64)) & 1) {
+        if (ll_bitset_has(roots, r)) {
             n++;
             if (v->cg.roots[r].multi_instance)
                 *multi = true;

@@ -388,8 +388,7 @@ static void check(const struct ll_view *v, struct ll_rule_ctx *r)
             continue;
         memset(roots, 0, g->root_words * sizeof(*roots));
         for (uint32_t k = 0; k < c->n; k++)
-            for (uint32_t w = 0; w < g->root_words; w++)
-                roots[w] |= g->edges[c->edges[k]].roots[w];
+            ll_bitset_or(roots, g->edges[c->edges[k]].roots, g->root_words);
         if (concurrent(v, roots) && !gated(v, c))
             report_cycle(v, c, r, found, &nfound);
     }
