@@ -4,7 +4,8 @@
  * Database (PRAGMA application_id LL_CACHE_APP_ID, user_version
  * LL_CACHE_SCHEMA, WAL journal):
  *
- *   tu(key BLOB PRIMARY KEY, file TEXT, facts BLOB, deps BLOB)
+ *   tu(key BLOB PRIMARY KEY, file TEXT, facts BLOB, deps BLOB, used INTEGER,
+ *      size INTEGER)
  *
  * `key` is 16 bytes: two XXH64 hashes (different seeds) of the key
  * material (locklint version, LL_FACTS_VERSION, a hash of the running
@@ -14,7 +15,12 @@
  * older build extracted, even when LL_FACTS_VERSION was not bumped.  `facts` is
  * ll_facts_to_blob()'s output.  `deps` lists every dependency as varint path length, path bytes,
  * varint mtime seconds, varint mtime nanoseconds, varint size, then the
- * XXH64 of the content as 8 little-endian bytes.
+ * XXH64 of the content as 8 little-endian bytes.  `used` is when a run last
+ * stored or reused the entry (milliseconds since the epoch; a hit refreshes
+ * it only when it is more than TOUCH_MS old, so that a warm run writes
+ * nothing), `size` the bytes it takes; together they drive the
+ * least-recently-used eviction at close when the entries exceed the size
+ * limit.
  *
  * Within one run, each file is stat'ed once and hashed at most once per
  * (mtime, size) it is seen with: the table `memo` is shared by every
@@ -62,6 +68,11 @@
  * connection's own nor faulted in one by one.  The file only grows (no
  * auto-vacuum, no VACUUM), so the map never outlives its pages. */
 #define MMAP_SIZE "1073741824"
+/* A hit refreshes an entry's `used` only when it is older than this. */
+#define TOUCH_MS (3600LL * 1000)
+/* Eviction keeps the entries under this share (in percent) of the limit,
+ * so that the next runs do not evict again at once. */
+#define EVICT_TO_PCT 90
 
 /* ---- XXH64 ------------------------------------------------------------ */
 
@@ -522,6 +533,11 @@ struct ll_cache {
     atomic_bool broken;  /* stop writing: the database refused */
     atomic_bool corrupt; /* set aside at close */
     atomic_size_t stored, racy, dropped, rehashed;
+    long long now;        /* when the run began, ms since the epoch: `used` */
+    uint64_t limit;       /* bytes of entries kept at close; 0: no limit */
+    unsigned char *touch; /* keys (16 bytes each) of old entries reused; under mu */
+    size_t ntouch, touch_cap;
+    size_t evicted;
 };
 
 struct ll_cache_reader {
@@ -728,7 +744,7 @@ enum open_result { OPEN_OK, OPEN_BAD, OPEN_FAIL };
 
 static const char schema_sql[] =
     "CREATE TABLE IF NOT EXISTS tu(key BLOB PRIMARY KEY, file TEXT NOT NULL,"
-    " facts BLOB NOT NULL, deps BLOB NOT NULL)";
+    " facts BLOB NOT NULL, deps BLOB NOT NULL, used INTEGER NOT NULL, size INTEGER NOT NULL)";
 
 /* Creates the schema in an empty database, unless another process just
  * did.  Returns the SQLite status. */
@@ -845,6 +861,10 @@ struct ll_cache *ll_cache_open(const char *path, FILE *warn)
     pthread_cond_init(&c->nonfull, NULL);
     if (hash_exe(&c->build) != 0)
         c->build = 0;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    c->now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    c->limit = LL_CACHE_DEFAULT_LIMIT;
     make_parents(path);
     char why[512];
     /* The default place is in the analysed tree, which a pull request
@@ -931,6 +951,9 @@ static int write_batch(struct ll_cache *c, sqlite3_stmt *put, sqlite3_stmt *upd,
         if (it->facts) {
             sqlite3_bind_text(st, 3, it->file, -1, SQLITE_STATIC);
             sqlite3_bind_blob(st, 4, it->facts, (int)it->nfacts, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 5, c->now);
+            sqlite3_bind_int64(
+                st, 6, (long long)(it->nfacts + it->ndeps + strlen(it->file) + sizeof(it->key)));
         }
         rc = sqlite3_step(st);
         rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
@@ -950,9 +973,10 @@ static void *writer_main(void *arg)
 {
     struct ll_cache *c = arg;
     sqlite3_stmt *put = NULL, *upd = NULL;
-    int rc = sqlite3_prepare_v2(
-        c->db, "INSERT OR REPLACE INTO tu(key, deps, file, facts) VALUES(?1, ?2, ?3, ?4)", -1, &put,
-        NULL);
+    int rc = sqlite3_prepare_v2(c->db,
+                                "INSERT OR REPLACE INTO tu(key, deps, file, facts, used, size) "
+                                "VALUES(?1, ?2, ?3, ?4, ?5, ?6)",
+                                -1, &put, NULL);
     if (rc == SQLITE_OK)
         rc = sqlite3_prepare_v2(c->db, "UPDATE tu SET deps = ?2 WHERE key = ?1", -1, &upd, NULL);
     if (rc != SQLITE_OK)
@@ -1058,8 +1082,8 @@ struct ll_cache_reader *ll_cache_reader_new(struct ll_cache *c)
     if (rc == SQLITE_OK) {
         sqlite3_busy_timeout(r->db, READER_BUSY_MS);
         exec(r->db, "PRAGMA mmap_size=" MMAP_SIZE); /* only faster: failure is fine */
-        rc = sqlite3_prepare_v2(r->db, "SELECT facts, deps FROM tu WHERE key = ?1", -1, &r->get,
-                                NULL);
+        rc = sqlite3_prepare_v2(r->db, "SELECT facts, deps, used FROM tu WHERE key = ?1", -1,
+                                &r->get, NULL);
     }
     if (rc != SQLITE_OK) {
         ll_cache_reader_free(r);
@@ -1133,6 +1157,24 @@ static int deps_current(struct ll_cache *c, const unsigned char *blob, size_t le
     return 1;
 }
 
+/* Remembers a reused entry whose `used` is old, for close to refresh.
+ * Out of memory only loses the refresh. */
+static void touch(struct ll_cache *c, const unsigned char key[16])
+{
+    pthread_mutex_lock(&c->mu);
+    if (c->ntouch == c->touch_cap) {
+        size_t cap = c->touch_cap ? 2 * c->touch_cap : 64;
+        unsigned char *p = realloc(c->touch, cap * 16);
+        if (p) {
+            c->touch = p;
+            c->touch_cap = cap;
+        }
+    }
+    if (c->ntouch < c->touch_cap)
+        memcpy(c->touch + 16 * c->ntouch++, key, 16);
+    pthread_mutex_unlock(&c->mu);
+}
+
 int ll_cache_lookup(struct ll_cache_reader *r, const struct ll_tu_job *job, struct ll_tu_facts *out)
 {
     struct ll_cache *c = r->c;
@@ -1150,8 +1192,11 @@ int ll_cache_lookup(struct ll_cache_reader *r, const struct ll_tu_job *job, stru
         const unsigned char *deps = sqlite3_column_blob(r->get, 1);
         size_t ndeps = (size_t)sqlite3_column_bytes(r->get, 1);
         if (deps && facts && deps_current(c, deps, ndeps, &refresh) == 1 && !refresh.failed &&
-            ll_facts_from_blob(facts, nfacts, out) == 0)
+            ll_facts_from_blob(facts, nfacts, out) == 0) {
             hit = 1;
+            if (sqlite3_column_int64(r->get, 2) < c->now - TOUCH_MS)
+                touch(c, key);
+        }
     } else if (rc != SQLITE_DONE) {
         read_failed(c, rc);
     }
@@ -1173,6 +1218,83 @@ int ll_cache_lookup(struct ll_cache_reader *r, const struct ll_tu_job *job, stru
 
 /* ---- closing ------------------------------------------------------------------ */
 
+/* Refreshes `used` of the entries this run reused, then, while the
+ * entries take more than the limit, deletes the least recently used down
+ * to EVICT_TO_PCT of it.  Freed pages are reused by later writes; the file
+ * is not shrunk (see MMAP_SIZE).  Returns the SQLite status. */
+static int touch_and_evict(struct ll_cache *c)
+{
+    sqlite3_stmt *st = NULL;
+    long long total = 0;
+    int rc;
+    if (!c->ntouch) { /* the usual warm run: a read, no transaction */
+        if (!c->limit)
+            return SQLITE_OK;
+        if ((rc = query_int(c->db, "SELECT total(size) FROM tu", &total)) != SQLITE_OK ||
+            (uint64_t)total <= c->limit)
+            return rc;
+    }
+    if ((rc = exec(c->db, "BEGIN IMMEDIATE")) != SQLITE_OK)
+        return rc;
+    if (c->ntouch) {
+        rc = sqlite3_prepare_v2(c->db, "UPDATE tu SET used = ?1 WHERE key = ?2", -1, &st, NULL);
+        for (size_t i = 0; rc == SQLITE_OK && i < c->ntouch; i++) {
+            sqlite3_reset(st);
+            sqlite3_bind_int64(st, 1, c->now);
+            sqlite3_bind_blob(st, 2, c->touch + 16 * i, 16, SQLITE_STATIC);
+            rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+    }
+    if (rc == SQLITE_OK && c->limit)
+        rc = query_int(c->db, "SELECT total(size) FROM tu", &total);
+    if (rc == SQLITE_OK && c->limit && (uint64_t)total > c->limit) {
+        uint64_t k = c->limit > UINT64_MAX / 100 ? c->limit / 100 * EVICT_TO_PCT
+                                                 : c->limit * EVICT_TO_PCT / 100;
+        long long keep = k > (uint64_t)LLONG_MAX ? LLONG_MAX : (long long)k, kept = 0;
+        long long *gone = NULL;
+        size_t ngone = 0, cap = 0;
+        rc = sqlite3_prepare_v2(c->db, "SELECT rowid, size FROM tu ORDER BY used DESC, rowid DESC",
+                                -1, &st, NULL);
+        /* the newest that fit stay; from the first that does not, all go */
+        while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+            long long size = sqlite3_column_int64(st, 1);
+            if (!gone && !cap && kept + size <= keep) {
+                kept += size;
+                continue;
+            }
+            if (ngone == cap) {
+                size_t nc = cap ? 2 * cap : 64;
+                long long *p = realloc(gone, nc * sizeof(*p));
+                if (!p)
+                    break; /* evicts fewer */
+                gone = p;
+                cap = nc;
+            }
+            gone[ngone++] = sqlite3_column_int64(st, 0);
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+        if (rc == SQLITE_OK && ngone)
+            rc = sqlite3_prepare_v2(c->db, "DELETE FROM tu WHERE rowid = ?1", -1, &st, NULL);
+        for (size_t i = 0; rc == SQLITE_OK && i < ngone; i++) {
+            sqlite3_reset(st);
+            sqlite3_bind_int64(st, 1, gone[i]);
+            rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(c->db);
+            if (rc == SQLITE_OK)
+                c->evicted++;
+        }
+        sqlite3_finalize(st);
+        free(gone);
+    }
+    if (rc == SQLITE_OK)
+        rc = exec(c->db, "COMMIT");
+    if (rc != SQLITE_OK)
+        exec(c->db, "ROLLBACK");
+    return rc;
+}
+
 void ll_cache_close(struct ll_cache *c, struct ll_cache_stats *stats)
 {
     if (!c)
@@ -1183,12 +1305,18 @@ void ll_cache_close(struct ll_cache *c, struct ll_cache_stats *stats)
         pthread_cond_broadcast(&c->nonempty);
         pthread_mutex_unlock(&c->mu);
         pthread_join(c->writer, NULL);
+        if (!atomic_load(&c->broken) && (c->ntouch || c->limit)) {
+            int rc = touch_and_evict(c);
+            if (rc != SQLITE_OK)
+                write_failed(c, rc, 0);
+        }
     }
     if (stats) {
         stats->stored = atomic_load(&c->stored);
         stats->racy = atomic_load(&c->racy);
         stats->dropped = atomic_load(&c->dropped);
         stats->rehashed = atomic_load(&c->rehashed);
+        stats->evicted = c->evicted;
     }
     sqlite3_close(c->db);
     if (atomic_load(&c->corrupt))
@@ -1199,8 +1327,51 @@ void ll_cache_close(struct ll_cache *c, struct ll_cache_stats *stats)
     pthread_mutex_destroy(&c->mu);
     pthread_cond_destroy(&c->nonempty);
     pthread_cond_destroy(&c->nonfull);
+    free(c->touch);
     free(c->path);
     free(c);
+}
+
+void ll_cache_set_limit(struct ll_cache *c, uint64_t bytes)
+{
+    if (c)
+        c->limit = bytes;
+}
+
+int ll_cache_info(const char *path, struct ll_cache_info *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return 0;
+    out->file_bytes = (uint64_t)sb.st_size;
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
+    long long app = 0, ver = 0;
+    sqlite3_stmt *st = NULL;
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(db, READER_BUSY_MS);
+        rc = query_int(db, "PRAGMA application_id", &app);
+    }
+    if (rc == SQLITE_OK)
+        rc = query_int(db, "PRAGMA user_version", &ver);
+    if (rc != SQLITE_OK || app != LL_CACHE_APP_ID || ver != LL_CACHE_SCHEMA) {
+        sqlite3_close(db);
+        return -1;
+    }
+    rc = sqlite3_prepare_v2(db, "SELECT count(*), total(size), min(used), max(used) FROM tu", -1,
+                            &st, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        out->entries = (size_t)sqlite3_column_int64(st, 0);
+        out->bytes = (uint64_t)sqlite3_column_double(st, 1);
+        out->oldest_ms = sqlite3_column_int64(st, 2);
+        out->newest_ms = sqlite3_column_int64(st, 3);
+    } else {
+        rc = SQLITE_ERROR;
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? 1 : -1;
 }
 
 void ll_cache_salt(struct ll_cache *c, uint64_t salt)

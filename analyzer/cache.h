@@ -31,7 +31,7 @@
 #include <time.h>
 
 /* Version of the database layout (PRAGMA user_version). */
-#define LL_CACHE_SCHEMA 1
+#define LL_CACHE_SCHEMA 2
 /* 'LLNT': PRAGMA application_id of a locklint cache. */
 #define LL_CACHE_APP_ID 0x4c4c4e54
 
@@ -43,6 +43,18 @@ struct ll_cache_stats {
     size_t racy;     /* not stored: a dependency changed while the TU was parsed */
     size_t dropped;  /* not stored: the database refused the write */
     size_t rehashed; /* files whose mtime or size changed and were hashed again */
+    size_t evicted;  /* entries deleted at close to keep under the size limit */
+};
+
+/* The size limit of a cache unless ll_cache_set_limit() says otherwise. */
+#define LL_CACHE_DEFAULT_LIMIT ((uint64_t)512 << 20)
+
+/* What --cache-stats shows of one database. */
+struct ll_cache_info {
+    size_t entries;
+    uint64_t bytes;                 /* the entries' sizes summed */
+    uint64_t file_bytes;            /* the database file */
+    long long oldest_ms, newest_ms; /* least and most recent use, ms since the epoch */
 };
 
 /*
@@ -90,6 +102,15 @@ int ll_cache_lookup(struct ll_cache_reader *r, const struct ll_tu_job *job,
  */
 int ll_cache_store(struct ll_cache *c, const struct ll_tu_job *job, const struct ll_tu_facts *f,
                    struct timespec parse_started);
+
+/* Sets the bytes the entries may take (0: no limit).  At close, the
+ * entries used least recently are deleted while they take more. */
+void ll_cache_set_limit(struct ll_cache *c, uint64_t bytes);
+
+/* Reads `path`'s statistics without changing it.  Returns 1 and fills
+ * `out`, 0 when there is no such file, -1 when it is not a cache this
+ * locklint reads (out->file_bytes is then still set). */
+int ll_cache_info(const char *path, struct ll_cache_info *out);
 
 /* The database path the cache uses (borrowed). */
 const char *ll_cache_path(const struct ll_cache *c);

@@ -28,13 +28,21 @@ const char ll_cli_usage[] =
     "                        warning (default) or note\n"
     "  --config FILE         configuration to use (default: the first .locklint.yml found\n"
     "                        walking up from the compile database, then from here)\n"
+    "  --project-root DIR    the directory every path in the output and the configuration\n"
+    "                        is relative to (default: the directory of .locklint.yml, else\n"
+    "                        the top of the git work tree, else that of the compile database)\n"
     "  --baseline FILE       report and fail only on findings not recorded in FILE\n"
     "  --write-baseline FILE record the findings in FILE (and exit 0 unless it fails)\n"
     "  --graph FILE.dot      write the lock-order graph for Graphviz\n"
     "  --list-rules          list the rules and exit\n"
     "  --dump-facts          print the facts extracted from the files and exit\n"
-    "  --cache PATH          cache file (default .locklint/cache.sqlite beside\n"
-    "                        compile_commands.json; in file mode, in the current directory)\n"
+    "  --cache PATH          cache directory, or database file (default: one database per\n"
+    "                        project root in $XDG_CACHE_HOME/locklint or ~/.cache/locklint)\n"
+    "  --cache-size SIZE     keep at most SIZE of cache entries, evicting the least recently\n"
+    "                        used (K, M, G; default 512M; 0: no limit)\n"
+    "  --cache-stats         print the cache's size and entries (of the project given with\n"
+    "                        -p or files, else of every project) and exit\n"
+    "  --clear-cache         remove the project's cache (without input: every project's)\n"
     "  --no-cache            do not read or write the cache\n"
     "  --stats               print TU counts (parsed, reused, failed) and where the time\n"
     "                        went on standard error\n"
@@ -164,6 +172,10 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
             cli->mode = LL_MODE_LIST_RULES;
         } else if (strcmp(a, "--dump-facts") == 0) {
             cli->mode = LL_MODE_DUMP_FACTS;
+        } else if (strcmp(a, "--cache-stats") == 0) {
+            cli->mode = LL_MODE_CACHE_STATS;
+        } else if (strcmp(a, "--clear-cache") == 0) {
+            cli->mode = LL_MODE_CLEAR_CACHE;
         } else if (strcmp(a, "--no-cache") == 0) {
             cli->no_cache = true;
         } else if (strcmp(a, "--stats") == 0) {
@@ -215,6 +227,10 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
                 goto missing;
             if (push_list(&cli->disable, &cli->ndisable, (char *)val) != 0)
                 goto oom;
+        } else if ((m = opt_value("--cache-size", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            cli->cache_size = val;
         } else if ((m = opt_value("--cache", argc, argv, &i, &val)) != 0) {
             if (m < 0)
                 goto missing;
@@ -227,6 +243,10 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
             if (m < 0)
                 goto missing;
             cli->baseline = val;
+        } else if ((m = opt_value("--project-root", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            cli->project_root = val;
         } else if ((m = opt_value("--graph", argc, argv, &i, &val)) != 0) {
             if (m < 0)
                 goto missing;
@@ -252,7 +272,12 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
             goto oom;
         }
     }
-    if (cli->mode == LL_MODE_ANALYZE || cli->mode == LL_MODE_DUMP_FACTS) {
+    if (cli->mode == LL_MODE_CACHE_STATS || cli->mode == LL_MODE_CLEAR_CACHE) {
+        if (cli->has_extra && cli->ninputs == 0) {
+            snprintf(errbuf, errlen, "compiler arguments after '--' need source files");
+            return -1;
+        }
+    } else if (cli->mode == LL_MODE_ANALYZE || cli->mode == LL_MODE_DUMP_FACTS) {
         if (!cli->compdb && cli->ninputs == 0) {
             snprintf(errbuf, errlen, "no input: give -p BUILD_DIR or source files (see --help)");
             return -1;
@@ -264,7 +289,9 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
     }
     if (argc > 1 && strcmp(argv[1], "link") == 0 && cli->mode != LL_MODE_LINK &&
         cli->mode != LL_MODE_HELP && cli->mode != LL_MODE_VERSION) {
-        snprintf(errbuf, errlen, "link: --list-rules and --dump-facts are not link options");
+        snprintf(errbuf, errlen,
+                 "link: --list-rules, --dump-facts, --cache-stats and --clear-cache are not link "
+                 "options");
         return -1;
     }
     if (cli->mode == LL_MODE_LINK) {

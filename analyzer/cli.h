@@ -19,6 +19,8 @@ enum ll_cli_mode {
     LL_MODE_HELP,
     LL_MODE_DUMP_FACTS,
     LL_MODE_LINK, /* locklint link: facts files in, report out (link.h) */
+    LL_MODE_CACHE_STATS, /* --cache-stats */
+    LL_MODE_CLEAR_CACHE, /* --clear-cache */
 };
 
 enum ll_format { LL_FORMAT_TEXT, LL_FORMAT_JSON, LL_FORMAT_SARIF, LL_FORMAT_CODECLIMATE };
@@ -37,7 +39,8 @@ struct ll_cli {
     size_t nenable, ndisable;
     int fail_on; /* minimum severity that fails, or -1 for never */
     const char *explain;
-    const char *cache;
+    const char *cache;          /* --cache: database file or cache directory */
+    const char *cache_size;     /* --cache-size, checked by the driver */
     const char *config;         /* --config: .locklint.yml to use instead of searching */
     const char *baseline;       /* --baseline: report only findings not in it */
     const char *write_baseline; /* --write-baseline: record the findings there */
@@ -45,6 +48,7 @@ struct ll_cli {
     /* clang-tidy's --extra-arg-before / --extra-arg (wrapper_mode.h) */
     const char **extra_before, **extra_after;
     size_t nextra_before, nextra_after;
+    const char *project_root;   /* --project-root: what paths are relative to */
     bool no_cache, stats, quiet, verbose;
     bool has_extra; /* "--" was given */
 };

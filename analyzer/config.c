@@ -17,6 +17,7 @@
 
 #include "config.h"
 
+#include "cachedir.h"
 #include "compdb.h"
 #include "file_access.h"
 
@@ -740,10 +741,22 @@ static bool parse_top(struct parser *p, struct ll_config *cfg, const struct node
             ok = parse_compiler_flags(p, cfg, v);
         else if (strcmp(key, "tu-source-limit-mib") == 0)
             ok = get_int(p, v, key, 1, 1 << 20, &cfg->tu_source_limit_mib);
-        else {
+        else if (strcmp(key, "cache") == 0)
+            ok = get_string(p, v, key, &cfg->cache);
+        else if (strcmp(key, "cache-size") == 0) {
+            ok = v->kind == NODE_SCALAR && !is_null(v) &&
+                 ll_parse_size(v->value, &cfg->cache_size) == 0;
+            if (!ok)
+                fail_at(p, v->line,
+                        "'cache-size' must be a size such as 300M, 2G or 0 (no limit), not %s%s%s",
+                        v->kind == NODE_SCALAR ? "'" : "",
+                        v->kind == NODE_SCALAR ? v->value : kind_name(v),
+                        v->kind == NODE_SCALAR ? "'" : "");
+            cfg->has_cache_size = ok;
+        } else {
             fail_at(p, root->items[i]->line,
                     "unknown key '%s' (expected rules, exclude, exclude-vendored, locks, threads, "
-                    "hierarchy, compiler-flags or tu-source-limit-mib)",
+                    "hierarchy, compiler-flags, tu-source-limit-mib, cache or cache-size)",
                     key);
             ok = false;
         }
@@ -801,6 +814,11 @@ int ll_config_parse(struct ll_config *cfg, const char *path, const char *text, s
     }
     if (set_dir(cfg, path) != 0) {
         snprintf(errbuf, errlen, "%s: cannot resolve its directory: %s", path, strerror(errno));
+        goto out;
+    }
+    if (cfg->cache && cfg->cache[0] != '/' &&
+        !(cfg->cache = ll_arena_printf(&cfg->arena, "%s/%s", cfg->dir, cfg->cache))) {
+        fail_oom(&p);
         goto out;
     }
     rc = 0;
@@ -928,6 +946,16 @@ int ll_config_load_for(const struct ll_cli *cli, const char *start_dir, struct l
     } else {
         if (cli->compdb && compdb_dir(cli->compdb, dir, sizeof(dir)) == 0)
             found = ll_config_find(dir, path, sizeof(path));
+        if (found == 0 && !cli->compdb && cli->ninputs > 0) {
+            /* file mode: from the first file's directory, wherever we are */
+            const char *f = cli->inputs[0], *slash = strrchr(f, '/');
+            size_t n = !slash ? 1 : slash == f ? 1 : (size_t)(slash - f);
+            if (n < sizeof(dir)) {
+                memcpy(dir, slash ? f : ".", n);
+                dir[n] = '\0';
+                found = ll_config_find(dir, path, sizeof(path));
+            }
+        }
         if (found == 0 && start_dir)
             found = ll_config_find(start_dir, path, sizeof(path));
         if (found < 0) {

@@ -12,6 +12,7 @@
 #include "driver.h"
 
 #include "cache.h"
+#include "cachedir.h"
 #include "compdb.h"
 #include "config.h"
 #include "frontend.h"
@@ -20,6 +21,7 @@
 #include "output.h"
 #include "parse_worker.h"
 #include "postprocess.h"
+#include "project.h"
 #include "rule.h"
 #include "safe_write.h"
 #include "suppress.h"
@@ -350,7 +352,7 @@ static void relativize(struct ll_report *r, const char *dir)
     }
 }
 
-static int write_report(const struct ll_cli *cli, const struct ll_report *r, const char *cwd,
+static int write_report(const struct ll_cli *cli, const struct ll_report *r, const char *root,
                         const struct ll_tool_note *notes, size_t nnotes)
 {
     FILE *out = stdout;
@@ -378,8 +380,15 @@ static int write_report(const struct ll_cli *cli, const struct ll_report *r, con
     }
     for (size_t i = 0; i < ll_suppress_nrules; i++)
         info[ll_nrules + i] = ll_suppress_rules[i];
-    struct ll_output_opts o = {cwd,   isatty(fileno(out)) != 0, LL_VERSION, info, ninfo, notes,
-                               nnotes};
+    char cwd[PATH_MAX];
+    struct ll_output_opts o = {.base_dir = root,
+                               .text_dir = getcwd(cwd, sizeof(cwd)) ? cwd : NULL,
+                               .caret = isatty(fileno(out)) != 0,
+                               .version = LL_VERSION,
+                               .rules = info,
+                               .nrules = ninfo,
+                               .notes = notes,
+                               .nnotes = nnotes};
     int rc = cli->format == LL_FORMAT_JSON          ? ll_output_json(out, r, &o)
              : cli->format == LL_FORMAT_SARIF       ? ll_output_sarif(out, r, &o)
              : cli->format == LL_FORMAT_CODECLIMATE ? ll_output_codeclimate(out, r, &o)
@@ -492,9 +501,11 @@ static int sort_tus(struct ll_tu_facts *tus, size_t k)
     return 0;
 }
 
+/* `root` is the project root: every path written or matched is relative
+ * to it (project.h). */
 int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t k,
                       const struct ll_tool_note *notes, size_t nnotes, const struct ll_config *cfg,
-                      const char *cwd, struct ll_driver_times *times)
+                      const char *root, struct ll_driver_times *times)
 {
     const struct ll_rule *rules[64];
     int nrules = select_rules(cli, rules);
@@ -541,7 +552,7 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
         error("out of memory");
         goto out;
     }
-    relativize(&report, cwd);
+    relativize(&report, root);
     ll_report_finish(&report);
     /* after finish: baselines match the fingerprints it computes */
     const char **files = calloc(k + 1, sizeof(*files));
@@ -553,13 +564,13 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
     for (size_t i = 0; i < k; i++)
         files[nfiles++] = tus[i].main_file;
     struct ll_post_stats post;
-    int prc = ll_postprocess(&report, cli, cfg, cwd, files, nfiles, stderr, &post);
+    int prc = ll_postprocess(&report, cli, cfg, root, files, nfiles, stderr, &post);
     free(files);
     if (prc != 0)
         goto out;
     double t2 = now();
     times->checked = phase_use_now();
-    if (write_report(cli, &report, cwd, notes, nnotes) != 0)
+    if (write_report(cli, &report, root, notes, nnotes) != 0)
         goto out;
     size_t failing = cli->fail_on < 0 ? 0 : ll_report_count_at_least(&report, cli->fail_on);
     if (!cli->quiet) {
@@ -581,7 +592,7 @@ out:
 }
 
 static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t nparsed,
-                   const char *cwd, const struct ll_config *cfg, struct ll_driver_times *times)
+                   const char *root, const struct ll_config *cfg, struct ll_driver_times *times)
 {
     /* parsed TUs (ll_driver_analyse() puts them in its order) */
     struct ll_tu_facts *tus = calloc(nparsed + 1, sizeof(*tus));
@@ -601,7 +612,7 @@ static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t npa
             notes[nnotes++].message = pool->errs[i];
         }
     }
-    int status = ll_driver_analyse(cli, tus, k, notes, nnotes, cfg, cwd, times);
+    int status = ll_driver_analyse(cli, tus, k, notes, nnotes, cfg, root, times);
     free(tus);
     free(notes);
     return status;
@@ -645,21 +656,55 @@ static size_t *schedule(const struct ll_compdb *db)
     return order;
 }
 
+/* The size limit of the cache: --cache-size, else the configuration's
+ * cache-size, else the default.  -1 for a bad --cache-size. */
+static int cache_limit(const struct ll_cli *cli, const struct ll_config *cfg, uint64_t *out)
+{
+    *out = cfg->has_cache_size ? cfg->cache_size : LL_CACHE_DEFAULT_LIMIT;
+    if (cli->cache_size && ll_parse_size(cli->cache_size, out) != 0) {
+        error("bad --cache-size '%s' (expected bytes with an optional K, M or G, or 0 for no "
+              "limit)",
+              cli->cache_size);
+        return -1;
+    }
+    return 0;
+}
+
 /* The cache for this run, or NULL (--no-cache, --dump-facts, or it cannot
- * be used: ll_cache_open() has then warned). */
-static struct ll_cache *open_cache(const struct ll_cli *cli, const struct ll_compdb *db)
+ * be used: a warning has then been printed). */
+static struct ll_cache *open_cache(const struct ll_cli *cli, const struct ll_config *cfg,
+                                   const char *root, uint64_t limit)
 {
     if (cli->no_cache || cli->mode == LL_MODE_DUMP_FACTS)
         return NULL;
-    char path[PATH_MAX + 32];
-    if (cli->cache)
-        snprintf(path, sizeof(path), "%s", cli->cache);
-    else
-        snprintf(path, sizeof(path), "%s/.locklint/cache.sqlite", db->dir);
-    struct ll_cache *c = ll_cache_open(path, stderr);
+    struct ll_cache_loc loc;
+    char err[256];
+    if (ll_cachedir_resolve(cli->cache, cfg->cache, root, &loc, err, sizeof(err)) != 0) {
+        fprintf(stderr, "locklint: warning: %s: running uncached\n", err);
+        return NULL;
+    }
+    ll_cachedir_prepare(&loc);
+    struct ll_cache *c = ll_cache_open(loc.db, stderr);
+    ll_cache_set_limit(c, limit);
     if (c && cli->verbose)
-        fprintf(stderr, "locklint: cache '%s'\n", path);
+        fprintf(stderr, "locklint: cache '%s'\n", loc.db);
     return c;
+}
+
+/* --cache-stats and --clear-cache: of the project's database when `root`
+ * is known, else of the whole cache directory.  Returns the exit status. */
+static int cache_command(const struct ll_cli *cli, const struct ll_config *cfg, const char *root,
+                         uint64_t limit)
+{
+    struct ll_cache_loc loc;
+    char err[256];
+    if (ll_cachedir_resolve(cli->cache, cfg->cache, root, &loc, err, sizeof(err)) != 0) {
+        error("%s", err);
+        return 2;
+    }
+    if (cli->mode == LL_MODE_CACHE_STATS)
+        return ll_cachedir_stats(&loc, limit, stdout) == 0 ? 0 : 2;
+    return ll_cachedir_clear(&loc, stdout, stderr) == 0 ? 0 : 2;
 }
 
 static void print_stats(const struct parse_pool *pool, size_t nparsed, double parse_wall,
@@ -691,8 +736,8 @@ static void print_stats(const struct parse_pool *pool, size_t nparsed, double pa
     if (pool->cache)
         fprintf(stderr,
                 "locklint: stats: cache: %zu stored, %zu not stored (changed while parsed), "
-                "%zu not written, %zu files hashed again\n",
-                cs->stored, cs->racy, cs->dropped, cs->rehashed);
+                "%zu not written, %zu files hashed again, %zu evicted\n",
+                cs->stored, cs->racy, cs->dropped, cs->rehashed, cs->evicted);
 }
 
 int ll_driver_run(const struct ll_cli *cli)
@@ -718,12 +763,35 @@ int ll_driver_run(const struct ll_cli *cli)
     pthread_mutex_init(&pool.progress_mu, NULL);
     struct ll_driver_times times;
     memset(&times, 0, sizeof(times));
-    struct ll_cache_stats cstats = {0, 0, 0, 0};
+    struct ll_cache_stats cstats = {0, 0, 0, 0, 0};
+    uint64_t limit = 0;
     double parse_wall = 0;
     size_t nparsed = 0;
     int status = 2;
+    if (cache_limit(cli, &cfg, &limit) != 0)
+        goto out;
+    bool cache_cmd = cli->mode == LL_MODE_CACHE_STATS || cli->mode == LL_MODE_CLEAR_CACHE;
+    if (cache_cmd && !cli->compdb && cli->ninputs == 0) {
+        status = cache_command(cli, &cfg, NULL, limit);
+        goto out;
+    }
     if (load_jobs(cli, &cfg, &db) != 0)
         goto out;
+    char root[PATH_MAX], rooterr[PATH_MAX + 64];
+    if (ll_project_root_db(cli->project_root, cfg.path ? cfg.dir : NULL, &db, cwd, root,
+                           sizeof(root), rooterr, sizeof(rooterr)) != 0) {
+        error("%s", rooterr);
+        goto out;
+    }
+    /* excludes are relative to the project root like everything else */
+    if (!(cfg.dir = ll_arena_strdup(&cfg.arena, root))) {
+        error("out of memory");
+        goto out;
+    }
+    if (cache_cmd) {
+        status = cache_command(cli, &cfg, root, limit);
+        goto out;
+    }
     pool.facts = calloc(db.njobs, sizeof(*pool.facts));
     pool.status = calloc(db.njobs, sizeof(*pool.status));
     pool.errs = calloc(db.njobs, sizeof(*pool.errs));
@@ -733,7 +801,7 @@ int ll_driver_run(const struct ll_cli *cli)
     }
     for (size_t i = 0; i < db.njobs; i++)
         ll_tu_facts_init(&pool.facts[i]);
-    pool.cache = open_cache(cli, &db);
+    pool.cache = open_cache(cli, &cfg, root, limit);
     ll_cache_salt(pool.cache, ll_config_facts_hash(&cfg));
     pool.order = schedule(&db);
     pool.progress = !cli->quiet && isatty(STDERR_FILENO);
@@ -761,7 +829,7 @@ int ll_driver_run(const struct ll_cli *cli)
                 status = 2;
         goto out;
     }
-    status = analyse(cli, &pool, nparsed, cwd, &cfg, &times);
+    status = analyse(cli, &pool, nparsed, root, &cfg, &times);
     for (size_t i = 0; status != 2 && i < db.njobs; i++)
         if (incomplete(pool.status[i]))
             status = 3; /* every other TU's findings were reported */

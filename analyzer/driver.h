@@ -39,8 +39,8 @@ struct ll_driver_times {
  * cached, or read from .llfacts files by `locklint link`): thread-wrapper
  * rewriting, the whole-program phases, the selected rules, post-processing
  * (config, suppressions, baselines) and the report in cli's format, with
- * paths relative to `cwd`.  `tus` are put in the order of their main
- * files' paths (which decides which definition of a function seen in
+ * paths relative to `root`, the project root (project.h).  `tus` are put
+ * in the order of their main files' paths (which decides which definition of a function seen in
  * several TUs is kept and which of several main()s runs, so the report
  * does not depend on the order they came in), are modified by the
  * rewriting, and must outlive the call.  `cfg` is loaded and registered.
@@ -50,6 +50,6 @@ struct ll_driver_times {
  */
 int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t ntus,
                       const struct ll_tool_note *notes, size_t nnotes, const struct ll_config *cfg,
-                      const char *cwd, struct ll_driver_times *times);
+                      const char *root, struct ll_driver_times *times);
 
 #endif

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "driver.h"
 #include "facts_file.h"
+#include "project.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -222,6 +223,70 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The configuration: --config; else the first .locklint.yml above the
+ * build directory of -p, else above the first source file (not above
+ * the facts files or the current directory: the link then uses the
+ * configuration the wrapper modes found for the TUs, from wherever it
+ * runs).  Returns 0, or -1 with a message printed. */
+static int load_config(const struct ll_cli *cli, const char *first_source, struct ll_config *cfg)
+{
+    char err[1024], dir[PATH_MAX];
+    const char *slash = strrchr(first_source, '/');
+    size_t n = !slash ? 0 : slash == first_source ? 1 : (size_t)(slash - first_source);
+    snprintf(dir, sizeof(dir), "%.*s", (int)n, first_source);
+    struct ll_cli c = *cli;
+    c.inputs = NULL; /* facts files, not sources */
+    c.ninputs = 0;
+    ll_config_release(cfg);
+    if (ll_config_load_for(&c, n ? dir : "/", cfg, err, sizeof(err)) != 0) {
+        fprintf(stderr, "locklint: error: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
+/* The project root (project.h) of the TUs: that of a direct run over
+ * their compile database, whatever the current directory. */
+static int link_root(const struct ll_cli *cli, struct ll_config *cfg, const struct ll_tu_facts *tus,
+                     size_t k, const char *cwd, char *root, size_t len)
+{
+    const char **files = calloc(k + 1, sizeof(*files));
+    if (!files) {
+        fprintf(stderr, "locklint: error: out of memory\n");
+        return -1;
+    }
+    for (size_t i = 0; i < k; i++)
+        files[i] = tus[i].main_file;
+    char err[PATH_MAX + 64], dbdir[PATH_MAX];
+    const char *db_dir = NULL;
+    if (cli->compdb) {
+        /* -p DIR or DIR/compile_commands.json, as for a direct run */
+        struct stat st;
+        snprintf(dbdir, sizeof(dbdir), "%s", cli->compdb);
+        char *slash = strrchr(dbdir, '/');
+        if (stat(cli->compdb, &st) == 0 && S_ISREG(st.st_mode)) {
+            if (!slash)
+                snprintf(dbdir, sizeof(dbdir), ".");
+            else
+                slash[slash == dbdir] = '\0';
+        }
+        db_dir = dbdir;
+    }
+    int rc = ll_project_root(cli->project_root, cfg->path ? cfg->dir : NULL, files, k, db_dir, cwd,
+                             root, len, err, sizeof(err));
+    free(files);
+    if (rc != 0) {
+        fprintf(stderr, "locklint: error: %s\n", err);
+        return -1;
+    }
+    /* excludes are relative to the project root like everything else */
+    if (!(cfg->dir = ll_arena_strdup(&cfg->arena, root))) {
+        fprintf(stderr, "locklint: error: out of memory\n");
+        return -1;
+    }
+    return 0;
+}
+
 int ll_link_run(const struct ll_cli *cli)
 {
     double start = now();
@@ -231,7 +296,6 @@ int ll_link_run(const struct ll_cli *cli)
         return 2;
     }
     struct ll_config cfg;
-    char err[1024];
     struct path_list paths = {NULL, 0, 0};
     struct read_pool pool;
     memset(&pool, 0, sizeof(pool));
@@ -239,10 +303,7 @@ int ll_link_run(const struct ll_cli *cli)
     struct ll_tu_facts *tus = NULL;
     struct ll_tool_note *notes = NULL;
     int status = 2;
-    if (ll_config_load_for(cli, cwd, &cfg, err, sizeof(err)) != 0) {
-        fprintf(stderr, "locklint: error: %s\n", err);
-        goto out;
-    }
+    ll_config_init(&cfg);
     if (cli->compdb && collect_build_dir(&paths, cli->compdb) != 0)
         goto out;
     for (size_t i = 0; i < cli->ninputs; i++)
@@ -271,9 +332,7 @@ int ll_link_run(const struct ll_cli *cli)
         goto out;
     }
     double read_wall = now() - t0;
-    uint64_t cfg_hash = ll_config_facts_hash(&cfg);
-    size_t nread = 0, nother = 0, nnotes = 0;
-    const char *other = NULL;
+    size_t nread = 0, nnotes = 0;
     for (size_t i = 0; i < paths.n; i++) {
         struct tu_slot *s = &pool.slots[i];
         if (s->status != 0) {
@@ -282,21 +341,27 @@ int ll_link_run(const struct ll_cli *cli)
             notes[nnotes++].message = s->err;
             continue;
         }
-        if (s->config_hash != cfg_hash && nother++ == 0)
-            other = s->path;
         order[nread++] = s;
     }
+    if (nread == 0) {
+        fprintf(stderr, "locklint: error: no facts file could be read\n");
+        goto out;
+    }
+    qsort(order, nread, sizeof(*order), by_file);
+    if (load_config(cli, order[0]->facts.main_file, &cfg) != 0)
+        goto out;
+    uint64_t cfg_hash = ll_config_facts_hash(&cfg);
+    size_t nother = 0;
+    const char *other = NULL;
+    for (size_t i = 0; i < nread; i++)
+        if (order[i]->config_hash != cfg_hash && nother++ == 0)
+            other = order[i]->path;
     if (nother)
         fprintf(stderr,
                 "locklint: warning: %zu facts file%s (first: %s) extracted with other lock and "
                 "thread primitives (the 'locks:' and 'threads:' of the configuration) than this "
                 "run's: results may differ from a direct run\n",
                 nother, nother == 1 ? " was" : "s were", other);
-    if (nread == 0) {
-        fprintf(stderr, "locklint: error: no facts file could be read\n");
-        goto out;
-    }
-    qsort(order, nread, sizeof(*order), by_file);
     size_t k = 0;
     for (size_t i = 0; i < nread; i++) {
         if (k && strcmp(tus[k - 1].main_file, order[i]->facts.main_file) == 0)
@@ -308,9 +373,12 @@ int ll_link_run(const struct ll_cli *cli)
                     f->first_error ? f->first_error : "?");
         tus[k++] = *f;
     }
+    char root[PATH_MAX];
+    if (link_root(cli, &cfg, tus, k, cwd, root, sizeof(root)) != 0)
+        goto out;
     struct ll_driver_times times;
     memset(&times, 0, sizeof(times));
-    status = ll_driver_analyse(cli, tus, k, notes, nnotes, &cfg, cwd, &times);
+    status = ll_driver_analyse(cli, tus, k, notes, nnotes, &cfg, root, &times);
     if (cli->stats || cli->verbose)
         fprintf(stderr,
                 "locklint: stats: link: %zu facts files (%.1f MiB), %zu TUs: read %.3fs, "

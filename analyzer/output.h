@@ -29,7 +29,7 @@ struct ll_tool_note {
 };
 
 struct ll_output_opts {
-    const char *base_dir; /* paths under it are written relative to it; may be NULL */
+    const char *base_dir; /* the project root: finding paths are relative to it; may be NULL */
     bool caret;           /* text: print the source line and a caret (terminals only) */
     const char *version;  /* locklint version for JSON/SARIF */
     const struct ll_rule_info *rules;
@@ -38,6 +38,8 @@ struct ll_output_opts {
      * SARIF lists them as toolExecutionNotifications. */
     const struct ll_tool_note *notes;
     size_t nnotes;
+    const char *text_dir; /* text: paths are shown relative to it (the current directory) when
+                             they lie under it, else absolute; NULL: as stored */
 };
 
 int ll_output_text(FILE *out, const struct ll_report *r, const struct ll_output_opts *o);

@@ -14,6 +14,7 @@
  */
 #include "output.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -36,15 +37,40 @@ static const char *rel_path(const char *path, const char *base)
     return *p ? p : path;
 }
 
+/* A finding path as the text shows it: relative to the current directory
+ * (o->text_dir) when it lies under it, else absolute, as a compiler run
+ * there would print it.  Uses `buf` (PATH_MAX-ish) when it must join. */
+static const char *shown_path(const char *path, const struct ll_output_opts *o, char *buf,
+                              size_t len)
+{
+    if (!path || !o->text_dir)
+        return rel_path(path, o->base_dir);
+    if (path[0] != '/' && o->base_dir && *o->base_dir) {
+        snprintf(buf, len, "%s/%s", o->base_dir, path);
+        path = buf;
+    }
+    size_t n = strlen(o->text_dir);
+    while (n > 1 && o->text_dir[n - 1] == '/')
+        n--;
+    if (strncmp(path, o->text_dir, n) == 0 && path[n] == '/' && path[n + 1])
+        return path + n + 1;
+    return path;
+}
+
 /*
  * Reads line `lineno` (1-based) of `path` into *buf without its line end.
  * Returns its length, or -1 when the file or the line cannot be read: the
  * caret is a convenience and its absence is not an error.
  */
-static long read_line(const char *path, uint32_t lineno, char **buf, size_t *cap)
+static long read_line(const char *path, const char *base, uint32_t lineno, char **buf, size_t *cap)
 {
     if (!path || lineno == 0)
         return -1;
+    char full[8192];
+    if (path[0] != '/' && base && *base) {
+        snprintf(full, sizeof(full), "%s/%s", base, path);
+        path = full;
+    }
     FILE *f = fopen(path, "r");
     if (!f)
         return -1;
@@ -69,9 +95,10 @@ out:
  * wide the terminal draws a tab, and skips UTF-8 continuation bytes so that
  * a multi-byte character takes one cell.
  */
-static void print_caret(FILE *out, const struct ll_site *s, char **buf, size_t *cap)
+static void print_caret(FILE *out, const struct ll_site *s, const char *base, char **buf,
+                        size_t *cap)
 {
-    long len = read_line(s->file, s->line, buf, cap);
+    long len = read_line(s->file, base, s->line, buf, cap);
     if (len < 0)
         return;
     fprintf(out, "%.*s\n", (int)len, *buf);
@@ -86,21 +113,22 @@ static void print_caret(FILE *out, const struct ll_site *s, char **buf, size_t *
 
 int ll_output_text(FILE *out, const struct ll_report *r, const struct ll_output_opts *o)
 {
-    char *buf = NULL;
+    char *buf = NULL, pbuf[8192];
     size_t cap = 0;
     for (size_t i = 0; i < r->count; i++) {
         const struct ll_finding *f = r->items[i];
-        fprintf(out, "%s:%u:%u: %s: %s [%s]\n", rel_path(f->primary.file, o->base_dir),
+        fprintf(out, "%s:%u:%u: %s: %s [%s]\n", shown_path(f->primary.file, o, pbuf, sizeof(pbuf)),
                 (unsigned)f->primary.line, (unsigned)f->primary.col, ll_severity_name(f->severity),
                 f->message, f->rule);
         if (o->caret)
-            print_caret(out, &f->primary, &buf, &cap);
+            print_caret(out, &f->primary, o->base_dir, &buf, &cap);
         for (size_t j = 0; j < f->nrelated; j++) {
             const struct ll_site *s = &f->related[j];
-            fprintf(out, "%s:%u:%u: note: %s\n", rel_path(s->file, o->base_dir), (unsigned)s->line,
-                    (unsigned)s->col, s->message ? s->message : "related location");
+            fprintf(out, "%s:%u:%u: note: %s\n", shown_path(s->file, o, pbuf, sizeof(pbuf)),
+                    (unsigned)s->line, (unsigned)s->col,
+                    s->message ? s->message : "related location");
             if (o->caret)
-                print_caret(out, s, &buf, &cap);
+                print_caret(out, s, o->base_dir, &buf, &cap);
         }
         if (o->caret)
             fprintf(out, "  help: run 'locklint explain %s' for how to fix this\n", f->rule);

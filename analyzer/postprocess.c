@@ -18,7 +18,9 @@
 
 #include <limits.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static bool in_list(const char *const *v, size_t n, const char *id)
 {
@@ -192,10 +194,18 @@ static bool in_scope(const struct ll_cli *cli, const char *file, const char *cwd
         return true;
     if (!file)
         return false;
+    char here[PATH_MAX], abs[2 * PATH_MAX + 2];
+    if (!getcwd(here, sizeof(here)))
+        return true;
     for (size_t i = 0; i < cli->ninputs; i++) {
+        /* the paths name places relative to the current directory, the
+         * findings relative to the project root (`cwd` here) */
         const char *in = cli->inputs[i];
-        if (in[0] == '/')
-            in = under_cwd(in, cwd);
+        if (in[0] != '/') {
+            snprintf(abs, sizeof(abs), "%s/%s", here, in);
+            in = abs;
+        }
+        in = under_cwd(in, cwd); /* outside the root both stay absolute */
         while (in[0] == '.' && in[1] == '/')
             in += 2;
         size_t n = strlen(in);

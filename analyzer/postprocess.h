@@ -34,7 +34,8 @@ struct ll_post_stats {
 
 /*
  * Post-processes r (finished: sorted, fingerprinted) in place.  `cwd` is
- * the directory finding paths are relative to.  `files` are the analysed
+ * the project root, the directory finding paths are relative to (paths
+ * given on the command line stay relative to the current directory).  `files` are the analysed
  * translation units' source files (absolute or relative to cwd; may be
  * NULL): they are scanned for suppressions besides the files findings are
  * in, so that unused suppressions there are reported.  Errors (an

@@ -26,6 +26,9 @@ BIN="$(cd "$(dirname -- "$1")" && pwd -P)/$(basename -- "$1")"
 SRC=$(cd "$2" && pwd -P) || exit 2
 W=$(mktemp -d) || exit 2
 trap 'rm -rf "$W"' EXIT
+# the default cache directory: below $W, never in the real home
+export HOME=$W/home XDG_CACHE_HOME=$W/xdg
+CD=$XDG_CACHE_HOME/locklint
 
 # The assertion framework (ok, fail, run, check, the common predicates).
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
@@ -70,8 +73,12 @@ check "reference run without the cache finds something (exit 1)" rc_is 1
 run --in "$P" --stats -j 2 -p .
 save cold
 check "cold run: every TU parsed" stats_are "$NTU" 0
-check "cold run: the cache is created beside compile_commands.json" \
-    exists "$P/.locklint/cache.sqlite"
+check "cold run: the cache is created in \$XDG_CACHE_HOME/locklint, named after the root" \
+    exists "$CD/proj-[0-9a-f]*.sqlite"
+check "the cache directory has a .gitignore with '*'" file_has "$CD/.gitignore" '^\*$'
+check "the cache directory has a CACHEDIR.TAG" \
+    file_has "$CD/CACHEDIR.TAG" '^Signature: 8a477f597d28d172789f06886806bc55'
+check "nothing is written into the project" bash -c "! compgen -G '$P/.locklint*'"
 check "cold run with the cache prints what the uncached run did" same_as ref
 run --in "$P" --stats -j 2 -p .
 check "warm run: every TU reused, none parsed" stats_are 0 "$NTU"
@@ -141,7 +148,7 @@ cp "$W/ccj.bak" "$I/compile_commands.json"
 
 # --- damaged, foreign and newer cache files -------------------------------------------
 
-D=$I/.locklint/cache.sqlite
+D=$(echo "$CD"/inc-*.sqlite)
 run --in "$I" --stats -p .
 save good
 # The header: 16 bytes of magic; user_version at 60, application_id at 68.
@@ -156,14 +163,14 @@ for kind in corrupt truncated foreign newer; do
     foreign) patch_be32 "$D" 68 7 ;;
     newer) patch_be32 "$D" 60 99 ;;
     esac
-    rm -f "$I/.locklint/"*.sqlite.*
+    rm -f "$D".*
     run --in "$I" --stats -p .
     check "$kind cache: a warning says it is set aside" err_has "^locklint: warning: cache .* set aside"
     check "$kind cache: same results as with a good cache" same_as good
     set_aside=corrupt
     case $kind in foreign | newer) set_aside=$kind ;; esac
     check "$kind cache: the old file is kept as cache.sqlite.$set_aside-*" \
-        exists "$I/.locklint/cache.sqlite.$set_aside-*"
+        exists "$D.$set_aside-*"
     run --in "$I" --stats -p .
     check "$kind cache: rebuilt, the next run reuses every TU" stats_are 0 4
 done
@@ -179,8 +186,7 @@ U=$W/unwritable
 mkdir -p "$U"
 cp "$I"/*.c "$I"/*.h "$I/compile_commands.json" "$U/"
 sed -i "s|$I|$U|g" "$U/compile_commands.json"
-echo "a file where the cache directory would be" >"$U/.locklint"
-run --in "$U" -p .
+XDG_CACHE_HOME=$W/afile run --in "$U" -p .
 check "default location not writable: a warning" err_has "^locklint: warning: .*running uncached"
 check "default location not writable: still exits 0" rc_is 0
 if [[ $(id -u) != 0 ]]; then
@@ -225,7 +231,7 @@ check "--stats names the phases' times" \
     err_has "stats: time: parse\+facts [0-9.]+s .*whole-program [0-9.]+s, rules [0-9.]+s"
 run --in "$I" -v -p .
 check "-v ends with the statistics" err_has "stats: 4 TUs: 0 parsed, 4 reused, 0 failed"
-check "-v names the cache" err_has "cache '.*\.locklint/cache\.sqlite'"
+check "-v names the cache" err_has "cache '$CD/inc-[0-9a-f]{16}\.sqlite'"
 run --in "$I" --no-cache -p .
 check "no progress line when stderr is not a terminal" eval "! grep -q \$'\\r' '$W/err'"
 if script -qec true /dev/null >/dev/null 2>&1; then
@@ -234,5 +240,53 @@ if script -qec true /dev/null >/dev/null 2>&1; then
     check "a progress line on a terminal: [done/total] file" \
         eval "grep -qE 'locklint: \[4/4\] [a-d]\.c' '$W/tty'"
 fi
+
+# --- where the cache lives ----------------------------------------------------------------
+
+run --in "$W" --stats -p "$I"
+check "the same project from another directory uses the same database" stats_are 0 4
+run --in "$I" --cache "$W/mine/" --stats -p .
+check "--cache DIR/: a database named after the root inside it" exists "$W/mine/inc-*.sqlite"
+check "--cache DIR/: marked as a cache directory" exists "$W/mine/CACHEDIR.TAG"
+check "--cache DIR/ starts cold" stats_are 4 0
+mkdir -p "$W/cfgproj"
+cp "$I"/*.c "$I"/*.h "$W/cfgproj/"
+sed "s|$I|$W/cfgproj|g" "$I/compile_commands.json" >"$W/cfgproj/compile_commands.json"
+printf 'cache: ../cfg-cache\n' >"$W/cfgproj/.locklint.yml"
+run --in "$W/cfgproj" -p .
+check "the 'cache:' key names the cache directory, relative to .locklint.yml" \
+    exists "$W/cfg-cache/cfgproj-*.sqlite"
+check "and it gets a .gitignore" file_has "$W/cfg-cache/.gitignore" '^\*$'
+
+run --in "$I" --cache-stats -p .
+check "--cache-stats names the project's database and its entries" \
+    out_has "^$CD/inc-[0-9a-f]{16}\.sqlite: 4 entries, [0-9]+ bytes \(limit 512\.0 MiB\)"
+run --in "$W" --cache-stats
+check "--cache-stats without input lists every database" out_has "cfgproj|inc-.*4 entries"
+check "--cache-stats exits 0" rc_is 0
+
+# --- the size limit: least recently used entries go -------------------------------------
+
+E=$W/evict/
+run --in "$I" --cache "$E" -p . a.c
+run --in "$I" --cache "$E" --cache-stats -p .
+sa=$(sed -nE 's/.*: 1 entries, ([0-9]+) bytes.*/\1/p' "$W/out")
+check "--cache-stats counts the bytes of one entry" test -n "$sa"
+run --in "$I" --cache "$E" --clear-cache -p .
+check "--clear-cache removes the project's database" bash -c "! compgen -G '${E}inc-*.sqlite'"
+check "--clear-cache says what it removed" out_has "^removed ${E}inc-"
+run --in "$I" --cache "$E" -p . b.c c.c d.c
+run --in "$I" --cache "$E" -p . a.c
+# room for a.c's entry only, which the last run used
+run --in "$I" --cache "$E" --cache-size "$((${sa:-1000} * 10 / 9 + 2))" --stats -p .
+check "a run over the limit still reuses every entry" stats_are 0 4
+check "and evicts the 3 least recently used at its end" err_has ', 3 evicted$'
+run --in "$I" --cache "$E" --stats -p .
+check "the evicted TUs are parsed again, the kept one reused" stats_are 3 1
+run --in "$I" --cache "$E" --cache-size 12Q -p .
+check "a bad --cache-size exits 2" rc_is 2
+run --in "$W" --cache "$E" --clear-cache
+check "--clear-cache without input empties the cache directory" \
+    bash -c "! compgen -G '${E}*.sqlite*'"
 
 finish

@@ -29,6 +29,8 @@ fi
 
 W=$(mktemp -d) || exit 2
 trap 'rm -rf "$W"' EXIT
+# the default cache goes below $W, never into the real home
+export HOME=$W/home XDG_CACHE_HOME=$W/xdg
 
 HAVE_JQ=0
 if command -v jq >/dev/null 2>&1; then
@@ -357,10 +359,11 @@ check "cold run with the cache exits 1" rc_is 1
 # The cache module may not exist yet; until it does, only the equivalence
 # checks below apply.
 if [[ -f $SRC/analyzer/cache.c ]]; then
-    check "the cache is created next to compile_commands.json" \
-        file_nonempty "$W/cached/.locklint/cache.sqlite"
+    check "the cache is created in \$XDG_CACHE_HOME/locklint, one database for the project" \
+        file_nonempty "$(echo "$XDG_CACHE_HOME"/locklint/cached-*.sqlite)"
+    check "and nothing is written into the project" no_path "$W/cached/.locklint"
 else
-    echo "skip the cache is created next to compile_commands.json (no analyzer/cache.c yet)"
+    echo "skip the cache is created in the cache directory (no analyzer/cache.c yet)"
 fi
 run --in "$W/cached" -p .
 check "warm run exits 1" rc_is 1
@@ -377,7 +380,7 @@ mkdir -p "$W/uncached"
 write_compdb "$W/uncached" "$(compdb_entry "$WARN_DIR" "$GOOD")"
 run --no-cache -p "$W/uncached"
 check "--no-cache exits 0 on a good file" rc_is 0
-check "--no-cache writes no cache" no_path "$W/uncached/.locklint"
+check "--no-cache writes no cache" bash -c "! compgen -G '$XDG_CACHE_HOME/locklint/uncached-*'"
 
 # Two programs in one input: a warning names both mains, findings are unaffected.
 mkdir -p "$W/twoprogs"

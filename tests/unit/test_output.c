@@ -26,7 +26,7 @@ static const struct ll_rule_info rules[] = {
 static struct ll_output_opts opts(const char *base)
 {
     struct ll_output_opts o = {base, false, "1.2.3", rules, sizeof(rules) / sizeof(rules[0]),
-                               NULL, 0};
+                               NULL, 0,     NULL};
     return o;
 }
 

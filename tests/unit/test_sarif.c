@@ -235,7 +235,7 @@ static json_t *sarif_of_notes(const struct ll_report *r, const struct ll_rule_in
 {
     FILE *f = tmpfile();
     assert_non_null(f);
-    struct ll_output_opts o = {"/work/proj", false, "9.9.9", rules, n, notes, nnotes};
+    struct ll_output_opts o = {"/work/proj", false, "9.9.9", rules, n, notes, nnotes, NULL};
     assert_int_equal(ll_output_sarif(f, r, &o), 0);
     rewind(f);
     json_error_t je;
