@@ -246,9 +246,11 @@ static int load_config(const struct ll_cli *cli, const char *first_source, struc
 }
 
 /* The project root (project.h) of the TUs: that of a direct run over
- * their compile database, whatever the current directory. */
+ * their compile database, whatever the current directory.  The facts
+ * files stand for compile_commands.json: they lie in the build tree. */
 static int link_root(const struct ll_cli *cli, struct ll_config *cfg, const struct ll_tu_facts *tus,
-                     size_t k, const char *cwd, char *root, size_t len)
+                     size_t k, const struct path_list *facts, const char *cwd, char *root,
+                     size_t len)
 {
     const char **files = calloc(k + 1, sizeof(*files));
     if (!files) {
@@ -272,8 +274,9 @@ static int link_root(const struct ll_cli *cli, struct ll_config *cfg, const stru
         }
         db_dir = dbdir;
     }
-    int rc = ll_project_root(cli->project_root, cfg->path ? cfg->dir : NULL, files, k, db_dir, cwd,
-                             root, len, err, sizeof(err));
+    int rc = ll_project_root(cli->project_root, cfg->path ? cfg->dir : NULL, files, k,
+                             (const char *const *)facts->v, facts->n, db_dir, cwd, root, len, err,
+                             sizeof(err));
     free(files);
     if (rc != 0) {
         fprintf(stderr, "locklint: error: %s\n", err);
@@ -374,7 +377,7 @@ int ll_link_run(const struct ll_cli *cli)
         tus[k++] = *f;
     }
     char root[PATH_MAX];
-    if (link_root(cli, &cfg, tus, k, cwd, root, sizeof(root)) != 0)
+    if (link_root(cli, &cfg, tus, k, &paths, cwd, root, sizeof(root)) != 0)
         goto out;
     struct ll_driver_times times;
     memset(&times, 0, sizeof(times));

@@ -69,9 +69,9 @@ static size_t dir_len(const char *file)
     return !slash ? 0 : slash == file ? 1 : (size_t)(slash - file);
 }
 
-int ll_project_root(const char *explicit_root, const char *cfg_dir, const char *const *files,
-                    size_t nfiles, const char *db_dir, const char *cwd, char *out, size_t len,
-                    char *err, size_t errlen)
+int ll_project_root(const char *explicit_root, const char *cfg_dir, const char *const *sources,
+                    size_t nsources, const char *const *build, size_t nbuild, const char *db_dir,
+                    const char *cwd, char *out, size_t len, char *err, size_t errlen)
 {
     if (explicit_root) {
         char real[PATH_MAX];
@@ -89,26 +89,28 @@ int ll_project_root(const char *explicit_root, const char *cfg_dir, const char *
     }
     if (cfg_dir)
         return absolute(cwd, cfg_dir, out, len);
-    /* the first file in path order: not the database's or the command
-     * line's order, so that `locklint link` finds the root a direct run
+    /* the first source in path order, not in the database's or the
+     * command line's: `locklint link` then finds the root a direct run
      * does */
     const char *first = NULL;
-    for (size_t i = 0; i < nfiles; i++)
-        if (!first || strcmp(files[i], first) < 0)
-            first = files[i];
-    if (first) {
-        char dir[PATH_MAX];
-        if (put(dir, sizeof(dir), first, dir_len(first)) == 0 && git_top(dir, out, len) == 0)
-            return 0;
-    }
-    if (db_dir)
-        return absolute(cwd, db_dir, out, len);
-    /* file mode: the deepest directory above every file */
+    for (size_t i = 0; i < nsources; i++)
+        if (!first || strcmp(sources[i], first) < 0)
+            first = sources[i];
     if (!first)
-        return absolute(cwd, ".", out, len);
+        return absolute(cwd, db_dir ? db_dir : ".", out, len);
+    char dir[PATH_MAX];
+    if (put(dir, sizeof(dir), first, dir_len(first)) == 0 && git_top(dir, out, len) == 0)
+        return 0;
+    /* the deepest directory above every source and build file */
     size_t n = dir_len(first);
-    for (size_t i = 0; i < nfiles; i++) {
-        const char *f = files[i];
+    for (size_t i = 0; i < nsources + nbuild; i++) {
+        char abs[PATH_MAX];
+        const char *f = i < nsources ? sources[i] : build[i - nsources];
+        if (f[0] != '/') {
+            if (absolute(cwd, f, abs, sizeof(abs)) != 0)
+                continue;
+            f = abs;
+        }
         size_t k = 0;
         while (k < n && f[k] == first[k])
             k++;
@@ -120,6 +122,8 @@ int ll_project_root(const char *explicit_root, const char *cfg_dir, const char *
             j--;
         n = j == 0 ? 1 : j;
     }
+    if (n == 1 && db_dir) /* nothing in common: the database's directory */
+        return absolute(cwd, db_dir, out, len);
     if (put(out, len, first, n) != 0) {
         snprintf(err, errlen, "path too long");
         return -1;
@@ -137,8 +141,10 @@ int ll_project_root_db(const char *explicit_root, const char *cfg_dir, const str
     }
     for (size_t i = 0; i < db->njobs; i++)
         files[i] = db->jobs[i].file;
-    int rc = ll_project_root(explicit_root, cfg_dir, files, db->njobs, db->path ? db->dir : NULL,
-                             cwd, out, len, err, errlen);
+    const char *build[1] = {db->path};
+    const char *db_dir = db->path ? db->dir : NULL;
+    int rc = ll_project_root(explicit_root, cfg_dir, files, db->njobs, build, db->path ? 1 : 0,
+                             db_dir, cwd, out, len, err, errlen);
     free(files);
     return rc;
 }

@@ -19,17 +19,19 @@
  * The project root, an absolute path without a trailing slash, written to
  * `out`: `explicit_root` (--project-root) when not NULL; else `cfg_dir`,
  * the directory of the .locklint.yml in use, when not NULL; else the top
- * of the git work tree holding the first of `files` in path order (the
+ * of the git work tree holding the first of `sources` in path order (the
  * nearest directory above it with a `.git` entry; git itself is not run);
- * else `db_dir`, the directory of compile_commands.json, when not NULL;
- * else the deepest directory holding every one of `files` (absolute, as
- * compdb and the facts store them).  Relative paths are taken relative to
- * `cwd`.  Returns 0, or -1 with a message in `err` (an explicit root that
- * is not a directory, a path too long).
+ * else the deepest directory holding every one of `sources` and of
+ * `build` (compile_commands.json, or the facts files of `locklint link`:
+ * a build/ directory beside src/ then gives their parent), unless that is
+ * `/`: then `db_dir`, the directory of compile_commands.json, when not
+ * NULL.  Paths are absolute or relative to `cwd`.  Returns 0, or -1 with a
+ * message in `err` (an explicit root that is not a directory, a path too
+ * long).
  */
-int ll_project_root(const char *explicit_root, const char *cfg_dir, const char *const *files,
-                    size_t nfiles, const char *db_dir, const char *cwd, char *out, size_t len,
-                    char *err, size_t errlen);
+int ll_project_root(const char *explicit_root, const char *cfg_dir, const char *const *sources,
+                    size_t nsources, const char *const *build, size_t nbuild, const char *db_dir,
+                    const char *cwd, char *out, size_t len, char *err, size_t errlen);
 
 /* ll_project_root() for a compile database or the files of file mode. */
 int ll_project_root_db(const char *explicit_root, const char *cfg_dir, const struct ll_compdb *db,
