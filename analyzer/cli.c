@@ -22,8 +22,10 @@ const char ll_cli_usage[] =
     "  --format FMT          text (default), json, sarif or codeclimate (GitLab)\n"
     "  -o FILE               write the report to FILE instead of standard output\n"
     "  -j N                  parse with N workers (default: online cores)\n"
-    "  --enable RULE[,RULE]  run only these rules\n"
-    "  --disable RULE[,RULE] do not run these rules\n"
+    "  --enable RULE[,RULE]  run only these rules (globs: 'lock-*')\n"
+    "  --disable RULE[,RULE] do not run these rules (globs too)\n"
+    "  --exclude GLOB        drop findings in paths matching GLOB (as the configuration's\n"
+    "                        exclude: relative to the project root; repeatable)\n"
     "  --fail-on LEVEL       exit 1 on findings at or above LEVEL: never, error,\n"
     "                        warning (default) or note\n"
     "  --config FILE         configuration to use (default: the first .locklint.yml found\n"
@@ -32,6 +34,9 @@ const char ll_cli_usage[] =
     "                        is relative to (default: the directory of .locklint.yml, else\n"
     "                        the top of the git work tree, else that of the compile database)\n"
     "  --baseline FILE       report and fail only on findings not recorded in FILE\n"
+    "  --diff-base REF       report and fail only on findings with a site on a line changed\n"
+    "                        since the git commit REF (pull-request mode)\n"
+    "  --diff FILE           the same, for the changes of a unified diff ('-': stdin)\n"
     "  --write-baseline FILE record the findings in FILE (and exit 0 unless it fails)\n"
     "  --graph FILE.dot      write the lock-order graph for Graphviz\n"
     "  --list-rules          list the rules and exit\n"
@@ -227,6 +232,11 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
                 goto missing;
             if (push_list(&cli->disable, &cli->ndisable, (char *)val) != 0)
                 goto oom;
+        } else if ((m = opt_value("--exclude", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            if (push(&cli->exclude, &cli->nexclude, val) != 0)
+                goto oom;
         } else if ((m = opt_value("--cache-size", argc, argv, &i, &val)) != 0) {
             if (m < 0)
                 goto missing;
@@ -243,6 +253,14 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
             if (m < 0)
                 goto missing;
             cli->baseline = val;
+        } else if ((m = opt_value("--diff-base", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            cli->diff_base = val;
+        } else if ((m = opt_value("--diff", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            cli->diff = val;
         } else if ((m = opt_value("--project-root", argc, argv, &i, &val)) != 0) {
             if (m < 0)
                 goto missing;
@@ -280,6 +298,10 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
     } else if (cli->mode == LL_MODE_ANALYZE || cli->mode == LL_MODE_DUMP_FACTS) {
         if (!cli->compdb && cli->ninputs == 0) {
             snprintf(errbuf, errlen, "no input: give -p BUILD_DIR or source files (see --help)");
+            return -1;
+        }
+        if (cli->diff && cli->diff_base) {
+            snprintf(errbuf, errlen, "--diff and --diff-base exclude each other");
             return -1;
         }
         if (cli->compdb && cli->has_extra) {
@@ -321,5 +343,6 @@ void ll_cli_release(struct ll_cli *cli)
     free(cli->disable);
     free(cli->extra_before);
     free(cli->extra_after);
+    free(cli->exclude);
     memset(cli, 0, sizeof(*cli));
 }

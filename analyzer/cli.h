@@ -18,7 +18,7 @@ enum ll_cli_mode {
     LL_MODE_VERSION,
     LL_MODE_HELP,
     LL_MODE_DUMP_FACTS,
-    LL_MODE_LINK, /* locklint link: facts files in, report out (link.h) */
+    LL_MODE_LINK,        /* locklint link: facts files in, report out (link.h) */
     LL_MODE_CACHE_STATS, /* --cache-stats */
     LL_MODE_CLEAR_CACHE, /* --clear-cache */
 };
@@ -35,8 +35,10 @@ struct ll_cli {
     enum ll_format format;
     const char *output;             /* -o */
     int jobs;                       /* 0: online cores */
-    const char **enable, **disable; /* rule ids, split at commas */
+    const char **enable, **disable; /* rule ids or globs ('lock-*'), split at commas */
     size_t nenable, ndisable;
+    const char **exclude; /* --exclude patterns, added to the configuration's */
+    size_t nexclude;
     int fail_on; /* minimum severity that fails, or -1 for never */
     const char *explain;
     const char *cache;          /* --cache: database file or cache directory */
@@ -48,7 +50,9 @@ struct ll_cli {
     /* clang-tidy's --extra-arg-before / --extra-arg (wrapper_mode.h) */
     const char **extra_before, **extra_after;
     size_t nextra_before, nextra_after;
-    const char *project_root;   /* --project-root: what paths are relative to */
+    const char *project_root; /* --project-root: what paths are relative to */
+    const char *diff_base;    /* --diff-base: only findings on lines changed since it */
+    const char *diff;         /* --diff: the same, from a unified diff file */
     bool no_cache, stats, quiet, verbose;
     bool has_extra; /* "--" was given */
 };

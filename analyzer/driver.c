@@ -13,6 +13,7 @@
 
 #include "cache.h"
 #include "cachedir.h"
+#include "changes.h"
 #include "compdb.h"
 #include "config.h"
 #include "frontend.h"
@@ -302,29 +303,52 @@ static int load_jobs(const struct ll_cli *cli, const struct ll_config *cfg, stru
     return 0;
 }
 
+/* Appends the --exclude patterns to the configuration's.  Returns 0 or
+ * -1 when out of memory. */
+static int add_excludes(const struct ll_cli *cli, struct ll_config *cfg)
+{
+    if (!cli->nexclude)
+        return 0;
+    const char **v = ll_arena_alloc(&cfg->arena, (cfg->nexclude + cli->nexclude) * sizeof(*v));
+    if (!v)
+        return -1;
+    for (size_t i = 0; i < cfg->nexclude; i++)
+        v[i] = cfg->exclude[i];
+    for (size_t i = 0; i < cli->nexclude; i++)
+        v[cfg->nexclude + i] = cli->exclude[i];
+    cfg->exclude = v;
+    cfg->nexclude += cli->nexclude;
+    return 0;
+}
+
 /* Rules to run: all, or --enable's, minus --disable's. Returns the count
  * or -1 for an unknown rule name. */
+/* Whether the --enable/--disable pattern `pat` names some rule. */
+static bool names_a_rule(const char *pat)
+{
+    for (size_t i = 0; i < ll_nrules; i++)
+        if (ll_postprocess_rule_listed(&pat, 1, ll_rules[i]->id))
+            return true;
+    for (size_t i = 0; i < ll_suppress_nrules; i++)
+        if (ll_postprocess_rule_listed(&pat, 1, ll_suppress_rules[i].id))
+            return true;
+    return false;
+}
+
 static int select_rules(const struct ll_cli *cli, const struct ll_rule **out)
 {
-    for (size_t i = 0; i < cli->nenable; i++)
-        if (!ll_rule_find(cli->enable[i])) {
-            error("unknown rule '%s' (see --list-rules)", cli->enable[i]);
+    for (size_t i = 0; i < cli->nenable + cli->ndisable; i++) {
+        const char *pat = i < cli->nenable ? cli->enable[i] : cli->disable[i - cli->nenable];
+        if (!names_a_rule(pat)) {
+            error("unknown rule '%s' (see --list-rules)", pat);
             return -1;
         }
-    for (size_t i = 0; i < cli->ndisable; i++)
-        if (!ll_rule_find(cli->disable[i])) {
-            error("unknown rule '%s' (see --list-rules)", cli->disable[i]);
-            return -1;
-        }
+    }
     int n = 0;
     for (size_t i = 0; i < ll_nrules; i++) {
         const struct ll_rule *r = ll_rules[i];
-        bool on = cli->nenable == 0;
-        for (size_t k = 0; k < cli->nenable; k++)
-            on = on || strcmp(cli->enable[k], r->id) == 0;
-        for (size_t k = 0; k < cli->ndisable; k++)
-            on = on && strcmp(cli->disable[k], r->id) != 0;
-        if (on)
+        bool on = cli->nenable == 0 || ll_postprocess_rule_listed(cli->enable, cli->nenable, r->id);
+        if (on && !ll_postprocess_rule_listed(cli->disable, cli->ndisable, r->id))
             out[n++] = r;
     }
     return n;
@@ -418,6 +442,26 @@ static int write_report(const struct ll_cli *cli, const struct ll_report *r, con
 static bool incomplete(int status)
 {
     return status == LL_PARSE_CRASHED || status == LL_PARSE_REFUSED;
+}
+
+/* --diff / --diff-base: drops the findings with no site on a changed
+ * line, after suppressions and baselines.  Returns 0 or -1 (printed). */
+static int keep_changed(const struct ll_cli *cli, const char *root, struct ll_report *r,
+                        struct ll_post_stats *post)
+{
+    struct ll_changes ch;
+    char err[8400];
+    ll_changes_init(&ch, root);
+    int rc = cli->diff ? ll_changes_read_diff(&ch, cli->diff, err, sizeof(err))
+                       : ll_changes_git_base(&ch, cli->diff_base, err, sizeof(err));
+    long dropped = rc == 0 ? ll_changes_filter(&ch, r, err, sizeof(err)) : -1;
+    ll_changes_release(&ch);
+    if (dropped < 0) {
+        error("%s", err);
+        return -1;
+    }
+    post->unchanged = (size_t)dropped;
+    return 0;
 }
 
 /* Names every TU that did not parse cleanly. Returns how many parsed at all. */
@@ -567,6 +611,8 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
     int prc = ll_postprocess(&report, cli, cfg, root, files, nfiles, stderr, &post);
     free(files);
     if (prc != 0)
+        goto out;
+    if ((cli->diff || cli->diff_base) && keep_changed(cli, root, &report, &post) != 0)
         goto out;
     double t2 = now();
     times->checked = phase_use_now();
@@ -783,8 +829,9 @@ int ll_driver_run(const struct ll_cli *cli)
         error("%s", rooterr);
         goto out;
     }
-    /* excludes are relative to the project root like everything else */
-    if (!(cfg.dir = ll_arena_strdup(&cfg.arena, root))) {
+    /* excludes are relative to the project root like everything else;
+     * --exclude adds to the configuration's */
+    if (!(cfg.dir = ll_arena_strdup(&cfg.arena, root)) || add_excludes(cli, &cfg) != 0) {
         error("out of memory");
         goto out;
     }

@@ -8,6 +8,7 @@
 #include "link.h"
 #include "parse_worker.h"
 #include "rule.h"
+#include "suppress.h"
 #include "wrapper_mode.h"
 
 #include <stdio.h>
@@ -17,22 +18,31 @@
 #include <malloc.h>
 #endif
 
+/* The analysis rules, then the suppression checks, which are rules like
+ * the others for the user (--disable, explain, the configuration). */
 static int list_rules(void)
 {
     for (size_t i = 0; i < ll_nrules; i++)
         printf("%-26s %-8s %s\n", ll_rules[i]->id, ll_severity_name(ll_rules[i]->severity),
                ll_rules[i]->summary);
+    for (size_t i = 0; i < ll_suppress_nrules; i++)
+        printf("%-26s %-8s %s\n", ll_suppress_rules[i].id,
+               ll_severity_name(ll_suppress_rules[i].severity), ll_suppress_rules[i].summary);
     return 0;
 }
 
 static int explain(const char *id)
 {
     const struct ll_rule *r = ll_rule_find(id);
-    if (!r) {
+    const struct ll_rule_info *s = r ? NULL : ll_suppress_rule_find(id);
+    if (!r && !s) {
         fprintf(stderr, "locklint: error: unknown rule '%s' (see --list-rules)\n", id);
         return 2;
     }
-    printf("# %s\n\n%s\n\n%s", r->id, r->summary, r->doc);
+    if (r)
+        printf("# %s\n\n%s\n\n%s", r->id, r->summary, r->doc);
+    else
+        printf("# %s\n\n%s\n\n%s", s->id, s->summary, s->doc);
     return 0;
 }
 

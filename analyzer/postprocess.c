@@ -16,18 +16,24 @@
 #include "rule.h"
 #include "suppress.h"
 
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-static bool in_list(const char *const *v, size_t n, const char *id)
+bool ll_postprocess_rule_listed(const char *const *v, size_t n, const char *id)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(v[i], id) == 0)
+        if (fnmatch(v[i], id, 0) == 0)
             return true;
     return false;
+}
+
+static bool in_list(const char *const *v, size_t n, const char *id)
+{
+    return ll_postprocess_rule_listed(v, n, id);
 }
 
 bool ll_postprocess_rule_ran(const struct ll_cli *cli, const struct ll_config *cfg, const char *id)
@@ -35,8 +41,6 @@ bool ll_postprocess_rule_ran(const struct ll_cli *cli, const struct ll_config *c
     bool enabled = in_list(cli->enable, cli->nenable, id);
     if (cfg && ll_config_rule(cfg, id) == LL_RULE_OFF && !enabled)
         return false;
-    if (ll_suppress_rule_find(id))
-        return true;
     if (cli->nenable && !enabled)
         return false;
     return !in_list(cli->disable, cli->ndisable, id);
@@ -305,6 +309,8 @@ void ll_post_stats_describe(const struct ll_post_stats *st, char *buf, size_t le
     if (st->excluded + st->disabled)
         part(buf, len, &used, "%zu excluded by the configuration%s", st->excluded + st->disabled,
              "");
+    if (st->unchanged)
+        part(buf, len, &used, "%zu not on changed lines%s", st->unchanged, "");
     if (st->wrote_baseline)
         part(buf, len, &used, "%zu written to the baseline%s", st->written, "");
     if (used && used + 1 < len) {

@@ -29,6 +29,7 @@ struct ll_post_stats {
     size_t baselined;  /* dropped: in the --baseline file */
     size_t fixed;      /* --baseline entries not seen in this run */
     size_t written;    /* findings written to --write-baseline */
+    size_t unchanged;  /* dropped by the driver: no site on a changed line (--diff*) */
     bool wrote_baseline;
 };
 
@@ -47,8 +48,14 @@ int ll_postprocess(struct ll_report *r, const struct ll_cli *cli, const struct l
                    const char *cwd, const char *const *files, size_t nfiles, FILE *err,
                    struct ll_post_stats *stats);
 
+/* Whether one of the n patterns of v (rule ids or globs such as
+ * 'lock-*') matches rule id `id`. */
+bool ll_postprocess_rule_listed(const char *const *v, size_t n, const char *id);
+
 /* Whether rule `id` ran under these options: selected on the command line
- * and not switched off in the configuration (--enable wins over it). */
+ * (--enable and --disable take globs) and not switched off in the
+ * configuration (--enable wins over it).  unused-suppression and
+ * bad-suppression are rules like the others here. */
 bool ll_postprocess_rule_ran(const struct ll_cli *cli, const struct ll_config *cfg, const char *id);
 
 /*

@@ -438,4 +438,57 @@ if command -v cmake >/dev/null 2>&1 && [[ -f $BUILD/cmake_install.cmake ]]; then
     check "the installed locklint runs" out_has '^locklint [0-9]'
 fi
 
+# --- rules and filters on the command line ------------------------------------------
+mkdir -p "$W/rules/gen"
+cat >"$W/rules/mix.c" <<'EOF'
+#include <pthread.h>
+
+static pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+
+void twice(void)
+{
+    pthread_mutex_lock(&m);
+    pthread_mutex_lock(&m);
+    pthread_mutex_unlock(&m);
+}
+
+int leak(int fail)
+{
+    pthread_mutex_lock(&m); // locklint-ignore: cond-wait-outside-loop nothing to silence
+    if (fail)
+        return -1;
+    pthread_mutex_unlock(&m);
+    return 0;
+}
+EOF
+sed -e "s/twice/twice_copy/; s/leak(/leak_copy(/" "$W/rules/mix.c" >"$W/rules/gen/copy.c"
+run --in "$W/rules" --list-rules
+check "--list-rules lists unused-suppression" out_has '^unused-suppression +note '
+check "--list-rules lists bad-suppression" out_has '^bad-suppression +note '
+run explain unused-suppression
+check "explain unused-suppression documents it" out_has '^# unused-suppression$'
+check "explain unused-suppression exits 0" rc_is 0
+run --in "$W/rules" --no-cache mix.c "${CARGS[@]}"
+check "all rules: the double lock, the leak and the unused suppression" \
+    bash -c "grep -c ' \[[a-z-]*\]$' '$W/out' | grep -qx 3"
+run --in "$W/rules" --no-cache --disable unused-suppression mix.c "${CARGS[@]}"
+check "--disable unused-suppression drops the note" out_lacks '\[unused-suppression\]$'
+check "--disable unused-suppression keeps the rest" out_has '\[double-lock\]$'
+run --in "$W/rules" --no-cache --enable 'lock-*' mix.c "${CARGS[@]}"
+check "--enable 'lock-*' runs lock-leak" out_has '\[lock-leak\]$'
+check "--enable 'lock-*' runs no other rule" \
+    bash -c "! grep -E '\[(double-lock|unused-suppression)\]$' '$W/out'"
+run --in "$W/rules" --no-cache --disable 'double-*,*-suppression' mix.c "${CARGS[@]}"
+check "--disable takes globs" bash -c "grep -c ' \[[a-z-]*\]$' '$W/out' | grep -qx 1"
+run --in "$W/rules" --no-cache --enable 'nothing-*' mix.c "${CARGS[@]}"
+check "a glob that names no rule is an error (exit 2)" rc_is 2
+check "naming it" err_has "unknown rule 'nothing-\*'"
+run --in "$W/rules" --no-cache --enable double-lock mix.c gen/copy.c "${CARGS[@]}"
+check "two files, two double locks" bash -c "grep -c ' \[double-lock\]$' '$W/out' | grep -qx 2"
+run --in "$W/rules" --no-cache --enable double-lock --exclude gen mix.c gen/copy.c "${CARGS[@]}"
+check "--exclude GLOB drops the findings under it" out_lacks '^gen/'
+check "--exclude GLOB: the summary counts it" err_has '1 excluded'
+run --in "$W/rules/gen" --no-cache --enable double-lock --exclude '*.c' ../mix.c copy.c "${CARGS[@]}"
+check "--exclude '*.c' matches from any directory" out_lacks 'double-lock'
+
 finish
