@@ -21,6 +21,8 @@ const char ll_cli_usage[] =
     "                        limit the analysis to files under them\n"
     "  --format FMT          text (default), json, sarif or codeclimate (GitLab)\n"
     "  -o FILE               write the report to FILE instead of standard output\n"
+    "  --color WHEN          colour the text: auto (default: on a terminal, unless NO_COLOR\n"
+    "                        is set), always or never\n"
     "  -j N                  parse with N workers (default: online cores)\n"
     "  --enable RULE[,RULE]  run only these rules (globs: 'lock-*')\n"
     "  --disable RULE[,RULE] do not run these rules (globs too)\n"
@@ -38,7 +40,8 @@ const char ll_cli_usage[] =
     "                        since the git commit REF (pull-request mode)\n"
     "  --diff FILE           the same, for the changes of a unified diff ('-': stdin)\n"
     "  --write-baseline FILE record the findings in FILE (and exit 0 unless it fails)\n"
-    "  --graph FILE.dot      write the lock-order graph for Graphviz\n"
+    "  --graph FILE.dot      write the lock-order graph's cycles for Graphviz\n"
+    "  --graph-all           with --graph: also the edges on no cycle\n"
     "  --list-rules          list the rules and exit\n"
     "  --dump-facts          print the facts extracted from the files and exit\n"
     "  --cache PATH          cache directory, or database file (default: one database per\n"
@@ -181,6 +184,8 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
             cli->mode = LL_MODE_CACHE_STATS;
         } else if (strcmp(a, "--clear-cache") == 0) {
             cli->mode = LL_MODE_CLEAR_CACHE;
+        } else if (strcmp(a, "--graph-all") == 0) {
+            cli->graph_all = true;
         } else if (strcmp(a, "--no-cache") == 0) {
             cli->no_cache = true;
         } else if (strcmp(a, "--stats") == 0) {
@@ -232,6 +237,20 @@ int ll_cli_parse(struct ll_cli *cli, int argc, char **argv, char *errbuf, size_t
                 goto missing;
             if (push_list(&cli->disable, &cli->ndisable, (char *)val) != 0)
                 goto oom;
+        } else if ((m = opt_value("--color", argc, argv, &i, &val)) != 0) {
+            if (m < 0)
+                goto missing;
+            if (strcmp(val, "auto") == 0)
+                cli->color = 0;
+            else if (strcmp(val, "always") == 0)
+                cli->color = 1;
+            else if (strcmp(val, "never") == 0)
+                cli->color = -1;
+            else {
+                snprintf(errbuf, errlen, "unknown --color '%s' (expected auto, always or never)",
+                         val);
+                return -1;
+            }
         } else if ((m = opt_value("--exclude", argc, argv, &i, &val)) != 0) {
             if (m < 0)
                 goto missing;

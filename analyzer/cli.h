@@ -54,6 +54,8 @@ struct ll_cli {
     const char *diff_base;    /* --diff-base: only findings on lines changed since it */
     const char *diff;         /* --diff: the same, from a unified diff file */
     bool no_cache, stats, quiet, verbose;
+    bool graph_all; /* --graph-all: every edge, not only the cycles */
+    int color;      /* --color: 0 auto, 1 always, -1 never */
     bool has_extra; /* "--" was given */
 };
 

@@ -17,6 +17,7 @@
 #include "compdb.h"
 #include "config.h"
 #include "frontend.h"
+#include "graph_dot.h"
 #include "ir_dump.h"
 #include "ir_intern.h"
 #include "output.h"
@@ -99,7 +100,7 @@ static void warn_several_programs(const struct ll_program *p)
             p->nmains, p->main_files[0], p->main_files[1], p->nmains > 2 ? ", ..." : "");
 }
 
-static int write_graph(const char *path, const struct ll_view *view)
+static int write_graph(const char *path, const struct ll_view *view, const char *root, bool all)
 {
     struct ll_safe_write w;
     char err[PATH_MAX + 128];
@@ -107,7 +108,8 @@ static int write_graph(const char *path, const struct ll_view *view)
         error("%s", err);
         return -1;
     }
-    if (ll_lockgraph_write_dot(w.f, &view->graph, view->cycles, view->ncycles) != 0) {
+    int rc = ll_graph_write_dot(w.f, &view->graph, view->cycles, view->ncycles, root, all);
+    if (rc != 0) {
         ll_safe_write_abort(&w);
         error("cannot write '%s': out of memory", path);
         return -1;
@@ -376,6 +378,16 @@ static void relativize(struct ll_report *r, const char *dir)
     }
 }
 
+/* --color: always, never, or (auto) on a terminal unless NO_COLOR is set
+ * to something or TERM is "dumb". */
+static bool use_color(const struct ll_cli *cli, FILE *out)
+{
+    if (cli->color)
+        return cli->color > 0;
+    const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+    return isatty(fileno(out)) && !(no && *no) && !(term && strcmp(term, "dumb") == 0);
+}
+
 static int write_report(const struct ll_cli *cli, const struct ll_report *r, const char *root,
                         const struct ll_tool_note *notes, size_t nnotes)
 {
@@ -412,7 +424,8 @@ static int write_report(const struct ll_cli *cli, const struct ll_report *r, con
                                .rules = info,
                                .nrules = ninfo,
                                .notes = notes,
-                               .nnotes = nnotes};
+                               .nnotes = nnotes,
+                               .color = use_color(cli, out)};
     int rc = cli->format == LL_FORMAT_JSON          ? ll_output_json(out, r, &o)
              : cli->format == LL_FORMAT_SARIF       ? ll_output_sarif(out, r, &o)
              : cli->format == LL_FORMAT_CODECLIMATE ? ll_output_codeclimate(out, r, &o)
@@ -486,6 +499,28 @@ static size_t report_parse_problems(const struct parse_pool *pool)
                     f->first_error ? f->first_error : "?");
     }
     return ok;
+}
+
+/* Files named without '--' are parsed with no compiler arguments at all:
+ * when that fails (a header not found, a macro not defined), what would
+ * be analysed is guesswork, so it is an error rather than findings about
+ * locks it cannot name.  Returns true (printed) when that happened. */
+static bool unparsable_without_args(const struct ll_cli *cli, const struct parse_pool *pool)
+{
+    if (cli->compdb || cli->has_extra)
+        return false;
+    bool bad = false;
+    for (size_t i = 0; i < pool->db->njobs; i++) {
+        const struct ll_tu_facts *f = &pool->facts[i];
+        if (pool->status[i] != 0 || !f->nerrors)
+            continue;
+        error("%s does not parse without compiler arguments (first error: %s): give them after "
+              "'--' (locklint FILE.c -- -Iinclude -DNAME ...) or use -p with a "
+              "compile_commands.json",
+              pool->db->jobs[i].file, f->first_error ? f->first_error : "unknown");
+        bad = true;
+    }
+    return bad;
 }
 
 static double now(void)
@@ -586,7 +621,7 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
         goto out;
     }
     warn_several_programs(&view.program);
-    if (cli->graph && write_graph(cli->graph, &view) != 0)
+    if (cli->graph && write_graph(cli->graph, &view, root, cli->graph_all) != 0)
         goto out;
     double t1 = now();
     times->built = phase_use_now();
@@ -637,30 +672,58 @@ out:
     return status;
 }
 
+/* SARIF's toolExecutionNotifications (output.h): the TUs not analysed
+ * (an error), and those analysed only as far as the parser recovered (a
+ * warning).  Texts go to `mem`.  Returns how many, or -1 (out of
+ * memory). */
+static long tool_notes(const struct parse_pool *pool, struct ll_tool_note *notes,
+                       struct ll_arena *mem)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < pool->db->njobs; i++) {
+        const struct ll_tu_facts *f = &pool->facts[i];
+        char text[1024];
+        if (incomplete(pool->status[i]))
+            snprintf(text, sizeof(text), "%s", pool->errs[i]);
+        else if (pool->status[i] != 0)
+            snprintf(text, sizeof(text), "not analysed: %s", pool->errs[i]);
+        else if (f->nerrors)
+            snprintf(text, sizeof(text), "analysis incomplete: %u error%s, first: %s", f->nerrors,
+                     f->nerrors == 1 ? "" : "s", f->first_error ? f->first_error : "?");
+        else
+            continue;
+        notes[n].file = pool->db->jobs[i].file;
+        notes[n].warning = pool->status[i] == 0;
+        if (!(notes[n].message = ll_arena_strdup(mem, text)))
+            return -1;
+        n++;
+    }
+    return (long)n;
+}
+
 static int analyse(const struct ll_cli *cli, struct parse_pool *pool, size_t nparsed,
                    const char *root, const struct ll_config *cfg, struct ll_driver_times *times)
 {
     /* parsed TUs (ll_driver_analyse() puts them in its order) */
     struct ll_tu_facts *tus = calloc(nparsed + 1, sizeof(*tus));
     struct ll_tool_note *notes = calloc(pool->db->njobs + 1, sizeof(*notes));
-    if (!tus || !notes) {
-        free(tus);
-        free(notes);
+    struct ll_arena mem;
+    ll_arena_init(&mem);
+    long nnotes = tus && notes ? tool_notes(pool, notes, &mem) : -1;
+    int status = 2;
+    if (nnotes < 0) {
         error("out of memory");
-        return 2;
+        goto out;
     }
-    size_t k = 0, nnotes = 0;
-    for (size_t i = 0; i < pool->db->njobs; i++) {
+    size_t k = 0;
+    for (size_t i = 0; i < pool->db->njobs; i++)
         if (pool->status[i] == 0)
             tus[k++] = pool->facts[i];
-        if (incomplete(pool->status[i])) {
-            notes[nnotes].file = pool->db->jobs[i].file;
-            notes[nnotes++].message = pool->errs[i];
-        }
-    }
-    int status = ll_driver_analyse(cli, tus, k, notes, nnotes, cfg, root, times);
+    status = ll_driver_analyse(cli, tus, k, notes, (size_t)nnotes, cfg, root, times);
+out:
     free(tus);
     free(notes);
+    ll_arena_release(&mem);
     return status;
 }
 
@@ -865,6 +928,8 @@ int ll_driver_run(const struct ll_cli *cli)
         goto out;
     }
     nparsed = report_parse_problems(&pool);
+    if (unparsable_without_args(cli, &pool))
+        goto out;
     if (nparsed == 0) {
         error("no translation unit could be parsed");
         goto out;

@@ -370,10 +370,13 @@ int ll_link_run(const struct ll_cli *cli)
         if (k && strcmp(tus[k - 1].main_file, order[i]->facts.main_file) == 0)
             continue; /* another object of one source file: the first wins */
         const struct ll_tu_facts *f = &order[i]->facts;
-        if (f->nerrors)
-            fprintf(stderr, "locklint: warning: %s: analysis incomplete: %u error%s, first: %s\n",
-                    f->main_file, f->nerrors, f->nerrors == 1 ? "" : "s",
-                    f->first_error ? f->first_error : "?");
+        if (f->nerrors) {
+            char *text = order[i]->err; /* unused: the file was read */
+            snprintf(text, sizeof(order[i]->err), "analysis incomplete: %u error%s, first: %s",
+                     f->nerrors, f->nerrors == 1 ? "" : "s", f->first_error ? f->first_error : "?");
+            fprintf(stderr, "locklint: warning: %s: %s\n", f->main_file, text);
+            notes[nnotes++] = (struct ll_tool_note){f->main_file, text, true};
+        }
         tus[k++] = *f;
     }
     char root[PATH_MAX];

@@ -21,11 +21,14 @@ struct ll_rule_info {
     enum ll_severity severity;
 };
 
-/* A problem of the run itself, not a finding: `file` could not be
- * analysed, `message` says why. */
+/* A problem of the run itself, not a finding (SARIF's
+ * toolExecutionNotifications): `file` could not be analysed (an error),
+ * or only as far as the parser recovered (`warning`); `message` says
+ * why. */
 struct ll_tool_note {
-    const char *file;
+    const char *file; /* absolute, or relative to base_dir */
     const char *message;
+    bool warning;
 };
 
 struct ll_output_opts {
@@ -38,6 +41,7 @@ struct ll_output_opts {
      * SARIF lists them as toolExecutionNotifications. */
     const struct ll_tool_note *notes;
     size_t nnotes;
+    bool color;           /* text: ANSI colours (--color, NO_COLOR) */
     const char *text_dir; /* text: paths are shown relative to it (the current directory) when
                              they lie under it, else absolute; NULL: as stored */
 };

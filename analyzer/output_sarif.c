@@ -176,6 +176,41 @@ static json_t *pascal_case(const char *id)
     return j;
 }
 
+#ifndef LL_HOMEPAGE
+#define LL_HOMEPAGE "https://github.com/locklint/locklint"
+#endif
+
+/*
+ * reportingDescriptor.properties.precision, from the triage of real code
+ * in the README ("Real code"): high where the judged findings were true
+ * (blocking-under-lock 5 of 5, cond-wait-outside-loop 3 of 3,
+ * lock-order-inversion 2 of 2 on memcached), medium where they were true
+ * by the rule but intended (missing-join's daemon threads, lock-leak's
+ * hand-off) or no real finding was judged, low for unprotected-write (36
+ * of 102 judged warnings true).  The suppression checks are syntactic.
+ */
+static const char *precision(const char *id)
+{
+    static const char *const table[][2] = {
+        {"blocking-under-lock", "high"},     {"cond-wait-outside-loop", "high"},
+        {"lock-order-inversion", "high"},    {"unprotected-write", "low"},
+        {"unused-suppression", "very-high"}, {"bad-suppression", "very-high"},
+    };
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (strcmp(table[i][0], id) == 0)
+            return table[i][1];
+    return "medium";
+}
+
+/* The README section documenting rule `id` (GitHub's heading anchors). */
+static json_t *help_uri(const char *id)
+{
+    char uri[512];
+    bool pseudo = strcmp(id, "unused-suppression") == 0 || strcmp(id, "bad-suppression") == 0;
+    snprintf(uri, sizeof(uri), "%s#%s", LL_HOMEPAGE, pseudo ? "suppressions-and-baselines" : id);
+    return ll_out_jstr(uri);
+}
+
 static json_t *rule_json(const struct ll_rule_info *ri)
 {
     const char *summary = ri->summary ? ri->summary : ri->id;
@@ -199,12 +234,13 @@ static json_t *rule_json(const struct ll_rule_info *ri)
     err |= json_object_set_new(config, "level", json_string(ll_severity_name(ri->severity)));
     err |= json_array_append_new(tags, json_string("concurrency"));
     err |= json_object_set_new(props, "tags", tags);
-    err |= json_object_set_new(props, "precision", json_string("medium"));
+    err |= json_object_set_new(props, "precision", json_string(precision(ri->id)));
     err |= json_object_set_new(j, "id", ll_out_jstr(ri->id));
     err |= json_object_set_new(j, "name", pascal_case(ri->id));
     err |= json_object_set_new(j, "shortDescription", message(summary));
     err |= json_object_set_new(j, "fullDescription", message(summary));
     err |= json_object_set_new(j, "help", help);
+    err |= json_object_set_new(j, "helpUri", help_uri(ri->id));
     err |= json_object_set_new(j, "defaultConfiguration", config);
     err |= json_object_set_new(j, "properties", props);
     if (err) {
@@ -276,6 +312,53 @@ static json_t *code_flows(const struct ll_finding *f, const char *base, int *err
     return cfs;
 }
 
+/* Appends s to the buffer with SARIF's escapes for text holding links:
+ * '\\', '[' and ']' get a backslash.  Returns false when out of room. */
+static bool put_escaped(char *buf, size_t len, size_t *used, const char *s)
+{
+    for (; s && *s; s++) {
+        if (*used + 3 >= len)
+            return false;
+        if (*s == '\\' || *s == '[' || *s == ']')
+            buf[(*used)++] = '\\';
+        buf[(*used)++] = *s;
+    }
+    buf[*used] = '\0';
+    return true;
+}
+
+/* The message with each note linked to its related location, as code
+ * scanning shows them: "... ('a' acquired [here](1); ...)".  Falls back
+ * to the bare message when it does not fit. */
+static json_t *linked_message(const struct ll_finding *f)
+{
+    if (!f->nrelated)
+        return message(f->message);
+    char buf[4096], id[32];
+    size_t used = 0;
+    bool ok = put_escaped(buf, sizeof(buf), &used, f->message);
+    for (size_t i = 0; ok && i < f->nrelated; i++) {
+        const char *m = f->related[i].message ? f->related[i].message : "related location";
+        snprintf(id, sizeof(id), "](%zu)", i + 1);
+        ok = put_escaped(buf, sizeof(buf), &used, i ? "; " : " (") && used + 2 < sizeof(buf);
+        if (ok) {
+            buf[used++] = '[';
+            buf[used] = '\0';
+            ok = put_escaped(buf, sizeof(buf), &used, m) && used + strlen(id) + 2 < sizeof(buf);
+        }
+        if (ok) {
+            memcpy(buf + used, id, strlen(id) + 1);
+            used += strlen(id);
+        }
+    }
+    if (ok && used + 2 < sizeof(buf)) {
+        buf[used++] = ')';
+        buf[used] = '\0';
+        return message(buf);
+    }
+    return message(f->message);
+}
+
 static json_t *result_json(const struct ll_finding *f, const struct ll_output_opts *o)
 {
     json_t *j = json_object();
@@ -290,7 +373,7 @@ static json_t *result_json(const struct ll_finding *f, const struct ll_output_op
         }
     }
     err |= json_object_set_new(j, "level", json_string(ll_severity_name(f->severity)));
-    err |= json_object_set_new(j, "message", message(f->message));
+    err |= json_object_set_new(j, "message", linked_message(f));
     json_t *locs = json_array();
     err |= json_array_append_new(locs, location(&f->primary, o->base_dir, 0, NULL));
     err |= json_object_set_new(j, "locations", locs);
@@ -389,8 +472,7 @@ static json_t *driver_json(const struct ll_output_opts *o)
     err |= json_object_set_new(driver, "name", json_string("locklint"));
     if (o->version)
         err |= json_object_set_new(driver, "version", ll_out_jstr(o->version));
-    err |= json_object_set_new(driver, "informationUri",
-                               json_string("https://github.com/locklint/locklint"));
+    err |= json_object_set_new(driver, "informationUri", json_string(LL_HOMEPAGE));
     err |= json_object_set_new(driver, "rules", rules);
     if (err) {
         json_decref(driver);
@@ -399,8 +481,10 @@ static json_t *driver_json(const struct ll_output_opts *o)
     return driver;
 }
 
-/* "invocations": one, unsuccessful, with a notification per TU the run
- * could not analyse.  Only written when there is one. */
+/* "invocations": one, with a notification per TU the run could not
+ * analyse (an error: the invocation is then unsuccessful) or analysed
+ * only as far as the parser recovered (a warning).  Only written when
+ * there is one. */
 static json_t *invocations_json(const struct ll_output_opts *o)
 {
     json_t *inv = json_object(), *notes = json_array(), *arr = json_array();
@@ -416,7 +500,8 @@ static json_t *invocations_json(const struct ll_output_opts *o)
             phys = NULL;
             err |= json_array_append_new(locs, loc);
             loc = NULL;
-            err |= json_object_set_new(n, "level", json_string("error"));
+            err |= json_object_set_new(n, "level",
+                                       json_string(o->notes[i].warning ? "warning" : "error"));
             err |= json_object_set_new(n, "message", message(o->notes[i].message));
             err |= json_object_set_new(n, "locations", locs);
             locs = NULL;
@@ -428,8 +513,11 @@ static json_t *invocations_json(const struct ll_output_opts *o)
         json_decref(loc);
         json_decref(phys);
     }
+    bool failed = false;
+    for (size_t i = 0; i < o->nnotes; i++)
+        failed |= !o->notes[i].warning;
     if (!err) {
-        err |= json_object_set_new(inv, "executionSuccessful", json_false());
+        err |= json_object_set_new(inv, "executionSuccessful", json_boolean(!failed));
         err |= json_object_set_new(inv, "toolExecutionNotifications", notes);
         notes = NULL;
         err |= json_array_append_new(arr, inv);

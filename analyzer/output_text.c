@@ -14,6 +14,7 @@
  */
 #include "output.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,27 +112,66 @@ static void print_caret(FILE *out, const struct ll_site *s, const char *base, ch
     fputs("^\n", out);
 }
 
+/* ANSI colours as clang uses them; "" when colour is off. */
+#define COLOR(o, code) ((o)->color ? "\033[" code "m" : "")
+#define BOLD "1"
+#define RESET "0"
+
+/* The word and colour of a finding's severity: notes are `remark:`, as
+ * clang prints them, so that problem matchers do not take them for the
+ * evidence (`note:`) of the finding before. */
+static const char *severity_word(enum ll_severity s, const char **color)
+{
+    switch (s) {
+    case LL_SEV_ERROR:
+        *color = "1;31";
+        return "error";
+    case LL_SEV_WARNING:
+        *color = "1;35";
+        return "warning";
+    default:
+        *color = "1;34";
+        return "remark";
+    }
+}
+
+/* Whether rule `id` came before finding i (its help line is printed). */
+static bool rule_seen(const struct ll_report *r, size_t i, const char *id)
+{
+    for (size_t k = 0; k < i; k++)
+        if (strcmp(r->items[k]->rule, id) == 0)
+            return true;
+    return false;
+}
+
 int ll_output_text(FILE *out, const struct ll_report *r, const struct ll_output_opts *o)
 {
     char *buf = NULL, pbuf[8192];
     size_t cap = 0;
     for (size_t i = 0; i < r->count; i++) {
         const struct ll_finding *f = r->items[i];
-        fprintf(out, "%s:%u:%u: %s: %s [%s]\n", shown_path(f->primary.file, o, pbuf, sizeof(pbuf)),
-                (unsigned)f->primary.line, (unsigned)f->primary.col, ll_severity_name(f->severity),
-                f->message, f->rule);
+        const char *sc = "";
+        const char *word = severity_word(f->severity, &sc);
+        fprintf(out, "%s%s:%u:%u: %s%s%s%s:%s%s %s [%s]%s\n", COLOR(o, BOLD),
+                shown_path(f->primary.file, o, pbuf, sizeof(pbuf)), (unsigned)f->primary.line,
+                (unsigned)f->primary.col, o->color ? "\033[" : "", o->color ? sc : "",
+                o->color ? "m" : "", word, COLOR(o, RESET), COLOR(o, BOLD), f->message, f->rule,
+                COLOR(o, RESET));
         if (o->caret)
             print_caret(out, &f->primary, o->base_dir, &buf, &cap);
         for (size_t j = 0; j < f->nrelated; j++) {
             const struct ll_site *s = &f->related[j];
-            fprintf(out, "%s:%u:%u: note: %s\n", shown_path(s->file, o, pbuf, sizeof(pbuf)),
-                    (unsigned)s->line, (unsigned)s->col,
+            fprintf(out, "%s%s:%u:%u: %snote:%s %s\n", COLOR(o, BOLD),
+                    shown_path(s->file, o, pbuf, sizeof(pbuf)), (unsigned)s->line, (unsigned)s->col,
+                    COLOR(o, "1;30"), COLOR(o, RESET),
                     s->message ? s->message : "related location");
             if (o->caret)
                 print_caret(out, s, o->base_dir, &buf, &cap);
         }
-        if (o->caret)
-            fprintf(out, "  help: run 'locklint explain %s' for how to fix this\n", f->rule);
+        /* once per rule and run: the fix does not change between findings */
+        if (o->caret && !rule_seen(r, i, f->rule))
+            fprintf(out, "  %shelp:%s run 'locklint explain %s' for how to fix this\n",
+                    COLOR(o, "1;36"), COLOR(o, RESET), f->rule);
     }
     free(buf);
     return fflush(out) == 0 && !ferror(out) ? 0 : -1;

@@ -62,6 +62,40 @@ static bool known_rule(const char *id)
     return ll_rule_find(id) != NULL || ll_suppress_rule_find(id) != NULL;
 }
 
+static bool same_site(const struct ll_finding *a, const struct ll_finding *b)
+{
+    return a->primary.line && a->primary.line == b->primary.line &&
+           a->primary.col == b->primary.col && strcmp(a->rule, b->rule) == 0 && a->primary.file &&
+           b->primary.file && strcmp(a->primary.file, b->primary.file) == 0;
+}
+
+/* Findings of one rule at one site -- several from one macro expansion,
+ * or several locks leaked at one return -- are one finding: the first
+ * (in report order) keeps its message and fingerprint, each other one
+ * becomes an "also: ..." note at its site followed by its notes.
+ * Returns 0 or -1 when out of memory. */
+static int merge_same_site(struct ll_report *r, struct ll_post_stats *stats)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < r->count; i++) {
+        struct ll_finding *f = r->items[i];
+        if (kept && same_site(r->items[kept - 1], f)) {
+            struct ll_finding *g = r->items[kept - 1];
+            if (ll_finding_note(r, g, &f->primary, "also: %s", f->message) != 0)
+                return -1;
+            for (size_t k = 0; k < f->nrelated; k++)
+                if (ll_finding_note(r, g, &f->related[k], "%s",
+                                    f->related[k].message ? f->related[k].message : "") != 0)
+                    return -1;
+            stats->merged++;
+            continue;
+        }
+        r->items[kept++] = f;
+    }
+    r->count = kept;
+    return 0;
+}
+
 /* Drops findings in excluded paths and of rules off in the configuration. */
 static void drop_configured(struct ll_report *r, const struct ll_cli *cli,
                             const struct ll_config *cfg, const char *cwd,
@@ -264,6 +298,10 @@ int ll_postprocess(struct ll_report *r, const struct ll_cli *cli, const struct l
         }
         /* Seen means found at all: excluded or suppressed is not fixed. */
         ll_baseline_mark_seen(&b, r);
+    }
+    if (merge_same_site(r, stats) != 0) {
+        fprintf(err, "locklint: error: out of memory\n");
+        goto out;
     }
     drop_configured(r, cli, cfg, cwd, stats);
     if (apply_suppressions(r, cli, cfg, cwd, files, nfiles, stats) != 0) {

@@ -1,6 +1,7 @@
 /*
  * postprocess: what happens to a finished report before it is written.
- * In order: findings in excluded paths and of rules switched off in the
+ * In order: findings of one rule at one site are merged into one (several
+ * from one macro expansion); findings in excluded paths and of rules switched off in the
  * configuration are dropped; inline suppressions are applied and their
  * problems added as notes; configured severities are set; the baseline is
  * written (--write-baseline) and applied (--baseline).
@@ -30,6 +31,7 @@ struct ll_post_stats {
     size_t fixed;      /* --baseline entries not seen in this run */
     size_t written;    /* findings written to --write-baseline */
     size_t unchanged;  /* dropped by the driver: no site on a changed line (--diff*) */
+    size_t merged;     /* folded into a finding of the same rule at the same site */
     bool wrote_baseline;
 };
 

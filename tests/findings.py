@@ -5,7 +5,7 @@ A finding is a stdout line of `locklint --format text`:
 
     FILE:LINE:COL: SEVERITY: MESSAGE [RULE]
 
-(SEVERITY is error, warning or note).  Note lines without a `[rule]` tag
+(SEVERITY is error, warning or remark, the text's word for a note).  Note lines without a `[rule]` tag
 belong to the finding above them and are not findings.
 
 Expectations are written in the sources, anywhere on a line, several per
@@ -44,7 +44,7 @@ import sys
 
 FINDING = re.compile(
     r"^(?P<file>.+?):(?P<line>[0-9]+):(?P<col>[0-9]+): "
-    r"(?P<sev>warning|error|note): (?P<msg>.*) \[(?P<rule>[a-z0-9][a-z0-9-]*)\]$"
+    r"(?P<sev>warning|error|remark|note): (?P<msg>.*) \[(?P<rule>[a-z0-9][a-z0-9-]*)\]$"
 )
 EXPECT = re.compile(r"expect:[ \t]*(?P<rule>[a-z0-9][a-z0-9-]*)(?:[ \t]*'(?P<text>[^']*)')?")
 
@@ -54,7 +54,8 @@ class Finding:
         f = m.group("file")
         self.file = f[2:] if f.startswith("./") else f
         self.line = int(m.group("line"))
-        self.sev = m.group("sev")
+        # a finding of severity note is printed as `remark:` (clang's word)
+        self.sev = "note" if m.group("sev") == "remark" else m.group("sev")
         self.msg = m.group("msg")
         self.rule = m.group("rule")
         self.text = text

@@ -25,8 +25,10 @@ static const struct ll_rule_info rules[] = {
 
 static struct ll_output_opts opts(const char *base)
 {
-    struct ll_output_opts o = {base, false, "1.2.3", rules, sizeof(rules) / sizeof(rules[0]),
-                               NULL, 0,     NULL};
+    struct ll_output_opts o = {.base_dir = base,
+                               .version = "1.2.3",
+                               .rules = rules,
+                               .nrules = sizeof(rules) / sizeof(rules[0])};
     return o;
 }
 
@@ -114,10 +116,10 @@ static void test_text_relative_paths(void **state)
         assert_non_null(ll_report_add(&r, "r", LL_SEV_NOTE, &s, NULL, NULL, "m%d", i));
     }
     ll_report_finish(&r);
-    const char *want = "/proj//d.c:1:1: note: m3 [r]\n"
-                       "/proj/a.c:1:1: note: m0 [r]\n"
-                       "/projx/b.c:1:1: note: m1 [r]\n"
-                       "rel/c.c:1:1: note: m2 [r]\n";
+    const char *want = "/proj//d.c:1:1: remark: m3 [r]\n"
+                       "/proj/a.c:1:1: remark: m0 [r]\n"
+                       "/projx/b.c:1:1: remark: m1 [r]\n"
+                       "rel/c.c:1:1: remark: m2 [r]\n";
     /* No base: paths as stored. */
     struct ll_output_opts o = opts(NULL);
     char *out = render(ll_output_text, &r, &o);
@@ -129,10 +131,10 @@ static void test_text_relative_paths(void **state)
     for (int i = 0; i < 2; i++) {
         o = opts(bases[i]);
         out = render(ll_output_text, &r, &o);
-        assert_string_equal(out, "d.c:1:1: note: m3 [r]\n"
-                                 "a.c:1:1: note: m0 [r]\n"
-                                 "/projx/b.c:1:1: note: m1 [r]\n"
-                                 "rel/c.c:1:1: note: m2 [r]\n");
+        assert_string_equal(out, "d.c:1:1: remark: m3 [r]\n"
+                                 "a.c:1:1: remark: m0 [r]\n"
+                                 "/projx/b.c:1:1: remark: m1 [r]\n"
+                                 "rel/c.c:1:1: remark: m2 [r]\n");
         free(out);
     }
     ll_report_release(&r);
@@ -407,7 +409,10 @@ static void test_sarif(void **state)
     assert_string_equal(jstr_at(r0, "ruleId"), "lock-order-inversion");
     assert_int_equal(json_integer_value(json_object_get(r0, "ruleIndex")), 1);
     assert_string_equal(jstr_at(r0, "level"), "warning");
-    assert_string_equal(jstr_at(r0, "message.text"), "'a' acquired while holding 'b'");
+    /* each note linked from the message, brackets escaped */
+    assert_string_equal(jstr_at(r0, "message.text"),
+                        "'a' acquired while holding 'b' (['b' acquired while holding 'a' "
+                        "here](1); ['a' declared here](2))");
     assert_int_equal(json_array_size(json_object_get(r0, "locations")), 1);
     check_physical(jpath(r0, "locations.0"), "src/a.c", 12, 5);
     json_t *rel = json_object_get(r0, "relatedLocations");

@@ -235,7 +235,12 @@ static json_t *sarif_of_notes(const struct ll_report *r, const struct ll_rule_in
 {
     FILE *f = tmpfile();
     assert_non_null(f);
-    struct ll_output_opts o = {"/work/proj", false, "9.9.9", rules, n, notes, nnotes, NULL};
+    struct ll_output_opts o = {.base_dir = "/work/proj",
+                               .version = "9.9.9",
+                               .rules = rules,
+                               .nrules = n,
+                               .notes = notes,
+                               .nnotes = nnotes};
     assert_int_equal(ll_output_sarif(f, r, &o), 0);
     rewind(f);
     json_error_t je;
@@ -310,7 +315,8 @@ static void test_tool_notifications(void **state)
     json_decref(root);
     struct ll_tool_note note = {"/work/proj/src/deep.c",
                                 "/work/proj/src/deep.c: the parser crashed; its functions are "
-                                "not analysed"};
+                                "not analysed",
+                                false};
     root = sarif_of_notes(&r, rules, 2, &note, 1);
     json_t *inv = json_array_get(
         json_object_get(json_array_get(json_object_get(root, "runs"), 0), "invocations"), 0);
