@@ -788,10 +788,18 @@ static enum open_result try_open(struct ll_cache *c, const char **reason, char *
         snprintf(why, wlen, "it is read-only");
         return OPEN_FAIL;
     }
+    /* One read transaction: another process creating the schema at the
+     * same time must be seen before or after, never half way (an id of 0
+     * with its table already there looked like another application's). */
+    if ((rc = exec(c->db, "BEGIN")) != SQLITE_OK)
+        goto fail;
     if ((rc = query_int(c->db, "PRAGMA application_id", &app)) != SQLITE_OK ||
         (rc = query_int(c->db, "PRAGMA user_version", &ver)) != SQLITE_OK ||
-        (rc = query_int(c->db, "SELECT count(*) FROM sqlite_master", &nobj)) != SQLITE_OK)
+        (rc = query_int(c->db, "SELECT count(*) FROM sqlite_master", &nobj)) != SQLITE_OK) {
+        exec(c->db, "ROLLBACK");
         goto fail;
+    }
+    exec(c->db, "COMMIT");
     if (app == 0 && ver == 0 && nobj == 0) {
         if ((rc = create_schema(c->db)) != SQLITE_OK)
             goto fail;
