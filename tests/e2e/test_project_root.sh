@@ -7,7 +7,9 @@
 # SARIF, Code Climate and baseline files; a baseline written at the
 # root passes from build/; an exclude pattern and a vendored directory
 # match from every directory; --project-root overrides the root; file
-# mode finds the root too.
+# mode finds the root too; `locklint link` of facts the launcher wrote in
+# build/, run from the root, build/, src/ and a directory outside the
+# project, writes the direct run's files byte for byte.
 #
 # Prints `ok NAME` / `FAIL NAME` per check and `N passed, M failed`.
 set -u
@@ -82,6 +84,36 @@ check "and counts nothing as fixed" err_lacks 'fixed'
 run --in "$P/src" --no-cache -p ../build counter.c --baseline "$W/..baseline"
 check "a path filter given from src/ keeps the baseline's scope" rc_is 0
 check "and nothing fixed is claimed" err_lacks 'fixed'
+
+# link: facts written in the build tree by the launcher, linked from four
+# directories (the root, build/, src/ and one outside the project) give
+# what the direct runs gave, byte for byte
+CCBIN="$(dirname -- "$BIN")/locklint-cc"
+for f in src/counter.c src/vendor/copy.c gen/copy.c; do
+    obj=${f//\//_}
+    (cd "$P/build" && "$CCBIN" cc -pthread -c "../$f" -o "${obj%.c}.o") >"$W/cc.log" 2>&1 ||
+        fail "launcher compile of $f" "$(cat "$W/cc.log")"
+done
+check "the launcher wrote the facts next to the objects" test -f "$P/build/gen_copy.o.llfacts"
+mkdir -p "$W/elsewhere"
+for d in . build src elsewhere; do
+    tag=link_$d
+    in=$P/$d
+    [[ $d == elsewhere ]] && in=$W/elsewhere
+    b=$(realpath --relative-to="$in" "$P/build")
+    for fmt in json sarif codeclimate; do
+        run --in "$in" link --format $fmt -o "$W/$tag.$fmt" -p "$b"
+    done
+    run --in "$in" link --write-baseline "$W/$tag.baseline" "$b"
+    for fmt in json sarif codeclimate baseline; do
+        check "link from $d: $fmt byte for byte the direct run's" \
+            same_files "$W/..$fmt" "$W/$tag.$fmt"
+    done
+done
+run --in "$W/elsewhere" link --format json -p "$P/build" --baseline "$W/..baseline"
+check "link from outside: the direct run's baseline passes" rc_is 0
+check "link from outside: nothing fixed is claimed" err_lacks 'fixed'
+rm -f "$P"/build/*.o "$P"/build/*.llfacts
 
 # without the configuration: the top of the git work tree
 rm "$P/.locklint.yml"

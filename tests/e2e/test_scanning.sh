@@ -95,11 +95,20 @@ if [[ ! -f $SCHEMA ]] && command -v npm >/dev/null 2>&1; then
     (cd "$BUILD/sarif-schema" && timeout 120 npm pack -q @microsoft/jest-sarif@1.0.0-beta.0 &&
         tar xzf microsoft-jest-sarif-1.0.0-beta.0.tgz) >/dev/null 2>&1
 fi
-if [[ -f $SCHEMA ]] && python3 -c 'import jsonschema' 2>/dev/null; then
+# python3-jsonschema (scripts/setup) is Debian's python3's; another python3
+# first on PATH may have its own
+PYJS=
+for py in python3 /usr/bin/python3; do
+    if command -v "$py" >/dev/null 2>&1 && "$py" -c 'import jsonschema' 2>/dev/null; then
+        PYJS=$py
+        break
+    fi
+done
+if [[ -f $SCHEMA && -n $PYJS ]]; then
     run --in "$SRC/fixtures/demo" --no-cache -p "$BUILD/demo" --format sarif -o "$W/demo.sarif"
     for f in a b demo; do
         last_cmd="validate $f.sarif against $SCHEMA"
-        check "sarif: $f.sarif is valid SARIF 2.1.0 (the OASIS schema)" python3 - "$SCHEMA" "$W/$f.sarif" <<'EOF'
+        check "sarif: $f.sarif is valid SARIF 2.1.0 (the OASIS schema)" "$PYJS" - "$SCHEMA" "$W/$f.sarif" <<'EOF'
 import json, sys, jsonschema
 schema = json.load(open(sys.argv[1]))
 doc = json.load(open(sys.argv[2]))
