@@ -249,6 +249,10 @@ static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, vo
         }
         break;
     case LL_EV_CALL:
+        if (ru->env->call_dies && ru->env->call_dies(e, ru->env->ctx)) {
+            ll_ps_end_path(d);
+            break;
+        }
         apply_effects(ru, ps, d, e);
         if (ru->env->call_may_lock && ru->env->call_may_lock(ev, ru->env->ctx))
             for (uint32_t k = 0; k < ru->nlocks; k++)

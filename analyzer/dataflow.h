@@ -71,6 +71,10 @@ struct ll_df_env {
     /* Working memory, reset by the run (its chunks serve run after run),
      * or NULL for an arena of the run's own. */
     struct ll_arena *scratch;
+    /* True when the call event never returns (a callee inferred to end
+     * every path in exit, abort, ...): paths end there, as at a call the
+     * frontend marks LL_EVF_NORETURN.  NULL: none does. */
+    bool (*call_dies)(uint32_t event, void *ctx);
 };
 
 int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,

@@ -298,6 +298,7 @@ void fe_builder_free(struct fn_builder *b)
     free(b->labels);
     free(b->cs);
     free(b->recursive_attrs.v);
+    free(b->written_locals.v);
     free(b->detached_attrs.v);
 }
 

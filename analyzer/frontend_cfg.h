@@ -93,6 +93,10 @@ struct fn_builder {
     size_t nlabels, caplabels;
     uint32_t nevents_total; /* events so far, to give events global indices */
     struct keyset recursive_attrs, detached_attrs;
+    /* locals assigned, stepped or address-taken anywhere in the body, found
+     * on first need (written_scanned): the others keep their initialiser */
+    struct keyset written_locals;
+    bool written_scanned;
     /* switch being built: dispatch block, and whether it had a default */
     uint32_t sw_dispatch;
     bool sw_default;

@@ -554,9 +554,11 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
 }
 
 /* The object a lock-API argument points to: `&x` is x, `p` is *p. */
+static struct ll_path arg_path(struct fn_builder *b, CXCursor arg);
+
 static struct ll_path object_path(struct fn_builder *b, CXCursor arg)
 {
-    struct ll_path p = fe_path(b, arg, 0);
+    struct ll_path p = arg_path(b, arg);
     if (p.flags & LL_PATH_ADDR) {
         p.flags &= (uint8_t)~LL_PATH_ADDR;
         return p;
@@ -759,6 +761,121 @@ static void emit_access(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
 
 /* ---- calls --------------------------------------------------------- */
 
+/* ---- locals that keep their initialiser ----------------------------- */
+
+struct written_scan {
+    struct fn_builder *b;
+};
+
+static void note_written(struct fn_builder *b, CXCursor target)
+{
+    target = fe_strip(target);
+    if (clang_getCursorKind(target) != CXCursor_DeclRefExpr)
+        return;
+    fe_keyset_add(b, &b->written_locals,
+                  fe_string(b->arena, clang_getCursorSpelling(clang_getCursorReferenced(target))));
+}
+
+static enum CXChildVisitResult scan_written(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    struct fn_builder *b = ((struct written_scan *)data)->b;
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_CompoundAssignOperator ||
+        (k == CXCursor_BinaryOperator &&
+         clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign)) {
+        struct few f = few_children(c);
+        if (f.n)
+            note_written(b, f.v[0]);
+    } else if (k == CXCursor_UnaryOperator) {
+        enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
+        struct few f = few_children(c);
+        if (f.n && (op == CXUnaryOperator_AddrOf || op == CXUnaryOperator_PreInc ||
+                    op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PreDec ||
+                    op == CXUnaryOperator_PostDec))
+            note_written(b, f.v[0]);
+    }
+    return CXChildVisit_Recurse;
+}
+
+/*
+ * The initialiser of the automatic local `e` names, when the local is
+ * never assigned, stepped or address-taken in the function: the local is
+ * then another name for that value all along.  This is how a call through
+ * `void (*routine)(void *) = unlock_cb;` with `void *arg = &m;` (what
+ * pthread_cleanup_push/pop expand to in glibc) reaches `unlock_cb(&m)`, and
+ * how `pthread_mutex_t *mp = &s->lock; lock(mp);` names `s->lock`.  Null
+ * cursor otherwise.
+ */
+static CXCursor kept_initialiser(struct fn_builder *b, CXCursor e)
+{
+    CXCursor none = clang_getNullCursor();
+    e = fe_strip(e);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return none;
+    CXCursor ref = clang_getCursorReferenced(e);
+    if (clang_getCursorKind(ref) != CXCursor_VarDecl ||
+        clang_getCursorKind(clang_getCursorSemanticParent(ref)) != CXCursor_FunctionDecl)
+        return none;
+    enum CX_StorageClass sc = clang_Cursor_getStorageClass(ref);
+    if (sc == CX_SC_Static || sc == CX_SC_Extern)
+        return none;
+    CXCursor init = clang_Cursor_getVarDeclInitializer(ref);
+    if (clang_Cursor_isNull(init))
+        return none;
+    if (!b->written_scanned) {
+        struct written_scan ws = {b};
+        clang_visitChildren(b->fn, scan_written, &ws);
+        b->written_scanned = true;
+    }
+    CXString name = clang_getCursorSpelling(ref);
+    bool written = fe_keyset_has(&b->written_locals, clang_getCString(name));
+    clang_disposeString(name);
+    return written ? none : init;
+}
+
+/* A function the callee expression of an indirect call always names: a
+ * local function pointer that keeps its initialiser `fn` or `&fn`. */
+static CXCursor kept_function(struct fn_builder *b, CXCursor callee)
+{
+    CXCursor init = kept_initialiser(b, callee);
+    if (clang_Cursor_isNull(init))
+        return init;
+    init = fe_strip(init);
+    if (clang_getCursorKind(init) == CXCursor_UnaryOperator &&
+        clang_getCursorUnaryOperatorKind(init) == CXUnaryOperator_AddrOf) {
+        struct few f = few_children(init);
+        if (f.n)
+            init = fe_strip(f.v[0]);
+    }
+    if (clang_getCursorKind(init) != CXCursor_DeclRefExpr)
+        return clang_getNullCursor();
+    CXCursor ref = clang_getCursorReferenced(init);
+    return clang_getCursorKind(ref) == CXCursor_FunctionDecl ? ref : clang_getNullCursor();
+}
+
+/* The path of a pointer argument, seen through a local that keeps an
+ * address it was initialised with (`void *arg = &m;`) or a parameter or
+ * global pointer it copies (`struct mutex_lock *lock = data;` in a
+ * cleanup handler, `void *arg = uevq_lockp;`). */
+static struct ll_path arg_path(struct fn_builder *b, CXCursor arg)
+{
+    CXCursor init = kept_initialiser(b, arg);
+    if (!clang_Cursor_isNull(init)) {
+        CXCursor s = fe_strip(init);
+        enum CXCursorKind k = clang_getCursorKind(s);
+        if (k == CXCursor_DeclRefExpr ||
+            (k == CXCursor_UnaryOperator &&
+             clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf)) {
+            struct ll_path p = fe_path(b, s, 0);
+            if (p.root == LL_ROOT_PARAM || p.root == LL_ROOT_GLOBAL ||
+                p.root == LL_ROOT_STATIC_LOCAL || (p.flags & LL_PATH_ADDR))
+                return p;
+        }
+    }
+    return fe_path(b, arg, 0);
+}
+
 static CXCursor call_arg(CXCursor call, int i)
 {
     return clang_Cursor_getArgument(call, (unsigned)i);
@@ -896,6 +1013,13 @@ static struct evref lower_call(struct fn_builder *b, CXCursor call)
     bool direct = clang_getCursorKind(ref) == CXCursor_FunctionDecl;
     int nargs = clang_Cursor_getNumArguments(call);
     struct few f = few_children(call);
+    if (!direct && f.n > 0) {
+        CXCursor kept = kept_function(b, f.v[0]);
+        if (!clang_Cursor_isNull(kept)) {
+            ref = kept;
+            direct = true;
+        }
+    }
     if (!direct && f.n > 0)
         fe_expr(b, f.v[0], CTX_READ); /* the function pointer is read */
     for (int i = 0; i < nargs; i++)
@@ -932,7 +1056,7 @@ static struct evref lower_call(struct fn_builder *b, CXCursor call)
         ev->nargs = (uint32_t)nargs;
         for (int i = 0; i < nargs; i++) {
             ev = &b->blocks[b->cur].events[b->blocks[b->cur].nevents - 1];
-            ev->args[i] = fe_path(b, call_arg(call, i), 0);
+            ev->args[i] = arg_path(b, call_arg(call, i));
         }
     }
     if (direct && fe_callee_noreturn(b->tu, ref)) {

@@ -53,6 +53,7 @@ static struct ll_ps_disj *disj_copy(struct ll_pathset *ps, const struct ll_ps_di
     /* only what is in use: pendings and facts past the counts are never read */
     c->npend = d->npend;
     c->nfacts = d->nfacts;
+    c->ended = d->ended;
     memcpy(c->pend, d->pend, d->npend * sizeof(d->pend[0]));
     memcpy(c->facts, d->facts, d->nfacts * sizeof(d->facts[0]));
     memcpy(c->st, d->st, ps->client.nslots);
@@ -246,7 +247,7 @@ void ll_ps_pend(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot
         memmove(&d->pend[0], &d->pend[1], (LL_PS_MAX_PEND - 1) * sizeof(d->pend[0]));
         d->npend--;
     }
-    struct ll_ps_pend p = {e, var, slot, d->st[slot], success, invert};
+    struct ll_ps_pend p = {e, var, slot, d->st[slot], success, invert, 0};
     d->pend[d->npend++] = p;
 }
 
@@ -258,6 +259,18 @@ void ll_ps_set_checked(const struct ll_pathset *ps, struct ll_ps_disj *d, uint32
     if ((ev->flags & LL_EVF_CHECKED) || ev->result_var)
         ll_ps_pend(d, e, ev->result_var, slot, value, false);
     d->st[slot] = value;
+}
+
+void ll_ps_pend_sure(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot,
+                     uint8_t success)
+{
+    ll_ps_pend(d, e, var, slot, success, false);
+    d->pend[d->npend - 1].sure = 1;
+}
+
+void ll_ps_end_path(struct ll_ps_disj *d)
+{
+    d->ended = 1;
 }
 
 void ll_ps_learn(const struct ll_pathset *ps, struct ll_ps_disj *d, const char *var, bool value)
@@ -281,7 +294,7 @@ static bool branch(const struct ll_pathset *ps, const struct ll_block *bb, struc
                    int which)
 {
     const struct ll_cond *c = &bb->cond;
-    bool truth = which == 0;
+    bool truth = which == 0, feasible = true;
     if (c->kind == LL_COND_EVENT || c->kind == LL_COND_VAR) {
         for (uint8_t i = 0; i < d->npend;) {
             struct ll_ps_pend *p = &d->pend[i];
@@ -294,9 +307,13 @@ static bool branch(const struct ll_pathset *ps, const struct ll_block *bb, struc
             LL_ASSERT(p->slot < ps->client.nslots);
             bool success = (truth == (c->true_when_zero != 0)) != (p->invert != 0);
             d->st[p->slot] = success ? p->success : p->prior;
+            if (!success && p->sure)
+                feasible = false;
             *p = d->pend[--d->npend];
         }
     }
+    if (!feasible)
+        return false;
     if (c->text) {
         int i = fact_find(d, c);
         if (i >= 0)
@@ -325,10 +342,12 @@ static void step(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e)
     ps->client.transfer(ps, d, e, ps->client.ctx);
 }
 
-static void apply_block(struct ll_pathset *ps, const struct ll_block *bb, struct ll_ps_disj *d)
+/* Applies b's events to d; false when the path ended in the block. */
+static bool apply_block(struct ll_pathset *ps, const struct ll_block *bb, struct ll_ps_disj *d)
 {
-    for (uint32_t e = 0; e < bb->nevents; e++)
+    for (uint32_t e = 0; e < bb->nevents && !d->ended; e++)
         step(ps, d, bb->first_event + e);
+    return !d->ended;
 }
 
 /*
@@ -351,7 +370,10 @@ static void propagate(struct ll_pathset *ps, uint32_t b, uint32_t *work, uint32_
         struct ll_ps_disj *d = disj_copy(ps, in.d[k]);
         if (!d)
             return;
-        apply_block(ps, bb, d);
+        if (!apply_block(ps, bb, d)) {
+            disj_spare(ps, d);
+            continue;
+        }
         bool kept = false;
         for (uint32_t s = 0; s < bb->nsucc; s++) {
             /* the last edge gets d itself, the others a copy */
@@ -451,8 +473,10 @@ int ll_pathset_record(struct ll_pathset *ps, uint8_t *state, uint8_t *reached, u
                 for (uint32_t l = 0; l < ns; l++)
                     state[(size_t)e * ns + l] |= d->st[l];
                 step(ps, d, e);
+                if (d->ended)
+                    break;
             }
-            for (uint32_t l = 0; block_out && l < ns; l++)
+            for (uint32_t l = 0; block_out && l < ns && !d->ended; l++)
                 block_out[(size_t)b * ns + l] |= d->st[l];
             disj_spare(ps, d);
         }

@@ -54,6 +54,7 @@ struct ll_ps_pend {
     uint32_t slot;
     uint8_t prior, success; /* the slot's state on failure / on success */
     uint8_t invert;         /* success is a nonzero result (a wrapper returning true) */
+    uint8_t sure;           /* cannot fail: a branch on its failure is not taken */
 };
 
 /* The remembered outcome of a branch condition. */
@@ -66,6 +67,7 @@ struct ll_ps_fact {
  * ll_ps_* helpers below for the rest. */
 struct ll_ps_disj {
     uint8_t npend, nfacts;
+    uint8_t ended; /* the path ended at the last event (ll_ps_end_path) */
     struct ll_ps_pend pend[LL_PS_MAX_PEND];
     struct ll_ps_fact facts[LL_PS_MAX_FACTS];
     uint8_t st[]; /* per slot */
@@ -156,6 +158,16 @@ void ll_ps_set_checked(const struct ll_pathset *ps, struct ll_ps_disj *d, uint32
  * pending is forgotten. */
 void ll_ps_pend(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot, uint8_t success,
                 bool invert);
+
+/* Like ll_ps_pend() for an operation that does not fail on a path worth
+ * analysing (a blocking lock call fails only on a programming error): a
+ * branch on its failure drops the path, so no finding rests on it. */
+void ll_ps_pend_sure(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot,
+                     uint8_t success);
+
+/* Ends the path of `d` at the event being transferred (a call that never
+ * returns): `d` reaches nothing after it. */
+void ll_ps_end_path(struct ll_ps_disj *d);
 
 /* After `var = value` (a local), a later `if (var)` is known: remembers
  * the outcome of a branch condition spelled like `var`, if the function

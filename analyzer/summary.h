@@ -62,7 +62,10 @@ struct ll_summary {
     bool may_sleep;
     struct ll_site sleep_site;
     const char *sleep_api, *sleep_via;
-    bool waits_on_param; /* a condition-wait wrapper: waits on a parameter's cv, not in a loop */
+    bool waits_on_param;   /* a condition-wait wrapper: waits on a parameter's cv, not in a loop */
+    bool wait_conditional; /* waits_on_param, but not on every path (under `if`) */
+    bool never_returns;    /* every path ends in a call that never returns (exit, abort, longjmp,
+                              a failed assertion, another such function): inferred, a fatal() */
 };
 
 /* Caps that keep summaries small on huge call graphs. */

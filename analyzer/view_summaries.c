@@ -94,6 +94,7 @@ static int prepare_calls(struct ll_view *v, struct ll_fn_view *f)
 }
 
 struct effects_ctx {
+    const struct ll_view *v;
     const struct ll_fn_view *f;
 };
 
@@ -477,6 +478,67 @@ static bool is_sleep(const struct ll_event *ev)
     return api && (api->flags & LL_API_SLEEP);
 }
 
+/* Whether event e is a call after which the path ends: marked so by the
+ * frontend, or a program function inferred never to return. */
+static bool ends_path(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e)
+{
+    const struct ll_event *ev = &f->fn->events[e];
+    if (ev->kind != LL_EV_CALL)
+        return false;
+    if (ev->flags & LL_EVF_NORETURN)
+        return true;
+    const struct ll_call_info *ci = f->calls ? f->calls[e] : NULL;
+    return ci && ci->callee >= 0 && v->fns[ci->callee].summary.never_returns;
+}
+
+static bool call_dies(uint32_t event, void *ctx)
+{
+    const struct effects_ctx *c = ctx;
+    return ends_path(c->v, c->f, event);
+}
+
+/*
+ * Whether f never returns: no path from its entry reaches its exit, and
+ * some path ends in a call that never returns (so a server loop with no
+ * way out, which dies nowhere, is not taken for a fatal()).  A body cut
+ * short proves nothing.
+ */
+static bool infer_never_returns(struct ll_view *v, const struct ll_fn_view *f)
+{
+    const struct ll_function *fn = f->fn;
+    if (fn->nblocks == 0 || (fn->flags & LL_FN_TRUNCATED))
+        return false;
+    if (fn->flags & LL_FN_NORETURN)
+        return true;
+    uint8_t *seen = ll_arena_alloc(&v->scratch, fn->nblocks);
+    uint32_t *stack = ll_arena_alloc_raw(&v->scratch, (size_t)fn->nblocks * sizeof(*stack));
+    if (!seen || !stack)
+        return false;
+    bool dies = false;
+    uint32_t sp = 0;
+    stack[sp++] = 0;
+    seen[0] = 1;
+    while (sp) {
+        uint32_t b = stack[--sp];
+        if (b == fn->exit)
+            return false;
+        const struct ll_block *bb = &fn->blocks[b];
+        bool cut = bb->nsucc == 0;
+        for (uint32_t e = bb->first_event; e < bb->first_event + bb->nevents && !cut; e++)
+            cut = ends_path(v, f, e);
+        if (cut) {
+            dies = true;
+            continue;
+        }
+        for (uint32_t i = 0; i < bb->nsucc; i++)
+            if (!seen[bb->succ[i]]) {
+                seen[bb->succ[i]] = 1;
+                stack[sp++] = bb->succ[i];
+            }
+    }
+    return dies;
+}
+
 static int summarise(struct ll_view *v, struct ll_fn_view *f)
 {
     struct ll_arena *a = &v->arena;
@@ -516,6 +578,7 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
             !ll_fn_is_root(f))
             s->waits_on_param = true;
     }
+    s->never_returns = infer_never_returns(v, f);
     return 0;
 }
 
@@ -523,8 +586,8 @@ static int analyse_function(struct ll_view *v, struct ll_fn_view *f)
 {
     if (prepare_calls(v, f) != 0)
         return -1;
-    struct effects_ctx ctx = {f};
-    struct ll_df_env env = {ll_fn_is_root(f), NULL, call_effects, &ctx, &v->scratch};
+    struct effects_ctx ctx = {v, f};
+    struct ll_df_env env = {ll_fn_is_root(f), NULL, call_effects, &ctx, &v->scratch, call_dies};
     if (ll_dataflow_run(f->fn, &env, &v->arena, &f->df) != 0)
         return -1;
     return summarise(v, f);
