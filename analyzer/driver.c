@@ -323,8 +323,6 @@ static int add_excludes(const struct ll_cli *cli, struct ll_config *cfg)
     return 0;
 }
 
-/* Rules to run: all, or --enable's, minus --disable's. Returns the count
- * or -1 for an unknown rule name. */
 /* Whether the --enable/--disable pattern `pat` names some rule. */
 static bool names_a_rule(const char *pat)
 {
@@ -337,7 +335,11 @@ static bool names_a_rule(const char *pat)
     return false;
 }
 
-static int select_rules(const struct ll_cli *cli, const struct ll_rule **out)
+/* Rules to run: all (but those off by default that the configuration does
+ * not switch on), or --enable's, minus --disable's. Returns the count or
+ * -1 for an unknown rule name. */
+static int select_rules(const struct ll_cli *cli, const struct ll_config *cfg,
+                        const struct ll_rule **out)
 {
     for (size_t i = 0; i < cli->nenable + cli->ndisable; i++) {
         const char *pat = i < cli->nenable ? cli->enable[i] : cli->disable[i - cli->nenable];
@@ -349,7 +351,9 @@ static int select_rules(const struct ll_cli *cli, const struct ll_rule **out)
     int n = 0;
     for (size_t i = 0; i < ll_nrules; i++) {
         const struct ll_rule *r = ll_rules[i];
-        bool on = cli->nenable == 0 || ll_postprocess_rule_listed(cli->enable, cli->nenable, r->id);
+        bool on = cli->nenable ? ll_postprocess_rule_listed(cli->enable, cli->nenable, r->id)
+                               : !ll_rule_off_by_default(r) ||
+                                     (cfg && ll_config_rule(cfg, r->id) >= LL_RULE_ON);
         if (on && !ll_postprocess_rule_listed(cli->disable, cli->ndisable, r->id))
             out[n++] = r;
     }
@@ -587,7 +591,7 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
                       const char *root, struct ll_driver_times *times)
 {
     const struct ll_rule *rules[64];
-    int nrules = select_rules(cli, rules);
+    int nrules = select_rules(cli, cfg, rules);
     if (nrules < 0)
         return 2;
     if (sort_tus(tus, k) != 0) {

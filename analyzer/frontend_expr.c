@@ -992,6 +992,9 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
         if (nargs > 1 && fe_eval_int(call_arg(call, 1), &k) && k == 1) /* PTHREAD_MUTEX_RECURSIVE */
             fe_keyset_add(b, &b->recursive_attrs, obj.key);
         return;
+    case LL_OP_LOCK_DESTROY:
+        ev = fe_emit(b, LL_EV_LOCK_DESTROY, call);
+        break;
     case LL_OP_NORETURN:
         ev = fe_emit(b, LL_EV_CALL, call);
         ev->flags |= LL_EVF_NORETURN;

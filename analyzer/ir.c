@@ -33,7 +33,7 @@ const char *ll_event_kind_name(enum ll_event_kind k)
         [LL_EV_COND_WAIT] = "cond_wait", [LL_EV_COND_SIGNAL] = "cond_signal",
         [LL_EV_SEM_WAIT] = "sem_wait",   [LL_EV_SEM_POST] = "sem_post",
         [LL_EV_BLOCKING] = "blocking",   [LL_EV_LOCK_INIT] = "lock_init",
-        [LL_EV_RETURN] = "return",
+        [LL_EV_RETURN] = "return",       [LL_EV_LOCK_DESTROY] = "lock_destroy",
     };
     if ((unsigned)k >= LL_EV_KIND_COUNT)
         return "?";

@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 6
+#define LL_FACTS_VERSION 7
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -90,6 +90,7 @@ enum ll_event_kind {
     LL_EV_BLOCKING,      /* api: the blocking function (sleep, read, ...) */
     LL_EV_LOCK_INIT,     /* obj: lock; lock_kind says recursive or not */
     LL_EV_RETURN,        /* a return statement or the end of the body */
+    LL_EV_LOCK_DESTROY,  /* obj: lock; destroyed (pthread_mutex_destroy, mtx_destroy, ...) */
     LL_EV_KIND_COUNT
 };
 

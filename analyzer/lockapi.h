@@ -32,6 +32,7 @@ enum ll_api_op {
     LL_OP_ATTR_DETACHED, /* pthread_attr_setdetachstate(attr, DETACHED?) */
     LL_OP_ATTR_SETTYPE,  /* pthread_mutexattr_settype(attr, RECURSIVE?) */
     LL_OP_NORETURN,      /* never returns: the path ends here */
+    LL_OP_LOCK_DESTROY,  /* destroy the lock in argument obj_arg */
 };
 
 /* ll_api.flags */

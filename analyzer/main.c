@@ -23,8 +23,9 @@
 static int list_rules(void)
 {
     for (size_t i = 0; i < ll_nrules; i++)
-        printf("%-26s %-8s %s\n", ll_rules[i]->id, ll_severity_name(ll_rules[i]->severity),
-               ll_rules[i]->summary);
+        printf("%-26s %-8s %s%s\n", ll_rules[i]->id, ll_severity_name(ll_rules[i]->severity),
+               ll_rules[i]->summary,
+               ll_rule_off_by_default(ll_rules[i]) ? " (off by default)" : "");
     for (size_t i = 0; i < ll_suppress_nrules; i++)
         printf("%-26s %-8s %s\n", ll_suppress_rules[i].id,
                ll_severity_name(ll_suppress_rules[i].severity), ll_suppress_rules[i].summary);

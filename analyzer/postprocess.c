@@ -43,6 +43,10 @@ bool ll_postprocess_rule_ran(const struct ll_cli *cli, const struct ll_config *c
         return false;
     if (cli->nenable && !enabled)
         return false;
+    const struct ll_rule *r = ll_rule_find(id);
+    if (r && ll_rule_off_by_default(r) && !enabled &&
+        !(cfg && ll_config_rule(cfg, id) >= LL_RULE_ON))
+        return false;
     return !in_list(cli->disable, cli->ndisable, id);
 }
 

@@ -183,6 +183,26 @@ const struct ll_call_info *ll_fn_call(const struct ll_fn_view *f, uint32_t e);
 const struct ll_fn_view *ll_view_callee(const struct ll_view *v, const struct ll_fn_view *f,
                                         uint32_t e);
 
+/* ---- condition waits and lock lifecycles ----------------------------- */
+
+/* True when the wait at event e of f (a condition wait, or a call to a
+ * wait wrapper) is re-checked: it sits in a loop and every path from it
+ * goes back to a loop head or out of the loop before it joins code that
+ * also runs without waiting (waitloop.h).  A call to a wrapper that waits
+ * only under `if` counts as a path that may not wait. */
+bool ll_fn_wait_rechecked(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e);
+
+/* The lock event ev acts on (its object; the mutex of a condition wait),
+ * or NULL when it acts on none. */
+const struct ll_path *ll_event_lock(const struct ll_event *ev);
+
+/* Calls visit(ctx, x) for each event x that is the next use of event e's
+ * lock on some path from e (lockuse.h); a path stops where a variable in
+ * the lock's path changes and at a call to a program function (which may
+ * initialise the lock again).  Returns 0, or -1 when out of memory. */
+int ll_fn_next_lock_uses(const struct ll_fn_view *f, uint32_t e,
+                         void (*visit)(void *ctx, uint32_t x), void *ctx);
+
 /* ---- threads a function creates ------------------------------------- */
 
 /* Each thread creation of f is one tracked thread, 0 .. ll_fn_nthreads() - 1. */

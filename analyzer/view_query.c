@@ -7,6 +7,8 @@
 #include "view_internal.h"
 
 #include "lockapi.h"
+#include "lockuse.h"
+#include "waitloop.h"
 
 #include <string.h>
 
@@ -366,4 +368,64 @@ const struct ll_race_access *ll_view_accesses(const struct ll_view *v, size_t *n
 {
     *n = v->race.n;
     return v->race.acc;
+}
+
+/* ---- condition waits and lock lifecycles ---------------------------- */
+
+struct wait_ctx {
+    const struct ll_view *v;
+    const struct ll_fn_view *f;
+};
+
+/* A wait event, or a call to a wrapper that waits on every path. */
+static bool is_wait(void *ctx, uint32_t x)
+{
+    const struct wait_ctx *w = ctx;
+    if (w->f->fn->events[x].kind == LL_EV_COND_WAIT)
+        return true;
+    const struct ll_call_info *ci = ll_fn_call(w->f, x);
+    if (!ci || ci->callee < 0)
+        return false;
+    const struct ll_summary *s = &w->v->fns[ci->callee].summary;
+    return s->waits_on_param && !s->wait_conditional;
+}
+
+bool ll_fn_wait_rechecked(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e)
+{
+    struct wait_ctx w = {v, f};
+    const struct ll_call_info *ci = ll_fn_call(f, e);
+    bool may_skip = ci && ci->callee >= 0 && v->fns[ci->callee].summary.wait_conditional;
+    return f->fn->events[e].loop_depth > 0 && ll_wait_rechecked(f->fn, e, may_skip, is_wait, &w);
+}
+
+const struct ll_path *ll_event_lock(const struct ll_event *ev)
+{
+    return ll_lockuse_lock(ev);
+}
+
+struct uses_ctx {
+    const struct ll_fn_view *f;
+    void (*visit)(void *ctx, uint32_t x);
+    void *ctx;
+};
+
+static bool stop_at_call(void *ctx, uint32_t x)
+{
+    return ll_fn_call(((struct uses_ctx *)ctx)->f, x) != NULL;
+}
+
+static void visit_use(void *ctx, uint32_t x)
+{
+    struct uses_ctx *u = ctx;
+    u->visit(u->ctx, x);
+}
+
+int ll_fn_next_lock_uses(const struct ll_fn_view *f, uint32_t e,
+                         void (*visit)(void *ctx, uint32_t x), void *ctx)
+{
+    const struct ll_path *lk = ll_lockuse_lock(&f->fn->events[e]);
+    if (!lk || !lk->key)
+        return 0;
+    struct uses_ctx u = {f, visit, ctx};
+    return ll_lockuse_next(f->fn, e, lk->key, stop_at_call, visit_use, &u);
 }

@@ -575,8 +575,10 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
             s->sleep_via = fn->name;
         }
         if (ev->kind == LL_EV_COND_WAIT && ev->loop_depth == 0 && ev->obj.root == LL_ROOT_PARAM &&
-            !ll_fn_is_root(f))
+            !ll_fn_is_root(f)) {
+            s->wait_conditional = s->wait_conditional || !unconditional(fn, e);
             s->waits_on_param = true;
+        }
     }
     s->never_returns = infer_never_returns(v, f);
     return 0;

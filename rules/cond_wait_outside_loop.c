@@ -24,10 +24,15 @@ static const char doc[] =
     "while (q->len == 0)\n"
     "    pthread_cond_wait(&q->nonempty, &q->lock);\n"
     "```\n\n"
+    "A wait inside a loop counts only when the loop re-tests after it: an outer\n"
+    "`while (running)` whose body waits under `if (q->len == 0)` and then takes from the\n"
+    "queue is reported, since the take also runs after a spurious wakeup.\n\n"
     "## Known problems\n"
-    "Any enclosing loop in the same function counts, even one that does not re-test the\n"
-    "predicate. A wait wrapper (a function that waits on a condition variable it is given,\n"
-    "like `uv_cond_wait(c, m)`) is not reported itself; its calls outside a loop are.\n";
+    "A loop whose head tests something other than the predicate counts when every path\n"
+    "from the wait goes back to it. A wait under `if` followed by a second `if` that\n"
+    "re-tests the same predicate before using it is reported. A wait wrapper (a function\n"
+    "that waits on a condition variable it is given, like `uv_cond_wait(c, m)`) is not\n"
+    "reported itself; its calls are, by the same test, when they are not re-checked.\n";
 
 /* The wait inside a wait wrapper (`uv_cond_wait(c, m)`), for the note. */
 static const struct ll_event *wrapped_wait(const struct ll_function *fn)
@@ -45,7 +50,7 @@ static void check_call(const struct ll_view *v, const struct ll_fn_view *f, uint
     const struct ll_event *ev = &fn->events[e];
     const struct ll_fn_view *callee = ll_view_fn(v, (size_t)ll_fn_call(f, e)->callee);
     const char *name = ll_fn_ir(callee)->name;
-    if (!ll_fn_summary(callee)->waits_on_param || ev->loop_depth > 0 || ll_fn_is_root(f))
+    if (!ll_fn_summary(callee)->waits_on_param || ll_fn_wait_rechecked(v, f, e))
         return;
     /* a wrapper calling a wrapper is itself one: report at its callers */
     if (ll_fn_summary(f)->waits_on_param)
@@ -73,7 +78,7 @@ static void check(const struct ll_view *v, struct ll_rule_ctx *r)
                 check_call(v, f, e, r);
                 continue;
             }
-            if (ev->kind != LL_EV_COND_WAIT || ev->loop_depth > 0)
+            if (ev->kind != LL_EV_COND_WAIT || ll_fn_wait_rechecked(v, f, e))
                 continue;
             if (ll_fn_summary(f)->waits_on_param && ev->obj.root == LL_ROOT_PARAM)
                 continue; /* a wait wrapper: its callers' loops count */

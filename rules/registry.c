@@ -7,10 +7,24 @@
 #include <string.h>
 
 #define LL_RULE(name) &ll_rule_##name,
+#define LL_RULE_OFF(name) LL_RULE(name)
 const struct ll_rule *const ll_rules[] = {
 #include "rules.def"
 };
+#undef LL_RULE_OFF
 #undef LL_RULE
+
+bool ll_rule_off_by_default(const struct ll_rule *rule)
+{
+#define LL_RULE(name)
+#define LL_RULE_OFF(name)                                                                          \
+    if (rule == &ll_rule_##name)                                                                   \
+        return true;
+#include "rules.def"
+#undef LL_RULE_OFF
+#undef LL_RULE
+    return false;
+}
 
 const size_t ll_nrules = sizeof(ll_rules) / sizeof(ll_rules[0]);
 

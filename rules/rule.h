@@ -70,7 +70,9 @@ int ll_diag_note_acquired(struct ll_rule_ctx *r, struct ll_finding *fd, const st
 void ll_diag_oom(struct ll_rule_ctx *r);
 
 #define LL_RULE(name) extern const struct ll_rule ll_rule_##name;
+#define LL_RULE_OFF(name) LL_RULE(name)
 #include "rules.def"
+#undef LL_RULE_OFF
 #undef LL_RULE
 
 /* All rules, in the order of rules.def. */
@@ -79,5 +81,9 @@ extern const size_t ll_nrules;
 
 /* The rule with `id`, or NULL. */
 const struct ll_rule *ll_rule_find(const char *id);
+
+/* True when `rule` runs only when asked for (LL_RULE_OFF in rules.def):
+ * `--enable ID`, or `ID: on` (or a severity) in the configuration. */
+bool ll_rule_off_by_default(const struct ll_rule *rule);
 
 #endif

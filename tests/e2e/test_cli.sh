@@ -103,6 +103,22 @@ check "explain names the unknown rule" err_has_fixed "no-such-rule"
 run explain
 check "explain without a rule is an error" is_error
 
+run --list-rules
+check "--list-rules marks lock-lifecycle off by default" \
+    out_has "^lock-lifecycle[[:space:]].*\\(off by default\\)\$"
+
+# lock-lifecycle runs only when asked for (the fixture directory's
+# .locklint.yml switches it on; a copy elsewhere has no configuration)
+cp "$FIX/lock-lifecycle/warn_destroy_held.c" "$W/lifecycle.c"
+run --in "$W" --no-cache lifecycle.c "${CARGS[@]}"
+check "lock-lifecycle is off by default" out_lacks "\\[lock-lifecycle\\]"
+run --in "$W" --no-cache --enable lock-lifecycle lifecycle.c "${CARGS[@]}"
+check "--enable lock-lifecycle runs it" out_has_fixed "[lock-lifecycle]"
+printf 'rules:\n  lock-lifecycle: on\n' >"$W/.locklint.yml"
+run --in "$W" --no-cache lifecycle.c "${CARGS[@]}"
+check "'lock-lifecycle: on' in the configuration runs it" out_has_fixed "[lock-lifecycle]"
+rm -f "$W/.locklint.yml" "$W/lifecycle.c"
+
 # --- option values ------------------------------------------------------------
 
 run --no-cache --enable no-such-rule "$WARN_DIR/$WARN" "${CARGS[@]}"

@@ -1,0 +1,141 @@
+/*
+ * waitloop: two searches over the blocks of the wait's loop.  The first
+ * collects what runs after the wait before the next loop head (or a block
+ * outside the loop, or another wait); the second looks for any of those
+ * blocks on a path from those heads that does not wait.  Both are linear
+ * in the blocks; waits are few.
+ */
+#include "waitloop.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool has_wait(const struct ll_function *fn, uint32_t b,
+                     bool (*is_wait)(void *ctx, uint32_t x), void *ctx)
+{
+    const struct ll_block *bb = &fn->blocks[b];
+    for (uint32_t x = bb->first_event; x < bb->first_event + bb->nevents; x++)
+        if (is_wait(ctx, x))
+            return true;
+    return false;
+}
+
+/* Whether event x does something that may rely on the waited-for state:
+ * touches memory other than the function's own locals, or calls.  Lock
+ * releases, signals and local bookkeeping (a loop counter) do not. */
+static bool substantive(const struct ll_event *ev)
+{
+    if (ev->kind == LL_EV_CALL)
+        return !(ev->flags & LL_EVF_NORETURN);
+    if (ev->kind != LL_EV_ACCESS)
+        return false;
+    return !((ev->obj.root == LL_ROOT_LOCAL || ev->obj.root == LL_ROOT_PARAM) &&
+             !(ev->obj.flags & LL_PATH_DEREF));
+}
+
+/* Whether block b does something substantive from its event `from` on. */
+static bool runs_code(const struct ll_function *fn, uint32_t b, uint32_t from)
+{
+    const struct ll_block *bb = &fn->blocks[b];
+    for (uint32_t x = from; x < bb->first_event + bb->nevents; x++)
+        if (x >= bb->first_event && substantive(&fn->events[x]))
+            return true;
+    return false;
+}
+
+static uint32_t block_of(const struct ll_function *fn, uint32_t e)
+{
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+        if (e >= fn->blocks[b].first_event && e < fn->blocks[b].first_event + fn->blocks[b].nevents)
+            return b;
+    return UINT32_MAX;
+}
+
+/* what a block is to the wait: runs after it, is a loop head after it */
+enum { AFTER = 1, HEAD = 2 };
+
+bool ll_wait_rechecked(const struct ll_function *fn, uint32_t e, bool may_skip,
+                       bool (*is_wait)(void *ctx, uint32_t x), void *ctx)
+{
+    uint16_t depth = fn->events[e].loop_depth;
+    uint32_t wb = block_of(fn, e);
+    if (depth == 0 || wb == UINT32_MAX)
+        return false;
+    uint8_t *mark = calloc(fn->nblocks + 1, 1);
+    uint8_t *queued = calloc(fn->nblocks + 1, 1);
+    uint32_t *stack = malloc((fn->nblocks + 1) * sizeof(*stack));
+    bool rechecked = true, any_after = false;
+    if (!mark || !queued || !stack)
+        goto out; /* out of memory: say nothing */
+    /* what runs after the wait, up to the next loop head, leaving the loop
+     * or another wait */
+    uint32_t sp = 0;
+    queued[wb] = 1;
+    if (may_skip && runs_code(fn, wb, e + 1)) {
+        /* what follows the call in its block runs whether it waited or not */
+        mark[wb] = AFTER;
+        any_after = true;
+    }
+    for (uint32_t i = 0; i < fn->blocks[wb].nsucc; i++) {
+        uint32_t t = fn->blocks[wb].succ[i];
+        if (!queued[t]) {
+            queued[t] = 1;
+            stack[sp++] = t;
+        }
+    }
+    while (sp) {
+        uint32_t b = stack[--sp];
+        const struct ll_block *bb = &fn->blocks[b];
+        if (bb->flags & LL_BLK_LOOP_HEAD) {
+            mark[b] = HEAD;
+            continue;
+        }
+        if (b == fn->exit || bb->loop_depth < depth || has_wait(fn, b, is_wait, ctx))
+            continue;
+        if (runs_code(fn, b, bb->first_event)) {
+            mark[b] = AFTER;
+            any_after = true;
+        }
+        for (uint32_t i = 0; i < bb->nsucc; i++)
+            if (!queued[bb->succ[i]]) {
+                queued[bb->succ[i]] = 1;
+                stack[sp++] = bb->succ[i];
+            }
+    }
+    if (!any_after)
+        goto out;
+    /* from those heads, without waiting: does a path get there? */
+    memset(queued, 0, fn->nblocks);
+    queued[wb] = !may_skip;
+    sp = 0;
+    for (uint32_t h = 0; h < fn->nblocks; h++) {
+        if (!(mark[h] & HEAD))
+            continue;
+        for (uint32_t i = 0; i < fn->blocks[h].nsucc; i++) {
+            uint32_t t = fn->blocks[h].succ[i];
+            if (!queued[t]) {
+                queued[t] = 1;
+                stack[sp++] = t;
+            }
+        }
+    }
+    while (sp && rechecked) {
+        uint32_t b = stack[--sp];
+        const struct ll_block *bb = &fn->blocks[b];
+        if ((bb->flags & LL_BLK_LOOP_HEAD) || b == fn->exit || bb->loop_depth < depth ||
+            (b != wb && has_wait(fn, b, is_wait, ctx)))
+            continue;
+        if (mark[b] & AFTER)
+            rechecked = false;
+        for (uint32_t i = 0; i < bb->nsucc; i++)
+            if (!queued[bb->succ[i]]) {
+                queued[bb->succ[i]] = 1;
+                stack[sp++] = bb->succ[i];
+            }
+    }
+out:
+    free(mark);
+    free(queued);
+    free(stack);
+    return rechecked;
+}
