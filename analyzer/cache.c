@@ -875,9 +875,10 @@ struct ll_cache *ll_cache_open(const char *path, FILE *warn)
     c->limit = LL_CACHE_DEFAULT_LIMIT;
     make_parents(path);
     char why[512];
-    /* The default place is in the analysed tree, which a pull request
-     * controls: SQLite must not open a FIFO, a device or a link planted
-     * there (or at its -wal and -shm files). */
+    /* The place may be in the analysed tree, which a pull request
+     * controls (its .locklint.yml's `cache:`): SQLite must not open a
+     * FIFO, a device or a link planted there (or at its -wal and -shm
+     * files). */
     static const char *const suffixes[] = {"", "-wal", "-shm"};
     for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
         char p[PATH_MAX + 8];

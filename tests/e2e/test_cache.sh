@@ -283,6 +283,26 @@ check "a run over the limit still reuses every entry" stats_are 0 4
 check "and evicts the 3 least recently used at its end" err_has ', 3 evicted$'
 run --in "$I" --cache "$E" --stats -p .
 check "the evicted TUs are parsed again, the kept one reused" stats_are 3 1
+# least recently used, not first stored: a.c stored first, then every
+# entry aged by two hours (a reuse refreshes only entries older than an
+# hour); a run over the limit that reuses a.c keeps it and evicts the rest
+run --in "$I" --cache "$E" --clear-cache -p .
+run --in "$I" --cache "$E" -p . a.c
+run --in "$I" --cache "$E" -p . b.c c.c d.c
+last_cmd="age the entries of ${E}inc-*.sqlite"
+check "the entries are aged by two hours" python3 - "${E}"inc-*.sqlite <<'EOF2'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+n = db.execute("UPDATE tu SET used = used - 7200000").rowcount
+db.commit()
+sys.exit(0 if n == 4 else 1)
+EOF2
+run --in "$I" --cache "$E" --cache-size "$((${sa:-1000} * 10 / 9 + 2))" --stats -p . a.c
+check "LRU: the run reuses a.c and evicts the 3 others" err_has ', 3 evicted$'
+run --in "$I" --cache "$E" --stats -p . a.c
+check "LRU: a.c, first stored but last used, is kept" stats_are 0 1
+run --in "$I" --cache "$E" --stats -p .
+check "LRU: the others were evicted" stats_are 3 1
 run --in "$I" --cache "$E" --cache-size 12Q -p .
 check "a bad --cache-size exits 2" rc_is 2
 run --in "$W" --cache "$E" --clear-cache
