@@ -34,7 +34,8 @@ static const char doc[] =
     "success\"), one that takes the lock in one mode and releases the caller's in another\n"
     "(`pause(PAUSE)` / `pause(RESUME)`), or one that runs with its caller's lock. A lock\n"
     "taken on some paths of a void function and handed to another function (a GIL taken in\n"
-    "`afterSleep()`, released in `beforeSleep()`) is reported: suppress it where intended.\n";
+    "`afterSleep()`, released in `beforeSleep()`) is reported: suppress it where intended.\n"
+    "A lock `main` still holds when it returns is only a note: the process ends there.\n";
 
 /* True when f's summary says it acquires lock l on purpose: held on every
  * return (an acquire wrapper) or exactly when its return value says so. */
@@ -66,20 +67,26 @@ static bool mode_switch(const struct ll_fn_view *f, uint32_t l)
     return false;
 }
 
+/* Returning from main ends the process: no thread is left to wait for a
+ * lock main still holds (only an atexit handler could), so that leak is a
+ * note. */
 static void report_return(const struct ll_fn_view *f, uint32_t e, uint32_t l, bool root,
                           bool released_elsewhere, struct ll_rule_ctx *r)
 {
     const struct ll_function *fn = ll_fn_ir(f);
     struct ll_lock_info lk = ll_fn_lock(f, l);
     struct ll_site site = ll_view_site(f, fn->events[e].loc, NULL);
+    bool main_fn = root && ll_fn_is_main(f);
     struct ll_finding *fd =
-        ll_diag(r, &site, fn->name, lk.cls,
-                root                 ? "'%s' still held when thread function '%s' returns"
-                : released_elsewhere ? "'%s' still held when '%s' returns here, but released "
-                                       "on other paths"
-                                     : "'%s' still held when '%s' returns here, but not on "
-                                       "its other returns",
-                lk.text, fn->name);
+        ll_diag_sev(r, main_fn ? LL_SEV_NOTE : r->rule->severity, &site, fn->name, lk.cls,
+                    main_fn ? "'%s' still held when '%s' returns; the process ends, so only "
+                              "an atexit handler could still need it"
+                    : root  ? "'%s' still held when thread function '%s' returns"
+                    : released_elsewhere ? "'%s' still held when '%s' returns here, but "
+                                           "released on other paths"
+                                         : "'%s' still held when '%s' returns here, but not "
+                                           "on its other returns",
+                    lk.text, fn->name);
     if (fd)
         ll_diag_note_acquired(r, fd, f, e, l);
 }
