@@ -208,6 +208,11 @@ static int read_all(struct read_pool *pool, int jobs)
     return 0;
 }
 
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static int by_file(const void *a, const void *b)
 {
     const struct tu_slot *x = *(const struct tu_slot *const *)a;
@@ -316,6 +321,9 @@ int ll_link_run(const struct ll_cli *cli)
         fprintf(stderr, "locklint: error: no facts files to link\n");
         goto out;
     }
+    /* in path order, not the directories' order: the warnings and SARIF's
+     * notifications of unreadable files then do not depend on it */
+    qsort(paths.v, paths.n, sizeof(*paths.v), by_path);
     pool.n = paths.n;
     pool.slots = calloc(paths.n, sizeof(*pool.slots));
     order = calloc(paths.n, sizeof(*order));
