@@ -489,6 +489,12 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
         p.text = ll_arena_printf(b->arena, "%s%s%s", bp.text ? bp.text : "?", op, fname);
         p.key = ll_arena_printf(b->arena, "%s%s%s", bp.key ? bp.key : "?", op, fname);
         p.cls = ll_arena_printf(b->arena, "%s.%s", record_name(b, fld), fname);
+        /* a field of a field keeps where it is embedded: c->out.lock is
+         * "struct conn.out.lock", not any "struct half.lock" */
+        p.emb = NULL;
+        if (!arrow && (bp.flags & LL_PATH_MEMBER) && bp.cls)
+            p.emb = ll_arena_printf(b->arena, "%s.%s", bp.emb ? bp.emb : bp.cls, fname);
+        p.flags |= LL_PATH_MEMBER;
         return p;
     }
     case CXCursor_ArraySubscriptExpr: {
@@ -505,6 +511,11 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
         p.text = ll_arena_printf(b->arena, "%s[%s]", bp.text, ix ? ix : "?");
         p.key = ll_arena_printf(b->arena, "%s[%s]", bp.key, ix ? ix : "?");
         p.cls = ll_arena_printf(b->arena, "%s[]", bp.cls);
+        /* an element of an array field is embedded where the array is; an
+         * element behind a pointer is an object of its own */
+        p.emb = bp.emb && !through_ptr ? ll_arena_printf(b->arena, "%s[]", bp.emb) : NULL;
+        if (through_ptr)
+            p.flags &= (uint8_t)~LL_PATH_MEMBER;
         return p;
     }
     case CXCursor_UnaryOperator: {
@@ -524,9 +535,11 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
             struct ll_path p = sp;
             p.flags = (uint8_t)((sp.flags & ~(LL_PATH_ATOMIC_TYPE | LL_PATH_CONST)) |
                                 LL_PATH_DEREF | type_flags(clang_getCursorType(e)));
+            p.flags &= (uint8_t)~LL_PATH_MEMBER;
             p.text = ll_arena_printf(b->arena, "*%s", sp.text);
             p.key = ll_arena_printf(b->arena, "*%s", sp.key);
             p.cls = ll_arena_printf(b->arena, "*%s", sp.cls);
+            p.emb = NULL;
             return p;
         }
         break;
@@ -566,9 +579,10 @@ static struct ll_path object_path(struct fn_builder *b, CXCursor arg)
     if (p.root == LL_ROOT_NONE)
         return p;
     struct ll_path d = p;
-    d.flags |= LL_PATH_DEREF;
+    d.flags = (uint8_t)((d.flags | LL_PATH_DEREF) & ~LL_PATH_MEMBER);
     d.key = ll_arena_printf(b->arena, "*%s", p.key);
     d.cls = ll_arena_printf(b->arena, "*%s", p.cls);
+    d.emb = NULL;
     return d; /* text stays "p": messages name the pointer as written */
 }
 

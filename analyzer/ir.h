@@ -55,6 +55,8 @@ enum {
     LL_PATH_CONST = 1 << 3,        /* the accessed object is const */
     LL_PATH_ATOMIC_TYPE = 1 << 4,  /* the accessed object has an _Atomic type */
     LL_PATH_INDEXED = 1 << 5,      /* contains an array index step */
+    LL_PATH_MEMBER = 1 << 6,       /* a field of a larger object (or an element of an
+                                      array field), not reached through a pointer */
 };
 
 /*
@@ -63,6 +65,15 @@ enum {
  * "forks[i]"); `cls` forgets instance detail the way lockdep does
  * ("struct conn.lock", "forks[]", or the global's name); `root_usr` is the
  * USR of a global or static root so that TUs can be linked.
+ *
+ * `emb` is the class with its embedding path, when the object is known to
+ * sit inside a larger struct: `c->out.lock` has class "struct half.lock"
+ * and emb "struct conn.out.lock", so that the two embedded locks of one
+ * type in `c->in` and `c->out` are told apart.  NULL when the same as
+ * `cls` (nothing known about a container: reached through a pointer to
+ * the innermost struct).  Two classes with different embedding paths may
+ * still name one object when one path is a tail of the other (see
+ * ll_class_may_alias() in summary.h).
  */
 struct ll_path {
     uint8_t root;         /* enum ll_root_kind */
@@ -71,6 +82,7 @@ struct ll_path {
     const char *text;     /* source spelling without a leading '&' */
     const char *key;      /* instance identity within the function */
     const char *cls;      /* lock or location class */
+    const char *emb;      /* class with the embedding path, or NULL (see above) */
     const char *root_usr; /* USR of the root variable, or NULL */
 };
 

@@ -204,6 +204,7 @@ static void put_path(struct writer *w, const struct ll_path *p)
     put_str(w, p->text);
     put_str(w, p->key);
     put_str(w, p->cls);
+    put_str(w, p->emb);
     put_str(w, p->root_usr);
 }
 
@@ -479,7 +480,7 @@ static int rd_path(struct reader *r, struct ll_path *p)
 {
     if (rd_u8(r, LL_ROOT_UNKNOWN, &p->root) < 0 || rd_u8(r, UINT8_MAX, &p->flags) < 0 ||
         rd_i16(r, &p->param) < 0 || rd_str(r, &p->text) < 0 || rd_str(r, &p->key) < 0 ||
-        rd_str(r, &p->cls) < 0 || rd_str(r, &p->root_usr) < 0)
+        rd_str(r, &p->cls) < 0 || rd_str(r, &p->emb) < 0 || rd_str(r, &p->root_usr) < 0)
         return -1;
     /* a path with a root always has its spelling, identity and class */
     if (p->root != LL_ROOT_NONE && (!p->text || !p->key || !p->cls))

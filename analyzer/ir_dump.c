@@ -32,6 +32,7 @@ static const struct flag_name path_flags[] = {
     {LL_PATH_ADDR, "addr"},       {LL_PATH_DEREF, "deref"},
     {LL_PATH_INDEXED, "indexed"}, {LL_PATH_THREAD_LOCAL, "thread_local"},
     {LL_PATH_CONST, "const"},     {LL_PATH_ATOMIC_TYPE, "atomic_type"},
+    {LL_PATH_MEMBER, "member"},
 };
 
 static const struct flag_name block_flags[] = {
@@ -111,7 +112,8 @@ static void put_quoted(FILE *out, const char *s)
 
 static int path_present(const struct ll_path *p)
 {
-    return p->root != LL_ROOT_NONE || p->text || p->key || p->cls || p->root_usr || p->flags;
+    return p->root != LL_ROOT_NONE || p->text || p->key || p->cls || p->emb || p->root_usr ||
+           p->flags;
 }
 
 /* 'text' class=C key=K */
@@ -120,6 +122,8 @@ static void put_path(FILE *out, const struct ll_path *p)
     put_quoted(out, p->text);
     if (p->cls)
         fprintf(out, " class=%s", p->cls);
+    if (p->emb)
+        fprintf(out, " emb=%s", p->emb);
     if (p->key)
         fprintf(out, " key=%s", p->key);
 }

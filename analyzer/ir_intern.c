@@ -79,6 +79,7 @@ static void intern_path(struct table *t, struct ll_path *p)
     intern(t, &p->text);
     intern(t, &p->key);
     intern(t, &p->cls);
+    intern(t, &p->emb);
     intern(t, &p->root_usr);
 }
 

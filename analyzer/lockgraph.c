@@ -36,7 +36,7 @@ const char *ll_lockgraph_id(struct ll_lockgraph *g, const struct ll_path *p)
     if (ll_path_concrete(p))
         return ll_arena_printf(&g->arena, "K:%s%s%s", p->root_usr ? p->root_usr : "",
                                p->root_usr ? "/" : "", p->key ? p->key : "?");
-    return ll_arena_printf(&g->arena, "C:%s", p->cls ? p->cls : "?");
+    return ll_arena_printf(&g->arena, "C:%s", p->cls ? ll_path_emb(p) : "?");
 }
 
 static long node_for(struct ll_lockgraph *g, const struct ll_path *p)
@@ -58,8 +58,9 @@ static long node_for(struct ll_lockgraph *g, const struct ll_path *p)
     struct ll_lg_node *n = &g->nodes[g->nnodes];
     n->id = id;
     n->concrete = ll_path_concrete(p);
-    n->text = n->concrete ? p->text : p->cls;
+    n->text = n->concrete ? p->text : ll_path_emb(p);
     n->cls = p->cls;
+    n->emb = p->emb;
     if (ll_strmap_put(&g->node_by_id, id, g->nnodes) < 0)
         return -1;
     return (long)g->nnodes++;
@@ -131,6 +132,155 @@ int ll_lockgraph_add(struct ll_lockgraph *g, const struct ll_path *outer,
     if (roots)
         ll_bitset_or(e->roots, roots, g->root_words);
     return 0;
+}
+
+/* ---- classes that may be one object -------------------------------- */
+
+static uint32_t find_rep(uint32_t *rep, uint32_t v)
+{
+    while (rep[v] != v)
+        v = rep[v] = rep[rep[v]];
+    return v;
+}
+
+static bool class_node_aliases(const struct ll_lg_node *a, const struct ll_lg_node *b)
+{
+    return !a->concrete && !b->concrete && a->cls && b->cls &&
+           ll_class_may_alias(a->cls, a->emb ? a->emb : a->cls, b->cls, b->emb ? b->emb : b->cls);
+}
+
+/* Rebuilds the edges over the merged nodes: `to` gives each old node's new
+ * index; node_by_id still maps the old ids (the gates) to old indices. */
+static int remap_edges(struct ll_lockgraph *g, const uint32_t *to)
+{
+    struct ll_lg_edge *old = g->edges;
+    uint32_t nold = g->nedges;
+    g->edges = NULL;
+    g->nedges = g->capedges = 0;
+    ll_strmap_release(&g->edge_by_pair);
+    ll_strmap_init(&g->edge_by_pair);
+    int rc = -1;
+    for (uint32_t i = 0; i < nold; i++) {
+        struct ll_lg_edge e = old[i];
+        uint32_t a = to[e.from], b = to[e.to];
+        /* gates by their new ids */
+        uint32_t k = 0;
+        for (uint32_t j = 0; j < e.ngates; j++) {
+            size_t v = ll_strmap_get(&g->node_by_id, e.gates[j]);
+            const char *id = v == (size_t)-1 ? e.gates[j] : g->nodes[to[v]].id;
+            if (v != (size_t)-1 && to[v] == a)
+                continue;
+            e.gates[k++] = id;
+        }
+        e.ngates = k;
+        char *pair = ll_arena_printf(&g->arena, "%u>%u", a, b);
+        if (!pair)
+            goto out;
+        size_t ei = ll_strmap_get(&g->edge_by_pair, pair);
+        if (ei != (size_t)-1) {
+            struct ll_lg_edge *m = &g->edges[ei];
+            intersect_gates(m, e.gates, e.ngates);
+            m->count += e.count;
+            ll_bitset_or(m->roots, e.roots, g->root_words);
+            continue;
+        }
+        if (g->nedges == g->capedges) {
+            uint32_t cap = g->capedges ? g->capedges * 2 : 64;
+            struct ll_lg_edge *v = realloc(g->edges, cap * sizeof(*v));
+            if (!v)
+                goto out;
+            g->edges = v;
+            g->capedges = cap;
+        }
+        e.same_class = e.same_class || a == b;
+        e.from = a;
+        e.to = b;
+        if (ll_strmap_put(&g->edge_by_pair, pair, g->nedges) < 0)
+            goto out;
+        g->edges[g->nedges++] = e;
+    }
+    rc = 0;
+out:
+    free(old);
+    return rc;
+}
+
+int ll_lockgraph_merge_aliases(struct ll_lockgraph *g)
+{
+    uint32_t n = g->nnodes;
+    uint32_t *rep = malloc((n + 1) * sizeof(*rep)), *to = malloc((n + 1) * sizeof(*to));
+    struct ll_strmap by_cls;
+    ll_strmap_init(&by_cls);
+    int rc = -1;
+    bool merged = false;
+    if (!rep || !to)
+        goto out;
+    for (uint32_t v = 0; v < n; v++)
+        rep[v] = v;
+    /* nodes of one plain class, chained through `to` from the first */
+    for (uint32_t v = 0; v < n; v++) {
+        to[v] = UINT32_MAX;
+        if (g->nodes[v].concrete || !g->nodes[v].cls)
+            continue;
+        size_t first = ll_strmap_get(&by_cls, g->nodes[v].cls);
+        if (first == (size_t)-1) {
+            if (ll_strmap_put(&by_cls, g->nodes[v].cls, v) < 0)
+                goto out;
+            continue;
+        }
+        uint32_t last = (uint32_t)first;
+        while (to[last] != UINT32_MAX)
+            last = to[last];
+        to[last] = v;
+        for (uint32_t u = (uint32_t)first; u != v; u = to[u])
+            if (class_node_aliases(&g->nodes[u], &g->nodes[v]) &&
+                find_rep(rep, u) != find_rep(rep, v)) {
+                rep[find_rep(rep, v)] = find_rep(rep, u);
+                merged = true;
+            }
+    }
+    if (!merged) {
+        rc = 0;
+        goto out;
+    }
+    /* each merged node is named by its shortest embedding path */
+    for (uint32_t v = 0; v < n; v++) {
+        uint32_t r = find_rep(rep, v);
+        if (r != v && strlen(g->nodes[v].text) < strlen(g->nodes[r].text)) {
+            g->nodes[r].id = g->nodes[v].id;
+            g->nodes[r].text = g->nodes[v].text;
+            g->nodes[r].emb = g->nodes[v].emb;
+        }
+    }
+    /* new indices: representatives in their order */
+    uint32_t m = 0;
+    for (uint32_t v = 0; v < n; v++)
+        if (find_rep(rep, v) == v)
+            to[v] = m++;
+    for (uint32_t v = 0; v < n; v++)
+        to[v] = to[find_rep(rep, v)];
+    /* the old ids must still find their nodes while the gates are remapped */
+    struct ll_lg_node *nodes = malloc((m + 1) * sizeof(*nodes));
+    if (!nodes)
+        goto out;
+    for (uint32_t v = 0; v < n; v++)
+        if (find_rep(rep, v) == v)
+            nodes[to[v]] = g->nodes[v];
+    struct ll_lg_node *old_nodes = g->nodes;
+    g->nodes = nodes;
+    rc = remap_edges(g, to);
+    free(old_nodes);
+    g->nnodes = g->capnodes = m;
+    ll_strmap_release(&g->node_by_id);
+    ll_strmap_init(&g->node_by_id);
+    for (uint32_t v = 0; v < m && rc == 0; v++)
+        if (ll_strmap_put(&g->node_by_id, g->nodes[v].id, v) < 0)
+            rc = -1;
+out:
+    ll_strmap_release(&by_cls);
+    free(rep);
+    free(to);
+    return rc;
 }
 
 /* ---- cycles -------------------------------------------------------- */

@@ -2,10 +2,13 @@
  * lockgraph: the program's lock-order graph.  A node is a lock: one object
  * when its path names one object program-wide (a global, `alice.lock`),
  * else its class (`struct conn.lock`, `forks[]`), the way lockdep forgets
- * instances.  An edge A -> B says B was acquired (blocking) while A was
- * held, with one witness, a count, the thread roots that reach it, and the
- * locks held at every occurrence (a gate lock held around all edges of a
- * cycle prevents the deadlock).
+ * instances.  A class keeps its embedding path (`struct conn.in.lock` and
+ * `struct conn.out.lock` are two nodes) unless the program also takes a
+ * lock of that class where the embedding is not known (through a `struct
+ * half *`): ll_lockgraph_merge_aliases() then makes them one node again.  An edge A -> B says B was
+ * acquired (blocking) while A was held, with one witness, a count, the thread roots that reach it,
+ * and the locks held at every occurrence (a gate lock held around all edges of a cycle prevents the
+ * deadlock).
  *
  * Cycles are found per strongly connected component as the shortest cycle
  * through each edge, so their number is bounded by the edges and each
@@ -27,6 +30,7 @@ struct ll_lg_node {
     const char *id;   /* "K:" key for one object, "C:" class otherwise */
     const char *text; /* for messages */
     const char *cls;
+    const char *emb; /* the class with its embedding path (ll_path.emb), or NULL */
     bool concrete;
 };
 
@@ -79,6 +83,12 @@ const char *ll_lockgraph_id(struct ll_lockgraph *g, const struct ll_path *p);
 int ll_lockgraph_add(struct ll_lockgraph *g, const struct ll_path *outer,
                      const struct ll_path *inner, const struct ll_lg_witness *w,
                      const char *const *held, size_t nheld, const uint64_t *roots);
+
+/* Merges the class nodes that may be one object (ll_class_may_alias()):
+ * one node named by the shortest embedding path among them; their edges
+ * become one, nestings between them same-class edges.  Call once after
+ * the last ll_lockgraph_add().  Returns 0 or -1 when out of memory. */
+int ll_lockgraph_merge_aliases(struct ll_lockgraph *g);
 
 /* Elementary cycles (at most `max`), each the shortest through one of its
  * edges, deduplicated by node set; same-class self-edges are not cycles.

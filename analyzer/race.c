@@ -65,6 +65,9 @@ struct ctx {
     bool *mainc;                 /* main's thread runs it */
     uint8_t **pstate;            /* per function, per parameter: PS_* */
     uint8_t *start_ps;           /* per start routine: PS_PRIV or PS_SHARED */
+    const char ***origin;        /* per function, per parameter: where every call's argument
+                                    points (an embedding path such as "struct conn.in"),
+                                    NULL before any call is seen, or `no_origin` */
     struct ll_race_lock *scratch;
     size_t nscratch;
     struct ll_live_reach lr; /* roots reaching each function, doomed calls left out */
@@ -677,18 +680,120 @@ static uint8_t arg_state(const struct ctx *c, uint32_t i, uint32_t e, const stru
     return at_level(base, level);
 }
 
+/* ---- where pointer parameters point ------------------------------- */
+
+static const char no_origin[] = "";
+
+/* The embedding path of p in function i, the origins of its parameters
+ * applied: `h->bytes` in half_add(&c->in, ...) is "struct conn.in.bytes". */
+static const char *path_emb(const struct ctx *c, uint32_t i, const struct ll_path *p)
+{
+    const struct ll_function *fn = c->v->fns[i].fn;
+    if (p->root != LL_ROOT_PARAM || p->param < 0 || (uint32_t)p->param >= fn->nparams ||
+        !c->origin[i][p->param] || c->origin[i][p->param] == no_origin || !fn->params[p->param])
+        return ll_path_emb(p);
+    const char *e = ll_path_emb_from(c->a, p, fn->params[p->param], c->origin[i][p->param]);
+    return e ? e : ll_path_emb(p);
+}
+
+/* Where argument `arg` of a call in function i points: `&c->in` to an
+ * object embedded at "struct conn.in", a parameter passed on to where
+ * that one points; anything else to no known place. */
+static const char *arg_origin(const struct ctx *c, uint32_t i, const struct ll_path *arg)
+{
+    const struct ll_function *fn = c->v->fns[i].fn;
+    if ((arg->flags & LL_PATH_ADDR) && (arg->flags & LL_PATH_MEMBER) && arg->cls)
+        return path_emb(c, i, arg);
+    if (arg->root == LL_ROOT_PARAM && !(arg->flags & (LL_PATH_ADDR | LL_PATH_DEREF)) &&
+        arg->param >= 0 && (uint32_t)arg->param < fn->nparams && arg->key &&
+        fn->params[arg->param] && strcmp(arg->key, fn->params[arg->param]) == 0)
+        return c->origin[i][arg->param] ? c->origin[i][arg->param] : no_origin;
+    return no_origin;
+}
+
+/* Functions whose address is taken: called from places not seen. */
+static void address_taken(const struct ctx *c, bool *taken)
+{
+    const struct ll_view *v = c->v;
+    const struct ll_tu_facts *last = NULL;
+    for (size_t i = 0; i < v->nfns; i++) {
+        const struct ll_tu_facts *tu = v->fns[i].tu;
+        if (tu == last)
+            continue;
+        last = tu;
+        for (uint32_t k = 0; k < tu->nfnrefs; k++) {
+            long f = ll_program_find(&v->program, tu->fnrefs[k].usr);
+            if (f >= 0)
+                taken[f] = true;
+        }
+    }
+}
+
+/* The origins of every parameter: the meet over the calls of the
+ * program (one place, or none known), to a fixpoint. */
+static int param_origins(struct ctx *c)
+{
+    const struct ll_view *v = c->v;
+    bool *taken = calloc(v->nfns + 1, sizeof(*taken));
+    if (!taken)
+        return -1;
+    address_taken(c, taken);
+    for (size_t i = 0; i < v->nfns; i++) {
+        const struct ll_fn_view *f = &v->fns[i];
+        c->origin[i] = ll_arena_alloc(c->a, (f->fn->nparams + 1) * sizeof(**c->origin));
+        if (!c->origin[i]) {
+            free(taken);
+            return -1;
+        }
+        for (uint32_t p = 0; p < f->fn->nparams; p++)
+            c->origin[i][p] = ll_fn_is_root(f) || taken[i] ? no_origin : NULL;
+    }
+    free(taken);
+    /* each parameter moves from NULL to a place to no_origin at most:
+     * the loop ends */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t o = v->cg.n; o-- > 0;) {
+            uint32_t i = v->cg.order[o];
+            const struct ll_fn_view *f = &v->fns[i];
+            for (uint32_t e = 0; f->calls && e < f->fn->nevents; e++) {
+                const struct ll_call_info *ci = f->calls[e];
+                if (!ci || ci->callee < 0 || !f->df.reached[e])
+                    continue;
+                uint32_t k = (uint32_t)ci->callee;
+                const struct ll_event *ev = &f->fn->events[e];
+                for (uint32_t p = 0; p < v->fns[k].fn->nparams; p++) {
+                    const char *now = c->origin[k][p];
+                    const char *a = p < ev->nargs ? arg_origin(c, i, &ev->args[p]) : no_origin;
+                    if (now == no_origin || !a)
+                        continue; /* known nowhere, or the caller's own not seen yet */
+                    const char *met = !now                                    ? a
+                                      : a == no_origin || strcmp(now, a) != 0 ? no_origin
+                                                                              : now;
+                    changed |= met != now;
+                    c->origin[k][p] = met;
+                }
+            }
+        }
+    }
+    return 0;
+}
+
 /* ---- locksets ------------------------------------------------------- */
 
-static int lock_ident(struct ll_arena *a, const struct ll_df_lock *l, struct ll_race_lock *out)
+static int lock_ident(const struct ctx *c, uint32_t i, const struct ll_df_lock *l,
+                      struct ll_race_lock *out)
 {
+    struct ll_arena *a = c->a;
     const struct ll_path *p = l->path;
     out->concrete = p && ll_path_concrete(p);
     out->cls = l->cls;
+    out->emb = p && l->cls ? path_emb(c, i, p) : NULL;
     out->text = l->text;
     if (out->concrete)
         out->id = ll_arena_printf(a, "=%s|%s", p->root_usr ? p->root_usr : "", p->key);
     else
-        out->id = ll_arena_printf(a, "~%s", l->cls ? l->cls : l->key);
+        out->id = ll_arena_printf(a, "~%s", out->emb ? out->emb : l->cls ? l->cls : l->key);
     return out->id ? 0 : -1;
 }
 
@@ -929,6 +1034,7 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     if (c->has_sem[i] && (sem_marks(c->a, f->fn, e, true, &x.posts_after) != 0 ||
                           sem_marks(c->a, f->fn, e, false, &x.waits_before) != 0))
         return -1;
+    x.emb = path_emb(c, i, p);
     if (!(p->flags & LL_PATH_DEREF)) {
         if (p->root != LL_ROOT_GLOBAL && p->root != LL_ROOT_STATIC_LOCAL)
             return 0;
@@ -946,13 +1052,15 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
         x.from_start_arg = (p->root == LL_ROOT_LOCAL && !unknown) ||
                            (f->is_start_routine && p->root == LL_ROOT_PARAM && p->param == 0);
         x.group = p->cls;
-        x.name = p->cls[0] == '*' && field_class(p->cls) ? p->cls + 1 : p->cls;
+        x.name = x.emb != p->cls                           ? x.emb
+                 : p->cls[0] == '*' && field_class(p->cls) ? p->cls + 1
+                                                           : p->cls;
         if (through_global_pointer(p)) {
             x.concrete = concrete_id(c->a, p, true);
             x.name = concrete_id(c->a, p, false);
         }
     }
-    if (!x.group || !x.name)
+    if (!x.group || !x.name || !x.emb)
         return -1;
     if ((p->flags & LL_PATH_INDEXED) && f->is_start_routine && thread_own_index(f, p->key))
         return 0;
@@ -1026,6 +1134,9 @@ static int setup(struct ctx *c)
     c->has_sem = ll_arena_alloc(c->a, n1 * sizeof(bool));
     c->pstate = ll_arena_alloc(c->a, n1 * sizeof(*c->pstate));
     c->start_ps = ll_arena_alloc(c->a, n1);
+    c->origin = ll_arena_alloc(c->a, n1 * sizeof(*c->origin));
+    if (!c->origin || param_origins(c) != 0)
+        return -1;
     if (!c->locks || !c->running || !c->root_of || !c->creates || !c->leaves || !c->ends ||
         !c->with || !c->entry[CTX_THREADS] || !c->entry[CTX_MAIN] || !c->mainc || !c->has_sem ||
         !c->pstate || !c->start_ps)
@@ -1044,7 +1155,7 @@ static int setup(struct ctx *c)
             return -1;
         c->root_of[i] = -1;
         for (uint32_t l = 0; l < f->df.nlocks; l++)
-            if (lock_ident(c->a, &f->df.locks[l], &c->locks[i][l]) != 0)
+            if (lock_ident(c, (uint32_t)i, &f->df.locks[l], &c->locks[i][l]) != 0)
                 return -1;
         c->entry[CTX_THREADS][i].top = !ll_fn_is_root(f);
         c->entry[CTX_MAIN][i].top = !f->is_main;
@@ -1145,6 +1256,8 @@ bool ll_race_may_alias(const struct ll_race_access *a, const struct ll_race_acce
 {
     if (strcmp(a->group, b->group) != 0)
         return false;
+    if (field_class(a->group) && !ll_class_may_alias(a->group, a->emb, b->group, b->emb))
+        return false;
     return !a->concrete || !b->concrete || ids_match(a->concrete, b->concrete);
 }
 
@@ -1152,7 +1265,7 @@ bool ll_race_same_lock(const struct ll_race_lock *x, const struct ll_race_lock *
 {
     if (x->concrete && y->concrete)
         return strcmp(x->id, y->id) == 0;
-    return x->cls && y->cls && strcmp(x->cls, y->cls) == 0;
+    return ll_class_may_alias(x->cls, x->emb ? x->emb : x->cls, y->cls, y->emb ? y->emb : y->cls);
 }
 
 bool ll_race_holds(const struct ll_race_access *a, const struct ll_race_lock *x)

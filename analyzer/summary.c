@@ -4,7 +4,9 @@
  * the argument: with `&x` the pointer's target is x itself ("x.lock",
  * "x"), with a pointer value q it stays a dereference ("q->lock", "*q").
  * Classes of fields do not change ("struct conn.lock"); classes derived
- * from the parameter ("*f(m)") take the argument's.
+ * from the parameter ("*f(m)") take the argument's.  Embedding paths keep
+ * the argument's origin: `h->lock` of `half_lock(&c->out)` is embedded as
+ * "struct conn.out.lock".
  */
 #include "summary.h"
 
@@ -69,7 +71,7 @@ static const char *rebase(struct ll_arena *a, const char *s, const char *pname, 
 }
 
 static const char *rebase_class(struct ll_arena *a, const char *cls, const char *fn,
-                                const char *pname, const struct ll_path *arg, bool addr)
+                                const char *pname, const char *argcls, bool addr)
 {
     char own[512];
     snprintf(own, sizeof(own), "%s(%s)", fn, pname);
@@ -77,11 +79,86 @@ static const char *rebase_class(struct ll_arena *a, const char *cls, const char 
     char star[520];
     snprintf(star, sizeof(star), "*%s", own);
     if (starts_with(cls, star, &n))
-        return addr ? ll_arena_printf(a, "%s%s", arg->cls, cls + n)
-                    : ll_arena_printf(a, "*%s%s", arg->cls, cls + n);
+        return addr ? ll_arena_printf(a, "%s%s", argcls, cls + n)
+                    : ll_arena_printf(a, "*%s%s", argcls, cls + n);
     if (starts_with(cls, own, &n))
-        return ll_arena_printf(a, "%s%s", arg->cls, cls + n);
+        return ll_arena_printf(a, "%s%s", argcls, cls + n);
     return cls; /* a field's or a global's class */
+}
+
+const char *ll_path_emb(const struct ll_path *p)
+{
+    return p->emb ? p->emb : p->cls;
+}
+
+/* The fields of a class with its embedding path: ".out.lock" of
+ * "struct conn.out.lock" (the type's name may hold dots: "struct <anon
+ * a.c>"); NULL when there is no field. */
+static const char *class_fields(const char *cls)
+{
+    if (*cls == '*')
+        return NULL;
+    const char *from = cls;
+    if (strncmp(cls, "struct <", 8) == 0 || strncmp(cls, "union <", 7) == 0) {
+        from = strchr(cls, '>');
+        if (!from)
+            return NULL;
+    }
+    return strchr(from, '.');
+}
+
+const char *ll_path_emb_from(struct ll_arena *a, const struct ll_path *p, const char *pname,
+                             const char *origin)
+{
+    size_t n = strlen(pname);
+    if (!p->key || !origin)
+        return p->emb;
+    if (p->key[0] == '*' && strcmp(p->key + 1, pname) == 0)
+        return origin;
+    if (strncmp(p->key, pname, n) != 0 || strncmp(p->key + n, "->", 2) != 0 ||
+        strstr(p->key + n + 2, "->"))
+        return p->emb;
+    const char *fields = class_fields(ll_path_emb(p));
+    return fields ? ll_arena_printf(a, "%s%s", origin, fields) : p->emb;
+}
+
+/* The embedding path of p's instance for the call: `h->x.y` of parameter
+ * h given `&c->out` is embedded where c->out is. */
+static const char *instantiate_emb(struct ll_arena *a, const struct ll_path *p, const char *fn,
+                                   const char *pname, const struct ll_path *arg, bool addr)
+{
+    const char *pe = ll_path_emb(p), *ae = ll_path_emb(arg);
+    const char *derived = rebase_class(a, pe, fn, pname, ae, addr);
+    if (derived != pe)
+        return derived; /* "*f(m)": the argument's own class */
+    if (!addr || !(arg->flags & LL_PATH_MEMBER) || (p->key[0] == '*' && !p->emb))
+        return p->emb;
+    return ll_path_emb_from(a, p, pname, ae);
+}
+
+static size_t count_char(const char *s, char c)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += *s == c;
+    return n;
+}
+
+bool ll_class_may_alias(const char *cls_a, const char *emb_a, const char *cls_b, const char *emb_b)
+{
+    if (!cls_a || !cls_b || strcmp(cls_a, cls_b) != 0)
+        return false;
+    if (!emb_a || !emb_b || strcmp(emb_a, emb_b) == 0)
+        return true;
+    const char *fa = class_fields(emb_a), *fb = class_fields(emb_b);
+    if (!fa || !fb)
+        return true;
+    size_t da = count_char(fa, '.'), db = count_char(fb, '.');
+    if (da == db)
+        return false; /* as deep in their outermost structs, and not the same */
+    const char *longer = da > db ? fa : fb, *shorter = da > db ? fb : fa;
+    size_t nl = strlen(longer), ns = strlen(shorter);
+    return nl > ns && strcmp(longer + nl - ns, shorter) == 0;
 }
 
 bool ll_path_instantiate(struct ll_arena *a, const struct ll_path *p,
@@ -103,13 +180,21 @@ bool ll_path_instantiate(struct ll_arena *a, const struct ll_path *p,
     struct ll_path r = *p;
     r.key = rebase(a, p->key, pname, arg->key, addr);
     r.text = rebase(a, p->text, pname, arg->text ? arg->text : arg->key, addr);
-    r.cls = rebase_class(a, p->cls, callee->name, pname, arg, addr);
+    r.cls = rebase_class(a, p->cls, callee->name, pname, arg->cls, addr);
+    r.emb = instantiate_emb(a, p, callee->name, pname, arg, addr);
     if (!r.key || !r.text || !r.cls)
         return false;
+    if (r.emb && strcmp(r.emb, r.cls) == 0)
+        r.emb = NULL;
     r.root = arg->root;
     r.param = arg->param;
     r.root_usr = arg->root_usr;
-    r.flags = (uint8_t)((p->flags | arg->flags) & ~LL_PATH_ADDR);
+    /* the parameter's pointee itself (`*h`) is a member where the argument is */
+    char whole[256];
+    snprintf(whole, sizeof(whole), "*%s", pname);
+    uint8_t member = strcmp(p->key, whole) == 0 ? arg->flags : p->flags;
+    r.flags = (uint8_t)((p->flags | arg->flags) & ~(LL_PATH_ADDR | LL_PATH_MEMBER));
+    r.flags |= member & LL_PATH_MEMBER;
     if (!addr)
         r.flags |= LL_PATH_DEREF;
     *out = r;
@@ -123,5 +208,5 @@ bool ll_path_same_lock(const struct ll_path *a, const struct ll_path *b)
         return a->key && b->key && strcmp(a->key, b->key) == 0 &&
                ((!a->root_usr && !b->root_usr) ||
                 (a->root_usr && b->root_usr && strcmp(a->root_usr, b->root_usr) == 0));
-    return a->cls && b->cls && strcmp(a->cls, b->cls) == 0;
+    return ll_class_may_alias(a->cls, ll_path_emb(a), b->cls, ll_path_emb(b));
 }

@@ -96,4 +96,28 @@ bool ll_path_concrete(const struct ll_path *p);
  * same object for concrete paths, the same class otherwise. */
 bool ll_path_same_lock(const struct ll_path *a, const struct ll_path *b);
 
+/* The class with its embedding path: p->emb, or p->cls when none. */
+const char *ll_path_emb(const struct ll_path *p);
+
+/*
+ * The embedding path of `p`, rooted at parameter `pname`, when that
+ * parameter points to an object embedded at `origin` ("struct conn.in"):
+ * `h->bytes` becomes "struct conn.in.bytes", `*h` "struct conn.in".  Paths
+ * that go through a further pointer keep their own (p->emb).  In `a`.
+ */
+const char *ll_path_emb_from(struct ll_arena *a, const struct ll_path *p, const char *pname,
+                             const char *origin);
+
+/*
+ * Whether objects of two classes may be one object.  `cls_a`/`cls_b` are
+ * the plain classes (ll_path.cls), `emb_a`/`emb_b` the classes with their
+ * embedding paths (ll_path_emb()).  Different plain classes never alias.
+ * Embedding paths of equal length must be equal ("struct conn.in.lock" is
+ * not "struct conn.out.lock"); a shorter one aliases a longer one whose
+ * fields end in its fields ("struct half.lock", reached through a
+ * `struct half *`, may be "struct conn.out.lock"): nothing tells the
+ * object reached through a pointer apart from an embedded one.
+ */
+bool ll_class_may_alias(const char *cls_a, const char *emb_a, const char *cls_b, const char *emb_b);
+
 #endif

@@ -73,7 +73,7 @@ int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
         f->is_start_routine = pf->is_start_routine;
     }
     if (ll_view_summarise(v) != 0 || ll_view_mark_single_threaded(v) != 0 ||
-        ll_view_build_lockgraph(v) != 0 ||
+        ll_view_build_lockgraph(v) != 0 || ll_lockgraph_merge_aliases(&v->graph) != 0 ||
         ll_lockgraph_cycles(&v->graph, LL_VIEW_MAX_CYCLES, &v->cycles, &v->ncycles) != 0)
         return -1;
     /* thread handles: independent of the lock state */

@@ -301,6 +301,7 @@ const struct ll_order_decl *ll_view_order(const struct ll_view *v, size_t *n);
 struct ll_race_lock {
     const char *id;   /* program-wide identity: a global object, else its class */
     const char *cls;  /* its class ("struct queue.lock"), or NULL */
+    const char *emb;  /* its class with the embedding path ("struct conn.in.lock"), or NULL */
     const char *text; /* as written where it was taken */
     bool concrete;    /* id names one global object */
     bool shared;      /* held in read mode on some path */
@@ -311,6 +312,9 @@ struct ll_race_access {
     const char *group;    /* location class: accesses that may alias share it */
     const char *concrete; /* one global object ("usr|g.x[]"), or NULL when reached
                              through a pointer; two concrete ones alias only when equal */
+    const char *emb;      /* its class with the embedding path ("struct conn.in.n"), or
+                             NULL: within a group, accesses alias when these may
+                             (ll_class_may_alias()) */
     const char *name;     /* the location as users read it ("hits", "struct stats.hits") */
     bool write;
     bool from_start_arg;       /* reached through a thread's start argument */

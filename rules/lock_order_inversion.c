@@ -29,7 +29,12 @@ static const char doc[] =
     "or take a single gate lock around the nesting; or use `trylock` and back off.\n\n"
     "## Known problems\n"
     "Locks are told apart by object for globals and by class (struct type and field, array)\n"
-    "otherwise, so two different objects of one class count as one node. Calls through function\n"
+    "otherwise, so two different objects of one class count as one node. A class keeps where\n"
+    "its struct is embedded (`c->in.lock` and `c->out.lock` of one `struct half` type are the\n"
+    "classes `struct conn.in.lock` and `struct conn.out.lock`), also through helpers called\n"
+    "with `&c->in`; when the program also takes a lock of that type where the embedding is not\n"
+    "known (through a `struct half *` from elsewhere), they are one class again. Calls through\n"
+    "function\n"
     "pointers are not followed. A nesting of one class is taken to be ordered when the function\n"
     "compares the two locks' index or pointer variables with `<` or `>`. Cycles are reported when\n"
     "their edges are reached from two thread roots, or from one root started several times.\n";

@@ -35,7 +35,13 @@ static void *xalloc(struct ll_arena *a, size_t n)
 static struct ll_path mkpath(uint8_t root, uint8_t flags, int16_t param, const char *text,
                              const char *key, const char *cls, const char *usr)
 {
-    struct ll_path p = {root, flags, param, text, key, cls, usr};
+    struct ll_path p = {.root = root,
+                        .flags = flags,
+                        .param = param,
+                        .text = text,
+                        .key = key,
+                        .cls = cls,
+                        .root_usr = usr};
     return p;
 }
 
@@ -95,6 +101,7 @@ static void build_worker(struct ll_arena *a, struct ll_function *fn)
     e[LL_EV_TRYACQUIRE].flags = LL_EVF_CHECKED | LL_EVF_TIMED;
     e[LL_EV_TRYACQUIRE].obj =
         mkpath(LL_ROOT_PARAM, LL_PATH_DEREF, 0, "arg->rw", "arg->rw", "struct conn.rw", NULL);
+    e[LL_EV_TRYACQUIRE].obj.emb = "struct server.conn.rw";
     e[LL_EV_TRYACQUIRE].api = "pthread_rwlock_timedrdlock";
     e[LL_EV_TRYACQUIRE].result_var = "rc";
 
@@ -302,6 +309,7 @@ static void path_eq(const struct ll_path *a, const struct ll_path *b)
     str_eq(a->text, b->text);
     str_eq(a->key, b->key);
     str_eq(a->cls, b->cls);
+    str_eq(a->emb, b->emb);
     str_eq(a->root_usr, b->root_usr);
 }
 
@@ -415,6 +423,7 @@ static void path_ok(const struct ll_path *p)
     touch(p->text);
     touch(p->key);
     touch(p->cls);
+    touch(p->emb);
     touch(p->root_usr);
 }
 
@@ -916,8 +925,34 @@ static int decode_function(uint32_t exit, uint32_t first, uint32_t nev, uint32_t
     b[n++] = 0;     /* flags */
     b[n++] = 0;     /* nparams */
     b[n++] = 1;     /* nevents */
-    static const unsigned char ev[] = {
-        LL_EV_RETURN, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+    static const unsigned char ev[] = {LL_EV_RETURN,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0,
+                                       0};
     memcpy(b + n, ev, sizeof(ev)); /* kind..loc, obj, aux, api, callee, result, nargs */
     n += sizeof(ev);
     b[n++] = 2; /* nblocks */
@@ -1172,6 +1207,7 @@ static void each_path_string(struct ll_path *p, void (*fn)(const char **, void *
     fn(&p->text, ctx);
     fn(&p->key, ctx);
     fn(&p->cls, ctx);
+    fn(&p->emb, ctx);
     fn(&p->root_usr, ctx);
 }
 

@@ -13,14 +13,25 @@
 
 static struct ll_path param_path(int16_t param, const char *text, const char *key, const char *cls)
 {
-    struct ll_path p = {LL_ROOT_PARAM, LL_PATH_DEREF, param, text, key, cls, NULL};
+    struct ll_path p = {.root = LL_ROOT_PARAM,
+                        .flags = LL_PATH_DEREF,
+                        .param = param,
+                        .text = text,
+                        .key = key,
+                        .cls = cls};
     return p;
 }
 
 static struct ll_path arg_path(uint8_t root, uint8_t flags, const char *text, const char *cls,
                                const char *usr)
 {
-    struct ll_path p = {root, flags, -1, text, text, cls, usr};
+    struct ll_path p = {.root = root,
+                        .flags = flags,
+                        .param = -1,
+                        .text = text,
+                        .key = text,
+                        .cls = cls,
+                        .root_usr = usr};
     return p;
 }
 
@@ -129,6 +140,57 @@ static void test_indexed_and_same_lock(void **state)
     assert_true(ll_path_same_lock(&g1, &g1));
 }
 
+static void test_embedding_kept_through_address_of_member(void **state)
+{
+    (void)state;
+    struct ll_arena a;
+    ll_arena_init(&a);
+    /* half_lock(&c->out): h->lock is the lock embedded at c->out */
+    struct ll_path args[1] = {arg_path(LL_ROOT_LOCAL, LL_PATH_ADDR | LL_PATH_DEREF | LL_PATH_MEMBER,
+                                       "c->out", "struct conn.out", NULL)};
+    struct ll_event call = {.kind = LL_EV_CALL, .nargs = 1, .args = args};
+    struct ll_path p = param_path(0, "s->lock", "s->lock", "struct half.lock"), out;
+    p.flags |= LL_PATH_MEMBER;
+    assert_true(ll_path_instantiate(&a, &p, &callee, &call, &out));
+    assert_string_equal(out.key, "c->out.lock");
+    assert_string_equal(out.cls, "struct half.lock");
+    assert_string_equal(out.emb, "struct conn.out.lock");
+    /* a plain pointer argument says nothing about where the struct is */
+    args[0] = arg_path(LL_ROOT_LOCAL, 0, "h", "f:h", NULL);
+    assert_true(ll_path_instantiate(&a, &p, &callee, &call, &out));
+    assert_null(out.emb);
+    /* the pointee itself: lock(m) given &c->out.lock */
+    struct ll_path m = param_path(1, "m", "*m", "*stats_lock(m)");
+    struct ll_path args2[2] = {arg_path(LL_ROOT_NONE, 0, NULL, NULL, NULL),
+                               arg_path(LL_ROOT_LOCAL, LL_PATH_ADDR | LL_PATH_MEMBER, "c->out.lock",
+                                        "struct half.lock", NULL)};
+    args2[1].emb = "struct conn.out.lock";
+    struct ll_event call2 = {.kind = LL_EV_CALL, .nargs = 2, .args = args2};
+    assert_true(ll_path_instantiate(&a, &m, &callee, &call2, &out));
+    assert_string_equal(out.cls, "struct half.lock");
+    assert_string_equal(out.emb, "struct conn.out.lock");
+    assert_true(out.flags & LL_PATH_MEMBER);
+    ll_arena_release(&a);
+}
+
+static void test_class_may_alias(void **state)
+{
+    (void)state;
+    const char *h = "struct half.lock";
+    /* two embedded places of one type: different objects */
+    assert_false(ll_class_may_alias(h, "struct conn.in.lock", h, "struct conn.out.lock"));
+    assert_true(ll_class_may_alias(h, "struct conn.in.lock", h, "struct conn.in.lock"));
+    /* reached through a struct half *: may be either */
+    assert_true(ll_class_may_alias(h, h, h, "struct conn.out.lock"));
+    assert_true(ll_class_may_alias(h, "struct pair.a.in.lock", h, "struct conn.in.lock"));
+    assert_false(ll_class_may_alias(h, "struct pair.a.in.lock", h, "struct conn.out.lock"));
+    assert_false(ll_class_may_alias(h, "struct a.x.lock", h, "struct b.x.lock"));
+    /* different plain classes never */
+    assert_false(ll_class_may_alias(h, h, "struct other.lock", "struct other.lock"));
+    assert_true(ll_class_may_alias("struct <anon a.c>.m", "struct <anon a.c>.m",
+                                   "struct <anon a.c>.m", "struct s.x.m"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -137,6 +199,8 @@ int main(void)
         cmocka_unit_test(test_pointer_param_itself),
         cmocka_unit_test(test_globals_kept_locals_dropped),
         cmocka_unit_test(test_indexed_and_same_lock),
+        cmocka_unit_test(test_embedding_kept_through_address_of_member),
+        cmocka_unit_test(test_class_may_alias),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
