@@ -94,6 +94,7 @@ static int lower_function(struct tu_ctx *tu, CXCursor c)
     b.exit = fe_new_block(&b);
     b.cur = fe_new_block(&b);
     fe_edge(&b, 0, b.cur);
+    fe_scan_aliases(&b, body);
     fe_stmt(&b, body);
     /* falling off the end: an implicit return at the closing brace */
     CXSourceLocation end = clang_getRangeEnd(clang_getCursorExtent(body));

@@ -297,6 +297,7 @@ void fe_builder_free(struct fn_builder *b)
     free(b->blocks);
     free(b->labels);
     free(b->cs);
+    free(b->aliases);
     free(b->recursive_attrs.v);
     free(b->written_locals.v);
     free(b->detached_attrs.v);

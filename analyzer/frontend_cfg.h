@@ -104,6 +104,19 @@ struct fn_builder {
     /* scratch stack of cursors for child lists */
     CXCursor *cs;
     size_t ncs, capcs;
+    /* local pointers and what they are set to (fe_scan_aliases) */
+    struct fe_alias *aliases;
+    size_t naliases, capaliases;
+};
+
+/* A local pointer variable of the function and its definitions: the
+ * initialiser and plain assignments (`rhs`: the last one seen), or `bad`
+ * when it is stepped, compound-assigned or its address is taken. */
+struct fe_alias {
+    CXCursor var;
+    CXCursor rhs;
+    unsigned defs;
+    bool bad, busy;
 };
 
 /* ---- the TU's tables ---- */

@@ -10,7 +10,9 @@
  *
  * Plain locals and parameters read or written directly are not recorded:
  * they cannot be shared unless their address escapes, which the path of the
- * escaping pointer shows.
+ * escaping pointer shows.  A local pointer set once to an object's address
+ * (`l = &stripes[i]`) is named, where it is used as a base, by that
+ * object's path (fe_scan_aliases(), base_path()).
  */
 #include "frontend_expr.h"
 
@@ -462,6 +464,140 @@ static const char *record_name(struct fn_builder *b, CXCursor field)
     return name;
 }
 
+/* ---- local pointers that must alias an object ---------------------- */
+
+static bool is_plain_local(CXCursor ref)
+{
+    if (clang_getCursorKind(ref) != CXCursor_VarDecl)
+        return false;
+    enum CX_StorageClass sc = clang_Cursor_getStorageClass(ref);
+    return sc != CX_SC_Static && sc != CX_SC_Extern &&
+           clang_getCursorKind(clang_getCursorSemanticParent(ref)) == CXCursor_FunctionDecl &&
+           clang_getCursorTLSKind(ref) == CXTLS_None;
+}
+
+static struct fe_alias *alias_of(struct fn_builder *b, CXCursor ref, bool add)
+{
+    for (size_t i = 0; i < b->naliases; i++)
+        if (clang_equalCursors(b->aliases[i].var, ref))
+            return &b->aliases[i];
+    /* a bounded table: a function with more pointer locals has no aliases */
+    if (!add || b->naliases >= 256 ||
+        !fe_grow((void **)&b->aliases, &b->capaliases, b->naliases, sizeof(*b->aliases)))
+        return NULL;
+    struct fe_alias *a = &b->aliases[b->naliases++];
+    memset(a, 0, sizeof(*a));
+    a->var = ref;
+    a->rhs = clang_getNullCursor();
+    return a;
+}
+
+/* The local variable declaration `e` names, or a null cursor. */
+static CXCursor local_ref(CXCursor e)
+{
+    e = fe_strip(e);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return clang_getNullCursor();
+    CXCursor ref = clang_getCursorReferenced(e);
+    return is_plain_local(ref) ? ref : clang_getNullCursor();
+}
+
+static void alias_def(struct fn_builder *b, CXCursor var, CXCursor rhs, bool bad)
+{
+    if (clang_Cursor_isNull(var) || !is_pointer_type(clang_getCursorType(var)))
+        return;
+    struct fe_alias *a = alias_of(b, var, true);
+    if (!a)
+        return;
+    a->defs++;
+    a->rhs = rhs;
+    a->bad = a->bad || bad;
+}
+
+static enum CXChildVisitResult scan_visit(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    struct fn_builder *b = data;
+    switch (clang_getCursorKind(c)) {
+    case CXCursor_VarDecl: {
+        CXCursor init = clang_Cursor_getVarDeclInitializer(c);
+        if (is_plain_local(c) && !clang_Cursor_isNull(init))
+            alias_def(b, c, init, false);
+        break;
+    }
+    case CXCursor_BinaryOperator:
+    case CXCursor_CompoundAssignOperator: {
+        enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(c);
+        if (op < CXBinaryOperator_Assign)
+            break;
+        struct few f = few_children(c);
+        if (f.n == 2)
+            alias_def(b, local_ref(f.v[0]), f.v[1], op != CXBinaryOperator_Assign);
+        break;
+    }
+    case CXCursor_UnaryOperator: {
+        enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
+        struct few f = few_children(c);
+        if (f.n == 1 && op != CXUnaryOperator_Deref && op != CXUnaryOperator_Plus &&
+            op != CXUnaryOperator_Minus && op != CXUnaryOperator_Not && op != CXUnaryOperator_LNot)
+            alias_def(b, local_ref(f.v[0]), clang_getNullCursor(), true);
+        break;
+    }
+    default:
+        break;
+    }
+    return CXChildVisit_Recurse;
+}
+
+void fe_scan_aliases(struct fn_builder *b, CXCursor body)
+{
+    b->naliases = 0;
+    if (!clang_Cursor_isNull(body))
+        clang_visitChildren(body, scan_visit, b);
+}
+
+/* The object local pointer `ref` must point to: set once, to `&E`. */
+static bool alias_target(struct fn_builder *b, CXCursor ref, CXCursor *target)
+{
+    struct fe_alias *a = alias_of(b, ref, false);
+    if (!a || a->bad || a->busy || a->defs != 1 || clang_Cursor_isNull(a->rhs))
+        return false;
+    CXCursor r = fe_strip(a->rhs);
+    if (clang_getCursorKind(r) != CXCursor_UnaryOperator ||
+        clang_getCursorUnaryOperatorKind(r) != CXUnaryOperator_AddrOf)
+        return false;
+    struct few f = few_children(r);
+    if (f.n != 1)
+        return false;
+    CXCursor obj = fe_strip(f.v[0]);
+    enum CXCursorKind k = clang_getCursorKind(obj);
+    if (k != CXCursor_MemberRefExpr && k != CXCursor_ArraySubscriptExpr &&
+        k != CXCursor_DeclRefExpr)
+        return false;
+    *target = r;
+    return true;
+}
+
+/*
+ * The path of a pointer used as a base (of `->`, `[]`, `*`, a lock or a
+ * call argument): a local pointer that must alias an object is that
+ * object's address (`l->m` with `l = &stripes[h % N]` is stripes[h % N].m).
+ * A plain read or write of the local itself stays the local's.
+ */
+static struct ll_path base_path(struct fn_builder *b, CXCursor e, unsigned depth)
+{
+    CXCursor ref = local_ref(e), target;
+    if (clang_Cursor_isNull(ref) || !alias_target(b, ref, &target))
+        return fe_path(b, e, depth);
+    struct fe_alias *a = alias_of(b, ref, false);
+    a->busy = true;
+    struct ll_path p = fe_path(b, target, depth + 1);
+    a->busy = false;
+    if (p.root == LL_ROOT_NONE || p.root == LL_ROOT_UNKNOWN || !(p.flags & LL_PATH_ADDR))
+        return fe_path(b, e, depth);
+    return p;
+}
+
 struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
 {
     if (depth > 64)
@@ -477,7 +613,9 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
             break;
         CXCursor base = f.v[0];
         bool arrow = is_pointer_type(clang_getCursorType(base));
-        struct ll_path bp = fe_path(b, base, depth + 1);
+        struct ll_path bp = arrow ? base_path(b, base, depth + 1) : fe_path(b, base, depth + 1);
+        if (arrow && (bp.flags & LL_PATH_ADDR)) /* (&x)->f is x.f */
+            arrow = false;
         CXCursor fld = clang_getCursorReferenced(e);
         char *fname = fe_string(b->arena, clang_getCursorSpelling(e));
         const char *op = arrow ? "->" : ".";
@@ -501,6 +639,8 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
         if (f.n < 2)
             break;
         struct ll_path bp = fe_path(b, f.v[0], depth + 1);
+        if (bp.flags & LL_PATH_ADDR)
+            break; /* (&x)[i] */
         const char *ix = index_text(b, f.v[1]);
         struct ll_path p = bp;
         /* the base's type before the implicit decay: indexing an array
@@ -522,7 +662,8 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
         enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(e);
         if (f.n < 1)
             break;
-        struct ll_path sp = fe_path(b, f.v[0], depth + 1);
+        struct ll_path sp = op == CXUnaryOperator_Deref ? base_path(b, f.v[0], depth + 1)
+                                                        : fe_path(b, f.v[0], depth + 1);
         if (op == CXUnaryOperator_AddrOf) {
             sp.flags |= LL_PATH_ADDR;
             return sp;
@@ -871,7 +1012,8 @@ static CXCursor kept_function(struct fn_builder *b, CXCursor callee)
 /* The path of a pointer argument, seen through a local that keeps an
  * address it was initialised with (`void *arg = &m;`) or a parameter or
  * global pointer it copies (`struct mutex_lock *lock = data;` in a
- * cleanup handler, `void *arg = uevq_lockp;`). */
+ * cleanup handler, `void *arg = uevq_lockp;`), or one set once to an
+ * object's address after its declaration (base_path()). */
 static struct ll_path arg_path(struct fn_builder *b, CXCursor arg)
 {
     CXCursor init = kept_initialiser(b, arg);
@@ -887,7 +1029,7 @@ static struct ll_path arg_path(struct fn_builder *b, CXCursor arg)
                 return p;
         }
     }
-    return fe_path(b, arg, 0);
+    return base_path(b, arg, 0);
 }
 
 static CXCursor call_arg(CXCursor call, int i)
@@ -958,7 +1100,7 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
         break;
     case LL_OP_THREAD_CREATE: {
         if (api->aux_arg >= 0 && api->aux_arg < nargs)
-            aux = fe_path(b, call_arg(call, api->aux_arg), 0);
+            aux = base_path(b, call_arg(call, api->aux_arg), 0);
         const char *start = NULL;
         if (api->start_arg >= 0 && api->start_arg < nargs)
             start = start_routine(b, call_arg(call, api->start_arg), call);

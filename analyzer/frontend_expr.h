@@ -25,6 +25,11 @@ CXCursor fe_strip(CXCursor e);
 bool fe_is_binop(CXCursor c, enum CXBinaryOperatorKind k);
 bool fe_is_unop(CXCursor c, enum CXUnaryOperatorKind k);
 struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth);
+/* Finds the local pointers of the function `body` belongs to that are set
+ * exactly once, to the address of an object (`job = &ctx->jobs[i]`,
+ * `l = &stripes[h % N]`), and never stepped or given away by address:
+ * fe_path() names what they point to by that object's path. */
+void fe_scan_aliases(struct fn_builder *b, CXCursor body);
 /* Local variable key when `e` names a local or parameter, else NULL. */
 const char *fe_local_var(struct fn_builder *b, CXCursor e);
 bool fe_eval_int(CXCursor e, long long *out);

@@ -16,9 +16,11 @@
  * flagged); a block from malloc is private until a thread creation is
  * given it (stores of the pointer into shared memory are not seen); a
  * local a start routine never assigns is taken to be a copy of the start
- * argument; locks and locations of one class are one lock and one
- * location, so `s->hits` counts as guarded by `s->lock` without proving
- * both are in the same object; a lock taken on every path the function
+ * argument; locks and locations of one class (and embedding path, see
+ * ll_class_may_alias()) are one lock and one location, so `s->hits`
+ * counts as guarded by `s->lock` without proving both are in the same
+ * object; a pointer parameter every call gives one embedded object
+ * (`half_add(&c->in)`) names that place (param_origins()); a lock taken on every path the function
  * itself decides, and left as the caller had it on the others, counts as
  * held (the `if (!caller_holds) lock()` idiom).
  */
@@ -191,6 +193,8 @@ static bool thread_own_index(const struct ll_fn_view *f, const char *key)
         p += n - 1;
         if (field)
             continue;
+        if (p[1] == '(')
+            return false; /* a call's result (`stripes[hash(key) % N]`): anyone's */
         if (fn->nparams > 0 && fn->params[0] && strcmp(fn->params[0], id) == 0)
             own = true;
         else if (!is_global_name(f->tu, id) && unassigned_local(fn, id))
