@@ -48,8 +48,8 @@ static void db_name(const char *root, char *out, size_t len)
              (unsigned long long)ll_hash64(root, strlen(root), 0));
 }
 
-int ll_cachedir_resolve(const char *cli_cache, const char *cfg_cache, const char *root,
-                        struct ll_cache_loc *loc, char *err, size_t errlen)
+int ll_cachedir_resolve(const char *cli_cache, const char *root, struct ll_cache_loc *loc,
+                        char *err, size_t errlen)
 {
     memset(loc, 0, sizeof(*loc));
     char name[128];
@@ -73,10 +73,6 @@ int ll_cachedir_resolve(const char *cli_cache, const char *cfg_cache, const char
             loc->mark = !is_dir(loc->dir); /* a directory made for it */
             return 0;
         }
-    } else if (cfg_cache && *cfg_cache) {
-        if (copy(loc->dir, sizeof(loc->dir), cfg_cache) != 0)
-            goto too_long;
-        loc->mark = true;
     } else {
         const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
         int n;

@@ -29,12 +29,12 @@ struct ll_cache_loc {
  * wins: an existing directory, or a path ending in '/', is a cache
  * directory holding one database per root; anything else is the database
  * file itself, whose directory is marked only when it does not exist yet.
- * Else `cfg_cache` (the configuration's `cache:` key, a directory, already
- * absolute), else the user's cache directory.  Returns 0, or -1 with a
+ * Else the user's cache directory.  Never from the project's configuration:
+ * a pull request must not choose where locklint writes.  Returns 0, or -1 with a
  * message (no home directory to put the cache in, a path too long).
  */
-int ll_cachedir_resolve(const char *cli_cache, const char *cfg_cache, const char *root,
-                        struct ll_cache_loc *loc, char *err, size_t errlen);
+int ll_cachedir_resolve(const char *cli_cache, const char *root, struct ll_cache_loc *loc,
+                        char *err, size_t errlen);
 
 /* Creates loc->dir (and its parents) and, when loc->mark, the marker files
  * it lacks.  Failures are left for the cache's open to report. */

@@ -741,9 +741,14 @@ static bool parse_top(struct parser *p, struct ll_config *cfg, const struct node
             ok = parse_compiler_flags(p, cfg, v);
         else if (strcmp(key, "tu-source-limit-mib") == 0)
             ok = get_int(p, v, key, 1, 1 << 20, &cfg->tu_source_limit_mib);
-        else if (strcmp(key, "cache") == 0)
-            ok = get_string(p, v, key, &cfg->cache);
-        else if (strcmp(key, "cache-size") == 0) {
+        else if (strcmp(key, "cache") == 0) {
+            /* The configuration comes with the sources, so it may come from
+             * a pull request: it must not choose where locklint writes. */
+            fail_at(p, root->items[i]->line,
+                    "'cache' is not read from a project's configuration: the project must not "
+                    "choose where locklint writes (give --cache PATH, or set XDG_CACHE_HOME)");
+            ok = false;
+        } else if (strcmp(key, "cache-size") == 0) {
             ok = v->kind == NODE_SCALAR && !is_null(v) &&
                  ll_parse_size(v->value, &cfg->cache_size) == 0;
             if (!ok)
@@ -756,7 +761,7 @@ static bool parse_top(struct parser *p, struct ll_config *cfg, const struct node
         } else {
             fail_at(p, root->items[i]->line,
                     "unknown key '%s' (expected rules, exclude, exclude-vendored, locks, threads, "
-                    "hierarchy, compiler-flags, tu-source-limit-mib, cache or cache-size)",
+                    "hierarchy, compiler-flags, tu-source-limit-mib or cache-size)",
                     key);
             ok = false;
         }
@@ -814,11 +819,6 @@ int ll_config_parse(struct ll_config *cfg, const char *path, const char *text, s
     }
     if (set_dir(cfg, path) != 0) {
         snprintf(errbuf, errlen, "%s: cannot resolve its directory: %s", path, strerror(errno));
-        goto out;
-    }
-    if (cfg->cache && cfg->cache[0] != '/' &&
-        !(cfg->cache = ll_arena_printf(&cfg->arena, "%s/%s", cfg->dir, cfg->cache))) {
-        fail_oom(&p);
         goto out;
     }
     rc = 0;

@@ -26,7 +26,6 @@
  *     - "c before d"
  *   compiler-flags:   [ "-fgnu-tm", "-mfoo*" ]   # more -f/-m flags to pass on
  *   tu-source-limit-mib: 256      # source bytes one TU may read
- *   cache: DIR                    # relative to the file's directory
  *   cache-size: 300M              # K, M, G; 0: no limit
  */
 #ifndef LL_CONFIG_H
@@ -103,7 +102,6 @@ struct ll_config {
     size_t ncompiler_flags;
     int tu_source_limit_mib; /* bytes of source files one TU may open, in MiB */
     bool registered;         /* locks/threads were added to lockapi */
-    const char *cache;       /* `cache:` directory, absolute; NULL when not set */
     uint64_t cache_size;     /* `cache-size:` in bytes (0: no limit), if has_cache_size */
     bool has_cache_size;
 };

@@ -785,14 +785,13 @@ static int cache_limit(const struct ll_cli *cli, const struct ll_config *cfg, ui
 
 /* The cache for this run, or NULL (--no-cache, --dump-facts, or it cannot
  * be used: a warning has then been printed). */
-static struct ll_cache *open_cache(const struct ll_cli *cli, const struct ll_config *cfg,
-                                   const char *root, uint64_t limit)
+static struct ll_cache *open_cache(const struct ll_cli *cli, const char *root, uint64_t limit)
 {
     if (cli->no_cache || cli->mode == LL_MODE_DUMP_FACTS)
         return NULL;
     struct ll_cache_loc loc;
     char err[256];
-    if (ll_cachedir_resolve(cli->cache, cfg->cache, root, &loc, err, sizeof(err)) != 0) {
+    if (ll_cachedir_resolve(cli->cache, root, &loc, err, sizeof(err)) != 0) {
         fprintf(stderr, "locklint: warning: %s: running uncached\n", err);
         return NULL;
     }
@@ -806,12 +805,11 @@ static struct ll_cache *open_cache(const struct ll_cli *cli, const struct ll_con
 
 /* --cache-stats and --clear-cache: of the project's database when `root`
  * is known, else of the whole cache directory.  Returns the exit status. */
-static int cache_command(const struct ll_cli *cli, const struct ll_config *cfg, const char *root,
-                         uint64_t limit)
+static int cache_command(const struct ll_cli *cli, const char *root, uint64_t limit)
 {
     struct ll_cache_loc loc;
     char err[256];
-    if (ll_cachedir_resolve(cli->cache, cfg->cache, root, &loc, err, sizeof(err)) != 0) {
+    if (ll_cachedir_resolve(cli->cache, root, &loc, err, sizeof(err)) != 0) {
         error("%s", err);
         return 2;
     }
@@ -885,7 +883,7 @@ int ll_driver_run(const struct ll_cli *cli)
         goto out;
     bool cache_cmd = cli->mode == LL_MODE_CACHE_STATS || cli->mode == LL_MODE_CLEAR_CACHE;
     if (cache_cmd && !cli->compdb && cli->ninputs == 0) {
-        status = cache_command(cli, &cfg, NULL, limit);
+        status = cache_command(cli, NULL, limit);
         goto out;
     }
     if (load_jobs(cli, &cfg, &db) != 0)
@@ -903,7 +901,7 @@ int ll_driver_run(const struct ll_cli *cli)
         goto out;
     }
     if (cache_cmd) {
-        status = cache_command(cli, &cfg, root, limit);
+        status = cache_command(cli, root, limit);
         goto out;
     }
     pool.facts = calloc(db.njobs, sizeof(*pool.facts));
@@ -915,7 +913,7 @@ int ll_driver_run(const struct ll_cli *cli)
     }
     for (size_t i = 0; i < db.njobs; i++)
         ll_tu_facts_init(&pool.facts[i]);
-    pool.cache = open_cache(cli, &cfg, root, limit);
+    pool.cache = open_cache(cli, root, limit);
     ll_cache_salt(pool.cache, ll_config_facts_hash(&cfg));
     pool.order = schedule(&db);
     pool.progress = !cli->quiet && isatty(STDERR_FILENO);

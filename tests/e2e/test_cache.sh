@@ -34,6 +34,7 @@ CD=$XDG_CACHE_HOME/locklint
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 exists() { compgen -G "$1" >/dev/null; }
+absent() { ! compgen -G "$1" >/dev/null; }
 # stats_are PARSED REUSED: the --stats counts of the last run.
 stats_are() { grep -qE "stats: [0-9]+ TUs: $1 parsed, $2 reused, 0 failed" "$W/err"; }
 # The last run's stderr without the --stats lines and the cache's own
@@ -254,9 +255,10 @@ cp "$I"/*.c "$I"/*.h "$W/cfgproj/"
 sed "s|$I|$W/cfgproj|g" "$I/compile_commands.json" >"$W/cfgproj/compile_commands.json"
 printf 'cache: ../cfg-cache\n' >"$W/cfgproj/.locklint.yml"
 run --in "$W/cfgproj" -p .
-check "the 'cache:' key names the cache directory, relative to .locklint.yml" \
-    exists "$W/cfg-cache/cfgproj-*.sqlite"
-check "and it gets a .gitignore" file_has "$W/cfg-cache/.gitignore" '^\*$'
+check "a project's 'cache:' key is refused: the project must not choose where locklint writes" \
+    rc_is 2
+check "the error says why and what to use instead" err_has "'cache' is not read from a project's configuration.*--cache PATH"
+check "nothing is written where the key pointed" absent "$W/cfg-cache"
 
 run --in "$I" --cache-stats -p .
 check "--cache-stats names the project's database and its entries" \
