@@ -102,7 +102,8 @@ static int find_roots(struct ll_callgraph *g, const struct ll_program *p)
                 continue;
             struct ll_root *r = &g->roots[root_of[s]];
             r->sites++;
-            if (ev->loop_depth > 0 || r->sites > 1 || g->recursive[f])
+            /* a dispatcher starts one of several routines: several threads */
+            if (ev->loop_depth > 0 || r->sites > 1 || g->recursive[f] || p->fns[s].dispatcher)
                 r->multi_instance = true;
         }
     }

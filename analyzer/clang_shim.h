@@ -45,6 +45,8 @@ const char *ll_clang_error(void);
     X(clang_equalLocations)                                                                        \
     X(clang_formatDiagnostic)                                                                      \
     X(clang_getArrayElementType)                                                                   \
+    X(clang_getPointeeType)                                                                        \
+    X(clang_Type_visitFields)                                                                      \
     X(clang_getCString)                                                                            \
     X(clang_getCanonicalCursor)                                                                    \
     X(clang_getCanonicalType)                                                                      \
@@ -119,6 +121,8 @@ LL_CLANG_FUNCTIONS(LL_CLANG_POINTER)
 #define clang_equalLocations (*ll_ptr_clang_equalLocations)
 #define clang_formatDiagnostic (*ll_ptr_clang_formatDiagnostic)
 #define clang_getArrayElementType (*ll_ptr_clang_getArrayElementType)
+#define clang_getPointeeType (*ll_ptr_clang_getPointeeType)
+#define clang_Type_visitFields (*ll_ptr_clang_Type_visitFields)
 #define clang_getCString (*ll_ptr_clang_getCString)
 #define clang_getCanonicalCursor (*ll_ptr_clang_getCanonicalCursor)
 #define clang_getCanonicalType (*ll_ptr_clang_getCanonicalType)

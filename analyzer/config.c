@@ -327,6 +327,35 @@ static bool get_ident(struct parser *p, const struct node *v, const char *key, c
     return true;
 }
 
+/* `struct NAME.FIELD`: a function-pointer field lock calls go through. */
+static bool is_field(const char *s)
+{
+    const char *dot = strchr(s, '.');
+    if (strncmp(s, "struct ", 7) != 0 || !dot || strchr(dot + 1, '.'))
+        return false;
+    char name[256];
+    size_t n = (size_t)(dot - s - 7);
+    if (n == 0 || n >= sizeof(name))
+        return false;
+    memcpy(name, s + 7, n);
+    name[n] = '\0';
+    return is_ident(name) && is_ident(dot + 1);
+}
+
+/* A lock function: a name, or a field of a method table (`struct
+ * lock_ops.lock`) that calls through are taken as calls of it. */
+static bool get_lock_fn(struct parser *p, const struct node *v, const char *key, const char **out)
+{
+    if (!get_string(p, v, key, out))
+        return false;
+    if (!is_ident(*out) && !is_field(*out)) {
+        fail_at(p, v->line, "'%s' must be a function name or 'struct NAME.FIELD', not '%s'", key,
+                *out);
+        return false;
+    }
+    return true;
+}
+
 static bool get_int(struct parser *p, const struct node *v, const char *key, int lo, int hi,
                     int *out)
 {
@@ -519,11 +548,11 @@ static bool parse_locks(struct parser *p, struct ll_config *cfg, const struct no
             const struct node *val = e->items[k + 1];
             bool ok;
             if (strcmp(key, "lock") == 0)
-                ok = get_ident(p, val, key, &l->lock);
+                ok = get_lock_fn(p, val, key, &l->lock);
             else if (strcmp(key, "unlock") == 0)
-                ok = get_ident(p, val, key, &l->unlock);
+                ok = get_lock_fn(p, val, key, &l->unlock);
             else if (strcmp(key, "trylock") == 0)
-                ok = get_ident(p, val, key, &l->trylock);
+                ok = get_lock_fn(p, val, key, &l->trylock);
             else if (strcmp(key, "arg") == 0)
                 ok = get_int(p, val, key, 0, MAX_ARG, &l->arg);
             else if (strcmp(key, "kind") == 0)

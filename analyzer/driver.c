@@ -100,6 +100,30 @@ static void warn_several_programs(const struct ll_program *p)
             p->nmains, p->main_files[0], p->main_files[1], p->nmains > 2 ? ", ..." : "");
 }
 
+/* -v: how many calls through function pointers were linked to what their
+ * slots can hold, and where the first unknown ones are. */
+static void describe_indirect_calls(const struct ll_program *p, const char *root)
+{
+    fprintf(stderr,
+            "locklint: %u call%s through function pointers: %u resolved (%u through several "
+            "functions), %u unknown\n",
+            p->nindirect, p->nindirect == 1 ? "" : "s", p->nresolved, p->ndispatchers,
+            p->nunresolved);
+    for (uint32_t i = 0; i < p->nunresolved && i < 8; i++) {
+        const struct ll_prog_fn *pf = &p->fns[p->unresolved[i][0]];
+        const struct ll_event *ev = &pf->fn->events[p->unresolved[i][1]];
+        const char *file = ev->loc.file < pf->tu->nfiles ? pf->tu->files[ev->loc.file] : "?";
+        size_t n = strlen(root);
+        if (strncmp(file, root, n) == 0 && file[n] == '/')
+            file += n + 1;
+        fprintf(stderr, "locklint:   unknown: %s:%u:%u: '%s' in '%s' (%s)\n", file, ev->loc.line,
+                ev->loc.col, ev->api ? ev->api : "?", pf->fn->name,
+                ev->callee ? "nothing is stored in its slot" : "no slot");
+    }
+    if (p->nunresolved > 8)
+        fprintf(stderr, "locklint:   ... and %u more\n", p->nunresolved - 8);
+}
+
 static int write_graph(const char *path, const struct ll_view *view, const char *root, bool all)
 {
     struct ll_safe_write w;
@@ -625,6 +649,8 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
         goto out;
     }
     warn_several_programs(&view.program);
+    if (cli->verbose)
+        describe_indirect_calls(&view.program, root);
     if (cli->graph && write_graph(cli->graph, &view, root, cli->graph_all) != 0)
         goto out;
     double t1 = now();

@@ -5,7 +5,7 @@
  * recovered from, then visits the top-level declarations: every function
  * definition outside system headers is lowered into a CFG of events
  * (frontend_stmt.c, frontend_expr.c); file-scope variables become globals;
- * functions whose address is stored in an initialiser become fnrefs.
+ * functions an initialiser stores become fnrefs (flows into slots).
  *
  * The walk keeps its own stacks: no visitor recursion follows the depth of
  * the code being analysed.
@@ -95,7 +95,9 @@ static int lower_function(struct tu_ctx *tu, CXCursor c)
     b.cur = fe_new_block(&b);
     fe_edge(&b, 0, b.cur);
     fe_scan_aliases(&b, body);
+    size_t first_fnref = tu->nfnrefs;
     fe_stmt(&b, body);
+    fe_resolve_local_starts(&b, first_fnref);
     /* falling off the end: an implicit return at the closing brace */
     CXSourceLocation end = clang_getRangeEnd(clang_getCursorExtent(body));
     struct ll_event *ret = fe_emit(&b, LL_EV_RETURN, body);
@@ -147,32 +149,6 @@ static bool type_is_lock(CXType t)
                       strstr(n, "union pthread_mutex") || strstr(n, "union pthread_rwlock"));
     clang_disposeString(s);
     return lock;
-}
-
-struct init_scan {
-    struct tu_ctx *tu;
-    const char *context;
-    bool recursive;
-    unsigned budget;
-};
-
-static enum CXChildVisitResult scan_init(CXCursor c, CXCursor parent, CXClientData data)
-{
-    (void)parent;
-    struct init_scan *s = data;
-    if (s->budget-- == 0)
-        return CXChildVisit_Break;
-    if (clang_getCursorKind(c) == CXCursor_DeclRefExpr) {
-        CXCursor ref = clang_getCursorReferenced(c);
-        if (clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
-            CXFile f = NULL;
-            unsigned line = 0, col = 0;
-            clang_getExpansionLocation(clang_getCursorLocation(c), &f, &line, &col, NULL);
-            struct ll_loc loc = {f ? fe_file_index(s->tu, f) : 0, line, col};
-            fe_add_fnref_at(s->tu, ref, s->context, loc);
-        }
-    }
-    return CXChildVisit_Recurse; /* bounded by the budget */
 }
 
 /* A recursive static initialiser names itself in the declaration's tokens
@@ -233,8 +209,12 @@ static void add_global(struct tu_ctx *tu, CXCursor c)
     if (!clang_Cursor_isNull(init)) {
         if ((g->flags & LL_GV_LOCK) && init_is_recursive(tu->ctu, c))
             g->flags |= LL_GV_RECURSIVE_INIT;
-        struct init_scan s = {tu, g->name, false, 4096};
-        clang_visitChildren(init, scan_init, &s);
+        CXType et = clang_getCanonicalType(t);
+        while (et.kind == CXType_ConstantArray || et.kind == CXType_IncompleteArray)
+            et = clang_getCanonicalType(clang_getArrayElementType(et));
+        if (fe_is_fn_type(et) || et.kind == CXType_Record)
+            fe_init_flows(tu, NULL, init,
+                          fe_is_fn_type(et) ? fe_global_slot(&tu->facts->arena, c) : NULL, 0);
     }
     if (g->usr && g->name && g->type)
         tu->nglobals++;

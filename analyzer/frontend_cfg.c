@@ -78,23 +78,32 @@ struct ll_loc fe_loc(struct fn_builder *b, CXCursor c)
     return l;
 }
 
-void fe_add_fnref_at(struct tu_ctx *tu, CXCursor fn_decl, const char *context, struct ll_loc loc)
+struct ll_loc fe_loc_tu(struct tu_ctx *tu, CXCursor c)
 {
+    struct ll_loc l = {0, 0, 0};
+    CXFile f = NULL;
+    unsigned line = 0, col = 0;
+    clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), &f, &line, &col,
+                               NULL);
+    if (f)
+        l.file = fe_file_index(tu, f);
+    l.line = line;
+    l.col = col;
+    return l;
+}
+
+void fe_add_flow(struct tu_ctx *tu, const char *source, const char *slot, CXCursor at)
+{
+    if (!source || !slot)
+        return;
     if (!fe_grow((void **)&tu->fnrefs, &tu->capfnrefs, tu->nfnrefs, sizeof(*tu->fnrefs))) {
         tu->oom = true;
         return;
     }
-    struct ll_fnref *r = &tu->fnrefs[tu->nfnrefs];
-    r->usr = fe_string(&tu->facts->arena, clang_getCursorUSR(fn_decl));
-    r->context = context;
-    r->loc = loc;
-    if (r->usr)
-        tu->nfnrefs++;
-}
-
-void fe_add_fnref(struct fn_builder *b, CXCursor fn_decl, const char *context, CXCursor at)
-{
-    fe_add_fnref_at(b->tu, fn_decl, context, fe_loc(b, at));
+    struct ll_fnref *r = &tu->fnrefs[tu->nfnrefs++];
+    r->usr = source;
+    r->context = slot;
+    r->loc = fe_loc_tu(tu, at);
 }
 
 /* ---- cursors ------------------------------------------------------ */

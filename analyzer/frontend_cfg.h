@@ -78,6 +78,7 @@ struct fn_builder {
     CXTranslationUnit ctu;
     CXCursor fn;
     const char *fn_name;
+    const char *fn_usr; /* set on first use (function-pointer slots) */
     /* statement lowering (fe_stmt), for the statements inside an
      * expression; set by the caller that owns the builder */
     void (*lower_stmt)(struct fn_builder *b, CXCursor s);
@@ -126,8 +127,10 @@ bool fe_grow(void **v, size_t *cap, size_t n, size_t elem);
 char *fe_string(struct ll_arena *a, CXString s); /* copies and disposes */
 uint32_t fe_file_index(struct tu_ctx *tu, CXFile file);
 struct ll_loc fe_loc(struct fn_builder *b, CXCursor c);
-void fe_add_fnref_at(struct tu_ctx *tu, CXCursor fn_decl, const char *context, struct ll_loc loc);
-void fe_add_fnref(struct fn_builder *b, CXCursor fn_decl, const char *context, CXCursor at);
+struct ll_loc fe_loc_tu(struct tu_ctx *tu, CXCursor c);
+/* Records that the function or slot `source` flows into `slot` (an
+ * ll_fnref; both strings in the facts' arena; NULLs are ignored). */
+void fe_add_flow(struct tu_ctx *tu, const char *source, const char *slot, CXCursor at);
 
 /* ---- cursors ---- */
 

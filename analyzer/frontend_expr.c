@@ -914,6 +914,296 @@ static void emit_access(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
         ev->flags |= LL_EVF_ATOMIC;
 }
 
+/* ---- function pointers: slots and flows ---------------------------- */
+
+bool fe_is_fn_type(CXType t)
+{
+    t = clang_getCanonicalType(t);
+    if (t.kind == CXType_Pointer)
+        t = clang_getCanonicalType(clang_getPointeeType(t));
+    return t.kind == CXType_FunctionProto || t.kind == CXType_FunctionNoProto;
+}
+
+static const char *fn_usr(struct fn_builder *b)
+{
+    if (!b->fn_usr)
+        b->fn_usr = fe_string(b->arena, clang_getCursorUSR(b->fn));
+    return b->fn_usr ? b->fn_usr : "?";
+}
+
+/* The slot of a field: its struct type and name, or a union type whole. */
+static const char *field_slot(struct ll_arena *a, CXCursor field, const char *file)
+{
+    CXCursor rec = clang_getCursorSemanticParent(field);
+    CXString ts = clang_getTypeSpelling(clang_getCursorType(rec));
+    const char *t = clang_getCString(ts);
+    char *name = NULL;
+    if (!t || strstr(t, "(unnamed") || strstr(t, "(anonymous"))
+        name = ll_arena_printf(a, "%s <anon %s>",
+                               clang_getCursorKind(rec) == CXCursor_UnionDecl ? "union" : "struct",
+                               file);
+    else
+        name = ll_arena_strdup(a, t);
+    clang_disposeString(ts);
+    if (!name)
+        return NULL;
+    if (clang_getCursorKind(rec) == CXCursor_UnionDecl)
+        return ll_arena_printf(a, "@field:%s", name);
+    CXString fs = clang_getCursorSpelling(field);
+    const char *slot = ll_arena_printf(a, "@field:%s.%s", name, clang_getCString(fs));
+    clang_disposeString(fs);
+    return slot;
+}
+
+static const char *base_name(struct ll_arena *a, CXCursor c)
+{
+    CXFile f = NULL;
+    clang_getExpansionLocation(clang_getCursorLocation(c), &f, NULL, NULL, NULL);
+    char *name = f ? fe_string(a, clang_getFileName(f)) : NULL;
+    if (!name)
+        return "?";
+    const char *slash = strrchr(name, '/');
+    return slash ? slash + 1 : name;
+}
+
+const char *fe_global_slot(struct ll_arena *a, CXCursor var)
+{
+    CXString ns = clang_getCursorSpelling(var);
+    const char *slot =
+        clang_Cursor_getStorageClass(var) == CX_SC_Static
+            ? ll_arena_printf(a, "@var:%s:%s", base_name(a, var), clang_getCString(ns))
+            : ll_arena_printf(a, "@var:%s", clang_getCString(ns));
+    clang_disposeString(ns);
+    return slot;
+}
+
+const char *fe_fn_slot(struct fn_builder *b, CXCursor e)
+{
+    for (int guard = 0; guard < 16; guard++) {
+        e = fe_strip(e);
+        enum CXCursorKind k = clang_getCursorKind(e);
+        struct few f = few_children(e);
+        if (fe_is_unop(e, CXUnaryOperator_Deref) && f.n) {
+            /* (*fp)(x) is fp(x); *pp of a pointer to a pointer is memory */
+            if (!fe_is_fn_type(clang_getCursorType(fe_strip(f.v[0]))))
+                return NULL;
+            e = f.v[0];
+            continue;
+        }
+        if (k == CXCursor_ArraySubscriptExpr && f.n) {
+            e = f.v[0]; /* handlers[i](x): the array's slot */
+            continue;
+        }
+        if (k == CXCursor_DeclRefExpr) {
+            CXCursor ref = clang_getCursorReferenced(e);
+            enum CXCursorKind rk = clang_getCursorKind(ref);
+            if (rk == CXCursor_ParmDecl)
+                return ll_arena_printf(b->arena, "@arg:%s#%d", fn_usr(b), param_index(b, ref));
+            if (rk != CXCursor_VarDecl)
+                return NULL;
+            struct ll_path p = path_var(b, ref);
+            if (p.root == LL_ROOT_LOCAL)
+                return ll_arena_printf(b->arena, "@local:%s:%s", fn_usr(b), p.text);
+            return p.cls ? ll_arena_printf(b->arena, "@var:%s", p.cls) : NULL;
+        }
+        if (k == CXCursor_MemberRefExpr && f.n) {
+            CXCursor field = clang_getCursorReferenced(e);
+            CXCursor rec = clang_getCursorSemanticParent(field);
+            CXCursor base = fe_strip(f.v[0]);
+            /* a local union (`f.in = entry; ... f.out`): the local whole */
+            if (clang_getCursorKind(rec) == CXCursor_UnionDecl &&
+                !is_pointer_type(clang_getCursorType(base)) &&
+                clang_getCursorKind(base) == CXCursor_DeclRefExpr) {
+                const char *slot = fe_fn_slot(b, base);
+                if (slot && strncmp(slot, "@local:", 7) == 0)
+                    return slot;
+            }
+            return field_slot(b->arena, field, base_name(b->arena, rec));
+        }
+        if (k == CXCursor_CallExpr) {
+            CXCursor ref = clang_getCursorReferenced(e);
+            if (clang_getCursorKind(ref) != CXCursor_FunctionDecl)
+                return NULL;
+            char *usr = fe_string(b->arena, clang_getCursorUSR(ref));
+            return usr ? ll_arena_printf(b->arena, "@ret:%s", usr) : NULL;
+        }
+        return NULL;
+    }
+    return NULL;
+}
+
+/* Records the flows of the function-pointer value `src` into `slot`: a
+ * function it names, or the slot it is read from; both arms of `?:`.
+ * Without a builder (a file-scope initialiser) only functions count. */
+static void value_flows(struct tu_ctx *tu, struct fn_builder *b, CXCursor src, const char *slot,
+                        unsigned depth)
+{
+    if (!slot || depth > 8)
+        return;
+    CXCursor e = fe_strip(src);
+    struct few f = few_children(e);
+    if (fe_is_unop(e, CXUnaryOperator_AddrOf) && f.n)
+        e = fe_strip(f.v[0]);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (k == CXCursor_ConditionalOperator) {
+        f = few_children(e);
+        if (f.n == 3) {
+            value_flows(tu, b, f.v[1], slot, depth + 1);
+            value_flows(tu, b, f.v[2], slot, depth + 1);
+        }
+        return;
+    }
+    if (k == CXCursor_DeclRefExpr) {
+        CXCursor ref = clang_getCursorReferenced(e);
+        if (clang_getCursorKind(ref) == CXCursor_FunctionDecl) {
+            fe_add_flow(tu, fe_string(&tu->facts->arena, clang_getCursorUSR(ref)), slot, e);
+            return;
+        }
+    }
+    if (b && fe_is_fn_type(clang_getCursorType(e)))
+        fe_add_flow(tu, fe_fn_slot(b, e), slot, e);
+}
+
+void fe_fn_flow(struct fn_builder *b, CXCursor src, const char *slot)
+{
+    value_flows(b->tu, b, src, slot, 0);
+}
+
+struct field_at {
+    unsigned want, i;
+    CXCursor hit;
+};
+
+static enum CXVisitorResult nth_field(CXCursor c, CXClientData data)
+{
+    struct field_at *fa = data;
+    if (fa->i++ == fa->want) {
+        fa->hit = c;
+        return CXVisit_Break;
+    }
+    return CXVisit_Continue;
+}
+
+struct kids {
+    CXCursor *v;
+    size_t n, cap;
+    bool oom;
+};
+
+static enum CXChildVisitResult collect_kid(CXCursor c, CXCursor parent, CXClientData data)
+{
+    (void)parent;
+    struct kids *k = data;
+    if (k->n >= 4096) /* enough of a table */
+        return CXChildVisit_Break;
+    if (!fe_grow((void **)&k->v, &k->cap, k->n, sizeof(*k->v))) {
+        k->oom = true;
+        return CXChildVisit_Break;
+    }
+    k->v[k->n++] = c;
+    return CXChildVisit_Continue;
+}
+
+/* The field a member of a record initialiser names: a designator
+ * (`.run = f`, whose last MemberRef wins) or its position. */
+static CXCursor init_field(CXCursor elem, CXType rec, unsigned *pos, CXCursor *value)
+{
+    *value = elem;
+    if (clang_getCursorKind(elem) == CXCursor_UnexposedExpr) {
+        struct kids k = {NULL, 0, 0, false};
+        clang_visitChildren(elem, collect_kid, &k);
+        CXCursor field = clang_getNullCursor();
+        for (size_t i = 0; i + 1 < k.n; i++)
+            if (clang_getCursorKind(k.v[i]) == CXCursor_MemberRef)
+                field = clang_getCursorReferenced(k.v[i]);
+        if (!clang_Cursor_isNull(field) && k.n > 0) {
+            *value = k.v[k.n - 1];
+            free(k.v);
+            /* positional members after a designator follow it */
+            unsigned idx = 0;
+            for (; idx < 4096; idx++) {
+                struct field_at scan = {idx, 0, clang_getNullCursor()};
+                clang_Type_visitFields(rec, nth_field, &scan);
+                if (clang_Cursor_isNull(scan.hit) || clang_equalCursors(scan.hit, field))
+                    break;
+            }
+            *pos = idx + 1;
+            return field;
+        }
+        free(k.v);
+    }
+    struct field_at fa = {(*pos)++, 0, clang_getNullCursor()};
+    clang_Type_visitFields(rec, nth_field, &fa);
+    return fa.hit;
+}
+
+void fe_init_flows(struct tu_ctx *tu, struct fn_builder *b, CXCursor init, const char *slot,
+                   unsigned depth)
+{
+    CXCursor e = fe_strip(init);
+    if (depth > 16)
+        return;
+    if (clang_getCursorKind(e) != CXCursor_InitListExpr) {
+        value_flows(tu, b, e, slot, 0);
+        return;
+    }
+    CXType t = clang_getCanonicalType(clang_getCursorType(e));
+    struct kids k = {NULL, 0, 0, false};
+    clang_visitChildren(e, collect_kid, &k);
+    if (k.oom)
+        tu->oom = true;
+    unsigned pos = 0;
+    for (size_t i = 0; i < k.n && !tu->oom; i++) {
+        if (t.kind != CXType_Record) { /* an array: every element into its slot */
+            fe_init_flows(tu, b, k.v[i], slot, depth + 1);
+            continue;
+        }
+        CXCursor value;
+        CXCursor field = init_field(k.v[i], t, &pos, &value);
+        if (clang_Cursor_isNull(field))
+            continue;
+        CXCursor rec = clang_getCursorSemanticParent(field);
+        fe_init_flows(tu, b, value,
+                      field_slot(&tu->facts->arena, field, base_name(&tu->facts->arena, rec)),
+                      depth + 1);
+    }
+    free(k.v);
+}
+
+/* The start routine of a creation through a local (`f.in = entry; ...
+ * pthread_create(t, a, f.out, arg)`, libuv's union): what the local holds
+ * when the function stores one thing in it -- a function, or a parameter,
+ * which makes this function a creation wrapper (thread_wrappers.h). */
+void fe_resolve_local_starts(struct fn_builder *b, size_t first_fnref)
+{
+    const struct tu_ctx *tu = b->tu;
+    for (uint32_t k = 0; k < b->nblocks; k++)
+        for (uint32_t i = 0; i < b->blocks[k].nevents; i++) {
+            struct ll_event *ev = &b->blocks[k].events[i];
+            if (ev->kind != LL_EV_THREAD_CREATE || !ev->callee ||
+                strncmp(ev->callee, "@local:", 7) != 0)
+                continue;
+            const char *only = NULL;
+            bool one = true;
+            for (size_t r = first_fnref; r < tu->nfnrefs && one; r++) {
+                const struct ll_fnref *fr = &tu->fnrefs[r];
+                if (strcmp(fr->context, ev->callee) != 0)
+                    continue;
+                one = !only || strcmp(only, fr->usr) == 0;
+                only = fr->usr;
+            }
+            if (!one || !only || strncmp(only, "@local:", 7) == 0)
+                continue;
+            size_t own = strlen("@arg:") + strlen(fn_usr(b));
+            if (strncmp(only, "@arg:", 5) == 0 && strncmp(only + 5, fn_usr(b), own - 5) == 0 &&
+                only[own] == '#')
+                ev->callee =
+                    ll_arena_printf(b->arena, "%s%s", LL_START_PARAM_PREFIX, only + own + 1);
+            else
+                ev->callee = only;
+        }
+}
+
 /* ---- calls --------------------------------------------------------- */
 
 /* ---- locals that keep their initialiser ----------------------------- */
@@ -1047,13 +1337,13 @@ static const char *start_routine(struct fn_builder *b, CXCursor arg, CXCursor at
             s = fe_strip(f.v[0]);
     }
     if (clang_getCursorKind(s) != CXCursor_DeclRefExpr)
-        return NULL;
+        return fe_fn_slot(b, arg); /* through a field, an array, a call: resolved later */
     CXCursor ref = clang_getCursorReferenced(s);
     (void)at;
     if (clang_getCursorKind(ref) == CXCursor_ParmDecl) /* a creation wrapper */
         return ll_arena_printf(b->arena, "%s%d", LL_START_PARAM_PREFIX, param_index(b, ref));
     if (clang_getCursorKind(ref) != CXCursor_FunctionDecl)
-        return NULL;
+        return fe_fn_slot(b, arg);
     return fe_string(b->arena, clang_getCursorUSR(ref));
 }
 
@@ -1151,6 +1441,18 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
     case LL_OP_LOCK_DESTROY:
         ev = fe_emit(b, LL_EV_LOCK_DESTROY, call);
         break;
+    case LL_OP_ONCE:
+        /* the routine runs here (once): a call of it, without arguments */
+        if (api->start_arg < 0 || api->start_arg >= nargs)
+            return;
+        ev = fe_emit(b, LL_EV_CALL, call);
+        ev->callee = start_routine(b, call_arg(call, api->start_arg), call);
+        if (ll_is_slot(ev->callee))
+            ev->flags |= LL_EVF_INDIRECT;
+        else if (ev->callee && ev->callee[0] == '@')
+            ev->callee = NULL; /* a parameter: whatever the caller passes, unknown */
+        ev->api = name;
+        return;
     case LL_OP_NORETURN:
         ev = fe_emit(b, LL_EV_CALL, call);
         ev->flags |= LL_EVF_NORETURN;
@@ -1186,7 +1488,13 @@ static struct evref lower_call(struct fn_builder *b, CXCursor call)
     char *name = direct ? fe_string(b->arena, clang_getCursorSpelling(ref)) : NULL;
     if (!direct && f.n > 0)
         name = (char *)fe_path(b, f.v[0], 0).text;
+    const char *callee = direct    ? fe_string(b->arena, clang_getCursorUSR(ref))
+                         : f.n > 0 ? fe_fn_slot(b, f.v[0])
+                                   : NULL;
     const struct ll_api *api = direct ? ll_lockapi_lookup(name) : NULL;
+    /* a configured lock API through a field (`locks: [{lock: struct lock_ops.lock}]`) */
+    if (!direct && callee && strncmp(callee, "@field:", 7) == 0)
+        api = ll_lockapi_lookup(callee + 7);
     if (api) {
         uint32_t before = b->blocks[b->cur].nevents;
         uint32_t blk = b->cur;
@@ -1200,11 +1508,18 @@ static struct evref lower_call(struct fn_builder *b, CXCursor call)
             return last_event(b);
         return no_event;
     }
+    /* functions passed on: into the callee's parameter, or into the
+     * arguments of whatever the slot called through holds */
+    for (int i = 0; i < nargs && callee; i++) {
+        CXCursor a = call_arg(call, i);
+        if (fe_is_fn_type(clang_getCursorType(fe_strip(a))))
+            fe_fn_flow(
+                b, a, ll_arena_printf(b->arena, direct ? "@arg:%s#%d" : "@argof:%s#%d", callee, i));
+    }
     struct ll_event *ev = fe_emit(b, LL_EV_CALL, call);
     ev->api = name;
-    if (direct)
-        ev->callee = fe_string(b->arena, clang_getCursorUSR(ref));
-    else
+    ev->callee = callee;
+    if (!direct)
         ev->flags |= LL_EVF_INDIRECT;
     if (nargs > 0) {
         ev->args = ll_arena_alloc(b->arena, (size_t)nargs * sizeof(*ev->args));
@@ -1296,6 +1611,10 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
         return fe_expr(b, f.v[1], CTX_READ);
     }
     if (op == CXBinaryOperator_Assign) {
+        if (fe_is_fn_type(clang_getCursorType(f.v[0])))
+            fe_fn_flow(b, f.v[1], fe_fn_slot(b, f.v[0]));
+        else if (clang_getCursorKind(fe_strip(f.v[1])) == CXCursor_InitListExpr)
+            fe_init_flows(b->tu, b, f.v[1], NULL, 0);
         struct evref r = fe_expr(b, f.v[1], CTX_READ);
         const char *var = fe_local_var(b, f.v[0]);
         long long k;
@@ -1376,10 +1695,8 @@ static struct evref lower_expr(struct fn_builder *b, CXCursor e, enum expr_ctx c
     switch (k) {
     case CXCursor_DeclRefExpr: {
         CXCursor ref = clang_getCursorReferenced(e);
-        if (clang_getCursorKind(ref) == CXCursor_FunctionDecl)
-            fe_add_fnref(b, ref, NULL, e);
-        else
-            emit_access(b, e, ctx);
+        if (clang_getCursorKind(ref) != CXCursor_FunctionDecl)
+            emit_access(b, e, ctx); /* a function's address flows where fe_fn_flow() says */
         return no_event;
     }
     case CXCursor_MemberRefExpr: {
@@ -1434,6 +1751,10 @@ static struct evref lower_expr(struct fn_builder *b, CXCursor e, enum expr_ctx c
         lower_children(b, e, CTX_READ);
         return no_event;
     }
+    case CXCursor_InitListExpr: /* a compound literal: functions stored in its fields */
+        fe_init_flows(b->tu, b, e, NULL, 0);
+        lower_children(b, e, CTX_READ);
+        return no_event;
     case CXCursor_UnaryExpr: /* sizeof, _Alignof: not evaluated */
     case CXCursor_IntegerLiteral:
     case CXCursor_FloatingLiteral:

@@ -36,4 +36,24 @@ bool fe_eval_int(CXCursor e, long long *out);
 /* Canonical text of a side-effect-free condition over locals, or NULL. */
 const char *fe_cond_text(struct fn_builder *b, CXCursor e, const char ***vars, uint32_t *nvars);
 
+/* ---- function pointers (slots: ir.h; resolved by fnptr.h) ---- */
+
+/* A function or a pointer to one. */
+bool fe_is_fn_type(CXType t);
+/* The slot a function-pointer lvalue or called expression reads or
+ * writes (`p->queue[i].fn`, `handlers[t]`, `cb`), in the arena, or NULL. */
+const char *fe_fn_slot(struct fn_builder *b, CXCursor e);
+/* The slot of a global or static variable. */
+const char *fe_global_slot(struct ll_arena *a, CXCursor var);
+/* Records that the function-pointer value `src` flows into `slot`. */
+void fe_fn_flow(struct fn_builder *b, CXCursor src, const char *slot);
+/* Records the flows of an initialiser: record members into their fields'
+ * slots (by designator or position), anything else into `slot`.  `b` is
+ * NULL at file scope, where only functions are values. */
+void fe_init_flows(struct tu_ctx *tu, struct fn_builder *b, CXCursor init, const char *slot,
+                   unsigned depth);
+/* Creations through a local that holds one function or parameter: their
+ * start routine is that (flows recorded since fnref `first_fnref`). */
+void fe_resolve_local_starts(struct fn_builder *b, size_t first_fnref);
+
 #endif

@@ -392,6 +392,11 @@ static void stmt_return(struct fn_builder *b, CXCursor s)
     const char *value = NULL;
     long long k;
     if (has) {
+        if (fe_is_fn_type(clang_getCursorType(e))) {
+            CXString us = clang_getCursorUSR(b->fn);
+            fe_fn_flow(b, e, ll_arena_printf(b->arena, "@ret:%s", clang_getCString(us)));
+            clang_disposeString(us);
+        }
         fe_expr(b, e, CTX_READ);
         if (fe_eval_int(fe_strip(e), &k))
             value = ll_arena_printf(b->arena, "%lld", k);
@@ -417,6 +422,33 @@ static void stmt_children(struct fn_builder *b, CXCursor s, bool as_stmts)
     b->ncs = base;
 }
 
+/* Functions a local's initialiser stores: into the local (a pointer, an
+ * array of them, a union), a static's variable, or the fields of the
+ * structs it initialises. */
+static void decl_flows(struct fn_builder *b, CXCursor d)
+{
+    CXCursor init = clang_Cursor_getVarDeclInitializer(d);
+    if (clang_Cursor_isNull(init))
+        return;
+    CXType t = clang_getCanonicalType(clang_getCursorType(d));
+    while (t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray)
+        t = clang_getCanonicalType(clang_getArrayElementType(t));
+    bool fn = fe_is_fn_type(t);
+    if (!fn && t.kind != CXType_Record)
+        return;
+    const char *slot = NULL;
+    if (fn) {
+        bool stat = clang_Cursor_getStorageClass(d) == CX_SC_Static;
+        char *name = fe_string(b->arena, clang_getCursorSpelling(d));
+        CXString us = clang_getCursorUSR(b->fn);
+        slot = stat ? ll_arena_printf(b->arena, "@var:%s:%s", b->fn_name, name ? name : "?")
+                    : ll_arena_printf(b->arena, "@local:%s:%s", clang_getCString(us),
+                                      name ? name : "?");
+        clang_disposeString(us);
+    }
+    fe_init_flows(b->tu, b, init, slot, 0);
+}
+
 static void stmt_decl(struct fn_builder *b, CXCursor s)
 {
     size_t base = fe_push_children(b, s);
@@ -425,6 +457,7 @@ static void stmt_decl(struct fn_builder *b, CXCursor s)
         CXCursor d = b->cs[base + i];
         if (clang_getCursorKind(d) != CXCursor_VarDecl)
             continue;
+        decl_flows(b, d);
         if (clang_Cursor_getStorageClass(d) == CX_SC_Static ||
             clang_Cursor_getStorageClass(d) == CX_SC_Extern)
             continue; /* initialised once, not here */

@@ -91,7 +91,7 @@ enum ll_event_kind {
     LL_EV_TRYACQUIRE,    /* obj: lock; acquired only where the result says so */
     LL_EV_RELEASE,       /* obj: lock */
     LL_EV_ACCESS,        /* obj: memory location; flags WRITE / ATOMIC */
-    LL_EV_CALL,          /* callee (USR) or NULL when through a pointer; args */
+    LL_EV_CALL,          /* callee: USR, or the slot called through (INDIRECT); args */
     LL_EV_THREAD_CREATE, /* obj: handle; aux: start argument; callee: start routine */
     LL_EV_JOIN,          /* obj: handle */
     LL_EV_DETACH,        /* obj: handle (NULL root for pthread_self()) */
@@ -149,9 +149,11 @@ struct ll_event {
     struct ll_path obj;
     struct ll_path aux;
     const char *api;        /* API or callee name as written, e.g. "pthread_mutex_lock" */
-    const char *callee;     /* CALL: callee USR; THREAD_CREATE: start routine USR, or
-                               LL_START_PARAM_PREFIX and a parameter index when the start
-                               routine is a parameter (a creation wrapper); else NULL */
+    const char *callee;     /* CALL: callee USR, or for an INDIRECT call the slot it calls
+                               through (NULL when unknown); THREAD_CREATE: start routine
+                               USR, its slot, or LL_START_PARAM_PREFIX and a parameter
+                               index when the start routine is a parameter (a creation
+                               wrapper); else NULL */
     const char *result_var; /* local the result is assigned to, or NULL; for RETURN:
                                the returned constant or local as written; for a
                                write of a local: the constant written, if known */
@@ -247,12 +249,35 @@ struct ll_global {
     uint32_t flags; /* LL_GV_* */
 };
 
-/* A function whose address is taken somewhere other than a direct call. */
+/*
+ * Function pointers.  A slot is a place a function's address can be stored,
+ * named program-wide by a key that starts with '@' (no USR does):
+ *
+ *   @field:struct job.fn   a struct field, by type and field
+ *   @field:union u         any member of a union type
+ *   @var:handlers          a global or static variable by its class
+ *                          (an array: all its elements)
+ *   @local:USR:f           a local of function USR (a struct or union whole)
+ *   @arg:USR#1             parameter 1 of function USR
+ *   @ret:USR               what function USR returns
+ *   @argof:SLOT#1          argument 1 of the calls through SLOT
+ *
+ * An ll_fnref says that a function, or everything stored in another slot,
+ * flows into a slot; an indirect CALL names the slot it calls through.
+ * fnptr.h resolves them over the whole program.
+ */
 struct ll_fnref {
-    const char *usr;     /* the function referred to */
-    const char *context; /* "struct ops.run" for a field store, a global's name, or NULL */
+    const char *usr;     /* what flows: a function's USR, or a slot key */
+    const char *context; /* the slot it flows into */
     struct ll_loc loc;
 };
+
+/* Whether `s` is a slot key (not a USR, not a creation wrapper's
+ * LL_START_PARAM_PREFIX). */
+static inline bool ll_is_slot(const char *s)
+{
+    return s && s[0] == '@' && s[1] != 'p';
+}
 
 /* The facts of one translation unit. */
 struct ll_tu_facts {

@@ -179,7 +179,9 @@ static void put_event(FILE *out, const struct ll_tu_facts *f, const struct ll_fu
     if (e->kind == LL_EV_CALL) {
         fputc(' ', out);
         put_quoted(out, e->api);
-        if (e->callee)
+        if (e->flags & LL_EVF_INDIRECT)
+            fprintf(out, " (through %s)", e->callee ? e->callee : "unknown");
+        else if (e->callee)
             fprintf(out, " (usr %s)", e->callee);
         fputs(" args(", out);
         for (uint32_t i = 0; i < e->nargs; i++) {

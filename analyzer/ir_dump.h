@@ -18,11 +18,12 @@
  *
  *   tu /abs/path/file.c (errors: 0)
  *   global g_lock 'pthread_mutex_t' file.c:3:17 [lock definition]
- *   fnref c:@F@worker file.c:40:9 in 'struct ops.run'
+ *   fnref c:@F@worker file.c:40:9 in '@field:struct ops.run'
  *   function worker file.c:10:7 params(arg) exit=B5 [static]
  *     B0 loop=0 -> B1
  *       10:3 acquire mutex excl 'g_lock' class=g_lock key=g_lock via pthread_mutex_lock
  *       12:3 call 'helper' (usr c:@F@helper) args('&g_lock')
+ *       13:3 call 'o->run' (through @field:struct ops.run) args('o') [indirect]
  *     B1 loop=1 if [event 3 true_when_zero] -> B2 B3
  *
  * Returns 0, or -1 when writing to `out` failed.

@@ -1,12 +1,14 @@
 /*
  * live_reach: doomed blocks per function, bottom-up so that a call to a
  * function that always dies dooms its block; then a breadth-first search
- * per root over the calls outside doomed blocks.
+ * per root over the calls outside doomed blocks (not into pthread_once
+ * routines).
  */
 #include "live_reach.h"
 
 #include "bitset.h"
 #include "doomed.h"
+#include "lockapi.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +58,16 @@ out:
     return rc;
 }
 
+/* A pthread_once routine runs once, and every pthread_once on its control
+ * returns after it: its accesses race with nothing the callers do next,
+ * so threads do not reach it here (they do in the call graph, for the
+ * locks it takes). */
+static bool once_call(const struct ll_event *ev)
+{
+    const struct ll_api *api = ll_lockapi_lookup(ev->api);
+    return api && api->op == LL_OP_ONCE;
+}
+
 static int search(const struct ll_view *v, struct ll_live_reach *out)
 {
     uint32_t *queue = malloc((v->nfns + 1) * sizeof(*queue));
@@ -77,7 +89,8 @@ static int search(const struct ll_view *v, struct ll_live_reach *out)
             out->root_depth[(size_t)(f - v->fns) * out->nroots + r] = d;
             for (uint32_t e = 0; f->calls && e < f->fn->nevents; e++) {
                 const struct ll_call_info *ci = f->calls[e];
-                if (!ci || ci->callee < 0 || !out->live[f - v->fns][e])
+                if (!ci || ci->callee < 0 || !out->live[f - v->fns][e] ||
+                    once_call(&f->fn->events[e]))
                     continue;
                 uint64_t *set = &out->reach[(size_t)ci->callee * out->words];
                 if (!ll_bitset_has(set, r)) {

@@ -3,7 +3,8 @@
  * program survives -- the call graph's reachability (callgraph.h) without
  * the calls made on doomed paths (doomed.h), where the process is going
  * down: an assertion's crash report reaches half a program, but it does
- * not run while the threads go on.
+ * not run while the threads go on.  Nor through pthread_once: its routine
+ * runs once, ordered before every caller goes on.
  */
 #ifndef LL_LIVE_REACH_H
 #define LL_LIVE_REACH_H

@@ -33,6 +33,7 @@ enum ll_api_op {
     LL_OP_ATTR_SETTYPE,  /* pthread_mutexattr_settype(attr, RECURSIVE?) */
     LL_OP_NORETURN,      /* never returns: the path ends here */
     LL_OP_LOCK_DESTROY,  /* destroy the lock in argument obj_arg */
+    LL_OP_ONCE,          /* calls start_arg (once), here: pthread_once, call_once */
 };
 
 /* ll_api.flags */

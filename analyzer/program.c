@@ -1,12 +1,18 @@
 /*
- * program: links functions across TUs by USR and marks thread roots.
- * Kept deliberately thin for now: call graph, SCCs and summaries build on
- * this table.
+ * program: links functions across TUs by USR, links calls through function
+ * pointers (fnptr.h, dispatchers), and marks thread roots.  Call graph,
+ * SCCs and summaries build on this table.
  */
 #include "program.h"
 
+#include "fnptr.h"
+
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* Parameters a dispatcher passes on, at most. */
+#define DISPATCH_MAX_PARAMS 16
 
 static void mark_start_routines(struct ll_program *p, const struct ll_tu_facts *tus, size_t ntus)
 {
@@ -22,6 +28,151 @@ static void mark_start_routines(struct ll_program *p, const struct ll_tu_facts *
                     p->fns[k].is_start_routine = true;
             }
         }
+}
+
+static long find_fn(const void *ctx, const char *usr)
+{
+    return ll_program_find(ctx, usr);
+}
+
+/* Whether event ev goes through a slot: an indirect call, or a creation
+ * whose start routine is read from one. */
+static bool through_slot(const struct ll_event *ev, bool *call)
+{
+    *call = ev->kind == LL_EV_CALL && (ev->flags & LL_EVF_INDIRECT);
+    return *call || (ev->kind == LL_EV_THREAD_CREATE && ll_is_slot(ev->callee));
+}
+
+/*
+ * A function that calls each of `n` targets on a path of its own, with its
+ * parameters as their arguments: entry -> one block per target -> a block
+ * that returns -> exit.  Its lock state at the return is the join of the
+ * targets' summaries (a lock every target takes is taken; one some take is
+ * not), which is what a call through the slot does.  It sits at the first
+ * call through the slot, in that call's TU.
+ */
+static int make_dispatcher(struct ll_program *p, const char *slot, const uint32_t *targets,
+                           size_t n, const struct ll_tu_facts *tu, struct ll_loc loc)
+{
+    struct ll_arena *a = &p->arena;
+    struct ll_function *fn = ll_arena_alloc(a, sizeof(*fn));
+    uint32_t np = 0;
+    for (size_t i = 0; i < n; i++)
+        if (p->fns[targets[i]].fn->nparams > np)
+            np = p->fns[targets[i]].fn->nparams;
+    if (np > DISPATCH_MAX_PARAMS)
+        np = DISPATCH_MAX_PARAMS;
+    if (!fn)
+        return -1;
+    fn->usr = slot;
+    fn->name = ll_arena_printf(a, "<call through %s>", slot);
+    fn->loc = fn->end = loc;
+    fn->flags = LL_FN_STATIC;
+    fn->nparams = np;
+    fn->params = ll_arena_alloc(a, (np + 1) * sizeof(*fn->params));
+    struct ll_path *args = ll_arena_alloc(a, (np + 1) * sizeof(*args));
+    fn->nblocks = (uint32_t)n + 3;
+    fn->exit = 1;
+    fn->blocks = ll_arena_alloc(a, fn->nblocks * sizeof(*fn->blocks));
+    fn->nevents = (uint32_t)n + 1;
+    fn->events = ll_arena_alloc(a, fn->nevents * sizeof(*fn->events));
+    uint32_t *succ = ll_arena_alloc(a, (n + 2) * sizeof(*succ));
+    if (!fn->name || !fn->params || !args || !fn->blocks || !fn->events || !succ)
+        return -1;
+    for (uint32_t i = 0; i < np; i++) {
+        fn->params[i] = ll_arena_printf(a, "a%u", i);
+        args[i] = (struct ll_path){.root = LL_ROOT_PARAM, .param = (int16_t)i};
+        args[i].text = args[i].key = fn->params[i];
+        args[i].cls = ll_arena_printf(a, "%s(%s)", fn->name, fn->params[i]);
+        if (!fn->params[i] || !args[i].cls)
+            return -1;
+    }
+    uint32_t join = (uint32_t)n + 2;
+    for (size_t i = 0; i < n; i++) {
+        const struct ll_function *t = p->fns[targets[i]].fn;
+        struct ll_event *ev = &fn->events[i];
+        ev->kind = LL_EV_CALL;
+        ev->loc = loc;
+        ev->api = t->name;
+        ev->callee = t->usr;
+        ev->nargs = np;
+        ev->args = args;
+        ev->obj.param = ev->aux.param = -1;
+        struct ll_block *b = &fn->blocks[2 + i];
+        b->first_event = (uint32_t)i;
+        b->nevents = 1;
+        b->nsucc = 1;
+        b->succ = &succ[n];
+        succ[i] = 2 + (uint32_t)i;
+    }
+    succ[n] = join;
+    succ[n + 1] = 1;
+    fn->blocks[0].nsucc = (uint32_t)n;
+    fn->blocks[0].succ = succ;
+    fn->blocks[0].first_event = (uint32_t)n;
+    fn->blocks[1].first_event = (uint32_t)n + 1;
+    struct ll_event *ret = &fn->events[n];
+    ret->kind = LL_EV_RETURN;
+    ret->flags = LL_EVF_IMPLICIT;
+    ret->loc = loc;
+    ret->obj.param = ret->aux.param = -1;
+    fn->blocks[join].first_event = (uint32_t)n;
+    fn->blocks[join].nevents = 1;
+    fn->blocks[join].nsucc = 1;
+    fn->blocks[join].succ = &succ[n + 1];
+    struct ll_prog_fn *pf = &p->fns[p->nfns];
+    memset(pf, 0, sizeof(*pf));
+    pf->fn = fn;
+    pf->tu = tu;
+    pf->dispatcher = true;
+    if (ll_strmap_put(&p->by_usr, slot, p->nfns) < 0)
+        return -1;
+    p->nfns++;
+    p->ndispatchers++;
+    return 0;
+}
+
+/* Links every call through a slot, and every creation whose start routine
+ * is read from one, to what the slot can hold: the one function, or a
+ * dispatcher over several.  Slots that hold nothing stay unknown. */
+static int resolve_slots(struct ll_program *p, const struct ll_tu_facts *tus, size_t ntus)
+{
+    struct ll_fnptr r;
+    if (ll_fnptr_build(&r, tus, ntus, find_fn, p) != 0) {
+        ll_fnptr_release(&r);
+        return -1;
+    }
+    uint32_t *buf = malloc(((size_t)r.nfns + 1) * sizeof(*buf));
+    int rc = buf ? 0 : -1;
+    size_t nbase = p->nfns;
+    for (size_t f = 0; f < nbase && rc == 0; f++) {
+        const struct ll_function *fn = p->fns[f].fn;
+        for (uint32_t e = 0; e < fn->nevents && rc == 0; e++) {
+            const struct ll_event *ev = &fn->events[e];
+            bool call;
+            if (!through_slot(ev, &call))
+                continue;
+            p->nindirect += call;
+            bool known = ev->callee && ll_strmap_get(&p->by_usr, ev->callee) != (size_t)-1;
+            size_t n = known || !ev->callee ? 0 : ll_fnptr_targets(&r, ev->callee, buf, r.nfns);
+            if (n == 1 && ll_strmap_put(&p->by_usr, ev->callee, buf[0]) < 0)
+                rc = -1;
+            else if (n > 1 && make_dispatcher(p, ev->callee, buf, n, p->fns[f].tu, ev->loc) != 0)
+                rc = -1;
+            if (known || n > 0) {
+                p->nresolved += call;
+            } else if (call) {
+                if (p->nunresolved < 8) {
+                    p->unresolved[p->nunresolved][0] = (uint32_t)f;
+                    p->unresolved[p->nunresolved][1] = e;
+                }
+                p->nunresolved++;
+            }
+        }
+    }
+    free(buf);
+    ll_fnptr_release(&r);
+    return rc;
 }
 
 static bool is_main(const struct ll_function *fn)
@@ -43,7 +194,14 @@ int ll_program_build(struct ll_program *p, const struct ll_tu_facts *tus, size_t
     ll_strmap_init(&p->by_usr);
     size_t total = 0;
     for (size_t t = 0; t < ntus; t++)
-        total += tus[t].nfunctions;
+        for (uint32_t i = 0; i < tus[t].nfunctions; i++) {
+            const struct ll_function *fn = &tus[t].functions[i];
+            total++;
+            for (uint32_t e = 0; e < fn->nevents; e++) {
+                bool call;
+                total += through_slot(&fn->events[e], &call); /* room for a dispatcher */
+            }
+        }
     p->fns = ll_arena_alloc(&p->arena, (total + 1) * sizeof(*p->fns));
     if (!p->fns)
         return -1;
@@ -63,6 +221,8 @@ int ll_program_build(struct ll_program *p, const struct ll_tu_facts *tus, size_t
             pf->is_main = is_main(fn);
         }
     }
+    if (resolve_slots(p, tus, ntus) != 0)
+        return -1;
     /* every callee looked up once: the phases after ask for them by event */
     for (size_t i = 0; i < p->nfns; i++) {
         const struct ll_function *fn = p->fns[i].fn;

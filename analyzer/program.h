@@ -4,8 +4,11 @@
  * Functions are linked by USR: a `static inline` function seen in many TUs
  * is kept once (the first TU in the driver's order wins, so output does not
  * depend on -j).  Thread roots are `main` and every function given to a
- * thread-creation call as its start routine.  This module reads facts only;
- * it never sees a TU's source.
+ * thread-creation call as its start routine.  A call through a function
+ * pointer is linked to the one function its slot can hold (fnptr.h), or to
+ * a made-up dispatcher that calls each of several on its own path -- so
+ * that summaries join them and every later phase sees ordinary calls.  This module reads facts
+ * only; it never sees a TU's source.
  */
 #ifndef LL_PROGRAM_H
 #define LL_PROGRAM_H
@@ -22,6 +25,7 @@ struct ll_prog_fn {
     const struct ll_tu_facts *tu; /* borrowed */
     bool is_main;
     bool is_start_routine; /* given to pthread_create / thrd_create somewhere */
+    bool dispatcher;       /* made up: calls each function a slot can hold (fnptr.h) */
     int32_t *callee;       /* per event: ll_program_find(event's callee), found once */
 };
 
@@ -34,6 +38,10 @@ struct ll_program {
      * holds several programs, and only the first main is kept */
     uint32_t nmains;
     const char *main_files[2]; /* the first two of them */
+    /* calls through function pointers: how many, how many resolved, and
+     * the first unresolved ones (function, event) */
+    uint32_t nindirect, nresolved, nunresolved, ndispatchers;
+    uint32_t unresolved[8][2];
 };
 
 /* Links `ntus` TUs (borrowed; they must outlive the program).  Returns 0 or
@@ -44,7 +52,8 @@ void ll_program_release(struct ll_program *p);
 /* Index of the function with `usr`, or -1. */
 long ll_program_find(const struct ll_program *p, const char *usr);
 
-/* Index of the callee (CALL) or start routine (THREAD_CREATE) of event `e`
+/* Index of the callee (CALL, also an indirect one) or start routine
+ * (THREAD_CREATE, also through a slot) of event `e`
  * of function `fn`, or -1: ll_program_find() of its callee, looked up once
  * when the program was built. */
 static inline long ll_program_callee(const struct ll_program *p, uint32_t fn, uint32_t e)

@@ -448,8 +448,7 @@ static int collect_handles(struct ctx *c)
     for (uint32_t i = 0; i < v->nfns && rc == 0; i++)
         for (uint32_t e = 0; e < v->fns[i].fn->nevents && rc == 0; e++) {
             const struct ll_event *ev = &v->fns[i].fn->events[e];
-            long k =
-                ev->kind == LL_EV_THREAD_CREATE ? ll_program_find(&v->program, ev->callee) : -1;
+            long k = ev->kind == LL_EV_THREAD_CREATE ? ll_program_callee(&v->program, i, e) : -1;
             if (k < 0 || c->root_of[k] < 0)
                 continue;
             long r = c->root_of[k];

@@ -71,6 +71,7 @@ int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
         f->tu = pf->tu;
         f->is_main = pf->is_main;
         f->is_start_routine = pf->is_start_routine;
+        f->is_dispatcher = pf->dispatcher;
     }
     if (ll_view_summarise(v) != 0 || ll_view_mark_single_threaded(v) != 0 ||
         ll_view_build_lockgraph(v) != 0 || ll_lockgraph_merge_aliases(&v->graph) != 0 ||

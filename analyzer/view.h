@@ -47,10 +47,13 @@ int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
 size_t ll_view_nfns(const struct ll_view *v);
 const struct ll_fn_view *ll_view_fn(const struct ll_view *v, size_t i);
 
-/* The function after `f` (NULL: the first), or NULL after the last. */
+/* The function after `f` (NULL: the first), or NULL after the last;
+ * dispatchers are skipped. */
 const struct ll_fn_view *ll_view_next_fn(const struct ll_view *v, const struct ll_fn_view *f);
 
-/* Every function of the program:  LL_FOR_EACH_FN(v, f) { ... } */
+/* Every function of the program:  LL_FOR_EACH_FN(v, f) { ... }  (not the
+ * dispatchers made up for calls through function pointers, which
+ * ll_view_fn() and ll_view_callee() do return) */
 #define LL_FOR_EACH_FN(v, f)                                                                       \
     for (const struct ll_fn_view *f = ll_view_next_fn((v), NULL); f; f = ll_view_next_fn((v), f))
 

@@ -33,6 +33,7 @@ struct ll_fn_view {
     struct ll_df_result df;
     struct ll_tf_result tf; /* the threads it creates (threadflow.h) */
     bool is_main, is_start_routine;
+    bool is_dispatcher;          /* made up for calls through a slot (program.h): not reported on */
     struct ll_call_info **calls; /* per event: NULL unless a call to a program function */
     bool single_threaded;        /* runs only while no other thread does */
     uint8_t *quiet;              /* main only: per event, 1 when no created thread can run */

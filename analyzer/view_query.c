@@ -27,6 +27,8 @@ const struct ll_fn_view *ll_view_fn(const struct ll_view *v, size_t i)
 const struct ll_fn_view *ll_view_next_fn(const struct ll_view *v, const struct ll_fn_view *f)
 {
     size_t i = f ? f->index + 1 : 0;
+    while (i < v->nfns && v->fns[i].is_dispatcher)
+        i++;
     return i < v->nfns ? &v->fns[i] : NULL;
 }
 

@@ -34,8 +34,9 @@ static const char doc[] =
     "classes `struct conn.in.lock` and `struct conn.out.lock`), also through helpers called\n"
     "with `&c->in`; when the program also takes a lock of that type where the embedding is not\n"
     "known (through a `struct half *` from elsewhere), they are one class again. Calls through\n"
-    "function\n"
-    "pointers are not followed. A nesting of one class is taken to be ordered when the function\n"
+    "function pointers reach the functions the program stores in the same field, variable or\n"
+    "parameter (a table of lock functions is seen through); a callback nothing in the program\n"
+    "stores is not followed. A nesting of one class is taken to be ordered when the function\n"
     "compares the two locks' index or pointer variables with `<` or `>`. Cycles are reported when\n"
     "their edges are reached from two thread roots, or from one root started several times.\n";
 

@@ -65,8 +65,11 @@ static const char doc[] =
     "Locals whose address escapes to another thread are not followed. A malloc'ed block is\n"
     "private until a thread creation is given it (storing the pointer into shared memory is\n"
     "not seen). A local a start routine never reassigns is taken to be a copy of its start\n"
-    "argument. Calls through function pointers are not followed, so their accesses are not\n"
-    "checked. Semaphores order accesses when the post and the wait are in the accessing\n"
+    "argument. Calls through function pointers reach the functions the program stores in the\n"
+    "same field, variable or parameter; a callback nothing in the program stores (set by a\n"
+    "library's user) is not followed, so its accesses are not checked. `pthread_once` routines\n"
+    "are not checked (they run once, before every caller goes on). Semaphores order accesses when "
+    "the post and the wait are in the accessing\n"
     "functions themselves (`data = x; sem_post(&s);` before `sem_wait(&s); use(data);`; in a\n"
     "loop, both sides must wait for the other, as a ring buffer's two semaphores do). Other\n"
     "ordering (condition flags without a lock, barriers, pausing threads) is not understood.\n";

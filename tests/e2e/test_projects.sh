@@ -35,6 +35,17 @@ for proj in "$SRC"/fixtures/projects/*/ "$SRC"/fixtures/demo/; do
     check "$name: the findings are those expected" findings_expected "$proj" "${srcs[@]}"
 done
 
+# -v on pool-jobs: the call through the job's field is resolved (to count_job
+# and sum_job, through a dispatcher); one through a field nothing stores in
+# is unknown and named.
+run --in "$SRC/fixtures/projects/pool-jobs" --no-cache -v -p "$W/pool-jobs"
+check "-v counts the calls through function pointers" \
+    err_has_fixed "locklint: 1 call through function pointers: 1 resolved (1 through several functions), 0 unknown"
+printf 'struct cb { void (*fn)(void); };\nvoid call(struct cb *c) { c->fn(); }\n' >"$W/unknown.c"
+run --in "$W" --no-cache -v "$W/unknown.c" --
+check "-v names an unknown call through a function pointer" \
+    err_has "unknown: .*unknown\.c:2:27: 'c->fn' in 'call' \(nothing is stored in its slot\)"
+
 # --graph on the demo: a Graphviz file with the Alice/Bob cycle in red and
 # the philosophers' same-class nesting dashed.
 run --in "$SRC/fixtures/demo" --no-cache -q -p "$W/demo" --graph "$W/order.dot"

@@ -176,6 +176,9 @@ static void test_errors_name_file_line_and_key(void **state)
     expect_error("locks:\n  - {lock: a, arg: -1}\n", 2, "'arg' must be an integer");
     expect_error("locks:\n  - {lock: a, kind: semaphore}\n", 2, "bad value 'semaphore' for 'kind'");
     expect_error("locks:\n  - {lock: \"a b\"}\n", 2, "'lock' must be a function name");
+    expect_error("locks:\n  - {lock: \"struct a.b.c\"}\n", 2,
+                 "'lock' must be a function name or 'struct NAME.FIELD'");
+    expect_error("locks:\n  - {unlock: \"struct .b\"}\n", 2, "'unlock' must be a function name");
     expect_error("locks:\n  - {kind: spin}\n", 2, "needs at least one of lock, unlock or trylock");
     expect_error("threads:\n  - {create: s}\n", 2, "needs 'start'");
     expect_error("threads:\n  - {start: 0}\n", 2, "exactly one of 'create' or 'join'");
@@ -184,6 +187,22 @@ static void test_errors_name_file_line_and_key(void **state)
     expect_error("hierarchy:\n  - [a]\n", 2, "two or more locks");
     expect_error("hierarchy:\n  - a before a\n", 2, "appears twice");
     expect_error("exclude:\n  - ./\n", 2, "excludes everything");
+}
+
+/* A lock function can be a field of a method table, for calls through it. */
+static void test_lock_fields(void **state)
+{
+    (void)state;
+    struct ll_config cfg;
+    char err[512] = "";
+    assert_int_equal(
+        parse(&cfg, "locks:\n  - {lock: \"struct hooks.enter\", unlock: \"struct hooks.leave\"}\n",
+              err, sizeof(err)),
+        0);
+    assert_int_equal(cfg.nlocks, 1);
+    assert_string_equal(cfg.locks[0].lock, "struct hooks.enter");
+    assert_string_equal(cfg.locks[0].unlock, "struct hooks.leave");
+    ll_config_release(&cfg);
 }
 
 static void test_excludes(void **state)
@@ -350,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_full_config),
         cmocka_unit_test(test_empty_files),
         cmocka_unit_test(test_errors_name_file_line_and_key),
+        cmocka_unit_test(test_lock_fields),
         cmocka_unit_test(test_excludes),
         cmocka_unit_test(test_compiler_flags),
         cmocka_unit_test(test_discovery_and_registration),
