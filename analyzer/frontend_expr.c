@@ -977,6 +977,19 @@ const char *fe_global_slot(struct ll_arena *a, CXCursor var)
     return slot;
 }
 
+const char *fe_local_slot(struct fn_builder *b, CXCursor var)
+{
+    /* named by where it is declared too: the locals of nested scopes
+     * (each pthread_cleanup_push's `__cancel_routine`) are not one */
+    unsigned line = 0, col = 0;
+    clang_getExpansionLocation(clang_getCursorLocation(var), NULL, &line, &col, NULL);
+    CXString ns = clang_getCursorSpelling(var);
+    const char *slot =
+        ll_arena_printf(b->arena, "@local:%s:%s@%u:%u", fn_usr(b), clang_getCString(ns), line, col);
+    clang_disposeString(ns);
+    return slot;
+}
+
 const char *fe_fn_slot(struct fn_builder *b, CXCursor e)
 {
     for (int guard = 0; guard < 16; guard++) {
@@ -1003,7 +1016,7 @@ const char *fe_fn_slot(struct fn_builder *b, CXCursor e)
                 return NULL;
             struct ll_path p = path_var(b, ref);
             if (p.root == LL_ROOT_LOCAL)
-                return ll_arena_printf(b->arena, "@local:%s:%s", fn_usr(b), p.text);
+                return fe_local_slot(b, ref);
             return p.cls ? ll_arena_printf(b->arena, "@var:%s", p.cls) : NULL;
         }
         if (k == CXCursor_MemberRefExpr && f.n) {

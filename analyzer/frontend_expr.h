@@ -43,6 +43,8 @@ bool fe_is_fn_type(CXType t);
 /* The slot a function-pointer lvalue or called expression reads or
  * writes (`p->queue[i].fn`, `handlers[t]`, `cb`), in the arena, or NULL. */
 const char *fe_fn_slot(struct fn_builder *b, CXCursor e);
+/* The slot of a local variable of the function being built. */
+const char *fe_local_slot(struct fn_builder *b, CXCursor var);
 /* The slot of a global or static variable. */
 const char *fe_global_slot(struct ll_arena *a, CXCursor var);
 /* Records that the function-pointer value `src` flows into `slot`. */

@@ -437,14 +437,11 @@ static void decl_flows(struct fn_builder *b, CXCursor d)
     if (!fn && t.kind != CXType_Record)
         return;
     const char *slot = NULL;
-    if (fn) {
-        bool stat = clang_Cursor_getStorageClass(d) == CX_SC_Static;
+    if (fn && clang_Cursor_getStorageClass(d) == CX_SC_Static) {
         char *name = fe_string(b->arena, clang_getCursorSpelling(d));
-        CXString us = clang_getCursorUSR(b->fn);
-        slot = stat ? ll_arena_printf(b->arena, "@var:%s:%s", b->fn_name, name ? name : "?")
-                    : ll_arena_printf(b->arena, "@local:%s:%s", clang_getCString(us),
-                                      name ? name : "?");
-        clang_disposeString(us);
+        slot = ll_arena_printf(b->arena, "@var:%s:%s", b->fn_name, name ? name : "?");
+    } else if (fn) {
+        slot = fe_local_slot(b, d);
     }
     fe_init_flows(b->tu, b, init, slot, 0);
 }

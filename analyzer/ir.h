@@ -257,7 +257,8 @@ struct ll_global {
  *   @field:union u         any member of a union type
  *   @var:handlers          a global or static variable by its class
  *                          (an array: all its elements)
- *   @local:USR:f           a local of function USR (a struct or union whole)
+ *   @local:USR:f@L:C       a local of function USR declared at line L,
+ *                          column C (a struct or union whole)
  *   @arg:USR#1             parameter 1 of function USR
  *   @ret:USR               what function USR returns
  *   @argof:SLOT#1          argument 1 of the calls through SLOT
