@@ -47,6 +47,7 @@ const char *ll_clang_error(void);
     X(clang_getArrayElementType)                                                                   \
     X(clang_getPointeeType)                                                                        \
     X(clang_Type_visitFields)                                                                      \
+    X(clang_getBinaryOperatorKindSpelling)                                                         \
     X(clang_getCString)                                                                            \
     X(clang_getCanonicalCursor)                                                                    \
     X(clang_getCanonicalType)                                                                      \
@@ -83,6 +84,7 @@ const char *ll_clang_error(void);
     X(clang_getTokenSpelling)                                                                      \
     X(clang_getTranslationUnitCursor)                                                              \
     X(clang_getTypeSpelling)                                                                       \
+    X(clang_getUnaryOperatorKindSpelling)                                                          \
     X(clang_isAttribute)                                                                           \
     X(clang_isConstQualifiedType)                                                                  \
     X(clang_isCursorDefinition)                                                                    \
@@ -123,6 +125,7 @@ LL_CLANG_FUNCTIONS(LL_CLANG_POINTER)
 #define clang_getArrayElementType (*ll_ptr_clang_getArrayElementType)
 #define clang_getPointeeType (*ll_ptr_clang_getPointeeType)
 #define clang_Type_visitFields (*ll_ptr_clang_Type_visitFields)
+#define clang_getBinaryOperatorKindSpelling (*ll_ptr_clang_getBinaryOperatorKindSpelling)
 #define clang_getCString (*ll_ptr_clang_getCString)
 #define clang_getCanonicalCursor (*ll_ptr_clang_getCanonicalCursor)
 #define clang_getCanonicalType (*ll_ptr_clang_getCanonicalType)
@@ -159,6 +162,7 @@ LL_CLANG_FUNCTIONS(LL_CLANG_POINTER)
 #define clang_getTokenSpelling (*ll_ptr_clang_getTokenSpelling)
 #define clang_getTranslationUnitCursor (*ll_ptr_clang_getTranslationUnitCursor)
 #define clang_getTypeSpelling (*ll_ptr_clang_getTypeSpelling)
+#define clang_getUnaryOperatorKindSpelling (*ll_ptr_clang_getUnaryOperatorKindSpelling)
 #define clang_isAttribute (*ll_ptr_clang_isAttribute)
 #define clang_isConstQualifiedType (*ll_ptr_clang_isConstQualifiedType)
 #define clang_isCursorDefinition (*ll_ptr_clang_isCursorDefinition)

@@ -18,6 +18,7 @@
 
 #include "lockapi.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,15 +402,22 @@ static struct ll_path path_var(struct fn_builder *b, CXCursor ref)
 
 /* The expression's tokens joined by single spaces (at most 64 tokens),
  * a canonical spelling that does not depend on layout. */
-static const char *tokens_text(struct fn_builder *b, CXCursor e)
+static const char *tokens_text(struct fn_builder *b, CXCursor e, bool *own)
 {
     CXToken *toks = NULL;
     unsigned n = 0;
     CXSourceRange r;
     /* 64 tokens of at most 1 KiB of text fit in 4 KiB of source; an
-     * expression that starts inside a macro's body has no text of its own */
-    if (!fe_own_range(b->ctu, clang_getCursorExtent(e), 4096, false, false, &r))
+     * expression that starts or ends inside a macro's body has no text of
+     * its own (*own says which of the two it was) */
+    CXSourceRange ext = clang_getCursorExtent(e);
+    if (!fe_own_range(b->ctu, ext, 4096, false, false, &r)) {
+        if (own)
+            *own = fe_own_range(b->ctu, ext, UINT_MAX, false, false, &r);
         return NULL;
+    }
+    if (own)
+        *own = true;
     clang_tokenize(b->ctu, r, &toks, &n);
     if (n == 0 || n > 64) {
         clang_disposeTokens(b->ctu, toks, n);
@@ -446,7 +454,7 @@ static const char *index_text(struct fn_builder *b, CXCursor idx)
     CXCursor s = fe_strip(idx);
     if (clang_getCursorKind(s) == CXCursor_DeclRefExpr)
         return fe_string(b->arena, clang_getCursorSpelling(s));
-    const char *t = tokens_text(b, s);
+    const char *t = tokens_text(b, s, NULL);
     return t ? t : "?";
 }
 
@@ -852,6 +860,116 @@ static bool pure_over_locals(struct fn_builder *b, CXCursor e, struct keyset *va
     return ok && !b->oom;
 }
 
+/* A condition's text rebuilt from its AST, for a condition that is not
+ * its own source text (it starts or ends in a macro's body: `if
+ * (THREADED)`, `if ((o)->shared)` inside a lock-if-shared macro).  The
+ * text is the expansion's, spelled the way tokens_text() joins tokens,
+ * so a condition spelled out and the same condition behind a macro read
+ * alike: names, `.`/`->` members, integer values, operators, parentheses
+ * and casts, which is all pure_over_locals() admits.  Returns false for
+ * anything else or past the cap. */
+struct ast_text {
+    char buf[1024];
+    size_t len;
+    unsigned pieces; /* tokens_text()'s limit: 64 */
+    bool prev_word, full;
+};
+
+static void ast_emit(struct ast_text *t, const char *s, bool word)
+{
+    if (t->full || !s || !*s)
+        return;
+    int w = snprintf(t->buf + t->len, sizeof(t->buf) - t->len, "%s%s",
+                     t->prev_word && word ? " " : "", s);
+    if (w < 0 || (size_t)w >= sizeof(t->buf) - t->len || ++t->pieces > 64) {
+        t->full = true;
+        return;
+    }
+    t->len += (size_t)w;
+    t->prev_word = word;
+}
+
+static void ast_emit_string(struct ast_text *t, CXString s, bool word)
+{
+    ast_emit(t, clang_getCString(s), word);
+    clang_disposeString(s);
+}
+
+static bool ast_text_of(struct ast_text *t, CXCursor e, unsigned depth)
+{
+    if (depth > 64 || t->full)
+        return false;
+    enum CXCursorKind k = clang_getCursorKind(e);
+    struct few f = few_children(e);
+    switch (k) {
+    case CXCursor_DeclRefExpr:
+        ast_emit_string(t, clang_getCursorSpelling(e), true);
+        return true;
+    case CXCursor_MemberRefExpr: {
+        if (f.total != 1 || !ast_text_of(t, f.v[0], depth + 1))
+            return false;
+        CXString name = clang_getCursorSpelling(e);
+        const char *n = clang_getCString(name);
+        if (n && *n) /* an anonymous struct or union member is not written */
+            ast_emit(t, is_pointer_type(clang_getCursorType(f.v[0])) ? "->" : ".", false);
+        ast_emit_string(t, name, true);
+        return true;
+    }
+    case CXCursor_IntegerLiteral:
+    case CXCursor_CharacterLiteral: {
+        long long v;
+        char num[32];
+        if (!fe_eval_int(e, &v))
+            return false;
+        snprintf(num, sizeof(num), "%lld", v);
+        ast_emit(t, num, true);
+        return true;
+    }
+    case CXCursor_BinaryOperator:
+        if (f.total != 2 || !ast_text_of(t, f.v[0], depth + 1))
+            return false;
+        ast_emit_string(
+            t, clang_getBinaryOperatorKindSpelling(clang_getCursorBinaryOperatorKind(e)), false);
+        return ast_text_of(t, f.v[1], depth + 1);
+    case CXCursor_UnaryOperator: {
+        enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(e);
+        if (f.total != 1)
+            return false;
+        ast_emit_string(t, clang_getUnaryOperatorKindSpelling(op),
+                        op == CXUnaryOperator_Extension || op == CXUnaryOperator_Real ||
+                            op == CXUnaryOperator_Imag);
+        return ast_text_of(t, f.v[0], depth + 1);
+    }
+    case CXCursor_ParenExpr:
+        if (f.total != 1)
+            return false;
+        ast_emit(t, "(", false);
+        if (!ast_text_of(t, f.v[0], depth + 1))
+            return false;
+        ast_emit(t, ")", false);
+        return true;
+    case CXCursor_UnexposedExpr: /* an implicit conversion */
+        return f.total == 1 && ast_text_of(t, f.v[0], depth + 1);
+    case CXCursor_CStyleCastExpr:
+        if (f.total == 0 || f.total > 2)
+            return false;
+        ast_emit(t, "(", false);
+        ast_emit_string(t, clang_getTypeSpelling(clang_getCursorType(e)), true);
+        ast_emit(t, ")", false);
+        return ast_text_of(t, f.v[f.n - 1], depth + 1);
+    default:
+        return false;
+    }
+}
+
+static const char *ast_text(struct fn_builder *b, CXCursor e)
+{
+    struct ast_text t = {.len = 0};
+    if (!ast_text_of(&t, e, 0) || t.full || t.len == 0)
+        return NULL;
+    return ll_arena_strndup(b->arena, t.buf, t.len);
+}
+
 const char *fe_cond_text(struct fn_builder *b, CXCursor e, const char ***vars, uint32_t *nvars)
 {
     struct keyset vs = {0};
@@ -859,7 +977,10 @@ const char *fe_cond_text(struct fn_builder *b, CXCursor e, const char ***vars, u
     *nvars = 0;
     const char *text = NULL;
     if (pure_over_locals(b, e, &vs) && vs.n > 0) {
-        text = tokens_text(b, e);
+        bool own = false;
+        text = tokens_text(b, e, &own);
+        if (!own)
+            text = ast_text(b, e);
         const char **v = ll_arena_alloc(b->arena, vs.n * sizeof(*v));
         if (v && text) {
             memcpy(v, vs.v, vs.n * sizeof(*v));
