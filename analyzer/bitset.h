@@ -52,6 +52,22 @@ static inline void ll_bitset_andnot(uint64_t *d, const uint64_t *s, uint32_t wor
         d[k] &= ~s[k];
 }
 
+/* The smallest member >= from, or UINT32_MAX: a loop over the members
+ * costs their number plus the words, not every possible member. */
+static inline uint32_t ll_bitset_next(const uint64_t *s, uint32_t words, uint32_t from)
+{
+    uint32_t k = from / 64;
+    if (k >= words)
+        return UINT32_MAX;
+    uint64_t x = s[k] & (~(uint64_t)0 << (from % 64));
+    while (!x) {
+        if (++k == words)
+            return UINT32_MAX;
+        x = s[k];
+    }
+    return k * 64 + (uint32_t)__builtin_ctzll(x);
+}
+
 static inline bool ll_bitset_any(const uint64_t *s, uint32_t words)
 {
     for (uint32_t k = 0; k < words; k++)

@@ -57,7 +57,9 @@ struct ctx {
     struct ll_race_lock **locks; /* per function, per df lock (id NULL: not a lock) */
     long *root_of;               /* per function: its root index, or -1 */
     uint64_t **creates;          /* per function: roots it may start */
-    uint64_t **running;          /* per function: per event, roots it has left running */
+    uint64_t **running;          /* per function: per event, roots it has left running
+                                    (NULL: none at any event) */
+    bool *active;                /* per function: leaves or ends some root */
     uint64_t **leaves;           /* per function: roots still running at its exit */
     uint64_t **ends;             /* per function: roots it (or a callee) joins for good */
     const char ***handles;       /* per root: classes of the handles its creations fill
@@ -388,32 +390,45 @@ static void joined(const struct ctx *c, const struct ll_function *fn, const stru
 }
 
 /* creates[f]: every root f may start, directly, through callees, or
- * through the threads it starts. */
+ * through the threads it starts.  Root sets are only touched at
+ * creations and at calls of functions that start something (`some`),
+ * so a round costs the program's events plus those sets, not every event
+ * times the root words: with many roots (a link of thousands of TUs) the
+ * latter grew with the square of the program. */
 static int transitive_creates(struct ctx *c)
 {
     const struct ll_view *v = c->v;
     uint32_t w = v->cg.root_words;
     uint64_t *tmp = calloc(w, sizeof(uint64_t));
-    if (!tmp)
+    bool *some = calloc(v->nfns + 1, sizeof(bool));
+    if (!tmp || !some) {
+        free(tmp);
+        free(some);
         return -1;
+    }
     for (int round = 0; round < RACE_ROUNDS; round++) {
         bool changed = false;
         for (uint32_t i = 0; i < v->nfns; i++) {
             const struct ll_fn_view *f = &v->fns[i];
             for (uint32_t e = 0; e < f->fn->nevents; e++) {
                 const struct ll_event *ev = &f->fn->events[e];
-                memset(tmp, 0, w * sizeof(uint64_t));
-                if (ev->kind == LL_EV_THREAD_CREATE)
+                bool grew = false;
+                if (ev->kind == LL_EV_THREAD_CREATE) {
+                    memset(tmp, 0, w * sizeof(uint64_t));
                     started(c, ev, tmp);
-                else if (f->calls && f->calls[e])
-                    memcpy(tmp, c->creates[f->calls[e]->callee], w * sizeof(uint64_t));
-                changed |= ll_bitset_or_changed(c->creates[i], tmp, w);
+                    grew = ll_bitset_or_changed(c->creates[i], tmp, w);
+                } else if (f->calls && f->calls[e] && some[f->calls[e]->callee]) {
+                    grew = ll_bitset_or_changed(c->creates[i], c->creates[f->calls[e]->callee], w);
+                }
+                if (grew)
+                    changed = some[i] = true;
             }
         }
         if (!changed)
             break;
     }
     free(tmp);
+    free(some);
     return 0;
 }
 
@@ -486,6 +501,19 @@ static int running_flow(struct ctx *c, uint32_t i)
     const struct ll_function *fn = f->fn;
     uint32_t w = c->v->cg.root_words;
     size_t nev = (size_t)fn->nevents + 1;
+    /* A function that creates and joins nothing, and calls nothing that
+     * leaves a thread running or joins one, has nothing running at any
+     * event: most functions.  Skipping them keeps this pass (and its
+     * memory, a root set per event) proportional to the functions that
+     * take part in thread lifetimes, not all events times all roots. */
+    bool plain = true;
+    for (uint32_t e = 0; e < fn->nevents && plain; e++)
+        plain = fn->events[e].kind != LL_EV_THREAD_CREATE && fn->events[e].kind != LL_EV_JOIN &&
+                !(f->calls && f->calls[e] && c->active[f->calls[e]->callee]);
+    if (plain) {
+        c->running[i] = NULL;
+        return 0;
+    }
     uint64_t *in = calloc(((size_t)fn->nblocks + 1) * w, sizeof(uint64_t));
     uint64_t *s = calloc(w, sizeof(uint64_t));
     uint64_t *kill = calloc(nev * w, sizeof(uint64_t)); /* joined before event e */
@@ -530,6 +558,7 @@ static int running_flow(struct ctx *c, uint32_t i)
     for (size_t e = 0; e < nev; e++)
         ll_bitset_andnot(&c->running[i][e * w], &kill[e * w], w);
     ll_bitset_andnot(c->leaves[i], &kill[(nev - 1) * w], w);
+    c->active[i] = ll_bitset_any(c->leaves[i], w) || ll_bitset_any(c->ends[i], w);
     rc = 0;
 out:
     free(in);
@@ -562,9 +591,9 @@ static bool allocated_in_loop(const struct ll_function *fn, const char *name, ui
 
 /* A thread creation that gives the new thread an object of its own: an
  * element `&args[i]` or a fresh block inside a loop, or outside a loop an
- * object no other creation names. */
-static bool site_private(const struct ctx *c, const struct create_site *sites, size_t nsites,
-                         size_t self)
+ * object no other creation names (`unique`). */
+static bool site_private(const struct ctx *c, const struct create_site *sites, size_t self,
+                         bool unique)
 {
     const struct create_site *s = &sites[self];
     const struct ll_function *fn = c->v->fns[s->fn].fn;
@@ -579,10 +608,7 @@ static bool site_private(const struct ctx *c, const struct create_site *sites, s
         return aux->root == LL_ROOT_LOCAL && !(aux->flags & (LL_PATH_DEREF | LL_PATH_ADDR)) &&
                fresh_alloc(fn, aux->key, s->event) && allocated_in_loop(fn, aux->key, s->event);
     }
-    for (size_t k = 0; k < nsites; k++)
-        if (k != self && strcmp(sites[k].ident, s->ident) == 0)
-            return false;
-    return !c->v->cg.recursive[s->fn];
+    return unique && !c->v->cg.recursive[s->fn];
 }
 
 static int classify_starts(struct ctx *c)
@@ -593,8 +619,14 @@ static int classify_starts(struct ctx *c)
         for (uint32_t e = 0; e < v->fns[i].fn->nevents; e++)
             n += v->fns[i].fn->events[e].kind == LL_EV_THREAD_CREATE;
     struct create_site *sites = calloc(n + 1, sizeof(*sites));
-    if (!sites)
+    bool *shared_ident = calloc(n + 1, sizeof(bool)); /* per first site of an ident */
+    struct ll_strmap first;                           /* ident -> its first site */
+    ll_strmap_init(&first);
+    if (!sites || !shared_ident) {
+        free(sites);
+        free(shared_ident);
         return -1;
+    }
     size_t k = 0;
     int rc = 0;
     for (size_t i = 0; i < v->nfns && rc == 0; i++)
@@ -608,18 +640,31 @@ static int classify_starts(struct ctx *c)
             sites[k].event = e;
             sites[k].ident = ll_arena_printf(
                 c->a, "%s|%s", local ? v->fns[i].fn->usr : aux->root_usr, aux->key ? aux->key : "");
-            if (!sites[k++].ident)
+            if (!sites[k].ident) {
                 rc = -1;
+                break;
+            }
+            /* whether another creation names the same object: one map
+             * lookup per creation, not a scan of every other one */
+            int had = ll_strmap_put(&first, sites[k].ident, k);
+            if (had < 0)
+                rc = -1;
+            else if (had == 1)
+                shared_ident[ll_strmap_get(&first, sites[k].ident)] = true;
+            k++;
         }
     for (size_t i = 0; i < v->nfns; i++)
         c->start_ps[i] = PS_PRIV;
     for (size_t s = 0; s < k && rc == 0; s++) {
         const struct ll_event *ev = &v->fns[sites[s].fn].fn->events[sites[s].event];
         long r = ll_program_find(&v->program, ev->callee);
-        if (r >= 0 && !site_private(c, sites, k, s))
+        bool unique = !shared_ident[ll_strmap_get(&first, sites[s].ident)];
+        if (r >= 0 && !site_private(c, sites, s, unique))
             c->start_ps[r] = PS_SHARED;
     }
+    ll_strmap_release(&first);
     free(sites);
+    free(shared_ident);
     return rc;
 }
 
@@ -818,14 +863,17 @@ static void with_at(const struct ctx *c, uint32_t i, uint32_t e, uint64_t *out)
 {
     uint32_t w = c->v->cg.root_words;
     memcpy(out, c->with[i], w * sizeof(uint64_t));
-    ll_bitset_or(out, &c->running[i][(size_t)e * w], w);
+    if (c->running[i])
+        ll_bitset_or(out, &c->running[i][(size_t)e * w], w);
 }
 
 /* Some thread other than main's runs function i. */
 static bool threads_run(const struct ctx *c, uint32_t i)
 {
-    for (uint32_t r = 0; r < c->v->cg.nroots; r++)
-        if (ll_live_reaches(&c->lr, r, i) && !is_main_root(c->v, r))
+    const uint64_t *reach = &c->lr.reach[(size_t)i * c->lr.words];
+    for (uint32_t r = ll_bitset_next(reach, c->lr.words, 0); r != UINT32_MAX;
+         r = ll_bitset_next(reach, c->lr.words, r + 1))
+        if (!is_main_root(c->v, r))
             return true;
     return false;
 }
@@ -1134,6 +1182,7 @@ static int setup(struct ctx *c)
     c->entry[CTX_THREADS] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset));
     c->entry[CTX_MAIN] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset));
     c->mainc = ll_arena_alloc(c->a, n1 * sizeof(bool));
+    c->active = ll_arena_alloc(c->a, n1 * sizeof(bool));
     c->has_sem = ll_arena_alloc(c->a, n1 * sizeof(bool));
     c->pstate = ll_arena_alloc(c->a, n1 * sizeof(*c->pstate));
     c->start_ps = ll_arena_alloc(c->a, n1);
@@ -1141,8 +1190,8 @@ static int setup(struct ctx *c)
     if (!c->origin || param_origins(c) != 0)
         return -1;
     if (!c->locks || !c->running || !c->root_of || !c->creates || !c->leaves || !c->ends ||
-        !c->with || !c->entry[CTX_THREADS] || !c->entry[CTX_MAIN] || !c->mainc || !c->has_sem ||
-        !c->pstate || !c->start_ps)
+        !c->with || !c->entry[CTX_THREADS] || !c->entry[CTX_MAIN] || !c->mainc || !c->active ||
+        !c->has_sem || !c->pstate || !c->start_ps)
         return -1;
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -1309,14 +1358,17 @@ bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
             if (ll_race_same_lock(&a->locks[i], &b->locks[j]) &&
                 !(a->locks[i].shared && b->locks[j].shared))
                 return false;
+    /* over the members of the two root sets, not every root of the
+     * program: a pair costs the threads that reach the two accesses */
     unsigned best = UINT_MAX;
-    for (uint32_t x = 0; x < v->cg.nroots; x++) {
-        if (!ll_bitset_has(a->roots, x))
-            continue;
+    uint32_t w = v->cg.root_words;
+    for (uint32_t x = ll_bitset_next(a->roots, w, 0); x != UINT32_MAX;
+         x = ll_bitset_next(a->roots, w, x + 1)) {
         bool mx = is_main_root(v, x);
-        for (uint32_t y = 0; y < v->cg.nroots; y++) {
+        for (uint32_t y = ll_bitset_next(b->roots, w, 0); y != UINT32_MAX;
+             y = ll_bitset_next(b->roots, w, y + 1)) {
             bool my = is_main_root(v, y);
-            if (!ll_bitset_has(b->roots, y) || (mx && my) || (mx && !ll_bitset_has(a->with, y)) ||
+            if ((mx && my) || (mx && !ll_bitset_has(a->with, y)) ||
                 (my && !ll_bitset_has(b->with, x)) || (x == y && !v->cg.roots[x].multi_instance))
                 continue;
             unsigned calls = (unsigned)a->root_depth[x] + b->root_depth[y];

@@ -311,22 +311,21 @@ bool ll_fn_block_reaches(const struct ll_fn_view *f, uint32_t from, uint32_t to,
 /* ---- roots ---------------------------------------------------------- */
 const char *ll_view_root_name(const struct ll_view *v, uint32_t fn)
 {
-    for (uint32_t r = 0; r < v->cg.nroots; r++)
-        if (ll_callgraph_reaches(&v->cg, r, fn))
-            return v->fns[v->cg.roots[r].fn].fn->name;
-    return NULL;
+    uint32_t r = ll_bitset_next(&v->cg.reach[(size_t)fn * v->cg.root_words], v->cg.root_words, 0);
+    return r == UINT32_MAX ? NULL : v->fns[v->cg.roots[r].fn].fn->name;
 }
 
+/* Over the set's members, not every root of the program. */
 uint32_t ll_view_count_roots(const struct ll_view *v, const uint64_t *roots, bool *multi)
 {
-    uint32_t n = 0;
+    uint32_t n = 0, w = v->cg.root_words;
     *multi = false;
-    for (uint32_t r = 0; r < v->cg.nroots; r++)
-        if (ll_bitset_has(roots, r)) {
-            n++;
-            if (v->cg.roots[r].multi_instance)
-                *multi = true;
-        }
+    for (uint32_t r = ll_bitset_next(roots, w, 0); r != UINT32_MAX;
+         r = ll_bitset_next(roots, w, r + 1)) {
+        n++;
+        if (v->cg.roots[r].multi_instance)
+            *multi = true;
+    }
     return n;
 }
 

@@ -192,18 +192,21 @@ static bool loop_bounded(const struct ll_view *v, const struct ll_fn_view *f,
 }
 
 /* Function `from` reaches function `target` through calls and thread
- * creations.  `seen` and `stack` are scratch of one element per function. */
+ * creations.  `seen` and `queue` are scratch of one element per function;
+ * `seen` is all zero before and after: the queue keeps every function
+ * the walk marked, and only those are cleared, so a walk costs what it
+ * visits, not the program's size. */
 static bool reaches_fn(const struct ll_view *v, size_t from, size_t target, uint8_t *seen,
-                       size_t *stack)
+                       size_t *queue)
 {
-    size_t sp = 0;
-    memset(seen, 0, ll_view_nfns(v));
-    stack[sp++] = from;
+    size_t head = 0, tail = 0;
+    bool found = false;
+    queue[tail++] = from;
     seen[from] = 1;
-    while (sp) {
-        const struct ll_fn_view *f = ll_view_fn(v, stack[--sp]);
+    while (head < tail && !found) {
+        const struct ll_fn_view *f = ll_view_fn(v, queue[head++]);
         const struct ll_function *fn = ll_fn_ir(f);
-        for (uint32_t e = 0; e < fn->nevents; e++) {
+        for (uint32_t e = 0; e < fn->nevents && !found; e++) {
             const struct ll_event *ev = &fn->events[e];
             if (ev->kind != LL_EV_CALL && ev->kind != LL_EV_THREAD_CREATE)
                 continue;
@@ -212,14 +215,16 @@ static bool reaches_fn(const struct ll_view *v, size_t from, size_t target, uint
                 continue;
             size_t k = ll_fn_index(g);
             if (k == target)
-                return true;
-            if (!seen[k]) {
+                found = true;
+            else if (!seen[k]) {
                 seen[k] = 1;
-                stack[sp++] = k;
+                queue[tail++] = k;
             }
         }
     }
-    return false;
+    for (size_t i = 0; i < tail; i++)
+        seen[queue[i]] = 0;
+    return found;
 }
 
 /* A depth or count check guards block cb: an ordering comparison of one
@@ -305,7 +310,7 @@ out:
 
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
-    uint8_t *fseen = malloc(ll_view_nfns(v) + 1);
+    uint8_t *fseen = calloc(ll_view_nfns(v) + 1, 1);
     size_t *fstack = malloc((ll_view_nfns(v) + 1) * sizeof(*fstack));
     if (!fseen || !fstack) {
         ll_diag_oom(r);
