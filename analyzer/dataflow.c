@@ -158,6 +158,32 @@ static int collect_index_vars(struct run *ru, const struct ll_df_result *r)
 
 /* ---- transfer ------------------------------------------------------ */
 
+/* Whether a guarded effect happens in this run: 1 yes, 0 no, -1 not
+ * known (the argument is not a constant, nor the parameter this run is
+ * for). */
+static int guard_decides(const struct run *ru, const struct ll_guard *g)
+{
+    if (!g->on)
+        return 1;
+    if (ru->env->seeded && g->param >= 0 && (uint32_t)g->param == ru->env->seed_param)
+        return ll_guard_holds(g, ru->env->seed_value) ? 1 : 0;
+    return -1;
+}
+
+/* An effect that happens or not as an argument the caller's analysis
+ * does not know says: both outcomes, until a branch on the variable
+ * passed (if it is one) decides. */
+static void apply_open(struct ll_ps_disj *d, uint32_t e, const struct ll_effect *x, uint32_t l,
+                       uint8_t now)
+{
+    ll_ps_forget_slot(d, l);
+    uint8_t yes = ll_ps_signs(x->guard.cmp, x->guard.k, x->guard.truth != 0);
+    uint8_t no = ll_ps_signs(x->guard.cmp, x->guard.k, x->guard.truth == 0);
+    if (x->guard.var && !(yes & no))
+        ll_ps_pend(d, e, x->guard.var, l, now, yes, no);
+    d->st[l] |= now;
+}
+
 /* A call's instantiated callee effects: like the lock events they stand for. */
 static void apply_effects(const struct run *ru, struct ll_pathset *ps, struct ll_ps_disj *d,
                           uint32_t e)
@@ -166,11 +192,16 @@ static void apply_effects(const struct run *ru, struct ll_pathset *ps, struct ll
     for (size_t k = 0; k < ru->neff[e]; k++) {
         const struct ll_effect *x = &ru->eff[e][k];
         int32_t l = ru->eff_idx[e][k];
-        if (l < 0)
+        if (l < 0 || x->op == LL_EFF_RECURSIVE || x->op == LL_EFF_TAKE)
             continue;
         uint8_t held = (uint8_t)(LL_LS_HELD | (x->mode == LL_MODE_SHARED ? LL_LS_SHARED : 0));
-        if (x->op == LL_EFF_RECURSIVE)
+        int happens = guard_decides(ru, &x->guard);
+        if (happens == 0)
             continue;
+        if (happens < 0 && x->op != LL_EFF_COND_ACQUIRE) {
+            apply_open(d, e, x, (uint32_t)l, x->op == LL_EFF_ACQUIRE ? held : LL_LS_FREE);
+            continue;
+        }
         switch (x->op) {
         case LL_EFF_ACQUIRE:
             ll_ps_set_checked(ps, d, e, (uint32_t)l, held);
@@ -181,9 +212,9 @@ static void apply_effects(const struct run *ru, struct ll_pathset *ps, struct ll
             break;
         case LL_EFF_COND_ACQUIRE:
             ll_ps_forget_slot(d, (uint32_t)l);
-            ll_ps_pend(d, e, ev->result_var, (uint32_t)l, held, !x->success_zero);
+            ll_ps_pend(d, e, ev->result_var, (uint32_t)l, held, x->succ, x->fail);
             break;
-        default: /* LL_EFF_RECURSIVE changes no state */
+        default:
             break;
         }
     }
@@ -229,7 +260,7 @@ static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, vo
         if (l < 0)
             break;
         ll_ps_forget_slot(d, (uint32_t)l);
-        ll_ps_pend(d, e, ev->result_var, (uint32_t)l, held, false);
+        ll_ps_pend(d, e, ev->result_var, (uint32_t)l, held, LL_PS_ZERO, LL_PS_NONZERO);
         break;
     case LL_EV_RELEASE:
         if (l < 0)
@@ -266,6 +297,32 @@ static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, vo
 
 /* ---- the iteration ------------------------------------------------- */
 
+/* A seeded run knows the outcome of every branch that tests only the
+ * seeded parameter against a constant. */
+static uint8_t seed_facts(const struct run *ru, struct ll_ps_fact *facts)
+{
+    const struct ll_function *fn = ru->fn;
+    if (!ru->env->seeded || ru->env->seed_param >= fn->nparams)
+        return 0;
+    const char *pname = fn->params[ru->env->seed_param];
+    uint8_t n = 0;
+    for (uint32_t b = 0; b < fn->nblocks && n < LL_DF_MAX_FACTS; b++) {
+        const struct ll_cond *c = &fn->blocks[b].cond;
+        if (c->kind == LL_COND_NONE || c->cmp == LL_CMP_NONE || c->nvars != 1 || !c->text ||
+            strcmp(c->vars[0], pname) != 0)
+            continue;
+        bool dup = false;
+        for (uint8_t i = 0; i < n && !dup; i++)
+            dup = facts[i].cond->text == c->text;
+        if (dup)
+            continue;
+        facts[n].cond = c;
+        facts[n].value = ll_ps_cmp_holds(c->cmp, ru->env->seed_value, c->cmp_k);
+        n++;
+    }
+    return n;
+}
+
 /* Iterates from the entry state and records the states per event. */
 static int iterate(struct run *ru, struct ll_df_result *r)
 {
@@ -274,9 +331,85 @@ static int iterate(struct run *ru, struct ll_df_result *r)
         return -1;
     for (uint32_t l = 0; l < ru->nlocks; l++)
         entry[l] = entry_state(ru, l);
-    if (ll_pathset_run(&ru->ps, entry) != 0)
+    struct ll_ps_fact facts[LL_DF_MAX_FACTS];
+    uint8_t nfacts = seed_facts(ru, facts);
+    if (ll_pathset_run_facts(&ru->ps, entry, facts, nfacts) != 0)
         return -1;
     return ll_pathset_record(&ru->ps, r->state, r->reached, NULL);
+}
+
+/* ---- the paths at the returns -------------------------------------- */
+
+struct exits_ctx {
+    const struct run *ru;
+    struct ll_df_result *r;
+    struct ll_arena *a;
+    uint32_t event, cap;
+    bool oom;
+};
+
+/* The signs of the value a return gives on path d: its constant, or what
+ * the path's branches said of the variable returned. */
+static uint8_t returned_signs(const struct ll_ps_disj *d, const char *v)
+{
+    if (!v)
+        return LL_PS_ANY;
+    if (v[0] == '-' || (v[0] >= '0' && v[0] <= '9')) {
+        long long k = strtoll(v, NULL, 0);
+        return k == 0 ? LL_PS_ZERO : k < 0 ? LL_PS_NEG : LL_PS_POS;
+    }
+    uint8_t s = LL_PS_ANY;
+    for (uint8_t i = 0; i < d->nfacts; i++) {
+        const struct ll_cond *c = d->facts[i].cond;
+        if (c->cmp != LL_CMP_NONE && c->nvars == 1 && strcmp(c->vars[0], v) == 0)
+            s &= ll_ps_signs(c->cmp, c->cmp_k, d->facts[i].value != 0);
+    }
+    return s ? s : LL_PS_ANY;
+}
+
+static void add_exit(const struct ll_ps_disj *d, void *ctx)
+{
+    struct exits_ctx *x = ctx;
+    struct ll_df_result *r = x->r;
+    if (x->oom)
+        return;
+    if (r->nexits == x->cap) {
+        uint32_t cap = x->cap ? x->cap * 2 : 8;
+        struct ll_df_exit *v = ll_arena_alloc_raw(x->a, cap * sizeof(*v));
+        if (!v) {
+            x->oom = true;
+            return;
+        }
+        if (r->nexits)
+            memcpy(v, r->exits, r->nexits * sizeof(*v));
+        r->exits = v;
+        x->cap = cap;
+    }
+    uint8_t *st = ll_arena_alloc_raw(x->a, r->nlocks);
+    if (!st) {
+        x->oom = true;
+        return;
+    }
+    memcpy(st, d->st, r->nlocks);
+    struct ll_df_exit *ex = &r->exits[r->nexits++];
+    ex->event = x->event;
+    ex->signs = returned_signs(d, x->ru->fn->events[x->event].result_var);
+    ex->st = st;
+}
+
+/* Keeps every path's state at every reached return (summaries tell
+ * returns apart by the value they give). */
+static int collect_exits(struct run *ru, struct ll_df_result *r, struct ll_arena *a)
+{
+    struct exits_ctx x = {ru, r, a, 0, 0, false};
+    for (uint32_t e = 0; e < ru->fn->nevents; e++) {
+        if (ru->fn->events[e].kind != LL_EV_RETURN || !r->reached[e])
+            continue;
+        x.event = e;
+        if (ll_pathset_each_at(&ru->ps, e, add_exit, &x) != 0 || x.oom)
+            return -1;
+    }
+    return 0;
 }
 
 /* Whether lock l's state before event e includes `bits`. */
@@ -355,6 +488,8 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
                 goto out;
         }
     }
+    if (collect_exits(&ru, out, arena) != 0)
+        goto out;
     rc = 0;
 out:
     ll_pathset_release(&ru.ps);

@@ -42,12 +42,23 @@ struct ll_df_lock {
     const struct ll_path *path; /* first occurrence */
 };
 
+/* One path's state at a return: what the caller can tell from the value
+ * returned (what the path's branches said of the returned variable, or
+ * the constant). */
+struct ll_df_exit {
+    uint32_t event;    /* the RETURN event */
+    uint8_t signs;     /* LL_PS_* signs the returned value can have on this path */
+    const uint8_t *st; /* nlocks: the lock states before the return */
+};
+
 struct ll_df_result {
     uint32_t nlocks;
     struct ll_df_lock *locks;
     uint32_t nevents;
     uint8_t *state;   /* nevents * nlocks: state before each event */
     uint8_t *reached; /* per event: 1 when some path reaches it */
+    uint32_t nexits;
+    struct ll_df_exit *exits; /* the path states at the reached returns */
 };
 
 /*
@@ -75,6 +86,12 @@ struct ll_df_env {
      * every path in exit, abort, ...): paths end there, as at a call the
      * frontend marks LL_EVF_NORETURN.  NULL: none does. */
     bool (*call_dies)(uint32_t event, void *ctx);
+    /* A run for one value of a parameter: parameter `seed_param` is
+     * `seed_value`, which decides the branches that test it and the guards
+     * of callee effects it is passed to (summary.h). */
+    bool seeded;
+    uint32_t seed_param;
+    int64_t seed_value;
 };
 
 int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,

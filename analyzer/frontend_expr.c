@@ -198,16 +198,76 @@ bool fe_is_unop(CXCursor c, enum CXUnaryOperatorKind k)
  * Classifies a plain (non-logical) condition: which call result or local it
  * tests, and whether its true edge is the zero outcome.  `e` is stripped.
  */
+/* An integer constant, also behind casts: `NULL`, `(void *)0`, and `0`
+ * compared with a pointer. */
+static bool const_operand(CXCursor e, long long *k)
+{
+    return fe_eval_int(e, k) || fe_eval_int(fe_strip(e), k);
+}
+
+/* `k OP x` is `x OP' k`. */
+static uint8_t mirror_cmp(uint8_t c)
+{
+    switch (c) {
+    case LL_CMP_LT:
+        return LL_CMP_GT;
+    case LL_CMP_LE:
+        return LL_CMP_GE;
+    case LL_CMP_GT:
+        return LL_CMP_LT;
+    case LL_CMP_GE:
+        return LL_CMP_LE;
+    default:
+        return c;
+    }
+}
+
+/* What the true edge of `e` says of its tested value: `x OP k`,
+ * `x & k`, or the truth of `x`.  `e` is stripped. */
+static void cond_cmp(struct fn_builder *b, CXCursor e, struct ll_cond *cond)
+{
+    static const struct {
+        enum CXBinaryOperatorKind op;
+        uint8_t cmp;
+    } ops[] = {{CXBinaryOperator_EQ, LL_CMP_EQ},  {CXBinaryOperator_NE, LL_CMP_NE},
+               {CXBinaryOperator_LT, LL_CMP_LT},  {CXBinaryOperator_LE, LL_CMP_LE},
+               {CXBinaryOperator_GT, LL_CMP_GT},  {CXBinaryOperator_GE, LL_CMP_GE},
+               {CXBinaryOperator_And, LL_CMP_AND}};
+    cond->cmp = LL_CMP_TRUTH;
+    cond->cmp_k = 0;
+    for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+        if (!fe_is_binop(e, ops[i].op))
+            continue;
+        CXCursor o[2];
+        long long k;
+        cond->cmp = LL_CMP_NONE;
+        if (fe_operands(b, e, o, 2) != 2)
+            return;
+        if (const_operand(o[1], &k))
+            cond->cmp = ops[i].cmp;
+        else if (const_operand(o[0], &k))
+            cond->cmp = mirror_cmp(ops[i].cmp);
+        else
+            return;
+        cond->cmp_k = k;
+        return;
+    }
+    if (clang_getCursorKind(e) == CXCursor_BinaryOperator &&
+        !fe_is_binop(e, CXBinaryOperator_Assign) && !fe_is_binop(e, CXBinaryOperator_Comma))
+        cond->cmp = LL_CMP_NONE; /* arithmetic: `x - 1` */
+}
+
 static void classify_cond(struct fn_builder *b, CXCursor e, struct evref res, struct ll_cond *cond)
 {
     bool true_when_zero = false;
     CXCursor tested = e;
+    cond_cmp(b, e, cond);
     if (fe_is_binop(e, CXBinaryOperator_EQ) || fe_is_binop(e, CXBinaryOperator_NE) ||
         fe_is_binop(e, CXBinaryOperator_LT) || fe_is_binop(e, CXBinaryOperator_GE)) {
         CXCursor ops[2];
         if (fe_operands(b, e, ops, 2) == 2) {
             long long k;
-            int side = fe_eval_int(ops[1], &k) ? 0 : fe_eval_int(ops[0], &k) ? 1 : -1;
+            int side = const_operand(ops[1], &k) ? 0 : const_operand(ops[0], &k) ? 1 : -1;
             if (side >= 0) {
                 tested = fe_strip(ops[side]);
                 enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
@@ -1665,6 +1725,19 @@ static struct evref lower_call(struct fn_builder *b, CXCursor call)
         for (int i = 0; i < nargs; i++) {
             ev = &b->blocks[b->cur].events[b->blocks[b->cur].nevents - 1];
             ev->args[i] = arg_path(b, call_arg(call, i));
+            long long k;
+            if ((ev->args[i].root == LL_ROOT_NONE || ev->args[i].root == LL_ROOT_UNKNOWN) &&
+                fe_eval_int(call_arg(call, i), &k)) {
+                /* a constant: what a callee's branch on this parameter does */
+                struct ll_path *a = &ev->args[i];
+                const char *text = a->text;
+                memset(a, 0, sizeof(*a));
+                a->root = LL_ROOT_NONE;
+                a->param = -1;
+                a->flags = LL_PATH_VALUE;
+                a->key = ll_arena_printf(b->arena, "%lld", k);
+                a->text = text ? text : a->key;
+            }
         }
     }
     if (direct && fe_callee_noreturn(b->tu, ref)) {
@@ -1761,6 +1834,17 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
             if (var && b->cur == blk && b->blocks[blk].nevents == before + 1 &&
                 fe_eval_int(f.v[1], &k))
                 b->blocks[blk].events[before].result_var = ll_arena_printf(b->arena, "%lld", k);
+            /* `*out = e;`: which local an out-parameter now points to, so
+             * that a lock of `e` can be said as one of `*out` */
+            struct ll_event *w = b->cur == blk && b->blocks[blk].nevents == before + 1
+                                     ? &b->blocks[blk].events[before]
+                                     : NULL;
+            if (!var && w && w->obj.root == LL_ROOT_PARAM && (w->obj.flags & LL_PATH_DEREF) &&
+                fe_local_var(b, f.v[1])) {
+                struct ll_path rhs = fe_path(b, f.v[1], 0);
+                if (rhs.root == LL_ROOT_LOCAL && !(rhs.flags & LL_PATH_DEREF))
+                    b->blocks[blk].events[before].aux = rhs;
+            }
         }
         return r;
     }

@@ -45,6 +45,8 @@ enum ll_root_kind {
     LL_ROOT_LOCAL,        /* automatic variable of the function */
     LL_ROOT_CALL,         /* value returned by a call */
     LL_ROOT_UNKNOWN,      /* anything else (casts of integers, ...) */
+    LL_ROOT_RETURN,       /* summaries only, never in facts: the function's return value
+                             (`@ret->lock` of `return e;` holding `e->lock`) */
 };
 
 /* ll_path.flags */
@@ -57,6 +59,8 @@ enum {
     LL_PATH_INDEXED = 1 << 5,      /* contains an array index step */
     LL_PATH_MEMBER = 1 << 6,       /* a field of a larger object (or an element of an
                                       array field), not reached through a pointer */
+    LL_PATH_VALUE = 1 << 7,        /* root NONE: an integer constant, `key` is its value in
+                                      decimal (a call's argument `true`, `UNLOCK`, `-1`) */
 };
 
 /*
@@ -147,7 +151,8 @@ struct ll_event {
     struct ll_loc loc;
     uint32_t nargs; /* CALL: argument paths (args) */
     struct ll_path obj;
-    struct ll_path aux;
+    struct ll_path aux;     /* also ACCESS: the local a write through a pointer stores
+                               (`*out = e`), when it stores one */
     const char *api;        /* API or callee name as written, e.g. "pthread_mutex_lock" */
     const char *callee;     /* CALL: callee USR, or for an INDIRECT call the slot it calls
                                through (NULL when unknown); THREAD_CREATE: start routine
@@ -158,6 +163,21 @@ struct ll_event {
                                the returned constant or local as written; for a
                                write of a local: the constant written, if known */
     struct ll_path *args;
+};
+
+/* What a two-way condition says of the value it tests (the call result or
+ * the variable): its true edge is taken when `value CMP cmp_k` holds. */
+enum ll_cmp {
+    LL_CMP_NONE = 0, /* not known (a comparison of two variables, ...) */
+    LL_CMP_TRUTH,    /* value != 0: `if (e)`, `if (!e)` (edges swapped) */
+    LL_CMP_EQ,
+    LL_CMP_NE,
+    LL_CMP_LT,
+    LL_CMP_LE,
+    LL_CMP_GT,
+    LL_CMP_GE,
+    LL_CMP_AND, /* (value & cmp_k) != 0 */
+    LL_CMP_COUNT
 };
 
 enum ll_cond_kind {
@@ -175,10 +195,14 @@ enum ll_cond_kind {
  * canonical spelling of a side-effect-free condition, so that the dataflow
  * can tell two branches on the same condition apart from others; `vars`
  * are the locals it reads (an assignment to one forgets the condition).
+ * `cmp` and `cmp_k` say exactly what the true edge means for the tested
+ * value (a variable when `vars` has one, else the event's result).
  */
 struct ll_cond {
     uint8_t kind; /* enum ll_cond_kind */
     uint8_t true_when_zero;
+    uint8_t cmp; /* enum ll_cmp */
+    int64_t cmp_k;
     uint32_t event; /* LL_COND_EVENT: index into ll_function.events */
     const char *var;
     const char *text;

@@ -175,6 +175,12 @@ static void put_i16(struct writer *w, int16_t v)
     put_u(w, z);
 }
 
+static void put_i64(struct writer *w, int64_t v)
+{
+    uint64_t u = (uint64_t)v;
+    put_u(w, (u << 1) ^ (v < 0 ? UINT64_MAX : 0)); /* zigzag */
+}
+
 static void put_str(struct writer *w, const char *s)
 {
     if (!s) {
@@ -238,6 +244,8 @@ static void put_block(struct writer *w, const struct ll_block *b)
     const struct ll_cond *c = &b->cond;
     put_u(w, c->kind);
     put_u(w, c->true_when_zero);
+    put_u(w, c->cmp);
+    put_i64(w, c->cmp_k);
     put_u(w, c->event);
     put_str(w, c->var);
     put_str(w, c->text);
@@ -414,6 +422,15 @@ static int rd_i16(struct reader *r, int16_t *out)
     return 0;
 }
 
+static int rd_i64(struct reader *r, int64_t *out)
+{
+    uint64_t z;
+    if (rd_uint(r, UINT64_MAX, &z) < 0)
+        return -1;
+    *out = (int64_t)((z >> 1) ^ (0 - (z & 1)));
+    return 0;
+}
+
 /* An element count: every element takes at least one byte, so a count
  * larger than what is left is damage, and allocations stay proportional to
  * the blob's size. */
@@ -522,6 +539,7 @@ static int rd_block(struct reader *r, const struct ll_function *fn, struct ll_bl
     struct ll_cond *c = &b->cond;
     if (rd_u16(r, &b->loop_depth) < 0 || rd_u8(r, UINT8_MAX, &b->flags) < 0 ||
         rd_u8(r, LL_COND_OTHER, &c->kind) < 0 || rd_u8(r, UINT8_MAX, &c->true_when_zero) < 0 ||
+        rd_u8(r, LL_CMP_COUNT - 1, &c->cmp) < 0 || rd_i64(r, &c->cmp_k) < 0 ||
         rd_u32(r, &c->event) < 0 || rd_str(r, &c->var) < 0 || rd_str(r, &c->text) < 0 ||
         rd_str_array(r, &c->nvars, &c->vars) < 0)
         return -1;

@@ -192,6 +192,8 @@ static void put_event(FILE *out, const struct ll_tu_facts *f, const struct ll_fu
                 fprintf(out, "'%s%s'", a->flags & LL_PATH_ADDR ? "&" : "", a->text);
             else
                 fputc('-', out);
+            if ((a->flags & LL_PATH_VALUE) && a->root == LL_ROOT_NONE && a->key)
+                fprintf(out, "=%s", a->key);
         }
         fputc(')', out);
     }
@@ -241,6 +243,11 @@ static void put_cond(FILE *out, const struct ll_cond *c)
     }
     if (c->true_when_zero)
         fputs(" true_when_zero", out);
+    static const char *const cmps[LL_CMP_COUNT] = {NULL, "!=", "==", "!=", "<",
+                                                   "<=", ">",  ">=", "&"};
+    if (c->cmp != LL_CMP_NONE && c->cmp < LL_CMP_COUNT)
+        fprintf(out, " true-if(%s%lld)", cmps[c->cmp],
+                c->cmp == LL_CMP_TRUTH ? 0LL : (long long)c->cmp_k);
     if (c->text) {
         fputc(' ', out);
         put_quoted(out, c->text);

@@ -79,7 +79,7 @@ static void disj_spare(struct ll_pathset *ps, struct ll_ps_disj *d)
 static bool pend_eq(const struct ll_ps_pend *a, const struct ll_ps_pend *b)
 {
     return a->event == b->event && a->slot == b->slot && a->prior == b->prior &&
-           a->success == b->success && a->var == b->var;
+           a->success == b->success && a->var == b->var && a->succ == b->succ && a->fail == b->fail;
 }
 
 static bool has_pend(const struct ll_ps_disj *d, const struct ll_ps_pend *p)
@@ -241,14 +241,96 @@ void ll_ps_forget_slot(struct ll_ps_disj *d, uint32_t slot)
 }
 
 void ll_ps_pend(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot, uint8_t success,
-                bool invert)
+                uint8_t succ, uint8_t fail)
 {
     if (d->npend == LL_PS_MAX_PEND) { /* forget the oldest */
         memmove(&d->pend[0], &d->pend[1], (LL_PS_MAX_PEND - 1) * sizeof(d->pend[0]));
         d->npend--;
     }
-    struct ll_ps_pend p = {e, var, slot, d->st[slot], success, invert, 0};
+    struct ll_ps_pend p = {e, var, slot, d->st[slot], success, succ, fail, 0};
     d->pend[d->npend++] = p;
+}
+
+/* The signs of the values v with v < k. */
+static uint8_t signs_below(int64_t k)
+{
+    if (k <= 0)
+        return LL_PS_NEG;
+    return (uint8_t)(LL_PS_NEG | LL_PS_ZERO | (k > 1 ? LL_PS_POS : 0));
+}
+
+/* The signs of the values v with v >= k. */
+static uint8_t signs_from(int64_t k)
+{
+    if (k > 0)
+        return LL_PS_POS;
+    return (uint8_t)(LL_PS_ZERO | LL_PS_POS | (k < 0 ? LL_PS_NEG : 0));
+}
+
+uint8_t ll_ps_signs(uint8_t cmp, int64_t k, bool truth)
+{
+    uint8_t eq = k == 0 ? LL_PS_ZERO : k > 0 ? LL_PS_POS : LL_PS_NEG;
+    int64_t k1 = k < INT64_MAX ? k + 1 : k;
+    switch (cmp) {
+    case LL_CMP_TRUTH:
+        return truth ? LL_PS_NONZERO : LL_PS_ZERO;
+    case LL_CMP_EQ:
+        return truth ? eq : k == 0 ? LL_PS_NONZERO : LL_PS_ANY;
+    case LL_CMP_NE:
+        return !truth ? eq : k == 0 ? LL_PS_NONZERO : LL_PS_ANY;
+    case LL_CMP_LT:
+        return truth ? signs_below(k) : signs_from(k);
+    case LL_CMP_LE:
+        return truth ? signs_below(k1) : signs_from(k1);
+    case LL_CMP_GT:
+        return truth ? signs_from(k1) : signs_below(k1);
+    case LL_CMP_GE:
+        return truth ? signs_from(k) : signs_below(k);
+    case LL_CMP_AND:
+        return truth && k != 0 ? LL_PS_NONZERO : LL_PS_ANY;
+    default:
+        return LL_PS_ANY;
+    }
+}
+
+bool ll_ps_cmp_holds(uint8_t cmp, int64_t v, int64_t k)
+{
+    switch (cmp) {
+    case LL_CMP_TRUTH:
+        return v != 0;
+    case LL_CMP_EQ:
+        return v == k;
+    case LL_CMP_NE:
+        return v != k;
+    case LL_CMP_LT:
+        return v < k;
+    case LL_CMP_LE:
+        return v <= k;
+    case LL_CMP_GT:
+        return v > k;
+    case LL_CMP_GE:
+        return v >= k;
+    case LL_CMP_AND:
+        return (v & k) != 0;
+    default:
+        return false;
+    }
+}
+
+/* Whether a branch edge on the result of a pending operation means its
+ * success: the signs the edge allows, among those the result can have,
+ * are all success or all failure signs; else the edge's zero outcome
+ * decides (`if (rc)` of a trylock). */
+static bool pend_success(const struct ll_cond *c, const struct ll_ps_pend *p, bool truth)
+{
+    uint8_t can = ll_ps_signs(c->cmp, c->cmp_k, truth) & (p->succ | p->fail);
+    if (can && !(can & ~p->succ))
+        return true;
+    if (can && !(can & ~p->fail))
+        return false;
+    bool zero = truth == (c->true_when_zero != 0);
+    return (p->succ & (zero ? LL_PS_ZERO : LL_PS_NONZERO)) != 0 &&
+           !(p->fail & (zero ? LL_PS_ZERO : LL_PS_NONZERO) & ~p->succ);
 }
 
 void ll_ps_set_checked(const struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, uint32_t slot,
@@ -257,14 +339,14 @@ void ll_ps_set_checked(const struct ll_pathset *ps, struct ll_ps_disj *d, uint32
     const struct ll_event *ev = &ps->fn->events[e];
     ll_ps_forget_slot(d, slot);
     if ((ev->flags & LL_EVF_CHECKED) || ev->result_var)
-        ll_ps_pend(d, e, ev->result_var, slot, value, false);
+        ll_ps_pend(d, e, ev->result_var, slot, value, LL_PS_ZERO, LL_PS_NONZERO);
     d->st[slot] = value;
 }
 
 void ll_ps_pend_sure(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot,
                      uint8_t success)
 {
-    ll_ps_pend(d, e, var, slot, success, false);
+    ll_ps_pend(d, e, var, slot, success, LL_PS_ZERO, LL_PS_NONZERO);
     d->pend[d->npend - 1].sure = 1;
 }
 
@@ -305,7 +387,7 @@ static bool branch(const struct ll_pathset *ps, const struct ll_block *bb, struc
                 continue;
             }
             LL_ASSERT(p->slot < ps->client.nslots);
-            bool success = (truth == (c->true_when_zero != 0)) != (p->invert != 0);
+            bool success = pend_success(c, p, truth);
             d->st[p->slot] = success ? p->success : p->prior;
             if (!success && p->sure)
                 feasible = false;
@@ -415,6 +497,12 @@ static void propagate(struct ll_pathset *ps, uint32_t b, uint32_t *work, uint32_
 
 int ll_pathset_run(struct ll_pathset *ps, const uint8_t *entry)
 {
+    return ll_pathset_run_facts(ps, entry, NULL, 0);
+}
+
+int ll_pathset_run_facts(struct ll_pathset *ps, const uint8_t *entry,
+                         const struct ll_ps_fact *facts, uint8_t nfacts)
+{
     const struct ll_function *fn = ps->fn;
     uint32_t n = fn->nblocks;
     if (n == 0)
@@ -434,6 +522,8 @@ int ll_pathset_run(struct ll_pathset *ps, const uint8_t *entry)
         return -1;
     }
     memcpy(init->st, entry, ps->client.nslots);
+    for (uint8_t i = 0; i < nfacts; i++)
+        add_fact(ps, init, facts[i].cond, facts[i].value != 0);
     ps->in[0].d[0] = init;
     ps->in[0].n = 1;
     /* A circular queue of blocks; each block is queued at most once. */
@@ -480,6 +570,28 @@ int ll_pathset_record(struct ll_pathset *ps, uint8_t *state, uint8_t *reached, u
                 block_out[(size_t)b * ns + l] |= d->st[l];
             disj_spare(ps, d);
         }
+    }
+    return ps->oom ? -1 : 0;
+}
+
+int ll_pathset_each_at(struct ll_pathset *ps, uint32_t e,
+                       void (*fn)(const struct ll_ps_disj *d, void *ctx), void *ctx)
+{
+    const struct ll_function *fn_ir = ps->fn;
+    for (uint32_t b = 0; b < fn_ir->nblocks && ps->in && !ps->oom; b++) {
+        const struct ll_block *bb = &fn_ir->blocks[b];
+        if (e < bb->first_event || e >= bb->first_event + bb->nevents)
+            continue;
+        for (uint32_t k = 0; k < ps->in[b].n; k++) {
+            struct ll_ps_disj *d = disj_copy(ps, ps->in[b].d[k]);
+            if (!d)
+                return -1;
+            for (uint32_t i = bb->first_event; i < e; i++)
+                step(ps, d, i);
+            fn(d, ctx);
+            disj_spare(ps, d);
+        }
+        break;
     }
     return ps->oom ? -1 : 0;
 }

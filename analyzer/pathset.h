@@ -47,13 +47,32 @@
 #define LL_PS_MAX_PEND 8
 #define LL_PS_MAX_FACTS 16
 
+/* Signs of an integer (or a pointer: NULL is zero), as sets: what a
+ * result may be on success, on failure, or after a branch on it. */
+enum {
+    LL_PS_NEG = 1,
+    LL_PS_ZERO = 2,
+    LL_PS_POS = 4,
+    LL_PS_NONZERO = LL_PS_NEG | LL_PS_POS,
+    LL_PS_NONNEG = LL_PS_ZERO | LL_PS_POS,
+    LL_PS_ANY = 7,
+};
+
+/* The signs a value may have when the condition `value CMP k` (enum
+ * ll_cmp) is `truth`; LL_PS_ANY when it says nothing. */
+uint8_t ll_ps_signs(uint8_t cmp, int64_t k, bool truth);
+
+/* Whether `v CMP k` holds (enum ll_cmp; false for LL_CMP_NONE). */
+bool ll_ps_cmp_holds(uint8_t cmp, int64_t v, int64_t k);
+
 /* An operation whose result a later branch may test. */
 struct ll_ps_pend {
     uint32_t event;
     const char *var; /* local that holds the result, or NULL */
     uint32_t slot;
     uint8_t prior, success; /* the slot's state on failure / on success */
-    uint8_t invert;         /* success is a nonzero result (a wrapper returning true) */
+    uint8_t succ, fail;     /* LL_PS_* signs of the result on success / on failure
+                               (a trylock: zero / nonzero; a lookup: nonzero / zero) */
     uint8_t sure;           /* cannot fail: a branch on its failure is not taken */
 };
 
@@ -127,6 +146,17 @@ void ll_pathset_release(struct ll_pathset *ps);
  * entry sets of an earlier run.  Returns 0, or -1 when out of memory. */
 int ll_pathset_run(struct ll_pathset *ps, const uint8_t *entry);
 
+/* The same, with what the entry knows of branch conditions: `facts`
+ * (nfacts of them; a caller's constant argument decides the branches on
+ * that parameter). */
+int ll_pathset_run_facts(struct ll_pathset *ps, const uint8_t *entry,
+                         const struct ll_ps_fact *facts, uint8_t nfacts);
+
+/* Calls `fn` with every disjunct (its state and facts) that reaches event
+ * `e`, as it is before `e`.  Returns 0, or -1 when out of memory. */
+int ll_pathset_each_at(struct ll_pathset *ps, uint32_t e,
+                       void (*fn)(const struct ll_ps_disj *d, void *ctx), void *ctx);
+
 /*
  * Writes the union over the paths of the state of every slot before every
  * event to `state` (fn->nevents * nslots, ORed into), sets `reached[e]` for
@@ -154,10 +184,11 @@ void ll_ps_set_checked(const struct ll_pathset *ps, struct ll_ps_disj *d, uint32
 
 /* Remembers that a branch on the result of event `e` (in `var`, or NULL)
  * decides slot `slot`: `success` on success, its present state otherwise.
- * Call it before changing the slot.  Past LL_PS_MAX_PEND the oldest
- * pending is forgotten. */
+ * `succ` and `fail` are the signs the result has on success and on
+ * failure (LL_PS_*).  Call it before changing the slot.  Past
+ * LL_PS_MAX_PEND the oldest pending is forgotten. */
 void ll_ps_pend(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot, uint8_t success,
-                bool invert);
+                uint8_t succ, uint8_t fail);
 
 /* Like ll_ps_pend() for an operation that does not fail on a path worth
  * analysing (a blocking lock call fails only on a programming error): a

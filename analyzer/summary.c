@@ -169,6 +169,23 @@ bool ll_path_instantiate(struct ll_arena *a, const struct ll_path *p,
         *out = *p;
         return true;
     }
+    if (p->root == LL_ROOT_RETURN) {
+        /* `@ret->lock` is a field of what the call's result was stored in */
+        const char *rv = call->result_var;
+        if (!rv || !p->key || !p->text || strncmp(p->key, "@ret", 4) != 0 ||
+            strncmp(p->text, "@ret", 4) != 0)
+            return false;
+        struct ll_path r = *p;
+        r.key = ll_arena_printf(a, "%s%s", rv, p->key + 4);
+        r.text = ll_arena_printf(a, "%s%s", rv, p->text + 4);
+        if (!r.key || !r.text)
+            return false;
+        r.root = LL_ROOT_LOCAL;
+        r.param = -1;
+        r.root_usr = NULL;
+        *out = r;
+        return true;
+    }
     if (p->root != LL_ROOT_PARAM || p->param < 0 || (uint32_t)p->param >= call->nargs ||
         (uint32_t)p->param >= callee->nparams || !p->key || !p->text || !p->cls)
         return false;
@@ -199,6 +216,11 @@ bool ll_path_instantiate(struct ll_arena *a, const struct ll_path *p,
         r.flags |= LL_PATH_DEREF;
     *out = r;
     return true;
+}
+
+bool ll_guard_holds(const struct ll_guard *g, int64_t v)
+{
+    return ll_ps_cmp_holds(g->cmp, v, g->k) == (g->truth != 0);
 }
 
 bool ll_path_same_lock(const struct ll_path *a, const struct ll_path *b)

@@ -16,6 +16,7 @@
 #define LL_SUMMARY_H
 
 #include "ir.h"
+#include "pathset.h"
 #include "report.h"
 
 #include <stdbool.h>
@@ -26,15 +27,44 @@ enum ll_effect_op {
     LL_EFF_RELEASE,      /* released on every return */
     LL_EFF_COND_ACQUIRE, /* held exactly when the return value says success */
     LL_EFF_RECURSIVE,    /* initialised as a recursive mutex (no change of state) */
+    LL_EFF_TAKE,         /* guarded only: acquires it on every path without holding it
+                            first (no change of state; a double lock if the caller holds it) */
+};
+
+/*
+ * A guard: the effect happens only when parameter `param`'s value v
+ * satisfies `v CMP k` == truth (enum ll_cmp; `reschedule(ev, true)`
+ * releases ev->mx, `reschedule(ev, false)` does not).  At a call it is
+ * decided by a constant argument; an argument that is the caller's own
+ * variable keeps it, in the caller's terms (`var`, and `param` when that
+ * variable is the caller's parameter), for the caller's analysis to
+ * decide; any other argument leaves it open (both outcomes).
+ */
+struct ll_guard {
+    uint8_t on;      /* guarded */
+    int16_t param;   /* the parameter (at a call: the caller's, or -1) */
+    uint8_t cmp;     /* enum ll_cmp */
+    uint8_t truth;   /* the effect happens when the comparison is this */
+    int64_t k;       /* the comparison's constant */
+    const char *var; /* at a call: the caller's variable passed, or NULL */
 };
 
 struct ll_effect {
-    uint8_t op;           /* enum ll_effect_op */
-    uint8_t mode;         /* enum ll_mode */
-    uint8_t success_zero; /* COND_ACQUIRE: success is a zero return (else nonzero) */
+    uint8_t op;   /* enum ll_effect_op */
+    uint8_t mode; /* enum ll_mode */
+    uint8_t succ; /* COND_ACQUIRE: signs of the result when held (LL_PS_*: zero for
+                     0-on-success, nonzero for a pointer or true, nonnegative) */
+    uint8_t fail; /* COND_ACQUIRE: signs of the result when not held */
+    struct ll_guard guard;
     struct ll_path lock;
     struct ll_site site; /* where the callee acquires or releases it */
 };
+
+/* Whether the effect leaves the lock held (on some outcome). */
+static inline bool ll_effect_acquires(const struct ll_effect *x)
+{
+    return x->op == LL_EFF_ACQUIRE || x->op == LL_EFF_COND_ACQUIRE;
+}
 
 /* An acquisition the function performs, itself or in a callee. */
 struct ll_take {
@@ -43,6 +73,7 @@ struct ll_take {
     const char *via;     /* the function that acquires it directly */
     uint8_t mode;
     bool fresh;    /* the function did not hold it there: it relies on the caller not holding it */
+    bool some;     /* not fresh, but so on some paths: it may acquire it when the caller holds it */
     bool blocking; /* a blocking acquisition (not trylock) */
 };
 
@@ -67,6 +98,9 @@ struct ll_summary {
     bool never_returns;    /* every path ends in a call that never returns (exit, abort, longjmp,
                               a failed assertion, another such function): inferred, a fatal() */
 };
+
+/* Whether guard g holds for the value v. */
+bool ll_guard_holds(const struct ll_guard *g, int64_t v);
 
 /* Caps that keep summaries small on huge call graphs. */
 #define LL_SUMMARY_MAX_TAKES 64

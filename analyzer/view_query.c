@@ -189,7 +189,7 @@ bool ll_fn_acquired_where(const struct ll_fn_view *f, uint32_t e, uint32_t l,
         const struct ll_call_info *ci = f->calls ? f->calls[p] : NULL;
         for (size_t k = 0; ci && k < ci->neffects; k++) {
             const struct ll_effect *x = &ci->effects[k];
-            if (x->op == LL_EFF_RELEASE || strcmp(x->lock.key, key) != 0)
+            if (!ll_effect_acquires(x) || strcmp(x->lock.key, key) != 0)
                 continue;
             out->site = ll_view_site(f, pe->loc, NULL);
             out->wrapper = pe->api ? pe->api : "?";

@@ -25,6 +25,30 @@ static bool instantiates_as_is(const struct ll_path *p)
     return p->root == LL_ROOT_GLOBAL || p->root == LL_ROOT_STATIC_LOCAL;
 }
 
+/* A guard at a call: a constant argument decides it (false: the effect
+ * does not happen here); the caller's own variable keeps it open in the
+ * caller's terms; anything else leaves it open. */
+static bool instantiate_guard(struct ll_guard *g, const struct ll_event *call)
+{
+    const struct ll_path *arg =
+        g->param >= 0 && (uint32_t)g->param < call->nargs ? &call->args[g->param] : NULL;
+    g->var = NULL;
+    g->param = -1;
+    if (arg && (arg->flags & LL_PATH_VALUE) && arg->key) {
+        if (!ll_guard_holds(g, strtoll(arg->key, NULL, 10)))
+            return false;
+        g->on = 0;
+        return true;
+    }
+    if (arg && arg->key && (arg->root == LL_ROOT_LOCAL || arg->root == LL_ROOT_PARAM) &&
+        !(arg->flags & (LL_PATH_DEREF | LL_PATH_ADDR | LL_PATH_INDEXED)) &&
+        !strchr(arg->key, '.')) {
+        g->var = arg->key;
+        g->param = arg->root == LL_ROOT_PARAM ? arg->param : -1;
+    }
+    return true;
+}
+
 /* The callee's summary rewritten for one call.  There is one per call to
  * a program function and round: arrays are left NULL when the summary is
  * empty (most calls), shared with the summary when every element
@@ -42,7 +66,7 @@ static struct ll_call_info *instantiate_call(struct ll_view *v, const struct ll_
     ci->callee = k;
     bool share_effects = true, share_takes = true;
     for (size_t i = 0; i < s->neffects && share_effects; i++)
-        share_effects = instantiates_as_is(&s->effects[i].lock);
+        share_effects = instantiates_as_is(&s->effects[i].lock) && !s->effects[i].guard.on;
     for (size_t i = 0; i < s->ntakes && share_takes; i++)
         share_takes = instantiates_as_is(&s->takes[i].lock);
     if (share_effects) {
@@ -53,10 +77,15 @@ static struct ll_call_info *instantiate_call(struct ll_view *v, const struct ll_
             return NULL;
         for (size_t i = 0; i < s->neffects; i++) {
             struct ll_effect x = s->effects[i];
+            if (x.guard.on && !instantiate_guard(&x.guard, call))
+                continue;
             if (ll_path_instantiate(a, &s->effects[i].lock, callee->fn, call, &x.lock))
                 ci->effects[ci->neffects++] = x;
         }
     }
+    /* a guarded take that the arguments decide: on every path, or not */
+    for (size_t i = 0; i < s->neffects && share_takes; i++)
+        share_takes = !(s->effects[i].op == LL_EFF_TAKE && s->effects[i].guard.on);
     if (share_takes) {
         ci->takes = s->takes;
         ci->ntakes = s->ntakes;
@@ -68,6 +97,21 @@ static struct ll_call_info *instantiate_call(struct ll_view *v, const struct ll_
             if (ll_path_instantiate(a, &s->takes[i].lock, callee->fn, call, &t.lock))
                 ci->takes[ci->ntakes++] = t;
         }
+    }
+    for (size_t i = 0; i < s->neffects; i++) {
+        struct ll_guard g = s->effects[i].guard;
+        if (s->effects[i].op != LL_EFF_TAKE || !g.on)
+            continue;
+        bool takes = instantiate_guard(&g, call);
+        struct ll_path lock;
+        if ((takes && g.on) ||
+            !ll_path_instantiate(a, &s->effects[i].lock, callee->fn, call, &lock))
+            continue; /* still open: some paths */
+        for (size_t j = 0; j < ci->ntakes; j++)
+            if (strcmp(ci->takes[j].lock.key, lock.key) == 0) {
+                ci->takes[j].fresh = takes;
+                ci->takes[j].some = false;
+            }
     }
     return ci;
 }
@@ -136,7 +180,7 @@ static bool acquires(const struct ll_fn_view *f, uint32_t l)
             return true;
         const struct ll_call_info *ci = f->calls ? f->calls[e] : NULL;
         for (size_t k = 0; ci && k < ci->neffects; k++)
-            if (ci->effects[k].op != LL_EFF_RELEASE &&
+            if (ll_effect_acquires(&ci->effects[k]) &&
                 ll_df_lock_index(&f->df, ci->effects[k].lock.key) == (int)l)
                 return true;
     }
@@ -185,6 +229,49 @@ static bool holds_on_success_only(const struct ll_fn_view *f, uint32_t l)
     return any;
 }
 
+/*
+ * A conditional acquisition told by the paths at the returns: on every
+ * path that returns holding l the value returned has signs the paths
+ * returning without it never have (`return e;` after `if (e) lock(&e->m)`,
+ * NULL or a negative error code without it).  Where a path took and
+ * released l before returning without it, the holding paths must return
+ * what reads as success (a pointer, 0, or >= 0 against negative errors):
+ * holding it on the error return is the classic forgotten unlock.
+ */
+enum verdict { NOT_KNOWN, IS_COND, NOT_COND };
+
+static enum verdict cond_by_paths(const struct ll_fn_view *f, uint32_t l, struct ll_effect *x)
+{
+    const struct ll_df_result *df = &f->df;
+    uint8_t succ = 0, fail = 0;
+    bool released = false, unknown = false;
+    for (uint32_t i = 0; i < df->nexits; i++) {
+        uint8_t st = df->exits[i].st[l] & (uint8_t)~LL_LS_SHARED;
+        unknown = unknown || df->exits[i].signs == LL_PS_ANY;
+        if (st & LL_LS_HELD) {
+            if (st != LL_LS_HELD)
+                return NOT_KNOWN;
+            succ |= df->exits[i].signs;
+        } else {
+            fail |= df->exits[i].signs;
+            released = released || (st & LL_LS_FREE);
+        }
+    }
+    if (!succ || !fail || (succ & fail))
+        return unknown || !succ ? NOT_KNOWN : NOT_COND;
+    if (released) {
+        bool success_like = (f->fn->flags & LL_FN_RETURNS_POINTER)
+                                ? !(succ & LL_PS_ZERO)
+                                : succ == LL_PS_ZERO || (!(succ & LL_PS_NEG) && fail == LL_PS_NEG);
+        if (!success_like)
+            return NOT_COND;
+    }
+    x->op = LL_EFF_COND_ACQUIRE;
+    x->succ = succ;
+    x->fail = fail;
+    return IS_COND;
+}
+
 /* The summary effect of lock l at f's returns, if any. */
 bool ll_fn_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effect *x)
 {
@@ -222,6 +309,9 @@ bool ll_fn_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effect 
         x->op = LL_EFF_RELEASE;
         return true;
     }
+    enum verdict by_paths = cond_by_paths(f, l, x);
+    if (by_paths != NOT_KNOWN)
+        return by_paths == IS_COND;
     if (!(all & LL_LS_HELD) || mixed_return)
         return false;
     /* released again on the other returns: an error path that forgot to
@@ -248,7 +338,8 @@ bool ll_fn_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effect 
         }
     }
     x->op = LL_EFF_COND_ACQUIRE;
-    x->success_zero = success_zero;
+    x->succ = success_zero ? LL_PS_ZERO : LL_PS_NONZERO;
+    x->fail = success_zero ? LL_PS_NONZERO : LL_PS_ZERO;
     return true;
 }
 
@@ -257,6 +348,7 @@ static int push_take(struct ll_arena *a, struct ll_summary *s, const struct ll_t
     for (size_t i = 0; i < s->ntakes; i++)
         if (strcmp(s->takes[i].lock.key, t->lock.key) == 0 && s->takes[i].blocking == t->blocking) {
             s->takes[i].fresh = s->takes[i].fresh || t->fresh;
+            s->takes[i].some = (s->takes[i].some || t->some) && !s->takes[i].fresh;
             return 0;
         }
     if (s->ntakes >= LL_SUMMARY_MAX_TAKES)
@@ -306,7 +398,7 @@ struct ll_site ll_fn_acquisition_site(const struct ll_fn_view *f, uint32_t e, ui
             return ll_view_site(f, pe->loc, NULL);
         const struct ll_call_info *ci = f->calls ? f->calls[p] : NULL;
         for (size_t k = 0; ci && k < ci->neffects; k++)
-            if (ci->effects[k].op != LL_EFF_RELEASE &&
+            if (ll_effect_acquires(&ci->effects[k]) &&
                 ll_df_lock_index(&f->df, ci->effects[k].lock.key) == (int)l)
                 return ll_view_site(f, pe->loc, NULL);
     }
@@ -359,13 +451,15 @@ static int summarise_acquire(struct ll_view *v, struct ll_fn_view *f, uint32_t e
     if (l < 0 || !ll_path_portable(&ev->obj))
         return 0;
     uint8_t before = ll_df_state(&f->df, e, (uint32_t)l) & (uint8_t)~LL_LS_SHARED;
-    /* `fresh` (callers must not hold it) only for acquisitions on every path:
-     * one guarded by a flag the caller passes says nothing of the sort */
+    /* `fresh` (callers must not hold it) only for acquisitions on every path;
+     * one on some paths (under a flag the caller may pass) is `some` */
+    bool every = unconditional(f->fn, e);
     struct ll_take t = {ev->obj,
                         ll_view_site(f, ev->loc, NULL),
                         f->fn->name,
                         ev->mode,
-                        before == LL_LS_ENTRY && unconditional(f->fn, e),
+                        before == LL_LS_ENTRY && every,
+                        before == LL_LS_ENTRY && !every,
                         ev->kind == LL_EV_ACQUIRE};
     if (push_take(a, &f->summary, &t) != 0)
         return -1;
@@ -428,7 +522,9 @@ static int summarise_call(struct ll_view *v, struct ll_fn_view *f, uint32_t e)
         int l = ll_df_lock_index(&f->df, t.lock.key);
         uint8_t st =
             l < 0 ? LL_LS_ENTRY : (ll_df_state(&f->df, e, (uint32_t)l) & (uint8_t)~LL_LS_SHARED);
-        t.fresh = t.fresh && st == LL_LS_ENTRY && unconditional(f->fn, e);
+        bool unheld = (t.fresh || t.some) && st == LL_LS_ENTRY, every = unconditional(f->fn, e);
+        t.some = unheld && !(t.fresh && every);
+        t.fresh = unheld && t.fresh && every;
         if (push_take(a, &f->summary, &t) != 0)
             return -1;
         if (!t.blocking)
@@ -539,6 +635,74 @@ static bool infer_never_returns(struct ll_view *v, const struct ll_fn_view *f)
     return dies;
 }
 
+/* The name of the local that every path returning with l held returns,
+ * or NULL. */
+static const char *returned_local(const struct ll_fn_view *f, uint32_t l)
+{
+    const char *v = NULL;
+    for (uint32_t i = 0; i < f->df.nexits; i++) {
+        if (!(f->df.exits[i].st[l] & LL_LS_HELD))
+            continue;
+        const char *r = f->fn->events[f->df.exits[i].event].result_var;
+        if (!r || r[0] == '-' || (r[0] >= '0' && r[0] <= '9') || (v && strcmp(v, r) != 0))
+            return NULL;
+        v = r;
+    }
+    return v;
+}
+
+/* `e->rest` as `base->rest`, or NULL when the key is not a field of what
+ * local `e` points to. */
+static const char *rebased(struct ll_arena *a, const char *key, const char *e, const char *base)
+{
+    size_t n = strlen(e);
+    if (!key || strncmp(key, e, n) != 0 || key[n] != '-' || key[n + 1] != '>')
+        return NULL;
+    return ll_arena_printf(a, "%s%s", base, key + n);
+}
+
+/*
+ * A lock of an object the function hands to its caller, said in terms the
+ * caller can name: a field of the returned pointer (`return e;` holding
+ * `e->lock`: `@ret->lock`), or of the object an out-parameter was set to
+ * (`*out = e;`: `*out->lock`).  Fills *out; false when neither.
+ */
+static bool handed_out(struct ll_arena *a, const struct ll_fn_view *f, uint32_t l,
+                       struct ll_path *out)
+{
+    const struct ll_path *p = f->df.locks[l].path;
+    if (p->root != LL_ROOT_LOCAL || !p->key || !p->text || !p->cls)
+        return false;
+    const char *v = returned_local(f, l);
+    struct ll_path r = *p;
+    r.flags = (uint8_t)(p->flags | LL_PATH_DEREF);
+    r.root_usr = NULL;
+    r.param = -1;
+    if (v && (r.key = rebased(a, p->key, v, "@ret")) && (r.text = rebased(a, p->text, v, "@ret"))) {
+        r.root = LL_ROOT_RETURN;
+        *out = r;
+        return true;
+    }
+    const struct ll_function *fn = f->fn;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind != LL_EV_ACCESS || !(ev->flags & LL_EVF_WRITE) || !f->df.reached[e] ||
+            ev->obj.root != LL_ROOT_PARAM || ev->aux.root != LL_ROOT_LOCAL || !ev->aux.key ||
+            !ev->obj.key || ev->obj.key[0] != '*' || ev->obj.param < 0 ||
+            (uint32_t)ev->obj.param >= fn->nparams ||
+            strcmp(ev->obj.key + 1, fn->params[ev->obj.param]) != 0)
+            continue;
+        if ((r.key = rebased(a, p->key, ev->aux.key, ev->obj.key)) &&
+            (r.text = rebased(a, p->text, ev->aux.key, ev->obj.key))) {
+            r.root = LL_ROOT_PARAM;
+            r.param = ev->obj.param;
+            *out = r;
+            return true;
+        }
+    }
+    return false;
+}
+
 static int summarise(struct ll_view *v, struct ll_fn_view *f)
 {
     struct ll_arena *a = &v->arena;
@@ -549,7 +713,10 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
         return -1;
     for (uint32_t l = 0; l < f->df.nlocks; l++) {
         struct ll_effect x;
-        if (!ll_path_portable(f->df.locks[l].path) || !ll_fn_lock_effect(f, l, &x))
+        bool portable = ll_path_portable(f->df.locks[l].path);
+        if (!ll_fn_lock_effect(f, l, &x))
+            continue;
+        if (!portable && (x.op == LL_EFF_RELEASE || !handed_out(a, f, l, &x.lock)))
             continue;
         x.site = ll_fn_acquisition_site(f, fn->nevents, l);
         s->effects[s->neffects++] = x;
@@ -584,15 +751,290 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
     return 0;
 }
 
+/* ---- effects a parameter decides ----------------------------------- */
+
+#define GUARD_MAX_PARAMS 2
+#define GUARD_MAX_VALUES 6
+#define GUARD_MAX_PREDS 8
+
+struct guard_params {
+    uint32_t param;
+    uint32_t npreds, nvalues;
+    struct {
+        uint8_t cmp;
+        int64_t k;
+    } preds[GUARD_MAX_PREDS];
+    int64_t values[GUARD_MAX_VALUES];
+};
+
+static void add_value(struct guard_params *g, int64_t v)
+{
+    for (uint32_t i = 0; i < g->nvalues; i++)
+        if (g->values[i] == v)
+            return;
+    if (g->nvalues < GUARD_MAX_VALUES)
+        g->values[g->nvalues++] = v;
+}
+
+/* A comparison the parameter is tested with, and values on both sides. */
+static void add_pred(struct guard_params *g, uint8_t cmp, int64_t k)
+{
+    for (uint32_t i = 0; i < g->npreds; i++)
+        if (g->preds[i].cmp == cmp && g->preds[i].k == k)
+            return;
+    if (g->npreds == GUARD_MAX_PREDS || cmp == LL_CMP_NONE)
+        return;
+    g->preds[g->npreds].cmp = cmp;
+    g->preds[g->npreds].k = k;
+    g->npreds++;
+    int64_t lo = k > INT64_MIN ? k - 1 : k, hi = k < INT64_MAX ? k + 1 : k;
+    switch (cmp) {
+    case LL_CMP_TRUTH:
+        add_value(g, 0);
+        add_value(g, 1);
+        break;
+    case LL_CMP_LT:
+    case LL_CMP_GE:
+        add_value(g, lo);
+        add_value(g, k);
+        break;
+    case LL_CMP_AND:
+        add_value(g, 0);
+        add_value(g, k);
+        break;
+    default: /* ==, !=, <=, > */
+        add_value(g, k);
+        add_value(g, k == 0 ? 1 : 0);
+        add_value(g, hi);
+        break;
+    }
+}
+
+static bool param_written(const struct ll_function *fn, const char *pname)
+{
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE) &&
+            ev->obj.root == LL_ROOT_PARAM && !(ev->obj.flags & LL_PATH_DEREF) && ev->obj.key &&
+            strcmp(ev->obj.key, pname) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* The parameters whose value may decide what f does to a lock: tested
+ * against constants, or passed where a callee's effect is guarded. */
+static uint32_t find_guard_params(const struct ll_fn_view *f, struct guard_params *out)
+{
+    const struct ll_function *fn = f->fn;
+    uint32_t n = 0;
+    for (uint32_t p = 0; p < fn->nparams && n < GUARD_MAX_PARAMS; p++) {
+        const char *pname = fn->params[p];
+        if (!pname || !*pname)
+            continue;
+        struct guard_params *g = &out[n];
+        memset(g, 0, sizeof(*g));
+        g->param = p;
+        for (uint32_t b = 0; b < fn->nblocks; b++) {
+            const struct ll_cond *c = &fn->blocks[b].cond;
+            if (c->kind != LL_COND_NONE && c->cmp != LL_CMP_NONE && c->nvars == 1 && c->text &&
+                strcmp(c->vars[0], pname) == 0)
+                add_pred(g, c->cmp, c->cmp_k);
+        }
+        for (uint32_t e = 0; f->calls && e < fn->nevents; e++) {
+            const struct ll_call_info *ci = f->calls[e];
+            for (size_t i = 0; ci && i < ci->neffects; i++)
+                if (ci->effects[i].guard.on && ci->effects[i].guard.param == (int16_t)p)
+                    add_pred(g, ci->effects[i].guard.cmp, ci->effects[i].guard.k);
+        }
+        if (g->npreds && !param_written(fn, pname))
+            n++;
+    }
+    return n;
+}
+
+/* Whether some lock's fate at the returns is not one thing: released on
+ * some paths only, taken on some only. */
+static bool has_open_lock(const struct ll_fn_view *f)
+{
+    for (uint32_t l = 0; l < f->df.nlocks; l++) {
+        if (!ll_path_portable(f->df.locks[l].path))
+            continue;
+        uint8_t all = 0;
+        for (uint32_t i = 0; i < f->df.nexits; i++)
+            all |= f->df.exits[i].st[l] & (uint8_t)~LL_LS_SHARED;
+        if (all & (all - 1)) /* more than one state */
+            return true;
+    }
+    return false;
+}
+
+/* In run df: whether l is taken, without being held first, on every path
+ * (some acquisition finds it as the caller left it, and no return does). */
+static bool takes_on_every_path(const struct ll_fn_view *f, const struct ll_df_result *df,
+                                uint32_t l)
+{
+    const struct ll_function *fn = f->fn;
+    bool fresh = false;
+    for (uint32_t e = 0; e < fn->nevents && !fresh; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (!df->reached[e] || (ll_df_state(df, e, l) & (uint8_t)~LL_LS_SHARED) != LL_LS_ENTRY)
+            continue;
+        if (ev->kind == LL_EV_ACQUIRE && ll_df_lock_index(df, ev->obj.key) == (int)l)
+            fresh = true;
+        const struct ll_call_info *ci = f->calls ? f->calls[e] : NULL;
+        for (size_t i = 0; ci && i < ci->ntakes && !fresh; i++)
+            fresh = ci->takes[i].fresh && ci->takes[i].blocking &&
+                    ll_df_lock_index(df, ci->takes[i].lock.key) == (int)l;
+    }
+    if (!fresh || !df->nexits)
+        return false;
+    for (uint32_t i = 0; i < df->nexits; i++)
+        if (df->exits[i].st[l] & (LL_LS_ENTRY | LL_LS_NEVER))
+            return false;
+    return true;
+}
+
+/* A comparison of the parameter that is `truth` exactly for the values
+ * in `set` (bit i: values[i]); false when none is. */
+static bool find_guard(const struct guard_params *g, uint32_t set, struct ll_guard *out)
+{
+    for (uint32_t p = 0; p < g->npreds; p++)
+        for (int truth = 0; truth < 2; truth++) {
+            bool ok = true;
+            for (uint32_t i = 0; i < g->nvalues && ok; i++)
+                ok = (ll_ps_cmp_holds(g->preds[p].cmp, g->values[i], g->preds[p].k) ==
+                      (truth != 0)) == ((set >> i & 1) != 0);
+            if (ok) {
+                memset(out, 0, sizeof(*out));
+                out->on = 1;
+                out->param = (int16_t)g->param;
+                out->cmp = g->preds[p].cmp;
+                out->k = g->preds[p].k;
+                out->truth = (uint8_t)truth;
+                return true;
+            }
+        }
+    return false;
+}
+
+static bool has_effect(const struct ll_summary *s, const char *key)
+{
+    for (size_t i = 0; i < s->neffects; i++)
+        if (s->effects[i].op != LL_EFF_RECURSIVE && strcmp(s->effects[i].lock.key, key) == 0)
+            return true;
+    return false;
+}
+
+static bool takes_fresh(const struct ll_summary *s, const char *key)
+{
+    for (size_t i = 0; i < s->ntakes; i++)
+        if (s->takes[i].fresh && s->takes[i].blocking && strcmp(s->takes[i].lock.key, key) == 0)
+            return true;
+    return false;
+}
+
+/*
+ * Effects a parameter decides (`reschedule(ev, true)` releases ev->mx,
+ * `flush(q, LOCKED)` does not take q->lock): the function is analysed
+ * again for values of the parameter on both sides of each comparison it
+ * is tested with, and an effect that happens for exactly the values one
+ * comparison selects becomes an effect guarded by it.
+ */
+static int guard_effects(struct ll_view *v, struct ll_fn_view *f, const struct ll_df_env *base)
+{
+    struct guard_params gp[GUARD_MAX_PARAMS];
+    if (!f->df.nlocks || !has_open_lock(f))
+        return 0;
+    uint32_t np = find_guard_params(f, gp);
+    if (!np)
+        return 0;
+    struct ll_arena tmp;
+    ll_arena_init(&tmp);
+    int rc = -1;
+    uint32_t nl = f->df.nlocks;
+    uint8_t *ops = ll_arena_alloc(&tmp, (size_t)GUARD_MAX_VALUES * nl);
+    uint8_t *take = ll_arena_alloc(&tmp, (size_t)GUARD_MAX_VALUES * nl);
+    uint8_t *mode = ll_arena_alloc(&tmp, nl);
+    if (!ops || !take || !mode)
+        goto out;
+    for (uint32_t p = 0; p < np; p++) {
+        const struct guard_params *g = &gp[p];
+        memset(ops, 0, (size_t)GUARD_MAX_VALUES * nl);
+        memset(take, 0, (size_t)GUARD_MAX_VALUES * nl);
+        for (uint32_t i = 0; i < g->nvalues; i++) {
+            struct ll_df_env env = *base;
+            env.seeded = true;
+            env.seed_param = g->param;
+            env.seed_value = g->values[i];
+            struct ll_fn_view run = *f;
+            if (ll_dataflow_run(f->fn, &env, &tmp, &run.df) != 0 || run.df.nlocks != nl)
+                goto out;
+            for (uint32_t l = 0; l < nl; l++) {
+                struct ll_effect x;
+                if (ll_path_portable(f->df.locks[l].path) && ll_fn_lock_effect(&run, l, &x) &&
+                    (x.op == LL_EFF_ACQUIRE || x.op == LL_EFF_RELEASE)) {
+                    ops[i * nl + l] = x.op == LL_EFF_ACQUIRE ? 1 : 2;
+                    mode[l] = x.mode;
+                }
+                take[i * nl + l] = takes_on_every_path(&run, &run.df, l);
+            }
+        }
+        struct ll_summary *s = &f->summary;
+        struct ll_effect *grown =
+            ll_arena_alloc_raw(&v->arena, (s->neffects + 3 * (size_t)nl) * sizeof(*grown));
+        if (!grown)
+            goto out;
+        if (s->neffects)
+            memcpy(grown, s->effects, s->neffects * sizeof(*grown));
+        s->effects = grown;
+        size_t room = s->neffects + 3 * (size_t)nl;
+        for (uint32_t l = 0; l < nl; l++) {
+            const struct ll_path *lp = f->df.locks[l].path;
+            if (!ll_path_portable(lp))
+                continue;
+            for (uint8_t op = 1; op <= 3; op++) {
+                uint32_t set = 0;
+                for (uint32_t i = 0; i < g->nvalues; i++)
+                    if (op == 3 ? take[i * nl + l] != 0 : ops[i * nl + l] == op)
+                        set |= 1u << i;
+                struct ll_effect x;
+                memset(&x, 0, sizeof(x));
+                if (!set || set == (1u << g->nvalues) - 1 || !find_guard(g, set, &x.guard))
+                    continue;
+                if ((op < 3 && has_effect(s, lp->key)) || (op == 3 && takes_fresh(s, lp->key)))
+                    continue;
+                if (s->neffects >= room)
+                    break;
+                x.op = op == 1 ? LL_EFF_ACQUIRE : op == 2 ? LL_EFF_RELEASE : LL_EFF_TAKE;
+                x.mode = op == 3 ? LL_MODE_EXCL : mode[l];
+                x.lock = *lp;
+                x.site = ll_fn_acquisition_site(f, f->fn->nevents, l);
+                s->effects[s->neffects++] = x;
+            }
+        }
+    }
+    rc = 0;
+out:
+    ll_arena_release(&tmp);
+    return rc;
+}
+
 static int analyse_function(struct ll_view *v, struct ll_fn_view *f)
 {
     if (prepare_calls(v, f) != 0)
         return -1;
     struct effects_ctx ctx = {v, f};
-    struct ll_df_env env = {ll_fn_is_root(f), NULL, call_effects, &ctx, &v->scratch, call_dies};
+    struct ll_df_env env = {.entry_free = ll_fn_is_root(f),
+                            .call_effects = call_effects,
+                            .ctx = &ctx,
+                            .scratch = &v->scratch,
+                            .call_dies = call_dies};
     if (ll_dataflow_run(f->fn, &env, &v->arena, &f->df) != 0)
         return -1;
-    return summarise(v, f);
+    if (summarise(v, f) != 0)
+        return -1;
+    return ll_fn_is_root(f) ? 0 : guard_effects(v, f, &env);
 }
 
 int ll_view_summarise(struct ll_view *v)

@@ -23,9 +23,11 @@ static const char doc[] =
     "mutex recursive with `PTHREAD_MUTEX_RECURSIVE`.\n\n"
     "## Known problems\n"
     "Reported only when the lock is held on every path reaching the acquisition, in one\n"
-    "function or through calls (a helper that takes the lock its caller holds); recursive\n"
-    "mutexes are recognised from `pthread_mutexattr_settype` anywhere in the program for the\n"
-    "lock class, `mtx_recursive`, and recursive static initialisers. `trylock` on a held lock\n"
+    "function or through calls (a helper that takes the lock its caller holds, on every path\n"
+    "for the arguments given; one that takes it on some of its paths only is a note);\n"
+    "recursive mutexes are recognised from `pthread_mutexattr_settype` anywhere in the\n"
+    "program for the lock class, `mtx_recursive`, and recursive static initialisers. `trylock` on "
+    "a held lock\n"
     "is not reported (it fails instead of blocking).\n";
 
 /* Held on every path, and not a second read lock (POSIX allows those). */
@@ -35,31 +37,51 @@ static bool held_against(const struct ll_fn_view *f, uint32_t e, uint32_t l, uin
     return ll_lock_held(st) == LL_HELD_ALL && !(st.shared && mode == LL_MODE_SHARED);
 }
 
+/* Reports the call at e of a function that acquires `lock` (mode, at
+ * `at` in `via`) while the caller holds it on every path: a warning when
+ * the callee takes it on every path (for the arguments given), a note
+ * when only on some (it may not take it on the caller's path).  Returns
+ * false when out of memory. */
+static bool report_call(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                        const struct ll_path *lock, uint8_t mode, const struct ll_site *at,
+                        const char *via, bool every, struct ll_rule_ctx *r)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    const struct ll_event *ev = &fn->events[e];
+    int l = ll_fn_lock_of(f, lock);
+    if (l < 0 || !held_against(f, e, (uint32_t)l, mode))
+        return true;
+    if (ll_view_lock_recursive(v, f, (uint32_t)l) || ll_view_path_recursive(v, lock))
+        return true;
+    struct ll_site site = ll_view_site(f, ev->loc, NULL);
+    struct ll_finding *fd =
+        every ? ll_diag(r, &site, fn->name, lock->cls,
+                        "'%s' acquired again by calling '%s' while already held", lock->text,
+                        ev->api ? ev->api : "?")
+              : ll_diag_sev(r, LL_SEV_NOTE, &site, fn->name, lock->cls,
+                            "'%s' may be acquired again by calling '%s' while already held: it "
+                            "takes it on some of its paths",
+                            lock->text, ev->api ? ev->api : "?");
+    if (!fd)
+        return false;
+    ll_diag_note(r, fd, at, "'%s' acquires '%s' here", via, lock->text);
+    ll_diag_note_acquired(r, fd, f, e, (uint32_t)l);
+    return true;
+}
+
 /* A call to a function that acquires, without holding it first, a lock
- * the caller holds on every path to the call. */
+ * the caller holds on every path to the call: on every path of the
+ * callee for the arguments given (`fresh`), or on some of them. */
 static void check_call(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
                        struct ll_rule_ctx *r)
 {
     const struct ll_call_info *ci = ll_fn_call(f, e);
-    const struct ll_function *fn = ll_fn_ir(f);
-    const struct ll_event *ev = &fn->events[e];
     for (size_t i = 0; i < ci->ntakes; i++) {
         const struct ll_take *t = &ci->takes[i];
-        if (!t->fresh || !t->blocking)
+        if (!(t->fresh || t->some) || !t->blocking)
             continue;
-        int l = ll_fn_lock_of(f, &t->lock);
-        if (l < 0 || !held_against(f, e, (uint32_t)l, t->mode))
-            continue;
-        if (ll_view_lock_recursive(v, f, (uint32_t)l) || ll_view_path_recursive(v, &t->lock))
-            continue;
-        struct ll_site site = ll_view_site(f, ev->loc, NULL);
-        struct ll_finding *fd = ll_diag(r, &site, fn->name, t->lock.cls,
-                                        "'%s' acquired again by calling '%s' while already held",
-                                        t->lock.text, ev->api ? ev->api : "?");
-        if (!fd)
+        if (!report_call(v, f, e, &t->lock, t->mode, &t->site, t->via, t->fresh, r))
             return;
-        ll_diag_note(r, fd, &t->site, "'%s' acquires '%s' here", t->via, t->lock.text);
-        ll_diag_note_acquired(r, fd, f, e, (uint32_t)l);
     }
 }
 

@@ -183,6 +183,8 @@ static void build_worker(struct ll_arena *a, struct ll_function *fn)
     b[0].cond.kind = LL_COND_EVENT;
     b[0].cond.event = LL_EV_TRYACQUIRE;
     b[0].cond.true_when_zero = 1;
+    b[0].cond.cmp = LL_CMP_LT;
+    b[0].cond.cmp_k = INT64_MIN; /* the zigzag's extreme */
     b[0].cond.text = "pthread_rwlock_timedrdlock(arg->rw) == 0";
 
     b[1].first_event = 2;
@@ -342,6 +344,8 @@ static void block_eq(const struct ll_block *a, const struct ll_block *b)
     assert_int_equal(a->flags, b->flags);
     assert_int_equal(a->cond.kind, b->cond.kind);
     assert_int_equal(a->cond.true_when_zero, b->cond.true_when_zero);
+    assert_int_equal(a->cond.cmp, b->cond.cmp);
+    assert_true(a->cond.cmp_k == b->cond.cmp_k);
     assert_int_equal(a->cond.event, b->cond.event);
     str_eq(a->cond.var, b->cond.var);
     str_eq(a->cond.text, b->cond.text);
@@ -966,6 +970,8 @@ static int decode_function(uint32_t exit, uint32_t first, uint32_t nev, uint32_t
         b[n++] = 0; /* flags */
         b[n++] = k ? 0 : cond_kind;
         b[n++] = 0; /* true_when_zero */
+        b[n++] = 0; /* cmp */
+        b[n++] = 0; /* cmp_k */
         b[n++] = (unsigned char)(k ? 0 : cond_event);
         b[n++] = 0; /* var */
         b[n++] = 0; /* text */
@@ -1158,7 +1164,8 @@ static void test_dump_everything(void **state)
     }
     static const char *const want[] = {
         "tu /abs/src/main.c (errors: 2)\nerror main.c:3:4: error: expected ';'\n",
-        " if [event 1 true_when_zero 'pthread_rwlock_timedrdlock(arg->rw) == 0'] -> B1 B2\n",
+        " if [event 1 true_when_zero true-if(<-9223372036854775808) "
+        "'pthread_rwlock_timedrdlock(arg->rw) == 0'] -> B1 B2\n",
         " if [var 'rc' 'rc != 0' vars(rc, , x)] -> B3 B2\n",
         " if [other ''] -> B3 B4\n",
         "  B3 loop=0 -> B1 B4 B5\n",

@@ -57,8 +57,9 @@ static void toy_transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e
         break;
     case LL_EV_TRYACQUIRE:
         ll_ps_forget_slot(d, (uint32_t)s);
-        ll_ps_pend(d, e, ev->result_var, (uint32_t)s, ON,
-                   ev->api && strcmp(ev->api, "invert") == 0);
+        bool inv = ev->api && strcmp(ev->api, "invert") == 0;
+        ll_ps_pend(d, e, ev->result_var, (uint32_t)s, ON, inv ? LL_PS_NONZERO : LL_PS_ZERO,
+                   inv ? LL_PS_ZERO : LL_PS_NONZERO);
         break;
     case LL_EV_RELEASE:
         ll_ps_forget_slot(d, (uint32_t)s);

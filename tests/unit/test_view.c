@@ -83,11 +83,11 @@ static void test_wrappers_inferred(void **state)
     x = effect(fn(&w, "stats_try"), "s->lock");
     assert_non_null(x);
     assert_int_equal(x->op, LL_EFF_COND_ACQUIRE);
-    assert_true(x->success_zero);
+    assert_int_equal(x->succ, LL_PS_ZERO);
     x = effect(fn(&w, "grab"), "s->lock"); /* a pointer when locked, NULL when not */
     assert_non_null(x);
     assert_int_equal(x->op, LL_EFF_COND_ACQUIRE);
-    assert_false(x->success_zero);
+    assert_int_equal(x->succ & LL_PS_ZERO, 0);
     destroy(&w);
 }
 
