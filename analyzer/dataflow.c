@@ -306,7 +306,7 @@ static uint8_t seed_facts(const struct run *ru, struct ll_ps_fact *facts)
         return 0;
     const char *pname = fn->params[ru->env->seed_param];
     uint8_t n = 0;
-    for (uint32_t b = 0; b < fn->nblocks && n < LL_DF_MAX_FACTS; b++) {
+    for (uint32_t b = 0; b < fn->nblocks && n < LL_PS_MAX_FACTS; b++) {
         const struct ll_cond *c = &fn->blocks[b].cond;
         if (c->kind == LL_COND_NONE || c->cmp == LL_CMP_NONE || c->nvars != 1 || !c->text ||
             strcmp(c->vars[0], pname) != 0)
@@ -331,7 +331,7 @@ static int iterate(struct run *ru, struct ll_df_result *r)
         return -1;
     for (uint32_t l = 0; l < ru->nlocks; l++)
         entry[l] = entry_state(ru, l);
-    struct ll_ps_fact facts[LL_DF_MAX_FACTS];
+    struct ll_ps_fact facts[LL_PS_MAX_FACTS];
     uint8_t nfacts = seed_facts(ru, facts);
     if (ll_pathset_run_facts(&ru->ps, entry, facts, nfacts) != 0)
         return -1;

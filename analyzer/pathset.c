@@ -523,7 +523,7 @@ int ll_pathset_run_facts(struct ll_pathset *ps, const uint8_t *entry,
     }
     memcpy(init->st, entry, ps->client.nslots);
     for (uint8_t i = 0; i < nfacts; i++)
-        add_fact(ps, init, facts[i].cond, facts[i].value != 0);
+        add_fact(init, facts[i].cond, facts[i].value != 0);
     ps->in[0].d[0] = init;
     ps->in[0].n = 1;
     /* A circular queue of blocks; each block is queued at most once. */
