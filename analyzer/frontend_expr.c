@@ -582,6 +582,27 @@ static void alias_def(struct fn_builder *b, CXCursor var, CXCursor rhs, bool bad
     a->bad = a->bad || bad;
 }
 
+static bool is_deref(CXCursor e)
+{
+    e = fe_strip(e);
+    return clang_getCursorKind(e) == CXCursor_UnaryOperator &&
+           clang_getCursorUnaryOperatorKind(e) == CXUnaryOperator_Deref;
+}
+
+/* A local pointer handed to the caller (returned, or stored through an
+ * out-parameter) keeps its own name: the caller names the object's locks
+ * through the pointer it gets (`e->lock`), and a lock the function leaves
+ * held is handed over in those terms (view_summaries.c, handed_out()). */
+static void escapes(struct fn_builder *b, CXCursor rhs)
+{
+    CXCursor ref = local_ref(rhs);
+    struct fe_alias *a = clang_Cursor_isNull(ref) || !is_pointer_type(clang_getCursorType(ref))
+                             ? NULL
+                             : alias_of(b, ref, true);
+    if (a)
+        a->bad = true;
+}
+
 static enum CXChildVisitResult scan_visit(CXCursor c, CXCursor parent, CXClientData data)
 {
     (void)parent;
@@ -601,6 +622,14 @@ static enum CXChildVisitResult scan_visit(CXCursor c, CXCursor parent, CXClientD
         struct few f = few_children(c);
         if (f.n == 2)
             alias_def(b, local_ref(f.v[0]), f.v[1], op != CXBinaryOperator_Assign);
+        if (f.n == 2 && is_deref(f.v[0]))
+            escapes(b, f.v[1]); /* `*out = e;` */
+        break;
+    }
+    case CXCursor_ReturnStmt: {
+        struct few f = few_children(c);
+        if (f.n == 1)
+            escapes(b, f.v[0]); /* `return e;` */
         break;
     }
     case CXCursor_UnaryOperator: {
