@@ -17,6 +17,7 @@
 #include "compdb.h"
 #include "config.h"
 #include "frontend.h"
+#include "getters.h"
 #include "graph_dot.h"
 #include "ir_dump.h"
 #include "ir_intern.h"
@@ -626,7 +627,7 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
     double t0 = now();
     struct ll_view view;
     memset(&view, 0, sizeof(view));
-    struct ll_arena rewritten; /* paths of calls rewritten as thread creations */
+    struct ll_arena rewritten; /* paths rewritten: getters, calls as thread creations */
     ll_arena_init(&rewritten);
     struct ll_report report;
     struct ll_order_decl *order = NULL;
@@ -643,7 +644,8 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
         order[i].site.line = cfg->hierarchy[i].line;
         order[i].site.col = 1;
     }
-    if (ll_resolve_thread_wrappers(tus, k, &rewritten) < 0 ||
+    if (ll_resolve_getters(tus, k, &rewritten) < 0 ||
+        ll_resolve_thread_wrappers(tus, k, &rewritten) < 0 ||
         ll_view_build(&view, tus, k, order, cfg->nhierarchy) != 0) {
         error("out of memory");
         goto out;

@@ -789,6 +789,11 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
         p.text = ll_arena_printf(b->arena, "%s()", name ? name : "?");
         p.key = ll_arena_printf(b->arena, "%s()@%u:%u", name ? name : "?", l.line, l.col);
         p.cls = p.text;
+        /* a direct call names its callee: a getter that returns a global's
+         * address turns the path into the global's (getters.h) */
+        CXCursor callee = clang_getCursorReferenced(e);
+        if (clang_getCursorKind(callee) == CXCursor_FunctionDecl)
+            p.root_usr = fe_string(b->arena, clang_getCursorUSR(callee));
         return p;
     }
     case CXCursor_IntegerLiteral:
@@ -1543,6 +1548,18 @@ static struct ll_path arg_path(struct fn_builder *b, CXCursor arg)
         }
     }
     return base_path(b, arg, 0);
+}
+
+struct ll_path fe_returned_path(struct fn_builder *b, CXCursor e)
+{
+    struct ll_path none = {.root = LL_ROOT_NONE, .param = -1};
+    if (!is_pointer_type(clang_getCursorType(e)))
+        return none;
+    struct ll_path p = arg_path(b, e);
+    bool global = p.root == LL_ROOT_GLOBAL || p.root == LL_ROOT_STATIC_LOCAL;
+    if ((global && (p.flags & LL_PATH_ADDR)) || (p.root == LL_ROOT_CALL && p.root_usr))
+        return p;
+    return none;
 }
 
 static CXCursor call_arg(CXCursor call, int i)

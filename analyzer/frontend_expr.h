@@ -30,6 +30,11 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth);
  * `l = &stripes[h % N]`), and never stepped or given away by address:
  * fe_path() names what they point to by that object's path. */
 void fe_scan_aliases(struct fn_builder *b, CXCursor body);
+/* The path of a returned pointer value when it may name one global object:
+ * a global's or static's address (`&locks`, `&locks.relay_lock`, also
+ * through a local set once to it), or a direct call's result (a getter of a
+ * getter); a path with root LL_ROOT_NONE otherwise.  getters.h decides. */
+struct ll_path fe_returned_path(struct fn_builder *b, CXCursor e);
 /* Local variable key when `e` names a local or parameter, else NULL. */
 const char *fe_local_var(struct fn_builder *b, CXCursor e);
 bool fe_eval_int(CXCursor e, long long *out);

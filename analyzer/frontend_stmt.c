@@ -390,6 +390,7 @@ static void stmt_return(struct fn_builder *b, CXCursor s)
     CXCursor e = has ? b->cs[base] : clang_getNullCursor();
     b->ncs = base;
     const char *value = NULL;
+    struct ll_path returned = {.root = LL_ROOT_NONE, .param = -1};
     long long k;
     if (has) {
         if (fe_is_fn_type(clang_getCursorType(e))) {
@@ -402,8 +403,11 @@ static void stmt_return(struct fn_builder *b, CXCursor s)
             value = ll_arena_printf(b->arena, "%lld", k);
         else
             value = fe_local_var(b, e);
+        returned = fe_returned_path(b, e);
     }
-    fe_emit(b, LL_EV_RETURN, s)->result_var = value;
+    struct ll_event *ret = fe_emit(b, LL_EV_RETURN, s);
+    ret->result_var = value;
+    ret->obj = returned;
     fe_edge(b, b->cur, b->exit);
     fe_dead_end(b);
 }

@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 9
+#define LL_FACTS_VERSION 10
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -87,7 +87,8 @@ struct ll_path {
     const char *key;      /* instance identity within the function */
     const char *cls;      /* lock or location class */
     const char *emb;      /* class with the embedding path, or NULL (see above) */
-    const char *root_usr; /* USR of the root variable, or NULL */
+    const char *root_usr; /* USR of the root variable; for LL_ROOT_CALL the callee's
+                             (a direct call); or NULL */
 };
 
 enum ll_event_kind {
@@ -105,7 +106,9 @@ enum ll_event_kind {
     LL_EV_SEM_POST,      /* obj: semaphore */
     LL_EV_BLOCKING,      /* api: the blocking function (sleep, read, ...) */
     LL_EV_LOCK_INIT,     /* obj: lock; lock_kind says recursive or not */
-    LL_EV_RETURN,        /* a return statement or the end of the body */
+    LL_EV_RETURN,        /* a return statement or the end of the body; obj: the
+                            returned pointer when it may name one global (a
+                            getter: getters.h), else root NONE */
     LL_EV_LOCK_DESTROY,  /* obj: lock; destroyed (pthread_mutex_destroy, mtx_destroy, ...) */
     LL_EV_KIND_COUNT
 };

@@ -70,11 +70,11 @@ static const char *rebase(struct ll_arena *a, const char *s, const char *pname, 
     return NULL;
 }
 
-static const char *rebase_class(struct ll_arena *a, const char *cls, const char *fn,
-                                const char *pname, const char *argcls, bool addr)
+/* Rebases a class derived from the root's own class `own` ("f(m)" of
+ * parameter m of f: "*f(m)"); a field's or a global's class stays. */
+static const char *rebase_class(struct ll_arena *a, const char *cls, const char *own,
+                                const char *argcls, bool addr)
 {
-    char own[512];
-    snprintf(own, sizeof(own), "%s(%s)", fn, pname);
     size_t n;
     char star[520];
     snprintf(star, sizeof(star), "*%s", own);
@@ -124,11 +124,11 @@ const char *ll_path_emb_from(struct ll_arena *a, const struct ll_path *p, const 
 
 /* The embedding path of p's instance for the call: `h->x.y` of parameter
  * h given `&c->out` is embedded where c->out is. */
-static const char *instantiate_emb(struct ll_arena *a, const struct ll_path *p, const char *fn,
+static const char *instantiate_emb(struct ll_arena *a, const struct ll_path *p, const char *own,
                                    const char *pname, const struct ll_path *arg, bool addr)
 {
     const char *pe = ll_path_emb(p), *ae = ll_path_emb(arg);
-    const char *derived = rebase_class(a, pe, fn, pname, ae, addr);
+    const char *derived = rebase_class(a, pe, own, ae, addr);
     if (derived != pe)
         return derived; /* "*f(m)": the argument's own class */
     if (!addr || !(arg->flags & LL_PATH_MEMBER) || (p->key[0] == '*' && !p->emb))
@@ -189,16 +189,27 @@ bool ll_path_instantiate(struct ll_arena *a, const struct ll_path *p,
     if (p->root != LL_ROOT_PARAM || p->param < 0 || (uint32_t)p->param >= call->nargs ||
         (uint32_t)p->param >= callee->nparams || !p->key || !p->text || !p->cls)
         return false;
-    const struct ll_path *arg = &call->args[p->param];
     const char *pname = callee->params[p->param];
-    if (arg->root == LL_ROOT_NONE || arg->root == LL_ROOT_UNKNOWN || !arg->key || !pname || !*pname)
+    if (!pname || !*pname)
+        return false;
+    char own[512];
+    snprintf(own, sizeof(own), "%s(%s)", callee->name, pname);
+    return ll_path_rebase(a, p, pname, pname, own, &call->args[p->param], out);
+}
+
+bool ll_path_rebase(struct ll_arena *a, const struct ll_path *p, const char *kroot,
+                    const char *troot, const char *croot, const struct ll_path *arg,
+                    struct ll_path *out)
+{
+    if (arg->root == LL_ROOT_NONE || arg->root == LL_ROOT_UNKNOWN || !arg->key || !p->key ||
+        !p->text || !p->cls)
         return false;
     bool addr = (arg->flags & LL_PATH_ADDR) != 0;
     struct ll_path r = *p;
-    r.key = rebase(a, p->key, pname, arg->key, addr);
-    r.text = rebase(a, p->text, pname, arg->text ? arg->text : arg->key, addr);
-    r.cls = rebase_class(a, p->cls, callee->name, pname, arg->cls, addr);
-    r.emb = instantiate_emb(a, p, callee->name, pname, arg, addr);
+    r.key = rebase(a, p->key, kroot, arg->key, addr);
+    r.text = rebase(a, p->text, troot, arg->text ? arg->text : arg->key, addr);
+    r.cls = rebase_class(a, p->cls, croot, arg->cls, addr);
+    r.emb = instantiate_emb(a, p, croot, kroot, arg, addr);
     if (!r.key || !r.text || !r.cls)
         return false;
     if (r.emb && strcmp(r.emb, r.cls) == 0)
@@ -206,9 +217,9 @@ bool ll_path_instantiate(struct ll_arena *a, const struct ll_path *p,
     r.root = arg->root;
     r.param = arg->param;
     r.root_usr = arg->root_usr;
-    /* the parameter's pointee itself (`*h`) is a member where the argument is */
+    /* the root's pointee itself (`*h`) is a member where the argument is */
     char whole[256];
-    snprintf(whole, sizeof(whole), "*%s", pname);
+    snprintf(whole, sizeof(whole), "*%s", kroot);
     uint8_t member = strcmp(p->key, whole) == 0 ? arg->flags : p->flags;
     r.flags = (uint8_t)((p->flags | arg->flags) & ~(LL_PATH_ADDR | LL_PATH_MEMBER));
     r.flags |= member & LL_PATH_MEMBER;

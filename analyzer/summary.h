@@ -117,6 +117,19 @@ bool ll_path_instantiate(struct ll_arena *a, const struct ll_path *p,
                          const struct ll_function *callee, const struct ll_event *call,
                          struct ll_path *out);
 
+/*
+ * The general form of ll_path_instantiate(): rebases `p` from a root
+ * pointer value, spelled `kroot` in its key, `troot` in its text and
+ * `croot` as its own class, onto `arg` (`&x`: the pointer's target is x;
+ * a pointer value q: it stays a dereference).  A parameter m of f is
+ * (m, m, "f(m)"); a call's result is ("get()@L:C", "get()", "get()").
+ * Returns true and fills *out (strings in `a`), or false when the path is
+ * not spelled from that root.
+ */
+bool ll_path_rebase(struct ll_arena *a, const struct ll_path *p, const char *kroot,
+                    const char *troot, const char *croot, const struct ll_path *arg,
+                    struct ll_path *out);
+
 /* True when the path can be named outside its function: rooted at a
  * global, a static, or a parameter. */
 bool ll_path_portable(const struct ll_path *p);

@@ -1,0 +1,297 @@
+/*
+ * getters: finds the getters (by USR) in rounds, a getter of a getter
+ * after the getter it calls, then rewrites every path rooted at a call of
+ * one (getters.h).
+ */
+#include "getters.h"
+
+#include "strmap.h"
+#include "summary.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Levels of getters of getters followed. */
+#define GETTER_ROUNDS 8
+
+struct getter {
+    const struct ll_function *fn;
+    bool known;                   /* decided: a getter of `target`, or none (NULL) */
+    const struct ll_path *target; /* the object's address */
+};
+
+struct getters {
+    struct ll_arena *a;
+    struct ll_strmap by_usr; /* USR -> index into gs */
+    struct getter *gs;
+    size_t n, cap;
+};
+
+static bool global_root(const struct ll_path *p)
+{
+    return p->root == LL_ROOT_GLOBAL || p->root == LL_ROOT_STATIC_LOCAL;
+}
+
+static bool same_object(const struct ll_path *a, const struct ll_path *b)
+{
+    return strcmp(a->key, b->key) == 0 && a->root_usr && b->root_usr &&
+           strcmp(a->root_usr, b->root_usr) == 0;
+}
+
+/* The end of the call's own spelling in a call-rooted key: "get()@3:9" of
+ * "*get()@3:9->x" (after `from`, past its leading stars), or NULL. */
+static const char *call_key_end(const char *from)
+{
+    const char *at = strstr(from, "()@");
+    if (!at)
+        return NULL;
+    const char *q = at + 3;
+    if (*q < '0' || *q > '9')
+        return NULL;
+    while (*q >= '0' && *q <= '9')
+        q++;
+    if (*q++ != ':' || *q < '0' || *q > '9')
+        return NULL;
+    while (*q >= '0' && *q <= '9')
+        q++;
+    return q;
+}
+
+/* The text of a call, "get()" of its key "get()@3:9...", in `a`. */
+static const char *call_text(struct ll_arena *a, const char *key)
+{
+    return ll_arena_strndup(a, key, (size_t)(strstr(key, "()@") + 2 - key));
+}
+
+/*
+ * p, rooted at a call, rooted instead at `target`, the address the callee
+ * returns: `get()->x` is `g.x`, `*get()` is g, get()'s value itself is
+ * &g.  Returns 1 and fills *out, 0 when p is not spelled from the call
+ * (left as it is), -1 when out of memory.
+ */
+static int rewrite(struct ll_arena *a, const struct ll_path *p, const struct ll_path *target,
+                   struct ll_path *out)
+{
+    const char *k = p->key;
+    if (!k)
+        return 0;
+    size_t stars = 0;
+    while (k[stars] == '*')
+        stars++;
+    const char *end = call_key_end(k + stars);
+    if (!end)
+        return 0;
+    if (stars == 0 && *end == '\0') { /* the returned value itself */
+        *out = *target;
+        return 1;
+    }
+    /* the call's class is its text ("get()", frontend_expr.c) */
+    const char *kroot = ll_arena_strndup(a, k + stars, (size_t)(end - (k + stars)));
+    const char *troot = call_text(a, k + stars);
+    if (!kroot || !troot)
+        return -1;
+    if (!ll_path_rebase(a, p, kroot, troot, troot, target, out))
+        return 0;
+    /* through a pointer only where the rest of the path goes through one
+     * (`g.x` is written directly, `g.next->x` is not) */
+    const char *rest = end;
+    if (rest[0] == '-' && rest[1] == '>')
+        rest += 2;
+    bool deref = (target->flags & LL_PATH_DEREF) || stars > 1 || strstr(rest, "->") ||
+                 ((p->flags & LL_PATH_DEREF) && strchr(rest, '['));
+    out->flags &= (uint8_t)~(LL_PATH_DEREF | LL_PATH_ADDR);
+    out->flags |= (uint8_t)((deref ? LL_PATH_DEREF : 0) | (p->flags & LL_PATH_ADDR));
+    return 1;
+}
+
+static struct getter *getter_of(struct getters *g, const char *usr)
+{
+    size_t k = usr ? ll_strmap_get(&g->by_usr, usr) : (size_t)-1;
+    return k == (size_t)-1 ? NULL : &g->gs[k];
+}
+
+/* Marks in `seen` the blocks fn's entry reaches (`stack`: room for every
+ * block). */
+static void mark_reachable(const struct ll_function *fn, uint8_t *seen, uint32_t *stack)
+{
+    size_t n = 0;
+    stack[n++] = 0;
+    seen[0] = 1;
+    while (n > 0) {
+        const struct ll_block *b = &fn->blocks[stack[--n]];
+        for (uint32_t s = 0; s < b->nsucc; s++)
+            if (b->succ[s] < fn->nblocks && !seen[b->succ[s]]) {
+                seen[b->succ[s]] = 1;
+                stack[n++] = b->succ[s];
+            }
+    }
+}
+
+/* Functions with a returned path on some reachable return; the others
+ * are no getters and are not kept. */
+static int collect(struct getters *g, const struct ll_tu_facts *tus, size_t ntus)
+{
+    for (size_t t = 0; t < ntus; t++)
+        for (uint32_t i = 0; i < tus[t].nfunctions; i++) {
+            const struct ll_function *fn = &tus[t].functions[i];
+            bool any = false;
+            for (uint32_t e = 0; e < fn->nevents && !any; e++)
+                any = fn->events[e].kind == LL_EV_RETURN && fn->events[e].obj.root != LL_ROOT_NONE;
+            if (!any || fn->nblocks == 0 || ll_strmap_get(&g->by_usr, fn->usr) != (size_t)-1)
+                continue;
+            if (g->n == g->cap) {
+                size_t cap = g->cap ? g->cap * 2 : 16;
+                struct getter *gs = realloc(g->gs, cap * sizeof(*gs));
+                if (!gs)
+                    return -1;
+                g->gs = gs;
+                g->cap = cap;
+            }
+            if (ll_strmap_put(&g->by_usr, fn->usr, g->n) < 0)
+                return -1;
+            g->gs[g->n++] = (struct getter){.fn = fn};
+        }
+    return 0;
+}
+
+/* What return event ev returns, in the object's terms: 1 with *out set, 0
+ * not yet known (a getter not decided), -1 no single global, -2 out of
+ * memory. */
+static int returned(struct getters *g, const struct ll_event *ev, struct ll_path *out)
+{
+    const struct ll_path *p = &ev->obj;
+    if (global_root(p) && (p->flags & LL_PATH_ADDR) && p->key && p->root_usr) {
+        *out = *p;
+        return 1;
+    }
+    if (p->root != LL_ROOT_CALL)
+        return -1;
+    const struct getter *c = getter_of(g, p->root_usr);
+    if (!c)
+        return -1;
+    if (!c->known)
+        return 0;
+    if (!c->target)
+        return -1;
+    int r = rewrite(g->a, p, c->target, out);
+    if (r < 0)
+        return -2;
+    return r == 1 && global_root(out) && (out->flags & LL_PATH_ADDR) && out->root_usr ? 1 : -1;
+}
+
+/* Decides what getter k returns, if it can be told yet: 1 decided, 0 not
+ * yet, -1 out of memory. */
+static int decide(struct getters *g, struct getter *k, uint8_t *seen, uint32_t *stack)
+{
+    const struct ll_function *fn = k->fn;
+    memset(seen, 0, fn->nblocks);
+    mark_reachable(fn, seen, stack);
+    struct ll_path *target = NULL;
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        if (!seen[b])
+            continue;
+        const struct ll_block *bl = &fn->blocks[b];
+        for (uint32_t e = bl->first_event; e < bl->first_event + bl->nevents; e++) {
+            if (e >= fn->nevents || fn->events[e].kind != LL_EV_RETURN)
+                continue;
+            struct ll_path r;
+            int st = returned(g, &fn->events[e], &r);
+            if (st == -2)
+                return -1;
+            if (st == 0)
+                return 0;
+            if (st < 0 || (target && !same_object(target, &r))) {
+                k->known = true;
+                k->target = NULL;
+                return 1;
+            }
+            if (!target) {
+                target = ll_arena_alloc(g->a, sizeof(*target));
+                if (!target)
+                    return -1;
+                *target = r;
+            }
+        }
+    }
+    k->known = true;
+    k->target = target;
+    return 1;
+}
+
+/* Rewrites one path rooted at a call of a getter. */
+static int rewrite_path(struct getters *g, struct ll_path *p)
+{
+    if (p->root != LL_ROOT_CALL)
+        return 0;
+    const struct getter *c = getter_of(g, p->root_usr);
+    if (!c || !c->target)
+        return 0;
+    struct ll_path r;
+    int st = rewrite(g->a, p, c->target, &r);
+    if (st < 0)
+        return -1;
+    if (st == 1)
+        *p = r;
+    return 0;
+}
+
+static int rewrite_all(struct getters *g, struct ll_tu_facts *tus, size_t ntus)
+{
+    for (size_t t = 0; t < ntus; t++)
+        for (uint32_t i = 0; i < tus[t].nfunctions; i++) {
+            struct ll_function *fn = &tus[t].functions[i];
+            for (uint32_t e = 0; e < fn->nevents; e++) {
+                struct ll_event *ev = &fn->events[e];
+                if (rewrite_path(g, &ev->obj) != 0 || rewrite_path(g, &ev->aux) != 0)
+                    return -1;
+                for (uint32_t k = 0; k < ev->nargs; k++)
+                    if (rewrite_path(g, &ev->args[k]) != 0)
+                        return -1;
+            }
+        }
+    return 0;
+}
+
+long ll_resolve_getters(struct ll_tu_facts *tus, size_t ntus, struct ll_arena *a)
+{
+    struct getters g = {.a = a};
+    ll_strmap_init(&g.by_usr);
+    uint8_t *seen = NULL;
+    uint32_t *stack = NULL;
+    long found = -1;
+    if (collect(&g, tus, ntus) != 0)
+        goto out;
+    uint32_t maxb = 1;
+    for (size_t k = 0; k < g.n; k++)
+        if (g.gs[k].fn->nblocks > maxb)
+            maxb = g.gs[k].fn->nblocks;
+    seen = malloc(maxb);
+    stack = malloc(maxb * sizeof(*stack));
+    if (!seen || !stack)
+        goto out;
+    /* a getter of a getter is decided the round after the one it calls */
+    for (int round = 0; round < GETTER_ROUNDS; round++) {
+        bool progress = false;
+        for (size_t k = 0; k < g.n; k++) {
+            if (g.gs[k].known)
+                continue;
+            int st = decide(&g, &g.gs[k], seen, stack);
+            if (st < 0)
+                goto out;
+            progress = progress || st == 1;
+        }
+        if (!progress)
+            break;
+    }
+    found = 0;
+    for (size_t k = 0; k < g.n; k++)
+        found += g.gs[k].target != NULL;
+    if (found > 0 && rewrite_all(&g, tus, ntus) != 0)
+        found = -1;
+out:
+    free(seen);
+    free(stack);
+    free(g.gs);
+    ll_strmap_release(&g.by_usr);
+    return found;
+}

@@ -1,0 +1,39 @@
+/*
+ * getters: a function that returns the address of one global object --
+ *
+ *     static struct cfg_locks locks;
+ *     struct cfg_locks *config_locks(void) { return &locks; }
+ *     ...
+ *     pthread_mutex_lock(&config_locks()->relay_lock);    (any TU)
+ *
+ * -- names that object at every call of it.  Before the whole-program
+ * analysis, every path rooted at a call of a getter is rewritten as the
+ * object's (`locks.relay_lock`): the lock taken through one call and
+ * released through another is one lock, the same as `locks.relay_lock`
+ * written directly, for the lock state, the lock order and the races.
+ *
+ * A getter returns, on every return its body can reach, the address of one
+ * global or static (or of a field or an element of one: `&locks.relay_lock`),
+ * possibly through a local set once to it, or the result of a call of a
+ * getter of that same object (`return config_locks();`).  Anything else
+ * returned on some path (a parameter, a heap object, one of two globals, a
+ * call that is no getter) makes the function no getter, and the paths
+ * rooted at its calls stay the call's result, one object per call site.
+ * The frontend records what a return returns (fe_returned_path()) and
+ * which function a call-rooted path calls (ll_path.root_usr); this module
+ * decides over the whole program, after the TUs are read.
+ */
+#ifndef LL_GETTERS_H
+#define LL_GETTERS_H
+
+#include "arena.h"
+#include "ir.h"
+
+#include <stddef.h>
+
+/* Rewrites the paths in place (new strings in `a`, which must outlive the
+ * facts' use).  Returns the number of getters found, or -1 when out of
+ * memory. */
+long ll_resolve_getters(struct ll_tu_facts *tus, size_t ntus, struct ll_arena *a);
+
+#endif
