@@ -1,14 +1,11 @@
 /*
- * race: shared accesses and their locksets.  Passes over the view: the
- * roots each function may start (transitively); per event, the roots a
- * function has left running (a creation or a call that leaves threads
- * running adds them, a join of every handle of a root removes it from the
- * next event on in evaluation order); which creations give each thread its
- * own start object; then, top-down over the call graph to a bounded
- * fixpoint, what call sites pass on: the locks held (intersected over the
- * call sites that can run concurrently with anything), which roots run
- * while main's thread makes the call, and how shared each pointer
- * parameter's target is; finally the accesses themselves.
+ * race: shared accesses and their locksets.  Passes over the view (the
+ * roots each function has left running at each event are mhp.h's): which
+ * creations give each thread its own start object; then, top-down over
+ * the call graph to a bounded fixpoint, what call sites pass on: the locks held (intersected over
+ * the call sites that can run concurrently with anything), which roots run while main's thread
+ * makes the call, and how shared each pointer parameter's target is; finally the accesses
+ * themselves.
  *
  * Known approximations (the rule's documentation repeats them): locals
  * whose address escapes are not followed; plain data behind a parameter
@@ -55,15 +52,9 @@ struct ctx {
     const struct ll_view *v;
     struct ll_arena *a;
     struct ll_race_lock **locks; /* per function, per df lock (id NULL: not a lock) */
-    long *root_of;               /* per function: its root index, or -1 */
-    uint64_t **creates;          /* per function: roots it may start */
-    uint64_t **running;          /* per function: per event, roots it has left running
+    const struct ll_mhp *m;      /* which threads run when: roots started, running */
+    uint64_t **running;          /* m's: per function, per event, roots it has left running
                                     (NULL: none at any event) */
-    bool *active;                /* per function: leaves or ends some root */
-    uint64_t **leaves;           /* per function: roots still running at its exit */
-    uint64_t **ends;             /* per function: roots it (or a callee) joins for good */
-    const char ***handles;       /* per root: classes of the handles its creations fill
-                                    (NULL-terminated), NULL when one is detached or unknown */
     uint64_t **with;             /* per function: roots running at main's calls of it */
     struct lockset *entry[NCTX]; /* per context, per function: locks held at every call */
     bool *mainc;                 /* main's thread runs it */
@@ -253,319 +244,6 @@ static bool through_global_pointer(const struct ll_path *p)
 static bool is_main_root(const struct ll_view *v, uint32_t r)
 {
     return v->fns[v->cg.roots[r].fn].is_main;
-}
-
-/* ---- threads running ------------------------------------------------ */
-
-/* The roots a thread creation starts: its start routine and every root
- * that one starts in turn. */
-static void started(const struct ctx *c, const struct ll_event *ev, uint64_t *out)
-{
-    long k = ll_program_find(&c->v->program, ev->callee);
-    if (k < 0 || c->root_of[k] < 0)
-        return;
-    ll_bitset_set(out, (uint32_t)c->root_of[k]);
-    ll_bitset_or(out, c->creates[k], c->v->cg.root_words);
-}
-
-/* The first join of a handle class in a function: index of the event, or
- * UINT32_MAX (never joined, or no class). */
-struct first_joins {
-    struct ll_strmap at; /* class -> index into the function's events */
-};
-
-static int first_joins_build(struct first_joins *fj, const struct ll_function *fn)
-{
-    ll_strmap_init(&fj->at);
-    for (uint32_t j = 0; j < fn->nevents; j++)
-        if (fn->events[j].kind == LL_EV_JOIN && fn->events[j].obj.cls &&
-            ll_strmap_put(&fj->at, fn->events[j].obj.cls, j) < 0)
-            return -1;
-    return 0;
-}
-
-static uint32_t first_join(const struct first_joins *fj, const char *cls)
-{
-    size_t j = cls ? ll_strmap_get(&fj->at, cls) : (size_t)-1;
-    return j == (size_t)-1 ? UINT32_MAX : (uint32_t)j;
-}
-
-struct ends_at {
-    uint32_t at; /* the join event from which on it is ended */
-    uint32_t id; /* an event index (a creation) or a root */
-};
-
-static int by_at(const void *pa, const void *pb)
-{
-    const struct ends_at *a = pa, *b = pb;
-    if (a->at != b->at)
-        return a->at < b->at ? -1 : 1;
-    return a->id < b->id ? -1 : a->id > b->id;
-}
-
-/* What each join of fn ends, as (join event, what) pairs sorted by event:
- * a start routine created in fn ends at the first join by which every one
- * of its creations in fn (none detached) fills a handle of a joined class
- * (`id` is its first creation); a root created anywhere (a
- * start_workers() helper) whose every creation fills a handle class fn
- * has joined (a join_workers() helper) ends at the join of its last
- * class (`id` is the root, offset by fn->nevents).  A join ends what
- * every handle class is joined by, so each thing ends at the latest of
- * its classes' first joins: one pass over the creations and the roots'
- * handles instead of rescanning every creation and join at every join,
- * which was cubic in the creations of a main() that starts and joins
- * hundreds of threads. */
-static int join_ends(const struct ctx *c, const struct ll_function *fn, struct ends_at **out,
-                     size_t *nout)
-{
-    const struct ll_view *v = c->v;
-    struct first_joins fj;
-    struct ll_strmap group; /* start routine's USR -> index into ends */
-    ll_strmap_init(&group);
-    struct ends_at *ends = calloc((size_t)fn->nevents + v->cg.nroots + 1, sizeof(*ends));
-    size_t n = 0;
-    int rc = -1;
-    if (!ends || first_joins_build(&fj, fn) != 0)
-        goto out;
-    for (uint32_t e = 0; e < fn->nevents; e++) {
-        const struct ll_event *ev = &fn->events[e];
-        if (ev->kind != LL_EV_THREAD_CREATE || !ev->callee)
-            continue;
-        uint32_t at = (ev->flags & LL_EVF_DETACHED) ? UINT32_MAX : first_join(&fj, ev->obj.cls);
-        size_t g = ll_strmap_get(&group, ev->callee);
-        if (g == (size_t)-1) {
-            if (ll_strmap_put(&group, ev->callee, n) < 0)
-                goto out;
-            ends[n].at = at;
-            ends[n++].id = e;
-        } else if (at > ends[g].at) {
-            ends[g].at = at;
-        }
-    }
-    for (uint32_t r = 0; r < v->cg.nroots; r++) {
-        const char **h = c->handles[r];
-        if (!h || !h[0])
-            continue;
-        uint32_t at = 0;
-        for (; *h && at != UINT32_MAX; h++) {
-            uint32_t j = first_join(&fj, *h);
-            at = j > at ? j : at;
-        }
-        ends[n].at = at;
-        ends[n++].id = fn->nevents + r;
-    }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ends[i].at != UINT32_MAX)
-            ends[k++] = ends[i];
-    if (k)
-        qsort(ends, k, sizeof(*ends), by_at);
-    *out = ends;
-    *nout = k;
-    ends = NULL;
-    rc = 0;
-out:
-    ll_strmap_release(&fj.at);
-    ll_strmap_release(&group);
-    free(ends);
-    return rc;
-}
-
-/* Adds to out what ends[*next..] ending at join event `join` ends, and
- * what those roots started. */
-static void joined(const struct ctx *c, const struct ll_function *fn, const struct ends_at *ends,
-                   size_t nends, size_t *next, uint32_t join, uint64_t *out)
-{
-    const struct ll_view *v = c->v;
-    for (; *next < nends && ends[*next].at <= join; ++*next) {
-        uint32_t id = ends[*next].id;
-        if (id < fn->nevents) {
-            started(c, &fn->events[id], out);
-        } else {
-            uint32_t r = id - fn->nevents;
-            ll_bitset_set(out, r);
-            ll_bitset_or(out, c->creates[v->cg.roots[r].fn], v->cg.root_words);
-        }
-    }
-}
-
-/* creates[f]: every root f may start, directly, through callees, or
- * through the threads it starts.  Root sets are only touched at
- * creations and at calls of functions that start something (`some`),
- * so a round costs the program's events plus those sets, not every event
- * times the root words: with many roots (a link of thousands of TUs) the
- * latter grew with the square of the program. */
-static int transitive_creates(struct ctx *c)
-{
-    const struct ll_view *v = c->v;
-    uint32_t w = v->cg.root_words;
-    uint64_t *tmp = calloc(w, sizeof(uint64_t));
-    bool *some = calloc(v->nfns + 1, sizeof(bool));
-    if (!tmp || !some) {
-        free(tmp);
-        free(some);
-        return -1;
-    }
-    for (int round = 0; round < RACE_ROUNDS; round++) {
-        bool changed = false;
-        for (uint32_t i = 0; i < v->nfns; i++) {
-            const struct ll_fn_view *f = &v->fns[i];
-            for (uint32_t e = 0; e < f->fn->nevents; e++) {
-                const struct ll_event *ev = &f->fn->events[e];
-                bool grew = false;
-                if (ev->kind == LL_EV_THREAD_CREATE) {
-                    memset(tmp, 0, w * sizeof(uint64_t));
-                    started(c, ev, tmp);
-                    grew = ll_bitset_or_changed(c->creates[i], tmp, w);
-                } else if (f->calls && f->calls[e] && some[f->calls[e]->callee]) {
-                    grew = ll_bitset_or_changed(c->creates[i], c->creates[f->calls[e]->callee], w);
-                }
-                if (grew)
-                    changed = some[i] = true;
-            }
-        }
-        if (!changed)
-            break;
-    }
-    free(tmp);
-    free(some);
-    return 0;
-}
-
-/* Adds cls to the NULL-terminated set *h (grown in the arena). */
-static int add_handle(struct ll_arena *a, const char ***h, const char *cls)
-{
-    size_t n = 0;
-    for (; *h && (*h)[n]; n++)
-        if (strcmp((*h)[n], cls) == 0)
-            return 0;
-    const char **g = ll_arena_alloc(a, (n + 2) * sizeof(*g));
-    if (!g)
-        return -1;
-    if (n)
-        memcpy(g, *h, n * sizeof(*g));
-    g[n] = cls;
-    *h = g;
-    return 0;
-}
-
-/* handles[r]: the classes of the handles every creation of root r fills. */
-static int collect_handles(struct ctx *c)
-{
-    const struct ll_view *v = c->v;
-    bool *unknown = calloc(v->cg.nroots + 1, sizeof(bool));
-    c->handles = ll_arena_alloc(c->a, (v->cg.nroots + 1) * sizeof(*c->handles));
-    if (!unknown || !c->handles) {
-        free(unknown);
-        return -1;
-    }
-    int rc = 0;
-    for (uint32_t i = 0; i < v->nfns && rc == 0; i++)
-        for (uint32_t e = 0; e < v->fns[i].fn->nevents && rc == 0; e++) {
-            const struct ll_event *ev = &v->fns[i].fn->events[e];
-            long k = ev->kind == LL_EV_THREAD_CREATE ? ll_program_callee(&v->program, i, e) : -1;
-            if (k < 0 || c->root_of[k] < 0)
-                continue;
-            long r = c->root_of[k];
-            if ((ev->flags & LL_EVF_DETACHED) || !ev->obj.cls)
-                unknown[r] = true;
-            else
-                rc = add_handle(c->a, &c->handles[r], ev->obj.cls);
-        }
-    for (uint32_t r = 0; r < v->cg.nroots; r++)
-        if (unknown[r])
-            c->handles[r] = NULL;
-    free(unknown);
-    return rc;
-}
-
-/* After a call: what the callee leaves running starts, what it joins
- * (a join_workers() helper) ends -- on this path only, so that a clean-up
- * call on an error path ends nothing on the others. */
-static void call_effect(struct ctx *c, uint32_t caller, long callee, uint64_t *s)
-{
-    uint32_t w = c->v->cg.root_words;
-    ll_bitset_or(s, c->leaves[callee], w);
-    ll_bitset_andnot(s, c->ends[callee], w);
-    ll_bitset_or(c->ends[caller], c->ends[callee], w);
-}
-
-/* running[f][e]: the roots that may be running at event e, of those f
- * started itself (or its callees left running); leaves[f] at its exit.
- * Creations and calls are followed along the CFG; a join counts from
- * the next event in evaluation order on, so that joining in a loop after
- * creating in one is understood without knowing the loops run. */
-static int running_flow(struct ctx *c, uint32_t i)
-{
-    const struct ll_fn_view *f = &c->v->fns[i];
-    const struct ll_function *fn = f->fn;
-    uint32_t w = c->v->cg.root_words;
-    size_t nev = (size_t)fn->nevents + 1;
-    /* A function that creates and joins nothing, and calls nothing that
-     * leaves a thread running or joins one, has nothing running at any
-     * event: most functions.  Skipping them keeps this pass (and its
-     * memory, a root set per event) proportional to the functions that
-     * take part in thread lifetimes, not all events times all roots. */
-    bool plain = true;
-    for (uint32_t e = 0; e < fn->nevents && plain; e++)
-        plain = fn->events[e].kind != LL_EV_THREAD_CREATE && fn->events[e].kind != LL_EV_JOIN &&
-                !(f->calls && f->calls[e] && c->active[f->calls[e]->callee]);
-    if (plain) {
-        c->running[i] = NULL;
-        return 0;
-    }
-    uint64_t *in = calloc(((size_t)fn->nblocks + 1) * w, sizeof(uint64_t));
-    uint64_t *s = calloc(w, sizeof(uint64_t));
-    uint64_t *kill = calloc(nev * w, sizeof(uint64_t)); /* joined before event e */
-    c->running[i] = ll_arena_alloc(c->a, nev * w * sizeof(uint64_t));
-    int rc = -1;
-    struct ends_at *ends = NULL;
-    size_t nends = 0, next = 0;
-    if (!in || !s || !kill || !c->running[i])
-        goto out;
-    bool joins = false;
-    for (uint32_t e = 0; e < fn->nevents && !joins; e++)
-        joins = fn->events[e].kind == LL_EV_JOIN;
-    if (joins && join_ends(c, fn, &ends, &nends) != 0)
-        goto out;
-    for (uint32_t e = 1; e < nev; e++) {
-        uint64_t *k = &kill[(size_t)e * w];
-        memcpy(k, &kill[(size_t)(e - 1) * w], w * sizeof(uint64_t));
-        if (fn->events[e - 1].kind == LL_EV_JOIN)
-            joined(c, fn, ends, nends, &next, e - 1, k);
-    }
-    ll_bitset_or(c->ends[i], &kill[(nev - 1) * w], w);
-    bool changed = true;
-    while (changed) {
-        changed = false;
-        for (uint32_t b = 0; b < fn->nblocks; b++) {
-            const struct ll_block *bl = &fn->blocks[b];
-            memcpy(s, &in[(size_t)b * w], w * sizeof(uint64_t));
-            for (uint32_t e = bl->first_event; e < bl->first_event + bl->nevents; e++) {
-                const struct ll_event *ev = &fn->events[e];
-                ll_bitset_or(&c->running[i][(size_t)e * w], s, w);
-                if (ev->kind == LL_EV_THREAD_CREATE)
-                    started(c, ev, s);
-                else if (f->calls && f->calls[e])
-                    call_effect(c, i, f->calls[e]->callee, s);
-            }
-            if (b == fn->exit)
-                ll_bitset_or(c->leaves[i], s, w);
-            for (uint32_t k = 0; k < bl->nsucc; k++)
-                changed |= ll_bitset_or_changed(&in[(size_t)bl->succ[k] * w], s, w);
-        }
-    }
-    for (size_t e = 0; e < nev; e++)
-        ll_bitset_andnot(&c->running[i][e * w], &kill[e * w], w);
-    ll_bitset_andnot(c->leaves[i], &kill[(nev - 1) * w], w);
-    c->active[i] = ll_bitset_any(c->leaves[i], w) || ll_bitset_any(c->ends[i], w);
-    rc = 0;
-out:
-    free(in);
-    free(s);
-    free(kill);
-    free(ends);
-    return rc;
 }
 
 /* ---- start arguments ------------------------------------------------ */
@@ -1048,6 +726,57 @@ static bool same_locks(const struct ll_race_access *a, const struct ll_race_acce
     return true;
 }
 
+/* The lock sets of x that order it against threads created while its
+ * function held a lock: taken (start routines), regions (creators). */
+static int handoff_marks(struct ctx *c, struct ll_race_access *x)
+{
+    const struct ll_view *v = c->v;
+    const struct ll_fn_view *f = &v->fns[x->fn];
+    const struct ll_function *fn = f->fn;
+    uint32_t e = x->event, nl = f->df.nlocks;
+    if (f->is_start_routine)
+        for (uint32_t l = 0; l < nl; l++) {
+            uint8_t st = ll_df_state(&f->df, e, l);
+            if (c->locks[x->fn][l].id && st && !(st & (LL_LS_NEVER | LL_LS_ENTRY)))
+                x->ntaken++;
+        }
+    uint32_t nreg = 0;
+    for (uint32_t s = 0; s < e; s++)
+        nreg += fn->events[s].kind == LL_EV_THREAD_CREATE;
+    if (!x->ntaken && !nreg)
+        return 0;
+    x->taken = ll_arena_alloc(c->a, (x->ntaken + 1) * sizeof(*x->taken));
+    x->regions = ll_arena_alloc(c->a, ((size_t)nreg * nl + 1) * sizeof(*x->regions));
+    if (!x->taken || !x->regions)
+        return -1;
+    x->ntaken = 0;
+    if (f->is_start_routine)
+        for (uint32_t l = 0; l < nl; l++) {
+            uint8_t st = ll_df_state(&f->df, e, l);
+            if (c->locks[x->fn][l].id && st && !(st & (LL_LS_NEVER | LL_LS_ENTRY)))
+                x->taken[x->ntaken++] = c->locks[x->fn][l];
+        }
+    for (uint32_t s = 0; s < e && nl; s++) {
+        long k = fn->events[s].kind == LL_EV_THREAD_CREATE
+                     ? ll_program_callee(&v->program, x->fn, s)
+                     : -1;
+        if (k < 0 || c->m->root_of[k] < 0)
+            continue;
+        for (uint32_t l = 0; l < nl; l++) {
+            if (!c->locks[x->fn][l].id || !held(v, f, s, l) || !held(v, f, e, l))
+                continue;
+            bool released = false;
+            for (uint32_t u = s + 1; u < e && !released; u++)
+                released = fn->events[u].kind == LL_EV_RELEASE &&
+                           ll_df_lock_index(&f->df, fn->events[u].obj.key) == (int)l;
+            if (!released)
+                x->regions[x->nregions++] =
+                    (struct ll_race_region){c->locks[x->fn][l], (uint32_t)c->m->root_of[k]};
+        }
+    }
+    return 0;
+}
+
 static int append(const struct ll_race_access *x, struct ll_race_access **buf, size_t *n,
                   size_t *cap)
 {
@@ -1117,9 +846,11 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
         return 0;
     x.roots = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
     x.with = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
-    if (!x.roots || !x.with)
+    x.started = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
+    if (!x.roots || !x.with || !x.started)
         return -1;
     with_at(c, i, e, x.with);
+    ll_mhp_running_at(c->m, i, e, x.started);
     bool threads = false, main_runs = c->mainc[i] && ll_bitset_any(x.with, v->cg.root_words);
     long main_root = -1;
     for (uint32_t r = 0; r < v->cg.nroots; r++) {
@@ -1134,7 +865,7 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     }
     if (!threads && main_root < 0)
         return 0;
-    if (with_locks(c, &x, threads ? CTX_THREADS : CTX_MAIN) != 0)
+    if (with_locks(c, &x, threads ? CTX_THREADS : CTX_MAIN) != 0 || handoff_marks(c, &x) != 0)
         return -1;
     if (main_root >= 0 && threads) {
         /* main's thread runs it too: one access, or one per context when
@@ -1173,24 +904,19 @@ static int setup(struct ctx *c)
     const struct ll_view *v = c->v;
     size_t n1 = v->nfns + 1, most = 1;
     c->locks = ll_arena_alloc(c->a, n1 * sizeof(*c->locks));
-    c->running = ll_arena_alloc(c->a, n1 * sizeof(*c->running));
-    c->root_of = ll_arena_alloc(c->a, n1 * sizeof(*c->root_of));
-    c->creates = ll_arena_alloc(c->a, n1 * sizeof(*c->creates));
-    c->leaves = ll_arena_alloc(c->a, n1 * sizeof(*c->leaves));
-    c->ends = ll_arena_alloc(c->a, n1 * sizeof(*c->ends));
+    c->m = &v->mhp;
+    c->running = v->mhp.running;
     c->with = ll_arena_alloc(c->a, n1 * sizeof(*c->with));
     c->entry[CTX_THREADS] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset));
     c->entry[CTX_MAIN] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset));
     c->mainc = ll_arena_alloc(c->a, n1 * sizeof(bool));
-    c->active = ll_arena_alloc(c->a, n1 * sizeof(bool));
     c->has_sem = ll_arena_alloc(c->a, n1 * sizeof(bool));
     c->pstate = ll_arena_alloc(c->a, n1 * sizeof(*c->pstate));
     c->start_ps = ll_arena_alloc(c->a, n1);
     c->origin = ll_arena_alloc(c->a, n1 * sizeof(*c->origin));
     if (!c->origin || param_origins(c) != 0)
         return -1;
-    if (!c->locks || !c->running || !c->root_of || !c->creates || !c->leaves || !c->ends ||
-        !c->with || !c->entry[CTX_THREADS] || !c->entry[CTX_MAIN] || !c->mainc || !c->active ||
+    if (!c->locks || !c->with || !c->entry[CTX_THREADS] || !c->entry[CTX_MAIN] || !c->mainc ||
         !c->has_sem || !c->pstate || !c->start_ps)
         return -1;
     for (size_t i = 0; i < v->nfns; i++) {
@@ -1198,14 +924,9 @@ static int setup(struct ctx *c)
         most += f->df.nlocks;
         c->locks[i] = ll_arena_alloc(c->a, (f->df.nlocks + 1) * sizeof(**c->locks));
         c->pstate[i] = ll_arena_alloc(c->a, f->fn->nparams + 1);
-        c->creates[i] = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
-        c->leaves[i] = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
-        c->ends[i] = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
         c->with[i] = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
-        if (!c->locks[i] || !c->pstate[i] || !c->creates[i] || !c->leaves[i] || !c->ends[i] ||
-            !c->with[i])
+        if (!c->locks[i] || !c->pstate[i] || !c->with[i])
             return -1;
-        c->root_of[i] = -1;
         for (uint32_t l = 0; l < f->df.nlocks; l++)
             if (lock_ident(c, (uint32_t)i, &f->df.locks[l], &c->locks[i][l]) != 0)
                 return -1;
@@ -1221,14 +942,8 @@ static int setup(struct ctx *c)
     c->scratch = calloc(c->nscratch, sizeof(*c->scratch));
     if (!c->scratch)
         return -1;
-    for (uint32_t r = 0; r < v->cg.nroots; r++)
-        c->root_of[v->cg.roots[r].fn] = r;
-    if (ll_live_reach_build(v, c->a, &c->lr) != 0 || transitive_creates(c) != 0 ||
-        collect_handles(c) != 0)
+    if (ll_live_reach_build(v, c->a, &c->lr) != 0)
         return -1;
-    for (uint32_t o = 0; o < v->cg.n; o++)
-        if (running_flow(c, v->cg.order[o]) != 0)
-            return -1;
     if (classify_starts(c) != 0)
         return -1;
     for (size_t i = 0; i < v->nfns; i++)
@@ -1347,6 +1062,18 @@ static bool sem_ordered(const struct ll_view *v, const struct ll_race_access *a,
     return !looped || share_sem(b->posts_after, a->waits_before);
 }
 
+/* a lies in a critical section its thread entered before creating root
+ * y, whose thread took the same lock before reaching b: a happens first. */
+static bool region_before(const struct ll_race_access *a, const struct ll_race_access *b,
+                          uint32_t y)
+{
+    for (uint32_t i = 0; i < a->nregions; i++)
+        for (uint32_t j = 0; a->regions[i].root == y && j < b->ntaken; j++)
+            if (ll_race_same_lock(&a->regions[i].lock, &b->taken[j]))
+                return true;
+    return false;
+}
+
 bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                       const struct ll_race_access *b, uint32_t *ra, uint32_t *rb)
 {
@@ -1370,6 +1097,15 @@ bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
             bool my = is_main_root(v, y);
             if ((mx && my) || (mx && !ll_bitset_has(a->with, y)) ||
                 (my && !ll_bitset_has(b->with, x)) || (x == y && !v->cg.roots[x].multi_instance))
+                continue;
+            /* threads that never overlap; a thread's own code before it
+             * creates a descendant, or after it has joined it */
+            if (!mx && !my &&
+                (!ll_mhp_parallel(&v->mhp, x, y) ||
+                 (ll_mhp_ancestor(&v->mhp, x, y) && !ll_bitset_has(a->started, y)) ||
+                 (ll_mhp_ancestor(&v->mhp, y, x) && !ll_bitset_has(b->started, x))))
+                continue;
+            if (region_before(a, b, y) || region_before(b, a, x))
                 continue;
             unsigned calls = (unsigned)a->root_depth[x] + b->root_depth[y];
             if (calls < best) {

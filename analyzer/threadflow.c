@@ -396,6 +396,13 @@ static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, vo
         if (t < 0)
             break;
         uint8_t now = ru->res->threads[t].detached ? LL_TS_DETACHED : LL_TS_RUNNING;
+        /* the handle now names the new thread: an earlier one that was
+         * joined on every path is done with (create, join, create, join
+         * into one `t`) */
+        for (uint32_t u = 0; u < ru->n; u++)
+            if (u != (uint32_t)t && d->st[u] == LL_TS_JOINED && !ru->res->threads[u].by_class &&
+                ll_tf_names_thread(&ru->res->threads[u], &ev->obj))
+                d->st[u] = LL_TS_NONE;
         ll_ps_set_checked(ps, d, e, (uint32_t)t, now);
         break;
     }

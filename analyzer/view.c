@@ -84,13 +84,16 @@ int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
         if (ll_threadflow_run(v->fns[i].fn, &v->program, &v->threads, &v->arena, &v->scratch,
                               &v->fns[i].tf) != 0)
             return -1;
-    /* the shared accesses read everything above */
+    /* which threads overlap; the shared accesses read everything above */
+    if (ll_mhp_build(v, &v->mhp) != 0)
+        return -1;
     return ll_race_build(v, &v->race);
 }
 
 void ll_view_release(struct ll_view *v)
 {
     ll_race_release(&v->race);
+    ll_mhp_release(&v->mhp);
     ll_lockgraph_release(&v->graph);
     ll_callgraph_release(&v->cg);
     ll_program_release(&v->program);

@@ -287,6 +287,9 @@ bool ll_view_root_multi(const struct ll_view *v, uint32_t r);
  * whether one of them runs as several threads at once. */
 uint32_t ll_view_count_roots(const struct ll_view *v, const uint64_t *roots, bool *multi);
 uint32_t ll_view_root_words(const struct ll_view *v);
+/* Roots x and y may run at the same time (x == y: two instances of it):
+ * the may-happen-in-parallel relation of creation and join order (mhp.h). */
+bool ll_view_roots_parallel(const struct ll_view *v, uint32_t x, uint32_t y);
 
 /* ---- the lock-order graph -------------------------------------------- */
 
@@ -310,6 +313,14 @@ struct ll_race_lock {
     bool shared;      /* held in read mode on some path */
 };
 
+/* A critical section that began before a thread creation: what the
+ * creator does in it happens before what the created thread does after it
+ * has taken that lock itself. */
+struct ll_race_region {
+    struct ll_race_lock lock;
+    uint32_t root; /* the thread created while the lock was held */
+};
+
 struct ll_race_access {
     uint32_t fn, event;   /* the program function and its ACCESS event */
     const char *group;    /* location class: accesses that may alias share it */
@@ -331,8 +342,16 @@ struct ll_race_access {
     const char **posts_after, **waits_before;
     uint32_t nlocks;
     struct ll_race_lock *locks;
-    uint64_t *roots; /* cg.root_words words: roots that may run it concurrently */
-    uint64_t *with;  /* when main's thread runs it: the roots that may run meanwhile */
+    /* Locks its thread has taken (and maybe released) on every path since
+     * it started, when its function is a start routine; and the critical
+     * sections of its function it lies in that a thread creation began in. */
+    uint32_t ntaken, nregions;
+    struct ll_race_lock *taken;
+    struct ll_race_region *regions;
+    uint64_t *roots;   /* cg.root_words words: roots that may run it concurrently */
+    uint64_t *with;    /* when main's thread runs it: the roots that may run meanwhile */
+    uint64_t *started; /* the roots that the thread running it (or a caller on the
+                          way) has started and not joined there (mhp.h) */
 };
 
 const struct ll_race_access *ll_view_accesses(const struct ll_view *v, size_t *n);
@@ -346,9 +365,12 @@ bool ll_race_may_alias(const struct ll_race_access *a, const struct ll_race_acce
  * each other, and no semaphore orders them (one is before a post of a
  * semaphore the other waits on first; when the earlier one is in a loop,
  * the later one must also post one the earlier waits on, as the two
- * semaphores of a bounded buffer do).  *ra and *rb receive the roots of
- * such a pair of threads: of all pairs, the one whose roots reach the two
- * accesses in the fewest calls (the likeliest threads to name).
+ * semaphores of a bounded buffer do).  The two threads must be able to
+ * overlap there (ll_view_roots_parallel(); a creator only while it has the
+ * other running), and neither may lie in a critical section its thread
+ * held while creating the other, which took that lock before the access.  *ra and *rb receive the
+ * roots of such a pair of threads: of all pairs, the one whose roots reach the two accesses in the
+ * fewest calls (the likeliest threads to name).
  */
 bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                       const struct ll_race_access *b, uint32_t *ra, uint32_t *rb);

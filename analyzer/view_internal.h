@@ -12,7 +12,8 @@
  *   4. view_single_threaded.c   main's single-threaded code
  *   5. view_lockgraph.c    the lock-order graph, then its cycles (lockgraph.h)
  *   6. threadflow.h  the threads each function creates, loops
- *   7. race.h        the shared accesses (through live_reach.h)
+ *   7. mhp.h         which threads may run at the same time
+ *   8. race.h        the shared accesses (through live_reach.h)
  */
 #ifndef LL_VIEW_INTERNAL_H
 #define LL_VIEW_INTERNAL_H
@@ -20,6 +21,7 @@
 #include "callgraph.h"
 #include "dataflow.h"
 #include "lockgraph.h"
+#include "mhp.h"
 #include "program.h"
 #include "race.h"
 #include "summary.h"
@@ -55,6 +57,7 @@ struct ll_view {
     size_t ncycles;
     struct ll_lg_cycle *cycles;   /* elementary cycles of the lock-order graph */
     struct ll_tf_program threads; /* join wrappers, joined handle classes */
+    struct ll_mhp mhp;            /* which threads may run at the same time */
     struct ll_race_result race;   /* the shared accesses, the last phase */
 };
 

@@ -344,6 +344,11 @@ uint32_t ll_view_root_words(const struct ll_view *v)
     return v->cg.root_words;
 }
 
+bool ll_view_roots_parallel(const struct ll_view *v, uint32_t x, uint32_t y)
+{
+    return ll_mhp_parallel(&v->mhp, x, y);
+}
+
 /* ---- the lock-order graph ------------------------------------------- */
 
 const struct ll_lockgraph *ll_view_lockgraph(const struct ll_view *v)

@@ -38,7 +38,8 @@ static const char doc[] =
     "parameter (a table of lock functions is seen through); a callback nothing in the program\n"
     "stores is not followed. A nesting of one class is taken to be ordered when the function\n"
     "compares the two locks' index or pointer variables with `<` or `>`. Cycles are reported when\n"
-    "their edges are reached from two thread roots, or from one root started several times.\n";
+    "two of their edges are reached from two threads that may run at the same time: two\n"
+    "roots, or one started several times, that creation and join order does not keep apart.\n";
 
 struct cyc_ctx {
     const struct ll_view *v;
@@ -71,12 +72,31 @@ static bool gated(const struct ll_view *v, const struct ll_lg_cycle *c)
     return false;
 }
 
-/* Whether the edges can run in concurrent threads. */
-static bool concurrent(const struct ll_view *v, const uint64_t *roots)
+/* Two threads that may run at the same time reach edges a and b (one
+ * edge: a == b). */
+static bool edges_parallel(const struct ll_view *v, const uint64_t *a, const uint64_t *b)
 {
-    bool multi;
-    uint32_t n = ll_view_count_roots(v, roots, &multi);
-    return n >= 2 || multi;
+    uint32_t words = ll_view_root_words(v);
+    for (uint32_t i = 0; i < words; i++)
+        for (uint64_t wa = a[i]; wa; wa &= wa - 1) {
+            uint32_t x = 64 * i + (uint32_t)__builtin_ctzll(wa);
+            for (uint32_t j = 0; j < words; j++)
+                for (uint64_t wb = b[j]; wb; wb &= wb - 1)
+                    if (ll_view_roots_parallel(v, x, 64 * j + (uint32_t)__builtin_ctzll(wb)))
+                        return true;
+        }
+    return false;
+}
+
+/* Whether two of the cycle's edges can run in concurrent threads. */
+static bool cycle_parallel(const struct ll_view *v, const struct ll_lg_cycle *c)
+{
+    const struct ll_lockgraph *g = ll_view_lockgraph(v);
+    for (uint32_t i = 0; i < c->n; i++)
+        for (uint32_t j = i + 1; j < c->n; j++)
+            if (edges_parallel(v, g->edges[c->edges[i]].roots, g->edges[c->edges[j]].roots))
+                return true;
+    return false;
 }
 
 static bool site_before(const struct ll_site *a, const struct ll_site *b)
@@ -374,12 +394,9 @@ static void check(const struct ll_view *v, struct ll_rule_ctx *r)
     ll_view_order(v, &norder);
     for (uint32_t i = 0; i < g->nedges && norder; i++)
         check_declared(v, &g->edges[i], r);
-    uint64_t *roots = calloc(ll_view_root_words(v), sizeof(*roots));
     struct ll_finding **found = calloc(ncycles + 1, sizeof(*found));
     size_t nfound = 0;
-    if (!roots || !found) {
-        free(roots);
-        free(found);
+    if (!found) {
         ll_diag_oom(r);
         return;
     }
@@ -392,17 +409,13 @@ static void check(const struct ll_view *v, struct ll_rule_ctx *r)
         const struct ll_lg_cycle *c = &cycles[pass % ncycles];
         if (c->n != 2 + pass / ncycles)
             continue;
-        memset(roots, 0, g->root_words * sizeof(*roots));
-        for (uint32_t k = 0; k < c->n; k++)
-            ll_bitset_or(roots, g->edges[c->edges[k]].roots, g->root_words);
-        if (concurrent(v, roots) && !gated(v, c))
+        if (cycle_parallel(v, c) && !gated(v, c))
             report_cycle(v, c, r, found, &nfound);
     }
-    free(roots);
     free(found);
     for (uint32_t i = 0; i < g->nedges; i++) {
         const struct ll_lg_edge *e = &g->edges[i];
-        if (e->same_class && concurrent(v, e->roots) && !address_ordered(v, e))
+        if (e->same_class && edges_parallel(v, e->roots, e->roots) && !address_ordered(v, e))
             report_same_class(v, e, r);
     }
 }

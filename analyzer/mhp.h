@@ -1,0 +1,71 @@
+/*
+ * mhp: which threads may run at the same time -- the may-happen-in-parallel
+ * relation the race, lock-order and thread rules read (through view.h).
+ *
+ * Threads are the call graph's roots.  Per function and event: the roots
+ * the function has started and not yet joined (a creation or a call that
+ * leaves threads running adds them; a join of every handle of a root
+ * removes it and what it started, from the next event on in evaluation
+ * order), and what its callers have running at every call of it.  From
+ * those, for every pair of roots, whether they can overlap:
+ *
+ *   - a root's parent is the one root whose thread makes every creation
+ *     of it (every creating function is reached by that root only, which
+ *     runs once); the parent runs alongside its descendants only at the
+ *     events where it has them running (ll_mhp_running_at());
+ *   - two roots below a common ancestor P, through P's children cx and
+ *     cy, overlap unless neither cx is running (in P's thread) at any
+ *     creation of cy nor cy at any creation of cx: created and joined one
+ *     after the other, or in exclusive branches (`if (m) create(a); else
+ *     create(b);`);  a root with several instances overlaps itself by the
+ *     same test (created and joined in each iteration);
+ *   - without a common ancestor (several creators, a creator that runs
+ *     several times), they may overlap.
+ *
+ * Joining a thread is taken to end the threads it started too.
+ */
+#ifndef LL_MHP_H
+#define LL_MHP_H
+
+#include "arena.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ll_view;
+
+struct ll_mhp {
+    struct ll_arena arena;
+    uint32_t words; /* 64-bit words of a set of roots */
+    uint32_t nroots;
+    long *root_of;         /* per function: its root index, or -1 */
+    uint64_t **creates;    /* per function: roots it may start, transitively */
+    uint64_t **running;    /* per function, per event (+1): roots it has left running
+                              (NULL: none at any event, a function that takes no part
+                              in thread lifetimes) */
+    uint64_t **leaves;     /* per function: roots still running at its exit */
+    uint64_t **ends;       /* per function: roots it (or a callee) joins for good */
+    const char ***handles; /* per root: classes of the handles its creations fill
+                              (NULL-terminated), NULL when one is detached or unknown */
+    uint64_t **with;       /* per function: roots running at its calls, any caller */
+    long *parent;          /* per root: the root whose one thread creates it, or -1 */
+    uint64_t *par;         /* per root (words each): the roots it may run alongside */
+};
+
+/* Builds the relation from the view's call infos and lock state
+ * (df.reached).  Returns 0 or -1 when out of memory. */
+int ll_mhp_build(const struct ll_view *v, struct ll_mhp *out);
+void ll_mhp_release(struct ll_mhp *m);
+
+/* Roots x and y may run at the same time (x == y: two instances of it). */
+bool ll_mhp_parallel(const struct ll_mhp *m, uint32_t x, uint32_t y);
+
+/* x's one thread makes, directly or through its descendants, every
+ * creation of y: y runs alongside x only where x has it running. */
+bool ll_mhp_ancestor(const struct ll_mhp *m, uint32_t x, uint32_t y);
+
+/* The roots started (by the thread running it, or by its callers) and
+ * still running at event e of function fn, into out (words). */
+void ll_mhp_running_at(const struct ll_mhp *m, uint32_t fn, uint32_t e, uint64_t *out);
+
+#endif
