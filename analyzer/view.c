@@ -73,8 +73,9 @@ int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
         f->is_start_routine = pf->is_start_routine;
         f->is_dispatcher = pf->dispatcher;
     }
-    if (ll_view_summarise(v) != 0 || ll_view_mark_single_threaded(v) != 0 ||
-        ll_view_build_lockgraph(v) != 0 || ll_lockgraph_merge_aliases(&v->graph) != 0 ||
+    if (ll_view_summarise(v) != 0 || ll_mhp_build(v, &v->mhp) != 0 ||
+        ll_view_mark_single_threaded(v) != 0 || ll_view_build_lockgraph(v) != 0 ||
+        ll_lockgraph_merge_aliases(&v->graph) != 0 ||
         ll_lockgraph_cycles(&v->graph, LL_VIEW_MAX_CYCLES, &v->cycles, &v->ncycles) != 0)
         return -1;
     /* thread handles: independent of the lock state */
@@ -84,9 +85,7 @@ int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
         if (ll_threadflow_run(v->fns[i].fn, &v->program, &v->threads, &v->arena, &v->scratch,
                               &v->fns[i].tf) != 0)
             return -1;
-    /* which threads overlap; the shared accesses read everything above */
-    if (ll_mhp_build(v, &v->mhp) != 0)
-        return -1;
+    /* the shared accesses read everything above */
     return ll_race_build(v, &v->race);
 }
 

@@ -9,10 +9,10 @@
  *   2. callgraph.h   call graph, SCCs, thread roots and who reaches what
  *   3. view_summaries.c    bottom-up: call infos, lock state (dataflow.h),
  *                          summaries (summary.h)
- *   4. view_single_threaded.c   main's single-threaded code
- *   5. view_lockgraph.c    the lock-order graph, then its cycles (lockgraph.h)
- *   6. threadflow.h  the threads each function creates, loops
- *   7. mhp.h         which threads may run at the same time
+ *   4. mhp.h         which threads may run at the same time
+ *   5. view_single_threaded.c   code that runs while no other thread does
+ *   6. view_lockgraph.c    the lock-order graph, then its cycles (lockgraph.h)
+ *   7. threadflow.h  the threads each function creates, loops
  *   8. race.h        the shared accesses (through live_reach.h)
  */
 #ifndef LL_VIEW_INTERNAL_H
@@ -38,7 +38,7 @@ struct ll_fn_view {
     bool is_dispatcher;          /* made up for calls through a slot (program.h): not reported on */
     struct ll_call_info **calls; /* per event: NULL unless a call to a program function */
     bool single_threaded;        /* runs only while no other thread does */
-    uint8_t *quiet;              /* main only: per event, 1 when no created thread can run */
+    uint8_t *quiet;              /* entered with no thread running: per event, 1 when none runs */
     struct ll_summary summary;
 };
 
@@ -67,20 +67,21 @@ void ll_view_release(struct ll_view *v);
  * 0 or -1 (out of memory). */
 int ll_view_summarise(struct ll_view *v);
 
-/* Phase 4: marks main's quiet events and the single-threaded functions.
+/* Phase 5: marks the quiet events and the single-threaded functions.
  * Returns 0 or -1. */
 int ll_view_mark_single_threaded(struct ll_view *v);
 
 /*
- * main's code before its first thread creation and after it has joined
- * every thread is single-threaded.  `quiet` marks those events of main
- * (approximated in event order: before the first creation, or after the
- * last join when no creation follows); a function is single_threaded when
- * every call to it comes from such code.
+ * Code that runs while no other thread does: a function entered only
+ * while no thread runs (main; a function every call of which is at such
+ * an event) is quiet at the events where it has no thread of its own
+ * running (mhp.h's running sets: before its first creation, after it has
+ * joined them all; `quiet`); one that also creates none is
+ * single_threaded throughout.
  */
 bool ll_view_event_single_threaded(const struct ll_fn_view *f, uint32_t e);
 
-/* Phase 5: the lock-order graph's nodes and edges.  Returns 0 or -1. */
+/* Phase 6: the lock-order graph's nodes and edges.  Returns 0 or -1. */
 int ll_view_build_lockgraph(struct ll_view *v);
 
 /* The site of the nearest acquisition of lock l before event e of f (an
