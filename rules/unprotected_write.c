@@ -69,12 +69,9 @@ static const char doc[] =
     "routines are not checked (they run once). Semaphores order accesses when "
     "the post and the wait are in the accessing\n"
     "functions themselves (`data = x; sem_post(&s);` before `sem_wait(&s); use(data);`; in a\n"
-    "loop, both sides must wait for the other, as a ring buffer's two semaphores do). Thread\n"
-    "creation and join order counts in every thread: what a thread does before creating T or\n"
-    "after joining T, threads created one after another with a join between or in exclusive\n"
-    "branches, and a creator's critical section around `pthread_create` against the new\n"
-    "thread's accesses after it took the same lock. Other ordering (condition flags without\n"
-    "a lock, barriers, pausing threads) is not understood.\n";
+    "loop, both sides must wait for the other, as a ring buffer's two semaphores do). So do\n"
+    "creation and join order in every thread. Other ordering (condition flags without a\n"
+    "lock, barriers, pausing threads) is not understood.\n";
 
 /* "'a', 'b'" or "no lock". */
 static void lock_list(const struct ll_race_access *a, char *buf, size_t len)
