@@ -1693,6 +1693,15 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
             ev->callee = NULL; /* a parameter: whatever the caller passes, unknown */
         ev->api = name;
         return;
+    case LL_OP_BARRIER_INIT:
+        ev = fe_emit(b, LL_EV_BARRIER_INIT, call);
+        if (api->start_arg >= 0 && api->start_arg < nargs &&
+            fe_eval_int(call_arg(call, api->start_arg), &k) && k > 0)
+            ev->result_var = ll_arena_printf(b->arena, "%lld", k);
+        break;
+    case LL_OP_BARRIER_WAIT:
+        ev = fe_emit(b, LL_EV_BARRIER_WAIT, call);
+        break;
     case LL_OP_NORETURN:
         ev = fe_emit(b, LL_EV_CALL, call);
         ev->flags |= LL_EVF_NORETURN;

@@ -26,14 +26,24 @@ void ll_tu_facts_release(struct ll_tu_facts *f)
 const char *ll_event_kind_name(enum ll_event_kind k)
 {
     static const char *const names[LL_EV_KIND_COUNT] = {
-        [LL_EV_ACQUIRE] = "acquire",     [LL_EV_TRYACQUIRE] = "tryacquire",
-        [LL_EV_RELEASE] = "release",     [LL_EV_ACCESS] = "access",
-        [LL_EV_CALL] = "call",           [LL_EV_THREAD_CREATE] = "thread_create",
-        [LL_EV_JOIN] = "join",           [LL_EV_DETACH] = "detach",
-        [LL_EV_COND_WAIT] = "cond_wait", [LL_EV_COND_SIGNAL] = "cond_signal",
-        [LL_EV_SEM_WAIT] = "sem_wait",   [LL_EV_SEM_POST] = "sem_post",
-        [LL_EV_BLOCKING] = "blocking",   [LL_EV_LOCK_INIT] = "lock_init",
-        [LL_EV_RETURN] = "return",       [LL_EV_LOCK_DESTROY] = "lock_destroy",
+        [LL_EV_ACQUIRE] = "acquire",
+        [LL_EV_TRYACQUIRE] = "tryacquire",
+        [LL_EV_RELEASE] = "release",
+        [LL_EV_ACCESS] = "access",
+        [LL_EV_CALL] = "call",
+        [LL_EV_THREAD_CREATE] = "thread_create",
+        [LL_EV_JOIN] = "join",
+        [LL_EV_DETACH] = "detach",
+        [LL_EV_COND_WAIT] = "cond_wait",
+        [LL_EV_COND_SIGNAL] = "cond_signal",
+        [LL_EV_SEM_WAIT] = "sem_wait",
+        [LL_EV_SEM_POST] = "sem_post",
+        [LL_EV_BLOCKING] = "blocking",
+        [LL_EV_LOCK_INIT] = "lock_init",
+        [LL_EV_RETURN] = "return",
+        [LL_EV_LOCK_DESTROY] = "lock_destroy",
+        [LL_EV_BARRIER_INIT] = "barrier_init",
+        [LL_EV_BARRIER_WAIT] = "barrier_wait",
     };
     if ((unsigned)k >= LL_EV_KIND_COUNT)
         return "?";

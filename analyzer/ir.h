@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 10
+#define LL_FACTS_VERSION 11
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -110,6 +110,8 @@ enum ll_event_kind {
                             returned pointer when it may name one global (a
                             getter: getters.h), else root NONE */
     LL_EV_LOCK_DESTROY,  /* obj: lock; destroyed (pthread_mutex_destroy, mtx_destroy, ...) */
+    LL_EV_BARRIER_INIT,  /* obj: barrier; result_var: its count, a decimal constant, or NULL */
+    LL_EV_BARRIER_WAIT,  /* obj: barrier */
     LL_EV_KIND_COUNT
 };
 

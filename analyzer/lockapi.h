@@ -34,6 +34,8 @@ enum ll_api_op {
     LL_OP_NORETURN,      /* never returns: the path ends here */
     LL_OP_LOCK_DESTROY,  /* destroy the lock in argument obj_arg */
     LL_OP_ONCE,          /* calls start_arg (once), here: pthread_once, call_once */
+    LL_OP_BARRIER_INIT,  /* initialise barrier obj_arg for start_arg threads */
+    LL_OP_BARRIER_WAIT,  /* wait on barrier obj_arg */
 };
 
 /* ll_api.flags */
@@ -54,7 +56,8 @@ struct ll_api {
     uint8_t flags;     /* LL_API_* */
     int8_t obj_arg;    /* argument holding the lock / handle / object, -1 none */
     int8_t aux_arg;    /* mutex of a cond wait; start argument of a create; -1 none */
-    int8_t start_arg;  /* THREAD_CREATE: start routine; LOCK_INIT: attributes; -1 none */
+    int8_t start_arg;  /* THREAD_CREATE: start routine; LOCK_INIT: attributes;
+                          BARRIER_INIT: the count; -1 none */
     int8_t attr_arg;   /* THREAD_CREATE: attributes; -1 none */
 };
 

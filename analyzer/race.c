@@ -777,6 +777,66 @@ static int handoff_marks(struct ctx *c, struct ll_race_access *x)
     return 0;
 }
 
+/* Some path from block `from` reaches `to` without passing block `avoid`. */
+static bool reaches_avoiding(const struct ll_fn_view *f, uint32_t from, uint32_t to, uint32_t avoid)
+{
+    uint32_t nb = f->fn->nblocks + 1;
+    uint8_t *seen = calloc(nb, 1);
+    uint32_t *stack = calloc(nb, sizeof(uint32_t));
+    bool r = !seen || !stack || ll_fn_block_reaches(f, from, to, avoid, seen, stack);
+    free(seen);
+    free(stack);
+    return r;
+}
+
+/* x's barrier phase (struct ll_race_access says when it has one). */
+static void barrier_phase(const struct ll_fn_view *f, struct ll_race_access *x)
+{
+    const struct ll_function *fn = f->fn;
+    const char *cls = NULL;
+    uint32_t nw = 0, before = 0, depth = 0;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind != LL_EV_BARRIER_WAIT)
+            continue;
+        if (ev->obj.root != LL_ROOT_GLOBAL || (ev->obj.flags & LL_PATH_DEREF) || !ev->obj.cls ||
+            (cls && strcmp(cls, ev->obj.cls) != 0) || (nw && ev->loop_depth != depth) ||
+            ev->loop_depth > 1)
+            return; /* one global barrier, all waits in one loop or none */
+        cls = ev->obj.cls;
+        depth = ev->loop_depth;
+        nw++;
+        before += e < x->event;
+    }
+    if (!nw || fn->events[x->event].loop_depth < depth)
+        return;
+    uint32_t head = 0, nheads = 0;
+    for (uint32_t b = 0; depth && b < fn->nblocks; b++)
+        if ((fn->blocks[b].flags & LL_BLK_LOOP_HEAD) && fn->blocks[b].loop_depth == 1) {
+            head = b;
+            nheads++;
+        }
+    if (depth && nheads != 1)
+        return;
+    /* every wait is on every path: through the function, or around the loop */
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        if (fn->events[e].kind != LL_EV_BARRIER_WAIT)
+            continue;
+        uint32_t wb = ll_fn_block_of(f, e);
+        if (!depth && reaches_avoiding(f, 0, fn->exit, wb))
+            return;
+        for (uint32_t k = 0; depth && k < fn->blocks[head].nsucc; k++) {
+            uint32_t s = fn->blocks[head].succ[k];
+            if (fn->blocks[s].loop_depth >= 1 && reaches_avoiding(f, s, head, wb))
+                return;
+        }
+    }
+    x->barrier = cls;
+    x->nphases = (uint16_t)(nw > 60000 ? 60000 : nw);
+    x->phase = (uint16_t)((depth ? before % nw : before) % 60001);
+    x->phase_looped = depth > 0;
+}
+
 static int append(const struct ll_race_access *x, struct ll_race_access **buf, size_t *n,
                   size_t *cap)
 {
@@ -867,6 +927,8 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
         return 0;
     if (with_locks(c, &x, threads ? CTX_THREADS : CTX_MAIN) != 0 || handoff_marks(c, &x) != 0)
         return -1;
+    if (ll_fn_is_root(f))
+        barrier_phase(f, &x);
     if (main_root >= 0 && threads) {
         /* main's thread runs it too: one access, or one per context when
          * the contexts hold different locks */
@@ -1074,11 +1136,18 @@ static bool region_before(const struct ll_race_access *a, const struct ll_race_a
     return false;
 }
 
+/* A barrier both threads wait on puts a and b in different phases. */
+static bool barrier_apart(const struct ll_race_access *a, const struct ll_race_access *b)
+{
+    return a->barrier && b->barrier && strcmp(a->barrier, b->barrier) == 0 &&
+           a->phase_looped == b->phase_looped && a->nphases == b->nphases && a->phase != b->phase;
+}
+
 bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                       const struct ll_race_access *b, uint32_t *ra, uint32_t *rb)
 {
     if ((!a->write && !b->write) || !ll_race_may_alias(a, b) || sem_ordered(v, a, b) ||
-        sem_ordered(v, b, a))
+        sem_ordered(v, b, a) || barrier_apart(a, b))
         return false;
     for (uint32_t i = 0; i < a->nlocks; i++)
         for (uint32_t j = 0; j < b->nlocks; j++)

@@ -290,6 +290,16 @@ uint32_t ll_view_root_words(const struct ll_view *v);
 /* Roots x and y may run at the same time (x == y: two instances of it):
  * the may-happen-in-parallel relation of creation and join order (mhp.h). */
 bool ll_view_roots_parallel(const struct ll_view *v, uint32_t x, uint32_t y);
+/* The root whose start routine (or main) function fn is, or -1. */
+long ll_view_root_of(const struct ll_view *v, uint32_t fn);
+/* Root r's function (its start routine, or main). */
+uint32_t ll_view_root_fn(const struct ll_view *v, uint32_t r);
+/* The root whose one thread makes every creation of root r, or -1 (mhp.h). */
+long ll_view_root_parent(const struct ll_view *v, uint32_t r);
+/* The roots reaching function fn through calls (ll_view_root_words() words). */
+const uint64_t *ll_view_fn_roots(const struct ll_view *v, uint32_t fn);
+/* f calls itself, directly or through others. */
+bool ll_fn_recursive(const struct ll_view *v, const struct ll_fn_view *f);
 
 /* ---- the lock-order graph -------------------------------------------- */
 
@@ -348,6 +358,13 @@ struct ll_race_access {
     uint32_t ntaken, nregions;
     struct ll_race_lock *taken;
     struct ll_race_region *regions;
+    /* Its barrier phase, when its function is a thread's start routine (or
+     * main) that waits on one global barrier unconditionally: the waits
+     * before it (in a loop: since the loop's head, modulo the waits per
+     * iteration).  NULL barrier: none. */
+    const char *barrier;
+    uint16_t phase, nphases;
+    bool phase_looped;
     uint64_t *roots;   /* cg.root_words words: roots that may run it concurrently */
     uint64_t *with;    /* when main's thread runs it: the roots that may run meanwhile */
     uint64_t *started; /* the roots that the thread running it (or a caller on the

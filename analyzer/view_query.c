@@ -349,6 +349,31 @@ bool ll_view_roots_parallel(const struct ll_view *v, uint32_t x, uint32_t y)
     return ll_mhp_parallel(&v->mhp, x, y);
 }
 
+long ll_view_root_of(const struct ll_view *v, uint32_t fn)
+{
+    return fn < v->nfns ? v->mhp.root_of[fn] : -1;
+}
+
+uint32_t ll_view_root_fn(const struct ll_view *v, uint32_t r)
+{
+    return v->cg.roots[r].fn;
+}
+
+long ll_view_root_parent(const struct ll_view *v, uint32_t r)
+{
+    return r < v->mhp.nroots ? v->mhp.parent[r] : -1;
+}
+
+const uint64_t *ll_view_fn_roots(const struct ll_view *v, uint32_t fn)
+{
+    return &v->cg.reach[(size_t)fn * v->cg.root_words];
+}
+
+bool ll_fn_recursive(const struct ll_view *v, const struct ll_fn_view *f)
+{
+    return v->cg.recursive[f->index];
+}
+
 /* ---- the lock-order graph ------------------------------------------- */
 
 const struct ll_lockgraph *ll_view_lockgraph(const struct ll_view *v)

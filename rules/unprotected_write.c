@@ -30,10 +30,9 @@ static const char doc[] =
     "when every thread gets an object of its own (`&args[i]`, or a fresh block, in the\n"
     "creation loop). Array elements a start routine indexes with its own start argument, or\n"
     "with a local it never reassigns (`results[id]`, `out[a->slot]`; not a call's result), are\n"
-    "per-thread result slots: distinct per thread. What `main` does before it creates its first "
-    "thread, and\n"
-    "after it has joined every thread it created, runs alone and never races, also when the\n"
-    "creations and joins are in helpers (`start_workers()`, `join_workers()`). Code on a path\n"
+    "per-thread result slots: distinct per thread. What a thread does before it creates T, or\n"
+    "after it has joined T, never races with T, also through helpers (`start_workers()`,\n"
+    "`join_workers()`). Code on a path\n"
     "that ends the process (a crash report before `abort()`, a `die()` that always exits) is\n"
     "not checked. The locks callers hold are summed up apart for main's thread and for the\n"
     "other threads: main's set-up calls made without a lock while only unrelated threads run\n"
@@ -70,8 +69,8 @@ static const char doc[] =
     "the post and the wait are in the accessing\n"
     "functions themselves (`data = x; sem_post(&s);` before `sem_wait(&s); use(data);`; in a\n"
     "loop, both sides must wait for the other, as a ring buffer's two semaphores do). So do\n"
-    "creation and join order in every thread. Other ordering (condition flags without a\n"
-    "lock, barriers, pausing threads) is not understood.\n";
+    "barrier phases in start routines. Other ordering (condition flags without a lock,\n"
+    "pausing threads) is not understood.\n";
 
 /* "'a', 'b'" or "no lock". */
 static void lock_list(const struct ll_race_access *a, char *buf, size_t len)
