@@ -112,12 +112,14 @@ struct fn_builder {
 
 /* A local pointer variable of the function and its definitions: the
  * initialiser and plain assignments (`rhs`: the last one seen), or `bad`
- * when it is stepped, compound-assigned or its address is taken. */
+ * when it is stepped, compound-assigned or its address is taken; `naddr`
+ * counts the times its address is taken, `stepped` the other reasons it
+ * is bad, `const_init` says its initialiser is a constant (NULL). */
 struct fe_alias {
     CXCursor var;
     CXCursor rhs;
-    unsigned defs;
-    bool bad, busy;
+    unsigned defs, naddr;
+    bool bad, busy, stepped, const_init;
 };
 
 /* ---- the TU's tables ---- */

@@ -532,6 +532,66 @@ static const char *record_name(struct fn_builder *b, CXCursor field)
     return name;
 }
 
+/* ---- container_of() -------------------------------------------------- */
+
+/* The field an offsetof() names (`__builtin_offsetof(T, m)`: an unexposed
+ * expression holding a type and one member reference), or a null cursor
+ * (also for a nested designator, `offsetof(T, a.b)`). */
+static CXCursor offsetof_field(CXCursor e)
+{
+    CXCursor none = clang_getNullCursor();
+    e = fe_strip(e);
+    if (clang_getCursorKind(e) != CXCursor_UnexposedExpr)
+        return none;
+    struct few f = few_children(e);
+    if (f.total != 2 || clang_getCursorKind(f.v[0]) != CXCursor_TypeRef ||
+        clang_getCursorKind(f.v[1]) != CXCursor_MemberRef)
+        return none;
+    CXCursor fld = clang_getCursorReferenced(f.v[1]);
+    return clang_getCursorKind(fld) == CXCursor_FieldDecl ? fld : none;
+}
+
+/*
+ * Whether `e` is what container_of(ptr, T, m) expands to, the address of
+ * the T whose field m `ptr` points to: `(T *)((char *)ptr - offsetof(T,
+ * m))` (any casts), also as the last expression of a statement expression
+ * that first copies ptr into a local (`__mptr`).  Sets *ptr and *field.
+ */
+static bool container_expr(CXCursor e, CXCursor *ptr, CXCursor *field)
+{
+    e = fe_strip(e);
+    bool stmt = clang_getCursorKind(e) == CXCursor_StmtExpr;
+    if (stmt) {
+        struct few f = few_children(e);
+        if (f.total != 1 || clang_getCursorKind(f.v[0]) != CXCursor_CompoundStmt)
+            return false;
+        struct few g = few_children(f.v[0]);
+        if (g.total == 0 || g.total > 4)
+            return false;
+        e = fe_strip(g.v[g.n - 1]);
+    }
+    if (!fe_is_binop(e, CXBinaryOperator_Sub))
+        return false;
+    struct few f = few_children(e);
+    if (f.total != 2)
+        return false;
+    CXCursor fld = offsetof_field(f.v[1]);
+    if (clang_Cursor_isNull(fld))
+        return false;
+    CXCursor p = fe_strip(f.v[0]);
+    if (stmt && clang_getCursorKind(p) == CXCursor_DeclRefExpr) {
+        CXCursor var = clang_getCursorReferenced(p);
+        CXCursor init = clang_getCursorKind(var) == CXCursor_VarDecl
+                            ? clang_Cursor_getVarDeclInitializer(var)
+                            : clang_getNullCursor();
+        if (!clang_Cursor_isNull(init))
+            p = init;
+    }
+    *ptr = p;
+    *field = fld;
+    return true;
+}
+
 /* ---- local pointers that must alias an object ---------------------- */
 
 static bool is_plain_local(CXCursor ref)
@@ -570,16 +630,20 @@ static CXCursor local_ref(CXCursor e)
     return is_plain_local(ref) ? ref : clang_getNullCursor();
 }
 
-static void alias_def(struct fn_builder *b, CXCursor var, CXCursor rhs, bool bad)
+/* One definition of local pointer `var` (`bad`: a step or a compound
+ * assignment); its alias entry, or NULL when it has none. */
+static struct fe_alias *alias_def(struct fn_builder *b, CXCursor var, CXCursor rhs, bool bad)
 {
     if (clang_Cursor_isNull(var) || !is_pointer_type(clang_getCursorType(var)))
-        return;
+        return NULL;
     struct fe_alias *a = alias_of(b, var, true);
     if (!a)
-        return;
+        return NULL;
     a->defs++;
     a->rhs = rhs;
     a->bad = a->bad || bad;
+    a->stepped = a->stepped || bad;
+    return a;
 }
 
 static bool is_deref(CXCursor e)
@@ -610,8 +674,12 @@ static enum CXChildVisitResult scan_visit(CXCursor c, CXCursor parent, CXClientD
     switch (clang_getCursorKind(c)) {
     case CXCursor_VarDecl: {
         CXCursor init = clang_Cursor_getVarDeclInitializer(c);
+        long long k;
+        struct fe_alias *a = NULL;
         if (is_plain_local(c) && !clang_Cursor_isNull(init))
-            alias_def(b, c, init, false);
+            a = alias_def(b, c, init, false);
+        if (a)
+            a->const_init = fe_eval_int(fe_strip(init), &k);
         break;
     }
     case CXCursor_BinaryOperator:
@@ -636,8 +704,18 @@ static enum CXChildVisitResult scan_visit(CXCursor c, CXCursor parent, CXClientD
         enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
         struct few f = few_children(c);
         if (f.n == 1 && op != CXUnaryOperator_Deref && op != CXUnaryOperator_Plus &&
-            op != CXUnaryOperator_Minus && op != CXUnaryOperator_Not && op != CXUnaryOperator_LNot)
-            alias_def(b, local_ref(f.v[0]), clang_getNullCursor(), true);
+            op != CXUnaryOperator_Minus && op != CXUnaryOperator_Not &&
+            op != CXUnaryOperator_LNot) {
+            CXCursor var = local_ref(f.v[0]);
+            struct fe_alias *a = NULL;
+            if (op != CXUnaryOperator_AddrOf)
+                alias_def(b, var, clang_getNullCursor(), true);
+            else if (!clang_Cursor_isNull(var) && is_pointer_type(clang_getCursorType(var)) &&
+                     (a = alias_of(b, var, true)) != NULL) {
+                a->bad = true; /* given away: set where we cannot see */
+                a->naddr++;
+            }
+        }
         break;
     }
     default:
@@ -653,13 +731,18 @@ void fe_scan_aliases(struct fn_builder *b, CXCursor body)
         clang_visitChildren(body, scan_visit, b);
 }
 
-/* The object local pointer `ref` must point to: set once, to `&E`. */
+/* The object local pointer `ref` must point to: set once, to `&E`, or to
+ * the struct container_of() names. */
 static bool alias_target(struct fn_builder *b, CXCursor ref, CXCursor *target)
 {
     struct fe_alias *a = alias_of(b, ref, false);
     if (!a || a->bad || a->busy || a->defs != 1 || clang_Cursor_isNull(a->rhs))
         return false;
-    CXCursor r = fe_strip(a->rhs);
+    CXCursor r = fe_strip(a->rhs), ptr, fld;
+    if (container_expr(r, &ptr, &fld)) {
+        *target = r;
+        return true;
+    }
     if (clang_getCursorKind(r) != CXCursor_UnaryOperator ||
         clang_getCursorUnaryOperatorKind(r) != CXUnaryOperator_AddrOf)
         return false;
@@ -673,6 +756,20 @@ static bool alias_target(struct fn_builder *b, CXCursor ref, CXCursor *target)
         return false;
     *target = r;
     return true;
+}
+
+/* Whether `arg` is `&p` for a local pointer p that nothing else sets: its
+ * only definition a constant initialiser (NULL) or none, never stepped,
+ * and this the one place its address is taken. */
+static bool out_local(struct fn_builder *b, CXCursor arg)
+{
+    CXCursor s = fe_strip(arg);
+    if (!fe_is_unop(s, CXUnaryOperator_AddrOf))
+        return false;
+    struct few f = few_children(s);
+    CXCursor var = f.n == 1 ? local_ref(f.v[0]) : clang_getNullCursor();
+    struct fe_alias *a = clang_Cursor_isNull(var) ? NULL : alias_of(b, var, false);
+    return a && a->naddr == 1 && !a->stepped && (a->defs == 0 || (a->defs == 1 && a->const_init));
 }
 
 /*
@@ -690,8 +787,73 @@ static struct ll_path base_path(struct fn_builder *b, CXCursor e, unsigned depth
     a->busy = true;
     struct ll_path p = fe_path(b, target, depth + 1);
     a->busy = false;
-    if (p.root == LL_ROOT_NONE || p.root == LL_ROOT_UNKNOWN || !(p.flags & LL_PATH_ADDR))
+    CXCursor ptr, fld;
+    if (p.root == LL_ROOT_NONE || p.root == LL_ROOT_UNKNOWN ||
+        (!(p.flags & LL_PATH_ADDR) && !container_expr(target, &ptr, &fld)))
         return fe_path(b, e, depth);
+    return p;
+}
+
+/*
+ * The address of the struct whose field `fld` pointer `ptr` points to.
+ * Of `&x->m` it is x, of `&x.m` &x; of any other pointer value p it is
+ * spelled "p^m", rooted where p is: `container_of(n, struct item,
+ * link)->lock` of a parameter n is "n^link->lock", of class "struct
+ * item.lock", and a caller's `&it->link` for n makes it "it->lock"
+ * (summary.c folds the steps).
+ */
+static struct ll_path container_path(struct fn_builder *b, CXCursor ptr, CXCursor fld,
+                                     unsigned depth)
+{
+    CXCursor s = fe_strip(ptr);
+    if (fe_is_unop(s, CXUnaryOperator_AddrOf)) {
+        struct few f = few_children(s);
+        CXCursor m = f.n == 1 ? fe_strip(f.v[0]) : clang_getNullCursor();
+        struct few g = few_children(m);
+        if (clang_getCursorKind(m) == CXCursor_MemberRefExpr && g.n > 0 &&
+            clang_equalCursors(clang_getCursorReferenced(m), fld)) {
+            if (is_pointer_type(clang_getCursorType(g.v[0])))
+                return base_path(b, g.v[0], depth + 1);
+            struct ll_path p = fe_path(b, g.v[0], depth + 1);
+            if (p.root != LL_ROOT_NONE && p.root != LL_ROOT_UNKNOWN)
+                p.flags |= LL_PATH_ADDR;
+            return p;
+        }
+    }
+    struct ll_path p = base_path(b, ptr, depth + 1);
+    char *fname = fe_string(b->arena, clang_getCursorSpelling(fld));
+    if (p.root == LL_ROOT_NONE || p.root == LL_ROOT_UNKNOWN || (p.flags & LL_PATH_ADDR) || !p.key ||
+        !p.text || !p.cls || !fname)
+        return path_unknown(b, "?");
+    struct ll_path c = p;
+    c.flags = (uint8_t)(p.flags & ~(LL_PATH_MEMBER | LL_PATH_ATOMIC_TYPE | LL_PATH_CONST));
+    c.key = ll_arena_printf(b->arena, "%s^%s", p.key, fname);
+    c.text = ll_arena_printf(b->arena, "%s^%s", p.text, fname);
+    c.cls = ll_arena_printf(b->arena, "%s^%s", p.cls, fname);
+    c.emb = NULL;
+    return c;
+}
+
+/* Field `fld` (named `fname`, of type `ftype`) of the object bp names, or
+ * of the one it points to (`arrow`). */
+static struct ll_path member_path(struct fn_builder *b, const struct ll_path *bp, bool arrow,
+                                  CXCursor fld, const char *fname, CXType ftype)
+{
+    const char *op = arrow ? "->" : ".";
+    struct ll_path p = *bp;
+    p.flags = (uint8_t)((bp->flags & ~(LL_PATH_ADDR | LL_PATH_ATOMIC_TYPE | LL_PATH_CONST)) |
+                        (arrow ? LL_PATH_DEREF : 0) | type_flags(ftype));
+    if (bp->flags & LL_PATH_ATOMIC_TYPE)
+        p.flags |= LL_PATH_ATOMIC_TYPE;
+    p.text = ll_arena_printf(b->arena, "%s%s%s", bp->text ? bp->text : "?", op, fname);
+    p.key = ll_arena_printf(b->arena, "%s%s%s", bp->key ? bp->key : "?", op, fname);
+    p.cls = ll_arena_printf(b->arena, "%s.%s", record_name(b, fld), fname);
+    /* a field of a field keeps where it is embedded: c->out.lock is
+     * "struct conn.out.lock", not any "struct half.lock" */
+    p.emb = NULL;
+    if (!arrow && (bp->flags & LL_PATH_MEMBER) && bp->cls)
+        p.emb = ll_arena_printf(b->arena, "%s.%s", bp->emb ? bp->emb : bp->cls, fname);
+    p.flags |= LL_PATH_MEMBER;
     return p;
 }
 
@@ -713,24 +875,8 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
         struct ll_path bp = arrow ? base_path(b, base, depth + 1) : fe_path(b, base, depth + 1);
         if (arrow && (bp.flags & LL_PATH_ADDR)) /* (&x)->f is x.f */
             arrow = false;
-        CXCursor fld = clang_getCursorReferenced(e);
-        char *fname = fe_string(b->arena, clang_getCursorSpelling(e));
-        const char *op = arrow ? "->" : ".";
-        struct ll_path p = bp;
-        p.flags = (uint8_t)((bp.flags & ~(LL_PATH_ADDR | LL_PATH_ATOMIC_TYPE | LL_PATH_CONST)) |
-                            (arrow ? LL_PATH_DEREF : 0) | type_flags(clang_getCursorType(e)));
-        if (bp.flags & LL_PATH_ATOMIC_TYPE)
-            p.flags |= LL_PATH_ATOMIC_TYPE;
-        p.text = ll_arena_printf(b->arena, "%s%s%s", bp.text ? bp.text : "?", op, fname);
-        p.key = ll_arena_printf(b->arena, "%s%s%s", bp.key ? bp.key : "?", op, fname);
-        p.cls = ll_arena_printf(b->arena, "%s.%s", record_name(b, fld), fname);
-        /* a field of a field keeps where it is embedded: c->out.lock is
-         * "struct conn.out.lock", not any "struct half.lock" */
-        p.emb = NULL;
-        if (!arrow && (bp.flags & LL_PATH_MEMBER) && bp.cls)
-            p.emb = ll_arena_printf(b->arena, "%s.%s", bp.emb ? bp.emb : bp.cls, fname);
-        p.flags |= LL_PATH_MEMBER;
-        return p;
+        return member_path(b, &bp, arrow, clang_getCursorReferenced(e),
+                           fe_string(b->arena, clang_getCursorSpelling(e)), clang_getCursorType(e));
     }
     case CXCursor_ArraySubscriptExpr: {
         if (f.n < 2)
@@ -780,6 +926,13 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
             p.emb = NULL;
             return p;
         }
+        break;
+    }
+    case CXCursor_StmtExpr:
+    case CXCursor_BinaryOperator: {
+        CXCursor ptr, fld;
+        if (container_expr(e, &ptr, &fld))
+            return container_path(b, ptr, fld, depth);
         break;
     }
     case CXCursor_CallExpr: {
@@ -1717,6 +1870,147 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
         ev->flags |= LL_EVF_TIMED;
 }
 
+/* ---- whole structs ------------------------------------------------- */
+
+/* Fields of a struct followed, per struct and in depth: a copy of a larger
+ * struct is checked on its first fields. */
+#define WHOLE_FIELDS 32
+#define WHOLE_DEPTH 2
+
+struct field_list {
+    CXCursor v[WHOLE_FIELDS];
+    unsigned n;
+};
+
+static enum CXVisitorResult collect_field(CXCursor c, CXClientData data)
+{
+    struct field_list *l = data;
+    if (l->n == WHOLE_FIELDS)
+        return CXVisit_Break;
+    l->v[l->n++] = c;
+    return CXVisit_Continue;
+}
+
+static bool type_is_lock(CXType t)
+{
+    CXString s = clang_getTypeSpelling(clang_getCanonicalType(t));
+    const char *n = clang_getCString(s);
+    bool lock = n && (strstr(n, "pthread_mutex_t") || strstr(n, "pthread_rwlock_t") ||
+                      strstr(n, "pthread_spinlock_t") || strstr(n, "pthread_cond_t") ||
+                      strstr(n, "mtx_t") || strstr(n, "cnd_t") || strstr(n, "union pthread_"));
+    clang_disposeString(s);
+    return lock;
+}
+
+/* An access of every field of the struct of type `rec` that bp names (or
+ * points to: `arrow`), at `at`: a struct assignment, memcpy() or memset()
+ * writes (or reads) each field, so it conflicts with the field accesses of
+ * other threads.  Locks and condition variables in it are left out. */
+static void field_accesses(struct fn_builder *b, CXCursor at, const struct ll_path *bp, bool arrow,
+                           CXType rec, bool write, unsigned depth)
+{
+    struct field_list l = {.n = 0};
+    clang_Type_visitFields(clang_getCanonicalType(rec), collect_field, &l);
+    for (unsigned i = 0; i < l.n && !b->oom; i++) {
+        CXType ft = clang_getCursorType(l.v[i]), ct = clang_getCanonicalType(ft);
+        char *fname = fe_string(b->arena, clang_getCursorSpelling(l.v[i]));
+        if (!fname || !*fname || type_is_lock(ft))
+            continue; /* unnamed bit-fields, anonymous members, locks */
+        struct ll_path p = member_path(b, bp, arrow, l.v[i], fname, ft);
+        if (ct.kind == CXType_Record) {
+            if (depth + 1 < WHOLE_DEPTH)
+                field_accesses(b, at, &p, false, ft, write, depth + 1);
+            continue;
+        }
+        if (is_array_type(ct)) {
+            CXType et = clang_getCanonicalType(clang_getArrayElementType(ct));
+            if (et.kind == CXType_Record || type_is_lock(et))
+                continue;
+            struct ll_path q = p;
+            q.flags = (uint8_t)((p.flags & ~(LL_PATH_ATOMIC_TYPE | LL_PATH_CONST)) |
+                                LL_PATH_INDEXED | type_flags(et));
+            q.text = ll_arena_printf(b->arena, "%s[?]", p.text);
+            q.key = ll_arena_printf(b->arena, "%s[?]", p.key);
+            q.cls = ll_arena_printf(b->arena, "%s[]", p.cls);
+            q.emb = p.emb ? ll_arena_printf(b->arena, "%s[]", p.emb) : NULL;
+            p = q;
+        }
+        struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, at);
+        ev->obj = p;
+        if (write)
+            ev->flags |= LL_EVF_WRITE;
+        if (p.flags & LL_PATH_ATOMIC_TYPE)
+            ev->flags |= LL_EVF_ATOMIC;
+    }
+}
+
+/* The fields of the struct lvalue `e` (`s`, `*p`, `c->in`), accessed at
+ * `at` as a whole. */
+static void whole_struct(struct fn_builder *b, CXCursor at, CXCursor e, bool write)
+{
+    CXCursor s = fe_strip(e);
+    CXType rec = clang_getCanonicalType(clang_getCursorType(s));
+    if (rec.kind != CXType_Record)
+        return;
+    struct ll_path bp;
+    bool arrow = false;
+    struct few f = few_children(s);
+    if (fe_is_unop(s, CXUnaryOperator_Deref) && f.n == 1) {
+        bp = base_path(b, f.v[0], 1);
+        arrow = !(bp.flags & LL_PATH_ADDR);
+        bp.flags &= (uint8_t)~LL_PATH_ADDR;
+    } else {
+        enum CXCursorKind k = clang_getCursorKind(s);
+        if (k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr &&
+            k != CXCursor_ArraySubscriptExpr)
+            return; /* a call's result, a compound literal: nobody else's */
+        bp = fe_path(b, s, 1);
+    }
+    if (bp.root == LL_ROOT_NONE || bp.root == LL_ROOT_UNKNOWN || !bp.key ||
+        (!arrow && !(bp.flags & LL_PATH_DEREF) &&
+         (bp.root == LL_ROOT_LOCAL || bp.root == LL_ROOT_PARAM)))
+        return; /* a local struct */
+    field_accesses(b, at, &bp, arrow, rec, write, 0);
+}
+
+/* The fields of the struct pointer `ptr` points to (memcpy, memset). */
+static void pointed_struct(struct fn_builder *b, CXCursor at, CXCursor ptr, bool write)
+{
+    CXCursor s = fe_strip(ptr);
+    CXType t = clang_getCanonicalType(clang_getCursorType(s));
+    if (t.kind != CXType_Pointer ||
+        clang_getCanonicalType(clang_getPointeeType(t)).kind != CXType_Record)
+        return;
+    struct ll_path bp = arg_path(b, s);
+    bool arrow = !(bp.flags & LL_PATH_ADDR);
+    bp.flags &= (uint8_t)~LL_PATH_ADDR;
+    if (bp.root == LL_ROOT_NONE || bp.root == LL_ROOT_UNKNOWN || !bp.key ||
+        (!arrow && !(bp.flags & LL_PATH_DEREF) &&
+         (bp.root == LL_ROOT_LOCAL || bp.root == LL_ROOT_PARAM)))
+        return;
+    field_accesses(b, at, &bp, arrow, clang_getPointeeType(t), write, 0);
+}
+
+/* 1 for a function that fills its first argument's memory (memset,
+ * bzero), 2 for one that copies its second's into it (memcpy, memmove),
+ * also as the builtins and fortified builtins they become; else 0. */
+static int mem_function(const char *name)
+{
+    if (strncmp(name, "__builtin___", 12) == 0)
+        name += 12;
+    else if (strncmp(name, "__builtin_", 10) == 0)
+        name += 10;
+    size_t n = strlen(name);
+    if (n > 4 && strcmp(name + n - 4, "_chk") == 0)
+        n -= 4;
+    if ((n == 6 && strncmp(name, "memset", 6) == 0) || (n == 5 && strncmp(name, "bzero", 5) == 0) ||
+        (n == 14 && strncmp(name, "explicit_bzero", 14) == 0))
+        return 1;
+    if ((n == 6 && strncmp(name, "memcpy", 6) == 0) || (n == 7 && strncmp(name, "memmove", 7) == 0))
+        return 2;
+    return 0;
+}
+
 static struct evref lower_call(struct fn_builder *b, CXCursor call)
 {
     CXCursor ref = clang_getCursorReferenced(call);
@@ -1757,6 +2051,13 @@ static struct evref lower_call(struct fn_builder *b, CXCursor call)
             return last_event(b);
         return no_event;
     }
+    /* memcpy(dst, src, n) and memset(dst, c, n) of structs: every field */
+    int mem = direct && name && nargs >= 2 ? mem_function(name) : 0;
+    if (mem) {
+        pointed_struct(b, call, call_arg(call, 0), true);
+        if (mem == 2)
+            pointed_struct(b, call, call_arg(call, 1), false);
+    }
     /* functions passed on: into the callee's parameter, or into the
      * arguments of whatever the slot called through holds */
     for (int i = 0; i < nargs && callee; i++) {
@@ -1793,6 +2094,8 @@ static struct evref lower_call(struct fn_builder *b, CXCursor call)
                 a->key = ll_arena_printf(b->arena, "%lld", k);
                 a->text = text ? text : a->key;
             }
+            if (direct && i < 16 && out_local(b, call_arg(call, i)))
+                ev->out_args |= (uint16_t)(1u << i);
         }
     }
     if (direct && fe_callee_noreturn(b->tu, ref)) {
@@ -1856,6 +2159,28 @@ static void lower_children(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
     b->ncs = base;
 }
 
+/* `*out = &obj;` through a pointer parameter `out`: the write carries the
+ * stored address (aux) when the caller can name it (a global's or static's,
+ * one reached from a parameter, or a parameter's value), so that
+ * `get(&p)` makes the caller's p name obj (getters.h). */
+static void out_param_store(struct fn_builder *b, struct ll_event *ev, CXCursor rhs)
+{
+    const char *k = ev->obj.key;
+    if (ev->kind != LL_EV_ACCESS || ev->obj.root != LL_ROOT_PARAM || !k || k[0] != '*' ||
+        !is_pointer_type(clang_getCursorType(rhs)))
+        return;
+    for (const char *c = k + 1; *c; c++)
+        if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+              (*c >= '0' && *c <= '9')))
+            return; /* `*out->x = ...`, `*out[i] = ...`: not the pointer itself */
+    struct ll_path v = arg_path(b, rhs);
+    bool global = v.root == LL_ROOT_GLOBAL || v.root == LL_ROOT_STATIC_LOCAL;
+    bool param = v.root == LL_ROOT_PARAM;
+    if (((global || param) && (v.flags & LL_PATH_ADDR)) ||
+        (param && !(v.flags & (LL_PATH_DEREF | LL_PATH_ADDR))))
+        ev->aux = v;
+}
+
 static struct evref lower_binary(struct fn_builder *b, CXCursor e)
 {
     enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
@@ -1878,6 +2203,7 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
         else if (clang_getCursorKind(fe_strip(f.v[1])) == CXCursor_InitListExpr)
             fe_init_flows(b->tu, b, f.v[1], NULL, 0);
         struct evref r = fe_expr(b, f.v[1], CTX_READ);
+        whole_struct(b, e, f.v[1], false);
         const char *var = fe_local_var(b, f.v[0]);
         long long k;
         if (var && r.block != UINT32_MAX && r.block == b->cur) {
@@ -1885,9 +2211,9 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
         } else {
             uint32_t before = b->blocks[b->cur].nevents, blk = b->cur;
             fe_expr(b, f.v[0], CTX_WRITE);
+            bool one = b->cur == blk && b->blocks[blk].nevents == before + 1;
             /* `locked = 1;`: the value a flag now has, for later branches */
-            if (var && b->cur == blk && b->blocks[blk].nevents == before + 1 &&
-                fe_eval_int(f.v[1], &k))
+            if (var && one && fe_eval_int(f.v[1], &k))
                 b->blocks[blk].events[before].result_var = ll_arena_printf(b->arena, "%lld", k);
             /* `*out = e;`: which local an out-parameter now points to, so
              * that a lock of `e` can be said as one of `*out` */
@@ -1900,6 +2226,9 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
                 if (rhs.root == LL_ROOT_LOCAL && !(rhs.flags & LL_PATH_DEREF))
                     b->blocks[blk].events[before].aux = rhs;
             }
+            if (one && w->aux.root == LL_ROOT_NONE)
+                out_param_store(b, w, f.v[1]);
+            whole_struct(b, e, f.v[0], true);
         }
         return r;
     }

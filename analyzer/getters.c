@@ -64,10 +64,34 @@ static const char *call_text(struct ll_arena *a, const char *key)
 }
 
 /*
+ * p, spelled from a root pointer value (`kroot` in its key after `stars`
+ * stars, `troot` in its text, `croot` its own class), rooted instead at
+ * `target`, the address or pointer value the root holds: `get()->x` is
+ * `g.x`, `*get()` is g.  Returns 1 and fills *out, 0 when p is not
+ * spelled from the root (left as it is).
+ */
+static int reroot(struct ll_arena *a, const struct ll_path *p, size_t stars, const char *kroot,
+                  const char *troot, const char *croot, const struct ll_path *target,
+                  struct ll_path *out)
+{
+    if (!ll_path_rebase(a, p, kroot, troot, croot, target, out))
+        return 0;
+    /* through a pointer only where the rest of the path goes through one
+     * (`g.x` is written directly, `g.next->x` is not) */
+    const char *rest = p->key + stars + strlen(kroot);
+    if (rest[0] == '-' && rest[1] == '>')
+        rest += 2;
+    bool deref = (target->flags & LL_PATH_DEREF) || !(target->flags & LL_PATH_ADDR) || stars > 1 ||
+                 strstr(rest, "->") || ((p->flags & LL_PATH_DEREF) && strchr(rest, '['));
+    out->flags &= (uint8_t)~(LL_PATH_DEREF | LL_PATH_ADDR);
+    out->flags |= (uint8_t)((deref ? LL_PATH_DEREF : 0) | (p->flags & LL_PATH_ADDR));
+    return 1;
+}
+
+/*
  * p, rooted at a call, rooted instead at `target`, the address the callee
- * returns: `get()->x` is `g.x`, `*get()` is g, get()'s value itself is
- * &g.  Returns 1 and fills *out, 0 when p is not spelled from the call
- * (left as it is), -1 when out of memory.
+ * returns; get()'s value itself is &g.  Returns 1 and fills *out, 0 when
+ * p is not spelled from the call (left as it is), -1 when out of memory.
  */
 static int rewrite(struct ll_arena *a, const struct ll_path *p, const struct ll_path *target,
                    struct ll_path *out)
@@ -90,18 +114,7 @@ static int rewrite(struct ll_arena *a, const struct ll_path *p, const struct ll_
     const char *troot = call_text(a, k + stars);
     if (!kroot || !troot)
         return -1;
-    if (!ll_path_rebase(a, p, kroot, troot, troot, target, out))
-        return 0;
-    /* through a pointer only where the rest of the path goes through one
-     * (`g.x` is written directly, `g.next->x` is not) */
-    const char *rest = end;
-    if (rest[0] == '-' && rest[1] == '>')
-        rest += 2;
-    bool deref = (target->flags & LL_PATH_DEREF) || stars > 1 || strstr(rest, "->") ||
-                 ((p->flags & LL_PATH_DEREF) && strchr(rest, '['));
-    out->flags &= (uint8_t)~(LL_PATH_DEREF | LL_PATH_ADDR);
-    out->flags |= (uint8_t)((deref ? LL_PATH_DEREF : 0) | (p->flags & LL_PATH_ADDR));
-    return 1;
+    return reroot(a, p, stars, kroot, troot, troot, target, out);
 }
 
 static struct getter *getter_of(struct getters *g, const char *usr)
@@ -252,6 +265,176 @@ static int rewrite_all(struct getters *g, struct ll_tu_facts *tus, size_t ntus)
     return 0;
 }
 
+/* ---- out-parameters ------------------------------------------------ */
+
+static bool same_path(const struct ll_path *a, const struct ll_path *b)
+{
+    return a->root == b->root && a->param == b->param &&
+           ((a->flags ^ b->flags) & LL_PATH_ADDR) == 0 && a->key && b->key &&
+           strcmp(a->key, b->key) == 0 && !a->root_usr == !b->root_usr &&
+           (!a->root_usr || strcmp(a->root_usr, b->root_usr) == 0);
+}
+
+/* Whether path q is parameter `name` (number i) itself, its pointer value. */
+static bool bare_param(const struct ll_path *q, uint32_t i, const char *name)
+{
+    return q->root == LL_ROOT_PARAM && q->param == (int16_t)i && q->key &&
+           !(q->flags & (LL_PATH_DEREF | LL_PATH_ADDR)) && strcmp(q->key, name) == 0;
+}
+
+/* What fn stores into `*out` through its parameter i when that is all it
+ * stores there, one value, on any path that stores (ll_event.aux of the
+ * writes of `*out`), and the pointer is not given on; else NULL. */
+static const struct ll_path *stored(const struct ll_function *fn, uint32_t i)
+{
+    const char *name = fn->params[i];
+    size_t n = name ? strlen(name) : 0;
+    const struct ll_path *v = NULL;
+    if (n == 0)
+        return NULL;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        const struct ll_path *o = &ev->obj;
+        if (ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE) && o->root == LL_ROOT_PARAM &&
+            o->param == (int16_t)i && o->key) {
+            if (o->key[0] == '*' && strcmp(o->key + 1, name) == 0) {
+                if (ev->aux.root == LL_ROOT_NONE || !ev->aux.key || (v && !same_path(v, &ev->aux)))
+                    return NULL;
+                v = &ev->aux;
+            } else if (strncmp(o->key, name, n) == 0 && o->key[n] == '[') {
+                return NULL; /* `out[0] = x` */
+            }
+        }
+        if (bare_param(&ev->aux, i, name))
+            return NULL;
+        for (uint32_t k = 0; k < ev->nargs; k++)
+            if (bare_param(&ev->args[k], i, name))
+                return NULL; /* given on: set where we cannot see */
+    }
+    return v;
+}
+
+/* What the caller's `&p` argument k of call ev (to `callee`) makes p hold,
+ * in the caller's terms, into *out; false when nothing known. */
+static bool out_value(struct ll_arena *a, const struct ll_function *callee,
+                      const struct ll_event *ev, uint32_t k, struct ll_path *out)
+{
+    if (k >= callee->nparams || k >= 64)
+        return false;
+    const struct ll_path *v = stored(callee, k);
+    if (!v)
+        return false;
+    if (v->root == LL_ROOT_PARAM && v->param >= 0 && (uint32_t)v->param < ev->nargs &&
+        (uint32_t)v->param < callee->nparams &&
+        bare_param(v, (uint32_t)v->param, callee->params[v->param])) {
+        *out = ev->args[v->param]; /* `*out = ctx`: the caller's argument */
+    } else if (ll_path_instantiate(a, v, callee, ev, out)) {
+        out->flags |= (uint8_t)(v->flags & LL_PATH_ADDR);
+    } else {
+        return false;
+    }
+    return out->root != LL_ROOT_NONE && out->root != LL_ROOT_UNKNOWN && out->key &&
+           !(out->root == LL_ROOT_LOCAL && strcmp(out->key, ev->args[k].key) == 0);
+}
+
+/* Rewrites path q of function fn rooted at local `var` (not the local
+ * itself, unless `value`: an argument, which passes its value) as rooted
+ * at `target`.  0, or -1 when out of memory. */
+static int reroot_local(struct ll_arena *a, const struct ll_function *fn, struct ll_path *q,
+                        const char *var, const struct ll_path *target, bool value)
+{
+    if (q->root != LL_ROOT_LOCAL || !q->key)
+        return 0;
+    size_t stars = 0, n = strlen(var);
+    while (q->key[stars] == '*')
+        stars++;
+    const char *k = q->key + stars;
+    if (strncmp(k, var, n) != 0 ||
+        (k[n] && k[n] != '-' && k[n] != '.' && k[n] != '[' && k[n] != '^'))
+        return 0;
+    if (stars == 0 && k[n] == '\0') {
+        if (value && !(q->flags & LL_PATH_ADDR))
+            *q = *target;
+        return 0;
+    }
+    const char *croot = ll_arena_printf(a, "%s:%s", fn->name, var);
+    if (!croot)
+        return -1;
+    struct ll_path r;
+    if (reroot(a, q, stars, var, var, croot, target, &r) == 1)
+        *q = r;
+    return 0;
+}
+
+/* `get(&p)` with get storing one address into *out, and p set nowhere
+ * else (ll_event.out_args): p names that address in the whole function. */
+static int rewrite_out_params(struct getters *g, struct ll_function *fn,
+                              const struct ll_strmap *fns, const struct ll_function *const *byidx)
+{
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        size_t c = ev->kind == LL_EV_CALL && !(ev->flags & LL_EVF_INDIRECT) && ev->callee
+                       ? ll_strmap_get(fns, ev->callee)
+                       : (size_t)-1;
+        if (c == (size_t)-1)
+            continue;
+        for (uint32_t k = 0; k < ev->nargs; k++) {
+            const struct ll_path *arg = &ev->args[k];
+            struct ll_path target;
+            if (k >= 16 || !(ev->out_args >> k & 1) || arg->root != LL_ROOT_LOCAL || !arg->key ||
+                !out_value(g->a, byidx[c], ev, k, &target))
+                continue;
+            const char *var = arg->key;
+            for (uint32_t x = 0; x < fn->nevents; x++) {
+                struct ll_event *y = &fn->events[x];
+                bool call = y->kind == LL_EV_CALL || y->kind == LL_EV_THREAD_CREATE;
+                if (reroot_local(g->a, fn, &y->obj, var, &target, false) != 0 ||
+                    reroot_local(g->a, fn, &y->aux, var, &target, y->kind == LL_EV_THREAD_CREATE) !=
+                        0)
+                    return -1;
+                for (uint32_t j = 0; j < y->nargs; j++)
+                    if (reroot_local(g->a, fn, &y->args[j], var, &target, call) != 0)
+                        return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Every function with a parameter, by USR (the first definition). */
+static int out_params(struct getters *g, struct ll_tu_facts *tus, size_t ntus)
+{
+    struct ll_strmap fns;
+    ll_strmap_init(&fns);
+    const struct ll_function **byidx = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (size_t t = 0; t < ntus && rc == 0; t++)
+        for (uint32_t i = 0; i < tus[t].nfunctions && rc == 0; i++) {
+            const struct ll_function *fn = &tus[t].functions[i];
+            if (fn->nparams == 0 || ll_strmap_get(&fns, fn->usr) != (size_t)-1)
+                continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 64;
+                const struct ll_function **v = realloc(byidx, cap * sizeof(*v));
+                if (!v) {
+                    rc = -1;
+                    break;
+                }
+                byidx = v;
+            }
+            if (ll_strmap_put(&fns, fn->usr, n) < 0)
+                rc = -1;
+            byidx[n++] = fn;
+        }
+    for (size_t t = 0; t < ntus && rc == 0; t++)
+        for (uint32_t i = 0; i < tus[t].nfunctions && rc == 0; i++)
+            rc = rewrite_out_params(g, &tus[t].functions[i], &fns, byidx);
+    free(byidx);
+    ll_strmap_release(&fns);
+    return rc;
+}
+
 long ll_resolve_getters(struct ll_tu_facts *tus, size_t ntus, struct ll_arena *a)
 {
     struct getters g = {.a = a};
@@ -286,7 +469,7 @@ long ll_resolve_getters(struct ll_tu_facts *tus, size_t ntus, struct ll_arena *a
     found = 0;
     for (size_t k = 0; k < g.n; k++)
         found += g.gs[k].target != NULL;
-    if (found > 0 && rewrite_all(&g, tus, ntus) != 0)
+    if ((found > 0 && rewrite_all(&g, tus, ntus) != 0) || out_params(&g, tus, ntus) != 0)
         found = -1;
 out:
     free(seen);

@@ -22,6 +22,12 @@
  * The frontend records what a return returns (fe_returned_path()) and
  * which function a call-rooted path calls (ll_path.root_usr); this module
  * decides over the whole program, after the TUs are read.
+ *
+ * Out-parameters the same way: a function that stores one address into
+ * `*out` (`*out = &cfg;`, `*out = &p->slots[0];`, in the caller's terms at
+ * each call) and gives `out` to no one makes the caller's `get(&p)` set p
+ * to it, when p is a local pointer nothing else in the caller sets
+ * (ll_event.out_args): every path rooted at p is rewritten as rooted there.
  */
 #ifndef LL_GETTERS_H
 #define LL_GETTERS_H

@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 11
+#define LL_FACTS_VERSION 12
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -95,7 +95,9 @@ enum ll_event_kind {
     LL_EV_ACQUIRE,       /* obj: lock; mode; lock_kind */
     LL_EV_TRYACQUIRE,    /* obj: lock; acquired only where the result says so */
     LL_EV_RELEASE,       /* obj: lock */
-    LL_EV_ACCESS,        /* obj: memory location; flags WRITE / ATOMIC */
+    LL_EV_ACCESS,        /* obj: memory location; flags WRITE / ATOMIC; aux: for a
+                            write of `*out` (out a parameter), the address stored
+                            when the caller can name it (getters.h) */
     LL_EV_CALL,          /* callee: USR, or the slot called through (INDIRECT); args */
     LL_EV_THREAD_CREATE, /* obj: handle; aux: start argument; callee: start routine */
     LL_EV_JOIN,          /* obj: handle */
@@ -153,6 +155,9 @@ struct ll_event {
     uint8_t lock_kind;   /* enum ll_lock_kind */
     uint8_t flags;       /* LL_EVF_* */
     uint16_t loop_depth; /* number of enclosing loops within the function */
+    uint16_t out_args;   /* CALL: bit i set when argument i (< 16) is `&p` for a local
+                            pointer p that nothing else in the function sets (at most a
+                            constant initialiser, no other `&p`): getters.h */
     struct ll_loc loc;
     uint32_t nargs; /* CALL: argument paths (args) */
     struct ll_path obj;

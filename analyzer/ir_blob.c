@@ -221,6 +221,7 @@ static void put_event(struct writer *w, const struct ll_event *e)
     put_u(w, e->lock_kind);
     put_u(w, e->flags);
     put_u(w, e->loop_depth);
+    put_u(w, e->out_args);
     put_loc(w, &e->loc);
     put_path(w, &e->obj);
     put_path(w, &e->aux);
@@ -509,9 +510,9 @@ static int rd_event(struct reader *r, struct ll_event *e)
 {
     if (rd_u8(r, LL_EV_KIND_COUNT - 1, &e->kind) < 0 || rd_u8(r, LL_MODE_SHARED, &e->mode) < 0 ||
         rd_u8(r, LL_LK_OTHER, &e->lock_kind) < 0 || rd_u8(r, UINT8_MAX, &e->flags) < 0 ||
-        rd_u16(r, &e->loop_depth) < 0 || rd_loc(r, &e->loc) < 0 || rd_path(r, &e->obj) < 0 ||
-        rd_path(r, &e->aux) < 0 || rd_str(r, &e->api) < 0 || rd_str(r, &e->callee) < 0 ||
-        rd_str(r, &e->result_var) < 0)
+        rd_u16(r, &e->loop_depth) < 0 || rd_u16(r, &e->out_args) < 0 || rd_loc(r, &e->loc) < 0 ||
+        rd_path(r, &e->obj) < 0 || rd_path(r, &e->aux) < 0 || rd_str(r, &e->api) < 0 ||
+        rd_str(r, &e->callee) < 0 || rd_str(r, &e->result_var) < 0)
         return -1;
     void *a;
     if (rd_count(r, &e->nargs) < 0 || rd_array(r, e->nargs, sizeof(*e->args), &a) < 0)

@@ -189,7 +189,8 @@ static void put_event(FILE *out, const struct ll_tu_facts *f, const struct ll_fu
             if (i)
                 fputs(", ", out);
             if (a->text)
-                fprintf(out, "'%s%s'", a->flags & LL_PATH_ADDR ? "&" : "", a->text);
+                fprintf(out, "'%s%s'%s", a->flags & LL_PATH_ADDR ? "&" : "", a->text,
+                        i < 16 && (e->out_args >> i & 1) ? " out" : "");
             else
                 fputc('-', out);
             if ((a->flags & LL_PATH_VALUE) && a->root == LL_ROOT_NONE && a->key)

@@ -48,6 +48,47 @@ static bool starts_with(const char *s, const char *prefix, size_t *len)
     return true;
 }
 
+static bool ident_char(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/*
+ * Folds the container steps of a spelling that undo the field step before
+ * them: "p^m" is the struct whose field m p points to (container_of(),
+ * frontend_expr.c), so "a->m^m" is a, "a.m^m->x" is a.x and "*a.m^m" is
+ * a.  Other container steps stay.  In `a`; `s` itself when nothing folds.
+ */
+static const char *fold_containers(struct ll_arena *a, const char *s)
+{
+    for (int round = 0; s && round < 8; round++) {
+        const char *hat = strchr(s, '^');
+        bool folded = false;
+        for (; hat && !folded; hat = strchr(hat + 1, '^')) {
+            size_t i = (size_t)(hat - s), m = 0;
+            while (ident_char(hat[1 + m]))
+                m++;
+            const char *rest = hat + 1 + m;
+            if (m == 0 || i < m + 1 || strncmp(s + i - m, hat + 1, m) != 0)
+                continue;
+            size_t before = i - m; /* where the field step's field starts */
+            if (s[before - 1] == '>' && before >= 2 && s[before - 2] == '-')
+                s = ll_arena_printf(a, "%.*s%s", (int)(before - 2), s, rest);
+            else if (s[before - 1] == '.' && rest[0] == '-' && rest[1] == '>')
+                s = ll_arena_printf(a, "%.*s.%s", (int)(before - 1), s, rest + 2);
+            else if (s[before - 1] == '.' && s[0] == '*' &&
+                     (rest[0] == '\0' || rest[0] == '.' || rest[0] == '['))
+                s = ll_arena_printf(a, "%.*s%s", (int)(before - 2), s + 1, rest);
+            else
+                continue;
+            folded = true;
+        }
+        if (!folded)
+            break;
+    }
+    return s;
+}
+
 /* Rebases one spelling (key or text) from parameter `pname` onto the
  * argument's spelling `arg`. */
 static const char *rebase(struct ll_arena *a, const char *s, const char *pname, const char *arg,
@@ -56,14 +97,18 @@ static const char *rebase(struct ll_arena *a, const char *s, const char *pname, 
     size_t n;
     char star[256];
     snprintf(star, sizeof(star), "*%s", pname);
-    if (starts_with(s, star, &n) && (s[n] == '\0' || s[n] == '.' || s[n] == '[' || s[n] == '-'))
-        return addr ? ll_arena_printf(a, "%s%s", arg, s + n)
-                    : ll_arena_printf(a, "*%s%s", arg, s + n);
+    if (starts_with(s, star, &n) &&
+        (s[n] == '\0' || s[n] == '.' || s[n] == '[' || s[n] == '-' || s[n] == '^'))
+        /* the struct holding *(&x.m) is x: the star stays to be folded */
+        return fold_containers(a, addr && s[n] != '^' ? ll_arena_printf(a, "%s%s", arg, s + n)
+                                                      : ll_arena_printf(a, "*%s%s", arg, s + n));
     if (starts_with(s, pname, &n)) {
         const char *rest = s + n;
         if (rest[0] == '-' && rest[1] == '>')
             return addr ? ll_arena_printf(a, "%s.%s", arg, rest + 2)
                         : ll_arena_printf(a, "%s->%s", arg, rest + 2);
+        if (rest[0] == '^')
+            return fold_containers(a, ll_arena_printf(a, "%s%s", arg, rest));
         if (rest[0] == '\0' || rest[0] == '[' || rest[0] == '.')
             return ll_arena_printf(a, "%s%s", arg, rest);
     }

@@ -956,8 +956,9 @@ static int decode_function(uint32_t exit, uint32_t first, uint32_t nev, uint32_t
                                        0,
                                        0,
                                        0,
+                                       0,
                                        0};
-    memcpy(b + n, ev, sizeof(ev)); /* kind..loc, obj, aux, api, callee, result, nargs */
+    memcpy(b + n, ev, sizeof(ev)); /* kind..out_args, loc, obj, aux, api, callee, result, nargs */
     n += sizeof(ev);
     b[n++] = 2; /* nblocks */
     b[n++] = (unsigned char)exit;
