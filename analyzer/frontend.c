@@ -151,6 +151,57 @@ static bool type_is_lock(CXType t)
     return lock;
 }
 
+/* The fields a struct initialiser gives a recursive initialiser by
+ * designator: `.lock = PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP` (first
+ * level only), as "a,b", or NULL.  Reads at most 1024 tokens of the
+ * declaration's first 4 KiB as written (fe_own_range()). */
+static const char *recursive_fields(struct tu_ctx *tu, CXCursor decl)
+{
+    CXToken *toks = NULL;
+    unsigned n = 0;
+    char buf[256], field[64] = "", prev[64] = "";
+    size_t len = 0;
+    int depth = 0;
+    bool hit = false;
+    CXSourceRange r;
+    if (!fe_own_range(tu->ctu, clang_getCursorExtent(decl), 4096, true, true, &r))
+        return NULL;
+    clang_tokenize(tu->ctu, r, &toks, &n);
+    for (unsigned i = 0; i < n && i < 1024; i++) {
+        CXString s = clang_getTokenSpelling(tu->ctu, toks[i]);
+        const char *t = clang_getCString(s);
+        t = t ? t : "";
+        bool open = strcmp(t, "{") == 0 || strcmp(t, "(") == 0 || strcmp(t, "[") == 0;
+        bool close = strcmp(t, "}") == 0 || strcmp(t, ")") == 0 || strcmp(t, "]") == 0;
+        bool end = depth == 1 && (strcmp(t, ",") == 0 || strcmp(t, "}") == 0);
+        if (end) { /* the end of one element of the outer initialiser */
+            size_t fl = strlen(field);
+            if (fl && hit && len + fl + 2 < sizeof(buf))
+                len +=
+                    (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? "," : "", field);
+            field[0] = '\0';
+            hit = false;
+        } else if (depth == 1 && strcmp(t, "=") == 0 && i > 1) {
+            /* `.name =`: prev holds the name if the token before it is '.' */
+            CXString d = clang_getTokenSpelling(tu->ctu, toks[i - 2]);
+            const char *dt = clang_getCString(d);
+            if (dt && strcmp(dt, ".") == 0)
+                snprintf(field, sizeof(field), "%s", prev);
+            clang_disposeString(d);
+        } else if (depth >= 1 && strstr(t, "RECURSIVE")) {
+            hit = true;
+        }
+        if (open)
+            depth++;
+        else if (close)
+            depth--;
+        snprintf(prev, sizeof(prev), "%s", t);
+        clang_disposeString(s);
+    }
+    clang_disposeTokens(tu->ctu, toks, n);
+    return len ? ll_arena_strndup(&tu->facts->arena, buf, len) : NULL;
+}
+
 /* A recursive static initialiser names itself in the declaration's tokens
  * (PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP, or a hand-written initialiser
  * with PTHREAD_MUTEX_RECURSIVE_NP): the first 64 of them, in the
@@ -207,7 +258,9 @@ static void add_global(struct tu_ctx *tu, CXCursor c)
         g->flags |= LL_GV_DEFINITION;
     CXCursor init = clang_Cursor_getVarDeclInitializer(c);
     if (!clang_Cursor_isNull(init)) {
-        if ((g->flags & LL_GV_LOCK) && init_is_recursive(tu->ctu, c))
+        if (clang_getCanonicalType(t).kind == CXType_Record)
+            g->recursive_fields = recursive_fields(tu, c);
+        if (g->recursive_fields || ((g->flags & LL_GV_LOCK) && init_is_recursive(tu->ctu, c)))
             g->flags |= LL_GV_RECURSIVE_INIT;
         CXType et = clang_getCanonicalType(t);
         while (et.kind == CXType_ConstantArray || et.kind == CXType_IncompleteArray)

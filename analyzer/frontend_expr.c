@@ -1763,12 +1763,15 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
             if (kind == LL_LK_C11_MTX) {
                 if (fe_eval_int(a, &k) && (k & 1)) /* mtx_recursive */
                     kind = LL_LK_RECURSIVE;
-            } else if (fe_keyset_has(&b->recursive_attrs, object_path(b, a).key)) {
-                kind = LL_LK_RECURSIVE;
+            } else {
+                aux = object_path(b, a);
+                if (fe_keyset_has(&b->recursive_attrs, aux.key))
+                    kind = LL_LK_RECURSIVE;
             }
         }
         ev = fe_emit(b, LL_EV_LOCK_INIT, call);
         ev->obj = obj;
+        ev->aux = aux;
         ev->lock_kind = kind;
         ev->api = name;
         return;
@@ -1828,8 +1831,15 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
             fe_keyset_add(b, &b->detached_attrs, obj.key);
         return;
     case LL_OP_ATTR_SETTYPE:
-        if (nargs > 1 && fe_eval_int(call_arg(call, 1), &k) && k == 1) /* PTHREAD_MUTEX_RECURSIVE */
+        if (nargs > 1 && fe_eval_int(call_arg(call, 1), &k) &&
+            k == 1) { /* PTHREAD_MUTEX_RECURSIVE */
             fe_keyset_add(b, &b->recursive_attrs, obj.key);
+            /* for inits in other functions (a global attribute object set
+             * up once and reused): the view matches them by class */
+            ev = fe_emit(b, LL_EV_ATTR_RECURSIVE, call);
+            ev->obj = obj;
+            ev->api = name;
+        }
         return;
     case LL_OP_LOCK_DESTROY:
         ev = fe_emit(b, LL_EV_LOCK_DESTROY, call);

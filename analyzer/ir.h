@@ -92,28 +92,30 @@ struct ll_path {
 };
 
 enum ll_event_kind {
-    LL_EV_ACQUIRE,       /* obj: lock; mode; lock_kind */
-    LL_EV_TRYACQUIRE,    /* obj: lock; acquired only where the result says so */
-    LL_EV_RELEASE,       /* obj: lock */
-    LL_EV_ACCESS,        /* obj: memory location; flags WRITE / ATOMIC; aux: for a
-                            write of `*out` (out a parameter), the address stored
-                            when the caller can name it (getters.h) */
-    LL_EV_CALL,          /* callee: USR, or the slot called through (INDIRECT); args */
-    LL_EV_THREAD_CREATE, /* obj: handle; aux: start argument; callee: start routine */
-    LL_EV_JOIN,          /* obj: handle */
-    LL_EV_DETACH,        /* obj: handle (NULL root for pthread_self()) */
-    LL_EV_COND_WAIT,     /* obj: condition variable; aux: mutex */
-    LL_EV_COND_SIGNAL,   /* obj: condition variable */
-    LL_EV_SEM_WAIT,      /* obj: semaphore */
-    LL_EV_SEM_POST,      /* obj: semaphore */
-    LL_EV_BLOCKING,      /* api: the blocking function (sleep, read, ...) */
-    LL_EV_LOCK_INIT,     /* obj: lock; lock_kind says recursive or not */
-    LL_EV_RETURN,        /* a return statement or the end of the body; obj: the
-                            returned pointer when it may name one global (a
-                            getter: getters.h), else root NONE */
-    LL_EV_LOCK_DESTROY,  /* obj: lock; destroyed (pthread_mutex_destroy, mtx_destroy, ...) */
-    LL_EV_BARRIER_INIT,  /* obj: barrier; result_var: its count, a decimal constant, or NULL */
-    LL_EV_BARRIER_WAIT,  /* obj: barrier */
+    LL_EV_ACQUIRE,        /* obj: lock; mode; lock_kind */
+    LL_EV_TRYACQUIRE,     /* obj: lock; acquired only where the result says so */
+    LL_EV_RELEASE,        /* obj: lock */
+    LL_EV_ACCESS,         /* obj: memory location; flags WRITE / ATOMIC; aux: for a
+                             write of `*out` (out a parameter), the address stored
+                             when the caller can name it (getters.h) */
+    LL_EV_CALL,           /* callee: USR, or the slot called through (INDIRECT); args */
+    LL_EV_THREAD_CREATE,  /* obj: handle; aux: start argument; callee: start routine */
+    LL_EV_JOIN,           /* obj: handle */
+    LL_EV_DETACH,         /* obj: handle (NULL root for pthread_self()) */
+    LL_EV_COND_WAIT,      /* obj: condition variable; aux: mutex */
+    LL_EV_COND_SIGNAL,    /* obj: condition variable */
+    LL_EV_SEM_WAIT,       /* obj: semaphore */
+    LL_EV_SEM_POST,       /* obj: semaphore */
+    LL_EV_BLOCKING,       /* api: the blocking function (sleep, read, ...) */
+    LL_EV_LOCK_INIT,      /* obj: lock; lock_kind says recursive or not; aux: the
+                             attributes */
+    LL_EV_RETURN,         /* a return statement or the end of the body; obj: the
+                             returned pointer when it may name one global (a
+                             getter: getters.h), else root NONE */
+    LL_EV_LOCK_DESTROY,   /* obj: lock; destroyed (pthread_mutex_destroy, mtx_destroy, ...) */
+    LL_EV_BARRIER_INIT,   /* obj: barrier; result_var: its count, a decimal constant, or NULL */
+    LL_EV_BARRIER_WAIT,   /* obj: barrier */
+    LL_EV_ATTR_RECURSIVE, /* obj: mutex attributes set to PTHREAD_MUTEX_RECURSIVE */
     LL_EV_KIND_COUNT
 };
 
@@ -281,6 +283,9 @@ struct ll_global {
     const char *usr, *name, *type;
     struct ll_loc loc;
     uint32_t flags; /* LL_GV_* */
+    /* fields given a recursive initialiser by designator (`.lock =
+     * PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP`), ","-separated, or NULL */
+    const char *recursive_fields;
 };
 
 /*

@@ -291,6 +291,7 @@ static void put_tu(struct writer *w, const struct ll_tu_facts *f)
         put_str(w, g->usr);
         put_str(w, g->name);
         put_str(w, g->type);
+        put_str(w, g->recursive_fields);
         put_loc(w, &g->loc);
         put_u(w, g->flags);
     }
@@ -644,7 +645,8 @@ static int rd_tu(struct reader *r, struct ll_tu_facts *f)
     for (uint32_t i = 0; i < f->nglobals; i++) {
         struct ll_global *g = &f->globals[i];
         if (rd_str_nn(r, &g->usr) < 0 || rd_str_nn(r, &g->name) < 0 || rd_str_nn(r, &g->type) < 0 ||
-            rd_loc(r, &g->loc) < 0 || rd_u32(r, &g->flags) < 0)
+            rd_str(r, &g->recursive_fields) < 0 || rd_loc(r, &g->loc) < 0 ||
+            rd_u32(r, &g->flags) < 0)
             return -1;
     }
 

@@ -306,6 +306,8 @@ int ll_facts_dump(FILE *out, const struct ll_tu_facts *f)
         fputc(' ', out);
         put_loc(out, f, &g->loc);
         put_bracket_flags(out, g->flags, global_flags, COUNT(global_flags));
+        if (g->recursive_fields)
+            fprintf(out, " recursive(%s)", g->recursive_fields);
         fputc('\n', out);
     }
     for (uint32_t i = 0; i < f->nfnrefs; i++) {

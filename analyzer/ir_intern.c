@@ -120,6 +120,7 @@ int ll_facts_intern(struct ll_tu_facts *f)
         intern(&t, &f->globals[i].usr);
         intern(&t, &f->globals[i].name);
         intern(&t, &f->globals[i].type);
+        intern(&t, &f->globals[i].recursive_fields);
     }
     for (uint32_t i = 0; i < f->nfnrefs; i++) {
         intern(&t, &f->fnrefs[i].usr);

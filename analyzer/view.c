@@ -11,23 +11,46 @@
 
 #define LL_VIEW_MAX_CYCLES 1000
 
+/* Lock classes initialised recursive anywhere: with a recursive kind, or
+ * with an attribute object whose class some function sets recursive (a
+ * global `pthread_mutexattr_t` set up once and used by several inits). */
 static int collect_recursive_classes(struct ll_view *v)
 {
+    struct ll_strmap attrs;
+    ll_strmap_init(&attrs);
+    int rc = -1;
     for (size_t i = 0; i < v->program.nfns; i++) {
         const struct ll_function *fn = v->program.fns[i].fn;
         for (uint32_t e = 0; e < fn->nevents; e++) {
             const struct ll_event *ev = &fn->events[e];
-            if (ev->kind == LL_EV_LOCK_INIT && ev->lock_kind == LL_LK_RECURSIVE && ev->obj.cls &&
-                ll_strmap_put(&v->recursive_classes, ev->obj.cls, 1) < 0)
-                return -1;
+            if (ev->kind == LL_EV_ATTR_RECURSIVE && ev->obj.cls &&
+                ll_strmap_put(&attrs, ev->obj.cls, 1) < 0)
+                goto out;
         }
     }
-    return 0;
+    for (size_t i = 0; i < v->program.nfns; i++) {
+        const struct ll_function *fn = v->program.fns[i].fn;
+        for (uint32_t e = 0; e < fn->nevents; e++) {
+            const struct ll_event *ev = &fn->events[e];
+            if (ev->kind != LL_EV_LOCK_INIT || !ev->obj.cls)
+                continue;
+            bool rec = ev->lock_kind == LL_LK_RECURSIVE ||
+                       (ev->aux.cls && ll_strmap_get(&attrs, ev->aux.cls) != (size_t)-1);
+            if (rec && ll_strmap_put(&v->recursive_classes, ev->obj.cls, 1) < 0)
+                goto out;
+        }
+    }
+    rc = 0;
+out:
+    ll_strmap_release(&attrs);
+    return rc;
 }
 
-/* USRs of globals initialised recursive (PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP),
- * in the TUs that define a program function: one hash lookup per lock
- * query instead of a scan of every TU's globals per function. */
+/* Globals initialised recursive (PTHREAD_RECURSIVE_MUTEX_INITIALIZER_NP),
+ * in the TUs that define a program function: the USR for a whole lock,
+ * "USR|field" for each first-level field a struct's initialiser makes
+ * recursive by designator.  One hash lookup per lock query instead of a
+ * scan of every TU's globals per function. */
 static int collect_recursive_globals(struct ll_view *v)
 {
     const struct ll_tu_facts *last = NULL;
@@ -36,10 +59,23 @@ static int collect_recursive_globals(struct ll_view *v)
         if (tu == last)
             continue;
         last = tu;
-        for (uint32_t g = 0; g < tu->nglobals; g++)
-            if ((tu->globals[g].flags & LL_GV_RECURSIVE_INIT) &&
-                ll_strmap_put(&v->recursive_globals, tu->globals[g].usr, 1) < 0)
-                return -1;
+        for (uint32_t g = 0; g < tu->nglobals; g++) {
+            const struct ll_global *gv = &tu->globals[g];
+            if (!(gv->flags & LL_GV_RECURSIVE_INIT))
+                continue;
+            if (!gv->recursive_fields) {
+                if (ll_strmap_put(&v->recursive_globals, gv->usr, 1) < 0)
+                    return -1;
+                continue;
+            }
+            for (const char *p = gv->recursive_fields; *p;) {
+                size_t m = strcspn(p, ",");
+                const char *key = ll_arena_printf(&v->arena, "%s|%.*s", gv->usr, (int)m, p);
+                if (!key || ll_strmap_put(&v->recursive_globals, key, 1) < 0)
+                    return -1;
+                p += m + (p[m] == ',');
+            }
+        }
     }
     return 0;
 }

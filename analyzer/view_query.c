@@ -10,6 +10,7 @@
 #include "lockuse.h"
 #include "waitloop.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* ---- functions ------------------------------------------------------ */
@@ -70,19 +71,29 @@ bool ll_view_in_system_header(const struct ll_fn_view *f, struct ll_loc loc)
     return loc.file < f->tu->nfiles && f->tu->file_system[loc.file];
 }
 
-static bool global_recursive(const struct ll_view *v, const char *usr)
+/* Whether the global with `usr` has a recursive static initialiser: the
+ * whole object (field NULL), or the first-level field `field` (up to the
+ * next '.' or '[') of a struct that gives it one by designator. */
+static bool global_recursive(const struct ll_view *v, const char *usr, const char *field)
 {
-    return ll_strmap_get(&v->recursive_globals, usr) != (size_t)-1;
+    if (!field)
+        return ll_strmap_get(&v->recursive_globals, usr) != (size_t)-1;
+    char key[512];
+    int n = snprintf(key, sizeof(key), "%s|%.*s", usr, (int)strcspn(field, ".["), field);
+    return n > 0 && (size_t)n < sizeof(key) &&
+           ll_strmap_get(&v->recursive_globals, key) != (size_t)-1;
 }
 
 bool ll_view_path_recursive(const struct ll_view *v, const struct ll_path *p)
 {
     if (p->cls && ll_strmap_get(&v->recursive_classes, p->cls) != (size_t)-1)
         return true;
-    if (p->root_usr && p->root == LL_ROOT_GLOBAL &&
-        !(p->flags & (LL_PATH_DEREF | LL_PATH_INDEXED)) && p->key && !strchr(p->key, '.'))
-        return global_recursive(v, p->root_usr);
-    return false;
+    if (!p->root_usr || p->root != LL_ROOT_GLOBAL || (p->flags & LL_PATH_DEREF) || !p->key)
+        return false;
+    const char *dot = strchr(p->key, '.');
+    if (!dot)
+        return !(p->flags & LL_PATH_INDEXED) && global_recursive(v, p->root_usr, NULL);
+    return global_recursive(v, p->root_usr, dot + 1);
 }
 
 bool ll_view_lock_recursive(const struct ll_view *v, const struct ll_fn_view *f, uint32_t lock)

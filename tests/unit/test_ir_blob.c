@@ -269,13 +269,22 @@ static void build_facts(struct ll_tu_facts *f)
 
     f->nglobals = 4;
     f->globals = xalloc(a, f->nglobals * sizeof(*f->globals));
-    f->globals[0] = (struct ll_global){"c:@g_lock", "g_lock", "pthread_mutex_t", mkloc(0, 3, 17),
-                                       LL_GV_LOCK | LL_GV_DEFINITION};
-    f->globals[1] = (struct ll_global){"c:main.c@count", "count", "_Atomic(int)", mkloc(0, 4, 12),
-                                       LL_GV_STATIC | LL_GV_ATOMIC};
-    f->globals[2] = (struct ll_global){"c:@tls", "tls", "const int", mkloc(2, 9, 1),
-                                       LL_GV_THREAD_LOCAL | LL_GV_CONST | LL_GV_RECURSIVE_INIT};
-    f->globals[3] = (struct ll_global){"", "", "", mkloc(3, 0, 0), UINT32_MAX};
+    f->globals[0] = (struct ll_global){
+        "c:@g_lock", "g_lock", "pthread_mutex_t", mkloc(0, 3, 17), LL_GV_LOCK | LL_GV_DEFINITION,
+        NULL};
+    f->globals[1] = (struct ll_global){"c:main.c@count",
+                                       "count",
+                                       "_Atomic(int)",
+                                       mkloc(0, 4, 12),
+                                       LL_GV_STATIC | LL_GV_ATOMIC,
+                                       NULL};
+    f->globals[2] = (struct ll_global){"c:@tls",
+                                       "tls",
+                                       "const int",
+                                       mkloc(2, 9, 1),
+                                       LL_GV_THREAD_LOCAL | LL_GV_CONST | LL_GV_RECURSIVE_INIT,
+                                       "lock,inner"};
+    f->globals[3] = (struct ll_global){"", "", "", mkloc(3, 0, 0), UINT32_MAX, NULL};
 
     f->nfnrefs = 3;
     f->fnrefs = xalloc(a, f->nfnrefs * sizeof(*f->fnrefs));
@@ -392,6 +401,7 @@ static void facts_eq(const struct ll_tu_facts *a, const struct ll_tu_facts *b)
         str_eq(x->usr, y->usr);
         str_eq(x->name, y->name);
         str_eq(x->type, y->type);
+        str_eq(x->recursive_fields, y->recursive_fields);
         loc_eq(&x->loc, &y->loc);
         assert_int_equal(x->flags, y->flags);
     }
@@ -483,6 +493,7 @@ static void facts_ok(const struct ll_tu_facts *f, FILE *sink)
         touch(f->globals[i].usr);
         touch(f->globals[i].name);
         touch(f->globals[i].type);
+        touch(f->globals[i].recursive_fields);
         loc_ok(f, &f->globals[i].loc);
     }
     for (uint32_t i = 0; i < f->nfnrefs; i++) {
@@ -518,9 +529,10 @@ static void test_names(void **state)
 {
     (void)state;
     static const char *const ev[] = {
-        "acquire",  "tryacquire", "release",   "access",       "call",         "thread_create",
-        "join",     "detach",     "cond_wait", "cond_signal",  "sem_wait",     "sem_post",
-        "blocking", "lock_init",  "return",    "lock_destroy", "barrier_init", "barrier_wait",
+        "acquire",       "tryacquire",   "release",      "access",         "call",
+        "thread_create", "join",         "detach",       "cond_wait",      "cond_signal",
+        "sem_wait",      "sem_post",     "blocking",     "lock_init",      "return",
+        "lock_destroy",  "barrier_init", "barrier_wait", "attr_recursive",
     };
     assert_int_equal(sizeof(ev) / sizeof(ev[0]), LL_EV_KIND_COUNT);
     for (int k = 0; k < LL_EV_KIND_COUNT; k++)
@@ -896,16 +908,17 @@ static void test_hand_made_blobs(void **state)
     static const unsigned char long_str[] = {1, 40, 'a', 'b', 1, 0, 0, 0, 0, 0, 0};
     assert_int_equal(decode_raw(long_str, sizeof(long_str)), -1);
 
-    /* A global whose location names file 0 in a TU without files. */
+    /* A global (usr, name, type, no recursive fields) whose location names
+     * file 0 in a TU without files. */
     static const unsigned char bad_file[] = {1, 2, 'a', 'b', 1, 0, 0, 1, 1, 1,
-                                             1, 0, 5,   1,   0, 0, 0, 0, 0};
+                                             1, 0, 0,   5,   1, 0, 0, 0, 0, 0};
     assert_int_equal(decode_raw(bad_file, sizeof(bad_file)), -1);
     /* The same global at the unknown location 0:0:0 is fine. */
     static const unsigned char zero_loc[] = {1, 2, 'a', 'b', 1, 0, 0, 1, 1, 1,
-                                             1, 0, 0,   0,   0, 0, 0, 0, 0};
+                                             1, 0, 0,   0,   0, 0, 0, 0, 0, 0};
     /* ... but a global without a USR, name or type is not */
     static const unsigned char no_usr[] = {1, 2, 'a', 'b', 1, 0, 0, 1, 0, 1,
-                                           1, 0, 0,   0,   0, 0, 0, 0, 0};
+                                           1, 0, 0,   0,   0, 0, 0, 0, 0, 0};
     assert_int_equal(decode_raw(no_usr, sizeof(no_usr)), -1);
     assert_int_equal(decode_raw(zero_loc, sizeof(zero_loc)), 0);
 }
@@ -1011,8 +1024,9 @@ static void test_dump(void **state)
     f.file_system = xalloc(a, 2);
     f.nglobals = 1;
     f.globals = xalloc(a, sizeof(*f.globals));
-    f.globals[0] = (struct ll_global){"c:@g_lock", "g_lock", "pthread_mutex_t", mkloc(0, 3, 17),
-                                      LL_GV_LOCK | LL_GV_DEFINITION};
+    f.globals[0] = (struct ll_global){
+        "c:@g_lock", "g_lock", "pthread_mutex_t", mkloc(0, 3, 17), LL_GV_LOCK | LL_GV_DEFINITION,
+        NULL};
     f.nfnrefs = 1;
     f.fnrefs = xalloc(a, sizeof(*f.fnrefs));
     f.fnrefs[0] = (struct ll_fnref){"c:@F@worker", "struct ops.run", mkloc(0, 40, 9)};
@@ -1252,6 +1266,7 @@ static void each_string(struct ll_tu_facts *f, void (*fn)(const char **, void *)
         fn(&f->globals[i].usr, ctx);
         fn(&f->globals[i].name, ctx);
         fn(&f->globals[i].type, ctx);
+        fn(&f->globals[i].recursive_fields, ctx);
     }
     for (uint32_t i = 0; i < f->nfnrefs; i++) {
         fn(&f->fnrefs[i].usr, ctx);
