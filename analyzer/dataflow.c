@@ -255,6 +255,11 @@ static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, vo
         if (l < 0)
             break;
         ll_ps_set_checked(ps, d, e, (uint32_t)l, held);
+        /* a blocking lock call fails only on a programming error: no
+         * finding rests on a path where it failed (a timed one may give up
+         * and keeps both outcomes) */
+        if (!(ev->flags & LL_EVF_TIMED))
+            ll_ps_sure(d, e);
         break;
     case LL_EV_TRYACQUIRE:
         if (l < 0)

@@ -343,11 +343,11 @@ void ll_ps_set_checked(const struct ll_pathset *ps, struct ll_ps_disj *d, uint32
     d->st[slot] = value;
 }
 
-void ll_ps_pend_sure(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot,
-                     uint8_t success)
+void ll_ps_sure(struct ll_ps_disj *d, uint32_t e)
 {
-    ll_ps_pend(d, e, var, slot, success, LL_PS_ZERO, LL_PS_NONZERO);
-    d->pend[d->npend - 1].sure = 1;
+    for (uint8_t i = 0; i < d->npend; i++)
+        if (d->pend[i].event == e)
+            d->pend[i].sure = 1;
 }
 
 void ll_ps_end_path(struct ll_ps_disj *d)

@@ -190,11 +190,10 @@ void ll_ps_set_checked(const struct ll_pathset *ps, struct ll_ps_disj *d, uint32
 void ll_ps_pend(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot, uint8_t success,
                 uint8_t succ, uint8_t fail);
 
-/* Like ll_ps_pend() for an operation that does not fail on a path worth
- * analysing (a blocking lock call fails only on a programming error): a
- * branch on its failure drops the path, so no finding rests on it. */
-void ll_ps_pend_sure(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot,
-                     uint8_t success);
+/* The pending of event `e`, if any, cannot fail on a path worth analysing
+ * (a blocking lock call fails only on a programming error): a branch on
+ * its failure drops the path, so no finding rests on it. */
+void ll_ps_sure(struct ll_ps_disj *d, uint32_t e);
 
 /* Ends the path of `d` at the event being transferred (a call that never
  * returns): `d` reaches nothing after it. */

@@ -169,6 +169,12 @@ bool ll_fn_acquired_where(const struct ll_fn_view *f, uint32_t e, uint32_t l,
  * when the return value says so.  False when none of these. */
 bool ll_fn_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effect *x);
 
+/* True when f counts as a conditional wrapper of lock l only because it
+ * returns 0 exactly when it holds l and releases it on its other returns,
+ * while taking l cannot fail: "locked on success" is then a guess that
+ * f's callers confirm by testing its result. */
+bool ll_fn_lock_held_on_success(const struct ll_fn_view *f, uint32_t l);
+
 /* ---- calls ----------------------------------------------------------- */
 
 /* What a call event does, in the caller's terms. */

@@ -187,16 +187,17 @@ static bool acquires(const struct ll_fn_view *f, uint32_t l)
     return false;
 }
 
-/* Whether an acquisition of l in f can fail visibly: a trylock, a lock call
- * whose result is tested, or a conditional callee. */
+/* Whether an acquisition of l in f can fail visibly: a trylock, or a
+ * conditional callee, or a callee whose result is tested (a blocking lock
+ * call fails only on a programming error: testing its result does not
+ * count). */
 static bool acquisition_can_fail(const struct ll_fn_view *f, uint32_t l)
 {
     const struct ll_function *fn = f->fn;
     for (uint32_t e = 0; e < fn->nevents; e++) {
         const struct ll_event *ev = &fn->events[e];
         bool tested = (ev->flags & LL_EVF_CHECKED) || ev->result_var;
-        if (ll_event_acquires(ev) && (ev->kind == LL_EV_TRYACQUIRE || tested) &&
-            ll_df_lock_index(&f->df, ev->obj.key) == (int)l)
+        if (ev->kind == LL_EV_TRYACQUIRE && ll_df_lock_index(&f->df, ev->obj.key) == (int)l)
             return true;
         const struct ll_call_info *ci = f->calls ? f->calls[e] : NULL;
         for (size_t k = 0; ci && k < ci->neffects; k++)
@@ -341,6 +342,13 @@ bool ll_fn_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effect 
     x->succ = success_zero ? LL_PS_ZERO : LL_PS_NONZERO;
     x->fail = success_zero ? LL_PS_NONZERO : LL_PS_ZERO;
     return true;
+}
+
+bool ll_fn_lock_held_on_success(const struct ll_fn_view *f, uint32_t l)
+{
+    struct ll_effect x;
+    return ll_fn_lock_effect(f, l, &x) && x.op == LL_EFF_COND_ACQUIRE &&
+           !acquisition_can_fail(f, l) && holds_on_success_only(f, l);
 }
 
 static int push_take(struct ll_arena *a, struct ll_summary *s, const struct ll_take *t)

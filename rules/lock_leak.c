@@ -26,13 +26,17 @@ static const char doc[] =
     "```\n\n"
     "## Use instead\n"
     "Release on every path, for instance with a single exit: `goto out;` and unlock at `out:`.\n\n"
+    "A blocking lock call fails only on a programming error: no finding rests on the path\n"
+    "where it failed, and a failure branch that falls through (logs and carries on) rejoins\n"
+    "with the lock taken.\n\n"
     "## Known problems\n"
     "A function that holds the lock on every return is an acquire wrapper and is not reported;\n"
     "nor is one whose holding and non-holding returns return values its caller can tell apart\n"
     "(`return 0` when locked, `return -1` or NULL when not; also the returned entry's own lock,\n"
     "or that of an out-parameter; its callers are checked for the outcome they test), one that\n"
     "returns 0 holding the lock and unlocks on its error paths (\"leaves it locked on\n"
-    "success\"), one that takes the lock in one mode and releases the caller's in another\n"
+    "success\") while its callers test the result (a caller that ignores it makes the\n"
+    "return 0 a note), one that takes the lock in one mode and releases the caller's in another\n"
     "(`pause(PAUSE)` / `pause(RESUME)`), or one that runs with its caller's lock. A lock\n"
     "taken on some paths of a void function and handed to another function (a GIL taken in\n"
     "`afterSleep()`, released in `beforeSleep()`) is reported: suppress it where intended.\n"
@@ -92,6 +96,64 @@ static void report_return(const struct ll_fn_view *f, uint32_t e, uint32_t l, bo
         ll_diag_note_acquired(r, fd, f, e, l);
 }
 
+/* A reached call to f whose result is neither tested, assigned nor
+ * returned at once, or UINT32_MAX; *caller receives its function. */
+static uint32_t result_ignored(const struct ll_view *v, const struct ll_fn_view *f,
+                               const struct ll_fn_view **caller)
+{
+    LL_FOR_EACH_FN(v, g)
+    {
+        const struct ll_function *gn = ll_fn_ir(g);
+        LL_FOR_EACH_REACHED(g, e, LL_EVK(LL_EV_CALL))
+        {
+            const struct ll_call_info *ci = ll_fn_call(g, e);
+            const struct ll_event *ev = &gn->events[e];
+            if (!ci || ci->callee != (long)ll_fn_index(f) || ev->result_var ||
+                (ev->flags & LL_EVF_CHECKED))
+                continue;
+            const struct ll_event *next = e + 1 < gn->nevents ? &gn->events[e + 1] : NULL;
+            if (next && next->kind == LL_EV_RETURN && !next->result_var &&
+                next->loc.line == ev->loc.line && next->loc.col < ev->loc.col)
+                continue; /* `return f(x);` hands the result on */
+            *caller = g;
+            return e;
+        }
+    }
+    return UINT32_MAX;
+}
+
+/* "Locked on success" (returns 0 holding l, releases it on its error
+ * returns) while a caller ignores the result: the holding returns are
+ * likelier a forgotten unlock.  A note: the result may be used in a way
+ * the facts do not record. */
+static void check_success_guess(const struct ll_view *v, const struct ll_fn_view *f, uint32_t l,
+                                struct ll_rule_ctx *r)
+{
+    const struct ll_fn_view *g = NULL;
+    uint32_t c = result_ignored(v, f, &g);
+    if (c == UINT32_MAX)
+        return;
+    const struct ll_function *fn = ll_fn_ir(f);
+    struct ll_lock_info lk = ll_fn_lock(f, l);
+    LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_RETURN))
+    {
+        if (!ll_fn_lock_at(f, e, l).held)
+            continue;
+        struct ll_site site = ll_view_site(f, fn->events[e].loc, NULL);
+        struct ll_finding *fd =
+            ll_diag_sev(r, LL_SEV_NOTE, &site, fn->name, lk.cls,
+                        "'%s' still held when '%s' returns 0 here, released on its other "
+                        "returns, and a caller ignores the result",
+                        lk.text, fn->name);
+        if (!fd)
+            continue;
+        ll_diag_note_acquired(r, fd, f, e, l);
+        struct ll_site cs = ll_view_site(g, ll_fn_ir(g)->events[c].loc, NULL);
+        ll_diag_note(r, fd, &cs, "'%s' ignores the result of '%s' here", ll_fn_ir(g)->name,
+                     fn->name);
+    }
+}
+
 static void check_function(const struct ll_view *v, const struct ll_fn_view *f,
                            struct ll_rule_ctx *r)
 {
@@ -105,6 +167,10 @@ static void check_function(const struct ll_view *v, const struct ll_fn_view *f,
         if (!all.held)
             continue;
         bool leak = root || all.released || all.unknown;
+        if (leak && !root && ll_fn_lock_held_on_success(f, l)) {
+            check_success_guess(v, f, l, r);
+            continue;
+        }
         if (!leak || (!root && wrapper_of(f, l)))
             continue;
         /* never-taken-since-start is only for roots, whose message says so */

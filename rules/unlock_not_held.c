@@ -25,11 +25,13 @@ static const char doc[] =
     "Pair every release with an acquisition on the same paths: test the same condition again,\n"
     "or restructure so lock and unlock sit in one block.\n\n"
     "## Known problems\n"
-    "A function that releases a lock it never takes is taken to be a release wrapper for its\n"
-    "caller and is not reported; one that releases it before taking it again is taken to run\n"
-    "with its caller's lock. One that releases it when an argument says so releases it at the\n"
-    "calls passing that constant; with an argument not known, both outcomes are kept. Branch "
-    "conditions are correlated when they test the same\n"
+    "A function that releases a lock it never takes (a release wrapper) is not reported\n"
+    "itself; its calls are: in a thread root that never took the lock, a warning; where it\n"
+    "is not held on some or all paths elsewhere, a note. One that releases a lock before taking it "
+    "again is taken to run\n"
+    "with its caller's lock, and its callers are not checked. One that releases it when an\n"
+    "argument says so releases it at the calls passing that constant; with an argument not\n"
+    "known, both outcomes are kept. Branch conditions are correlated when they test the same\n"
     "side-effect-free expression over locals, globals or fields reached from them (calls in\n"
     "between are trusted not to change it); a flag set next to the lock (`locked = 1;`) is\n"
     "not followed, and in very large functions the correlation is lost once more than 16\n"
@@ -59,11 +61,59 @@ static void check_release(const struct ll_view *v, const struct ll_fn_view *f, u
     }
 }
 
+/*
+ * A call to a release wrapper (a function that releases a lock it never
+ * takes, silent in itself since its callers must hold the lock) is checked
+ * at the call: in a thread root that has not held the lock on any path
+ * since it started it is a warning; elsewhere (released before, or not
+ * held on some paths) a note, since an acquisition the analysis does not
+ * understand (jemalloc's lock, a trylock and a slow path) looks the same.
+ */
+static void check_call(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                       struct ll_rule_ctx *r)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    const struct ll_event *ev = &fn->events[e];
+    const struct ll_call_info *ci = ll_fn_call(f, e);
+    /* not where the path ends at the call: what pthread_cleanup_push
+     * expands to calls the handler on cancellation, though it runs at a
+     * later cancellation point */
+    uint32_t b = ll_fn_block_of(f, e);
+    if (b < fn->nblocks && fn->blocks[b].nsucc == 0 && b != fn->exit)
+        return;
+    for (size_t k = 0; k < ci->neffects; k++) {
+        const struct ll_effect *x = &ci->effects[k];
+        if (x->op != LL_EFF_RELEASE)
+            continue;
+        int l = ll_fn_lock_of(f, &x->lock);
+        if (l < 0 || ll_view_lock_recursive(v, f, (uint32_t)l))
+            continue;
+        struct ll_lock_state st = ll_fn_lock_at(f, e, (uint32_t)l);
+        if (!st.released && !(st.unknown && st.held))
+            continue;
+        /* evidence: a thread root that has not held it since it started */
+        bool never = ll_fn_is_root(f) && !st.held && !st.unknown;
+        const char *callee = ll_fn_ir(ll_view_fn(v, (size_t)ci->callee))->name;
+        struct ll_site site = ll_view_site(f, ev->loc, NULL);
+        struct ll_finding *fd =
+            ll_diag_sev(r, never ? LL_SEV_WARNING : LL_SEV_NOTE, &site, fn->name, x->lock.cls,
+                        "'%s' released by calling '%s' but not held%s", x->lock.text, callee,
+                        st.held || st.unknown ? " on every path" : "");
+        if (fd)
+            ll_diag_note(r, fd, &x->site, "'%s' releases '%s' here", callee, x->lock.text);
+    }
+}
+
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     LL_FOR_EACH_FN(v, f)
-    LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_RELEASE))
-    check_release(v, f, e, r);
+    {
+        LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_CALL))
+        if (ll_fn_call(f, e))
+            check_call(v, f, e, r);
+        LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_RELEASE))
+        check_release(v, f, e, r);
+    }
 }
 
 const struct ll_rule ll_rule_unlock_not_held = {"unlock-not-held",
