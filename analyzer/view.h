@@ -64,6 +64,11 @@ bool ll_fn_is_main(const struct ll_fn_view *f);
 /* A thread root: main or a start routine (its entry holds no lock). */
 bool ll_fn_is_root(const struct ll_fn_view *f);
 
+/* Whether event e of f lies on a path that ends the process: every path
+ * from it reaches a call that never returns (`abort()`, a project's
+ * `fatal()`).  What happens there happens once, while the program dies. */
+bool ll_fn_event_doomed(const struct ll_fn_view *f, uint32_t e);
+
 /* The report site of a location in f's TU, with an optional message. */
 struct ll_site ll_view_site(const struct ll_fn_view *f, struct ll_loc loc, const char *message);
 /* True when the location lies in a system header. */

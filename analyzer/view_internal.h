@@ -39,6 +39,8 @@ struct ll_fn_view {
     struct ll_call_info **calls; /* per event: NULL unless a call to a program function */
     bool single_threaded;        /* runs only while no other thread does */
     uint8_t *quiet;              /* entered with no thread running: per event, 1 when none runs */
+    uint8_t *doomed;             /* per event: 1 in a block every path from which ends the
+                                    process (doomed.h), or NULL when none is */
     struct ll_summary summary;
 };
 

@@ -9,6 +9,8 @@
  */
 #include "view_internal.h"
 
+#include "doomed.h"
+
 #include "lockapi.h"
 
 #include <stdlib.h>
@@ -567,7 +569,7 @@ static int summarise_call(struct ll_view *v, struct ll_fn_view *f, uint32_t e)
                 ll_strmap_put(&v->recursive_classes, ci->effects[i].lock.cls, 1) < 0)
                 return -1;
         }
-    if (cs->may_sleep && !f->summary.may_sleep) {
+    if (cs->may_sleep && !f->summary.may_sleep && !ll_fn_event_doomed(f, e)) {
         f->summary.may_sleep = true;
         f->summary.sleep_site = cs->sleep_site;
         f->summary.sleep_api = cs->sleep_api;
@@ -711,12 +713,49 @@ static bool handed_out(struct ll_arena *a, const struct ll_fn_view *f, uint32_t 
     return false;
 }
 
+static bool event_dies(void *ctx, uint32_t event)
+{
+    return call_dies(event, ctx);
+}
+
+/*
+ * Marks f's events on paths that end the process (a call that never
+ * returns, known so far: callees are summarised first).  What runs there
+ * -- an abort handler that sleeps so a debugger can attach -- happens once,
+ * while the program dies: nobody waits on the locks it holds.
+ */
+static int mark_doomed(struct ll_view *v, struct ll_fn_view *f)
+{
+    const struct ll_function *fn = f->fn;
+    if (fn->nblocks == 0)
+        return 0;
+    uint8_t *blocks = ll_arena_alloc(&v->scratch, fn->nblocks);
+    if (!blocks)
+        return -1;
+    struct effects_ctx ctx = {v, f};
+    ll_doomed_blocks(fn, event_dies, &ctx, blocks);
+    bool any = false;
+    for (uint32_t b = 0; b < fn->nblocks && !any; b++)
+        any = blocks[b] != 0;
+    if (!any && !f->doomed)
+        return 0;
+    if (!f->doomed && !(f->doomed = ll_arena_alloc(&v->arena, (size_t)fn->nevents + 1)))
+        return -1;
+    memset(f->doomed, 0, (size_t)fn->nevents + 1);
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+        if (blocks[b])
+            memset(f->doomed + fn->blocks[b].first_event, 1, fn->blocks[b].nevents);
+    return 0;
+}
+
 static int summarise(struct ll_view *v, struct ll_fn_view *f)
 {
     struct ll_arena *a = &v->arena;
     struct ll_summary *s = &f->summary;
     memset(s, 0, sizeof(*s));
     const struct ll_function *fn = f->fn;
+    if (mark_doomed(v, f) != 0)
+        return -1;
     if (f->df.nlocks && !(s->effects = ll_arena_alloc_raw(a, f->df.nlocks * sizeof(*s->effects))))
         return -1;
     for (uint32_t l = 0; l < f->df.nlocks; l++) {
@@ -743,7 +782,8 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
         if (ev->kind == LL_EV_LOCK_INIT && ev->lock_kind == LL_LK_RECURSIVE &&
             ll_path_portable(&ev->obj) && push_recursive(v, s, &ev->obj, f, ev) != 0)
             return -1;
-        if (is_sleep(ev) && !s->may_sleep && !drops_caller_lock(f, e)) {
+        if (is_sleep(ev) && !s->may_sleep && !drops_caller_lock(f, e) &&
+            !ll_fn_event_doomed(f, e)) {
             s->may_sleep = true;
             s->sleep_site = ll_view_site(f, ev->loc, NULL);
             s->sleep_api = ev->api;

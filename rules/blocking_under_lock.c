@@ -49,7 +49,9 @@ static void check_sleep(const struct ll_view *v, const struct ll_fn_view *f, uin
 {
     const struct ll_function *fn = ll_fn_ir(f);
     const struct ll_event *ev = &fn->events[e];
-    int l = first_held(f, e);
+    /* a sleep on the way to abort() (so a debugger can attach) blocks no
+     * one who goes on */
+    int l = ll_fn_event_doomed(f, e) ? -1 : first_held(f, e);
     if (l < 0)
         return;
     struct ll_lock_info lk = ll_fn_lock(f, (uint32_t)l);
