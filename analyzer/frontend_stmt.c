@@ -9,6 +9,7 @@
 #include "frontend_stmt.h"
 
 #include "frontend_expr.h"
+#include "lockapi.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -383,6 +384,52 @@ static void stmt_case(struct fn_builder *b, CXCursor s, bool is_default)
         fe_stmt(b, sub);
 }
 
+/* Whether `e` hands on the outcome of a lock call: `trylock(m)`,
+ * `!trylock(m)`, `trylock(m) != 0`, `trylock(m) == 0` (also for a blocking
+ * or timed lock). */
+static bool returns_lock_outcome(struct fn_builder *b, CXCursor e)
+{
+    e = fe_strip(e);
+    CXCursor ops[2];
+    if (fe_is_unop(e, CXUnaryOperator_LNot) && fe_operands(b, e, ops, 1) == 1) {
+        e = fe_strip(ops[0]);
+    } else if ((fe_is_binop(e, CXBinaryOperator_EQ) || fe_is_binop(e, CXBinaryOperator_NE)) &&
+               fe_operands(b, e, ops, 2) == 2) {
+        long long k;
+        if (fe_eval_int(fe_strip(ops[1]), &k))
+            e = fe_strip(ops[0]);
+        else if (fe_eval_int(fe_strip(ops[0]), &k))
+            e = fe_strip(ops[1]);
+        else
+            return false;
+    }
+    if (clang_getCursorKind(e) != CXCursor_CallExpr)
+        return false;
+    CXCursor ref = clang_getCursorReferenced(e);
+    if (clang_getCursorKind(ref) != CXCursor_FunctionDecl)
+        return false;
+    CXString nm = clang_getCursorSpelling(ref);
+    const struct ll_api *api = ll_lockapi_lookup(clang_getCString(nm));
+    clang_disposeString(nm);
+    return api && (api->op == LL_OP_TRYLOCK || api->op == LL_OP_LOCK);
+}
+
+/* `return E;` where E is a lock call's outcome: lowered as `if (E) return 1;
+ * else return 0;`, so that the function holds the lock exactly when its
+ * result says so (a trylock wrapper that returns `trylock(m) != 0`). */
+static void return_lock_outcome(struct fn_builder *b, CXCursor s, CXCursor e)
+{
+    uint32_t t = fe_new_block(b), f = fe_new_block(b);
+    fe_cond(b, e, t, f);
+    b->cur = t;
+    fe_emit(b, LL_EV_RETURN, s)->result_var = "1";
+    fe_edge(b, b->cur, b->exit);
+    b->cur = f;
+    fe_emit(b, LL_EV_RETURN, s)->result_var = "0";
+    fe_edge(b, b->cur, b->exit);
+    fe_dead_end(b);
+}
+
 static void stmt_return(struct fn_builder *b, CXCursor s)
 {
     size_t base = fe_push_children(b, s);
@@ -392,6 +439,10 @@ static void stmt_return(struct fn_builder *b, CXCursor s)
     const char *value = NULL;
     struct ll_path returned = {.root = LL_ROOT_NONE, .param = -1};
     long long k;
+    if (has && returns_lock_outcome(b, e)) {
+        return_lock_outcome(b, s, e);
+        return;
+    }
     if (has) {
         if (fe_is_fn_type(clang_getCursorType(e))) {
             CXString us = clang_getCursorUSR(b->fn);
