@@ -74,7 +74,12 @@ static bool mode_switch(const struct ll_fn_view *f, uint32_t l)
 
 /* Returning from main ends the process: no thread is left to wait for a
  * lock main still holds (only an atexit handler could), so that leak is a
- * note. */
+ * note.  So is a lock that a function's other returns never took (a lock
+ * taken only when a flag, the lock pointer's NULL-ness or a global mode
+ * says so: `if (threaded) lock(&m->lock);`): its callers may test the
+ * same condition before they release it, which the analysis does not
+ * follow across functions; a forgotten unlock on an early return, the
+ * lock released on the other paths, stays a warning. */
 static void report_return(const struct ll_fn_view *f, uint32_t e, uint32_t l, bool root,
                           bool released_elsewhere, struct ll_rule_ctx *r)
 {
@@ -82,8 +87,9 @@ static void report_return(const struct ll_fn_view *f, uint32_t e, uint32_t l, bo
     struct ll_lock_info lk = ll_fn_lock(f, l);
     struct ll_site site = ll_view_site(f, fn->events[e].loc, NULL);
     bool main_fn = root && ll_fn_is_main(f);
+    bool partial = main_fn || (!root && !released_elsewhere);
     struct ll_finding *fd =
-        ll_diag_sev(r, main_fn ? LL_SEV_NOTE : r->rule->severity, &site, fn->name, lk.cls,
+        ll_diag_sev(r, partial ? LL_SEV_NOTE : r->rule->severity, &site, fn->name, lk.cls,
                     main_fn ? "'%s' still held when '%s' returns; the process ends, so only "
                               "an atexit handler could still need it"
                     : root  ? "'%s' still held when thread function '%s' returns"
