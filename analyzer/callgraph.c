@@ -88,7 +88,8 @@ static int find_roots(struct ll_callgraph *g, const struct ll_program *p)
         root_of[f] = UINT32_MAX;
         if (p->fns[f].is_main || p->fns[f].is_start_routine) {
             root_of[f] = g->nroots;
-            g->roots[g->nroots++] = (struct ll_root){f, false, 0};
+            /* a library's callers: any number of threads at once */
+            g->roots[g->nroots++] = (struct ll_root){f, p->fns[f].entry_caller, 0};
         }
     }
     for (uint32_t f = 0; f < g->n; f++) {

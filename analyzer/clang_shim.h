@@ -28,6 +28,7 @@ const char *ll_clang_error(void);
     X(clang_Cursor_getVarDeclInitializer)                                                          \
     X(clang_Cursor_hasAttrs)                                                                       \
     X(clang_Cursor_isFunctionInlined)                                                              \
+    X(clang_getCursorVisibility)                                                                   \
     X(clang_Cursor_isNull)                                                                         \
     X(clang_EvalResult_dispose)                                                                    \
     X(clang_EvalResult_getAsLongLong)                                                              \
@@ -106,6 +107,7 @@ LL_CLANG_FUNCTIONS(LL_CLANG_POINTER)
 #define clang_Cursor_getVarDeclInitializer (*ll_ptr_clang_Cursor_getVarDeclInitializer)
 #define clang_Cursor_hasAttrs (*ll_ptr_clang_Cursor_hasAttrs)
 #define clang_Cursor_isFunctionInlined (*ll_ptr_clang_Cursor_isFunctionInlined)
+#define clang_getCursorVisibility (*ll_ptr_clang_getCursorVisibility)
 #define clang_Cursor_isNull (*ll_ptr_clang_Cursor_isNull)
 #define clang_EvalResult_dispose (*ll_ptr_clang_EvalResult_dispose)
 #define clang_EvalResult_getAsLongLong (*ll_ptr_clang_EvalResult_getAsLongLong)

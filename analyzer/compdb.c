@@ -498,6 +498,7 @@ static const char *const f_language[] = {
     "wrapv",
     "trapv",
     "delayed-template-parsing",
+    "visibility=", /* which functions a library exports (its entry points) */
     "operator-names",
     "access-control",
     "threadsafe-statics",

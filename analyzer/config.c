@@ -502,6 +502,32 @@ static bool parse_compiler_flags(struct parser *p, struct ll_config *cfg, const 
     return true;
 }
 
+/* `entry-points: exported`, or a list of function names. */
+static bool parse_entry_points(struct parser *p, struct ll_config *cfg, const struct node *v)
+{
+    if (v->kind == NODE_SCALAR && !is_null(v) && strcmp(v->value, "exported") == 0) {
+        cfg->entry_exported = true;
+        return true;
+    }
+    if (v->kind != NODE_SEQ || v->n == 0) {
+        fail_at(p, v->line,
+                "'entry-points' must be 'exported' or a non-empty list of function names, not "
+                "%s%s%s",
+                v->kind == NODE_SCALAR ? "'" : "", v->kind == NODE_SCALAR ? v->value : kind_name(v),
+                v->kind == NODE_SCALAR ? "'" : "");
+        return false;
+    }
+    cfg->entry_points = ll_arena_alloc(&cfg->arena, (v->n + 1) * sizeof(*cfg->entry_points));
+    if (!cfg->entry_points) {
+        fail_oom(p);
+        return false;
+    }
+    for (size_t i = 0; i < v->n; i++)
+        if (!get_ident(p, v->items[i], "entry-points", &cfg->entry_points[cfg->nentry_points++]))
+            return false;
+    return true;
+}
+
 static bool parse_kind(struct parser *p, const struct node *v, struct ll_config_lock *l)
 {
     static const struct {
@@ -770,6 +796,8 @@ static bool parse_top(struct parser *p, struct ll_config *cfg, const struct node
             ok = parse_compiler_flags(p, cfg, v);
         else if (strcmp(key, "tu-source-limit-mib") == 0)
             ok = get_int(p, v, key, 1, 1 << 20, &cfg->tu_source_limit_mib);
+        else if (strcmp(key, "entry-points") == 0)
+            ok = parse_entry_points(p, cfg, v);
         else if (strcmp(key, "cache") == 0) {
             /* The configuration comes with the sources, so it may come from
              * a pull request: it must not choose where locklint writes. */
@@ -790,7 +818,8 @@ static bool parse_top(struct parser *p, struct ll_config *cfg, const struct node
         } else {
             fail_at(p, root->items[i]->line,
                     "unknown key '%s' (expected rules, exclude, exclude-vendored, locks, threads, "
-                    "hierarchy, compiler-flags, tu-source-limit-mib or cache-size)",
+                    "hierarchy, compiler-flags, tu-source-limit-mib, cache-size or "
+                    "entry-points)",
                     key);
             ok = false;
         }

@@ -27,6 +27,7 @@
  *   compiler-flags:   [ "-fgnu-tm", "-mfoo*" ]   # more -f/-m flags to pass on
  *   tu-source-limit-mib: 256      # source bytes one TU may read
  *   cache-size: 300M              # K, M, G; 0: no limit
+ *   entry-points: exported | [ NAME, ... ]   # analyse the input as a library
  */
 #ifndef LL_CONFIG_H
 #define LL_CONFIG_H
@@ -104,6 +105,11 @@ struct ll_config {
     bool registered;         /* locks/threads were added to lockapi */
     uint64_t cache_size;     /* `cache-size:` in bytes (0: no limit), if has_cache_size */
     bool has_cache_size;
+    /* `entry-points:` -- the input is one library whose entry points run
+     * concurrently: every exported function (entry_exported), or these */
+    bool entry_exported;
+    const char **entry_points;
+    size_t nentry_points;
 };
 
 /* Directory names excluded by default wherever they appear in a path

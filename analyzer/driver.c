@@ -24,9 +24,11 @@
 #include "output.h"
 #include "parse_worker.h"
 #include "postprocess.h"
+#include "programs.h"
 #include "project.h"
 #include "rule.h"
 #include "safe_write.h"
+#include "strmap.h"
 #include "suppress.h"
 #include "thread_wrappers.h"
 #include "view_internal.h"
@@ -84,21 +86,6 @@ static uint64_t ns_since(const struct timespec *t0)
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     return (uint64_t)((t1.tv_sec - t0->tv_sec) * 1000000000LL + (t1.tv_nsec - t0->tv_nsec));
-}
-
-/* --graph: the lock-order graph with its cycles highlighted. */
-/* A compilation database of several programs (a tool and its test
- * drivers) is analysed as one: say so, since each later main() and its
- * threads are left out. */
-static void warn_several_programs(const struct ll_program *p)
-{
-    if (p->nmains < 2)
-        return;
-    fprintf(stderr,
-            "locklint: warning: main() is defined in %u translation units (%s, %s%s): the input "
-            "holds several programs, analysed as one program in which only the first main() "
-            "runs; for exact results, analyse each program's files on their own\n",
-            p->nmains, p->main_files[0], p->main_files[1], p->nmains > 2 ? ", ..." : "");
 }
 
 /* -v: how many calls through function pointers were linked to what their
@@ -609,8 +596,181 @@ static int sort_tus(struct ll_tu_facts *tus, size_t k)
     return 0;
 }
 
+/* `path` relative to the project root when it lies under it. */
+static const char *under_root(const char *path, const char *root)
+{
+    size_t n = strlen(root);
+    return strncmp(path, root, n) == 0 && path[n] == '/' ? path + n + 1 : path;
+}
+
+/* How a part of the input is analysed: a library by configuration, or when
+ * the input has no main() at all.  The TUs no main() reaches in an input
+ * with programs (test support, code no program links) are no library: no
+ * entry points are made up for them. */
+static struct ll_entry_points entry_points_of(const struct ll_config *cfg,
+                                              const struct ll_programs *parts,
+                                              const struct ll_program_part *part)
+{
+    struct ll_entry_points ep = {0};
+    ep.library =
+        cfg->entry_exported || cfg->nentry_points || (part->main_tu < 0 && parts->nparts == 1);
+    ep.exported = cfg->nentry_points == 0;
+    ep.names = cfg->entry_points;
+    ep.nnames = cfg->nentry_points;
+    return ep;
+}
+
+/* -v, and a warning for a configured entry point no TU defines. */
+static void describe_part(const struct ll_cli *cli, const struct ll_config *cfg,
+                          const struct ll_program *prog, const struct ll_programs *parts,
+                          const struct ll_program_part *part, const struct ll_tu_facts *tus,
+                          const char *root)
+{
+    for (size_t i = 0; i < cfg->nentry_points; i++) {
+        bool found = false;
+        for (size_t f = 0; !found && f < prog->nfns; f++)
+            found =
+                prog->fns[f].is_entry && strcmp(prog->fns[f].fn->name, cfg->entry_points[i]) == 0;
+        if (!found)
+            fprintf(stderr,
+                    "locklint: warning: entry point '%s' (entry-points in %s) is not a function "
+                    "of the analysed code\n",
+                    cfg->entry_points[i], cfg->path ? cfg->path : "the configuration");
+    }
+    if (!cli->verbose)
+        return;
+    if (part->main_tu >= 0 && parts->nparts > 1)
+        fprintf(stderr, "locklint: program of main() in %s: %zu translation unit%s\n",
+                under_root(tus[part->main_tu].main_file, root), part->ntus,
+                part->ntus == 1 ? "" : "s");
+    else if (part->main_tu < 0 && parts->nparts > 1)
+        fprintf(stderr, "locklint: the TUs no main() reaches: %zu translation unit%s\n", part->ntus,
+                part->ntus == 1 ? "" : "s");
+    else if (part->main_tu < 0)
+        fprintf(
+            stderr, "locklint: %zu translation unit%s analysed as a library: %u entry point%s\n",
+            part->ntus, part->ntus == 1 ? "" : "s", prog->nentries, prog->nentries == 1 ? "" : "s");
+}
+
+/* One finding, and the part whose rules reported it. */
+struct found_in {
+    size_t finding, part;
+};
+
+static int by_finding(const void *a, const void *b)
+{
+    const struct found_in *x = a, *y = b;
+    if (x->finding != y->finding)
+        return (x->finding > y->finding) - (x->finding < y->finding);
+    return (x->part > y->part) - (x->part < y->part);
+}
+
+/* Names a part in a note's text: its main()'s file, or the library. */
+static void name_part(char *buf, size_t len, const struct ll_programs *parts, size_t p,
+                      const struct ll_tu_facts *tus, const char *root)
+{
+    const struct ll_program_part *part = &parts->parts[p];
+    if (part->main_tu < 0)
+        snprintf(buf, len, "the TUs no main() reaches");
+    else
+        snprintf(buf, len, "%s", under_root(tus[part->main_tu].main_file, root));
+}
+
+/* The note that names the programs a finding was found in: at the main()
+ * of the first, naming the others. */
+static int note_programs(struct ll_report *r, struct ll_finding *f, const struct found_in *in,
+                         size_t n, const struct ll_programs *parts, const struct ll_tu_facts *tus,
+                         const char *root)
+{
+    const struct ll_program_part *first = &parts->parts[in[0].part];
+    struct ll_site site = f->primary;
+    site.message = NULL;
+    char text[1024], name[512];
+    size_t len;
+    if (first->main_tu >= 0) {
+        const struct ll_tu_facts *tu = &tus[first->main_tu];
+        uint32_t file = first->main_loc.file;
+        site.file = file < tu->nfiles ? tu->files[file] : tu->main_file;
+        site.line = first->main_loc.line;
+        site.col = first->main_loc.col;
+        len = (size_t)snprintf(text, sizeof(text), "in the program of this main()");
+    } else {
+        len = (size_t)snprintf(text, sizeof(text), "in the TUs no main() reaches");
+    }
+    for (size_t i = 1; i < n && len < sizeof(text); i++) {
+        if (i == 4 && n > 5) {
+            snprintf(text + len, sizeof(text) - len, ", and in %zu more", n - i);
+            break;
+        }
+        name_part(name, sizeof(name), parts, in[i].part, tus, root);
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s%s",
+                                i == 1 ? ", also in that of " : ", ", name,
+                                parts->parts[in[i].part].main_tu >= 0 ? "'s main()" : "");
+    }
+    return ll_finding_note(r, f, &site, "%s", text);
+}
+
+/* Several programs: a finding several of them report (a TU they share)
+ * is kept once, and every kept finding names its programs in a note.
+ * `in` has one entry per finding, the part that reported it.  Returns 0
+ * or -1 (out of memory). */
+static int merge_programs(struct ll_report *r, struct found_in *in, const struct ll_programs *parts,
+                          const struct ll_tu_facts *tus, const char *root)
+{
+    struct ll_strmap seen;
+    struct ll_arena keys;
+    ll_strmap_init(&seen);
+    ll_arena_init(&keys);
+    int rc = 0;
+    size_t n = r->count;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const struct ll_finding *f = r->items[i];
+        const char *key = ll_arena_printf(&keys, "%s\x1f%u\x1f%u\x1f%s\x1f%s",
+                                          f->primary.file ? f->primary.file : "", f->primary.line,
+                                          f->primary.col, f->rule, f->message);
+        int put = key ? ll_strmap_put(&seen, key, i) : -1;
+        if (put < 0)
+            rc = -1;
+        else if (put == 1)
+            in[i].finding = ll_strmap_get(&seen, key); /* a duplicate: named on the first */
+    }
+    if (rc == 0 && n) {
+        qsort(in, n, sizeof(*in), by_finding);
+        for (size_t i = 0; i < n && rc == 0;) {
+            size_t j = i + 1;
+            while (j < n && in[j].finding == in[i].finding)
+                j++;
+            /* one part once: a part may report one finding twice */
+            size_t k = i + 1;
+            for (size_t x = i + 1; x < j; x++)
+                if (in[x].part != in[k - 1].part)
+                    in[k++] = in[x];
+            rc = note_programs(r, r->items[in[i].finding], &in[i], k - i, parts, tus, root);
+            i = j;
+        }
+    }
+    /* the duplicates go (ll_report_finish() would drop them anyway) */
+    size_t kept = 0;
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        const struct ll_finding *f = r->items[i];
+        const char *key = ll_arena_printf(&keys, "%s\x1f%u\x1f%u\x1f%s\x1f%s",
+                                          f->primary.file ? f->primary.file : "", f->primary.line,
+                                          f->primary.col, f->rule, f->message);
+        if (!key)
+            rc = -1;
+        else if (ll_strmap_get(&seen, key) == i)
+            r->items[kept++] = r->items[i];
+    }
+    if (rc == 0)
+        r->count = kept;
+    ll_strmap_release(&seen);
+    ll_arena_release(&keys);
+    return rc;
+}
+
 /* `root` is the project root: every path written or matched is relative
- * to it (project.h). */
+ * to it (project.h).  Each program of the input (programs.h) gets its own
+ * whole-program phases and rules, into one report. */
 int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t k,
                       const struct ll_tool_note *notes, size_t nnotes, const struct ll_config *cfg,
                       const char *root, struct ll_driver_times *times)
@@ -624,16 +784,23 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
         return 2;
     }
     int status = 2;
-    double t0 = now();
+    struct ll_phase_use start = phase_use_now();
+    double build_wall = 0, build_cpu = 0, rules_wall = 0, rules_cpu = 0;
     struct ll_view view;
     memset(&view, 0, sizeof(view));
     struct ll_arena rewritten; /* paths rewritten: getters, calls as thread creations */
     ll_arena_init(&rewritten);
     struct ll_report report;
     struct ll_order_decl *order = NULL;
+    struct ll_programs parts;
+    memset(&parts, 0, sizeof(parts));
+    struct ll_tu_facts *sub = NULL;
+    struct found_in *in = NULL;
+    size_t nin = 0, capin = 0;
     ll_report_init(&report);
     order = calloc(cfg->nhierarchy + 1, sizeof(*order));
-    if (!order) {
+    sub = calloc(k + 1, sizeof(*sub));
+    if (!order || !sub) {
         error("out of memory");
         goto out;
     }
@@ -644,25 +811,63 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
         order[i].site.line = cfg->hierarchy[i].line;
         order[i].site.col = 1;
     }
+    /* per TU, shared by every program: getters, thread wrappers, and which
+     * TU refers to which */
     if (ll_resolve_getters(tus, k, &rewritten) < 0 ||
         ll_resolve_thread_wrappers(tus, k, &rewritten) < 0 ||
-        ll_view_build(&view, tus, k, order, cfg->nhierarchy) != 0) {
+        ll_programs_split(&parts, tus, k, cfg->entry_exported || cfg->nentry_points) != 0) {
         error("out of memory");
         goto out;
     }
-    warn_several_programs(&view.program);
-    if (cli->verbose)
-        describe_indirect_calls(&view.program, root);
-    if (cli->graph && write_graph(cli->graph, &view, root, cli->graph_all) != 0)
+    for (size_t p = 0; p < parts.nparts; p++) {
+        const struct ll_program_part *part = &parts.parts[p];
+        for (size_t i = 0; i < part->ntus; i++)
+            sub[i] = tus[part->tus[i]];
+        struct ll_entry_points ep = entry_points_of(cfg, &parts, part);
+        double w0 = now();
+        struct ll_phase_use u0 = phase_use_now();
+        if (ll_view_build_entries(&view, sub, part->ntus, order, cfg->nhierarchy, &ep) != 0) {
+            error("out of memory");
+            goto out;
+        }
+        describe_part(cli, cfg, &view.program, &parts, part, tus, root);
+        if (cli->verbose)
+            describe_indirect_calls(&view.program, root);
+        if (p == 0 && cli->graph && write_graph(cli->graph, &view, root, cli->graph_all) != 0)
+            goto out;
+        double w1 = now();
+        struct ll_phase_use u1 = phase_use_now();
+        size_t before = report.count;
+        for (int i = 0; i < nrules; i++)
+            ll_rule_check(rules[i], &view, &report);
+        if (report.oom) {
+            error("out of memory");
+            goto out;
+        }
+        if (report.count > capin) {
+            capin = report.count * 2;
+            struct found_in *grown = realloc(in, capin * sizeof(*in));
+            if (!grown) {
+                error("out of memory");
+                goto out;
+            }
+            in = grown;
+        }
+        for (size_t i = before; i < report.count; i++)
+            in[nin++] = (struct found_in){i, p};
+        ll_view_release(&view);
+        struct ll_phase_use u2 = phase_use_now();
+        build_wall += w1 - w0;
+        build_cpu += u1.cpu - u0.cpu;
+        rules_wall += now() - w1;
+        rules_cpu += u2.cpu - u1.cpu;
+    }
+    if (parts.nparts > 1 && merge_programs(&report, in, &parts, tus, root) != 0) {
+        error("out of memory");
         goto out;
-    double t1 = now();
+    }
     times->built = phase_use_now();
-    for (int i = 0; i < nrules; i++)
-        ll_rule_check(rules[i], &view, &report);
-    if (report.oom) {
-        error("out of memory");
-        goto out;
-    }
+    times->built.cpu = start.cpu + build_cpu;
     relativize(&report, root);
     ll_report_finish(&report);
     /* after finish: baselines match the fingerprints it computes */
@@ -675,14 +880,16 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
     for (size_t i = 0; i < k; i++)
         files[nfiles++] = tus[i].main_file;
     struct ll_post_stats post;
+    double p0 = now();
     int prc = ll_postprocess(&report, cli, cfg, root, files, nfiles, stderr, &post);
     free(files);
     if (prc != 0)
         goto out;
     if ((cli->diff || cli->diff_base) && keep_changed(cli, root, &report, &post) != 0)
         goto out;
-    double t2 = now();
+    rules_wall += now() - p0;
     times->checked = phase_use_now();
+    (void)rules_cpu; /* the rest of the run's CPU counts as rules' */
     if (write_report(cli, &report, root, notes, nnotes) != 0)
         goto out;
     size_t failing = cli->fail_on < 0 ? 0 : ll_report_count_at_least(&report, cli->fail_on);
@@ -692,15 +899,18 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
         fprintf(stderr, "locklint: %zu finding%s in %zu translation unit%s%s\n", report.count,
                 report.count == 1 ? "" : "s", k, k == 1 ? "" : "s", tail);
     }
-    times->program = t1 - t0;
-    times->rules = t2 - t1;
+    times->program = build_wall;
+    times->rules = rules_wall;
     /* Writing a baseline accepts the findings it records. */
     status = failing && !cli->write_baseline ? 1 : 0;
 out:
     ll_view_release(&view);
+    ll_programs_release(&parts);
     ll_arena_release(&rewritten);
     ll_report_release(&report);
     free(order);
+    free(sub);
+    free(in);
     return status;
 }
 

@@ -62,6 +62,8 @@ static void function_flags(CXCursor c, struct ll_function *fn, struct tu_ctx *tu
         fn->flags |= LL_FN_STATIC;
     if (clang_Cursor_isFunctionInlined(c))
         fn->flags |= LL_FN_INLINE;
+    if (clang_getCursorVisibility(c) == CXVisibility_Hidden)
+        fn->flags |= LL_FN_HIDDEN;
     if (clang_isFunctionTypeVariadic(clang_getCursorType(c)))
         fn->flags |= LL_FN_VARIADIC;
     if (clang_getCanonicalType(clang_getResultType(clang_getCursorType(c))).kind == CXType_Pointer)

@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 13
+#define LL_FACTS_VERSION 14
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -249,6 +249,8 @@ enum {
     LL_FN_TRUNCATED = 1 << 3, /* nesting too deep: part of the body was skipped */
     LL_FN_VARIADIC = 1 << 4,
     LL_FN_RETURNS_POINTER = 1 << 5, /* `return 0` is NULL: a failure, not success */
+    LL_FN_HIDDEN = 1 << 6,          /* hidden visibility (an attribute, -fvisibility=hidden):
+                                       not callable from outside a shared library */
 };
 
 /*

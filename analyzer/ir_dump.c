@@ -46,6 +46,7 @@ static const struct flag_name function_flags[] = {
     {LL_FN_STATIC, "static"},       {LL_FN_INLINE, "inline"},
     {LL_FN_NORETURN, "noreturn"},   {LL_FN_VARIADIC, "variadic"},
     {LL_FN_TRUNCATED, "truncated"}, {LL_FN_RETURNS_POINTER, "returns-pointer"},
+    {LL_FN_HIDDEN, "hidden"},
 };
 
 static const struct flag_name global_flags[] = {

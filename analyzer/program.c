@@ -45,14 +45,17 @@ static bool through_slot(const struct ll_event *ev, bool *call)
 
 /*
  * A function that calls each of `n` targets on a path of its own, with its
- * parameters as their arguments: entry -> one block per target -> a block
- * that returns -> exit.  Its lock state at the return is the join of the
+ * parameters (at most `max_params`) as their arguments: entry -> one block
+ * per target -> a block that returns -> exit.  Its lock state at the return is the join of the
  * targets' summaries (a lock every target takes is taken; one some take is
- * not), which is what a call through the slot does.  It sits at the first
- * call through the slot, in that call's TU.
+ * not), which is what a call through the slot does.  A dispatcher sits at
+ * the first call through the slot, in that call's TU.  Returns the new
+ * function, or NULL when out of memory.
  */
-static int make_dispatcher(struct ll_program *p, const char *slot, const uint32_t *targets,
-                           size_t n, const struct ll_tu_facts *tu, struct ll_loc loc)
+static struct ll_prog_fn *make_caller(struct ll_program *p, const char *usr, const char *name,
+                                      const uint32_t *targets, size_t n,
+                                      const struct ll_tu_facts *tu, struct ll_loc loc,
+                                      uint32_t max_params)
 {
     struct ll_arena *a = &p->arena;
     struct ll_function *fn = ll_arena_alloc(a, sizeof(*fn));
@@ -60,12 +63,12 @@ static int make_dispatcher(struct ll_program *p, const char *slot, const uint32_
     for (size_t i = 0; i < n; i++)
         if (p->fns[targets[i]].fn->nparams > np)
             np = p->fns[targets[i]].fn->nparams;
-    if (np > DISPATCH_MAX_PARAMS)
-        np = DISPATCH_MAX_PARAMS;
+    if (np > max_params)
+        np = max_params;
     if (!fn)
-        return -1;
-    fn->usr = slot;
-    fn->name = ll_arena_printf(a, "<call through %s>", slot);
+        return NULL;
+    fn->usr = usr;
+    fn->name = name;
     fn->loc = fn->end = loc;
     fn->flags = LL_FN_STATIC;
     fn->nparams = np;
@@ -78,14 +81,14 @@ static int make_dispatcher(struct ll_program *p, const char *slot, const uint32_
     fn->events = ll_arena_alloc(a, fn->nevents * sizeof(*fn->events));
     uint32_t *succ = ll_arena_alloc(a, (n + 2) * sizeof(*succ));
     if (!fn->name || !fn->params || !args || !fn->blocks || !fn->events || !succ)
-        return -1;
+        return NULL;
     for (uint32_t i = 0; i < np; i++) {
         fn->params[i] = ll_arena_printf(a, "a%u", i);
         args[i] = (struct ll_path){.root = LL_ROOT_PARAM, .param = (int16_t)i};
         args[i].text = args[i].key = fn->params[i];
         args[i].cls = ll_arena_printf(a, "%s(%s)", fn->name, fn->params[i]);
         if (!fn->params[i] || !args[i].cls)
-            return -1;
+            return NULL;
     }
     uint32_t join = (uint32_t)n + 2;
     for (size_t i = 0; i < n; i++) {
@@ -124,10 +127,23 @@ static int make_dispatcher(struct ll_program *p, const char *slot, const uint32_
     memset(pf, 0, sizeof(*pf));
     pf->fn = fn;
     pf->tu = tu;
-    pf->dispatcher = true;
-    if (ll_strmap_put(&p->by_usr, slot, p->nfns) < 0)
-        return -1;
+    if (ll_strmap_put(&p->by_usr, usr, p->nfns) < 0)
+        return NULL;
     p->nfns++;
+    return pf;
+}
+
+/* The caller a call through `slot` stands for: it calls each of the
+ * functions the slot can hold, with its parameters as their arguments. */
+static int make_dispatcher(struct ll_program *p, const char *slot, const uint32_t *targets,
+                           size_t n, const struct ll_tu_facts *tu, struct ll_loc loc)
+{
+    const char *name = ll_arena_printf(&p->arena, "<call through %s>", slot);
+    struct ll_prog_fn *pf =
+        name ? make_caller(p, slot, name, targets, n, tu, loc, DISPATCH_MAX_PARAMS) : NULL;
+    if (!pf)
+        return -1;
+    pf->dispatcher = true;
     p->ndispatchers++;
     return 0;
 }
@@ -187,7 +203,58 @@ static void note_main(struct ll_program *p, const struct ll_tu_facts *tu)
     p->nmains++;
 }
 
+static bool named_entry(const struct ll_entry_points *ep, const char *name)
+{
+    for (size_t i = 0; i < ep->nnames; i++)
+        if (strcmp(ep->names[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* A library: main() is an ordinary function, and one made-up root calls
+ * every entry point (ll_entry_points). */
+static int add_entry_caller(struct ll_program *p, const struct ll_entry_points *ep)
+{
+    size_t nbase = p->nfns;
+    uint32_t *targets = malloc((nbase + 1) * sizeof(*targets));
+    if (!targets)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < nbase; i++) {
+        struct ll_prog_fn *pf = &p->fns[i];
+        pf->is_main = false;
+        if (pf->dispatcher)
+            continue;
+        bool exported = !(pf->fn->flags & (LL_FN_STATIC | LL_FN_HIDDEN));
+        if (ep->exported ? exported : named_entry(ep, pf->fn->name)) {
+            pf->is_entry = true;
+            targets[n++] = (uint32_t)i;
+        }
+    }
+    int rc = 0;
+    if (n) {
+        const struct ll_prog_fn *first = &p->fns[targets[0]];
+        struct ll_prog_fn *pf = make_caller(p, LL_ENTRY_CALLER_NAME, LL_ENTRY_CALLER_NAME, targets,
+                                            n, first->tu, first->fn->loc, 0);
+        if (pf) {
+            pf->entry_caller = true;
+            pf->is_start_routine = true;
+        } else {
+            rc = -1;
+        }
+    }
+    p->nentries = (uint32_t)n;
+    free(targets);
+    return rc;
+}
+
 int ll_program_build(struct ll_program *p, const struct ll_tu_facts *tus, size_t ntus)
+{
+    return ll_program_build_entries(p, tus, ntus, NULL);
+}
+
+int ll_program_build_entries(struct ll_program *p, const struct ll_tu_facts *tus, size_t ntus,
+                             const struct ll_entry_points *entries)
 {
     memset(p, 0, sizeof(*p));
     ll_arena_init(&p->arena);
@@ -202,7 +269,8 @@ int ll_program_build(struct ll_program *p, const struct ll_tu_facts *tus, size_t
                 total += through_slot(&fn->events[e], &call); /* room for a dispatcher */
             }
         }
-    p->fns = ll_arena_alloc(&p->arena, (total + 1) * sizeof(*p->fns));
+    /* and one for a library's entry caller */
+    p->fns = ll_arena_alloc(&p->arena, (total + 2) * sizeof(*p->fns));
     if (!p->fns)
         return -1;
     for (size_t t = 0; t < ntus; t++) {
@@ -222,6 +290,8 @@ int ll_program_build(struct ll_program *p, const struct ll_tu_facts *tus, size_t
         }
     }
     if (resolve_slots(p, tus, ntus) != 0)
+        return -1;
+    if (entries && entries->library && add_entry_caller(p, entries) != 0)
         return -1;
     /* every callee looked up once: the phases after ask for them by event */
     for (size_t i = 0; i < p->nfns; i++) {

@@ -26,6 +26,8 @@ struct ll_prog_fn {
     bool is_main;
     bool is_start_routine; /* given to pthread_create / thrd_create somewhere */
     bool dispatcher;       /* made up: calls each function a slot can hold (fnptr.h) */
+    bool entry_caller;     /* made up: a library's callers, calling every entry point */
+    bool is_entry;         /* a library entry point (ll_entry_points) */
     int32_t *callee;       /* per event: ll_program_find(event's callee), found once */
 };
 
@@ -42,11 +44,34 @@ struct ll_program {
      * the first unresolved ones (function, event) */
     uint32_t nindirect, nresolved, nunresolved, ndispatchers;
     uint32_t unresolved[8][2];
+    uint32_t nentries; /* library entry points (0: not analysed as a library) */
 };
+
+/*
+ * A library's entry points: functions its users may call, on any number of
+ * threads at once.  With `library` set, main() is an ordinary function and
+ * the program gets one made-up thread root, "<entry points>", several of
+ * which run at once, that calls each entry point on a path of its own with
+ * no lock held: every exported function (not static, not hidden: ll_function)
+ * when `exported`, else
+ * the functions named in `names`.
+ */
+struct ll_entry_points {
+    bool library;
+    bool exported;
+    const char *const *names;
+    size_t nnames;
+};
+
+/* The name of the made-up root that calls a library's entry points. */
+#define LL_ENTRY_CALLER_NAME "<entry points>"
 
 /* Links `ntus` TUs (borrowed; they must outlive the program).  Returns 0 or
  * -1 when out of memory. */
 int ll_program_build(struct ll_program *p, const struct ll_tu_facts *tus, size_t ntus);
+/* The same, for a library when `entries` says so (NULL: a program). */
+int ll_program_build_entries(struct ll_program *p, const struct ll_tu_facts *tus, size_t ntus,
+                             const struct ll_entry_points *entries);
 void ll_program_release(struct ll_program *p);
 
 /* Index of the function with `usr`, or -1. */

@@ -83,6 +83,13 @@ static int collect_recursive_globals(struct ll_view *v)
 int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
                   const struct ll_order_decl *order, size_t norder)
 {
+    return ll_view_build_entries(v, tus, ntus, order, norder, NULL);
+}
+
+int ll_view_build_entries(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
+                          const struct ll_order_decl *order, size_t norder,
+                          const struct ll_entry_points *entries)
+{
     memset(v, 0, sizeof(*v));
     v->order = order;
     v->norder = norder;
@@ -90,7 +97,7 @@ int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
     ll_arena_init(&v->scratch);
     ll_strmap_init(&v->recursive_classes);
     ll_strmap_init(&v->recursive_globals);
-    if (ll_program_build(&v->program, tus, ntus) != 0 ||
+    if (ll_program_build_entries(&v->program, tus, ntus, entries) != 0 ||
         ll_callgraph_build(&v->cg, &v->program) != 0 || collect_recursive_classes(v) != 0 ||
         collect_recursive_globals(v) != 0)
         return -1;
@@ -107,7 +114,7 @@ int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
         f->tu = pf->tu;
         f->is_main = pf->is_main;
         f->is_start_routine = pf->is_start_routine;
-        f->is_dispatcher = pf->dispatcher;
+        f->is_dispatcher = pf->dispatcher || pf->entry_caller; /* made up */
     }
     if (ll_view_summarise(v) != 0 || ll_mhp_build(v, &v->mhp) != 0 ||
         ll_view_mark_single_threaded(v) != 0 || ll_view_build_lockgraph(v) != 0 ||

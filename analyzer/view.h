@@ -40,6 +40,12 @@ struct ll_order_decl {
  * Release with ll_view_release() either way. */
 int ll_view_build(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
                   const struct ll_order_decl *order, size_t norder);
+/* The same, for a library when `entries` says so (program.h; NULL: a
+ * program). */
+struct ll_entry_points;
+int ll_view_build_entries(struct ll_view *v, const struct ll_tu_facts *tus, size_t ntus,
+                          const struct ll_order_decl *order, size_t norder,
+                          const struct ll_entry_points *entries);
 
 /* ---- functions ------------------------------------------------------- */
 

@@ -35,7 +35,7 @@ struct ll_fn_view {
     struct ll_df_result df;
     struct ll_tf_result tf; /* the threads it creates (threadflow.h) */
     bool is_main, is_start_routine;
-    bool is_dispatcher;          /* made up for calls through a slot (program.h): not reported on */
+    bool is_dispatcher; /* made up (a call through a slot, a library's callers): not reported on */
     struct ll_call_info **calls; /* per event: NULL unless a call to a program function */
     bool single_threaded;        /* runs only while no other thread does */
     uint8_t *quiet;              /* entered with no thread running: per event, 1 when none runs */

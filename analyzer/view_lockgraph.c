@@ -133,8 +133,10 @@ int ll_view_build_lockgraph(struct ll_view *v)
     bool *called = ll_arena_alloc(&v->arena, v->nfns + 1);
     if (!called)
         return -1;
+    /* a library's entry points stay uncalled: their users' calls are not
+     * in the program */
     for (uint32_t f = 0; f < v->cg.n; f++)
-        for (uint32_t i = 0; i < v->cg.ncallees[f]; i++)
+        for (uint32_t i = 0; i < v->cg.ncallees[f] && !v->program.fns[f].entry_caller; i++)
             if (v->cg.callees[f][i] != f)
                 called[v->cg.callees[f][i]] = true;
     for (size_t i = 0; i < v->nfns; i++)

@@ -30,9 +30,8 @@
    field meets every other in the race analysis); "per copy" renames them
    ("struct K7_client.flags"), as in a program made of many subsystems
    with types of their own.  Every copy's thread start
-   routines are thread roots; of the copies' main()s only the first runs
-   (locklint's rule for a database with several programs; it says so in
-   one warning).  The string table is the only part rewritten: a facts
+   routines are thread roots; each copy's main() is a program of its own
+   (locklint analyses each main() over the TUs it reaches).  The string table is the only part rewritten: a facts
    blob stores each string once and refers to it by index (ir_blob.c), so
    nothing else changes and the copies decode as any facts file does.
 

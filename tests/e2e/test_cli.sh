@@ -398,16 +398,18 @@ run --no-cache -p "$W/uncached"
 check "--no-cache exits 0 on a good file" rc_is 0
 check "--no-cache writes no cache" bash -c "! compgen -G '$XDG_CACHE_HOME/locklint/uncached-*'"
 
-# Two programs in one input: a warning names both mains, findings are unaffected.
+# Two programs in one input: each is analysed on its own, -v names them.
 mkdir -p "$W/twoprogs"
 printf 'int main(void) { return 0; }\n' >"$W/twoprogs/tool_a.c"
 printf 'int main(int argc, char **argv) { (void)argv; return argc; }\n' >"$W/twoprogs/tool_b.c"
-run --in "$W/twoprogs" --no-cache tool_a.c tool_b.c
+run --in "$W/twoprogs" --no-cache -v tool_a.c tool_b.c
 check "two main()s: exit 0 (no findings)" rc_is 0
-check "two main()s: a warning names both files" \
-    err_has "^locklint: warning: main\(\) is defined in 2 translation units \(.*tool_a\.c, .*tool_b\.c\)"
-run --in "$W/twoprogs" --no-cache tool_a.c
-check "one main(): no several-programs warning" err_lacks "several programs"
+check "two main()s: -v names the first program" \
+    err_has "^locklint: program of main\(\) in .*tool_a\.c: 1 translation unit$"
+check "two main()s: -v names the second program" \
+    err_has "^locklint: program of main\(\) in .*tool_b\.c: 1 translation unit$"
+run --in "$W/twoprogs" --no-cache -v tool_a.c
+check "one main(): no program named" err_lacks "program of main"
 
 # A race names the threads that reach the two accesses in the fewest calls.
 cat >"$W/twoprogs/partner.c" <<'EOF_C'

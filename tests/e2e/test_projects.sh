@@ -35,6 +35,25 @@ for proj in "$SRC"/fixtures/projects/*/ "$SRC"/fixtures/demo/; do
     check "$name: the findings are those expected" findings_expected "$proj" "${srcs[@]}"
 done
 
+# Several programs: a finding names its program at its main(); one that two
+# programs reach (stats.c, linked into both) is reported once, naming both.
+run --in "$SRC/fixtures/projects/two-programs-race" --no-cache -q -v -p "$W/two-programs-race"
+check "two programs: -v counts the TUs neither links" \
+    err_has "^locklint: the TUs no main\(\) reaches: 1 translation unit$"
+check "two programs: the race names the daemon's main()" \
+    out_has "^daemon\.c:[0-9]+:[0-9]+: note: in the program of this main\(\)$"
+check "two programs: the shared finding names both programs" \
+    out_has "^daemon\.c:[0-9]+:[0-9]+: note: in the program of this main\(\), also in that of .*tool\.c's main\(\)$"
+check "two programs: the shared finding is reported once" \
+    bash -c "[[ \$(grep -c '^stats\.c:.*\[lock-leak\]' '$W/out') == 1 ]]"
+run --in "$SRC/fixtures/projects/two-programs-apart" --no-cache -v -q -p "$W/two-programs-apart"
+check "two programs: -v gives each its TUs" \
+    err_has "^locklint: program of main\(\) in .*tool_b\.c: 2 translation units$"
+# A library: -v says how many entry points it has.
+run --in "$SRC/fixtures/projects/library-race" --no-cache -v -q -p "$W/library-race"
+check "library: -v counts the entry points" \
+    err_has "^locklint: 1 translation unit analysed as a library: 2 entry points$"
+
 # -v on pool-jobs: the call through the job's field is resolved (to count_job
 # and sum_job, through a dispatcher); one through a field nothing stores in
 # is unknown and named.

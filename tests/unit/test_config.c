@@ -271,6 +271,28 @@ static void test_compiler_flags(void **state)
     expect_error("compiler-flags: -fgnu-tm\n", 1, "compiler-flags");
 }
 
+/* entry-points: `exported` or a list of function names, nothing else. */
+static void test_entry_points(void **state)
+{
+    (void)state;
+    struct ll_config cfg;
+    char err[512] = "";
+    assert_int_equal(parse(&cfg, "entry-points: exported\n", err, sizeof(err)), 0);
+    assert_true(cfg.entry_exported);
+    assert_int_equal(cfg.nentry_points, 0);
+    ll_config_release(&cfg);
+    assert_int_equal(parse(&cfg, "entry-points: [api_open, api_close]\n", err, sizeof(err)), 0);
+    assert_false(cfg.entry_exported);
+    assert_int_equal(cfg.nentry_points, 2);
+    assert_string_equal(cfg.entry_points[1], "api_close");
+    ll_config_release(&cfg);
+    expect_error("entry-points: all\n", 1, "'entry-points' must be 'exported' or a non-empty list");
+    expect_error("entry-points: []\n", 1, "'entry-points' must be 'exported'");
+    expect_error("entry-points:\n  - api_open\n  - 'x y'\n", 3,
+                 "'entry-points' must be a function name, not 'x y'");
+    expect_error("entry-points: {api: 1}\n", 1, "'entry-points' must be 'exported'");
+}
+
 static void write_file(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");
@@ -372,6 +394,7 @@ int main(void)
         cmocka_unit_test(test_lock_fields),
         cmocka_unit_test(test_excludes),
         cmocka_unit_test(test_compiler_flags),
+        cmocka_unit_test(test_entry_points),
         cmocka_unit_test(test_discovery_and_registration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
