@@ -1785,8 +1785,15 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
         ev = fe_emit(b, LL_EV_COND_SIGNAL, call);
         break;
     case LL_OP_THREAD_CREATE: {
-        if (api->aux_arg >= 0 && api->aux_arg < nargs)
-            aux = base_path(b, call_arg(call, api->aux_arg), 0);
+        if (api->aux_arg >= 0 && api->aux_arg < nargs) {
+            CXCursor arg = call_arg(call, api->aux_arg);
+            aux = base_path(b, arg, 0);
+            /* `buf` for a local `char buf[64]` decays to the array's
+             * address: the object itself, as `&buf` */
+            if (!(aux.flags & (LL_PATH_ADDR | LL_PATH_DEREF)) &&
+                is_array_type(clang_getCursorType(fe_strip(arg))))
+                aux.flags |= LL_PATH_ADDR;
+        }
         const char *start = NULL;
         if (api->start_arg >= 0 && api->start_arg < nargs)
             start = start_routine(b, call_arg(call, api->start_arg), call);

@@ -48,6 +48,79 @@ static int add_class(struct ll_strmap *m, const struct ll_path *p)
     return ll_strmap_put(m, p->cls, 1) < 0 ? -1 : 0;
 }
 
+/* Event e runs on every path through fn: its block is not bypassed on the
+ * way from the entry to the exit (`seen`, `stack`: scratch). */
+static bool on_every_path(const struct ll_function *fn, uint32_t e, uint8_t *seen, uint32_t *stack)
+{
+    uint32_t b = ll_tf_block_of(fn, e);
+    return fn->nblocks && !ll_tf_reaches(fn, 0, fn->exit, b, seen, stack);
+}
+
+/* The functions that leave a thread behind (spawn_fn): a creation of a
+ * known start routine, here or in a callee, in a function that joins
+ * nothing, itself or through callees.  The creation (or the call) must
+ * run on every path through the function: a creation under `if
+ * (run_fserv == 0)` starts one thread at a time, not one per call.  Not
+ * through calls through function pointers (dispatchers): a slot that can
+ * hold one spawning function among many (a tree's free callback) does not
+ * make every call through it one. */
+static int spawners(struct ll_tf_program *tp, const struct ll_program *p, struct ll_arena *arena)
+{
+    size_t n = p->nfns;
+    uint8_t *joins = tp->joins_any = ll_arena_alloc(arena, n + 1);
+    tp->spawn_fn = ll_arena_alloc(arena, (n + 1) * sizeof(*tp->spawn_fn));
+    tp->spawn_ev = ll_arena_alloc(arena, (n + 1) * sizeof(*tp->spawn_ev));
+    size_t most = 1;
+    for (size_t i = 0; i < n; i++)
+        most = p->fns[i].fn->nblocks > most ? p->fns[i].fn->nblocks : most;
+    uint8_t *seen = ll_arena_alloc(arena, most + 1);
+    uint32_t *stack = ll_arena_alloc(arena, (most + 1) * sizeof(*stack));
+    if (!joins || !tp->spawn_fn || !tp->spawn_ev || !seen || !stack)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        const struct ll_function *fn = p->fns[i].fn;
+        tp->spawn_fn[i] = -1;
+        for (uint32_t e = 0; e < fn->nevents && !joins[i]; e++) {
+            const struct ll_event *ev = &fn->events[e];
+            long k = ev->kind == LL_EV_CALL ? ll_program_callee(p, (uint32_t)i, e) : -1;
+            joins[i] = ev->kind == LL_EV_JOIN || (k >= 0 && tp->joins_param[k]);
+        }
+    }
+    /* joining, through callees; then leaving threads behind */
+    for (int pass = 0; pass < 2; pass++)
+        for (bool changed = true; changed;) {
+            changed = false;
+            for (size_t i = 0; i < n; i++) {
+                const struct ll_function *fn = p->fns[i].fn;
+                if (pass == 0 ? joins[i] : joins[i] || tp->spawn_fn[i] >= 0)
+                    continue;
+                for (uint32_t e = 0; e < fn->nevents; e++) {
+                    const struct ll_event *ev = &fn->events[e];
+                    if (ev->kind != LL_EV_CALL && ev->kind != LL_EV_THREAD_CREATE)
+                        continue;
+                    long k = ll_program_callee(p, (uint32_t)i, e);
+                    if (k < 0)
+                        continue;
+                    if (pass == 0 && ev->kind == LL_EV_CALL && joins[k]) {
+                        joins[i] = 1;
+                    } else if (pass == 1 &&
+                               (ev->kind == LL_EV_THREAD_CREATE ||
+                                (tp->spawn_fn[k] >= 0 && !p->fns[k].dispatcher)) &&
+                               on_every_path(fn, e, seen, stack)) {
+                        bool here = ev->kind == LL_EV_THREAD_CREATE;
+                        tp->spawn_fn[i] = here ? (int32_t)i : tp->spawn_fn[k];
+                        tp->spawn_ev[i] = here ? e : tp->spawn_ev[k];
+                    } else {
+                        continue;
+                    }
+                    changed = true;
+                    break;
+                }
+            }
+        }
+    return 0;
+}
+
 int ll_tf_program_build(struct ll_tf_program *tp, const struct ll_program *p,
                         struct ll_arena *arena)
 {
@@ -110,7 +183,7 @@ int ll_tf_program_build(struct ll_tf_program *tp, const struct ll_program *p,
             }
         }
     }
-    return 0;
+    return spawners(tp, p, arena);
 }
 
 void ll_tf_program_release(struct ll_tf_program *tp)
@@ -456,6 +529,19 @@ static void enter_loops(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t fr
     }
 }
 
+/* fn calls a function that leaves threads behind: its loops matter to
+ * unbounded-thread-creation. */
+static bool calls_spawner(const struct ll_function *fn, const struct ll_program *p,
+                          const struct ll_tf_program *tp)
+{
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        long k = fn->events[e].kind == LL_EV_CALL ? ll_program_find(p, fn->events[e].callee) : -1;
+        if (k >= 0 && tp->spawn_fn && tp->spawn_fn[k] >= 0)
+            return true;
+    }
+    return false;
+}
+
 int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
                       const struct ll_tf_program *tp, struct ll_arena *arena,
                       struct ll_arena *scratch, struct ll_tf_result *out)
@@ -470,9 +556,10 @@ int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
     out->reached = ll_arena_alloc(arena, fn->nevents + 1);
     if (!out->reached || collect_threads(&ru, arena) != 0)
         goto out;
-    /* loops matter only to the threads created in them (most functions
-     * create none, and the search is a walk of every block) */
-    if (out->nthreads && find_loops(&ru, arena) != 0)
+    /* loops matter only to the threads created in them, or by the calls
+     * in them (most functions do neither, and the search is a walk of
+     * every block) */
+    if ((out->nthreads || calls_spawner(fn, p, tp)) && find_loops(&ru, arena) != 0)
         goto out;
     ru.n = out->nthreads;
     out->state = ll_arena_alloc(arena, (size_t)fn->nevents * ru.n + 1);

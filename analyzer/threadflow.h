@@ -68,7 +68,8 @@ struct ll_tf_result {
     int32_t *ev_thread; /* per event: the thread a THREAD_CREATE makes, else -1 */
     uint32_t nloops;
     struct ll_tf_loop *loops; /* innermost (smallest) first; only found in functions
-                                 that create threads (nthreads > 0), else none */
+                                 that create threads (nthreads > 0) or call a function
+                                 that leaves threads behind (spawn_fn), else none */
 };
 
 /*
@@ -79,12 +80,21 @@ struct ll_tf_result {
  * thread (`pthread_detach(pthread_self())`), itself or through callees.
  * `joined` holds the classes of every handle joined or detached anywhere
  * (`struct pool.workers[]`, `g_thread`); `posted` those of semaphores
- * posted anywhere.
+ * posted anywhere.  `spawn_fn` names the functions that leave threads
+ * behind (a `spawn_handler()` that creates and detaches).
  */
 struct ll_tf_program {
     uint64_t *joins_param, *detaches_param;
     uint8_t *self_detach;
     struct ll_strmap joined, posted;
+    /* spawn_fn[i] >= 0: function i leaves a thread running when it
+     * returns -- every path through it creates one (itself or in a callee,
+     * not through a function pointer) and it joins nothing (no join, no
+     * call of a function that may join); the creation is event
+     * spawn_ev[i] of function spawn_fn[i] */
+    int32_t *spawn_fn;
+    uint32_t *spawn_ev;
+    uint8_t *joins_any; /* per function: may join a thread, itself or in a callee */
 };
 
 /* Builds the program facts; memory from `arena`.  Returns 0 or -1 (out of

@@ -128,6 +128,8 @@ int ll_view_build_entries(struct ll_view *v, const struct ll_tu_facts *tus, size
         if (ll_threadflow_run(v->fns[i].fn, &v->program, &v->threads, &v->arena, &v->scratch,
                               &v->fns[i].tf) != 0)
             return -1;
+    if (ll_tsum_build(v) != 0)
+        return -1;
     /* the shared accesses read everything above */
     return ll_race_build(v, &v->race);
 }

@@ -19,6 +19,7 @@
 #include "lockgraph.h"
 #include "report.h"
 #include "summary.h"
+#include "threadsum.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -93,6 +94,10 @@ const struct ll_summary *ll_fn_summary(const struct ll_fn_view *f);
 /* True when event e is a sleep-family call (`sleep`, `usleep`, `nanosleep`,
  * `thrd_sleep`, ... as lockapi.c lists them). */
 bool ll_event_sleeps(const struct ll_event *ev);
+
+/* True when event e ends the calling thread only (`pthread_exit`,
+ * `thrd_exit`). */
+bool ll_event_ends_thread(const struct ll_event *ev);
 
 /* True when some path reaches event e (as the lock-state analysis follows
  * paths: a lock call's failure edge holds nothing). */
@@ -272,7 +277,8 @@ bool ll_view_class_joined(const struct ll_view *v, const char *cls);
 /* Semaphores of class `cls` are posted somewhere in the program. */
 bool ll_view_class_posted(const struct ll_view *v, const char *cls);
 
-/* ---- loops (only in functions that create threads) ------------------- */
+/* ---- loops (only in functions that create threads or call a function
+ *      that leaves threads behind) ---------------------------------------- */
 
 /* f's natural loops, innermost (smallest) first. */
 uint32_t ll_fn_nloops(const struct ll_fn_view *f);
@@ -290,6 +296,21 @@ uint32_t ll_fn_block_of(const struct ll_fn_view *f, uint32_t e);
  * nblocks elements. */
 bool ll_fn_block_reaches(const struct ll_fn_view *f, uint32_t from, uint32_t to, uint32_t avoid,
                          uint8_t *seen, uint32_t *stack);
+
+/* ---- thread effects through calls (threadsum.h) ---------------------- */
+
+/* What f does to threads as its callers see it: the thread exit, the
+ * condition wait and the joins it may perform, itself or in a callee. */
+const struct ll_thread_summary *ll_fn_thread_summary(const struct ll_view *v,
+                                                     const struct ll_fn_view *f);
+/* Call event e of f calls a function that leaves a thread running when it
+ * returns (it creates one and joins nothing); *creator and *creation (may
+ * be NULL) name the creation. */
+bool ll_view_call_spawns(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                         const struct ll_fn_view **creator, uint32_t *creation);
+/* Event e of f may join a thread: a join, or a call of a function that
+ * joins one (itself or in a callee). */
+bool ll_view_event_joins(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e);
 
 /* ---- which threads run a function ------------------------------------ */
 

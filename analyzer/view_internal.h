@@ -12,7 +12,8 @@
  *   4. mhp.h         which threads may run at the same time
  *   5. view_single_threaded.c   code that runs while no other thread does
  *   6. view_lockgraph.c    the lock-order graph, then its cycles (lockgraph.h)
- *   7. threadflow.h  the threads each function creates, loops
+ *   7. threadflow.h  the threads each function creates, loops; then
+ *                    threadsum.h: thread exits, waits and joins through calls
  *   8. race.h        the shared accesses (through live_reach.h)
  */
 #ifndef LL_VIEW_INTERNAL_H
@@ -26,6 +27,7 @@
 #include "race.h"
 #include "summary.h"
 #include "threadflow.h"
+#include "threadsum.h"
 #include "view.h"
 
 struct ll_fn_view {
@@ -57,10 +59,11 @@ struct ll_view {
     const struct ll_order_decl *order; /* declared hierarchy (borrowed), an input of the build */
     size_t norder;
     size_t ncycles;
-    struct ll_lg_cycle *cycles;   /* elementary cycles of the lock-order graph */
-    struct ll_tf_program threads; /* join wrappers, joined handle classes */
-    struct ll_mhp mhp;            /* which threads may run at the same time */
-    struct ll_race_result race;   /* the shared accesses, the last phase */
+    struct ll_lg_cycle *cycles;     /* elementary cycles of the lock-order graph */
+    struct ll_tf_program threads;   /* join wrappers, joined handle classes */
+    struct ll_mhp mhp;              /* which threads may run at the same time */
+    struct ll_thread_summary *tsum; /* per function: exits, waits, joins (threadsum.h) */
+    struct ll_race_result race;     /* the shared accesses, the last phase */
 };
 
 void ll_view_release(struct ll_view *v);

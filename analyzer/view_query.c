@@ -117,6 +117,14 @@ bool ll_event_sleeps(const struct ll_event *ev)
     return api && api->op == LL_OP_BLOCKING && (api->flags & LL_API_SLEEP);
 }
 
+bool ll_event_ends_thread(const struct ll_event *ev)
+{
+    if (ev->kind != LL_EV_CALL || !(ev->flags & LL_EVF_NORETURN) || !ev->api)
+        return false;
+    const struct ll_api *api = ll_lockapi_lookup(ev->api);
+    return api && (api->flags & LL_API_THREAD_EXIT);
+}
+
 bool ll_fn_reached(const struct ll_fn_view *f, uint32_t e)
 {
     return f->df.reached[e] != 0;
@@ -475,4 +483,38 @@ int ll_fn_next_lock_uses(const struct ll_fn_view *f, uint32_t e,
         return 0;
     struct uses_ctx u = {f, visit, ctx};
     return ll_lockuse_next(f->fn, e, lk->key, stop_at_call, visit_use, &u);
+}
+
+/* ---- thread effects through calls ------------------------------------ */
+
+const struct ll_thread_summary *ll_fn_thread_summary(const struct ll_view *v,
+                                                     const struct ll_fn_view *f)
+{
+    return &v->tsum[f->index];
+}
+
+bool ll_view_call_spawns(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                         const struct ll_fn_view **creator, uint32_t *creation)
+{
+    if (f->fn->events[e].kind != LL_EV_CALL || !v->threads.spawn_fn)
+        return false;
+    long k = ll_program_callee(&v->program, f->index, e);
+    if (k < 0 || v->threads.spawn_fn[k] < 0)
+        return false;
+    if (creator)
+        *creator = &v->fns[v->threads.spawn_fn[k]];
+    if (creation)
+        *creation = v->threads.spawn_ev[k];
+    return true;
+}
+
+bool ll_view_event_joins(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e)
+{
+    const struct ll_event *ev = &f->fn->events[e];
+    if (ev->kind == LL_EV_JOIN)
+        return true;
+    if (ev->kind != LL_EV_CALL)
+        return false;
+    long k = ll_program_callee(&v->program, f->index, e);
+    return k >= 0 && v->threads.joins_any && v->threads.joins_any[k];
 }

@@ -10,16 +10,22 @@
 static const char doc[] =
     "## What it does\n"
     "Finds `pthread_join`/`thrd_join` of a thread whose start routine (or anything it calls)\n"
-    "acquires a lock the joining thread holds, and sleep-family calls (`sleep`, `usleep`,\n"
-    "`nanosleep`, `thrd_sleep`, ...) made while holding a lock, directly or in a callee.\n\n"
+    "acquires a lock the joining thread holds, also a call to a function that joins it;\n"
+    "sleep-family calls (`sleep`, `usleep`, `nanosleep`, `thrd_sleep`, ...) made while\n"
+    "holding a lock, directly or in a callee; and a condition wait (or a call to a function\n"
+    "that waits) while holding a second lock that the thread signalling the condition takes.\n\n"
     "## Why is this bad\n"
     "The joined thread blocks on the lock the joiner holds, and the joiner waits for it to\n"
     "finish: neither moves. Sleeping with a lock held stalls every thread that needs it, and\n"
-    "turns a short critical section into a convoy.\n\n"
+    "turns a short critical section into a convoy. A wait releases only its own mutex: the\n"
+    "signaller blocks on the second lock and never signals.\n\n"
     "## Example\n"
     "```c\n"
     "pthread_mutex_lock(&state_lock);\n"
     "pthread_join(worker, NULL);   /* worker takes state_lock before it exits */\n"
+    "\n"
+    "pthread_mutex_lock(&stats_lock);\n"
+    "wait_ready();   /* waits on ready_cv; the producer takes stats_lock to signal it */\n"
     "```\n\n"
     "## Use instead\n"
     "Release the lock before joining or sleeping; use a condition variable with a timeout\n"
@@ -27,7 +33,11 @@ static const char doc[] =
     "## Known problems\n"
     "The joined thread's start routine is found from the `pthread_create` that filled the same\n"
     "handle variable in the function, or one that stored it in a handle of the same class\n"
-    "elsewhere. Semaphores and read locks are not counted as held.\n";
+    "elsewhere. Semaphores and read locks are not counted as held. A second lock at a wait\n"
+    "is reported only when a signal of a condition of the same class is seen with it held\n"
+    "(in the signalling function or a caller of it); a lock of the wait mutex's class is\n"
+    "taken to be that mutex. Through calls, a callee's first wait counts, and the joins of\n"
+    "at most four start routines; a lock the callee releases first is not held there.\n";
 
 /* Held on every path, in write mode, and not a semaphore. */
 static bool really_held(const struct ll_fn_view *f, uint32_t e, uint32_t l)
@@ -132,6 +142,143 @@ static void check_join(const struct ll_view *v, const struct ll_fn_view *f, uint
     }
 }
 
+/* Where a thread signals a condition of class `cls` while it holds `lock`
+ * (on every path): in the signalling function, or in a caller of it at
+ * the call.  Returns the signal's function, or NULL; *sig the event. */
+static const struct ll_fn_view *signaller_holding(const struct ll_view *v, const char *cls,
+                                                  const struct ll_path *lock, uint32_t *sig)
+{
+    LL_FOR_EACH_FN(v, g)
+    {
+        const struct ll_function *gfn = ll_fn_ir(g);
+        LL_FOR_EACH_REACHED(g, e, LL_EVK(LL_EV_COND_SIGNAL))
+        {
+            const struct ll_event *ev = &gfn->events[e];
+            if (!ev->obj.cls || strcmp(ev->obj.cls, cls) != 0)
+                continue;
+            *sig = e;
+            for (uint32_t l = 0; l < ll_fn_nlocks(g); l++)
+                if (ll_lock_held(ll_fn_lock_at(g, e, l)) == LL_HELD_ALL &&
+                    ll_path_same_lock(ll_fn_lock(g, l).path, lock))
+                    return g;
+            /* the callers of g, at their calls */
+            LL_FOR_EACH_FN(v, h)
+            {
+                LL_FOR_EACH_REACHED(h, c, LL_EVK(LL_EV_CALL))
+                {
+                    const struct ll_call_info *ci = ll_fn_call(h, c);
+                    if (!ci || ci->callee != (long)ll_fn_index(g))
+                        continue;
+                    for (uint32_t l = 0; l < ll_fn_nlocks(h); l++)
+                        if (ll_lock_held(ll_fn_lock_at(h, c, l)) == LL_HELD_ALL &&
+                            ll_path_same_lock(ll_fn_lock(h, l).path, lock))
+                            return g;
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
+/* A condition wait (or a call that waits) while a second lock is held,
+ * one the thread that signals the condition takes: the wait releases only
+ * its own mutex, the signaller blocks on the second. */
+static void check_wait(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                       struct ll_rule_ctx *r)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    const struct ll_event *ev = &fn->events[e];
+    const struct ll_tsum_event *x = NULL;
+    const struct ll_path *cond = &ev->obj, *mutex = &ev->aux;
+    if (ev->kind != LL_EV_COND_WAIT) {
+        const struct ll_call_info *ci = ll_fn_call(f, e);
+        if (!ci || ci->callee < 0)
+            return;
+        x = &ll_fn_thread_summary(v, ll_view_fn(v, (size_t)ci->callee))->wait;
+        if (!x->set || !x->obj || !x->aux)
+            return;
+        cond = x->obj;
+        mutex = x->aux;
+    }
+    if (!cond->cls || !mutex->cls)
+        return;
+    if (!x) { /* a wait without its own mutex held is cond-wait-without-lock's */
+        int m = ll_fn_lock_of(f, mutex);
+        if (m < 0 || !really_held(f, e, (uint32_t)m))
+            return;
+    }
+    for (uint32_t l = 0; l < ll_fn_nlocks(f); l++) {
+        struct ll_lock_info lk = ll_fn_lock(f, l);
+        if (!really_held(f, e, l) || !lk.cls || strcmp(lk.cls, mutex->cls) == 0 ||
+            (!x && ll_fn_lock_of(f, mutex) == (int)l) ||
+            (x && ll_tsum_released(v, f, e, x, lk.path)))
+            continue;
+        uint32_t sig = 0;
+        const struct ll_fn_view *g = signaller_holding(v, cond->cls, lk.path, &sig);
+        if (!g)
+            continue;
+        struct ll_site site = ll_view_site(f, ev->loc, NULL);
+        struct ll_finding *fd =
+            x ? ll_diag(r, &site, fn->name, lk.cls,
+                        "call to '%s' waits on '%s' while holding '%s', which the thread that "
+                        "signals it takes: the wait releases only '%s', so neither moves",
+                        ev->api ? ev->api : "?", cond->text, lk.text, mutex->text)
+              : ll_diag(r, &site, fn->name, lk.cls,
+                        "waits on '%s' while holding '%s', which the thread that signals it "
+                        "takes: the wait releases only '%s', so neither moves",
+                        cond->text, lk.text, mutex->text);
+        if (!fd)
+            return;
+        if (x)
+            ll_diag_note(r, fd, &x->site, "'%s' waits here, in '%s'", x->api, x->via);
+        struct ll_site ss = ll_view_site(g, ll_fn_ir(g)->events[sig].loc, NULL);
+        ll_diag_note(r, fd, &ss, "'%s' signals '%s' here with '%s' held", ll_fn_ir(g)->name,
+                     ll_fn_ir(g)->events[sig].obj.text, lk.text);
+        ll_diag_note_acquired(r, fd, f, e, l);
+        return;
+    }
+}
+
+/* A call to a function that joins a thread (itself or in a callee) while
+ * a lock is held that the joined thread's start routine acquires. */
+static void check_call_joins(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                             struct ll_rule_ctx *r)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    const struct ll_event *ev = &fn->events[e];
+    const struct ll_call_info *ci = ll_fn_call(f, e);
+    if (!ci || ci->callee < 0)
+        return;
+    const struct ll_thread_summary *ts = ll_fn_thread_summary(v, ll_view_fn(v, (size_t)ci->callee));
+    for (uint32_t j = 0; j < ts->njoins; j++) {
+        const struct ll_tsum_event *x = &ts->joins[j];
+        const struct ll_fn_view *routine = ll_view_fn(v, (size_t)x->routine);
+        const struct ll_summary *s = ll_fn_summary(routine);
+        for (uint32_t l = 0; l < ll_fn_nlocks(f); l++) {
+            struct ll_lock_info lk = ll_fn_lock(f, l);
+            if (!really_held(f, e, l) || ll_tsum_released(v, f, e, x, lk.path))
+                continue;
+            for (size_t t = 0; t < s->ntakes; t++) {
+                if (!s->takes[t].blocking || !ll_path_same_lock(&s->takes[t].lock, lk.path))
+                    continue;
+                struct ll_site site = ll_view_site(f, ev->loc, NULL);
+                struct ll_finding *fd =
+                    ll_diag(r, &site, fn->name, lk.cls,
+                            "call to '%s' joins a thread running '%s' while holding '%s', which "
+                            "that thread acquires: deadlock",
+                            ev->api ? ev->api : "?", ll_fn_ir(routine)->name, lk.text);
+                if (!fd)
+                    return;
+                ll_diag_note(r, fd, &x->site, "'%s' joins it here, in '%s'", x->api, x->via);
+                ll_diag_note(r, fd, &s->takes[t].site, "'%s' acquires '%s' here, in '%s'",
+                             ll_fn_ir(routine)->name, s->takes[t].lock.text, s->takes[t].via);
+                ll_diag_note_acquired(r, fd, f, e, l);
+                return;
+            }
+        }
+    }
+}
+
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     LL_FOR_EACH_FN(v, f)
@@ -140,10 +287,18 @@ static void check(const struct ll_view *v, struct ll_rule_ctx *r)
             continue;
         LL_FOR_EACH_REACHED(f, e, LL_EVK_ALL)
         {
-            if (ll_fn_ir(f)->events[e].kind == LL_EV_JOIN)
+            uint8_t kind = ll_fn_ir(f)->events[e].kind;
+            if (kind == LL_EV_JOIN) {
                 check_join(v, f, e, r);
-            else
+            } else if (kind == LL_EV_COND_WAIT) {
+                check_wait(v, f, e, r);
+            } else {
                 check_sleep(v, f, e, r);
+                if (kind == LL_EV_CALL) {
+                    check_wait(v, f, e, r);
+                    check_call_joins(v, f, e, r);
+                }
+            }
         }
     }
 }

@@ -12,7 +12,9 @@
 static const char doc[] =
     "## What it does\n"
     "Finds a return that leaves a lock held when other paths through the same function\n"
-    "release it, and a thread's start routine (or `main`) that ends holding a lock.\n\n"
+    "release it, a thread's start routine (or `main`) that ends holding a lock, and\n"
+    "`pthread_exit`/`thrd_exit` (or a call to a function that may end the thread in it)\n"
+    "while holding a lock the function took.\n\n"
     "## Why is this bad\n"
     "The lock stays held after an early return (typically an error path), and the next\n"
     "thread that takes it blocks forever.\n\n"
@@ -40,7 +42,10 @@ static const char doc[] =
     "(`pause(PAUSE)` / `pause(RESUME)`), or one that runs with its caller's lock. A lock\n"
     "taken on some paths of a void function and handed to another function (a GIL taken in\n"
     "`afterSleep()`, released in `beforeSleep()`) is reported: suppress it where intended.\n"
-    "A lock `main` still holds when it returns is only a note: the process ends there.\n";
+    "A lock `main` still holds when it returns is only a note: the process ends there.\n"
+    "Through calls, the callee's first `pthread_exit` counts; a lock it releases on every\n"
+    "path before it is not held there. An exit inside a `pthread_cleanup_push` section is\n"
+    "not reported (its handlers run and may release the lock).\n";
 
 /* True when f's summary says it acquires lock l on purpose: held on every
  * return (an acquire wrapper) or exactly when its return value says so. */
@@ -186,10 +191,90 @@ static void check_function(const struct ll_view *v, const struct ll_fn_view *f,
     }
 }
 
+static bool loc_before(struct ll_loc a, struct ll_loc b)
+{
+    return a.file == b.file && (a.line < b.line || (a.line == b.line && a.col < b.col));
+}
+
+static bool api_is(const struct ll_event *ev, const char *name)
+{
+    return ev->kind == LL_EV_CALL && ev->api && strcmp(ev->api, name) == 0;
+}
+
+/* Event e lies between a pthread_cleanup_push and its pop (in glibc's
+ * expansion, `__pthread_register_cancel` ... `__pthread_unregister_cancel`):
+ * ending the thread there runs the handlers, which may release the lock. */
+static bool in_cleanup_section(const struct ll_function *fn, uint32_t e)
+{
+    struct ll_loc at = fn->events[e].loc;
+    for (uint32_t k = 0; k < fn->nevents; k++) {
+        if (!api_is(&fn->events[k], "__pthread_register_cancel") ||
+            !loc_before(fn->events[k].loc, at))
+            continue;
+        bool closed = false;
+        for (uint32_t u = 0; u < fn->nevents && !closed; u++)
+            closed = api_is(&fn->events[u], "__pthread_unregister_cancel") &&
+                     loc_before(fn->events[k].loc, fn->events[u].loc) &&
+                     loc_before(fn->events[u].loc, at);
+        if (!closed)
+            return true;
+    }
+    return false;
+}
+
+/* `pthread_exit` (or a call that may end the thread in it) while f holds
+ * a lock it took: the thread is gone, nobody can release the lock. */
+static void check_thread_exits(const struct ll_view *v, const struct ll_fn_view *f,
+                               struct ll_rule_ctx *r)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    if (ll_fn_nlocks(f) == 0)
+        return;
+    LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_CALL))
+    {
+        const struct ll_event *ev = &fn->events[e];
+        const struct ll_call_info *ci = ll_fn_call(f, e);
+        const struct ll_tsum_event *x = NULL;
+        if (in_cleanup_section(fn, e))
+            continue;
+        if (!ll_event_ends_thread(ev)) {
+            if (!ci || ci->callee < 0)
+                continue;
+            x = &ll_fn_thread_summary(v, ll_view_fn(v, (size_t)ci->callee))->exit;
+            if (!x->set)
+                continue;
+        }
+        for (uint32_t l = 0; l < ll_fn_nlocks(f); l++) {
+            struct ll_lock_info lk = ll_fn_lock(f, l);
+            if (lk.kind == LL_LK_SEM || lk.caller_held ||
+                ll_lock_held(ll_fn_lock_at(f, e, l)) != LL_HELD_ALL ||
+                (x && ll_tsum_released(v, f, e, x, lk.path)))
+                continue;
+            struct ll_site site = ll_view_site(f, ev->loc, NULL);
+            struct ll_finding *fd =
+                x ? ll_diag(r, &site, fn->name, lk.cls,
+                            "'%s' still held when the call to '%s' ends the thread: nobody can "
+                            "release it",
+                            lk.text, ev->api ? ev->api : "?")
+                  : ll_diag(r, &site, fn->name, lk.cls,
+                            "'%s' still held when the thread ends in '%s': nobody can release it",
+                            lk.text, ev->api);
+            if (!fd)
+                continue;
+            if (x)
+                ll_diag_note(r, fd, &x->site, "'%s' ends the thread here, in '%s'", x->api, x->via);
+            ll_diag_note_acquired(r, fd, f, e, l);
+        }
+    }
+}
+
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     LL_FOR_EACH_FN(v, f)
-    check_function(v, f, r);
+    {
+        check_function(v, f, r);
+        check_thread_exits(v, f, r);
+    }
 }
 
 const struct ll_rule ll_rule_lock_leak = {

@@ -16,7 +16,9 @@ static const char doc[] =
     "creation.  A handle kept in a struct field or a global must be joined or detached\n"
     "somewhere in the program.  `main` returning or calling `exit` while a thread it created\n"
     "may still run is reported too (the daemon-thread trap), as is joining a detached thread\n"
-    "or joining one handle twice.\n\n"
+    "or joining one handle twice.  A constructor that returns the object holding the handles\n"
+    "(`return p;`) and on an error path returns something else (`return NULL;`) while a\n"
+    "thread created into `p->threads[i]` may still run loses the handle with the object.\n\n"
     "## Why is this bad\n"
     "An unjoined thread's resources (its stack, its result) are never reclaimed, and nobody\n"
     "learns when it finished.  Returning from `main` ends the process: every thread still\n"
@@ -41,7 +43,9 @@ static const char doc[] =
     "joined there.  Handles created through a pointer parameter belong to the caller and are\n"
     "not followed.  A thread created in a callee of `main` is not checked against `main`'s\n"
     "return.  A detached thread whose start routine never returns (a service loop) may be\n"
-    "killed when `main` returns: that is its design and is not reported.\n";
+    "killed when `main` returns: that is its design and is not reported.  Error paths are\n"
+    "checked only in constructors that return a local pointer to the handles' object;\n"
+    "`init(struct pool *p)` returning an error code leaves the clean-up to its caller.\n";
 
 static bool is_exit_call(const struct ll_event *ev)
 {
@@ -177,6 +181,55 @@ static void check_joins(const struct ll_fn_view *f, struct ll_rule_ctx *r)
     }
 }
 
+/* The local pointer a handle is reached through (`p` of `p->threads[i]`),
+ * into buf; false when it is not reached through a local's pointer. */
+static bool holder(const struct ll_path *h, char *buf, size_t len)
+{
+    const char *arrow = h->key ? strstr(h->key, "->") : NULL;
+    if (h->root != LL_ROOT_LOCAL || !arrow || (size_t)(arrow - h->key) >= len)
+        return false;
+    memcpy(buf, h->key, (size_t)(arrow - h->key));
+    buf[arrow - h->key] = '\0';
+    return strpbrk(buf, ".[*(") == NULL;
+}
+
+/* A constructor's error path: f returns the object that holds the
+ * handles (`return p;`) on some path, and on another returns something
+ * else (`return NULL;`) while the thread created into `p->threads[i]`
+ * may still run -- the object is freed or dropped, the handle with it. */
+static void check_constructor(const struct ll_fn_view *f, uint32_t t, struct ll_rule_ctx *r)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    struct ll_thread th = ll_fn_thread(f, t);
+    char base[128];
+    if (th.local || th.detached || ll_fn_is_main(f) || !holder(th.handle, base, sizeof(base)))
+        return;
+    bool returns_it = false;
+    LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_RETURN))
+    returns_it |= fn->events[e].result_var && strcmp(fn->events[e].result_var, base) == 0;
+    if (!returns_it)
+        return;
+    struct ll_finding *fd = NULL;
+    LL_FOR_EACH_THREAD_REACHED(f, e, LL_EVK(LL_EV_RETURN))
+    {
+        const struct ll_event *ev = &fn->events[e];
+        if (!ev->result_var || strcmp(ev->result_var, base) == 0 ||
+            !ll_fn_thread_at(f, e, t).running)
+            continue;
+        if (!fd) {
+            struct ll_site site = ll_view_site(f, fn->events[th.event].loc, NULL);
+            fd = ll_diag(r, &site, fn->name, th.handle->cls,
+                         "thread created into '%s' is neither joined nor detached when '%s' "
+                         "returns '%s' instead of '%s': its handle is lost with '%s'",
+                         th.handle->text, fn->name, ev->result_var, base, base);
+            if (!fd)
+                return;
+        }
+        struct ll_site rs = ll_view_site(f, ev->loc, NULL);
+        ll_diag_note(r, fd, &rs, "'%s' returns here while the thread may still run", fn->name);
+    }
+}
+
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     LL_FOR_EACH_FN(v, f)
@@ -197,6 +250,7 @@ static void check(const struct ll_view *v, struct ll_rule_ctx *r)
                 continue;
             }
             check_returns(v, f, t, r);
+            check_constructor(f, t, r);
             check_overwrite(f, t, r);
         }
         check_joins(f, r);

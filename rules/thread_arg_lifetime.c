@@ -13,7 +13,8 @@
 static const char doc[] =
     "## What it does\n"
     "Finds a thread whose start argument points to a stack object of the creating function\n"
-    "(`&local`, `&local.field`, `&array[i]`) when the thread can outlive it: the function\n"
+    "(`&local`, `&local.field`, `&array[i]`, a local array by name: `buf`) when the thread\n"
+    "can outlive it: the function\n"
     "returns without joining the thread, or the object is changed (or re-created by the next\n"
     "iteration of the loop it lives in) while the thread may still read it.\n\n"
     "## Why is this bad\n"
@@ -31,8 +32,7 @@ static const char doc[] =
     "scope), a heap allocation the thread frees, or a small value cast into the pointer\n"
     "(`(void *)(intptr_t)i`).\n\n"
     "## Known problems\n"
-    "A local array passed by name (`buf` rather than `&buf[0]`) is not recognised, nor is\n"
-    "the end of a block that is not a loop body.  Elements of an array argument\n"
+    "The end of a block that is not a loop body is not recognised.  Elements of an array argument\n"
     "(`&ids[i]`) are assumed to be one per thread, so writes to other elements are not\n"
     "reported.\n";
 

@@ -16,7 +16,9 @@ static const char doc[] =
     "## What it does\n"
     "Finds thread creation on every iteration of a loop with no bound -- `for (;;)`,\n"
     "`while (running)`, a loop driven by `accept`, `recv`, `read` or a job queue -- and in a\n"
-    "recursive function where the creation is not guarded by a depth or count check.\n\n"
+    "recursive function where the creation is not guarded by a depth or count check.  A call\n"
+    "in such a loop to a function that leaves a thread running (it creates one, itself or in\n"
+    "a callee, and joins none: a `spawn_handler()` that creates and detaches) counts too.\n\n"
     "## Why is this bad\n"
     "Every client, job or recursion level gets a new thread, each with its own stack.  Under\n"
     "load (or on a large input) the process runs out of memory or threads, and the\n"
@@ -38,7 +40,11 @@ static const char doc[] =
     "## Known problems\n"
     "A loop counts as bounded when its condition compares a counter it steps with any bound\n"
     "(`i < n`), however large `n` may be.  A recursion guard is any ordering comparison of a\n"
-    "single variable (`depth < MAX_DEPTH`, but also `n > CUTOFF`) or of a shared counter.\n";
+    "single variable (`depth < MAX_DEPTH`, but also `n > CUTOFF`) or of a shared counter.\n"
+    "A function that joins any thread (itself or in a callee) is taken to join what it\n"
+    "creates, and a loop with any join in it to wait for what its calls create; a callee\n"
+    "counts only when every path through it creates; calls through function pointers and\n"
+    "recursion through calls are not followed for this.\n";
 
 /* The first event (in source order) of the loop's blocks in the creation's file. */
 static const struct ll_event *loop_site(const struct ll_function *fn, const struct ll_tf_loop *l,
@@ -248,11 +254,77 @@ static bool guarded(const struct ll_fn_view *f, uint32_t cb, uint8_t *seen, uint
     return false;
 }
 
+/* The loop joins a thread somewhere (a join, or a call that may join):
+ * what a call in it leaves running may be waited for in the iteration. */
+static bool loop_joins(const struct ll_view *v, const struct ll_fn_view *f,
+                       const struct ll_tf_loop *l)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        if (!ll_loop_has_block(l, b))
+            continue;
+        const struct ll_block *bb = &fn->blocks[b];
+        for (uint32_t e = bb->first_event; e < bb->first_event + bb->nevents; e++)
+            if (ll_view_event_joins(v, f, e))
+                return true;
+    }
+    return false;
+}
+
+/* Calls, in a loop with no bound, of a function that leaves a thread
+ * running (a spawn_handler() that creates and detaches). */
+static void check_calls(const struct ll_view *v, const struct ll_fn_view *f, struct ll_rule_ctx *r)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    if (ll_fn_nloops(f) == 0)
+        return;
+    LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_CALL))
+    {
+        const struct ll_fn_view *creator = NULL;
+        uint32_t creation = 0;
+        const struct ll_event *c = &fn->events[e];
+        if (!ll_view_call_spawns(v, f, e, &creator, &creation) ||
+            ll_view_in_system_header(f, c->loc))
+            continue;
+        uint32_t cb = ll_fn_block_of(f, e);
+        const struct ll_tf_loop *bad = NULL;
+        for (uint32_t k = 0; k < ll_fn_nloops(f) && !bad; k++) {
+            const struct ll_tf_loop *l = ll_fn_loop(f, k);
+            if (!ll_loop_has_block(l, cb) || (fn->blocks[ll_loop_head(l)].flags & LL_BLK_COUNTED) ||
+                loop_joins(v, f, l) || sem_gated(v, fn, l) || counter_gated(fn, l))
+                continue;
+            bad = l;
+        }
+        if (!bad)
+            continue;
+        char buf[256];
+        struct ll_site site = ll_view_site(f, c->loc, NULL);
+        const struct ll_event *ce = &ll_fn_ir(creator)->events[creation];
+        struct ll_finding *fd =
+            ll_diag(r, &site, fn->name, ce->obj.cls,
+                    "call to '%s' creates a thread on every iteration of a loop with no bound "
+                    "(%s); use a fixed pool of workers or a counting semaphore to limit live "
+                    "threads",
+                    c->api ? c->api : "?", reason(f, bad, buf, sizeof(buf)));
+        if (!fd)
+            continue;
+        struct ll_site cs = ll_view_site(creator, ce->loc, NULL);
+        ll_diag_note(r, fd, &cs, "'%s' creates the thread here and does not join it",
+                     ll_fn_ir(creator)->name);
+        const struct ll_event *ls = loop_site(fn, bad, c->loc.file);
+        if (ls) {
+            struct ll_site s = ll_view_site(f, ls->loc, NULL);
+            ll_diag_note(r, fd, &s, "the loop starts here");
+        }
+    }
+}
+
 static void check_function(const struct ll_view *v, size_t fi, uint8_t *fseen, size_t *fstack,
                            struct ll_rule_ctx *r)
 {
     const struct ll_fn_view *f = ll_view_fn(v, fi);
     const struct ll_function *fn = ll_fn_ir(f);
+    check_calls(v, f, r);
     if (ll_fn_nthreads(f) == 0)
         return;
     uint8_t *seen = malloc(fn->nblocks + 1);
