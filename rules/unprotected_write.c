@@ -1,11 +1,11 @@
 /*
  * unprotected-write: data races.  Two accesses to one shared location that
  * threads can make at the same time, at least one a write, with no lock
- * held at both in modes that exclude each other.  One finding per location
- * and unprotected access site: the access that lacks the lock most other
- * accesses hold, else the write.  The shared accesses and their locksets
- * are the view's (the race phase, ll_view_accesses()); this file only picks
- * and words the findings.
+ * held at both in modes that exclude each other.  One finding per location:
+ * at an access to blame (the one that lacks the lock most other accesses
+ * hold, else the write), with the location's other such sites as notes.  The shared accesses and
+ * their locksets are the view's (the race phase, ll_view_accesses()); this file only picks and
+ * words the findings.
  */
 #include "rule.h"
 
@@ -17,37 +17,32 @@ static const char doc[] =
     "## What it does\n"
     "Finds data races: a write to shared memory that another thread can read or write at the\n"
     "same time, with no lock held at both accesses in modes that exclude each other. Shared\n"
-    "memory is globals, statics and static locals, and objects reached through a thread's\n"
-    "start argument or through a pointer held in shared memory; struct fields are told apart\n"
-    "by struct type and field, and by where the struct is embedded (`c->in.bytes` is not\n"
-    "`c->out.bytes`, `c->in.lock` not `c->out.lock`, also in a helper every call gives\n"
-    "`&c->in`). The locks held at an access include those every caller holds\n"
-    "on the way from the thread's start routine. A write under a read lock (`rdlock`) races\n"
-    "with another access under the same read lock; under the write lock it does not.\n\n"
-    "Not shared, and never reported: locals, `_Thread_local`/`__thread` variables, const data,\n"
-    "`_Atomic` objects, `<stdatomic.h>` calls and `__atomic_*`/`__sync_*` builtins, a block\n"
-    "fresh from `malloc` before a thread is given it, and the first level of a start argument\n"
-    "when every thread gets an object of its own (`&args[i]`, or a fresh block, in the\n"
-    "creation loop). Array elements a start routine indexes with its own start argument, or\n"
-    "with a local it never reassigns (`results[id]`, `out[a->slot]`; not a call's result), are\n"
-    "per-thread result slots: distinct per thread. What a thread does before it creates T, or\n"
-    "after it has joined T, never races with T, also through helpers (`start_workers()`,\n"
-    "`join_workers()`). Code on a path\n"
-    "that ends the process (a crash report before `abort()`, a `die()` that always exits) is\n"
-    "not checked. The locks callers hold are summed up apart for main's thread and for the\n"
-    "other threads: main's set-up calls made without a lock while only unrelated threads run\n"
-    "do not hide the lock every worker holds at the same calls.\n\n"
+    "memory is globals, statics, static locals, and objects reached through a thread's start\n"
+    "argument or a pointer held in shared memory; fields are told apart by struct type, field\n"
+    "and embedding (`c->in.bytes` is not `c->out.bytes`). The locks held at an access include\n"
+    "those every caller holds on the way from the start routine. A write under a read lock\n"
+    "races with another access under the same read lock.\n\n"
+    "Not shared: locals, thread-locals, const data, `_Atomic` objects and atomic calls or\n"
+    "builtins, a block fresh from `malloc` before a thread is given it, the first level of a\n"
+    "start argument when every thread gets its own (`&args[i]`, a fresh block), and array\n"
+    "slots a start routine indexes with its own argument or a local it never reassigns\n"
+    "(`results[id]`). What a thread does before it creates T, or after it has joined T, never\n"
+    "races with T, also through helpers (`start_workers()`, `join_workers()`). Code on a path\n"
+    "that ends the process (`abort()`, a `die()` that always exits) is not checked. Callers'\n"
+    "locks are summed up apart for main's thread and for the other threads.\n\n"
+    "One finding per shared location, at the first access to blame (a write before a read, a\n"
+    "sure race before a note); the location's other unprotected sites are notes under it (the\n"
+    "first 16, and how many in all).\n\n"
     "## Severity\n"
-    "A race on one global object (a global, or `g->count` through a global pointer `g`), or on\n"
-    "data a thread's start argument reaches, is a warning.\n"
-    "A note: a race between objects reached through pointers (one struct type stands for all\n"
-    "its objects), and a race on a global no access locks when both accesses lie more than\n"
-    "two calls below any start routine (run-time checks on the way, such as `if (in_io_thread)\n"
-    "return;`, often keep threads out of such shared code; they are not followed).\n\n"
+    "A warning: a race on one global object (a global, or `g->count` through a global pointer\n"
+    "`g`), or on data a thread's start argument reaches. A note: a race between objects\n"
+    "reached through pointers (one struct type stands for all its objects), and a race on a\n"
+    "global no access locks when both accesses lie more than two calls below any start\n"
+    "routine (run-time checks on the way, `if (in_io_thread) return;`, are not followed).\n\n"
     "## Why is this bad\n"
     "`counter++` is a load, an add and a store: two threads interleave them and lose updates.\n"
-    "Beyond lost updates, a racy program has undefined behaviour in C11: the compiler may keep\n"
-    "the value in a register, tear it, or reorder it around other stores.\n\n"
+    "A racy program has undefined behaviour in C11: the compiler may keep the value in a\n"
+    "register, tear it, or reorder it around other stores.\n\n"
     "## Example\n"
     "```c\n"
     "static long hits;\n"
@@ -55,22 +50,20 @@ static const char doc[] =
     "```\n\n"
     "## Use instead\n"
     "Take the lock that guards the data at every access, reads too (the message says which\n"
-    "lock the other accesses hold); or make the variable `_Atomic` / use `atomic_fetch_add`;\n"
-    "or give each thread its own slot and combine the results after `pthread_join`.\n\n"
+    "lock the other accesses hold); or make the variable `_Atomic`; or give each thread its\n"
+    "own slot and combine the results after `pthread_join`.\n\n"
     "## Known problems\n"
-    "Locks and locations other than globals are compared by class: `s->hits` counts as guarded\n"
-    "by `s->lock` whenever both are of `struct stats`, without proving they are one object.\n"
-    "`h->bytes` of a `struct half *h` given either half may be `c->in.bytes` or `c->out.bytes`.\n"
-    "Locals whose address escapes to another thread are not followed. A malloc'ed block is\n"
-    "private until a thread creation is given it (storing the pointer into shared memory is\n"
-    "not seen). A local a start routine never reassigns is taken to be a copy of its start\n"
-    "argument. A callback nothing in the program stores is not followed; `pthread_once`\n"
-    "routines are not checked (they run once). Semaphores order accesses when "
-    "the post and the wait are in the accessing\n"
-    "functions themselves (`data = x; sem_post(&s);` before `sem_wait(&s); use(data);`; in a\n"
-    "loop, both sides must wait for the other, as a ring buffer's two semaphores do). So do\n"
-    "barrier phases in start routines. Other ordering (condition flags without a lock,\n"
-    "pausing threads) is not understood.\n";
+    "Locations other than globals are compared by class: `s->hits` counts as guarded by\n"
+    "`s->lock` whenever both are of `struct stats`, without proving one object. `h->bytes` of\n"
+    "a `struct half *h` given either half may be either. Locals whose address escapes are not\n"
+    "followed. A malloc'ed block is private until a thread creation is given it (a store of\n"
+    "the pointer into shared memory is not seen). A local a start routine never reassigns is\n"
+    "taken to be a copy of its start argument. A callback nothing stores is not followed;\n"
+    "`pthread_once` routines are not checked. Semaphores order accesses when the post and the\n"
+    "wait are in the accessing functions (`data = x; sem_post(&s);` before `sem_wait(&s);\n"
+    "use(data);`; in a loop both sides must wait, as a ring buffer's two semaphores do). So do\n"
+    "barrier phases in start routines. Other ordering (flags without a lock, pausing threads)\n"
+    "is not understood.\n";
 
 /* "'a', 'b'" or "no lock". */
 static void lock_list(const struct ll_race_access *a, char *buf, size_t len)
@@ -183,10 +176,10 @@ static bool firm(const struct ll_race_access *a, const struct ll_race_access *b,
     return locked || a->depth <= SHALLOW_CALLS || b->depth <= SHALLOW_CALLS;
 }
 
-static void report(const struct ll_view *v, const struct ll_race_access *a,
-                   const struct ll_race_access *b, uint32_t ra, uint32_t rb,
-                   const struct majority *all, const struct majority *wr, bool locked,
-                   struct ll_rule_ctx *r)
+static struct ll_finding *report(const struct ll_view *v, const struct ll_race_access *a,
+                                 const struct ll_race_access *b, uint32_t ra, uint32_t rb,
+                                 const struct majority *all, const struct majority *wr, bool locked,
+                                 struct ll_rule_ctx *r)
 {
     const struct ll_fn_view *fa = ll_view_fn(v, a->fn), *fb = ll_view_fn(v, b->fn);
     const char *na = ll_fn_ir(fa)->name, *nb = ll_fn_ir(fb)->name;
@@ -204,7 +197,7 @@ static void report(const struct ll_view *v, const struct ll_race_access *a,
                     "data race: %s '%s' with %s held can run concurrently with a %s in '%s'%s",
                     a->write ? "write to" : "read of", ea->obj.text, locks, kind(b), nb, stat);
     if (!fd)
-        return;
+        return NULL;
     const char *ta = ll_view_root_fn_name(v, ra), *tb = ll_view_root_fn_name(v, rb);
     char blocks[512];
     lock_list(b, blocks, sizeof(blocks));
@@ -224,19 +217,7 @@ static void report(const struct ll_view *v, const struct ll_race_access *a,
     sb.message = b->write ? "writes" : "reads";
     ll_diag_flow(r, fd, ta, &sa, 1);
     ll_diag_flow(r, fd, tb, &sb, 1);
-}
-
-struct seen {
-    const char *group;
-    uint32_t fn, line;
-};
-
-static bool already(const struct seen *s, size_t n, const char *group, uint32_t fn, uint32_t line)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i].fn == fn && s[i].line == line && strcmp(s[i].group, group) == 0)
-            return true;
-    return false;
+    return fd;
 }
 
 /*
@@ -254,8 +235,82 @@ static bool evidence_of_sharing(const struct ll_race_access *acc, size_t s, size
     return false;
 }
 
+/* An access to blame, with the access it races with and both threads. */
+struct culprit_site {
+    size_t a, b;
+    uint32_t ra, rb;
+    bool sure;
+};
+
+/* Other sites a grouped finding lists as notes; the rest are counted. */
+#define LISTED_SITES 16
+
+/* Whether site i repeats the function and line of an earlier culprit. */
+static bool site_seen(const struct ll_view *v, const struct ll_race_access *acc,
+                      const struct culprit_site *c, size_t n, size_t i)
+{
+    uint32_t line = access_event(v, &acc[i])->loc.line;
+    for (size_t k = 0; k < n; k++)
+        if (acc[c[k].a].fn == acc[i].fn && access_event(v, &acc[c[k].a])->loc.line == line)
+            return true;
+    return false;
+}
+
+/* The access acc[best] that acc[i] races with, preferring one that holds
+ * the majority lock; false when acc[i] is to blame for no race. */
+static bool partner(const struct ll_view *v, const struct ll_race_access *acc, size_t s, size_t t,
+                    size_t i, const struct majority *all, struct culprit_site *out)
+{
+    long best = -1;
+    for (size_t j = s; j < t; j++) {
+        uint32_t ra, rb;
+        if (!ll_race_conflict(v, &acc[i], &acc[j], &ra, &rb) || !culprit(&acc[i], &acc[j], all))
+            continue;
+        if (best < 0 || (all->lock && ll_race_holds(&acc[j], all->lock) &&
+                         !ll_race_holds(&acc[best], all->lock))) {
+            best = (long)j;
+            *out = (struct culprit_site){i, j, ra, rb, false};
+        }
+    }
+    return best >= 0;
+}
+
+/* The other culprit sites of one location, as notes of its finding. */
+static void list_other_sites(const struct ll_view *v, const struct ll_race_access *acc,
+                             const struct culprit_site *c, size_t n, size_t primary,
+                             struct ll_finding *fd, struct ll_rule_ctx *r)
+{
+    const struct ll_race_access *p = &acc[c[primary].a];
+    const struct ll_event *ep = access_event(v, p);
+    struct ll_site at = ll_view_site(ll_view_fn(v, p->fn), ep->loc, NULL);
+    ll_diag_note(r, fd, &at, "%zu more access%s to '%s' race%s the same way%s", n - 1,
+                 n == 2 ? "" : "es", ep->obj.text, n == 2 ? "s" : "",
+                 n - 1 > LISTED_SITES ? "; the first are listed" : "");
+    for (size_t k = 0, listed = 0; k < n && listed < LISTED_SITES; k++) {
+        if (k == primary)
+            continue;
+        const struct ll_race_access *a = &acc[c[k].a];
+        const struct ll_fn_view *fa = ll_view_fn(v, a->fn);
+        const struct ll_event *ea = access_event(v, a);
+        char locks[512];
+        lock_list(a, locks, sizeof(locks));
+        struct ll_site site = ll_view_site(fa, ea->loc, NULL);
+        ll_diag_note(r, fd, &site, "also %s '%s' in '%s' (thread '%s'), holding %s",
+                     a->write ? "writes" : "reads", ea->obj.text, ll_fn_ir(fa)->name,
+                     ll_view_root_fn_name(v, c[k].ra), locks);
+        listed++;
+    }
+}
+
+/*
+ * One finding per shared location: the culprit sites (each access to blame
+ * for a race, one per function and line, writes first) are collected, the
+ * first one that is sure of its race (else the first) is reported with its
+ * partner, and the others are listed under it.  A global that hundreds of
+ * functions read without its lock is one problem to fix, not hundreds.
+ */
 static void check_group(const struct ll_view *v, const struct ll_race_access *acc, size_t s,
-                        size_t t, struct seen *seen, struct ll_rule_ctx *r)
+                        size_t t, struct culprit_site *c, struct ll_rule_ctx *r)
 {
     if (!evidence_of_sharing(acc, s, t))
         return;
@@ -265,51 +320,42 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
     struct majority all, wr;
     find_majority(v, acc, s, t, false, &all);
     find_majority(v, acc, s, t, true, &wr);
-    size_t nseen = 0;
+    size_t n = 0, primary = SIZE_MAX;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = s; i < t; i++) {
             const struct ll_race_access *a = &acc[i];
-            const struct ll_fn_view *fa = ll_view_fn(v, a->fn);
-            const struct ll_event *ea = access_event(v, a);
-            if (a->write != (pass == 0) || ll_view_in_system_header(fa, ea->loc) ||
-                already(seen, nseen, a->group, a->fn, ea->loc.line))
+            if (a->write != (pass == 0) ||
+                ll_view_in_system_header(ll_view_fn(v, a->fn), access_event(v, a)->loc) ||
+                site_seen(v, acc, c, n, i) || !partner(v, acc, s, t, i, &all, &c[n]))
                 continue;
-            long best = -1;
-            uint32_t bra = 0, brb = 0;
-            for (size_t j = s; j < t; j++) {
-                uint32_t ra, rb;
-                if (!ll_race_conflict(v, a, &acc[j], &ra, &rb) || !culprit(a, &acc[j], &all))
-                    continue;
-                bool better = best < 0 || (all.lock && ll_race_holds(&acc[j], all.lock) &&
-                                           !ll_race_holds(&acc[best], all.lock));
-                if (better) {
-                    best = (long)j;
-                    bra = ra;
-                    brb = rb;
-                }
-            }
-            if (best < 0)
-                continue;
-            report(v, a, &acc[best], bra, brb, &all, &wr, locked, r);
-            seen[nseen++] = (struct seen){a->group, a->fn, ea->loc.line};
+            c[n].sure = firm(a, &acc[c[n].b], locked);
+            if (primary == SIZE_MAX || (c[n].sure && !c[primary].sure))
+                primary = n;
+            n++;
         }
+    if (n == 0)
+        return;
+    const struct culprit_site *p = &c[primary];
+    struct ll_finding *fd = report(v, &acc[p->a], &acc[p->b], p->ra, p->rb, &all, &wr, locked, r);
+    if (fd && n > 1)
+        list_other_sites(v, acc, c, n, primary, fd, r);
 }
 
 static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 {
     size_t n;
     const struct ll_race_access *acc = ll_view_accesses(v, &n);
-    struct seen *seen = calloc(n + 1, sizeof(*seen));
-    if (!seen) {
+    struct culprit_site *c = calloc(n + 1, sizeof(*c));
+    if (!c) {
         ll_diag_oom(r);
         return;
     }
     for (size_t s = 0, t; s < n; s = t) {
         for (t = s + 1; t < n && strcmp(acc[t].group, acc[s].group) == 0; t++)
             ;
-        check_group(v, acc, s, t, seen, r);
+        check_group(v, acc, s, t, c, r);
     }
-    free(seen);
+    free(c);
 }
 
 const struct ll_rule ll_rule_unprotected_write = {
