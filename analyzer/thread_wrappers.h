@@ -14,7 +14,10 @@
  * helper would be invisible to the thread and race analyses.
  *
  * A wrapper is a function with exactly one creation, whose start routine
- * is a parameter, and no lock operation of its own; what else it does is
+ * is a parameter -- directly, or boxed: the wrapper stores the parameter
+ * into a struct field only it feeds and starts a known trampoline that
+ * calls through that field (then the trampoline no longer starts there) --
+ * and no lock operation of its own; what else it does is
  * not followed from the rewritten call sites (it usually only checks the
  * result).  The wrappers' own creations are left without a start routine,
  * as before.  Only direct calls naming a function are rewritten.

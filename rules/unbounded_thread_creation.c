@@ -44,7 +44,9 @@ static const char doc[] =
     "A function that joins any thread (itself or in a callee) is taken to join what it\n"
     "creates, and a loop with any join in it to wait for what its calls create; a callee\n"
     "counts only when every path through it creates; calls through function pointers and\n"
-    "recursion through calls are not followed for this.\n";
+    "recursion through calls are not followed for this.\n"
+    "A recursion that closes only through calls through function pointers is a note: those\n"
+    "calls are resolved over the whole program without context, so the cycle may not exist.\n";
 
 /* The first event (in source order) of the loop's blocks in the creation's file. */
 static const struct ll_event *loop_site(const struct ll_function *fn, const struct ll_tf_loop *l,
@@ -197,13 +199,22 @@ static bool loop_bounded(const struct ll_view *v, const struct ll_fn_view *f,
     return sem_gated(v, fn, l) || counter_gated(fn, l);
 }
 
+/* Whether event ev reaches its callee through a function-pointer slot. */
+static bool through_slot(const struct ll_event *ev)
+{
+    if (ev->kind == LL_EV_CALL)
+        return (ev->flags & LL_EVF_INDIRECT) != 0;
+    return ll_is_slot(ev->callee);
+}
+
 /* Function `from` reaches function `target` through calls and thread
- * creations.  `seen` and `queue` are scratch of one element per function;
+ * creations (with `direct`, none through a function-pointer slot).
+ * `seen` and `queue` are scratch of one element per function;
  * `seen` is all zero before and after: the queue keeps every function
  * the walk marked, and only those are cleared, so a walk costs what it
  * visits, not the program's size. */
-static bool reaches_fn(const struct ll_view *v, size_t from, size_t target, uint8_t *seen,
-                       size_t *queue)
+static bool reaches_fn(const struct ll_view *v, size_t from, size_t target, bool direct,
+                       uint8_t *seen, size_t *queue)
 {
     size_t head = 0, tail = 0;
     bool found = false;
@@ -214,7 +225,8 @@ static bool reaches_fn(const struct ll_view *v, size_t from, size_t target, uint
         const struct ll_function *fn = ll_fn_ir(f);
         for (uint32_t e = 0; e < fn->nevents && !found; e++) {
             const struct ll_event *ev = &fn->events[e];
-            if (ev->kind != LL_EV_CALL && ev->kind != LL_EV_THREAD_CREATE)
+            if ((ev->kind != LL_EV_CALL && ev->kind != LL_EV_THREAD_CREATE) ||
+                (direct && through_slot(ev)))
                 continue;
             const struct ll_fn_view *g = ll_view_callee(v, f, e);
             if (!g)
@@ -319,6 +331,31 @@ static void check_calls(const struct ll_view *v, const struct ll_fn_view *f, str
     }
 }
 
+/*
+ * A recursion that only closes through calls through function pointers is
+ * a note: slots are resolved over the whole program without context (a
+ * callback stored for one object may be called for any), so the cycle
+ * may not exist at run time.
+ */
+static void report_recursion(const struct ll_fn_view *f, const struct ll_site *site,
+                             const struct ll_event *c, bool direct, struct ll_rule_ctx *r)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    struct ll_finding *fd = ll_diag_sev(
+        r, direct ? LL_SEV_WARNING : LL_SEV_NOTE, site, fn->name, c->obj.cls,
+        "thread created in recursive function '%s' with no depth limit: every level creates "
+        "more threads; create threads only down to a fixed depth",
+        fn->name);
+    if (!fd)
+        return;
+    struct ll_site s = ll_view_site(f, fn->loc, NULL);
+    ll_diag_note(r, fd, &s,
+                 direct ? "'%s' reaches itself through its calls and threads"
+                        : "'%s' reaches itself only through calls through function pointers, "
+                          "resolved without context: the cycle may not happen",
+                 fn->name);
+}
+
 static void check_function(const struct ll_view *v, size_t fi, uint8_t *fseen, size_t *fstack,
                            struct ll_rule_ctx *r)
 {
@@ -362,18 +399,11 @@ static void check_function(const struct ll_view *v, size_t fi, uint8_t *fseen, s
             continue;
         }
         if (recursive < 0)
-            recursive = reaches_fn(v, fi, fi, fseen, fstack);
-        if (recursive && !guarded(f, cb, seen, stack)) {
-            struct ll_finding *fd =
-                ll_diag(r, &site, fn->name, c->obj.cls,
-                        "thread created in recursive function '%s' with no depth limit: every "
-                        "level creates more threads; create threads only down to a fixed depth",
-                        fn->name);
-            struct ll_site s = ll_view_site(f, fn->loc, NULL);
-            if (fd)
-                ll_diag_note(r, fd, &s, "'%s' reaches itself through its calls and threads",
-                             fn->name);
-        }
+            recursive = reaches_fn(v, fi, fi, true, fseen, fstack)    ? 2
+                        : reaches_fn(v, fi, fi, false, fseen, fstack) ? 1
+                                                                      : 0;
+        if (recursive && !guarded(f, cb, seen, stack))
+            report_recursion(f, &site, c, recursive == 2, r);
     }
 out:
     free(seen);

@@ -13,6 +13,8 @@ line allowed (the way clang's -verify does it):
 
     expect: RULE               a RULE finding is reported on this line
     expect: RULE 'text'        ... and its message contains `text`
+    expect-note: RULE ['text'] ... and it is a note (a demoted finding)
+    expect-warning: RULE [...] ... and it is a warning (or an error)
     expect-no-findings         (once per file set) nothing is reported
 
 Commands (OUT is a file holding locklint's stdout):
@@ -46,7 +48,10 @@ FINDING = re.compile(
     r"^(?P<file>.+?):(?P<line>[0-9]+):(?P<col>[0-9]+): "
     r"(?P<sev>warning|error|remark|note): (?P<msg>.*) \[(?P<rule>[a-z0-9][a-z0-9-]*)\]$"
 )
-EXPECT = re.compile(r"expect:[ \t]*(?P<rule>[a-z0-9][a-z0-9-]*)(?:[ \t]*'(?P<text>[^']*)')?")
+EXPECT = re.compile(
+    r"expect(?:-(?P<sev>note|warning))?:[ \t]*(?P<rule>[a-z0-9][a-z0-9-]*)"
+    r"(?:[ \t]*'(?P<text>[^']*)')?"
+)
 
 
 class Finding:
@@ -73,8 +78,8 @@ def read_findings(path):
 
 
 def read_expectations(root, names):
-    """[(file, line, rule, text or None)], and whether any file says
-    expect-no-findings."""
+    """[(file, line, rule, text or None, severity or None)], and whether any
+    file says expect-no-findings."""
     exps, nofind = [], False
     for name in names:
         shown = name[2:] if name.startswith("./") else name
@@ -83,7 +88,7 @@ def read_expectations(root, names):
                 if "expect-no-findings" in line:
                     nofind = True
                 for m in EXPECT.finditer(line):
-                    exps.append((shown, lineno, m.group("rule"), m.group("text")))
+                    exps.append((shown, lineno, m.group("rule"), m.group("text"), m.group("sev")))
     return exps, nofind
 
 
@@ -93,8 +98,10 @@ def match(exps, finds):
     list of unmatched expectation indices."""
 
     def candidate(i, j):
-        f, line, rule, text = exps[i]
+        f, line, rule, text, sev = exps[i]
         a = finds[j]
+        if sev == "note" and a.sev != "note" or sev == "warning" and a.sev == "note":
+            return False
         return a.file == f and a.line == line and a.rule == rule and (text is None or text in a.msg)
 
     cands = [[j for j in range(len(finds)) if candidate(i, j)] for i in range(len(exps))]
@@ -134,8 +141,10 @@ def cmd_expect(args):
         problems.append("fixture: no expectations (add expect: RULE lines or expect-no-findings)")
     owner, missing = match(exps, finds)
     for i in missing:
-        f, line, rule, text = exps[i]
+        f, line, rule, text, sev = exps[i]
         m = "missing:    %s:%d: [%s]" % (f, line, rule)
+        if sev is not None:
+            m += " as a " + sev
         if text is not None:
             m += " containing '%s'" % text
         problems.append(m)

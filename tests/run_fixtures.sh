@@ -13,6 +13,7 @@
 # Expectations, anywhere on a source line, several per line allowed:
 #     expect: RULE               a RULE finding is reported on this line
 #     expect: RULE 'text'        ... and its message contains `text`
+#     expect-note: RULE [...]    ... and it is a note (expect-warning: a warning)
 #     expect-no-findings         (once per file) nothing at all is reported
 #
 # A finding is a stdout line `FILE:LINE:COL: SEVERITY: MESSAGE [RULE]`; note
