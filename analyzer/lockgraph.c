@@ -127,6 +127,9 @@ int ll_lockgraph_add(struct ll_lockgraph *g, const struct ll_path *outer,
     } else {
         e = &g->edges[ei];
         intersect_gates(e, held, nheld);
+        /* one sure occurrence makes the edge sure, and its witness */
+        if (e->w.guessed && !w->guessed)
+            e->w = *w;
     }
     e->count++;
     if (roots)
@@ -180,6 +183,8 @@ static int remap_edges(struct ll_lockgraph *g, const uint32_t *to)
         if (ei != (size_t)-1) {
             struct ll_lg_edge *m = &g->edges[ei];
             intersect_gates(m, e.gates, e.ngates);
+            if (m->w.guessed && !e.w.guessed)
+                m->w = e.w;
             m->count += e.count;
             ll_bitset_or(m->roots, e.roots, g->root_words);
             continue;

@@ -42,6 +42,8 @@ struct ll_lg_witness {
     const char *via;                     /* the function acquiring inner, when not fn */
     const char *outer_text, *inner_text; /* the locks as written there */
     bool has_call;
+    bool guessed; /* inner is taken only through a call through a function pointer that can
+                     hold several functions: the edge may not exist (see ll_take) */
 };
 
 struct ll_lg_edge {

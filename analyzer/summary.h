@@ -75,6 +75,8 @@ struct ll_take {
     bool fresh;    /* the function did not hold it there: it relies on the caller not holding it */
     bool some;     /* not fresh, but so on some paths: it may acquire it when the caller holds it */
     bool blocking; /* a blocking acquisition (not trylock) */
+    bool guessed;  /* only through a call through a function pointer that can hold several
+                      functions (resolved without context): it may not happen */
 };
 
 /* `inner` acquired while `outer` is held, where a parameter is involved. */

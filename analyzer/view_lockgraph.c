@@ -86,6 +86,7 @@ static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool ha
                     continue;
                 w.inner = t->site;
                 w.via = t->via;
+                w.guessed = t->guessed || v->fns[ci->callee].is_dispatcher;
                 if (edges_at(v, f, e, &t->lock, &w, ids, nids) != 0)
                     return -1;
             }
@@ -101,6 +102,7 @@ static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool ha
                 pw.outer = cs->pairs[i].outer_site;
                 pw.inner = cs->pairs[i].inner_site;
                 pw.via = cs->pairs[i].via;
+                pw.guessed = v->fns[ci->callee].is_dispatcher;
                 pw.outer_text = o.text;
                 pw.inner_text = in.text;
                 if (ll_lockgraph_add(&v->graph, &o, &in, &pw, ids, nids,

@@ -357,8 +357,13 @@ static int push_take(struct ll_arena *a, struct ll_summary *s, const struct ll_t
 {
     for (size_t i = 0; i < s->ntakes; i++)
         if (strcmp(s->takes[i].lock.key, t->lock.key) == 0 && s->takes[i].blocking == t->blocking) {
-            s->takes[i].fresh = s->takes[i].fresh || t->fresh;
-            s->takes[i].some = (s->takes[i].some || t->some) && !s->takes[i].fresh;
+            bool fresh = s->takes[i].fresh || t->fresh;
+            bool some = (s->takes[i].some || t->some) && !fresh;
+            /* a sure way to the lock wins over a guessed one, with its site */
+            if (s->takes[i].guessed && !t->guessed)
+                s->takes[i] = *t;
+            s->takes[i].fresh = fresh;
+            s->takes[i].some = some;
             return 0;
         }
     if (s->ntakes >= LL_SUMMARY_MAX_TAKES)
@@ -470,7 +475,8 @@ static int summarise_acquire(struct ll_view *v, struct ll_fn_view *f, uint32_t e
                         ev->mode,
                         before == LL_LS_ENTRY && every,
                         before == LL_LS_ENTRY && !every,
-                        ev->kind == LL_EV_ACQUIRE};
+                        ev->kind == LL_EV_ACQUIRE,
+                        false};
     if (push_take(a, &f->summary, &t) != 0)
         return -1;
     if (ev->kind != LL_EV_ACQUIRE)
@@ -529,6 +535,7 @@ static int summarise_call(struct ll_view *v, struct ll_fn_view *f, uint32_t e)
     const struct ll_event *ev = &f->fn->events[e];
     for (size_t i = 0; i < ci->ntakes; i++) {
         struct ll_take t = ci->takes[i];
+        t.guessed = t.guessed || v->fns[ci->callee].is_dispatcher;
         int l = ll_df_lock_index(&f->df, t.lock.key);
         uint8_t st =
             l < 0 ? LL_LS_ENTRY : (ll_df_state(&f->df, e, (uint32_t)l) & (uint8_t)~LL_LS_SHARED);

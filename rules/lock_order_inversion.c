@@ -36,7 +36,9 @@ static const char doc[] =
     "known (through a `struct half *` from elsewhere), they are one class again. Calls through\n"
     "function pointers reach the functions the program stores in the same field, variable or\n"
     "parameter (a table of lock functions is seen through); a callback nothing in the program\n"
-    "stores is not followed. A nesting of one class is taken to be ordered when the function\n"
+    "stores is not followed. Such a slot holds every function stored in it anywhere, so a\n"
+    "cycle with an edge seen only through a slot that can hold several functions is a note.\n"
+    "A nesting of one class is taken to be ordered when the function\n"
     "compares the two locks' index or pointer variables with `<` or `>`. Cycles are reported when\n"
     "two of their edges are reached from two threads that may run at the same time: two\n"
     "roots, or one started several times, that creation and join order does not keep apart.\n";
@@ -183,12 +185,25 @@ static void cycle_text(const struct ll_view *v, const struct ll_lg_cycle *c, uin
 }
 
 /* The finding already reported at `site` (cycles found so far), or NULL. */
-static struct ll_finding *at_site(struct ll_finding **found, size_t n, const struct ll_site *site)
+static struct ll_finding *at_site(struct ll_finding **found, size_t n, const struct ll_site *site,
+                                  bool note)
 {
     for (size_t i = 0; i < n; i++)
         if (found[i]->primary.line == site->line && found[i]->primary.col == site->col &&
+            (found[i]->severity == LL_SEV_NOTE) == note &&
             strcmp(found[i]->primary.file, site->file) == 0)
             return found[i];
+    return NULL;
+}
+
+/* The first edge of c seen only through a call through a function pointer
+ * that can hold several functions, or NULL. */
+static const struct ll_lg_edge *guessed_edge(const struct ll_lockgraph *g,
+                                             const struct ll_lg_cycle *c)
+{
+    for (uint32_t k = 0; k < c->n; k++)
+        if (g->edges[c->edges[k]].w.guessed)
+            return &g->edges[c->edges[k]];
     return NULL;
 }
 
@@ -208,7 +223,8 @@ static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c,
         if (site_before(edge_site(&g->edges[c->edges[k]]), edge_site(&g->edges[c->edges[first]])))
             first = k;
     const struct ll_lg_edge *e0 = &g->edges[c->edges[first]];
-    struct ll_finding *fd = at_site(found, *nfound, edge_site(e0));
+    const struct ll_lg_edge *doubt = guessed_edge(g, c);
+    struct ll_finding *fd = at_site(found, *nfound, edge_site(e0), doubt != NULL);
     bool grouped = fd != NULL;
     char text[1024];
     if (grouped) {
@@ -216,16 +232,25 @@ static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c,
         ll_diag_note(r, fd, edge_site(e0), "also closes the cycle %s", text);
     } else {
         char key[1024];
-        fd = ll_diag(
-            r, edge_site(e0), e0->w.fn_name, cycle_key(v, c, key, sizeof(key)),
+        const char *fmt =
             c->n == 2 ? "lock order inversion: '%s' acquired while holding '%s', and elsewhere "
                         "the other way round"
                       : "lock order inversion: '%s' acquired while holding '%s' closes a cycle of "
-                        "locks",
-            e0->w.inner_text, e0->w.outer_text);
+                        "locks";
+        cycle_key(v, c, key, sizeof(key));
+        fd = doubt ? ll_diag_sev(r, LL_SEV_NOTE, edge_site(e0), e0->w.fn_name, key, fmt,
+                                 e0->w.inner_text, e0->w.outer_text)
+                   : ll_diag(r, edge_site(e0), e0->w.fn_name, key, fmt, e0->w.inner_text,
+                             e0->w.outer_text);
         if (!fd)
             return;
         found[(*nfound)++] = fd;
+        if (doubt)
+            ll_diag_note(r, fd, &doubt->w.inner,
+                         "'%s' is taken while holding '%s' only through a call through a "
+                         "function pointer that can hold several functions, resolved without "
+                         "context: the cycle may not happen",
+                         doubt->w.inner_text, doubt->w.outer_text);
     }
     for (uint32_t i = 0; i < c->n; i++) {
         const struct ll_lg_edge *e = &g->edges[c->edges[(first + i) % c->n]];
