@@ -17,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_LOOPS 256
-
 struct run {
     const struct ll_function *fn;
     const struct ll_program *prog;
@@ -228,116 +226,6 @@ bool ll_tf_reaches(const struct ll_function *fn, uint32_t from, uint32_t to, uin
     return false;
 }
 
-/* Finds the natural loops: back edges of an iterative depth-first search. */
-static int find_loops(struct run *ru, struct ll_arena *a)
-{
-    const struct ll_function *fn = ru->fn;
-    struct ll_tf_result *r = ru->res;
-    uint32_t n = fn->nblocks;
-    if (n == 0)
-        return 0;
-    uint8_t *color = ll_arena_alloc(ru->tmp, n);
-    uint32_t *stk = ll_arena_alloc(ru->tmp, (size_t)n * sizeof(*stk));
-    uint32_t *pos = ll_arena_alloc(ru->tmp, (size_t)n * sizeof(*pos));
-    uint32_t *heads = ll_arena_alloc(ru->tmp, MAX_LOOPS * sizeof(*heads));
-    uint32_t *latch = ll_arena_alloc(ru->tmp, MAX_LOOPS * sizeof(*latch));
-    if (!color || !stk || !pos || !heads || !latch)
-        return -1;
-    uint32_t nback = 0, sp = 0;
-    stk[sp++] = 0;
-    color[0] = 1;
-    pos[0] = 0;
-    while (sp) {
-        uint32_t x = stk[sp - 1];
-        const struct ll_block *bb = &fn->blocks[x];
-        if (pos[x] < bb->nsucc) {
-            uint32_t y = bb->succ[pos[x]++];
-            if (color[y] == 1 && nback < MAX_LOOPS) {
-                heads[nback] = y;
-                latch[nback++] = x;
-            } else if (color[y] == 0) {
-                color[y] = 1;
-                pos[y] = 0;
-                stk[sp++] = y;
-            }
-        } else {
-            color[x] = 2;
-            sp--;
-        }
-    }
-    /* one loop per head */
-    r->loops = ll_arena_alloc(a, (nback + 1) * sizeof(*r->loops));
-    if (!r->loops)
-        return -1;
-    for (uint32_t i = 0; i < nback; i++) {
-        struct ll_tf_loop *l = NULL;
-        for (uint32_t k = 0; k < r->nloops; k++)
-            if (r->loops[k].head == heads[i])
-                l = &r->loops[k];
-        if (!l) {
-            l = &r->loops[r->nloops++];
-            l->head = heads[i];
-            l->latches = ll_arena_alloc(a, (nback + 1) * sizeof(uint32_t));
-            l->body = ll_arena_alloc(a, n);
-            if (!l->latches || !l->body)
-                return -1;
-            l->body[l->head] = 1;
-            l->size = 1;
-        }
-        l->latches[l->nlatches++] = latch[i];
-    }
-    /* bodies: everything that reaches a latch backwards without the head */
-    uint32_t *npred = ll_arena_alloc(ru->tmp, (size_t)(n + 1) * sizeof(uint32_t));
-    if (!npred)
-        return -1;
-    for (uint32_t b = 0; b < n; b++)
-        for (uint32_t s = 0; s < fn->blocks[b].nsucc; s++)
-            npred[fn->blocks[b].succ[s]]++;
-    uint32_t **preds = ll_arena_alloc(ru->tmp, (size_t)n * sizeof(*preds));
-    uint32_t *fill = ll_arena_alloc(ru->tmp, (size_t)n * sizeof(*fill));
-    if (!preds || !fill)
-        return -1;
-    for (uint32_t b = 0; b < n; b++) {
-        preds[b] = ll_arena_alloc(ru->tmp, (npred[b] + 1) * sizeof(uint32_t));
-        if (!preds[b])
-            return -1;
-    }
-    for (uint32_t b = 0; b < n; b++)
-        for (uint32_t s = 0; s < fn->blocks[b].nsucc; s++) {
-            uint32_t y = fn->blocks[b].succ[s];
-            preds[y][fill[y]++] = b;
-        }
-    for (uint32_t k = 0; k < r->nloops; k++) {
-        struct ll_tf_loop *l = &r->loops[k];
-        sp = 0;
-        for (uint32_t i = 0; i < l->nlatches; i++)
-            if (!l->body[l->latches[i]]) {
-                l->body[l->latches[i]] = 1;
-                l->size++;
-                stk[sp++] = l->latches[i];
-            }
-        while (sp) {
-            uint32_t x = stk[--sp];
-            for (uint32_t i = 0; i < fill[x]; i++) {
-                uint32_t y = preds[x][i];
-                if (!l->body[y]) {
-                    l->body[y] = 1;
-                    l->size++;
-                    stk[sp++] = y;
-                }
-            }
-        }
-    }
-    /* innermost first: a loop nested in another is smaller */
-    for (uint32_t i = 1; i < r->nloops; i++)
-        for (uint32_t j = i; j > 0 && r->loops[j - 1].size > r->loops[j].size; j--) {
-            struct ll_tf_loop t = r->loops[j];
-            r->loops[j] = r->loops[j - 1];
-            r->loops[j - 1] = t;
-        }
-    return 0;
-}
-
 /* ---- threads --------------------------------------------------------- */
 
 bool ll_tf_names_thread(const struct ll_tf_thread *t, const struct ll_path *p)
@@ -392,7 +280,7 @@ static int loop_ends(struct run *ru)
         uint8_t *v = ru->loop_ends[k] = ll_arena_alloc(ru->tmp, ru->n + 1);
         if (!v)
             return -1;
-        const struct ll_tf_loop *l = &r->loops[k];
+        const struct ll_loop *l = &r->loops[k];
         for (uint32_t b = 0; b < fn->nblocks; b++) {
             if (!l->body[b])
                 continue;
@@ -519,7 +407,7 @@ static void enter_loops(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t fr
     const struct run *ru = ctx;
     const struct ll_tf_result *r = ru->res;
     for (uint32_t k = 0; k < r->nloops; k++) {
-        const struct ll_tf_loop *l = &r->loops[k];
+        const struct ll_loop *l = &r->loops[k];
         if (l->head != to || l->body[from])
             continue;
         for (uint32_t t = 0; t < ru->n; t++)
@@ -559,7 +447,8 @@ int ll_threadflow_run(const struct ll_function *fn, const struct ll_program *p,
     /* loops matter only to the threads created in them, or by the calls
      * in them (most functions do neither, and the search is a walk of
      * every block) */
-    if ((out->nthreads || calls_spawner(fn, p, tp)) && find_loops(&ru, arena) != 0)
+    if ((out->nthreads || calls_spawner(fn, p, tp)) &&
+        ll_find_loops(fn, arena, ru.tmp, &out->loops, &out->nloops) != 0)
         goto out;
     ru.n = out->nthreads;
     out->state = ll_arena_alloc(arena, (size_t)fn->nevents * ru.n + 1);

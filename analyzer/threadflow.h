@@ -22,6 +22,7 @@
 
 #include "arena.h"
 #include "ir.h"
+#include "loops.h"
 #include "program.h"
 #include "strmap.h"
 
@@ -48,16 +49,6 @@ struct ll_tf_thread {
     bool detached;                /* created detached: attribute or self-detaching routine */
 };
 
-/* A natural loop: a back edge's target and the blocks that reach the
- * back edge without passing it. */
-struct ll_tf_loop {
-    uint32_t head;
-    uint32_t nlatches;
-    uint32_t *latches; /* sources of the back edges */
-    uint8_t *body;     /* per block: 1 when in the loop (the head included) */
-    uint32_t size;     /* number of blocks in the loop */
-};
-
 struct ll_tf_result {
     uint32_t nthreads;
     struct ll_tf_thread *threads;
@@ -67,9 +58,9 @@ struct ll_tf_result {
     uint8_t *reached;   /* per event: 1 when some path reaches it */
     int32_t *ev_thread; /* per event: the thread a THREAD_CREATE makes, else -1 */
     uint32_t nloops;
-    struct ll_tf_loop *loops; /* innermost (smallest) first; only found in functions
-                                 that create threads (nthreads > 0) or call a function
-                                 that leaves threads behind (spawn_fn), else none */
+    struct ll_loop *loops; /* innermost (smallest) first; only found in functions
+                              that create threads (nthreads > 0) or call a function
+                              that leaves threads behind (spawn_fn), else none */
 };
 
 /*

@@ -27,7 +27,7 @@
 
 struct ll_view;    /* the analysed program (view_internal.h) */
 struct ll_fn_view; /* one function of it */
-struct ll_tf_loop; /* a natural loop of a function's CFG */
+struct ll_loop;    /* a natural loop of a function's CFG */
 
 /* A declared lock order ("first before second"), from the configuration. */
 struct ll_order_decl {
@@ -282,11 +282,11 @@ bool ll_view_class_posted(const struct ll_view *v, const char *cls);
 
 /* f's natural loops, innermost (smallest) first. */
 uint32_t ll_fn_nloops(const struct ll_fn_view *f);
-const struct ll_tf_loop *ll_fn_loop(const struct ll_fn_view *f, uint32_t k);
-uint32_t ll_loop_head(const struct ll_tf_loop *l);
-bool ll_loop_has_block(const struct ll_tf_loop *l, uint32_t b);
+const struct ll_loop *ll_fn_loop(const struct ll_fn_view *f, uint32_t k);
+uint32_t ll_loop_head(const struct ll_loop *l);
+bool ll_loop_has_block(const struct ll_loop *l, uint32_t b);
 /* Thread t may still run at the end of some iteration of loop l. */
-bool ll_fn_thread_outlives_iteration(const struct ll_fn_view *f, const struct ll_tf_loop *l,
+bool ll_fn_thread_outlives_iteration(const struct ll_fn_view *f, const struct ll_loop *l,
                                      uint32_t t);
 
 /* The block of f holding event e. */

@@ -297,22 +297,22 @@ uint32_t ll_fn_nloops(const struct ll_fn_view *f)
     return f->tf.nloops;
 }
 
-const struct ll_tf_loop *ll_fn_loop(const struct ll_fn_view *f, uint32_t k)
+const struct ll_loop *ll_fn_loop(const struct ll_fn_view *f, uint32_t k)
 {
     return &f->tf.loops[k];
 }
 
-uint32_t ll_loop_head(const struct ll_tf_loop *l)
+uint32_t ll_loop_head(const struct ll_loop *l)
 {
     return l->head;
 }
 
-bool ll_loop_has_block(const struct ll_tf_loop *l, uint32_t b)
+bool ll_loop_has_block(const struct ll_loop *l, uint32_t b)
 {
     return l->body[b] != 0;
 }
 
-bool ll_fn_thread_outlives_iteration(const struct ll_fn_view *f, const struct ll_tf_loop *l,
+bool ll_fn_thread_outlives_iteration(const struct ll_fn_view *f, const struct ll_loop *l,
                                      uint32_t t)
 {
     bool alive = false;
@@ -450,7 +450,7 @@ bool ll_fn_wait_rechecked(const struct ll_view *v, const struct ll_fn_view *f, u
     struct wait_ctx w = {v, f};
     const struct ll_call_info *ci = ll_fn_call(f, e);
     bool may_skip = ci && ci->callee >= 0 && v->fns[ci->callee].summary.wait_conditional;
-    return f->fn->events[e].loop_depth > 0 && ll_wait_rechecked(f->fn, e, may_skip, is_wait, &w);
+    return ll_wait_rechecked(f->fn, e, may_skip, is_wait, &w);
 }
 
 const struct ll_path *ll_event_lock(const struct ll_event *ev)

@@ -1,11 +1,14 @@
 /*
- * waitloop: two searches over the blocks of the wait's loop.  The first
+ * waitloop: two searches over the blocks of the wait's innermost natural
+ * loop (loops.h: loop statements and `goto` loops alike).  The first
  * collects what runs after the wait before the next loop head (or a block
  * outside the loop, or another wait); the second looks for any of those
  * blocks on a path from those heads that does not wait.  Both are linear
  * in the blocks; waits are few.
  */
 #include "waitloop.h"
+
+#include "loops.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,13 +57,19 @@ static uint32_t block_of(const struct ll_function *fn, uint32_t e)
 /* what a block is to the wait: runs after it, is a loop head after it */
 enum { AFTER = 1, HEAD = 2 };
 
-bool ll_wait_rechecked(const struct ll_function *fn, uint32_t e, bool may_skip,
-                       bool (*is_wait)(void *ctx, uint32_t x), void *ctx)
+/* The innermost loop holding block b, or NULL. */
+static const struct ll_loop *innermost(const struct ll_loop *loops, uint32_t nloops, uint32_t b)
 {
-    uint16_t depth = fn->events[e].loop_depth;
-    uint32_t wb = block_of(fn, e);
-    if (depth == 0 || wb == UINT32_MAX)
-        return false;
+    for (uint32_t k = 0; k < nloops; k++)
+        if (loops[k].body[b])
+            return &loops[k];
+    return NULL;
+}
+
+static bool rechecked_in(const struct ll_function *fn, const struct ll_loop *loop,
+                         const uint8_t *is_head, uint32_t e, uint32_t wb, bool may_skip,
+                         bool (*is_wait)(void *ctx, uint32_t x), void *ctx)
+{
     uint8_t *mark = calloc(fn->nblocks + 1, 1);
     uint8_t *queued = calloc(fn->nblocks + 1, 1);
     uint32_t *stack = malloc((fn->nblocks + 1) * sizeof(*stack));
@@ -86,11 +95,11 @@ bool ll_wait_rechecked(const struct ll_function *fn, uint32_t e, bool may_skip,
     while (sp) {
         uint32_t b = stack[--sp];
         const struct ll_block *bb = &fn->blocks[b];
-        if (bb->flags & LL_BLK_LOOP_HEAD) {
+        if (is_head[b]) {
             mark[b] = HEAD;
             continue;
         }
-        if (b == fn->exit || bb->loop_depth < depth || has_wait(fn, b, is_wait, ctx))
+        if (b == fn->exit || !loop->body[b] || has_wait(fn, b, is_wait, ctx))
             continue;
         if (runs_code(fn, b, bb->first_event)) {
             mark[b] = AFTER;
@@ -122,7 +131,7 @@ bool ll_wait_rechecked(const struct ll_function *fn, uint32_t e, bool may_skip,
     while (sp && rechecked) {
         uint32_t b = stack[--sp];
         const struct ll_block *bb = &fn->blocks[b];
-        if ((bb->flags & LL_BLK_LOOP_HEAD) || b == fn->exit || bb->loop_depth < depth ||
+        if (is_head[b] || b == fn->exit || !loop->body[b] ||
             (b != wb && has_wait(fn, b, is_wait, ctx)))
             continue;
         if (mark[b] & AFTER)
@@ -137,5 +146,40 @@ out:
     free(mark);
     free(queued);
     free(stack);
+    return rechecked;
+}
+
+bool ll_wait_rechecked(const struct ll_function *fn, uint32_t e, bool may_skip,
+                       bool (*is_wait)(void *ctx, uint32_t x), void *ctx)
+{
+    uint32_t wb = block_of(fn, e);
+    if (wb == UINT32_MAX)
+        return false;
+    struct ll_arena a, tmp;
+    ll_arena_init(&a);
+    ll_arena_init(&tmp);
+    struct ll_loop *loops;
+    uint32_t nloops;
+    bool rechecked = false;
+    uint8_t *is_head = NULL;
+    if (ll_find_loops(fn, &a, &tmp, &loops, &nloops) != 0) {
+        rechecked = true; /* out of memory: say nothing */
+        goto out;
+    }
+    const struct ll_loop *loop = innermost(loops, nloops, wb);
+    if (!loop)
+        goto out;
+    is_head = calloc(fn->nblocks + 1, 1);
+    if (!is_head) {
+        rechecked = true;
+        goto out;
+    }
+    for (uint32_t k = 0; k < nloops; k++)
+        is_head[loops[k].head] = 1;
+    rechecked = rechecked_in(fn, loop, is_head, e, wb, may_skip, is_wait, ctx);
+out:
+    free(is_head);
+    ll_arena_release(&tmp);
+    ll_arena_release(&a);
     return rechecked;
 }

@@ -1,8 +1,9 @@
 /*
  * waitloop: whether a condition wait re-checks its predicate.  A wait is
- * re-checked when it sits in a loop and every path from it goes back to a
- * loop head (where the predicate is tested again) or out of the loop,
- * before it joins code that also runs without waiting.  An outer
+ * re-checked when it sits in a loop (a loop statement, or a `goto` back to
+ * a label before it: the natural loops of loops.h) and every path from it
+ * goes back to a loop head (where the predicate is tested again) or out
+ * of the loop, before it joins code that also runs without waiting.  An outer
  * `while (running)` whose body waits under `if (q->len == 0)` and then
  * takes from the queue is not: the take runs after a wakeup without any
  * new test.  It looks at one function's CFG only; what counts as a wait

@@ -49,7 +49,7 @@ static const char doc[] =
     "calls are resolved over the whole program without context, so the cycle may not exist.\n";
 
 /* The first event (in source order) of the loop's blocks in the creation's file. */
-static const struct ll_event *loop_site(const struct ll_function *fn, const struct ll_tf_loop *l,
+static const struct ll_event *loop_site(const struct ll_function *fn, const struct ll_loop *l,
                                         uint32_t file)
 {
     const struct ll_event *best = NULL;
@@ -71,7 +71,7 @@ static const struct ll_event *loop_site(const struct ll_function *fn, const stru
 
 /* A semaphore taken in the loop and posted somewhere in the program. */
 static bool sem_gated(const struct ll_view *v, const struct ll_function *fn,
-                      const struct ll_tf_loop *l)
+                      const struct ll_loop *l)
 {
     for (uint32_t b = 0; b < fn->nblocks; b++) {
         if (!ll_loop_has_block(l, b))
@@ -106,7 +106,7 @@ static bool counter_test(const struct ll_function *fn, uint32_t b, const char **
 
 /* A checked counter of live threads: the loop compares a shared counter
  * with a bound and increments it. */
-static bool counter_gated(const struct ll_function *fn, const struct ll_tf_loop *l)
+static bool counter_gated(const struct ll_function *fn, const struct ll_loop *l)
 {
     for (uint32_t b = 0; b < fn->nblocks; b++) {
         const char *cls = NULL;
@@ -129,7 +129,7 @@ static bool counter_gated(const struct ll_function *fn, const struct ll_tf_loop 
 
 /* The call whose result a loop condition tests: directly, or through the
  * local it was stored in (`fd = accept(...); if (fd < 0) break;`). */
-static const struct ll_event *tested_call(const struct ll_function *fn, const struct ll_tf_loop *l,
+static const struct ll_event *tested_call(const struct ll_function *fn, const struct ll_loop *l,
                                           const struct ll_cond *c)
 {
     if (c->kind == LL_COND_EVENT && c->event < fn->nevents) {
@@ -153,7 +153,7 @@ static const struct ll_event *tested_call(const struct ll_function *fn, const st
 }
 
 /* Why the loop has no bound, for the message. */
-static const char *reason(const struct ll_fn_view *f, const struct ll_tf_loop *l, char *buf,
+static const char *reason(const struct ll_fn_view *f, const struct ll_loop *l, char *buf,
                           size_t size)
 {
     const struct ll_function *fn = ll_fn_ir(f);
@@ -189,7 +189,7 @@ static const char *reason(const struct ll_fn_view *f, const struct ll_tf_loop *l
 }
 
 static bool loop_bounded(const struct ll_view *v, const struct ll_fn_view *f,
-                         const struct ll_tf_loop *l, uint32_t t)
+                         const struct ll_loop *l, uint32_t t)
 {
     const struct ll_function *fn = ll_fn_ir(f);
     if (fn->blocks[ll_loop_head(l)].flags & LL_BLK_COUNTED)
@@ -269,7 +269,7 @@ static bool guarded(const struct ll_fn_view *f, uint32_t cb, uint8_t *seen, uint
 /* The loop joins a thread somewhere (a join, or a call that may join):
  * what a call in it leaves running may be waited for in the iteration. */
 static bool loop_joins(const struct ll_view *v, const struct ll_fn_view *f,
-                       const struct ll_tf_loop *l)
+                       const struct ll_loop *l)
 {
     const struct ll_function *fn = ll_fn_ir(f);
     for (uint32_t b = 0; b < fn->nblocks; b++) {
@@ -299,9 +299,9 @@ static void check_calls(const struct ll_view *v, const struct ll_fn_view *f, str
             ll_view_in_system_header(f, c->loc))
             continue;
         uint32_t cb = ll_fn_block_of(f, e);
-        const struct ll_tf_loop *bad = NULL;
+        const struct ll_loop *bad = NULL;
         for (uint32_t k = 0; k < ll_fn_nloops(f) && !bad; k++) {
-            const struct ll_tf_loop *l = ll_fn_loop(f, k);
+            const struct ll_loop *l = ll_fn_loop(f, k);
             if (!ll_loop_has_block(l, cb) || (fn->blocks[ll_loop_head(l)].flags & LL_BLK_COUNTED) ||
                 loop_joins(v, f, l) || sem_gated(v, fn, l) || counter_gated(fn, l))
                 continue;
@@ -377,9 +377,9 @@ static void check_function(const struct ll_view *v, size_t fi, uint8_t *fseen, s
         if (!ll_fn_thread_reached(f, th.event) || ll_view_in_system_header(f, c->loc))
             continue;
         uint32_t cb = ll_fn_block_of(f, th.event);
-        const struct ll_tf_loop *bad = NULL;
+        const struct ll_loop *bad = NULL;
         for (uint32_t k = 0; k < ll_fn_nloops(f) && !bad; k++) {
-            const struct ll_tf_loop *l = ll_fn_loop(f, k);
+            const struct ll_loop *l = ll_fn_loop(f, k);
             if (ll_loop_has_block(l, cb) && !loop_bounded(v, f, l, t))
                 bad = l;
         }
