@@ -88,7 +88,7 @@ static unsigned long instances(const struct ll_view *v, uint32_t r, int depth)
                 uint32_t b = ll_fn_block_of(f, e);
                 k = 0;
                 for (uint32_t l = 0; l < ll_fn_nloops(f) && !k; l++) {
-                    const struct ll_tf_loop *lp = ll_fn_loop(f, l);
+                    const struct ll_loop *lp = ll_fn_loop(f, l);
                     const struct ll_block *head = &fn->blocks[ll_loop_head(lp)];
                     if (ll_loop_has_block(lp, b))
                         k = (head->flags & LL_BLK_COUNTED) ? loop_bound(head->cond.text) : 0;
