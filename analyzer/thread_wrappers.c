@@ -81,13 +81,14 @@ static int boxed_param(const struct ll_tu_facts *tu, const struct ll_function *f
 {
     size_t ti =
         ev->callee && !ll_is_slot(ev->callee) ? ll_strmap_get(&fl->fns, ev->callee) : (size_t)-1;
-    if (ti == (size_t)-1)
+    if (ti == (size_t)-1 || !fn->usr)
         return -1;
     size_t n = strlen(fn->usr);
     for (uint32_t i = 0; i < tu->nfnrefs; i++) {
         const struct ll_fnref *r = &tu->fnrefs[i];
-        if (strncmp(r->usr, "@arg:", 5) != 0 || strncmp(r->usr + 5, fn->usr, n) != 0 ||
-            r->usr[5 + n] != '#' || strncmp(r->context, "@field:", 7) != 0)
+        if (!r->usr || !r->context || strncmp(r->usr, "@arg:", 5) != 0 ||
+            strncmp(r->usr + 5, fn->usr, n) != 0 || r->usr[5 + n] != '#' ||
+            strncmp(r->context, "@field:", 7) != 0)
             continue;
         const char *src = sole_source(fl, r->context);
         if (src && strcmp(src, r->usr) == 0 && calls_through(fl, fl->fn[ti], r->context))
@@ -284,6 +285,8 @@ static int flows_build(struct flows *fl, const struct ll_tu_facts *tus, size_t n
     for (size_t t = 0; t < ntus; t++) {
         for (uint32_t i = 0; i < tus[t].nfnrefs; i++) {
             const struct ll_fnref *r = &tus[t].fnrefs[i];
+            if (!r->usr || !r->context)
+                continue; /* damaged facts */
             size_t j = ll_strmap_get(&fl->first, r->context);
             if (j == (size_t)-1) {
                 fl->from[fl->nfrom] = r->usr;
@@ -296,6 +299,8 @@ static int flows_build(struct flows *fl, const struct ll_tu_facts *tus, size_t n
         }
         for (uint32_t i = 0; i < tus[t].nfunctions; i++) {
             fl->fn[k] = &tus[t].functions[i];
+            if (!fl->fn[k]->usr)
+                continue; /* damaged facts */
             if (ll_strmap_put(&fl->fns, fl->fn[k]->usr, k) < 0)
                 return -1;
             k++;
