@@ -268,8 +268,7 @@ static bool guarded(const struct ll_fn_view *f, uint32_t cb, uint8_t *seen, uint
 
 /* The loop joins a thread somewhere (a join, or a call that may join):
  * what a call in it leaves running may be waited for in the iteration. */
-static bool loop_joins(const struct ll_view *v, const struct ll_fn_view *f,
-                       const struct ll_loop *l)
+static bool loop_joins(const struct ll_view *v, const struct ll_fn_view *f, const struct ll_loop *l)
 {
     const struct ll_function *fn = ll_fn_ir(f);
     for (uint32_t b = 0; b < fn->nblocks; b++) {
