@@ -321,6 +321,15 @@ static inline bool ll_is_slot(const char *s)
     return s && s[0] == '@' && s[1] != 'p';
 }
 
+/* Whether event ev reaches its callee through a slot: an indirect call,
+ * or a creation whose start routine is read from one. */
+static inline bool ll_event_through_slot(const struct ll_event *ev)
+{
+    if (ev->kind == LL_EV_CALL)
+        return (ev->flags & LL_EVF_INDIRECT) != 0;
+    return ev->kind == LL_EV_THREAD_CREATE && ll_is_slot(ev->callee);
+}
+
 /* The facts of one translation unit. */
 struct ll_tu_facts {
     struct ll_arena arena;

@@ -35,12 +35,12 @@ static long find_fn(const void *ctx, const char *usr)
     return ll_program_find(ctx, usr);
 }
 
-/* Whether event ev goes through a slot: an indirect call, or a creation
- * whose start routine is read from one. */
+/* Whether event ev goes through a slot (ll_event_through_slot); *call
+ * says whether it is an indirect call. */
 static bool through_slot(const struct ll_event *ev, bool *call)
 {
     *call = ev->kind == LL_EV_CALL && (ev->flags & LL_EVF_INDIRECT);
-    return *call || (ev->kind == LL_EV_THREAD_CREATE && ll_is_slot(ev->callee));
+    return ll_event_through_slot(ev);
 }
 
 /*

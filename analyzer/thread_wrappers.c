@@ -91,8 +91,10 @@ static int boxed_param(const struct ll_tu_facts *tu, const struct ll_function *f
             strncmp(r->context, "@field:", 7) != 0)
             continue;
         const char *src = sole_source(fl, r->context);
-        if (src && strcmp(src, r->usr) == 0 && calls_through(fl, fl->fn[ti], r->context))
-            return atoi(r->usr + 6 + n);
+        int k = atoi(r->usr + 6 + n);
+        if (k >= 0 && k <= 255 && src && strcmp(src, r->usr) == 0 &&
+            calls_through(fl, fl->fn[ti], r->context))
+            return k; /* the bound start_param() keeps too */
     }
     return -1;
 }

@@ -199,14 +199,6 @@ static bool loop_bounded(const struct ll_view *v, const struct ll_fn_view *f,
     return sem_gated(v, fn, l) || counter_gated(fn, l);
 }
 
-/* Whether event ev reaches its callee through a function-pointer slot. */
-static bool through_slot(const struct ll_event *ev)
-{
-    if (ev->kind == LL_EV_CALL)
-        return (ev->flags & LL_EVF_INDIRECT) != 0;
-    return ll_is_slot(ev->callee);
-}
-
 /* Function `from` reaches function `target` through calls and thread
  * creations (with `direct`, none through a function-pointer slot).
  * `seen` and `queue` are scratch of one element per function;
@@ -226,7 +218,7 @@ static bool reaches_fn(const struct ll_view *v, size_t from, size_t target, bool
         for (uint32_t e = 0; e < fn->nevents && !found; e++) {
             const struct ll_event *ev = &fn->events[e];
             if ((ev->kind != LL_EV_CALL && ev->kind != LL_EV_THREAD_CREATE) ||
-                (direct && through_slot(ev)))
+                (direct && ll_event_through_slot(ev)))
                 continue;
             const struct ll_fn_view *g = ll_view_callee(v, f, e);
             if (!g)
