@@ -1278,6 +1278,8 @@ static void emit_access(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
     ev->obj = p;
     if (ctx == CTX_WRITE || ctx == CTX_RMW)
         ev->flags |= LL_EVF_WRITE;
+    if (ctx == CTX_RMW)
+        ev->flags |= LL_EVF_UPDATE;
     if (p.flags & LL_PATH_ATOMIC_TYPE)
         ev->flags |= LL_EVF_ATOMIC;
 }

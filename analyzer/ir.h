@@ -30,7 +30,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 14
+#define LL_FACTS_VERSION 15
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -141,6 +141,8 @@ enum {
     LL_EVF_INDIRECT = 1 << 4, /* CALL through a function pointer */
     LL_EVF_NORETURN = 1 << 5, /* CALL that never returns: the path ends */
     LL_EVF_IMPLICIT = 1 << 6, /* RETURN: falling off the end of the body */
+    LL_EVF_UPDATE = 1 << 6,   /* ACCESS: a write that reads first (`n++`, `n += k`); the
+                                 bit means one thing per event kind */
     LL_EVF_DETACHED = 1 << 7, /* THREAD_CREATE with a detached attribute */
 };
 

@@ -28,6 +28,13 @@ static const struct flag_name event_flags[] = {
     {LL_EVF_IMPLICIT, "implicit"}, {LL_EVF_DETACHED, "detached"},
 };
 
+/* Bit 6 means one thing per event kind (ir.h). */
+static const struct flag_name access_flags[] = {
+    {LL_EVF_CHECKED, "checked"}, {LL_EVF_TIMED, "timed"},       {LL_EVF_ATOMIC, "atomic"},
+    {LL_EVF_WRITE, "write"},     {LL_EVF_NORETURN, "noreturn"}, {LL_EVF_INDIRECT, "indirect"},
+    {LL_EVF_UPDATE, "update"},   {LL_EVF_DETACHED, "detached"},
+};
+
 static const struct flag_name path_flags[] = {
     {LL_PATH_ADDR, "addr"},       {LL_PATH_DEREF, "deref"},
     {LL_PATH_INDEXED, "indexed"}, {LL_PATH_THREAD_LOCAL, "thread_local"},
@@ -213,8 +220,10 @@ static void put_event(FILE *out, const struct ll_tu_facts *f, const struct ll_fu
         if (e->api)
             fprintf(out, " via %s", e->api);
     }
-    put_flags(out, e->flags, event_flags, COUNT(event_flags),
-              e->kind == LL_EV_ACCESS ? LL_EVF_WRITE : 0);
+    if (e->kind == LL_EV_ACCESS)
+        put_flags(out, e->flags, access_flags, COUNT(access_flags), LL_EVF_WRITE);
+    else
+        put_flags(out, e->flags, event_flags, COUNT(event_flags), 0);
     if (e->result_var)
         fprintf(out, " result=%s", e->result_var);
     /* Events normally sit at their block's depth; say so only when not. */

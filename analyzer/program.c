@@ -244,6 +244,7 @@ static int add_entry_caller(struct ll_program *p, const struct ll_entry_points *
         }
     }
     p->nentries = (uint32_t)n;
+    p->entries_assumed = ep->exported;
     free(targets);
     return rc;
 }

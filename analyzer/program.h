@@ -45,6 +45,9 @@ struct ll_program {
     uint32_t nindirect, nresolved, nunresolved, ndispatchers;
     uint32_t unresolved[8][2];
     uint32_t nentries; /* library entry points (0: not analysed as a library) */
+    /* the entry points are every exported function, not ones the
+     * configuration names: that they run at once is assumed, not known */
+    bool entries_assumed;
 };
 
 /*

@@ -321,6 +321,10 @@ const char *ll_view_root_name(const struct ll_view *v, uint32_t fn);
  * threads at once. */
 const char *ll_view_root_fn_name(const struct ll_view *v, uint32_t r);
 bool ll_view_root_multi(const struct ll_view *v, uint32_t r);
+/* Root r is a library's "<entry points>" whose entry points are every
+ * exported function: that two of them run at once is the analysis's
+ * assumption about the library's users, not something the code shows. */
+bool ll_view_root_assumed(const struct ll_view *v, uint32_t r);
 /* Roots in a bitset (bitset.h, ll_view_root_words() words): how many distinct, and
  * whether one of them runs as several threads at once. */
 uint32_t ll_view_count_roots(const struct ll_view *v, const uint64_t *roots, bool *multi);

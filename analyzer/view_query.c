@@ -363,6 +363,11 @@ bool ll_view_root_multi(const struct ll_view *v, uint32_t r)
     return v->cg.roots[r].multi_instance;
 }
 
+bool ll_view_root_assumed(const struct ll_view *v, uint32_t r)
+{
+    return v->program.entries_assumed && v->program.fns[v->cg.roots[r].fn].entry_caller;
+}
+
 uint32_t ll_view_root_words(const struct ll_view *v)
 {
     return v->cg.root_words;

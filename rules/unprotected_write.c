@@ -38,7 +38,10 @@ static const char doc[] =
     "`g`), or on data a thread's start argument reaches. A note: a race between objects\n"
     "reached through pointers (one struct type stands for all its objects), and a race on a\n"
     "global no access locks when both accesses lie more than two calls below any start\n"
-    "routine (run-time checks on the way, `if (in_io_thread) return;`, are not followed).\n\n"
+    "routine (run-time checks on the way, `if (in_io_thread) return;`, are not followed). In\n"
+    "a library whose entry points are all exported functions, a race only between them on\n"
+    "data they store but never update (`n++`) or write without the lock most writes hold is a\n"
+    "note: a set-up function may run before any thread.\n\n"
     "## Why is this bad\n"
     "`counter++` is a load, an add and a store: two threads interleave them and lose updates.\n"
     "A racy program has undefined behaviour in C11: the compiler may keep the value in a\n"
@@ -176,11 +179,20 @@ static bool firm(const struct ll_race_access *a, const struct ll_race_access *b,
     return locked || a->depth <= SHALLOW_CALLS || b->depth <= SHALLOW_CALLS;
 }
 
-static struct ll_finding *report(const struct ll_view *v, const struct ll_race_access *a,
-                                 const struct ll_race_access *b, uint32_t ra, uint32_t rb,
-                                 const struct majority *all, const struct majority *wr, bool locked,
-                                 struct ll_rule_ctx *r)
+/* An access to blame, with the access it races with and both threads. */
+struct culprit_site {
+    size_t a, b;
+    uint32_t ra, rb;
+    bool sure;
+    bool set_up; /* a note only because library entry points are assumed to run at once */
+};
+
+static struct ll_finding *report(const struct ll_view *v, const struct ll_race_access *acc,
+                                 const struct culprit_site *p, const struct majority *all,
+                                 const struct majority *wr, bool locked, struct ll_rule_ctx *r)
 {
+    const struct ll_race_access *a = &acc[p->a], *b = &acc[p->b];
+    uint32_t ra = p->ra, rb = p->rb;
     const struct ll_fn_view *fa = ll_view_fn(v, a->fn), *fb = ll_view_fn(v, b->fn);
     const char *na = ll_fn_ir(fa)->name, *nb = ll_fn_ir(fb)->name;
     const struct ll_event *ea = access_event(v, a), *eb = access_event(v, b);
@@ -191,7 +203,7 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
         snprintf(stat, sizeof(stat), "; '%s' is %s with '%s' held at %u of %u sites", a->name,
                  m == wr ? "written" : "accessed", m->text, m->held, m->sites);
     struct ll_site site = ll_view_site(fa, ea->loc, NULL);
-    bool sure = firm(a, b, locked);
+    bool sure = p->sure;
     struct ll_finding *fd =
         ll_diag_sev(r, sure ? LL_SEV_WARNING : LL_SEV_NOTE, &site, na, a->name,
                     "data race: %s '%s' with %s held can run concurrently with a %s in '%s'%s",
@@ -206,18 +218,51 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
                  ll_view_root_multi(v, ra) ? " (several run at once)" : "", locks);
     ll_diag_note(r, fd, &other, "conflicting %s of '%s' here, in '%s' (%sthread '%s'), holding %s",
                  kind(b), eb->obj.text, nb, ra == rb ? "another instance of " : "", tb, blocks);
-    if (!sure && !locked && a->concrete && b->concrete)
+    if (!sure && !p->set_up && !locked && a->concrete && b->concrete)
         ll_diag_note(r, fd, &site,
                      "no access to '%s' holds a lock, and both are %u or more calls from "
                      "their threads' start routines: run-time checks on the way may keep "
                      "them apart",
                      a->name, (unsigned)(a->depth < b->depth ? a->depth : b->depth));
+    if (p->set_up)
+        ll_diag_note(r, fd, &site,
+                     "both accesses are reached only from the library's exported functions, "
+                     "assumed to run at once, and '%s' is only stored there, not updated: a "
+                     "set-up function its users call before starting threads would keep them "
+                     "apart (name the thread-safe functions in `entry-points:` to make this a "
+                     "warning)",
+                     a->name);
     struct ll_site sa = site, sb = other;
     sa.message = a->write ? "writes" : "reads";
     sb.message = b->write ? "writes" : "reads";
     ll_diag_flow(r, fd, ta, &sa, 1);
     ll_diag_flow(r, fd, tb, &sb, 1);
     return fd;
+}
+
+/*
+ * A library whose entry points are every exported function: that two of
+ * them run at once is assumed, and libraries have set-up functions
+ * (`lib_init()`, option setters) that their users call once before any
+ * thread.  A race seen only between such assumed calls is sure when the
+ * code shows the location changing while it is in use: a write in the
+ * pair updates it (`nconns++`) or lacks the lock most writes hold.  A
+ * value only stored (`initialized = 1`, a table the set-up fills) is a
+ * note: the set-up may well come first.
+ */
+static bool assumed_set_up(const struct ll_view *v, const struct ll_race_access *acc,
+                           const struct culprit_site *c, const struct majority *wr)
+{
+    if (!ll_view_root_assumed(v, c->ra) || !ll_view_root_assumed(v, c->rb))
+        return false;
+    size_t pair[2] = {c->a, c->b};
+    for (int k = 0; k < 2; k++) {
+        const struct ll_race_access *w = &acc[pair[k]];
+        if (w->write && ((access_event(v, w)->flags & LL_EVF_UPDATE) ||
+                         (wr->lock && !ll_race_holds(w, wr->lock))))
+            return false;
+    }
+    return true;
 }
 
 /*
@@ -234,13 +279,6 @@ static bool evidence_of_sharing(const struct ll_race_access *acc, size_t s, size
             return true;
     return false;
 }
-
-/* An access to blame, with the access it races with and both threads. */
-struct culprit_site {
-    size_t a, b;
-    uint32_t ra, rb;
-    bool sure;
-};
 
 /* Other sites a grouped finding lists as notes; the rest are counted. */
 #define LISTED_SITES 16
@@ -269,7 +307,7 @@ static bool partner(const struct ll_view *v, const struct ll_race_access *acc, s
         if (best < 0 || (all->lock && ll_race_holds(&acc[j], all->lock) &&
                          !ll_race_holds(&acc[best], all->lock))) {
             best = (long)j;
-            *out = (struct culprit_site){i, j, ra, rb, false};
+            *out = (struct culprit_site){i, j, ra, rb, false, false};
         }
     }
     return best >= 0;
@@ -329,6 +367,8 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
                 site_seen(v, acc, c, n, i) || !partner(v, acc, s, t, i, &all, &c[n]))
                 continue;
             c[n].sure = firm(a, &acc[c[n].b], locked);
+            c[n].set_up = c[n].sure && assumed_set_up(v, acc, &c[n], &wr);
+            c[n].sure = c[n].sure && !c[n].set_up;
             if (primary == SIZE_MAX || (c[n].sure && !c[primary].sure))
                 primary = n;
             n++;
@@ -336,7 +376,7 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
     if (n == 0)
         return;
     const struct culprit_site *p = &c[primary];
-    struct ll_finding *fd = report(v, &acc[p->a], &acc[p->b], p->ra, p->rb, &all, &wr, locked, r);
+    struct ll_finding *fd = report(v, acc, p, &all, &wr, locked, r);
     if (fd && n > 1)
         list_other_sites(v, acc, c, n, primary, fd, r);
 }
