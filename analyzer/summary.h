@@ -93,6 +93,8 @@ struct ll_summary {
     struct ll_take *takes;
     struct ll_pair *pairs;
     bool may_sleep;
+    bool sleep_guessed; /* only through a call through a function pointer that can hold
+                           several functions (a dispatcher): which one runs is not known */
     struct ll_site sleep_site;
     const char *sleep_api, *sleep_via;
     bool waits_on_param;   /* a condition-wait wrapper: waits on a parameter's cv, not in a loop */

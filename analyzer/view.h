@@ -70,6 +70,9 @@ uint32_t ll_fn_index(const struct ll_fn_view *f); /* in the program */
 bool ll_fn_is_main(const struct ll_fn_view *f);
 /* A thread root: main or a start routine (its entry holds no lock). */
 bool ll_fn_is_root(const struct ll_fn_view *f);
+/* Made up by the analysis: a call through a slot that can hold several
+ * functions (it calls each), or a library's "<entry points>". */
+bool ll_fn_is_dispatcher(const struct ll_fn_view *f);
 
 /* Whether event e of f lies on a path that ends the process: every path
  * from it reaches a call that never returns (`abort()`, a project's

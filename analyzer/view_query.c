@@ -58,6 +58,11 @@ bool ll_fn_is_root(const struct ll_fn_view *f)
     return f->is_main || f->is_start_routine;
 }
 
+bool ll_fn_is_dispatcher(const struct ll_fn_view *f)
+{
+    return f->is_dispatcher;
+}
+
 const struct ll_summary *ll_fn_summary(const struct ll_fn_view *f)
 {
     return &f->summary;

@@ -576,8 +576,12 @@ static int summarise_call(struct ll_view *v, struct ll_fn_view *f, uint32_t e)
                 ll_strmap_put(&v->recursive_classes, ci->effects[i].lock.cls, 1) < 0)
                 return -1;
         }
-    if (cs->may_sleep && !f->summary.may_sleep && !ll_fn_event_doomed(f, e)) {
+    /* a sure way to a sleep wins over a guessed one, with its site */
+    bool guessed = cs->sleep_guessed || v->fns[ci->callee].is_dispatcher;
+    if (cs->may_sleep && (!f->summary.may_sleep || (f->summary.sleep_guessed && !guessed)) &&
+        !ll_fn_event_doomed(f, e)) {
         f->summary.may_sleep = true;
+        f->summary.sleep_guessed = guessed;
         f->summary.sleep_site = cs->sleep_site;
         f->summary.sleep_api = cs->sleep_api;
         f->summary.sleep_via = cs->sleep_via;
@@ -789,9 +793,10 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
         if (ev->kind == LL_EV_LOCK_INIT && ev->lock_kind == LL_LK_RECURSIVE &&
             ll_path_portable(&ev->obj) && push_recursive(v, s, &ev->obj, f, ev) != 0)
             return -1;
-        if (is_sleep(ev) && !s->may_sleep && !drops_caller_lock(f, e) &&
+        if (is_sleep(ev) && (!s->may_sleep || s->sleep_guessed) && !drops_caller_lock(f, e) &&
             !ll_fn_event_doomed(f, e)) {
             s->may_sleep = true;
+            s->sleep_guessed = false;
             s->sleep_site = ll_view_site(f, ev->loc, NULL);
             s->sleep_api = ev->api;
             s->sleep_via = fn->name;

@@ -37,7 +37,8 @@ static const char doc[] =
     "is reported only when a signal of a condition of the same class is seen with it held\n"
     "(in the signalling function or a caller of it); a lock of the wait mutex's class is\n"
     "taken to be that mutex. Through calls, a callee's first wait counts, and the joins of\n"
-    "at most four start routines; a lock the callee releases first is not held there.\n";
+    "at most four start routines; a lock the callee releases first is not held there. A sleep\n"
+    "reached only through a function pointer that can hold several functions is a note.\n";
 
 /* Held on every path, in write mode, and not a semaphore. */
 static bool really_held(const struct ll_fn_view *f, uint32_t e, uint32_t l)
@@ -72,14 +73,22 @@ static void check_sleep(const struct ll_view *v, const struct ll_fn_view *f, uin
         fd =
             ll_diag(r, &site, fn->name, lk.cls, "'%s' sleeps while holding '%s'", ev->api, lk.text);
     } else if (ci) {
-        const struct ll_summary *s = ll_fn_summary(ll_view_fn(v, (size_t)ci->callee));
+        const struct ll_fn_view *callee = ll_view_fn(v, (size_t)ci->callee);
+        const struct ll_summary *s = ll_fn_summary(callee);
         if (!s->may_sleep)
             return;
-        fd = ll_diag(r, &site, fn->name, lk.cls, "call to '%s' sleeps while holding '%s'", ev->api,
-                     lk.text);
+        /* a sleep only some function a pointer can hold makes: a note */
+        bool guessed = s->sleep_guessed || ll_fn_is_dispatcher(callee);
+        fd = ll_diag_sev(r, guessed ? LL_SEV_NOTE : LL_SEV_WARNING, &site, fn->name, lk.cls,
+                         "call to '%s' sleeps while holding '%s'", ev->api, lk.text);
         if (fd)
             ll_diag_note(r, fd, &s->sleep_site, "'%s' sleeps here, in '%s'", s->sleep_api,
                          s->sleep_via);
+        if (fd && guessed)
+            ll_diag_note(r, fd, &site,
+                         "the sleep is reached only through a call through a function pointer "
+                         "that can hold several functions; which one runs on this path is not "
+                         "known");
     }
     if (fd)
         ll_diag_note_acquired(r, fd, f, e, (uint32_t)l);
