@@ -215,8 +215,10 @@ out:
     return rc;
 }
 
-bool ll_tsum_released(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
-                      const struct ll_tsum_event *x, const struct ll_path *lock)
+/* Whether one of the callee's lock paths `paths[0..n)`, rewritten for call
+ * event e of f, names `lock`. */
+static bool names_lock(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                       const struct ll_path *const *paths, uint32_t n, const struct ll_path *lock)
 {
     const struct ll_call_info *ci = ll_fn_call(f, e);
     if (!ci || ci->callee < 0)
@@ -226,11 +228,23 @@ bool ll_tsum_released(const struct ll_view *v, const struct ll_fn_view *f, uint3
     struct ll_arena a;
     ll_arena_init(&a);
     bool yes = false;
-    for (uint32_t k = 0; k < x->nreleased && !yes; k++) {
+    for (uint32_t k = 0; k < n && !yes; k++) {
         struct ll_path p;
-        yes =
-            ll_path_instantiate(&a, x->released[k], g->fn, call, &p) && ll_path_same_lock(&p, lock);
+        yes = ll_path_instantiate(&a, paths[k], g->fn, call, &p) && ll_path_same_lock(&p, lock);
     }
     ll_arena_release(&a);
     return yes;
+}
+
+bool ll_tsum_released(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                      const struct ll_tsum_event *x, const struct ll_path *lock)
+{
+    return names_lock(v, f, e, x->released, x->nreleased, lock);
+}
+
+bool ll_tsum_wait_releases(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                           const struct ll_tsum_event *x, const struct ll_path *lock)
+{
+    const struct ll_path *mutex = x->aux;
+    return mutex && names_lock(v, f, e, &mutex, 1, lock);
 }

@@ -65,5 +65,11 @@ int ll_tsum_build(struct ll_view *v);
  * locks rewritten for the call name the same lock. */
 bool ll_tsum_released(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
                       const struct ll_tsum_event *x, const struct ll_path *lock);
+/* True when the callee of call event e of f waits (x, its wait) with
+ * `lock` (a lock path in f's terms) as the wait's mutex: x's mutex
+ * rewritten for the call names the same lock (`my_cond_wait(&w->cond,
+ * &w->mutex)` releases `w->mutex`). */
+bool ll_tsum_wait_releases(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
+                           const struct ll_tsum_event *x, const struct ll_path *lock);
 
 #endif

@@ -220,7 +220,8 @@ static void check_wait(const struct ll_view *v, const struct ll_fn_view *f, uint
         struct ll_lock_info lk = ll_fn_lock(f, l);
         if (!really_held(f, e, l) || !lk.cls || strcmp(lk.cls, mutex->cls) == 0 ||
             (!x && ll_fn_lock_of(f, mutex) == (int)l) ||
-            (x && ll_tsum_released(v, f, e, x, lk.path)))
+            (x &&
+             (ll_tsum_released(v, f, e, x, lk.path) || ll_tsum_wait_releases(v, f, e, x, lk.path))))
             continue;
         uint32_t sig = 0;
         const struct ll_fn_view *g = signaller_holding(v, cond->cls, lk.path, &sig);
