@@ -68,7 +68,14 @@ static bool once_call(const struct ll_event *ev)
     return api && api->op == LL_OP_ONCE;
 }
 
-static int search(const struct ll_view *v, struct ll_live_reach *out)
+/*
+ * Breadth-first from each root into `set` (per function, a bit per root),
+ * with each function's distance from the root when `depths`.  With
+ * `sure`, a made-up dispatcher (a call through a slot that can hold
+ * several functions) is reached but not gone through.
+ */
+static int search(const struct ll_view *v, struct ll_live_reach *out, uint64_t *set, bool depths,
+                  bool sure)
 {
     uint32_t *queue = malloc((v->nfns + 1) * sizeof(*queue));
     uint8_t *level = malloc(v->nfns + 1); /* per queue slot: its distance */
@@ -77,24 +84,28 @@ static int search(const struct ll_view *v, struct ll_live_reach *out)
         free(level);
         return -1;
     }
-    memset(out->root_depth, UINT8_MAX, (v->nfns + 1) * (size_t)out->nroots);
+    if (depths)
+        memset(out->root_depth, UINT8_MAX, (v->nfns + 1) * (size_t)out->nroots);
     for (uint32_t r = 0; r < v->cg.nroots; r++) {
         uint32_t head = 0, tail = 0, start = v->cg.roots[r].fn;
-        ll_bitset_set(&out->reach[(size_t)start * out->words], r);
+        ll_bitset_set(&set[(size_t)start * out->words], r);
         level[tail] = 0;
         queue[tail++] = start;
         while (head < tail) {
             uint8_t d = level[head];
-            const struct ll_fn_view *f = &v->fns[queue[head++]];
-            out->root_depth[(size_t)(f - v->fns) * out->nroots + r] = d;
+            uint32_t i = queue[head++];
+            const struct ll_fn_view *f = &v->fns[i];
+            if (depths)
+                out->root_depth[(size_t)i * out->nroots + r] = d;
+            if (sure && v->program.fns[i].dispatcher && !v->program.fns[i].dispatch_in_place)
+                continue;
             for (uint32_t e = 0; f->calls && e < f->fn->nevents; e++) {
                 const struct ll_call_info *ci = f->calls[e];
-                if (!ci || ci->callee < 0 || !out->live[f - v->fns][e] ||
-                    once_call(&f->fn->events[e]))
+                if (!ci || ci->callee < 0 || !out->live[i][e] || once_call(&f->fn->events[e]))
                     continue;
-                uint64_t *set = &out->reach[(size_t)ci->callee * out->words];
-                if (!ll_bitset_has(set, r)) {
-                    ll_bitset_set(set, r);
+                uint64_t *seen = &set[(size_t)ci->callee * out->words];
+                if (!ll_bitset_has(seen, r)) {
+                    ll_bitset_set(seen, r);
                     level[tail] = d < UINT8_MAX ? d + 1 : d;
                     queue[tail++] = (uint32_t)ci->callee;
                 }
@@ -110,14 +121,16 @@ int ll_live_reach_build(const struct ll_view *v, struct ll_arena *a, struct ll_l
 {
     out->words = v->cg.root_words;
     out->reach = ll_arena_alloc(a, (v->nfns + 1) * out->words * sizeof(uint64_t));
+    out->sure = ll_arena_alloc(a, (v->nfns + 1) * out->words * sizeof(uint64_t));
     out->live = ll_arena_alloc(a, (v->nfns + 1) * sizeof(*out->live));
     out->nroots = v->cg.nroots;
     out->root_depth = ll_arena_alloc_raw(a, (v->nfns + 1) * (size_t)out->nroots + 1);
-    if (!out->reach || !out->live || !out->root_depth)
+    if (!out->reach || !out->sure || !out->live || !out->root_depth)
         return -1;
     if (mark_live(v, a, out) != 0)
         return -1;
-    return search(v, out);
+    return search(v, out, out->reach, true, false) != 0 ? -1
+                                                        : search(v, out, out->sure, false, true);
 }
 
 bool ll_live_reached(const struct ll_live_reach *lr, uint32_t fn)

@@ -19,6 +19,9 @@
 struct ll_live_reach {
     uint32_t words;      /* 64-bit words per function: the call graph's root_words */
     uint64_t *reach;     /* per function: bit r set when root r reaches it alive */
+    uint64_t *sure;      /* the same, without passing through a dispatcher that guesses:
+                            one whose slot is called in several places, or is a
+                            parameter (program.h, dispatch_in_place) */
     uint8_t **live;      /* per function, per event: 1 unless in a doomed block */
     uint8_t *root_depth; /* per function, per root (nroots a row): fewest live
                             calls from that root to it (0 for the root itself;
@@ -38,6 +41,14 @@ int ll_live_reach_build(const struct ll_view *v, struct ll_arena *a, struct ll_l
 static inline bool ll_live_reaches(const struct ll_live_reach *lr, uint32_t root, uint32_t fn)
 {
     return ll_bitset_has(&lr->reach[(size_t)fn * lr->words], root);
+}
+
+/* Root r reaches fn alive on a way that calls no function a pointer may
+ * or may not hold. */
+static inline bool ll_live_reaches_surely(const struct ll_live_reach *lr, uint32_t root,
+                                          uint32_t fn)
+{
+    return ll_bitset_has(&lr->sure[(size_t)fn * lr->words], root);
 }
 
 /* Some root reaches fn alive. */

@@ -133,6 +133,14 @@ static struct ll_prog_fn *make_caller(struct ll_program *p, const char *usr, con
     return pf;
 }
 
+/* A slot filled per call (a parameter, what a function returns): what it
+ * holds at one call is not what it holds at another. */
+static bool slot_of_calls(const char *slot)
+{
+    return strncmp(slot, "@arg:", 5) == 0 || strncmp(slot, "@argof:", 7) == 0 ||
+           strncmp(slot, "@ret:", 5) == 0;
+}
+
 /* The caller a call through `slot` stands for: it calls each of the
  * functions the slot can hold, with its parameters as their arguments. */
 static int make_dispatcher(struct ll_program *p, const char *slot, const uint32_t *targets,
@@ -144,6 +152,7 @@ static int make_dispatcher(struct ll_program *p, const char *slot, const uint32_
     if (!pf)
         return -1;
     pf->dispatcher = true;
+    pf->dispatch_sites = 1;
     p->ndispatchers++;
     return 0;
 }
@@ -169,7 +178,10 @@ static int resolve_slots(struct ll_program *p, const struct ll_tu_facts *tus, si
             if (!through_slot(ev, &call))
                 continue;
             p->nindirect += call;
-            bool known = ev->callee && ll_strmap_get(&p->by_usr, ev->callee) != (size_t)-1;
+            size_t at = ev->callee ? ll_strmap_get(&p->by_usr, ev->callee) : (size_t)-1;
+            bool known = at != (size_t)-1;
+            if (known && p->fns[at].dispatcher)
+                p->fns[at].dispatch_sites++;
             size_t n = known || !ev->callee ? 0 : ll_fnptr_targets(&r, ev->callee, buf, r.nfns);
             if (n == 1 && ll_strmap_put(&p->by_usr, ev->callee, buf[0]) < 0)
                 rc = -1;
@@ -188,6 +200,9 @@ static int resolve_slots(struct ll_program *p, const struct ll_tu_facts *tus, si
     }
     free(buf);
     ll_fnptr_release(&r);
+    for (size_t f = nbase; f < p->nfns; f++)
+        p->fns[f].dispatch_in_place = p->fns[f].dispatcher && p->fns[f].dispatch_sites == 1 &&
+                                      !slot_of_calls(p->fns[f].fn->usr);
     return rc;
 }
 

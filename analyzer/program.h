@@ -26,9 +26,15 @@ struct ll_prog_fn {
     bool is_main;
     bool is_start_routine; /* given to pthread_create / thrd_create somewhere */
     bool dispatcher;       /* made up: calls each function a slot can hold (fnptr.h) */
-    bool entry_caller;     /* made up: a library's callers, calling every entry point */
-    bool is_entry;         /* a library entry point (ll_entry_points) */
-    int32_t *callee;       /* per event: ll_program_find(event's callee), found once */
+    /* a dispatcher whose slot is called at one place in the program and is
+     * a field, variable or local (not a parameter or a return value):
+     * whatever the slot holds runs there, on the threads that run it (a
+     * pool's worker calling its jobs' `fn`) */
+    bool dispatch_in_place;
+    uint32_t dispatch_sites; /* a dispatcher: the calls through its slot */
+    bool entry_caller;       /* made up: a library's callers, calling every entry point */
+    bool is_entry;           /* a library entry point (ll_entry_points) */
+    int32_t *callee;         /* per event: ll_program_find(event's callee), found once */
 };
 
 struct ll_program {

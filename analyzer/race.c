@@ -905,9 +905,10 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     if ((p->flags & LL_PATH_INDEXED) && f->is_start_routine && thread_own_index(f, p->key))
         return 0;
     x.roots = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
+    x.sure = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
     x.with = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
     x.started = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
-    if (!x.roots || !x.with || !x.started)
+    if (!x.roots || !x.sure || !x.with || !x.started)
         return -1;
     with_at(c, i, e, x.with);
     ll_mhp_running_at(c->m, i, e, x.started);
@@ -916,6 +917,8 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     for (uint32_t r = 0; r < v->cg.nroots; r++) {
         if (!ll_live_reaches(&c->lr, r, i))
             continue;
+        if (ll_live_reaches_surely(&c->lr, r, i))
+            ll_bitset_set(x.sure, r);
         if (!is_main_root(v, r)) {
             ll_bitset_set(x.roots, r);
             threads = true;
@@ -1143,6 +1146,16 @@ static bool barrier_apart(const struct ll_race_access *a, const struct ll_race_a
            a->phase_looped == b->phase_looped && a->nphases == b->nphases && a->phase != b->phase;
 }
 
+bool ll_race_sure_roots(const struct ll_race_access *a, const struct ll_race_access *b, uint32_t ra,
+                        uint32_t rb)
+{
+    return ll_bitset_has(a->sure, ra) && ll_bitset_has(b->sure, rb);
+}
+
+/* Ranks a pair of roots reached through a guess after every sure one
+ * (depths are at most 255 each). */
+#define GUESSED_PAIR 1024u
+
 bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                       const struct ll_race_access *b, uint32_t *ra, uint32_t *rb)
 {
@@ -1176,7 +1189,9 @@ bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                 continue;
             if (region_before(a, b, y) || region_before(b, a, x))
                 continue;
-            unsigned calls = (unsigned)a->root_depth[x] + b->root_depth[y];
+            /* a pair that surely reaches both first, then the fewest calls */
+            unsigned calls = (unsigned)a->root_depth[x] + b->root_depth[y] +
+                             (ll_race_sure_roots(a, b, x, y) ? 0 : GUESSED_PAIR);
             if (calls < best) {
                 best = calls;
                 *ra = x;

@@ -411,6 +411,8 @@ struct ll_race_access {
     uint16_t phase, nphases;
     bool phase_looped;
     uint64_t *roots;   /* cg.root_words words: roots that may run it concurrently */
+    uint64_t *sure;    /* those of them that reach it without a call through a slot
+                          that can hold several functions (a guess which one runs) */
     uint64_t *with;    /* when main's thread runs it: the roots that may run meanwhile */
     uint64_t *started; /* the roots that the thread running it (or a caller on the
                           way) has started and not joined there (mhp.h) */
@@ -434,6 +436,12 @@ bool ll_race_may_alias(const struct ll_race_access *a, const struct ll_race_acce
  * roots of such a pair of threads: of all pairs, the one whose roots reach the two accesses in the
  * fewest calls (the likeliest threads to name).
  */
+/* Whether the pair of roots ll_race_conflict() gave reaches both accesses
+ * surely: no call on the way is through a slot that holds several
+ * functions (ll_race_conflict() prefers such a pair). */
+bool ll_race_sure_roots(const struct ll_race_access *a, const struct ll_race_access *b, uint32_t ra,
+                        uint32_t rb);
+
 bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                       const struct ll_race_access *b, uint32_t *ra, uint32_t *rb);
 

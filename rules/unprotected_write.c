@@ -41,7 +41,9 @@ static const char doc[] =
     "routine (run-time checks on the way, `if (in_io_thread) return;`, are not followed). In\n"
     "a library whose entry points are all exported functions, a race only between them on\n"
     "data they store but never update (`n++`) or write without the lock most writes hold is a\n"
-    "note: a set-up function may run before any thread.\n\n"
+    "note: a set-up function may run before any thread. So is a race that a thread reaches\n"
+    "only through a function pointer called in several places that can hold several\n"
+    "functions.\n\n"
     "## Why is this bad\n"
     "`counter++` is a load, an add and a store: two threads interleave them and lose updates.\n"
     "A racy program has undefined behaviour in C11: the compiler may keep the value in a\n"
@@ -184,7 +186,9 @@ struct culprit_site {
     size_t a, b;
     uint32_t ra, rb;
     bool sure;
-    bool set_up; /* a note only because library entry points are assumed to run at once */
+    bool set_up;  /* a note only because library entry points are assumed to run at once */
+    bool guessed; /* a thread reaches an access only through a call through a slot that
+                     can hold several functions */
 };
 
 static struct ll_finding *report(const struct ll_view *v, const struct ll_race_access *acc,
@@ -218,12 +222,17 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
                  ll_view_root_multi(v, ra) ? " (several run at once)" : "", locks);
     ll_diag_note(r, fd, &other, "conflicting %s of '%s' here, in '%s' (%sthread '%s'), holding %s",
                  kind(b), eb->obj.text, nb, ra == rb ? "another instance of " : "", tb, blocks);
-    if (!sure && !p->set_up && !locked && a->concrete && b->concrete)
+    if (!sure && !p->set_up && !p->guessed && !locked && a->concrete && b->concrete)
         ll_diag_note(r, fd, &site,
                      "no access to '%s' holds a lock, and both are %u or more calls from "
                      "their threads' start routines: run-time checks on the way may keep "
                      "them apart",
                      a->name, (unsigned)(a->depth < b->depth ? a->depth : b->depth));
+    if (p->guessed)
+        ll_diag_note(r, fd, &site,
+                     "a thread reaches one of the accesses only through a function pointer "
+                     "that can hold several functions and is called in several places (or "
+                     "is a parameter): which of them runs on which thread is a guess");
     if (p->set_up)
         ll_diag_note(r, fd, &site,
                      "both accesses are reached only from the library's exported functions, "
@@ -304,10 +313,12 @@ static bool partner(const struct ll_view *v, const struct ll_race_access *acc, s
         uint32_t ra, rb;
         if (!ll_race_conflict(v, &acc[i], &acc[j], &ra, &rb) || !culprit(&acc[i], &acc[j], all))
             continue;
-        if (best < 0 || (all->lock && ll_race_holds(&acc[j], all->lock) &&
-                         !ll_race_holds(&acc[best], all->lock))) {
+        bool sure = ll_race_sure_roots(&acc[i], &acc[j], ra, rb);
+        if (best < 0 || (sure && out->guessed) ||
+            (sure == !out->guessed && all->lock && ll_race_holds(&acc[j], all->lock) &&
+             !ll_race_holds(&acc[best], all->lock))) {
             best = (long)j;
-            *out = (struct culprit_site){i, j, ra, rb, false, false};
+            *out = (struct culprit_site){i, j, ra, rb, false, false, !sure};
         }
     }
     return best >= 0;
@@ -366,7 +377,7 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
                 ll_view_in_system_header(ll_view_fn(v, a->fn), access_event(v, a)->loc) ||
                 site_seen(v, acc, c, n, i) || !partner(v, acc, s, t, i, &all, &c[n]))
                 continue;
-            c[n].sure = firm(a, &acc[c[n].b], locked);
+            c[n].sure = firm(a, &acc[c[n].b], locked) && !c[n].guessed;
             c[n].set_up = c[n].sure && assumed_set_up(v, acc, &c[n], &wr);
             c[n].sure = c[n].sure && !c[n].set_up;
             if (primary == SIZE_MAX || (c[n].sure && !c[primary].sure))
