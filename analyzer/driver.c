@@ -19,6 +19,7 @@
 #include "frontend.h"
 #include "getters.h"
 #include "graph_dot.h"
+#include "ir_blob.h"
 #include "ir_dump.h"
 #include "ir_intern.h"
 #include "output.h"
@@ -1158,7 +1159,11 @@ int ll_driver_run(const struct ll_cli *cli)
     pool.max_bytes = (uint64_t)cfg.tu_source_limit_mib << 20;
     pool.config = cfg.path;
     double t0 = now();
+    /* one copy of each header function for all TUs (ir_blob.h): the
+     * facts are released before the end of the sharing, below */
+    ll_facts_share_begin();
     int prc = parse_all(cli, &pool);
+    ll_facts_share_stop();
     parse_wall = now() - t0;
     times.parsed = phase_use_now();
     if (pool.progress)
@@ -1196,6 +1201,7 @@ out:
         ll_tu_facts_release(&pool.facts[i]);
     for (int i = 0; pool.mem && i < atomic_load(&pool.nworkers); i++)
         ll_arena_release(&pool.mem[i]);
+    ll_facts_share_end();
     free(pool.mem);
     free(pool.facts);
     free(pool.status);

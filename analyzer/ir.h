@@ -19,7 +19,9 @@
  * (ir_intern.h), which the driver calls right after parsing.  Strings of
  * different TUs, and strings made later, still need strcmp: instantiated
  * paths, and the handle, argument and start routine of calls that
- * thread_wrappers.h rewrites as thread creations.
+ * thread_wrappers.h rewrites as thread creations.  Facts read while
+ * sharing (ir_blob.h) have their strings interned run-wide, and may share
+ * a function's events and blocks with another TU's equal copy.
  */
 #ifndef LL_IR_H
 #define LL_IR_H

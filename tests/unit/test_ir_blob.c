@@ -4,7 +4,8 @@
  * blob round trip field for field; foreign, truncated and damaged blobs are
  * refused or decode to a well-formed structure, never crash; the dump shows
  * what a reader needs.  Also ir_intern.c: interned facts, whether from the
- * interning pass or from a blob, have equal strings only as one pointer.
+ * interning pass or from a blob, have equal strings only as one pointer;
+ * and facts read while sharing (ir_blob.h) share equal functions.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1360,6 +1361,68 @@ static void test_interned(void **state)
     ll_tu_facts_release(&orig);
 }
 
+/* With sharing on, a second TU's copy of a function equal to the first
+ * TU's is the first copy's data; one that differs keeps its own; strings
+ * are one pointer across TUs; both TUs still read as they were written. */
+static void test_shared(void **state)
+{
+    (void)state;
+    struct ll_tu_facts orig, other, a, b, c;
+    ll_tu_facts_init(&orig);
+    build_facts(&orig);
+    ll_tu_facts_init(&other);
+    build_facts(&other);
+    other.functions[3].events[LL_EV_ACQUIRE].loc.line++; /* worker2 differs */
+    unsigned char *blob = NULL, *blob2 = NULL;
+    size_t len = 0, len2 = 0;
+    assert_int_equal(ll_facts_to_blob(&orig, &blob, &len), 0);
+    assert_int_equal(ll_facts_to_blob(&other, &blob2, &len2), 0);
+
+    ll_facts_share_begin();
+    ll_tu_facts_init(&a);
+    ll_tu_facts_init(&b);
+    assert_int_equal(ll_facts_from_blob(blob, len, &a), 0);
+    assert_int_equal(ll_facts_from_blob(blob2, len2, &b), 0);
+    ll_facts_share_stop();
+    /* read after the stop: nothing shared */
+    ll_tu_facts_init(&c);
+    assert_int_equal(ll_facts_from_blob(blob, len, &c), 0);
+    facts_eq(&orig, &a);
+    facts_eq(&other, &b);
+    facts_eq(&orig, &c);
+    assert_ptr_equal(b.functions[0].events, a.functions[0].events);
+    assert_ptr_equal(b.functions[0].blocks, a.functions[0].blocks);
+    assert_ptr_equal(b.functions[2].usr, a.functions[2].usr);
+    assert_ptr_not_equal(b.functions[3].events, a.functions[3].events);
+    assert_ptr_equal(b.globals[0].usr, a.globals[0].usr);
+    assert_ptr_not_equal(c.functions[0].events, a.functions[0].events);
+    assert_ptr_not_equal(c.globals[0].usr, a.globals[0].usr);
+    /* each TU is interned on its own as before */
+    assert_true(check_interned(&a) > 50);
+    assert_true(check_interned(&b) > 50);
+
+    ll_tu_facts_release(&c);
+    ll_tu_facts_release(&b);
+    ll_tu_facts_release(&a);
+    ll_facts_share_end();
+
+    /* A damaged blob offers nothing: its memory is gone when the next one
+     * is read (under AddressSanitizer a comparison with it would fail). */
+    ll_facts_share_begin();
+    struct ll_tu_facts d, e;
+    ll_tu_facts_init(&d);
+    assert_int_equal(ll_facts_from_blob(blob, len - 1, &d), -1);
+    ll_tu_facts_init(&e);
+    assert_int_equal(ll_facts_from_blob(blob, len, &e), 0);
+    facts_eq(&orig, &e);
+    ll_tu_facts_release(&e);
+    ll_facts_share_end();
+    free(blob);
+    free(blob2);
+    ll_tu_facts_release(&other);
+    ll_tu_facts_release(&orig);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1370,6 +1433,7 @@ int main(void)
         cmocka_unit_test(test_null_file_system),
         cmocka_unit_test(test_strings_deduplicated),
         cmocka_unit_test(test_interned),
+        cmocka_unit_test(test_shared),
         cmocka_unit_test(test_foreign_refused),
         cmocka_unit_test(test_truncated_refused),
         cmocka_unit_test(test_damaged_no_crash),
