@@ -65,8 +65,9 @@ struct ctx {
                                     NULL before any call is seen, or `no_origin` */
     struct ll_race_lock *scratch;
     size_t nscratch;
-    struct ll_live_reach lr; /* roots reaching each function, doomed calls left out */
-    bool *has_sem;           /* per function: it posts or waits on a semaphore */
+    struct ll_live_reach lr;     /* roots reaching each function, doomed calls left out */
+    bool *has_sem;               /* per function: it posts or waits on a semaphore */
+    const struct ll_handoff *ho; /* flags published under a lock */
 };
 
 /* ---- small helpers -------------------------------------------------- */
@@ -930,6 +931,11 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
         return 0;
     if (with_locks(c, &x, threads ? CTX_THREADS : CTX_MAIN) != 0 || handoff_marks(c, &x) != 0)
         return -1;
+    uint32_t npub, nobs;
+    if (ll_handoff_marks(c->ho, i, e, c->a, &x.pub, &npub, &x.obs, &nobs) != 0)
+        return -1;
+    x.npub = (uint16_t)npub;
+    x.nobs = (uint16_t)nobs;
     if (ll_fn_is_root(f))
         barrier_phase(f, &x);
     if (main_root >= 0 && threads) {
@@ -1027,7 +1033,8 @@ int ll_race_build(const struct ll_view *v, struct ll_race_result *out)
     struct ll_race_access *buf = NULL;
     size_t n = 0, cap = 0;
     int rc = -1;
-    if (setup(&c) != 0 || propagate(&c) != 0)
+    c.ho = &out->handoff;
+    if (setup(&c) != 0 || propagate(&c) != 0 || ll_handoff_build(v, c.locks, &out->handoff) != 0)
         goto out;
     for (uint32_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -1057,6 +1064,7 @@ out:
 
 void ll_race_release(struct ll_race_result *r)
 {
+    ll_handoff_release(&r->handoff);
     ll_arena_release(&r->arena);
     memset(r, 0, sizeof(*r));
 }
@@ -1160,7 +1168,9 @@ bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                       const struct ll_race_access *b, uint32_t *ra, uint32_t *rb)
 {
     if ((!a->write && !b->write) || !ll_race_may_alias(a, b) || sem_ordered(v, a, b) ||
-        sem_ordered(v, b, a) || barrier_apart(a, b))
+        sem_ordered(v, b, a) || barrier_apart(a, b) ||
+        ll_handoff_order(v, &v->race.handoff, a, b, NULL) == LL_HO_ORDERED ||
+        ll_handoff_order(v, &v->race.handoff, b, a, NULL) == LL_HO_ORDERED)
         return false;
     for (uint32_t i = 0; i < a->nlocks; i++)
         for (uint32_t j = 0; j < b->nlocks; j++)
@@ -1200,4 +1210,16 @@ bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
         }
     }
     return best != UINT_MAX;
+}
+
+bool ll_race_handoff_partial(const struct ll_view *v, const struct ll_race_access *a,
+                             const struct ll_race_access *b, const char **flag, const char **lock)
+{
+    uint32_t chan = 0;
+    if (ll_handoff_order(v, &v->race.handoff, a, b, &chan) != LL_HO_PARTIAL &&
+        ll_handoff_order(v, &v->race.handoff, b, a, &chan) != LL_HO_PARTIAL)
+        return false;
+    *flag = v->race.handoff.chans[chan].flag.text;
+    *lock = v->race.handoff.chans[chan].lock.text;
+    return true;
 }

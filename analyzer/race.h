@@ -26,6 +26,7 @@
 #define LL_RACE_H
 
 #include "arena.h"
+#include "handoff.h"
 #include "view.h"
 
 #include <stdbool.h>
@@ -36,6 +37,7 @@ struct ll_race_result {
     struct ll_arena arena;
     size_t n;
     struct ll_race_access *acc; /* sorted by group, then function and event */
+    struct ll_handoff handoff;  /* flags published under a lock (handoff.h) */
 };
 
 /* Collects the shared accesses of the program.  Returns 0, or -1 when out

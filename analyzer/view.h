@@ -376,6 +376,13 @@ struct ll_race_region {
     uint32_t root; /* the thread created while the lock was held */
 };
 
+/* A hand-off channel an access publishes on or observes (handoff.h). */
+struct ll_handoff_mark {
+    uint32_t chan; /* index into the race phase's channels */
+    bool full;     /* on every path, else on some */
+    bool looped;   /* publishing: the access may run again after the flag was set */
+};
+
 struct ll_race_access {
     uint32_t fn, event;   /* the program function and its ACCESS event */
     const char *group;    /* location class: accesses that may alias share it */
@@ -395,6 +402,11 @@ struct ll_race_access {
      * order: `data = x; sem_post(&ready);` happens before
      * `sem_wait(&ready); use(data);`. */
     const char **posts_after, **waits_before;
+    /* Hand-off channels (a flag under a lock, handoff.h) it publishes on
+     * (the flag is set after it) and observes (a wait loop on the flag
+     * ran before it). */
+    uint16_t npub, nobs;
+    struct ll_handoff_mark *pub, *obs;
     uint32_t nlocks;
     struct ll_race_lock *locks;
     /* Locks its thread has taken (and maybe released) on every path since
@@ -444,6 +456,13 @@ bool ll_race_sure_roots(const struct ll_race_access *a, const struct ll_race_acc
 
 bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                       const struct ll_race_access *b, uint32_t *ra, uint32_t *rb);
+
+/* True when a hand-off through a flag under a lock (handoff.h) may order
+ * a and b but is not proven to (a flag set on some paths only, a read
+ * before the wait, a writer that may set the flag again): *flag and
+ * *lock receive the flag and the lock as written. */
+bool ll_race_handoff_partial(const struct ll_view *v, const struct ll_race_access *a,
+                             const struct ll_race_access *b, const char **flag, const char **lock);
 
 /* True when x and y may be one lock: one global object, or, when either is
  * known only by its class, the same class. */

@@ -43,7 +43,7 @@ static const char doc[] =
     "data they store but never update (`n++`) or write without the lock most writes hold is a\n"
     "note: a set-up function may run before any thread. So is a race that a thread reaches\n"
     "only through a function pointer called in several places that can hold several\n"
-    "functions.\n\n"
+    "functions, and one a flag under a lock partly orders (see below).\n\n"
     "## Why is this bad\n"
     "`counter++` is a load, an add and a store: two threads interleave them and lose updates.\n"
     "A racy program has undefined behaviour in C11: the compiler may keep the value in a\n"
@@ -67,8 +67,10 @@ static const char doc[] =
     "`pthread_once` routines are not checked. Semaphores order accesses when the post and the\n"
     "wait are in the accessing functions (`data = x; sem_post(&s);` before `sem_wait(&s);\n"
     "use(data);`; in a loop both sides must wait, as a ring buffer's two semaphores do). So do\n"
-    "barrier phases in start routines. Other ordering (flags without a lock, pausing threads)\n"
-    "is not understood.\n";
+    "barrier phases in start routines. So does a flag set under a lock: `a` before `b` when\n"
+    "every path after `a` sets `F` under `L`, every path to `b` left `while (!F)\n"
+    "pthread_cond_wait(&cv, &L)`, only their functions set `F`, `a`'s runs once and not\n"
+    "again after the set (unless `b` answers). Not followed: callees, queues.\n";
 
 /* "'a', 'b'" or "no lock". */
 static void lock_list(const struct ll_race_access *a, char *buf, size_t len)
@@ -222,7 +224,7 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
                  ll_view_root_multi(v, ra) ? " (several run at once)" : "", locks);
     ll_diag_note(r, fd, &other, "conflicting %s of '%s' here, in '%s' (%sthread '%s'), holding %s",
                  kind(b), eb->obj.text, nb, ra == rb ? "another instance of " : "", tb, blocks);
-    if (!sure && !p->set_up && !p->guessed && !locked && a->concrete && b->concrete)
+    if (!firm(a, b, locked) && !p->set_up && !p->guessed && !locked && a->concrete && b->concrete)
         ll_diag_note(r, fd, &site,
                      "no access to '%s' holds a lock, and both are %u or more calls from "
                      "their threads' start routines: run-time checks on the way may keep "
@@ -241,6 +243,13 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
                      "apart (name the thread-safe functions in `entry-points:` to make this a "
                      "warning)",
                      a->name);
+    const char *flag, *lock;
+    if (ll_race_handoff_partial(v, a, b, &flag, &lock))
+        ll_diag_note(r, fd, &site,
+                     "'%s' is set under '%s' and waited for, which may order the two accesses, "
+                     "but not on every path (or the flag may be set again, or by another thread): "
+                     "a note, see `locklint explain unprotected-write`",
+                     flag, lock);
     struct ll_site sa = site, sb = other;
     sa.message = a->write ? "writes" : "reads";
     sb.message = b->write ? "writes" : "reads";
@@ -309,15 +318,21 @@ static bool partner(const struct ll_view *v, const struct ll_race_access *acc, s
                     size_t i, const struct majority *all, struct culprit_site *out)
 {
     long best = -1;
+    bool best_partial = false;
     for (size_t j = s; j < t; j++) {
         uint32_t ra, rb;
+        const char *flag, *lock;
         if (!ll_race_conflict(v, &acc[i], &acc[j], &ra, &rb) || !culprit(&acc[i], &acc[j], all))
             continue;
         bool sure = ll_race_sure_roots(&acc[i], &acc[j], ra, rb);
-        if (best < 0 || (sure && out->guessed) ||
-            (sure == !out->guessed && all->lock && ll_race_holds(&acc[j], all->lock) &&
+        /* a race no hand-off may order comes first */
+        bool partial = ll_race_handoff_partial(v, &acc[i], &acc[j], &flag, &lock);
+        bool same = sure == !out->guessed;
+        if (best < 0 || (sure && out->guessed) || (same && best_partial && !partial) ||
+            (same && best_partial == partial && all->lock && ll_race_holds(&acc[j], all->lock) &&
              !ll_race_holds(&acc[best], all->lock))) {
             best = (long)j;
+            best_partial = partial;
             *out = (struct culprit_site){i, j, ra, rb, false, false, !sure};
         }
     }
@@ -379,7 +394,9 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
                 continue;
             c[n].sure = firm(a, &acc[c[n].b], locked) && !c[n].guessed;
             c[n].set_up = c[n].sure && assumed_set_up(v, acc, &c[n], &wr);
-            c[n].sure = c[n].sure && !c[n].set_up;
+            const char *flag, *lock;
+            c[n].sure = c[n].sure && !c[n].set_up &&
+                        !ll_race_handoff_partial(v, a, &acc[c[n].b], &flag, &lock);
             if (primary == SIZE_MAX || (c[n].sure && !c[primary].sure))
                 primary = n;
             n++;

@@ -4,8 +4,8 @@
  * function alive (calls made on a path that dies do not count), the
  * fewest calls from each root, and the shared accesses with their locks,
  * roots and conflicts -- a write under the lock every thread takes, one
- * without it, main's writes before any thread runs, and accesses ordered
- * by a join.
+ * without it, main's writes before any thread runs, accesses ordered
+ * by a join, and by a flag set under a lock and waited for (handoff.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -155,11 +155,73 @@ static void test_race_accesses(void **state)
     destroy(&w);
 }
 
+/* ---- hand-off through a flag under a lock (handoff.h) ------------------- */
+
+static const char *const handoff_src =
+    "#include <pthread.h>\n"
+    "pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;\n"
+    "pthread_cond_t cv = PTHREAD_COND_INITIALIZER;\n"
+    "int ready, data, early;\n"
+    "void *writer(void *a) { data = 1; early = 1;\n"
+    "  pthread_mutex_lock(&m); ready = 1; pthread_cond_signal(&cv);\n"
+    "  pthread_mutex_unlock(&m); return a; }\n"
+    "void *reader(void *a) { int e = early;\n"
+    "  pthread_mutex_lock(&m); while (!ready) pthread_cond_wait(&cv, &m);\n"
+    "  pthread_mutex_unlock(&m); return (void *)(long)(data + e); }\n"
+    "int main(void) { pthread_t t[2];\n"
+    "  pthread_create(&t[0], 0, writer, 0); pthread_create(&t[1], 0, reader, 0);\n"
+    "  pthread_join(t[0], 0); pthread_join(t[1], 0); return 0; }\n";
+
+static void test_handoff(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, handoff_src);
+    const struct ll_race_result *r = &w.v.race;
+    /* one channel: `ready` under `m`, set by the writer only */
+    assert_int_equal(r->handoff.nchans, 1);
+    assert_string_equal(r->handoff.chans[0].flag.text, "ready");
+    assert_string_equal(r->handoff.chans[0].lock.text, "m");
+    assert_int_equal(r->handoff.chans[0].nsetters, 1);
+    assert_int_equal(r->handoff.chans[0].setters[0], fn_index(&w, "writer"));
+    const struct ll_race_access *wd = access_to(&w, r, "writer", "data", true);
+    const struct ll_race_access *rd = access_to(&w, r, "reader", "data", false);
+    const struct ll_race_access *we = access_to(&w, r, "writer", "early", true);
+    const struct ll_race_access *re = access_to(&w, r, "reader", "early", false);
+    assert_non_null(wd);
+    assert_non_null(rd);
+    assert_non_null(we);
+    assert_non_null(re);
+    /* the writes publish on every path, the set cannot be followed by them */
+    assert_int_equal(wd->npub, 1);
+    assert_true(wd->pub[0].full);
+    assert_false(wd->pub[0].looped);
+    /* the read after the loop observes on every path, the one before it
+     * only partly */
+    assert_int_equal(rd->nobs, 1);
+    assert_true(rd->obs[0].full);
+    assert_int_equal(re->nobs, 1);
+    assert_false(re->obs[0].full);
+    uint32_t ra, rb, chan = 9;
+    assert_int_equal(ll_handoff_order(&w.v, &r->handoff, wd, rd, &chan), LL_HO_ORDERED);
+    assert_int_equal(chan, 0);
+    assert_int_equal(ll_handoff_order(&w.v, &r->handoff, rd, wd, NULL), LL_HO_NONE);
+    assert_false(ll_race_conflict(&w.v, wd, rd, &ra, &rb));
+    /* the early read: a race, partly ordered */
+    assert_int_equal(ll_handoff_order(&w.v, &r->handoff, we, re, NULL), LL_HO_PARTIAL);
+    assert_true(ll_race_conflict(&w.v, we, re, &ra, &rb));
+    const char *flag, *lock;
+    assert_true(ll_race_handoff_partial(&w.v, re, we, &flag, &lock));
+    assert_string_equal(flag, "ready");
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_live_reach),
         cmocka_unit_test(test_race_accesses),
+        cmocka_unit_test(test_handoff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
