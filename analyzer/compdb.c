@@ -815,6 +815,46 @@ static int keep_wp_defines(struct ll_compdb *db, struct ll_arena *scratch, struc
     return 0;
 }
 
+/* GCC that Debian 12 ships; a compiler name without a version is taken to
+ * be it. */
+#define ASSUMED_GCC_MAJOR 12
+
+/*
+ * "-fgnuc-version=N" when the entry's compiler is GCC (its name says
+ * "gcc", or is "cc"), else NULL.  libclang calls itself GCC 4.2.1, so
+ * `#if __GNUC__ > 4 || ...` feature tests would pick the fallbacks the real
+ * build never compiled (libuv's __atomic loads become plain reads).  The
+ * compiler is never run: the version comes from its name ("gcc-12",
+ * "x86_64-linux-gnu-gcc-13"), else ASSUMED_GCC_MAJOR.
+ */
+static const char *gnuc_version_flag(struct ll_arena *a, const char *compiler)
+{
+    if (!compiler)
+        return NULL;
+    const char *base = strrchr(compiler, '/');
+    base = base ? base + 1 : compiler;
+    const char *gcc = strstr(base, "gcc");
+    if (strstr(base, "clang") || (!gcc && strcmp(base, "cc") != 0))
+        return NULL;
+    long major = ASSUMED_GCC_MAJOR;
+    const char *dash = gcc ? strchr(gcc, '-') : NULL;
+    if (dash && dash[1] >= '1' && dash[1] <= '9') {
+        char *end;
+        long v = strtol(dash + 1, &end, 10);
+        if ((*end == '\0' || *end == '.') && v >= 4 && v <= 99)
+            major = v;
+    }
+    return ll_arena_printf(a, "-fgnuc-version=%ld", major);
+}
+
+static int has_prefix_arg(const struct argvec *res, const char *prefix)
+{
+    for (int i = 0; i < res->n; i++)
+        if (starts_with(res->v[i], prefix))
+            return 1;
+    return 0;
+}
+
 /*
  * The body of ll_compdb_sanitize() with the entry's directory explicit.
  * Kept and rewritten arguments are copied into db's arena; temporaries go
@@ -899,6 +939,12 @@ static int sanitize(struct ll_compdb *db, const char *dir, int argc, const char 
                 goto out;
         i += take;
     }
+
+    const char *gnuc = has_prefix_arg(&res, "-fgnuc-version=")
+                           ? NULL
+                           : gnuc_version_flag(&scratch, argc > 0 ? argv[0] : NULL);
+    if (gnuc && argvec_push(&scratch, &res, gnuc) < 0)
+        goto out;
 
     const char **v = ll_arena_alloc(&db->arena, ((size_t)res.n + 3) * sizeof(*v));
     if (!v)

@@ -801,8 +801,10 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
             s->sleep_api = ev->api;
             s->sleep_via = fn->name;
         }
+        /* a wait its own function re-checks in a `goto` loop is not left
+         * to the callers to loop around */
         if (ev->kind == LL_EV_COND_WAIT && ev->loop_depth == 0 && ev->obj.root == LL_ROOT_PARAM &&
-            !ll_fn_is_root(f)) {
+            !ll_fn_is_root(f) && !ll_fn_wait_rechecked(v, f, e)) {
             s->wait_conditional = s->wait_conditional || !unconditional(fn, e);
             s->waits_on_param = true;
         }

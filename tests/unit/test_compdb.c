@@ -144,7 +144,7 @@ static void test_arguments_form(void **state)
     struct fixture *fx = *state;
     char json[8192];
     snprintf(json, sizeof(json),
-             "[{\"directory\": \"%s\", \"file\": \"a.c\", \"arguments\": [\"cc\", \"-Iinc\", "
+             "[{\"directory\": \"%s\", \"file\": \"a.c\", \"arguments\": [\"clang\", \"-Iinc\", "
              "\"-DX=1\", \"-std=c11\", \"-c\", \"-o\", \"a.o\", \"a.c\"]}]",
              fx->root);
     write_file("compile_commands.json", json);
@@ -167,7 +167,7 @@ static void test_command_form_with_quotes(void **state)
     char json[8192];
     snprintf(json, sizeof(json),
              "[{\"directory\": \"%s\", \"file\": \"a.c\", \"command\": "
-             "\"/usr/bin/cc -DMSG=\\\"hello world\\\" -I 'my inc' -DQ=\\\\\\\"q\\\\\\\" "
+             "\"/usr/bin/clang -DMSG=\\\"hello world\\\" -I 'my inc' -DQ=\\\\\\\"q\\\\\\\" "
              "-c a.c -o a.o\"}]",
              fx->root);
     write_file("compile_commands.json", json);
@@ -182,10 +182,11 @@ static void test_relative_file_and_directory(void **state)
     struct fixture *fx = *state;
     /* "directory" is relative to the database's directory, "file" to
      * "directory". */
-    write_file("build/compile_commands.json",
-               "[{\"directory\": \"..\", \"file\": \"src/b.c\", \"arguments\": [\"cc\", \"-c\", "
-               "\"src/b.c\", \"-Iinc\"]},\n"
-               " {\"directory\": \"../src/\", \"file\": \"./c.c\", \"command\": \"cc -c c.c\"}]");
+    write_file(
+        "build/compile_commands.json",
+        "[{\"directory\": \"..\", \"file\": \"src/b.c\", \"arguments\": [\"clang\", \"-c\", "
+        "\"src/b.c\", \"-Iinc\"]},\n"
+        " {\"directory\": \"../src/\", \"file\": \"./c.c\", \"command\": \"clang -c c.c\"}]");
     assert_int_equal(load(fx, "build/compile_commands.json", NULL, NULL), 0);
     assert_string_equal(fx->db.path, at(fx, "build/compile_commands.json"));
     assert_string_equal(fx->db.dir, at(fx, "build"));
@@ -205,7 +206,7 @@ static void test_directory_argument(void **state)
 {
     struct fixture *fx = *state;
     write_file("build/compile_commands.json",
-               "[{\"directory\": \"..\", \"file\": \"a.c\", \"command\": \"cc -c a.c\"}]");
+               "[{\"directory\": \"..\", \"file\": \"a.c\", \"command\": \"clang -c a.c\"}]");
     assert_int_equal(load(fx, "build/", NULL, NULL), 0);
     assert_string_equal(fx->db.path, at(fx, "build/compile_commands.json"));
     assert_string_equal(fx->db.dir, at(fx, "build"));
@@ -220,9 +221,10 @@ static void test_directory_argument(void **state)
 static void test_missing_file_skipped_with_warning(void **state)
 {
     struct fixture *fx = *state;
-    write_file("compile_commands.json",
-               "[{\"directory\": \".\", \"file\": \"missing.c\", \"command\": \"cc -c missing.c\"},"
-               " {\"directory\": \".\", \"file\": \"a.c\", \"command\": \"cc -c a.c\"}]");
+    write_file(
+        "compile_commands.json",
+        "[{\"directory\": \".\", \"file\": \"missing.c\", \"command\": \"clang -c missing.c\"},"
+        " {\"directory\": \".\", \"file\": \"a.c\", \"command\": \"clang -c a.c\"}]");
     FILE *warn = tmpfile();
     assert_non_null(warn);
     assert_int_equal(load(fx, "compile_commands.json", NULL, warn), 0);
@@ -241,7 +243,7 @@ static void test_all_skipped_is_empty(void **state)
 {
     struct fixture *fx = *state;
     write_file("compile_commands.json",
-               "[{\"directory\": \".\", \"file\": \"missing.c\", \"command\": \"cc -c x.c\"}]");
+               "[{\"directory\": \".\", \"file\": \"missing.c\", \"command\": \"clang -c x.c\"}]");
     assert_int_equal(load(fx, "compile_commands.json", NULL, NULL) < 0, 1);
     assert_string_equal(fx->err, "no translation units in 'compile_commands.json'");
     assert_int_equal(fx->db.njobs, 0);
@@ -250,10 +252,11 @@ static void test_all_skipped_is_empty(void **state)
 static void test_duplicates_keep_first(void **state)
 {
     struct fixture *fx = *state;
-    write_file("compile_commands.json",
-               "[{\"directory\": \".\", \"file\": \"a.c\", \"command\": \"cc -DFIRST -c a.c\"},"
-               " {\"directory\": \"src\", \"file\": \"../a.c\", \"command\": \"cc -DSECOND\"},"
-               " {\"directory\": \".\", \"file\": \"src/b.c\", \"command\": \"cc -c src/b.c\"}]");
+    write_file(
+        "compile_commands.json",
+        "[{\"directory\": \".\", \"file\": \"a.c\", \"command\": \"clang -DFIRST -c a.c\"},"
+        " {\"directory\": \"src\", \"file\": \"../a.c\", \"command\": \"clang -DSECOND\"},"
+        " {\"directory\": \".\", \"file\": \"src/b.c\", \"command\": \"clang -c src/b.c\"}]");
     assert_int_equal(load(fx, "compile_commands.json", NULL, NULL), 0);
     assert_int_equal(fx->db.njobs, 2);
     const char *expect[] = {"-DFIRST"};
@@ -274,8 +277,8 @@ static void test_missing_file_key(void **state)
 {
     struct fixture *fx = *state;
     write_file("compile_commands.json",
-               "[{\"directory\": \".\", \"file\": \"a.c\", \"command\": \"cc -c a.c\"},"
-               " {\"directory\": \".\", \"command\": \"cc -c a.c\"}]");
+               "[{\"directory\": \".\", \"file\": \"a.c\", \"command\": \"clang -c a.c\"},"
+               " {\"directory\": \".\", \"command\": \"clang -c a.c\"}]");
     assert_int_equal(load(fx, "compile_commands.json", NULL, NULL) < 0, 1);
     assert_string_equal(fx->err, "compile_commands.json: entry 1 has no \"file\"");
     assert_int_equal(fx->db.njobs, 0);
@@ -284,7 +287,7 @@ static void test_missing_file_key(void **state)
 static void test_missing_directory_key(void **state)
 {
     struct fixture *fx = *state;
-    write_file("compile_commands.json", "[{\"file\": \"a.c\", \"command\": \"cc -c a.c\"}]");
+    write_file("compile_commands.json", "[{\"file\": \"a.c\", \"command\": \"clang -c a.c\"}]");
     assert_int_equal(load(fx, "compile_commands.json", NULL, NULL) < 0, 1);
     assert_string_equal(fx->err, "compile_commands.json: entry 0 has no \"directory\"");
 }
@@ -304,20 +307,20 @@ static void test_bad_entries(void **state)
 
     ll_compdb_release(&fx->db);
     write_file("compile_commands.json",
-               "[{\"directory\": \".\", \"file\": 7, \"command\": \"cc\"}]");
+               "[{\"directory\": \".\", \"file\": 7, \"command\": \"clang\"}]");
     assert_int_equal(load(fx, "compile_commands.json", NULL, NULL) < 0, 1);
     assert_string_equal(fx->err, "compile_commands.json: entry 0: \"file\" is not a string");
 
     ll_compdb_release(&fx->db);
     write_file("compile_commands.json",
-               "[{\"directory\": \".\", \"file\": \"a.c\", \"command\": \"cc '-DX\"}]");
+               "[{\"directory\": \".\", \"file\": \"a.c\", \"command\": \"clang '-DX\"}]");
     assert_int_equal(load(fx, "compile_commands.json", NULL, NULL) < 0, 1);
     assert_string_equal(fx->err,
                         "compile_commands.json: entry 0: unterminated quote in \"command\"");
 
     ll_compdb_release(&fx->db);
     write_file("compile_commands.json",
-               "[{\"directory\": \".\", \"file\": \"a.c\", \"arguments\": [\"cc\", 3]}]");
+               "[{\"directory\": \".\", \"file\": \"a.c\", \"arguments\": [\"clang\", 3]}]");
     assert_int_equal(load(fx, "compile_commands.json", NULL, NULL) < 0, 1);
     assert_string_equal(fx->err, "compile_commands.json: entry 0: argument 1 is not a string");
 }
@@ -356,7 +359,7 @@ static void test_sanitize_drops_and_keeps(void **state)
     struct fixture *fx = *state;
     fx->db.dir = fx->root;
     const char *argv[] = {
-        "gcc",
+        "clang",
         "-c",
         "-o",
         "x.o",
@@ -472,7 +475,7 @@ static void test_sanitize_more_drops(void **state)
     struct fixture *fx = *state;
     fx->db.dir = fx->root;
     const char *argv[] = {
-        "cc",
+        "clang",
         "-Wp,-MD,dep.d",
         "-Wp,-DKEEP",
         "--config",
@@ -529,7 +532,7 @@ static void test_sanitize_allow_list(void **state)
     struct fixture *fx = *state;
     fx->db.dir = fx->root;
     const char *argv[] = {
-        "cc",
+        "clang",
         "-Xpreprocessor",
         "-dependency-file",
         "-Xpreprocessor",
@@ -621,7 +624,7 @@ static void test_sanitize_allow_list(void **state)
     const char *extra[] = {"-fno-strict-aliasing", "-mfoo*"};
     fx->db.extra_flags = extra;
     fx->db.nextra_flags = 2;
-    const char *argv2[] = {"cc", "-fno-strict-aliasing", "-mfoo-bar", "-fno-common", "a.c"};
+    const char *argv2[] = {"clang", "-fno-strict-aliasing", "-mfoo-bar", "-fno-common", "a.c"};
     n = ll_compdb_sanitize(&fx->db, 5, argv2, "a.c", NULL, NULL, &out);
     assert_int_equal(n, 2);
     assert_string_equal(out[0], "-fno-strict-aliasing");
@@ -642,13 +645,13 @@ static void test_sanitize_allow_list(void **state)
 static void test_sanitize_no_warn_stream(void **state)
 {
     struct fixture *fx = *state;
-    const char *argv[] = {"cc", "-fplugin=x.so", "a.c"};
+    const char *argv[] = {"clang", "-fplugin=x.so", "a.c"};
     const char **out;
     /* NULL warn: nothing printed, nothing crashes. */
     assert_int_equal(ll_compdb_sanitize(&fx->db, 3, argv, "a.c", NULL, NULL, &out), 0);
     assert_null(out[0]);
     /* A dangling -Xclang has nothing to pass on. */
-    const char *dangling[] = {"cc", "-DX", "-Xclang"};
+    const char *dangling[] = {"clang", "-DX", "-Xclang"};
     assert_int_equal(ll_compdb_sanitize(&fx->db, 3, dangling, "a.c", NULL, NULL, &out), 1);
     assert_string_equal(out[0], "-DX");
     /* Just the compiler, or nothing at all. */
@@ -661,7 +664,7 @@ static void test_sanitize_no_warn_stream(void **state)
 static void test_resource_dir_once(void **state)
 {
     struct fixture *fx = *state;
-    const char *argv[] = {"cc", "-DX", "a.c"};
+    const char *argv[] = {"clang", "-DX", "a.c"};
     const char **out;
     int n =
         ll_compdb_sanitize(&fx->db, 3, argv, "a.c", "/usr/lib/llvm-19/lib/clang/19", NULL, &out);
@@ -673,20 +676,20 @@ static void test_resource_dir_once(void **state)
 
     /* The database's own resource directory is dropped: ours is the one
      * that matches the libclang in use. */
-    const char *argv2[] = {"cc", "-resource-dir", "/mine", "a.c"};
+    const char *argv2[] = {"clang", "-resource-dir", "/mine", "a.c"};
     n = ll_compdb_sanitize(&fx->db, 4, argv2, "a.c", "/other", NULL, &out);
     assert_int_equal(n, 2);
     assert_string_equal(out[0], "-resource-dir");
     assert_string_equal(out[1], "/other");
 
-    const char *argv3[] = {"cc", "-resource-dir=/mine", "a.c"};
+    const char *argv3[] = {"clang", "-resource-dir=/mine", "a.c"};
     n = ll_compdb_sanitize(&fx->db, 3, argv3, "a.c", "/other", NULL, &out);
     assert_int_equal(n, 2);
     assert_string_equal(out[1], "/other");
 
     /* Through load: appended once per job. */
     write_file("compile_commands.json",
-               "[{\"directory\": \".\", \"file\": \"a.c\", \"command\": \"cc -c a.c\"}]");
+               "[{\"directory\": \".\", \"file\": \"a.c\", \"command\": \"clang -c a.c\"}]");
     assert_int_equal(load(fx, "compile_commands.json", "/rd", NULL), 0);
     const char *expect[] = {"-resource-dir", "/rd"};
     assert_argv(&fx->db.jobs[0], expect, 2);
@@ -700,9 +703,9 @@ static void test_response_files(void **state)
     write_file("build/loop.rsp", "-DLOOP @loop.rsp\n");
     char json[8192];
     snprintf(json, sizeof(json),
-             "[{\"directory\": \"%s/build\", \"file\": \"../a.c\", \"arguments\": [\"cc\", "
+             "[{\"directory\": \"%s/build\", \"file\": \"../a.c\", \"arguments\": [\"clang\", "
              "\"@args.rsp\", \"@missing.rsp\", \"../a.c\"]},"
-             " {\"directory\": \"build\", \"file\": \"../src/b.c\", \"command\": \"cc @loop.rsp "
+             " {\"directory\": \"build\", \"file\": \"../src/b.c\", \"command\": \"clang @loop.rsp "
              "../src/b.c\"}]",
              fx->root);
     write_file("compile_commands.json", json);
@@ -727,6 +730,39 @@ static void test_response_files(void **state)
 }
 
 /* ----------------------------------------------------------- splitting */
+
+/* A GCC entry is parsed as that GCC would see it (`#if __GNUC__ >= 5`):
+ * the version from the compiler's name, else Debian 12's; never for
+ * clang, and never twice. */
+static void test_sanitize_gnuc_version(void **state)
+{
+    struct fixture *fx = *state;
+    fx->db.dir = fx->root;
+    const struct {
+        const char *compiler, *flag;
+    } cases[] = {
+        {"gcc", "-fgnuc-version=12"},
+        {"/usr/bin/cc", "-fgnuc-version=12"},
+        {"x86_64-linux-gnu-gcc-13", "-fgnuc-version=13"},
+        {"gcc-9.4", "-fgnuc-version=9"},
+        {"clang", NULL},
+        {"/usr/lib/llvm-19/bin/clang-19", NULL},
+        {"tcc", NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const char *argv[] = {cases[i].compiler, "-DX", "a.c"};
+        const char **out;
+        int n = ll_compdb_sanitize(&fx->db, 3, argv, "a.c", NULL, NULL, &out);
+        assert_int_equal(n, cases[i].flag ? 2 : 1);
+        assert_string_equal(out[0], "-DX");
+        if (cases[i].flag)
+            assert_string_equal(out[1], cases[i].flag);
+    }
+    const char *given[] = {"gcc", "-fgnuc-version=10.1", "a.c"};
+    const char **out;
+    assert_int_equal(ll_compdb_sanitize(&fx->db, 3, given, "a.c", NULL, NULL, &out), 1);
+    assert_string_equal(out[0], "-fgnuc-version=10.1");
+}
 
 static void test_split_command(void **state)
 {
@@ -820,10 +856,10 @@ static void test_path_absolute(void **state)
 static void load_four(struct fixture *fx)
 {
     write_file("compile_commands.json",
-               "[{\"directory\": \".\", \"file\": \"a.c\", \"command\": \"cc a.c\"},"
-               " {\"directory\": \".\", \"file\": \"src/b.c\", \"command\": \"cc src/b.c\"},"
-               " {\"directory\": \".\", \"file\": \"src/c.c\", \"command\": \"cc src/c.c\"},"
-               " {\"directory\": \".\", \"file\": \"srcx/d.c\", \"command\": \"cc srcx/d.c\"}]");
+               "[{\"directory\": \".\", \"file\": \"a.c\", \"command\": \"clang a.c\"},"
+               " {\"directory\": \".\", \"file\": \"src/b.c\", \"command\": \"clang src/b.c\"},"
+               " {\"directory\": \".\", \"file\": \"src/c.c\", \"command\": \"clang src/c.c\"},"
+               " {\"directory\": \".\", \"file\": \"srcx/d.c\", \"command\": \"clang srcx/d.c\"}]");
     assert_int_equal(load(fx, "compile_commands.json", NULL, NULL), 0);
     assert_int_equal(fx->db.njobs, 4);
 }
@@ -915,6 +951,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sanitize_no_warn_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_resource_dir_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_response_files, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sanitize_gnuc_version, setup, teardown),
         cmocka_unit_test(test_split_command),
         cmocka_unit_test(test_path_absolute),
         cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
