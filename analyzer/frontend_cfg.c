@@ -308,7 +308,6 @@ void fe_builder_free(struct fn_builder *b)
     free(b->cs);
     free(b->aliases);
     free(b->recursive_attrs.v);
-    free(b->written_locals.v);
     free(b->detached_attrs.v);
 }
 

@@ -94,10 +94,6 @@ struct fn_builder {
     size_t nlabels, caplabels;
     uint32_t nevents_total; /* events so far, to give events global indices */
     struct keyset recursive_attrs, detached_attrs;
-    /* locals assigned, stepped or address-taken anywhere in the body, found
-     * on first need (written_scanned): the others keep their initialiser */
-    struct keyset written_locals;
-    bool written_scanned;
     /* switch being built: dispatch block, and whether it had a default */
     uint32_t sw_dispatch;
     bool sw_default;
@@ -105,21 +101,25 @@ struct fn_builder {
     /* scratch stack of cursors for child lists */
     CXCursor *cs;
     size_t ncs, capcs;
-    /* local pointers and what they are set to (fe_scan_aliases) */
+    /* pointer variables and what they are set to (fe_scan_aliases);
+     * aliases_full: some did not fit */
     struct fe_alias *aliases;
     size_t naliases, capaliases;
+    bool aliases_full;
 };
 
-/* A local pointer variable of the function and its definitions: the
- * initialiser and plain assignments (`rhs`: the last one seen), or `bad`
- * when it is stepped, compound-assigned or its address is taken; `naddr`
- * counts the times its address is taken, `stepped` the other reasons it
- * is bad, `const_init` says its initialiser is a constant (NULL). */
+/* A pointer variable the function names (a local) or sets (a parameter,
+ * global or static) and its definitions: a local's initialiser and plain
+ * assignments (`rhs`: the last one seen), or `bad` when it is stepped,
+ * compound-assigned or its address is taken; `naddr` counts the times its
+ * address is taken, `stepped` the other reasons it is bad, `const_init`
+ * says its initialiser is a constant (NULL), `escaped` that a local is
+ * returned or stored through a pointer. */
 struct fe_alias {
     CXCursor var;
     CXCursor rhs;
     unsigned defs, naddr;
-    bool bad, busy, stepped, const_init;
+    bool bad, busy, stepped, const_init, escaped;
 };
 
 /* ---- the TU's tables ---- */

@@ -11,8 +11,10 @@
  * Plain locals and parameters read or written directly are not recorded:
  * they cannot be shared unless their address escapes, which the path of the
  * escaping pointer shows.  A local pointer set once to an object's address
- * (`l = &stripes[i]`) is named, where it is used as a base, by that
- * object's path (fe_scan_aliases(), base_path()).
+ * (`l = &stripes[i]`) or to an unchanged parameter's or global's value
+ * (`c = arg`) is named, where it is used as a base or passed on, by that
+ * object's or pointer's path (fe_scan_aliases(), local_value(),
+ * pointer_path()).
  */
 #include "frontend_expr.h"
 
@@ -592,8 +594,20 @@ static bool container_expr(CXCursor e, CXCursor *ptr, CXCursor *field)
     return true;
 }
 
-/* ---- local pointers that must alias an object ---------------------- */
+/* ---- the value a local pointer names --------------------------------- */
 
+/*
+ * One table (fe_scan_aliases(), one pass over the body before it is
+ * lowered) says what each pointer variable the function writes is set to:
+ * a local's initialiser and assignments, and whether it is stepped, its
+ * address taken or it is handed to the caller; a parameter's, global's or
+ * static's assignments, steps and `&`.  local_value() reads it; every
+ * place that names an object through a local pointer (a base of `->`,
+ * `[]`, `*`, a lock or thread argument, a call argument, a callee
+ * expression, a returned value) goes through local_value(), so that the
+ * lock `c->m` and the argument `c` of `struct ctx *c = arg;` both name
+ * `arg`.
+ */
 static bool is_plain_local(CXCursor ref)
 {
     if (clang_getCursorKind(ref) != CXCursor_VarDecl)
@@ -609,10 +623,15 @@ static struct fe_alias *alias_of(struct fn_builder *b, CXCursor ref, bool add)
     for (size_t i = 0; i < b->naliases; i++)
         if (clang_equalCursors(b->aliases[i].var, ref))
             return &b->aliases[i];
-    /* a bounded table: a function with more pointer locals has no aliases */
-    if (!add || b->naliases >= 256 ||
-        !fe_grow((void **)&b->aliases, &b->capaliases, b->naliases, sizeof(*b->aliases)))
+    if (!add)
         return NULL;
+    /* a bounded table: a function with more pointer variables has no
+     * aliases, and none of its variables counts as unwritten */
+    if (b->naliases >= 256 ||
+        !fe_grow((void **)&b->aliases, &b->capaliases, b->naliases, sizeof(*b->aliases))) {
+        b->aliases_full = true;
+        return NULL;
+    }
     struct fe_alias *a = &b->aliases[b->naliases++];
     memset(a, 0, sizeof(*a));
     a->var = ref;
@@ -630,8 +649,20 @@ static CXCursor local_ref(CXCursor e)
     return is_plain_local(ref) ? ref : clang_getNullCursor();
 }
 
-/* One definition of local pointer `var` (`bad`: a step or a compound
- * assignment); its alias entry, or NULL when it has none. */
+/* The variable (local, parameter, global or static) `e` names, or a null
+ * cursor. */
+static CXCursor var_ref(CXCursor e)
+{
+    e = fe_strip(e);
+    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
+        return clang_getNullCursor();
+    CXCursor ref = clang_getCursorReferenced(e);
+    enum CXCursorKind k = clang_getCursorKind(ref);
+    return k == CXCursor_VarDecl || k == CXCursor_ParmDecl ? ref : clang_getNullCursor();
+}
+
+/* One definition of pointer variable `var` (`bad`: a step or a compound
+ * assignment); its entry, or NULL when it has none. */
 static struct fe_alias *alias_def(struct fn_builder *b, CXCursor var, CXCursor rhs, bool bad)
 {
     if (clang_Cursor_isNull(var) || !is_pointer_type(clang_getCursorType(var)))
@@ -654,9 +685,11 @@ static bool is_deref(CXCursor e)
 }
 
 /* A local pointer handed to the caller (returned, or stored through an
- * out-parameter) keeps its own name: the caller names the object's locks
- * through the pointer it gets (`e->lock`), and a lock the function leaves
- * held is handed over in those terms (view_summaries.c, handed_out()). */
+ * out-parameter) keeps its own name where it is a base: the caller names
+ * the object's locks through the pointer it gets (`e->lock`), and a lock
+ * the function leaves held is handed over in those terms
+ * (view_summaries.c, handed_out()).  The value returned or stored is
+ * still what the local is set to (value_path()). */
 static void escapes(struct fn_builder *b, CXCursor rhs)
 {
     CXCursor ref = local_ref(rhs);
@@ -664,7 +697,25 @@ static void escapes(struct fn_builder *b, CXCursor rhs)
                              ? NULL
                              : alias_of(b, ref, true);
     if (a)
-        a->bad = true;
+        a->escaped = true;
+}
+
+static void scan_unary(struct fn_builder *b, CXCursor c)
+{
+    enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
+    struct few f = few_children(c);
+    if (f.n != 1 || op == CXUnaryOperator_Deref || op == CXUnaryOperator_Plus ||
+        op == CXUnaryOperator_Minus || op == CXUnaryOperator_Not || op == CXUnaryOperator_LNot)
+        return;
+    CXCursor var = var_ref(f.v[0]);
+    struct fe_alias *a = NULL;
+    if (op != CXUnaryOperator_AddrOf)
+        alias_def(b, var, clang_getNullCursor(), true);
+    else if (!clang_Cursor_isNull(var) && is_pointer_type(clang_getCursorType(var)) &&
+             (a = alias_of(b, var, true)) != NULL) {
+        a->bad = true; /* given away: set where we cannot see */
+        a->naddr++;
+    }
 }
 
 static enum CXChildVisitResult scan_visit(CXCursor c, CXCursor parent, CXClientData data)
@@ -689,7 +740,7 @@ static enum CXChildVisitResult scan_visit(CXCursor c, CXCursor parent, CXClientD
             break;
         struct few f = few_children(c);
         if (f.n == 2)
-            alias_def(b, local_ref(f.v[0]), f.v[1], op != CXBinaryOperator_Assign);
+            alias_def(b, var_ref(f.v[0]), f.v[1], op != CXBinaryOperator_Assign);
         if (f.n == 2 && is_deref(f.v[0]))
             escapes(b, f.v[1]); /* `*out = e;` */
         break;
@@ -700,24 +751,9 @@ static enum CXChildVisitResult scan_visit(CXCursor c, CXCursor parent, CXClientD
             escapes(b, f.v[0]); /* `return e;` */
         break;
     }
-    case CXCursor_UnaryOperator: {
-        enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
-        struct few f = few_children(c);
-        if (f.n == 1 && op != CXUnaryOperator_Deref && op != CXUnaryOperator_Plus &&
-            op != CXUnaryOperator_Minus && op != CXUnaryOperator_Not &&
-            op != CXUnaryOperator_LNot) {
-            CXCursor var = local_ref(f.v[0]);
-            struct fe_alias *a = NULL;
-            if (op != CXUnaryOperator_AddrOf)
-                alias_def(b, var, clang_getNullCursor(), true);
-            else if (!clang_Cursor_isNull(var) && is_pointer_type(clang_getCursorType(var)) &&
-                     (a = alias_of(b, var, true)) != NULL) {
-                a->bad = true; /* given away: set where we cannot see */
-                a->naddr++;
-            }
-        }
+    case CXCursor_UnaryOperator:
+        scan_unary(b, c);
         break;
-    }
     default:
         break;
     }
@@ -727,35 +763,133 @@ static enum CXChildVisitResult scan_visit(CXCursor c, CXCursor parent, CXClientD
 void fe_scan_aliases(struct fn_builder *b, CXCursor body)
 {
     b->naliases = 0;
+    b->aliases_full = false;
     if (!clang_Cursor_isNull(body))
         clang_visitChildren(body, scan_visit, b);
 }
 
-/* The object local pointer `ref` must point to: set once, to `&E`, or to
- * the struct container_of() names. */
-static bool alias_target(struct fn_builder *b, CXCursor ref, CXCursor *target)
+/* Whether the function never sets parameter, global or static `var`:
+ * never assigned, stepped or address-taken in its body. */
+static bool never_written(struct fn_builder *b, CXCursor var)
 {
-    struct fe_alias *a = alias_of(b, ref, false);
-    if (!a || a->bad || a->busy || a->defs != 1 || clang_Cursor_isNull(a->rhs))
+    struct fe_alias *a = alias_of(b, var, false);
+    return !b->aliases_full && (!a || (a->defs == 0 && !a->bad && a->naddr == 0));
+}
+
+/* Whether `e` (stripped) is `&E` of an object E, or the address of a
+ * function (`&fn`). */
+static bool object_address(CXCursor e)
+{
+    if (!fe_is_unop(e, CXUnaryOperator_AddrOf))
         return false;
-    CXCursor r = fe_strip(a->rhs), ptr, fld;
-    if (container_expr(r, &ptr, &fld)) {
-        *target = r;
-        return true;
-    }
-    if (clang_getCursorKind(r) != CXCursor_UnaryOperator ||
-        clang_getCursorUnaryOperatorKind(r) != CXUnaryOperator_AddrOf)
-        return false;
-    struct few f = few_children(r);
+    struct few f = few_children(e);
     if (f.n != 1)
         return false;
     CXCursor obj = fe_strip(f.v[0]);
     enum CXCursorKind k = clang_getCursorKind(obj);
-    if (k != CXCursor_MemberRefExpr && k != CXCursor_ArraySubscriptExpr &&
-        k != CXCursor_DeclRefExpr)
-        return false;
-    *target = r;
-    return true;
+    return k == CXCursor_MemberRefExpr || k == CXCursor_ArraySubscriptExpr ||
+           k == CXCursor_DeclRefExpr;
+}
+
+/*
+ * The expression local pointer `ref` stands for all along, or a null
+ * cursor.  The local is set once (its initialiser or one assignment),
+ * never stepped and its address never taken; unless `escaped_ok`, it is
+ * not handed to the caller either (escapes()).  What it is set to is an
+ * object's address (`&E`), the struct container_of() names, a function,
+ * the value of a parameter, global or static that the function never
+ * sets (`struct ctx *c = arg;`), or another local with such a value.
+ */
+static CXCursor local_value(struct fn_builder *b, CXCursor ref, bool escaped_ok)
+{
+    CXCursor none = clang_getNullCursor();
+    struct fe_alias *a = clang_Cursor_isNull(ref) ? NULL : alias_of(b, ref, false);
+    if (!a || a->bad || a->busy || a->defs != 1 || clang_Cursor_isNull(a->rhs) ||
+        (a->escaped && !escaped_ok))
+        return none;
+    CXCursor r = fe_strip(a->rhs), ptr, fld;
+    if (container_expr(r, &ptr, &fld) || object_address(r))
+        return r;
+    CXCursor var = var_ref(r);
+    if (clang_Cursor_isNull(var)) {
+        bool fn = clang_getCursorKind(r) == CXCursor_DeclRefExpr &&
+                  clang_getCursorKind(clang_getCursorReferenced(r)) == CXCursor_FunctionDecl;
+        return fn ? r : none;
+    }
+    if (!is_plain_local(var))
+        return never_written(b, var) ? r : none;
+    a->busy = true;
+    bool chained = !clang_Cursor_isNull(local_value(b, var, false));
+    a->busy = false;
+    return chained ? r : none;
+}
+
+/* Whether declaration `d` is written in a macro's body. */
+static bool declared_in_macro(CXCursor d)
+{
+    CXSourceLocation at = clang_getCursorLocation(d);
+    CXFile sf = NULL, ef = NULL;
+    unsigned so = 0, eo = 0;
+    clang_getSpellingLocation(at, &sf, NULL, NULL, &so);
+    clang_getExpansionLocation(at, &ef, NULL, NULL, &eo);
+    return so != eo || !clang_File_isEqual(sf, ef);
+}
+
+/*
+ * The path of a pointer used as a base (of `->`, `*`, a lock or a call
+ * argument): a local pointer that must alias an object is that object's
+ * address (`l->m` with `l = &stripes[h % N]` is stripes[h % N].m), and
+ * one that keeps a parameter's or global's value is that value (`c->m`
+ * with `c = arg` is arg->m, spelled `c->m`).  A plain read or write of the
+ * local itself stays the local's.  `escaped_ok`: see local_value().
+ */
+static struct ll_path pointer_path(struct fn_builder *b, CXCursor e, unsigned depth,
+                                   bool escaped_ok)
+{
+    CXCursor ref = local_ref(e);
+    CXCursor v = local_value(b, ref, escaped_ok);
+    if (clang_Cursor_isNull(v) || depth > 64)
+        return fe_path(b, e, depth);
+    struct fe_alias *a = alias_of(b, ref, false);
+    a->busy = true;
+    bool chain = !clang_Cursor_isNull(local_ref(v));
+    struct ll_path p = chain ? pointer_path(b, v, depth + 1, false) : fe_path(b, v, depth + 1);
+    a->busy = false;
+    CXCursor ptr, fld;
+    bool object = (p.flags & LL_PATH_ADDR) || container_expr(v, &ptr, &fld);
+    bool value =
+        p.root == LL_ROOT_PARAM || p.root == LL_ROOT_GLOBAL || p.root == LL_ROOT_STATIC_LOCAL;
+    if (p.root == LL_ROOT_NONE || p.root == LL_ROOT_UNKNOWN || (!object && !value))
+        return fe_path(b, e, depth);
+    /* a copied pointer keeps the name it is written with in messages
+     * (`c->m`, not `arg->m`), unless a macro made it (glibc's
+     * `__cancel_arg`); an object's address is spelled as that object
+     * (`stripes[i].count`) */
+    const char *own =
+        object || declared_in_macro(ref) ? NULL : fe_string(b->arena, clang_getCursorSpelling(ref));
+    if (own)
+        p.text = own;
+    return p;
+}
+
+static struct ll_path base_path(struct fn_builder *b, CXCursor e, unsigned depth)
+{
+    return pointer_path(b, e, depth, false);
+}
+
+/* The path of a pointer argument (of a call, a lock or thread API): the
+ * same as a base's (pointer_path()), so that `void *arg = &m;` passed on
+ * is `&m`, and `c` of `struct ctx *c = arg;` is `arg` as in `c->m`. */
+static struct ll_path arg_path(struct fn_builder *b, CXCursor arg)
+{
+    return base_path(b, arg, 0);
+}
+
+/* The value a pointer expression hands on (returned, stored through an
+ * out-parameter): also through a local that is itself handed on. */
+static struct ll_path value_path(struct fn_builder *b, CXCursor e)
+{
+    return pointer_path(b, e, 0, true);
 }
 
 /* Whether `arg` is `&p` for a local pointer p that nothing else sets: its
@@ -770,28 +904,6 @@ static bool out_local(struct fn_builder *b, CXCursor arg)
     CXCursor var = f.n == 1 ? local_ref(f.v[0]) : clang_getNullCursor();
     struct fe_alias *a = clang_Cursor_isNull(var) ? NULL : alias_of(b, var, false);
     return a && a->naddr == 1 && !a->stepped && (a->defs == 0 || (a->defs == 1 && a->const_init));
-}
-
-/*
- * The path of a pointer used as a base (of `->`, `[]`, `*`, a lock or a
- * call argument): a local pointer that must alias an object is that
- * object's address (`l->m` with `l = &stripes[h % N]` is stripes[h % N].m).
- * A plain read or write of the local itself stays the local's.
- */
-static struct ll_path base_path(struct fn_builder *b, CXCursor e, unsigned depth)
-{
-    CXCursor ref = local_ref(e), target;
-    if (clang_Cursor_isNull(ref) || !alias_target(b, ref, &target))
-        return fe_path(b, e, depth);
-    struct fe_alias *a = alias_of(b, ref, false);
-    a->busy = true;
-    struct ll_path p = fe_path(b, target, depth + 1);
-    a->busy = false;
-    CXCursor ptr, fld;
-    if (p.root == LL_ROOT_NONE || p.root == LL_ROOT_UNKNOWN ||
-        (!(p.flags & LL_PATH_ADDR) && !container_expr(target, &ptr, &fld)))
-        return fe_path(b, e, depth);
-    return p;
 }
 
 /*
@@ -963,8 +1075,6 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
 }
 
 /* The object a lock-API argument points to: `&x` is x, `p` is *p. */
-static struct ll_path arg_path(struct fn_builder *b, CXCursor arg);
-
 static struct ll_path object_path(struct fn_builder *b, CXCursor arg)
 {
     struct ll_path p = arg_path(b, arg);
@@ -1589,89 +1699,16 @@ void fe_resolve_local_starts(struct fn_builder *b, size_t first_fnref)
 
 /* ---- calls --------------------------------------------------------- */
 
-/* ---- locals that keep their initialiser ----------------------------- */
-
-struct written_scan {
-    struct fn_builder *b;
-};
-
-static void note_written(struct fn_builder *b, CXCursor target)
-{
-    target = fe_strip(target);
-    if (clang_getCursorKind(target) != CXCursor_DeclRefExpr)
-        return;
-    fe_keyset_add(b, &b->written_locals,
-                  fe_string(b->arena, clang_getCursorSpelling(clang_getCursorReferenced(target))));
-}
-
-static enum CXChildVisitResult scan_written(CXCursor c, CXCursor parent, CXClientData data)
-{
-    (void)parent;
-    struct fn_builder *b = ((struct written_scan *)data)->b;
-    enum CXCursorKind k = clang_getCursorKind(c);
-    if (k == CXCursor_CompoundAssignOperator ||
-        (k == CXCursor_BinaryOperator &&
-         clang_getCursorBinaryOperatorKind(c) == CXBinaryOperator_Assign)) {
-        struct few f = few_children(c);
-        if (f.n)
-            note_written(b, f.v[0]);
-    } else if (k == CXCursor_UnaryOperator) {
-        enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(c);
-        struct few f = few_children(c);
-        if (f.n && (op == CXUnaryOperator_AddrOf || op == CXUnaryOperator_PreInc ||
-                    op == CXUnaryOperator_PostInc || op == CXUnaryOperator_PreDec ||
-                    op == CXUnaryOperator_PostDec))
-            note_written(b, f.v[0]);
-    }
-    return CXChildVisit_Recurse;
-}
-
-/*
- * The initialiser of the automatic local `e` names, when the local is
- * never assigned, stepped or address-taken in the function: the local is
- * then another name for that value all along.  This is how a call through
- * `void (*routine)(void *) = unlock_cb;` with `void *arg = &m;` (what
- * pthread_cleanup_push/pop expand to in glibc) reaches `unlock_cb(&m)`, and
- * how `pthread_mutex_t *mp = &s->lock; lock(mp);` names `s->lock`.  Null
- * cursor otherwise.
- */
-static CXCursor kept_initialiser(struct fn_builder *b, CXCursor e)
-{
-    CXCursor none = clang_getNullCursor();
-    e = fe_strip(e);
-    if (clang_getCursorKind(e) != CXCursor_DeclRefExpr)
-        return none;
-    CXCursor ref = clang_getCursorReferenced(e);
-    if (clang_getCursorKind(ref) != CXCursor_VarDecl ||
-        clang_getCursorKind(clang_getCursorSemanticParent(ref)) != CXCursor_FunctionDecl)
-        return none;
-    enum CX_StorageClass sc = clang_Cursor_getStorageClass(ref);
-    if (sc == CX_SC_Static || sc == CX_SC_Extern)
-        return none;
-    CXCursor init = clang_Cursor_getVarDeclInitializer(ref);
-    if (clang_Cursor_isNull(init))
-        return none;
-    if (!b->written_scanned) {
-        struct written_scan ws = {b};
-        clang_visitChildren(b->fn, scan_written, &ws);
-        b->written_scanned = true;
-    }
-    CXString name = clang_getCursorSpelling(ref);
-    bool written = fe_keyset_has(&b->written_locals, clang_getCString(name));
-    clang_disposeString(name);
-    return written ? none : init;
-}
-
 /* A function the callee expression of an indirect call always names: a
- * local function pointer that keeps its initialiser `fn` or `&fn`. */
+ * local function pointer set once to `fn` or `&fn` (local_value()).  This
+ * is how a call through `void (*routine)(void *) = unlock_cb;` (what
+ * pthread_cleanup_push/pop expand to in glibc) reaches `unlock_cb`. */
 static CXCursor kept_function(struct fn_builder *b, CXCursor callee)
 {
-    CXCursor init = kept_initialiser(b, callee);
+    CXCursor init = local_value(b, local_ref(callee), true);
     if (clang_Cursor_isNull(init))
         return init;
-    init = fe_strip(init);
-    if (clang_getCursorKind(init) == CXCursor_UnaryOperator &&
-        clang_getCursorUnaryOperatorKind(init) == CXUnaryOperator_AddrOf) {
+    if (fe_is_unop(init, CXUnaryOperator_AddrOf)) {
         struct few f = few_children(init);
         if (f.n)
             init = fe_strip(f.v[0]);
@@ -1682,35 +1719,12 @@ static CXCursor kept_function(struct fn_builder *b, CXCursor callee)
     return clang_getCursorKind(ref) == CXCursor_FunctionDecl ? ref : clang_getNullCursor();
 }
 
-/* The path of a pointer argument, seen through a local that keeps an
- * address it was initialised with (`void *arg = &m;`) or a parameter or
- * global pointer it copies (`struct mutex_lock *lock = data;` in a
- * cleanup handler, `void *arg = uevq_lockp;`), or one set once to an
- * object's address after its declaration (base_path()). */
-static struct ll_path arg_path(struct fn_builder *b, CXCursor arg)
-{
-    CXCursor init = kept_initialiser(b, arg);
-    if (!clang_Cursor_isNull(init)) {
-        CXCursor s = fe_strip(init);
-        enum CXCursorKind k = clang_getCursorKind(s);
-        if (k == CXCursor_DeclRefExpr ||
-            (k == CXCursor_UnaryOperator &&
-             clang_getCursorUnaryOperatorKind(s) == CXUnaryOperator_AddrOf)) {
-            struct ll_path p = fe_path(b, s, 0);
-            if (p.root == LL_ROOT_PARAM || p.root == LL_ROOT_GLOBAL ||
-                p.root == LL_ROOT_STATIC_LOCAL || (p.flags & LL_PATH_ADDR))
-                return p;
-        }
-    }
-    return base_path(b, arg, 0);
-}
-
 struct ll_path fe_returned_path(struct fn_builder *b, CXCursor e)
 {
     struct ll_path none = {.root = LL_ROOT_NONE, .param = -1};
     if (!is_pointer_type(clang_getCursorType(e)))
         return none;
-    struct ll_path p = arg_path(b, e);
+    struct ll_path p = value_path(b, e);
     bool global = p.root == LL_ROOT_GLOBAL || p.root == LL_ROOT_STATIC_LOCAL;
     if ((global && (p.flags & LL_PATH_ADDR)) || (p.root == LL_ROOT_CALL && p.root_usr))
         return p;
@@ -2192,7 +2206,7 @@ static void out_param_store(struct fn_builder *b, struct ll_event *ev, CXCursor 
         if (!(*c == '_' || (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
               (*c >= '0' && *c <= '9')))
             return; /* `*out->x = ...`, `*out[i] = ...`: not the pointer itself */
-    struct ll_path v = arg_path(b, rhs);
+    struct ll_path v = value_path(b, rhs);
     bool global = v.root == LL_ROOT_GLOBAL || v.root == LL_ROOT_STATIC_LOCAL;
     bool param = v.root == LL_ROOT_PARAM;
     if (((global || param) && (v.flags & LL_PATH_ADDR)) ||

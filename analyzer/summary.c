@@ -252,7 +252,12 @@ bool ll_path_rebase(struct ll_arena *a, const struct ll_path *p, const char *kro
     bool addr = (arg->flags & LL_PATH_ADDR) != 0;
     struct ll_path r = *p;
     r.key = rebase(a, p->key, kroot, arg->key, addr);
-    r.text = rebase(a, p->text, troot, arg->text ? arg->text : arg->key, addr);
+    const char *atext = arg->text ? arg->text : arg->key;
+    r.text = rebase(a, p->text, troot, atext, addr);
+    /* a text that does not start with the root (`c->m` of `c = arg`,
+     * frontend_expr.c pointer_path()): the key's steps on the argument's text */
+    if (!r.text && r.key)
+        r.text = rebase(a, p->key, kroot, atext, addr);
     r.cls = rebase_class(a, p->cls, croot, arg->cls, addr);
     r.emb = instantiate_emb(a, p, croot, kroot, arg, addr);
     if (!r.key || !r.text || !r.cls)

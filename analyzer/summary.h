@@ -79,11 +79,15 @@ struct ll_take {
                       functions (resolved without context): it may not happen */
 };
 
-/* `inner` acquired while `outer` is held, where a parameter is involved. */
+/* `inner` acquired while `outer` is held, where a parameter is involved;
+ * `call` (has_call) is the call, in the function that holds `outer`, into
+ * `via`, which acquires `inner`. */
 struct ll_pair {
     struct ll_path outer, inner;
     struct ll_site outer_site, inner_site;
     const char *via;
+    struct ll_site call;
+    bool has_call;
 };
 
 struct ll_summary {

@@ -123,6 +123,9 @@ static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool ha
         w.inner = p->inner_site;
         w.outer_text = p->outer.text;
         w.inner_text = p->inner.text;
+        w.has_call = p->has_call;
+        w.call = p->call;
+        w.via = p->has_call ? p->via : NULL;
         if (ll_lockgraph_add(&v->graph, &p->outer, &p->inner, &w, NULL, 0, roots_of(v, f->index)) !=
             0)
             return -1;

@@ -487,7 +487,11 @@ static int summarise_acquire(struct ll_view *v, struct ll_fn_view *f, uint32_t e
             continue;
         if (!ll_path_param_rooted(outer) && !ll_path_param_rooted(&ev->obj))
             continue;
-        struct ll_pair p = {*outer, ev->obj, ll_fn_acquisition_site(f, e, k), t.site, f->fn->name};
+        struct ll_pair p = {.outer = *outer,
+                            .inner = ev->obj,
+                            .outer_site = ll_fn_acquisition_site(f, e, k),
+                            .inner_site = t.site,
+                            .via = f->fn->name};
         if (push_pair(a, &f->summary, &p) != 0)
             return -1;
     }
@@ -553,7 +557,9 @@ static int summarise_call(struct ll_view *v, struct ll_fn_view *f, uint32_t e)
                 continue;
             if (!ll_path_param_rooted(outer) && !ll_path_param_rooted(&t.lock))
                 continue;
-            struct ll_pair p = {*outer, t.lock, ll_fn_acquisition_site(f, e, k), t.site, t.via};
+            struct ll_pair p = {*outer, t.lock, ll_fn_acquisition_site(f, e, k),
+                                t.site, t.via,  ll_view_site(f, ev->loc, NULL),
+                                true};
             if (push_pair(a, &f->summary, &p) != 0)
                 return -1;
         }
