@@ -1110,6 +1110,17 @@ const char *fe_local_var(struct fn_builder *b, CXCursor e)
     return fe_string(b->arena, clang_getCursorSpelling(ref));
 }
 
+struct ll_path fe_stored_pointer(struct fn_builder *b, CXCursor rhs)
+{
+    struct ll_path none = {.root = LL_ROOT_NONE, .param = -1};
+    CXType t = clang_getCursorType(rhs);
+    if (!is_pointer_type(t) || fe_is_fn_type(t) || !fe_local_var(b, rhs))
+        return none;
+    struct ll_path p = fe_path(b, rhs, 0);
+    bool var = p.root == LL_ROOT_LOCAL || p.root == LL_ROOT_PARAM;
+    return var && !(p.flags & (LL_PATH_DEREF | LL_PATH_ADDR)) ? p : none;
+}
+
 /* ---- condition text ------------------------------------------------ */
 
 /* True when the expression only reads locals and constants: no calls, no
@@ -1844,6 +1855,9 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
     case LL_OP_ATOMIC:
         if (obj.root == LL_ROOT_NONE)
             return;
+        for (int i = 0; i < nargs && aux.root == LL_ROOT_NONE; i++)
+            if (i != api->obj_arg)
+                aux = fe_stored_pointer(b, call_arg(call, i));
         ev = fe_emit(b, LL_EV_ACCESS, call);
         ev->flags |= LL_EVF_ATOMIC;
         if (api->flags & LL_API_ATOMIC_RMW)
@@ -2174,8 +2188,14 @@ static void lower_atomic(struct fn_builder *b, CXCursor e, const struct ll_api *
     struct ll_path p = object_path(b, obj);
     if (p.root == LL_ROOT_NONE)
         return;
+    struct ll_path stored = {.root = LL_ROOT_NONE, .param = -1};
+    base = fe_push_children(b, e);
+    for (size_t i = 1; i < b->ncs - base && stored.root == LL_ROOT_NONE; i++)
+        stored = fe_stored_pointer(b, b->cs[base + i]);
+    b->ncs = base;
     struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, e);
     ev->obj = p;
+    ev->aux = stored; /* `__atomic_store_n(&head, n, ...)` publishes n */
     ev->flags |= LL_EVF_ATOMIC;
     if (api->flags & LL_API_ATOMIC_RMW)
         ev->flags |= LL_EVF_WRITE;
@@ -2248,17 +2268,14 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
             /* `locked = 1;`: the value a flag now has, for later branches */
             if (var && one && fe_eval_int(f.v[1], &k))
                 b->blocks[blk].events[before].result_var = ll_arena_printf(b->arena, "%lld", k);
-            /* `*out = e;`: which local an out-parameter now points to, so
-             * that a lock of `e` can be said as one of `*out` */
+            /* `*out = e;`, `g = p;`: which local or parameter pointer the
+             * write stores, so that a lock of `e` can be said as one of
+             * `*out` and a block is seen to escape (fresh.h) */
             struct ll_event *w = b->cur == blk && b->blocks[blk].nevents == before + 1
                                      ? &b->blocks[blk].events[before]
                                      : NULL;
-            if (!var && w && w->obj.root == LL_ROOT_PARAM && (w->obj.flags & LL_PATH_DEREF) &&
-                fe_local_var(b, f.v[1])) {
-                struct ll_path rhs = fe_path(b, f.v[1], 0);
-                if (rhs.root == LL_ROOT_LOCAL && !(rhs.flags & LL_PATH_DEREF))
-                    b->blocks[blk].events[before].aux = rhs;
-            }
+            if (w)
+                w->aux = fe_stored_pointer(b, f.v[1]);
             if (one && w->aux.root == LL_ROOT_NONE)
                 out_param_store(b, w, f.v[1]);
             whole_struct(b, e, f.v[0], true);

@@ -37,6 +37,10 @@ void fe_scan_aliases(struct fn_builder *b, CXCursor body);
 struct ll_path fe_returned_path(struct fn_builder *b, CXCursor e);
 /* Local variable key when `e` names a local or parameter, else NULL. */
 const char *fe_local_var(struct fn_builder *b, CXCursor e);
+/* The path of `rhs` when it is the value of a local or parameter pointer
+ * (what a store of it hands on: ll_event.aux of the write), else a path
+ * with root LL_ROOT_NONE. */
+struct ll_path fe_stored_pointer(struct fn_builder *b, CXCursor rhs);
 bool fe_eval_int(CXCursor e, long long *out);
 /* Canonical text of a side-effect-free condition over locals, or NULL. */
 const char *fe_cond_text(struct fn_builder *b, CXCursor e, const char ***vars, uint32_t *nvars);

@@ -501,6 +501,22 @@ static void decl_flows(struct fn_builder *b, CXCursor d)
     fe_init_flows(b->tu, b, init, slot, 0);
 }
 
+/* `struct x *q = p;`: a read of q, the local being declared, whose aux is
+ * p's value, so that a block p holds is seen to escape into another name
+ * (fresh.h).  Not a write: q is not assigned after its declaration. */
+static void copy_decl(struct fn_builder *b, CXCursor d, CXCursor init)
+{
+    struct ll_path stored = fe_stored_pointer(b, init);
+    if (stored.root == LL_ROOT_NONE)
+        return;
+    char *name = fe_string(b->arena, clang_getCursorSpelling(d));
+    struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, d);
+    ev->obj.root = LL_ROOT_LOCAL;
+    ev->obj.text = ev->obj.key = name;
+    ev->obj.cls = ll_arena_printf(b->arena, "%s:%s", b->fn_name, name ? name : "?");
+    ev->aux = stored;
+}
+
 static void stmt_decl(struct fn_builder *b, CXCursor s)
 {
     size_t base = fe_push_children(b, s);
@@ -543,6 +559,8 @@ static void stmt_decl(struct fn_builder *b, CXCursor s)
         if (res.block != UINT32_MAX && res.block == b->cur) {
             CXString nm = clang_getCursorSpelling(d);
             b->blocks[res.block].events[res.pos].result_var = fe_string(b->arena, nm);
+        } else {
+            copy_decl(b, d, init);
         }
     }
     b->ncs = base;

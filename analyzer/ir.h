@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 16
+#define LL_FACTS_VERSION 17
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -167,8 +167,10 @@ struct ll_event {
     struct ll_loc loc;
     uint32_t nargs; /* CALL: argument paths (args) */
     struct ll_path obj;
-    struct ll_path aux;     /* also ACCESS: the local a write through a pointer stores
-                               (`*out = e`), when it stores one */
+    struct ll_path aux;     /* also ACCESS: the local or parameter pointer a write stores
+                               (`*out = e`, `g = p`, an atomic store's value), when it
+                               stores one; on a read of a local being declared
+                               (`T *q = p;`), the pointer it starts as */
     const char *api;        /* API or callee name as written, e.g. "pthread_mutex_lock" */
     const char *callee;     /* CALL: callee USR, or for an INDIRECT call the slot it calls
                                through (NULL when unknown); THREAD_CREATE: start routine

@@ -10,8 +10,8 @@
  * Known approximations (the rule's documentation repeats them): locals
  * whose address escapes are not followed; plain data behind a parameter
  * or local pointer is not followed (partitioned arrays would otherwise be
- * flagged); a block from malloc is private until a thread creation is
- * given it (stores of the pointer into shared memory are not seen); a
+ * flagged); a block from malloc or a constructor is private until it may
+ * escape (fresh.h); a
  * local a start routine never assigns is taken to be a copy of the start
  * argument; locks and locations of one class (and embedding path, see
  * ll_class_may_alias()) are one lock and one location, so `s->hits`
@@ -25,6 +25,7 @@
 #include "view_internal.h"
 
 #include "bitset.h"
+#include "fresh.h"
 #include "live_reach.h"
 #include "strmap.h"
 
@@ -68,6 +69,7 @@ struct ctx {
     struct ll_live_reach lr;     /* roots reaching each function, doomed calls left out */
     bool *has_sem;               /* per function: it posts or waits on a semaphore */
     const struct ll_handoff *ho; /* flags published under a lock */
+    struct ll_fresh fresh;       /* blocks no other thread sees yet (fresh.h) */
 };
 
 /* ---- small helpers -------------------------------------------------- */
@@ -110,16 +112,6 @@ static bool field_class(const char *cls)
     return strncmp(cls, "struct ", 7) == 0 || strncmp(cls, "union ", 6) == 0;
 }
 
-static bool is_alloc(const char *api)
-{
-    static const char *const names[] = {"malloc", "calloc",  "realloc",
-                                        "strdup", "strndup", "aligned_alloc"};
-    for (size_t i = 0; api && i < sizeof(names) / sizeof(names[0]); i++)
-        if (strcmp(api, names[i]) == 0)
-            return true;
-    return false;
-}
-
 /* A local the function never assigns after its declaration. */
 static bool unassigned_local(const struct ll_function *fn, const char *name)
 {
@@ -133,21 +125,6 @@ static bool unassigned_local(const struct ll_function *fn, const char *name)
             return false;
     }
     return true;
-}
-
-/* Local `name` holds a block fresh from malloc at event e that no thread
- * creation has been given yet. */
-static bool fresh_alloc(const struct ll_function *fn, const char *name, uint32_t e)
-{
-    bool fresh = false;
-    for (uint32_t k = 0; k < e && k < fn->nevents; k++) {
-        const struct ll_event *ev = &fn->events[k];
-        if (ev->kind == LL_EV_CALL && ev->result_var && strcmp(ev->result_var, name) == 0)
-            fresh = is_alloc(ev->api);
-        else if (ev->kind == LL_EV_THREAD_CREATE && ev->aux.key && strcmp(ev->aux.key, name) == 0)
-            fresh = false;
-    }
-    return fresh;
 }
 
 static bool is_global_name(const struct ll_tu_facts *tu, const char *name)
@@ -285,7 +262,8 @@ static bool site_private(const struct ctx *c, const struct create_site *sites, s
             aux->root != LL_ROOT_PARAM)
             return true;
         return aux->root == LL_ROOT_LOCAL && !(aux->flags & (LL_PATH_DEREF | LL_PATH_ADDR)) &&
-               fresh_alloc(fn, aux->key, s->event) && allocated_in_loop(fn, aux->key, s->event);
+               ll_fresh_local(&c->fresh, s->fn, aux->key, s->event) &&
+               allocated_in_loop(fn, aux->key, s->event);
     }
     return unique && !c->v->cg.recursive[s->fn];
 }
@@ -354,7 +332,7 @@ static uint8_t local_state(const struct ctx *c, uint32_t i, const char *name, ui
 {
     const struct ll_fn_view *f = &c->v->fns[i];
     *unknown = false;
-    if (fresh_alloc(f->fn, name, e))
+    if (ll_fresh_local(&c->fresh, i, name, e))
         return PS_NOT;
     if (f->is_start_routine && f->fn->nparams > 0 && unassigned_local(f->fn, name))
         return c->start_ps[i];
@@ -1015,7 +993,7 @@ static int setup(struct ctx *c)
         return -1;
     if (ll_live_reach_build(v, c->a, &c->lr) != 0)
         return -1;
-    if (classify_starts(c) != 0)
+    if (ll_fresh_build(v, c->a, &c->fresh) != 0 || classify_starts(c) != 0)
         return -1;
     for (size_t i = 0; i < v->nfns; i++)
         if (v->fns[i].is_start_routine && v->fns[i].fn->nparams > 0)
