@@ -23,7 +23,7 @@ struct mctx {
     const struct ll_view *v;
     struct ll_arena *a;
     long *root_of;
-    uint64_t **creates, **running, **leaves, **ends;
+    uint64_t **creates, **running, **joined, **leaves, **ends;
     bool *active; /* per function: leaves or ends some root */
     const char ***handles;
 };
@@ -312,18 +312,20 @@ static int running_flow(struct mctx *c, uint32_t i)
         c->running[i] = NULL;
         return 0;
     }
+    bool joins = false;
+    for (uint32_t e = 0; e < fn->nevents && !joins; e++)
+        joins = fn->events[e].kind == LL_EV_JOIN;
     uint64_t *in = calloc(((size_t)fn->nblocks + 1) * w, sizeof(uint64_t));
     uint64_t *s = calloc(w, sizeof(uint64_t));
-    uint64_t *kill = calloc(nev * w, sizeof(uint64_t)); /* joined before event e */
+    /* joined before event e: kept (ll_mhp_running_at()) when fn joins */
+    uint64_t *kill = joins ? ll_arena_alloc(c->a, nev * w * sizeof(uint64_t))
+                           : calloc(nev * w, sizeof(uint64_t));
     c->running[i] = ll_arena_alloc(c->a, nev * w * sizeof(uint64_t));
     int rc = -1;
     struct ends_at *ends = NULL;
     size_t nends = 0, next = 0;
     if (!in || !s || !kill || !c->running[i])
         goto out;
-    bool joins = false;
-    for (uint32_t e = 0; e < fn->nevents && !joins; e++)
-        joins = fn->events[e].kind == LL_EV_JOIN;
     if (joins && join_ends(c, fn, &ends, &nends) != 0)
         goto out;
     for (uint32_t e = 1; e < nev; e++) {
@@ -357,13 +359,15 @@ static int running_flow(struct mctx *c, uint32_t i)
     }
     for (size_t e = 0; e < nev; e++)
         ll_bitset_andnot(&c->running[i][e * w], &kill[e * w], w);
+    c->joined[i] = joins ? kill : NULL;
     ll_bitset_andnot(c->leaves[i], &kill[(nev - 1) * w], w);
     c->active[i] = ll_bitset_any(c->leaves[i], w) || ll_bitset_any(c->ends[i], w);
     rc = 0;
 out:
     free(in);
     free(s);
-    free(kill);
+    if (!joins)
+        free(kill);
     free(ends);
     return rc;
 }
@@ -402,6 +406,8 @@ static int callers_running(struct mctx *c, struct ll_mhp *m)
 void ll_mhp_running_at(const struct ll_mhp *m, uint32_t fn, uint32_t e, uint64_t *out)
 {
     memcpy(out, m->with[fn], m->words * sizeof(uint64_t));
+    if (m->joined[fn])
+        ll_bitset_andnot(out, &m->joined[fn][(size_t)e * m->words], m->words);
     if (m->running[fn])
         ll_bitset_or(out, &m->running[fn][(size_t)e * m->words], m->words);
 }
@@ -579,12 +585,13 @@ int ll_mhp_build(const struct ll_view *v, struct ll_mhp *m)
     c.root_of = m->root_of = ll_arena_alloc(c.a, n1 * sizeof(long));
     c.creates = m->creates = ll_arena_alloc(c.a, n1 * sizeof(uint64_t *));
     c.running = m->running = ll_arena_alloc(c.a, n1 * sizeof(uint64_t *));
+    c.joined = m->joined = ll_arena_alloc(c.a, n1 * sizeof(uint64_t *));
     c.leaves = m->leaves = ll_arena_alloc(c.a, n1 * sizeof(uint64_t *));
     c.ends = m->ends = ll_arena_alloc(c.a, n1 * sizeof(uint64_t *));
     m->with = ll_arena_alloc(c.a, n1 * sizeof(uint64_t *));
     c.active = ll_arena_alloc(c.a, n1 * sizeof(bool));
-    if (!m->root_of || !m->creates || !m->running || !m->leaves || !m->ends || !m->with ||
-        !c.active)
+    if (!m->root_of || !m->creates || !m->running || !m->joined || !m->leaves || !m->ends ||
+        !m->with || !c.active)
         return -1;
     size_t bytes = (size_t)m->words * sizeof(uint64_t);
     for (size_t i = 0; i < v->nfns; i++) {

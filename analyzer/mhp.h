@@ -43,6 +43,8 @@ struct ll_mhp {
     uint64_t **running;    /* per function, per event (+1): roots it has left running
                               (NULL: none at any event, a function that takes no part
                               in thread lifetimes) */
+    uint64_t **joined;     /* per function, per event (+1): roots it has joined before the
+                              event, in evaluation order (NULL: none) */
     uint64_t **leaves;     /* per function: roots still running at its exit */
     uint64_t **ends;       /* per function: roots it (or a callee) joins for good */
     const char ***handles; /* per root: classes of the handles its creations fill
@@ -65,7 +67,9 @@ bool ll_mhp_parallel(const struct ll_mhp *m, uint32_t x, uint32_t y);
 bool ll_mhp_ancestor(const struct ll_mhp *m, uint32_t x, uint32_t y);
 
 /* The roots started (by the thread running it, or by its callers) and
- * still running at event e of function fn, into out (words). */
+ * still running at event e of function fn, into out (words): a thread
+ * its callers started and fn has joined before e is not (`stop(t) {
+ * pthread_join(t, NULL); later(); }`). */
 void ll_mhp_running_at(const struct ll_mhp *m, uint32_t fn, uint32_t e, uint64_t *out);
 
 #endif

@@ -6,6 +6,8 @@
  * the summaries and the single-threaded code (which orders locks but takes
  * part in no deadlock).  The cycles are the lock graph's own business.
  */
+#include "bitset.h"
+#include "mhp.h"
 #include "view_internal.h"
 
 #include <string.h>
@@ -32,12 +34,36 @@ static const uint64_t *roots_of(const struct ll_view *v, uint32_t fn)
     return &v->cg.reach[(size_t)fn * v->cg.root_words];
 }
 
+/*
+ * The roots that can hold the locks of event e of f at once with another
+ * thread, or NULL when none can: single-threaded code orders locks but
+ * cannot take part in a deadlock.  That is main's code before its first
+ * creation and after its last join, and also code only main's thread runs
+ * at a point where it has every thread it started joined, through calls
+ * (`stop(t) { pthread_join(t, NULL); later(); }`: what later() takes runs
+ * alone; mhp.h's running set).
+ */
+static const uint64_t *edge_roots(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e)
+{
+    if (ll_view_event_single_threaded(f, e))
+        return NULL;
+    const uint64_t *roots = roots_of(v, f->index);
+    uint32_t w = v->cg.root_words, r = ll_bitset_next(roots, w, 0);
+    if (r == UINT32_MAX || ll_bitset_next(roots, w, r + 1) != UINT32_MAX ||
+        !v->fns[v->cg.roots[r].fn].is_main || w > 64)
+        return roots;
+    uint64_t running[64];
+    memset(running, 0, w * sizeof(uint64_t));
+    ll_mhp_running_at(&v->mhp, f->index, e, running);
+    return ll_bitset_any(running, w) ? roots : NULL;
+}
+
 static int edges_at(struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
                     const struct ll_path *inner, struct ll_lg_witness *w, const char **ids,
                     size_t nids)
 {
     /* single-threaded code orders locks but cannot take part in a deadlock */
-    const uint64_t *roots = ll_view_event_single_threaded(f, e) ? NULL : roots_of(v, f->index);
+    const uint64_t *roots = edge_roots(v, f, e);
     for (uint32_t k = 0; k < f->df.nlocks; k++) {
         const struct ll_path *outer = f->df.locks[k].path;
         if (!(ll_df_state(&f->df, e, k) & LL_LS_HELD) || ll_path_param_rooted(outer) ||
@@ -105,9 +131,7 @@ static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool ha
                 pw.guessed = v->fns[ci->callee].is_dispatcher;
                 pw.outer_text = o.text;
                 pw.inner_text = in.text;
-                if (ll_lockgraph_add(&v->graph, &o, &in, &pw, ids, nids,
-                                     ll_view_event_single_threaded(f, e) ? NULL
-                                                                         : roots_of(v, f->index)))
+                if (ll_lockgraph_add(&v->graph, &o, &in, &pw, ids, nids, edge_roots(v, f, e)))
                     return -1;
             }
         }
