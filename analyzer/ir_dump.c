@@ -15,6 +15,7 @@
  */
 #include "ir_dump.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 struct flag_name {
@@ -26,13 +27,6 @@ static const struct flag_name event_flags[] = {
     {LL_EVF_CHECKED, "checked"},   {LL_EVF_TIMED, "timed"},       {LL_EVF_ATOMIC, "atomic"},
     {LL_EVF_WRITE, "write"},       {LL_EVF_NORETURN, "noreturn"}, {LL_EVF_INDIRECT, "indirect"},
     {LL_EVF_IMPLICIT, "implicit"}, {LL_EVF_DETACHED, "detached"},
-};
-
-/* Bit 6 means one thing per event kind (ir.h). */
-static const struct flag_name access_flags[] = {
-    {LL_EVF_CHECKED, "checked"}, {LL_EVF_TIMED, "timed"},       {LL_EVF_ATOMIC, "atomic"},
-    {LL_EVF_WRITE, "write"},     {LL_EVF_NORETURN, "noreturn"}, {LL_EVF_INDIRECT, "indirect"},
-    {LL_EVF_UPDATE, "update"},   {LL_EVF_DETACHED, "detached"},
 };
 
 static const struct flag_name path_flags[] = {
@@ -220,10 +214,12 @@ static void put_event(FILE *out, const struct ll_tu_facts *f, const struct ll_fu
         if (e->api)
             fprintf(out, " via %s", e->api);
     }
-    if (e->kind == LL_EV_ACCESS)
-        put_flags(out, e->flags, access_flags, COUNT(access_flags), LL_EVF_WRITE);
-    else
-        put_flags(out, e->flags, event_flags, COUNT(event_flags), 0);
+    /* bit 6 means one thing per event kind (ir.h): an ACCESS says `update` */
+    bool access = e->kind == LL_EV_ACCESS;
+    put_flags(out, e->flags, event_flags, COUNT(event_flags),
+              access ? LL_EVF_WRITE | LL_EVF_UPDATE : 0);
+    if (access && (e->flags & LL_EVF_UPDATE))
+        fputs(" update", out);
     if (e->result_var)
         fprintf(out, " result=%s", e->result_var);
     /* Events normally sit at their block's depth; say so only when not. */

@@ -68,8 +68,9 @@ bool ll_mhp_ancestor(const struct ll_mhp *m, uint32_t x, uint32_t y);
 
 /* The roots started (by the thread running it, or by its callers) and
  * still running at event e of function fn, into out (words): a thread
- * its callers started and fn has joined before e is not (`stop(t) {
- * pthread_join(t, NULL); later(); }`). */
+ * its callers started and fn has joined before e is not (`stop() {
+ * pthread_join(maint, NULL); later(); }`; a handle the join names, as
+ * for the function's own threads). */
 void ll_mhp_running_at(const struct ll_mhp *m, uint32_t fn, uint32_t e, uint64_t *out);
 
 #endif

@@ -40,8 +40,9 @@ static const uint64_t *roots_of(const struct ll_view *v, uint32_t fn)
  * cannot take part in a deadlock.  That is main's code before its first
  * creation and after its last join, and also code only main's thread runs
  * at a point where it has every thread it started joined, through calls
- * (`stop(t) { pthread_join(t, NULL); later(); }`: what later() takes runs
- * alone; mhp.h's running set).
+ * (`stop() { pthread_join(maint, NULL); later(); }` with a global handle:
+ * what later() takes runs alone; mhp.h's running set).  Programs with
+ * more than 64 * 64 roots keep every edge.
  */
 static const uint64_t *edge_roots(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e)
 {
