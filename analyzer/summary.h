@@ -47,6 +47,7 @@ struct ll_guard {
     uint8_t truth;   /* the effect happens when the comparison is this */
     int64_t k;       /* the comparison's constant */
     const char *var; /* at a call: the caller's variable passed, or NULL */
+    uint8_t decided; /* at a call: a constant argument made it happen (on is then 0) */
 };
 
 struct ll_effect {
@@ -55,6 +56,7 @@ struct ll_effect {
     uint8_t succ; /* COND_ACQUIRE: signs of the result when held (LL_PS_*: zero for
                      0-on-success, nonzero for a pointer or true, nonnegative) */
     uint8_t fail; /* COND_ACQUIRE: signs of the result when not held */
+    uint8_t only; /* guarded TAKE: when the guard fails, no path acquires it at all */
     struct ll_guard guard;
     struct ll_path lock;
     struct ll_site site; /* where the callee acquires or releases it */

@@ -202,7 +202,13 @@ struct ll_call_info {
     size_t neffects, ntakes;
     struct ll_effect *effects;
     struct ll_take *takes; /* the callee's acquisitions, instantiated */
+    size_t nuntaken;
+    const char **untaken; /* keys the arguments say the callee never acquires (a guarded
+                             TAKE decided false): its pairs into them do not happen */
 };
+
+/* Whether the call's arguments say the callee never acquires `key`. */
+bool ll_call_untaken(const struct ll_call_info *ci, const char *key);
 
 /* Call event e of f when it calls a program function, else NULL. */
 const struct ll_call_info *ll_fn_call(const struct ll_fn_view *f, uint32_t e);

@@ -123,7 +123,8 @@ static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool ha
                 const struct ll_function *cf = v->fns[ci->callee].fn;
                 if (!ll_path_instantiate(&v->arena, &cs->pairs[i].outer, cf, ev, &o) ||
                     !ll_path_instantiate(&v->arena, &cs->pairs[i].inner, cf, ev, &in) ||
-                    ll_path_param_rooted(&o) || ll_path_param_rooted(&in))
+                    ll_path_param_rooted(&o) || ll_path_param_rooted(&in) ||
+                    ll_call_untaken(ci, in.key))
                     continue;
                 struct ll_lg_witness pw = w;
                 pw.outer = cs->pairs[i].outer_site;

@@ -40,6 +40,7 @@ static bool instantiate_guard(struct ll_guard *g, const struct ll_event *call)
         if (!ll_guard_holds(g, strtoll(arg->key, NULL, 10)))
             return false;
         g->on = 0;
+        g->decided = 1;
         return true;
     }
     if (arg && arg->key && (arg->root == LL_ROOT_LOCAL || arg->root == LL_ROOT_PARAM) &&
@@ -49,6 +50,27 @@ static bool instantiate_guard(struct ll_guard *g, const struct ll_event *call)
         g->param = arg->root == LL_ROOT_PARAM ? arg->param : -1;
     }
     return true;
+}
+
+/* The arguments say the callee never acquires `key` on this call
+ * (`reschedule(ev, true)` takes over the caller's lock): its takes of it
+ * go, and it is recorded for the callee's pairs.  ci->takes is a copy
+ * here (a guarded take is never shared). */
+static int drop_takes(struct ll_arena *a, struct ll_call_info *ci, const char *key)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < ci->ntakes; j++)
+        if (strcmp(ci->takes[j].lock.key, key) != 0)
+            ci->takes[n++] = ci->takes[j];
+    ci->ntakes = n;
+    const char **grown = ll_arena_alloc(a, (ci->nuntaken + 1) * sizeof(*grown));
+    if (!grown)
+        return -1;
+    if (ci->nuntaken)
+        memcpy(grown, ci->untaken, ci->nuntaken * sizeof(*grown));
+    grown[ci->nuntaken++] = key;
+    ci->untaken = grown;
+    return 0;
 }
 
 /* The callee's summary rewritten for one call.  There is one per call to
@@ -109,6 +131,8 @@ static struct ll_call_info *instantiate_call(struct ll_view *v, const struct ll_
         if ((takes && g.on) ||
             !ll_path_instantiate(a, &s->effects[i].lock, callee->fn, call, &lock))
             continue; /* still open: some paths */
+        if (!takes && s->effects[i].only && drop_takes(a, ci, lock.key) != 0)
+            return NULL;
         for (size_t j = 0; j < ci->ntakes; j++)
             if (strcmp(ci->takes[j].lock.key, lock.key) == 0) {
                 ci->takes[j].fresh = takes;
@@ -116,6 +140,14 @@ static struct ll_call_info *instantiate_call(struct ll_view *v, const struct ll_
             }
     }
     return ci;
+}
+
+bool ll_call_untaken(const struct ll_call_info *ci, const char *key)
+{
+    for (size_t i = 0; ci && key && i < ci->nuntaken; i++)
+        if (strcmp(ci->untaken[i], key) == 0)
+            return true;
+    return false;
 }
 
 static int prepare_calls(struct ll_view *v, struct ll_fn_view *f)
@@ -567,7 +599,8 @@ static int summarise_call(struct ll_view *v, struct ll_fn_view *f, uint32_t e)
     for (size_t i = 0; i < cs->npairs; i++) {
         struct ll_pair p = cs->pairs[i];
         if (!ll_path_instantiate(a, &cs->pairs[i].outer, v->fns[ci->callee].fn, ev, &p.outer) ||
-            !ll_path_instantiate(a, &cs->pairs[i].inner, v->fns[ci->callee].fn, ev, &p.inner))
+            !ll_path_instantiate(a, &cs->pairs[i].inner, v->fns[ci->callee].fn, ev, &p.inner) ||
+            ll_call_untaken(ci, p.inner.key))
             continue;
         if ((ll_path_param_rooted(&p.outer) || ll_path_param_rooted(&p.inner)) &&
             push_pair(a, &f->summary, &p) != 0)
@@ -921,8 +954,28 @@ static uint32_t find_guard_params(const struct ll_fn_view *f, struct guard_param
     return n;
 }
 
-/* Whether some lock's fate at the returns is not one thing: released on
- * some paths only, taken on some only. */
+/* Whether l is released somewhere it is held on some paths and as the
+ * caller left it on others: the function takes it itself on some paths
+ * and takes over the caller's on others (`if (!handover) lock(m); ...
+ * unlock(m)`), which only a parameter can tell apart. */
+static bool released_half_held(const struct ll_fn_view *f, uint32_t l)
+{
+    const struct ll_function *fn = f->fn;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind != LL_EV_RELEASE || !f->df.reached[e] ||
+            ll_df_lock_index(&f->df, ev->obj.key) != (int)l)
+            continue;
+        uint8_t st = ll_df_state(&f->df, e, l);
+        if ((st & LL_LS_ENTRY) && (st & LL_LS_HELD))
+            return true;
+    }
+    return false;
+}
+
+/* Whether some lock's fate is not one thing: released on some paths only
+ * or taken on some only at the returns, or released where it is held on
+ * some paths only. */
 static bool has_open_lock(const struct ll_fn_view *f)
 {
     for (uint32_t l = 0; l < f->df.nlocks; l++) {
@@ -931,7 +984,7 @@ static bool has_open_lock(const struct ll_fn_view *f)
         uint8_t all = 0;
         for (uint32_t i = 0; i < f->df.nexits; i++)
             all |= f->df.exits[i].st[l] & (uint8_t)~LL_LS_SHARED;
-        if (all & (all - 1)) /* more than one state */
+        if ((all & (all - 1)) || released_half_held(f, l)) /* more than one state */
             return true;
     }
     return false;
@@ -963,15 +1016,36 @@ static bool takes_on_every_path(const struct ll_fn_view *f, const struct ll_df_r
     return true;
 }
 
+/* In run f: whether some reached event acquires l, itself or in a callee. */
+static bool acquires_reached(const struct ll_fn_view *f, uint32_t l)
+{
+    const struct ll_function *fn = f->fn;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        if (!f->df.reached[e])
+            continue;
+        const struct ll_event *ev = &fn->events[e];
+        if (ll_event_acquires(ev) && ll_df_lock_index(&f->df, ev->obj.key) == (int)l)
+            return true;
+        const struct ll_call_info *ci = f->calls ? f->calls[e] : NULL;
+        for (size_t k = 0; ci && k < ci->ntakes; k++)
+            if (ll_df_lock_index(&f->df, ci->takes[k].lock.key) == (int)l)
+                return true;
+    }
+    return false;
+}
+
 /* A comparison of the parameter that is `truth` exactly for the values
- * in `set` (bit i: values[i]); false when none is. */
-static bool find_guard(const struct guard_params *g, uint32_t set, struct ll_guard *out)
+ * in `set` (bit i: values[i]) among those not in `dead`; false when none
+ * is. */
+static bool find_guard(const struct guard_params *g, uint32_t set, uint32_t dead,
+                       struct ll_guard *out)
 {
     for (uint32_t p = 0; p < g->npreds; p++)
         for (int truth = 0; truth < 2; truth++) {
             bool ok = true;
             for (uint32_t i = 0; i < g->nvalues && ok; i++)
-                ok = (ll_ps_cmp_holds(g->preds[p].cmp, g->values[i], g->preds[p].k) ==
+                ok = (dead >> i & 1) ||
+                     (ll_ps_cmp_holds(g->preds[p].cmp, g->values[i], g->preds[p].k) ==
                       (truth != 0)) == ((set >> i & 1) != 0);
             if (ok) {
                 memset(out, 0, sizeof(*out));
@@ -989,7 +1063,8 @@ static bool find_guard(const struct guard_params *g, uint32_t set, struct ll_gua
 static bool has_effect(const struct ll_summary *s, const char *key)
 {
     for (size_t i = 0; i < s->neffects; i++)
-        if (s->effects[i].op != LL_EFF_RECURSIVE && strcmp(s->effects[i].lock.key, key) == 0)
+        if (s->effects[i].op != LL_EFF_RECURSIVE && s->effects[i].op != LL_EFF_TAKE &&
+            strcmp(s->effects[i].lock.key, key) == 0)
             return true;
     return false;
 }
@@ -1030,6 +1105,7 @@ static int guard_effects(struct ll_view *v, struct ll_fn_view *f, const struct l
         const struct guard_params *g = &gp[p];
         memset(ops, 0, (size_t)GUARD_MAX_VALUES * nl);
         memset(take, 0, (size_t)GUARD_MAX_VALUES * nl);
+        uint32_t dead = 0; /* values for which f never returns (`assert(p)`): any effect */
         for (uint32_t i = 0; i < g->nvalues; i++) {
             struct ll_df_env env = *base;
             env.seeded = true;
@@ -1038,6 +1114,8 @@ static int guard_effects(struct ll_view *v, struct ll_fn_view *f, const struct l
             struct ll_fn_view run = *f;
             if (ll_dataflow_run(f->fn, &env, &tmp, &run.df) != 0 || run.df.nlocks != nl)
                 goto out;
+            if (!run.df.nexits)
+                dead |= 1u << i;
             for (uint32_t l = 0; l < nl; l++) {
                 struct ll_effect x;
                 if (ll_path_portable(f->df.locks[l].path) && ll_fn_lock_effect(&run, l, &x) &&
@@ -1045,7 +1123,8 @@ static int guard_effects(struct ll_view *v, struct ll_fn_view *f, const struct l
                     ops[i * nl + l] = x.op == LL_EFF_ACQUIRE ? 1 : 2;
                     mode[l] = x.mode;
                 }
-                take[i * nl + l] = takes_on_every_path(&run, &run.df, l);
+                take[i * nl + l] = (uint8_t)(takes_on_every_path(&run, &run.df, l) |
+                                             acquires_reached(&run, l) << 1);
             }
         }
         struct ll_summary *s = &f->summary;
@@ -1064,11 +1143,16 @@ static int guard_effects(struct ll_view *v, struct ll_fn_view *f, const struct l
             for (uint8_t op = 1; op <= 3; op++) {
                 uint32_t set = 0;
                 for (uint32_t i = 0; i < g->nvalues; i++)
-                    if (op == 3 ? take[i * nl + l] != 0 : ops[i * nl + l] == op)
+                    if (op == 3 ? (take[i * nl + l] & 1) != 0 : ops[i * nl + l] == op)
                         set |= 1u << i;
+                bool only = true; /* the other values acquire it nowhere */
+                for (uint32_t i = 0; i < g->nvalues; i++)
+                    if (!(set >> i & 1) && (take[i * nl + l] & 2))
+                        only = false;
                 struct ll_effect x;
                 memset(&x, 0, sizeof(x));
-                if (!set || set == (1u << g->nvalues) - 1 || !find_guard(g, set, &x.guard))
+                if (!set || (set | dead) == (1u << g->nvalues) - 1 ||
+                    !find_guard(g, set, dead, &x.guard))
                     continue;
                 if ((op < 3 && has_effect(s, lp->key)) || (op == 3 && takes_fresh(s, lp->key)))
                     continue;
@@ -1076,6 +1160,7 @@ static int guard_effects(struct ll_view *v, struct ll_fn_view *f, const struct l
                     break;
                 x.op = op == 1 ? LL_EFF_ACQUIRE : op == 2 ? LL_EFF_RELEASE : LL_EFF_TAKE;
                 x.mode = op == 3 ? LL_MODE_EXCL : mode[l];
+                x.only = op == 3 && only;
                 x.lock = *lp;
                 x.site = ll_fn_acquisition_site(f, f->fn->nevents, l);
                 s->effects[s->neffects++] = x;

@@ -31,11 +31,56 @@ static const char doc[] =
     "again is taken to run\n"
     "with its caller's lock, and its callers are not checked. One that releases it when an\n"
     "argument says so releases it at the calls passing that constant; with an argument not\n"
-    "known, both outcomes are kept. Branch conditions are correlated when they test the same\n"
+    "known, both outcomes are kept. One that takes it itself unless an argument says the\n"
+    "caller holds it (`if (!handover) lock(m); ... unlock(m)`) is silent inside once some\n"
+    "caller holds it and passes that value; its calls are checked instead. Branch conditions are "
+    "correlated when they test the same\n"
     "side-effect-free expression over locals, globals or fields reached from them (calls in\n"
     "between are trusted not to change it); a flag set next to the lock (`locked = 1;`) is\n"
     "not followed, and in very large functions the correlation is lost once more than 16\n"
     "path states meet.\n";
+
+/* Whether some call to f passes a constant that makes f release p's
+ * class while the caller holds it on every path: evidence that f takes
+ * over its caller's lock when a parameter says so. */
+static bool handover_called(const struct ll_view *v, const struct ll_fn_view *f,
+                            const struct ll_path *p)
+{
+    LL_FOR_EACH_FN(v, g)
+    {
+        LL_FOR_EACH_REACHED(g, e, LL_EVK(LL_EV_CALL))
+        {
+            const struct ll_call_info *ci = ll_fn_call(g, e);
+            if (!ci || ci->callee != (long)ll_fn_index(f))
+                continue;
+            for (size_t k = 0; k < ci->neffects; k++) {
+                const struct ll_effect *x = &ci->effects[k];
+                int l =
+                    x->op == LL_EFF_RELEASE && x->guard.decided && ll_path_same_lock(&x->lock, p)
+                        ? ll_fn_lock_of(g, &x->lock)
+                        : -1;
+                struct ll_lock_state st =
+                    l < 0 ? (struct ll_lock_state){0} : ll_fn_lock_at(g, e, (uint32_t)l);
+                if (st.held && !st.released && !st.unknown)
+                    return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Whether a parameter decides if f releases its caller's p (the summary
+ * releases it for some values only) and a caller relies on that. */
+static bool release_handed_over(const struct ll_view *v, const struct ll_fn_view *f,
+                                const struct ll_path *p)
+{
+    const struct ll_summary *s = ll_fn_summary(f);
+    for (size_t i = 0; i < s->neffects; i++)
+        if (s->effects[i].op == LL_EFF_RELEASE && s->effects[i].guard.on &&
+            ll_path_same_lock(&s->effects[i].lock, p))
+            return handover_called(v, f, p);
+    return false;
+}
 
 static void check_release(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
                           struct ll_rule_ctx *r)
@@ -47,8 +92,10 @@ static void check_release(const struct ll_view *v, const struct ll_fn_view *f, u
     if (l < 0 || ll_view_lock_recursive(v, f, (uint32_t)l))
         return;
     struct ll_lock_state st = ll_fn_lock_at(f, e, (uint32_t)l);
-    /* not held on some path, or held on some and as the caller left it on others */
-    if (!st.released && !(st.unknown && st.held))
+    /* not held on some path, or held on some and as the caller left it on
+     * others -- unless a parameter decides which (the caller's lock is
+     * taken over when it says so, the function takes its own otherwise) */
+    if (!st.released && !(st.unknown && st.held && !release_handed_over(v, f, &ev->obj)))
         return;
     const char *how =
         st.held ? "'%s' released but not held on every path" : "'%s' released but not held";
