@@ -94,9 +94,14 @@ struct fn_builder {
     size_t nlabels, caplabels;
     uint32_t nevents_total; /* events so far, to give events global indices */
     struct keyset recursive_attrs, detached_attrs;
-    /* switch being built: dispatch block, and whether it had a default */
+    /* switch being built: the dispatch block (lowered: the test the next
+     * case label gets), whether it had a default and its block, and, when
+     * it tests a plain local or parameter, the condition its case labels
+     * refine into `x == K` tests (sw_cond.text NULL: not lowered) */
     uint32_t sw_dispatch;
     bool sw_default;
+    uint32_t sw_default_blk, sw_tests;
+    struct ll_cond sw_cond;
     struct ll_event sink; /* absorbs writes after an allocation failure */
     /* scratch stack of cursors for child lists */
     CXCursor *cs;

@@ -344,6 +344,34 @@ static void stmt_if(struct fn_builder *b, CXCursor s)
     b->cur = join;
 }
 
+/* Case labels of one switch that get a test of their own: past this, a
+ * huge dispatch (an interpreter's) gets tests that remember nothing. */
+#define SWITCH_MAX_TESTS 16
+
+/*
+ * A switch over a plain local or parameter (`switch (type)`) is lowered
+ * into a chain of two-way tests `type == K`, one per case label, whose
+ * last false edge goes to the default label (or past the switch): the
+ * dataflow then knows which case a path took, as for an `if` chain, and a
+ * parameter's value decides the cases (`pause_threads(PAUSE_ALL)`).  Any
+ * other switch keeps one multi-way dispatch block that says nothing.
+ */
+static void switch_test(struct fn_builder *b, CXCursor e, struct ll_cond *c)
+{
+    memset(c, 0, sizeof(*c));
+    const char *var = fe_local_var(b, e);
+    if (!var)
+        return;
+    const char *text = fe_cond_text(b, fe_strip(e), &c->vars, &c->nvars);
+    if (!text || c->nvars != 1) {
+        memset(c, 0, sizeof(*c));
+        return;
+    }
+    c->kind = LL_COND_VAR;
+    c->var = var;
+    c->text = text;
+}
+
 static void stmt_switch(struct fn_builder *b, CXCursor s)
 {
     CXCursor ops[2];
@@ -352,30 +380,74 @@ static void stmt_switch(struct fn_builder *b, CXCursor s)
         return;
     fe_expr(b, ops[0], CTX_READ);
     uint32_t dispatch = b->cur, out = fe_new_block(b);
-    uint32_t od = b->sw_dispatch, ob = b->brk;
+    uint32_t od = b->sw_dispatch, ob = b->brk, odb = b->sw_default_blk, ot = b->sw_tests;
     bool odef = b->sw_default;
+    struct ll_cond oc = b->sw_cond;
     b->sw_dispatch = dispatch;
     b->sw_default = false;
+    b->sw_default_blk = out;
+    b->sw_tests = 0;
+    switch_test(b, ops[0], &b->sw_cond);
     b->brk = out;
     fe_dead_end(b); /* code before the first case label is unreachable */
     fe_stmt(b, ops[1]);
     fe_edge(b, b->cur, out);
-    if (!b->sw_default)
+    if (b->sw_cond.text)
+        fe_edge(b, b->sw_dispatch, b->sw_default_blk); /* no case matched */
+    else if (!b->sw_default)
         fe_edge(b, dispatch, out);
     b->sw_dispatch = od;
     b->sw_default = odef;
+    b->sw_default_blk = odb;
+    b->sw_tests = ot;
+    b->sw_cond = oc;
     b->brk = ob;
     b->cur = out;
+}
+
+/* The lowered switch's test for the case label `s` into blk: `x == K`,
+ * or a test that says nothing (a range `case 1 ... 5:`, a value libclang
+ * cannot evaluate, a label past SWITCH_MAX_TESTS). */
+static void case_test(struct fn_builder *b, CXCursor s, uint32_t blk)
+{
+    uint32_t test = b->sw_dispatch, next = fe_new_block(b);
+    size_t base = fe_push_children(b, s);
+    bool one = b->ncs - base == 2; /* the value and the statement: not a range */
+    CXCursor value = one ? b->cs[base] : clang_getNullCursor();
+    b->ncs = base;
+    long long k = 0;
+    struct ll_cond c = b->sw_cond;
+    if (one && b->sw_tests < SWITCH_MAX_TESTS && fe_eval_int(value, &k) &&
+        (c.text = ll_arena_printf(b->arena, "%s == %lld", b->sw_cond.text, k))) {
+        c.cmp = LL_CMP_EQ;
+        c.cmp_k = k;
+        c.true_when_zero = k == 0;
+        b->sw_tests++;
+    } else {
+        memset(&c, 0, sizeof(c));
+        c.kind = LL_COND_OTHER;
+    }
+    struct build_block *bb = &b->blocks[test];
+    bb->cond = c;
+    bb->nmany = 0;
+    bb->succ[0] = blk;
+    bb->succ[1] = next;
+    bb->nsucc = 2;
+    b->sw_dispatch = next;
 }
 
 static void stmt_case(struct fn_builder *b, CXCursor s, bool is_default)
 {
     uint32_t blk = fe_new_block(b);
     fe_fall_into(b, blk);
-    if (b->sw_dispatch != UINT32_MAX)
+    if (b->sw_dispatch != UINT32_MAX && b->sw_cond.text && !is_default)
+        case_test(b, s, blk);
+    else if (b->sw_dispatch != UINT32_MAX && !b->sw_cond.text)
         fe_edge(b, b->sw_dispatch, blk);
-    if (is_default)
+    if (is_default) {
         b->sw_default = true;
+        b->sw_default_blk = blk;
+    }
     size_t base = fe_push_children(b, s);
     size_t n = b->ncs - base;
     CXCursor sub = n ? b->cs[base + n - 1] : clang_getNullCursor();

@@ -281,7 +281,13 @@ bool ll_path_rebase(struct ll_arena *a, const struct ll_path *p, const char *kro
 
 bool ll_guard_holds(const struct ll_guard *g, int64_t v)
 {
-    return ll_ps_cmp_holds(g->cmp, v, g->k) == (g->truth != 0);
+    bool holds = false;
+    if (g->cmp == LL_GUARD_IN)
+        for (uint8_t i = 0; i < g->nin && !holds; i++)
+            holds = g->in[i] == v;
+    else
+        holds = ll_ps_cmp_holds(g->cmp, v, g->k);
+    return holds == (g->truth != 0);
 }
 
 bool ll_path_same_lock(const struct ll_path *a, const struct ll_path *b)

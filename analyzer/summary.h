@@ -40,10 +40,16 @@ enum ll_effect_op {
  * variable is the caller's parameter), for the caller's analysis to
  * decide; any other argument leaves it open (both outcomes).
  */
+#define LL_GUARD_IN 0xff /* ll_guard.cmp: the value is one of in[] */
+#define LL_GUARD_MAX_IN 4
+
 struct ll_guard {
-    uint8_t on;      /* guarded */
-    int16_t param;   /* the parameter (at a call: the caller's, or -1) */
-    uint8_t cmp;     /* enum ll_cmp */
+    uint8_t on;    /* guarded */
+    int16_t param; /* the parameter (at a call: the caller's, or -1) */
+    uint8_t cmp;   /* enum ll_cmp, or LL_GUARD_IN (a switch's cases that fall
+                      through into the effect: `type` is PAUSE_ALL or PAUSE_WORKERS) */
+    uint8_t nin;   /* LL_GUARD_IN: the values */
+    int64_t in[LL_GUARD_MAX_IN];
     uint8_t truth;   /* the effect happens when the comparison is this */
     int64_t k;       /* the comparison's constant */
     const char *var; /* at a call: the caller's variable passed, or NULL */

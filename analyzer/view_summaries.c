@@ -1034,6 +1034,41 @@ static bool acquires_reached(const struct ll_fn_view *f, uint32_t l)
     return false;
 }
 
+/* When the parameter is only tested for equality (a lowered switch, an
+ * if / else-if chain): the effect happens for the constants in `set`,
+ * and not for any other value (the values tested with no constant
+ * standing for them, "none of the cases", are outside `set`): a guard
+ * "is one of" those constants.  False otherwise. */
+static bool find_guard_in(const struct guard_params *g, uint32_t set, uint32_t dead,
+                          struct ll_guard *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (uint32_t p = 0; p < g->npreds; p++)
+        if (g->preds[p].cmp != LL_CMP_EQ && g->preds[p].cmp != LL_CMP_NE)
+            return false;
+    bool other = false; /* a value no constant stands for was tried */
+    for (uint32_t i = 0; i < g->nvalues; i++) {
+        if (dead >> i & 1)
+            continue;
+        bool tested = false;
+        for (uint32_t p = 0; p < g->npreds && !tested; p++)
+            tested = g->preds[p].k == g->values[i];
+        other |= !tested;
+        if (!tested && (set >> i & 1))
+            return false; /* "any other value" has the effect */
+        if (tested && (set >> i & 1)) {
+            if (out->nin == LL_GUARD_MAX_IN)
+                return false;
+            out->in[out->nin++] = g->values[i];
+        }
+    }
+    out->on = 1;
+    out->param = (int16_t)g->param;
+    out->cmp = LL_GUARD_IN;
+    out->truth = 1;
+    return other && out->nin > 0;
+}
+
 /* A comparison of the parameter that is `truth` exactly for the values
  * in `set` (bit i: values[i]) among those not in `dead`; false when none
  * is. */
@@ -1060,12 +1095,19 @@ static bool find_guard(const struct guard_params *g, uint32_t set, uint32_t dead
     return false;
 }
 
-static bool has_effect(const struct ll_summary *s, const char *key)
+/* Whether the summary already says what f does to `key` for effect op:
+ * an effect on every path, or one of that op under a guard (a guarded
+ * acquire for some values leaves room for a guarded release for others:
+ * `pause_threads(PAUSE_ALL)` / `pause_threads(RESUME_ALL)`). */
+static bool has_effect(const struct ll_summary *s, const char *key, uint8_t op)
 {
-    for (size_t i = 0; i < s->neffects; i++)
-        if (s->effects[i].op != LL_EFF_RECURSIVE && s->effects[i].op != LL_EFF_TAKE &&
-            strcmp(s->effects[i].lock.key, key) == 0)
+    for (size_t i = 0; i < s->neffects; i++) {
+        const struct ll_effect *x = &s->effects[i];
+        if (x->op == LL_EFF_RECURSIVE || x->op == LL_EFF_TAKE || strcmp(x->lock.key, key) != 0)
+            continue;
+        if (!x->guard.on || x->op == op)
             return true;
+    }
     return false;
 }
 
@@ -1152,13 +1194,14 @@ static int guard_effects(struct ll_view *v, struct ll_fn_view *f, const struct l
                 struct ll_effect x;
                 memset(&x, 0, sizeof(x));
                 if (!set || (set | dead) == (1u << g->nvalues) - 1 ||
-                    !find_guard(g, set, dead, &x.guard))
+                    (!find_guard(g, set, dead, &x.guard) && !find_guard_in(g, set, dead, &x.guard)))
                     continue;
-                if ((op < 3 && has_effect(s, lp->key)) || (op == 3 && takes_fresh(s, lp->key)))
+                x.op = op == 1 ? LL_EFF_ACQUIRE : op == 2 ? LL_EFF_RELEASE : LL_EFF_TAKE;
+                if ((op < 3 && has_effect(s, lp->key, x.op)) ||
+                    (op == 3 && takes_fresh(s, lp->key)))
                     continue;
                 if (s->neffects >= room)
                     break;
-                x.op = op == 1 ? LL_EFF_ACQUIRE : op == 2 ? LL_EFF_RELEASE : LL_EFF_TAKE;
                 x.mode = op == 3 ? LL_MODE_EXCL : mode[l];
                 x.only = op == 3 && only;
                 x.lock = *lp;
