@@ -333,9 +333,67 @@ char *ll_arena_strdup(struct ll_arena *a, const char *s)
     return s ? ll_arena_strndup(a, s, strlen(s)) : NULL;
 }
 
+/* ll_arena_printf() for a format of literal text, "%s" and "%%" only
+ * (every one the frontend builds access paths with): two passes over the
+ * arguments with strlen and memcpy, about a tenth of vsnprintf's cost.
+ * A NULL string prints as glibc's vsnprintf prints it, "(null)".  Returns
+ * false, having done nothing, for any other format. */
+static bool concat_only(const char *fmt)
+{
+    for (const char *f = fmt; *f; f++)
+        if (*f == '%') {
+            if (f[1] != 's' && f[1] != '%')
+                return false;
+            f++;
+        }
+    return true;
+}
+
+static char *arena_concat(struct ll_arena *a, const char *fmt, va_list ap)
+{
+    va_list aq;
+    va_copy(aq, ap);
+    size_t n = 0;
+    for (const char *f = fmt; *f; f++) {
+        if (*f != '%') {
+            n++;
+        } else if (*++f == '%') {
+            n++;
+        } else {
+            const char *s = va_arg(aq, const char *);
+            n += strlen(s ? s : "(null)");
+        }
+    }
+    va_end(aq);
+    char *p = ll_arena_alloc_raw(a, n + 1), *o = p;
+    if (!p)
+        return NULL;
+    for (const char *f = fmt; *f; f++) {
+        if (*f != '%') {
+            *o++ = *f;
+        } else if (*++f == '%') {
+            *o++ = '%';
+        } else {
+            const char *s = va_arg(ap, const char *);
+            s = s ? s : "(null)";
+            size_t l = strlen(s);
+            memcpy(o, s, l);
+            o += l;
+        }
+    }
+    *o = '\0';
+    return p;
+}
+
 char *ll_arena_printf(struct ll_arena *a, const char *fmt, ...)
 {
     va_list ap;
+    if (concat_only(fmt)) {
+        va_start(ap, fmt);
+        char *p = arena_concat(a, fmt, ap);
+        va_end(ap);
+        return p;
+    }
     va_start(ap, fmt);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
