@@ -23,6 +23,7 @@
 
 struct ll_frontend {
     CXIndex index;
+    struct fe_memo *memo; /* NULL: none (out of memory) */
 };
 
 struct ll_frontend *ll_frontend_new(void)
@@ -33,7 +34,9 @@ struct ll_frontend *ll_frontend_new(void)
     if (!fe)
         return NULL;
     fe->index = clang_createIndex(0, 0);
+    fe->memo = fe_memo_new();
     if (!fe->index) {
+        fe_memo_free(fe->memo);
         free(fe);
         return NULL;
     }
@@ -51,6 +54,7 @@ void ll_frontend_free(struct ll_frontend *fe)
     if (!fe)
         return;
     clang_disposeIndex(fe->index);
+    fe_memo_free(fe->memo);
     free(fe);
 }
 
@@ -461,7 +465,9 @@ int ll_frontend_parse(struct ll_frontend *fe, const struct ll_tu_job *job, struc
     if (main)
         fe_file_index(&tu, main); /* the main file is files[0] */
     count_errors(&tu);
+    fe_memo_begin(fe->memo);
     clang_visitChildren(clang_getTranslationUnitCursor(ctu), top_level, &tu);
+    fe_memo_end();
     int rc = tu.oom || !out->main_file ? -1 : publish(&tu);
     if (rc == 0)
         rc = record_deps(ctu, job, out);

@@ -64,13 +64,79 @@ uint32_t fe_file_index(struct tu_ctx *tu, CXFile file)
     return idx;
 }
 
+#define EXTENT_MEMO 4096 /* slots; powers of two */
+#define STRIP_MEMO 2048
+struct extent_memo {
+    CXCursor c;
+    CXSourceRange r;
+};
+struct fe_memo {
+    struct extent_memo extent[EXTENT_MEMO];
+    struct fe_strip_memo strip[STRIP_MEMO];
+};
+static _Thread_local struct fe_memo *memo;
+
+struct fe_memo *fe_memo_new(void)
+{
+    return malloc(sizeof(struct fe_memo));
+}
+
+void fe_memo_free(struct fe_memo *m)
+{
+    free(m);
+}
+
+void fe_memo_begin(struct fe_memo *m)
+{
+    /* kind 0 is no cursor's: an empty slot matches none */
+    if (m)
+        memset(m, 0, sizeof(*m));
+    memo = m;
+}
+
+void fe_memo_end(void)
+{
+    memo = NULL;
+}
+
+bool fe_same_cursor(CXCursor a, CXCursor b)
+{
+    return a.kind == b.kind && a.xdata == b.xdata && a.data[0] == b.data[0] &&
+           a.data[1] == b.data[1] && a.data[2] == b.data[2];
+}
+
+/* data[1] is an expression's or statement's node, data[0] its parent
+ * declaration */
+static size_t slot_of(CXCursor c, size_t n)
+{
+    uintptr_t h = (uintptr_t)c.data[1] ^ ((uintptr_t)c.data[0] >> 4) ^ (uintptr_t)c.kind;
+    h ^= h >> 13;
+    return (h ^ (h >> 7)) & (n - 1);
+}
+
+CXSourceRange fe_extent(CXCursor c)
+{
+    if (!memo)
+        return clang_getCursorExtent(c);
+    struct extent_memo *m = &memo->extent[slot_of(c, EXTENT_MEMO)];
+    if (!fe_same_cursor(m->c, c)) {
+        m->c = c;
+        m->r = clang_getCursorExtent(c);
+    }
+    return m->r;
+}
+
+struct fe_strip_memo *fe_strip_slot(CXCursor e)
+{
+    return memo ? &memo->strip[slot_of(e, STRIP_MEMO)] : NULL;
+}
+
 struct ll_loc fe_loc(struct fn_builder *b, CXCursor c)
 {
     struct ll_loc l = {0, 0, 0};
     CXFile f = NULL;
     unsigned line = 0, col = 0;
-    clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), &f, &line, &col,
-                               NULL);
+    clang_getExpansionLocation(clang_getRangeStart(fe_extent(c)), &f, &line, &col, NULL);
     if (f)
         l.file = fe_file_index(b->tu, f);
     l.line = line;
@@ -83,8 +149,7 @@ struct ll_loc fe_loc_tu(struct tu_ctx *tu, CXCursor c)
     struct ll_loc l = {0, 0, 0};
     CXFile f = NULL;
     unsigned line = 0, col = 0;
-    clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(c)), &f, &line, &col,
-                               NULL);
+    clang_getExpansionLocation(clang_getRangeStart(fe_extent(c)), &f, &line, &col, NULL);
     if (f)
         l.file = fe_file_index(tu, f);
     l.line = line;

@@ -133,6 +133,35 @@ struct fe_alias {
 bool fe_grow(void **v, size_t *cap, size_t n, size_t elem);
 char *fe_string(struct ll_arena *a, CXString s); /* copies and disposes */
 uint32_t fe_file_index(struct tu_ctx *tu, CXFile file);
+/*
+ * Answers about cursors remembered for the lowering of one TU, between
+ * fe_memo_begin() and fe_memo_end() on this thread (the tables, 360 KiB,
+ * are the frontend's: reused from TU to TU, their pages are faulted in
+ * once per parsing thread, not once per TU): the frontend asks
+ * about the same expression several times (its extent for fe_strip(), an
+ * atomic builtin's test and an event's location; fe_strip() itself), and
+ * an extent costs re-lexing the expression's last token.  Direct-mapped
+ * tables keyed by a cursor's bits, on which every such answer depends
+ * alone: a hit returns exactly what libclang would.  Per thread, since the
+ * driver can parse in its threads; per TU, since a disposed TU's cursors
+ * may repeat the bits of a later one's.  Without a table (out of memory,
+ * or outside a parse) every answer is computed.
+ */
+struct fe_memo;
+struct fe_memo *fe_memo_new(void); /* NULL when out of memory */
+void fe_memo_free(struct fe_memo *m);
+void fe_memo_begin(struct fe_memo *m); /* m may be NULL: no tables */
+void fe_memo_end(void);
+/* clang_getCursorExtent(c), remembered. */
+CXSourceRange fe_extent(CXCursor c);
+/* fe_strip()'s slot for `e` (`in` is not `e` when it holds another
+ * cursor's answer, or none), or NULL without a table. */
+struct fe_strip_memo {
+    CXCursor in, out;
+};
+struct fe_strip_memo *fe_strip_slot(CXCursor e);
+/* Whether two cursors are the same bits. */
+bool fe_same_cursor(CXCursor a, CXCursor b);
 struct ll_loc fe_loc(struct fn_builder *b, CXCursor c);
 struct ll_loc fe_loc_tu(struct tu_ctx *tu, CXCursor c);
 /* Records that the function or slot `source` flows into `slot` (an

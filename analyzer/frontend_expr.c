@@ -58,12 +58,32 @@ static struct few few_children(CXCursor c)
 
 static bool same_extent(CXCursor a, CXCursor b)
 {
-    CXSourceRange ra = clang_getCursorExtent(a), rb = clang_getCursorExtent(b);
+    CXSourceRange ra = fe_extent(a), rb = fe_extent(b);
     return clang_equalLocations(clang_getRangeStart(ra), clang_getRangeStart(rb)) &&
            clang_equalLocations(clang_getRangeEnd(ra), clang_getRangeEnd(rb));
 }
 
+static CXCursor strip(CXCursor e);
+
 CXCursor fe_strip(CXCursor e)
+{
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (k != CXCursor_ParenExpr && k != CXCursor_UnexposedExpr && k != CXCursor_CStyleCastExpr)
+        return e;
+    /* the frontend strips the same expression again and again (a path's
+     * base, then its base's base; a condition, then the access in it), and
+     * each strip visits children and measures two extents */
+    struct fe_strip_memo *m = fe_strip_slot(e);
+    if (!m)
+        return strip(e);
+    if (!fe_same_cursor(m->in, e)) {
+        m->in = e;
+        m->out = strip(e);
+    }
+    return m->out;
+}
+
+static CXCursor strip(CXCursor e)
 {
     for (int guard = 0; guard < 64; guard++) {
         enum CXCursorKind k = clang_getCursorKind(e);
@@ -472,7 +492,7 @@ static const char *tokens_text(struct fn_builder *b, CXCursor e, bool *own)
     /* 64 tokens of at most 1 KiB of text fit in 4 KiB of source; an
      * expression that starts or ends inside a macro's body has no text of
      * its own (*own says which of the two it was) */
-    CXSourceRange ext = clang_getCursorExtent(e);
+    CXSourceRange ext = fe_extent(e);
     if (!fe_own_range(b->ctu, ext, 4096, false, false, &r)) {
         if (own)
             *own = fe_own_range(b->ctu, ext, UINT_MAX, false, false, &r);
@@ -2159,10 +2179,10 @@ static struct evref lower_call(struct fn_builder *b, CXCursor call)
 static const struct ll_api *atomic_builtin(struct fn_builder *b, CXCursor e)
 {
     struct few f = few_children(e);
-    if (f.n == 0 || clang_equalLocations(clang_getRangeStart(clang_getCursorExtent(e)),
-                                         clang_getRangeStart(clang_getCursorExtent(f.v[0]))))
+    if (f.n == 0 || clang_equalLocations(clang_getRangeStart(fe_extent(e)),
+                                         clang_getRangeStart(fe_extent(f.v[0]))))
         return NULL;
-    CXToken *tok = clang_getToken(b->ctu, clang_getRangeStart(clang_getCursorExtent(e)));
+    CXToken *tok = clang_getToken(b->ctu, clang_getRangeStart(fe_extent(e)));
     if (!tok)
         return NULL;
     const struct ll_api *api = NULL;

@@ -21,6 +21,7 @@ struct evref fe_expr(struct fn_builder *b, CXCursor e, enum expr_ctx ctx);
 void fe_cond(struct fn_builder *b, CXCursor cond, uint32_t t, uint32_t f);
 /* Whether any declaration of the function `decl` says it never returns. */
 bool fe_callee_noreturn(struct tu_ctx *tu, CXCursor decl);
+/* `e` without parentheses, implicit casts and plain casts. */
 CXCursor fe_strip(CXCursor e);
 bool fe_is_binop(CXCursor c, enum CXBinaryOperatorKind k);
 bool fe_is_unop(CXCursor c, enum CXUnaryOperatorKind k);
