@@ -9,6 +9,7 @@
  * the handful a file has.  Nothing here reads a finding's related sites:
  * a finding is suppressed where its primary location is.
  */
+#define _GNU_SOURCE /* memmem */
 #include "suppress.h"
 
 #include "file_access.h"
@@ -266,14 +267,9 @@ static int comment(struct scan *sc, const char *text, const char *end, uint32_t 
  * and then there is nothing the scan below could find. */
 static bool mentions_directive(const char *text, size_t len)
 {
-    size_t dl = strlen(DIRECTIVE);
-    const char *p = text, *end = text + len;
-    while ((size_t)(end - p) >= dl && (p = memchr(p, DIRECTIVE[0], (size_t)(end - p) - dl + 1))) {
-        if (memcmp(p, DIRECTIVE, dl) == 0)
-            return true;
-        p++;
-    }
-    return false;
+    /* memmem: a memchr for the directive's first letter stops at every
+     * 'l' of the file (a 244k-line amalgamation: 15 ms) */
+    return memmem(text, len, DIRECTIVE, strlen(DIRECTIVE)) != NULL;
 }
 
 int ll_suppress_scan_text(struct ll_suppress *s, const char *file, const char *text, size_t len)
