@@ -101,6 +101,7 @@ static int lower_function(struct tu_ctx *tu, CXCursor c)
     b.cur = fe_new_block(&b);
     fe_edge(&b, 0, b.cur);
     fe_scan_aliases(&b, body);
+    fe_param_lock_copies(&b);
     size_t first_fnref = tu->nfnrefs;
     fe_stmt(&b, body);
     fe_resolve_local_starts(&b, first_fnref);

@@ -1787,12 +1787,37 @@ static const char *start_routine(struct fn_builder *b, CXCursor arg, CXCursor at
     return fe_string(b->arena, clang_getCursorUSR(ref));
 }
 
+/* Whether a ParmDecl holds its object itself (a mutex or a struct passed
+ * by value), not a pointer to it. */
+static bool by_value_param(CXCursor parm)
+{
+    enum CXTypeKind k = clang_getCanonicalType(clang_getCursorType(parm)).kind;
+    return k != CXType_Pointer && k != CXType_ConstantArray && k != CXType_IncompleteArray &&
+           k != CXType_VariableArray && k != CXType_DependentSizedArray;
+}
+
+/* A lock named through a by-value parameter (`&m` of `pthread_mutex_t m`,
+ * `&c.lock` of `struct client c`) is the function's own copy, not its
+ * caller's argument: a local, so that no summary hands it to callers. */
+static void own_copy(struct fn_builder *b, struct ll_path *p)
+{
+    if (p->root != LL_ROOT_PARAM || (p->flags & LL_PATH_DEREF) || p->param < 0 ||
+        p->param >= clang_Cursor_getNumArguments(b->fn) ||
+        !by_value_param(clang_Cursor_getArgument(b->fn, (unsigned)p->param)))
+        return;
+    p->root = LL_ROOT_LOCAL;
+    p->param = -1;
+}
+
 static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *api,
                       const char *name, int nargs)
 {
     struct ll_path obj = {.param = -1}, aux = {.param = -1};
     if (api->obj_arg >= 0 && api->obj_arg < nargs)
         obj = object_path(b, call_arg(call, api->obj_arg));
+    if (api->op == LL_OP_LOCK || api->op == LL_OP_TRYLOCK || api->op == LL_OP_UNLOCK ||
+        api->op == LL_OP_LOCK_INIT || api->op == LL_OP_LOCK_DESTROY)
+        own_copy(b, &obj);
     struct ll_event *ev = NULL;
     long long k = 0;
     switch ((enum ll_api_op)api->op) {
@@ -1826,6 +1851,7 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
     case LL_OP_COND_WAIT:
         if (api->aux_arg >= 0 && api->aux_arg < nargs)
             aux = object_path(b, call_arg(call, api->aux_arg));
+        own_copy(b, &aux);
         ev = fe_emit(b, LL_EV_COND_WAIT, call);
         break;
     case LL_OP_COND_SIGNAL:
@@ -2017,8 +2043,8 @@ static void whole_struct(struct fn_builder *b, CXCursor at, CXCursor e, bool wri
 {
     CXCursor s = fe_strip(e);
     CXType rec = clang_getCanonicalType(clang_getCursorType(s));
-    if (rec.kind != CXType_Record)
-        return;
+    if (rec.kind != CXType_Record || type_is_lock(rec))
+        return; /* a lock copied whole is no data (lock-copy's business) */
     struct ll_path bp;
     bool arrow = false;
     struct few f = few_children(s);
@@ -2056,6 +2082,162 @@ static void pointed_struct(struct fn_builder *b, CXCursor at, CXCursor ptr, bool
          (bp.root == LL_ROOT_LOCAL || bp.root == LL_ROOT_PARAM)))
         return;
     field_accesses(b, at, &bp, arrow, clang_getPointeeType(t), write, 0);
+}
+
+/* ---- copies of locks --------------------------------------------------- */
+
+/* Whether objects of type t are locks whose copy is no lock: a pthread
+ * mutex, rwlock or spinlock, or a C11 mtx_t, by the name written (a
+ * spinlock is a `volatile int`) or the type it stands for. */
+static bool type_is_copied_lock(CXType t)
+{
+    CXType ts[2] = {t, clang_getCanonicalType(t)};
+    bool lock = false;
+    for (int i = 0; i < 2 && !lock; i++) {
+        CXString s = clang_getTypeSpelling(ts[i]);
+        const char *n = clang_getCString(s);
+        lock = n && (strstr(n, "pthread_mutex_t") || strstr(n, "pthread_rwlock_t") ||
+                     strstr(n, "pthread_spinlock_t") || strstr(n, "mtx_t") ||
+                     strstr(n, "union pthread_mutex") || strstr(n, "union pthread_rwlock"));
+        clang_disposeString(s);
+    }
+    return lock;
+}
+
+/* A LOCK_COPY event at `at` for every lock in the object `dst` names, of
+ * type t: the lock itself, or the locks among its fields (two levels, the
+ * first WHOLE_FIELDS fields), each copied from the same field of `src`
+ * (the object, or what it points to when `arrow`). */
+static void lock_copies(struct fn_builder *b, CXCursor at, const struct ll_path *dst,
+                        const struct ll_path *src, bool arrow, CXType t, unsigned depth)
+{
+    if (type_is_copied_lock(t)) {
+        struct ll_event *ev = fe_emit(b, LL_EV_LOCK_COPY, at);
+        if (!ev)
+            return;
+        ev->obj = *dst;
+        ev->aux = *src;
+        if (arrow) { /* `pthread_mutex_t m = *mp;` */
+            ev->aux.flags = (uint8_t)((src->flags | LL_PATH_DEREF) & ~LL_PATH_MEMBER);
+            ev->aux.key = ll_arena_printf(b->arena, "*%s", src->key ? src->key : "?");
+            ev->aux.text = ll_arena_printf(b->arena, "*%s", src->text ? src->text : "?");
+        }
+        return;
+    }
+    CXType ct = clang_getCanonicalType(t);
+    if (ct.kind != CXType_Record || depth >= WHOLE_DEPTH)
+        return;
+    struct field_list l = {.n = 0};
+    clang_Type_visitFields(ct, collect_field, &l);
+    for (unsigned i = 0; i < l.n && !b->oom; i++) {
+        CXType ft = clang_getCursorType(l.v[i]);
+        enum CXTypeKind fk = clang_getCanonicalType(ft).kind;
+        if (fk != CXType_Record && !type_is_copied_lock(ft))
+            continue;
+        char *fname = fe_string(b->arena, clang_getCursorSpelling(l.v[i]));
+        if (!fname || !*fname)
+            continue;
+        struct ll_path d = member_path(b, dst, false, l.v[i], fname, ft);
+        struct ll_path s = member_path(b, src, arrow, l.v[i], fname, ft);
+        lock_copies(b, at, &d, &s, false, ft, depth + 1);
+    }
+}
+
+/* Whether type t is a lock or a struct with a lock among the fields
+ * lock_copies() follows. */
+static bool holds_lock(CXType t, unsigned depth)
+{
+    if (type_is_copied_lock(t))
+        return true;
+    CXType ct = clang_getCanonicalType(t);
+    if (ct.kind != CXType_Record || depth >= WHOLE_DEPTH)
+        return false;
+    struct field_list l = {.n = 0};
+    clang_Type_visitFields(ct, collect_field, &l);
+    for (unsigned i = 0; i < l.n; i++)
+        if (holds_lock(clang_getCursorType(l.v[i]), depth + 1))
+            return true;
+    return false;
+}
+
+/* The object an lvalue `e` of a lock or struct type names: its path, and
+ * whether the path is a pointer to it (`*p`: `p`, arrow).  False for
+ * anything else (a call's result, a compound literal, an initialiser
+ * list): no other object's lock is copied. */
+static bool copied_object(struct fn_builder *b, CXCursor e, struct ll_path *out, bool *arrow)
+{
+    CXCursor s = fe_strip(e);
+    struct few f = few_children(s);
+    *arrow = false;
+    if (fe_is_unop(s, CXUnaryOperator_Deref) && f.n == 1) {
+        *out = base_path(b, f.v[0], 1);
+        *arrow = !(out->flags & LL_PATH_ADDR);
+        out->flags &= (uint8_t)~LL_PATH_ADDR;
+    } else {
+        enum CXCursorKind k = clang_getCursorKind(s);
+        if (k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr &&
+            k != CXCursor_ArraySubscriptExpr)
+            return false;
+        *out = fe_path(b, s, 1);
+    }
+    return out->root != LL_ROOT_NONE && out->root != LL_ROOT_UNKNOWN && out->key && out->text;
+}
+
+void fe_param_lock_copies(struct fn_builder *b)
+{
+    int n = clang_Cursor_getNumArguments(b->fn);
+    for (int i = 0; i < n && !b->oom; i++) {
+        CXCursor parm = clang_Cursor_getArgument(b->fn, (unsigned)i);
+        CXType t = clang_getCursorType(parm);
+        if (!by_value_param(parm) || !holds_lock(t, 0))
+            continue;
+        struct ll_path src = path_var(b, parm);
+        if (src.root != LL_ROOT_PARAM)
+            continue;
+        struct ll_path dst = src;
+        own_copy(b, &dst);
+        lock_copies(b, parm, &dst, &src, false, t, 0);
+    }
+}
+
+void fe_lock_copy(struct fn_builder *b, CXCursor at, CXCursor dst, CXCursor src)
+{
+    CXType t = clang_getCursorType(dst);
+    if (!holds_lock(t, 0))
+        return;
+    struct ll_path d, s;
+    bool arrow;
+    if (clang_getCursorKind(dst) == CXCursor_VarDecl)
+        d = path_var(b, dst);
+    else
+        d = fe_path(b, dst, 1);
+    own_copy(b, &d);
+    if (d.root != LL_ROOT_LOCAL || (d.flags & LL_PATH_DEREF) || !d.key ||
+        !copied_object(b, src, &s, &arrow))
+        return; /* only a copy the function holds itself is followed */
+    lock_copies(b, at, &d, &s, arrow, t, 0);
+}
+
+/* memcpy(dst, src, n) into a local object that holds a lock. */
+static void memcpy_lock_copy(struct fn_builder *b, CXCursor call, CXCursor dst, CXCursor src)
+{
+    CXType t = clang_getCanonicalType(clang_getCursorType(fe_strip(dst)));
+    if (t.kind != CXType_Pointer)
+        return;
+    CXType obj = clang_getPointeeType(t);
+    if (!holds_lock(obj, 0))
+        return;
+    struct ll_path d = arg_path(b, dst), s = arg_path(b, src);
+    if (!(d.flags & LL_PATH_ADDR) || s.root == LL_ROOT_NONE || s.root == LL_ROOT_UNKNOWN ||
+        !s.key || !s.text)
+        return;
+    d.flags &= (uint8_t)~LL_PATH_ADDR;
+    own_copy(b, &d);
+    if (d.root != LL_ROOT_LOCAL || (d.flags & LL_PATH_DEREF) || !d.key)
+        return;
+    bool arrow = !(s.flags & LL_PATH_ADDR);
+    s.flags &= (uint8_t)~LL_PATH_ADDR;
+    lock_copies(b, call, &d, &s, arrow, obj, 0);
 }
 
 /* 1 for a function that fills its first argument's memory (memset,
@@ -2125,6 +2307,8 @@ static struct evref lower_call(struct fn_builder *b, CXCursor call)
         if (mem == 2)
             pointed_struct(b, call, call_arg(call, 1), false);
     }
+    if (mem == 2)
+        memcpy_lock_copy(b, call, call_arg(call, 0), call_arg(call, 1));
     /* functions passed on: into the callee's parameter, or into the
      * arguments of whatever the slot called through holds */
     for (int i = 0; i < nargs && callee; i++) {
@@ -2299,6 +2483,7 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
             if (one && w->aux.root == LL_ROOT_NONE)
                 out_param_store(b, w, f.v[1]);
             whole_struct(b, e, f.v[0], true);
+            fe_lock_copy(b, e, fe_strip(f.v[0]), f.v[1]);
         }
         return r;
     }

@@ -43,6 +43,13 @@ const char *fe_local_var(struct fn_builder *b, CXCursor e);
  * with root LL_ROOT_NONE. */
 struct ll_path fe_stored_pointer(struct fn_builder *b, CXCursor rhs);
 bool fe_eval_int(CXCursor e, long long *out);
+/* LOCK_COPY events (ir.h) for the locks the function's by-value parameters
+ * hold (`pthread_mutex_t m`, `struct client c`), at their declarations. */
+void fe_param_lock_copies(struct fn_builder *b);
+/* LOCK_COPY events at `at` when `dst` (a VarDecl being initialised, or an
+ * lvalue being assigned) is a local object that holds locks and `src` is
+ * another object (`pthread_mutex_t m = g;`, `c = *cp;`). */
+void fe_lock_copy(struct fn_builder *b, CXCursor at, CXCursor dst, CXCursor src);
 /* Canonical text of a side-effect-free condition over locals, or NULL. */
 const char *fe_cond_text(struct fn_builder *b, CXCursor e, const char ***vars, uint32_t *nvars);
 

@@ -633,6 +633,7 @@ static void stmt_decl(struct fn_builder *b, CXCursor s)
             b->blocks[res.block].events[res.pos].result_var = fe_string(b->arena, nm);
         } else {
             copy_decl(b, d, init);
+            fe_lock_copy(b, d, d, init);
         }
     }
     b->ncs = base;

@@ -45,6 +45,7 @@ const char *ll_event_kind_name(enum ll_event_kind k)
         [LL_EV_BARRIER_INIT] = "barrier_init",
         [LL_EV_BARRIER_WAIT] = "barrier_wait",
         [LL_EV_ATTR_RECURSIVE] = "attr_recursive",
+        [LL_EV_LOCK_COPY] = "lock_copy",
     };
     if ((unsigned)k >= LL_EV_KIND_COUNT)
         return "?";

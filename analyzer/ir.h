@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 18
+#define LL_FACTS_VERSION 19
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -118,6 +118,10 @@ enum ll_event_kind {
     LL_EV_BARRIER_INIT,   /* obj: barrier; result_var: its count, a decimal constant, or NULL */
     LL_EV_BARRIER_WAIT,   /* obj: barrier */
     LL_EV_ATTR_RECURSIVE, /* obj: mutex attributes set to PTHREAD_MUTEX_RECURSIVE */
+    LL_EV_LOCK_COPY,      /* obj: a lock that is a copy of another (a local, or a by-value
+                             parameter, or a lock field of one); aux: what it copies, or for
+                             a parameter the parameter itself (root PARAM: the callers'
+                             argument); at a parameter's declaration, on entry */
     LL_EV_KIND_COUNT
 };
 

@@ -15,6 +15,7 @@ const struct ll_path *ll_lockuse_lock(const struct ll_event *x)
     case LL_EV_RELEASE:
     case LL_EV_LOCK_INIT:
     case LL_EV_LOCK_DESTROY:
+    case LL_EV_LOCK_COPY:
         return &x->obj;
     case LL_EV_COND_WAIT:
         return &x->aux;
@@ -28,8 +29,7 @@ static bool ident_char(char c)
     return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* Whether the identifier `var` occurs as a whole word in `key`. */
-static bool names_var(const char *key, const char *var)
+bool ll_lockuse_names_var(const char *key, const char *var)
 {
     size_t n = strlen(var);
     if (!n)
@@ -48,7 +48,7 @@ static int classify(const struct ll_event *x, const char *key)
         return 1;
     if (x->kind == LL_EV_ACCESS && (x->flags & LL_EVF_WRITE) && x->obj.key &&
         (x->obj.root == LL_ROOT_LOCAL || x->obj.root == LL_ROOT_PARAM) &&
-        !(x->obj.flags & LL_PATH_DEREF) && names_var(key, x->obj.key))
+        !(x->obj.flags & LL_PATH_DEREF) && ll_lockuse_names_var(key, x->obj.key))
         return 2;
     return 0;
 }

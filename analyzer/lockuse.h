@@ -1,8 +1,8 @@
 /*
  * lockuse: where a lock is used next.  From one event of a function, each
  * path is followed to the first event that does something to the same
- * lock (acquire, release, init, destroy, a condition wait with it as the
- * mutex); a path also stops where the lock's path may name another object
+ * lock (acquire, release, init, destroy, a copy into it, a condition wait
+ * with it as the mutex); a path also stops where the lock's path may name another object
  * from then on (a write to a variable in it: `i++` for `locks[i]`, `c =
  * c->next` for `c->lock`) or where the caller says (a call that may
  * re-initialise it).  The lock lifecycle rule asks it what follows a
@@ -17,7 +17,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* The lock event x acts on, or NULL (the mutex of a condition wait). */
+/* Whether the identifier `var` occurs as a whole word in the key `key`. */
+bool ll_lockuse_names_var(const char *key, const char *var);
+
+/* The lock event x acts on, or NULL (the mutex of a condition wait; the
+ * copy of a LOCK_COPY). */
 const struct ll_path *ll_lockuse_lock(const struct ll_event *x);
 
 /*

@@ -979,6 +979,15 @@ static int setup(struct ctx *c)
         for (uint32_t l = 0; l < f->df.nlocks; l++)
             if (lock_ident(c, (uint32_t)i, &f->df.locks[l], &c->locks[i][l]) != 0)
                 return -1;
+        /* a copy of a lock (a by-value parameter, a local copied from
+         * another lock) excludes nobody, whatever its class says */
+        for (uint32_t e = 0; e < f->fn->nevents; e++) {
+            int l = f->fn->events[e].kind == LL_EV_LOCK_COPY
+                        ? ll_df_lock_index(&f->df, f->fn->events[e].obj.key)
+                        : -1;
+            if (l >= 0)
+                c->locks[i][l].id = NULL;
+        }
         c->entry[CTX_THREADS][i].top = !ll_fn_is_root(f);
         c->entry[CTX_MAIN][i].top = !f->is_main;
         c->mainc[i] = f->is_main;

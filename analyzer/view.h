@@ -237,6 +237,14 @@ const struct ll_path *ll_event_lock(const struct ll_event *ev);
 int ll_fn_next_lock_uses(const struct ll_fn_view *f, uint32_t e,
                          void (*visit)(void *ctx, uint32_t x), void *ctx);
 
+/* The same from a LOCK_COPY event e (a lock that is a copy): the next
+ * acquisitions, releases, waits, inits and destroys of the copy; a call
+ * stops a path only when it is given the copy's variable, and is itself
+ * visited when its callee acquires or releases the copy (its summary).
+ * Returns 0, or -1 when out of memory. */
+int ll_fn_next_copy_uses(const struct ll_fn_view *f, uint32_t e,
+                         void (*visit)(void *ctx, uint32_t x), void *ctx);
+
 /* ---- threads a function creates ------------------------------------- */
 
 /* Each thread creation of f is one tracked thread, 0 .. ll_fn_nthreads() - 1. */

@@ -10,6 +10,7 @@
 #include "lockuse.h"
 #include "waitloop.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -493,6 +494,65 @@ int ll_fn_next_lock_uses(const struct ll_fn_view *f, uint32_t e,
         return 0;
     struct uses_ctx u = {f, visit, ctx};
     return ll_lockuse_next(f->fn, e, lk->key, stop_at_call, visit_use, &u);
+}
+
+struct copy_uses {
+    const struct ll_fn_view *f;
+    const char *key, *var; /* the copy, and the variable it lies in */
+    void (*visit)(void *ctx, uint32_t x);
+    void *ctx;
+};
+
+static bool names_copy(const struct ll_path *p, const struct copy_uses *u)
+{
+    return p->key && strcmp(p->key, u->key) == 0;
+}
+
+/* A call of a program function given the copy's variable ends the path
+ * (the callee may set it up again); it is a use when the callee acquires
+ * or releases the copy. */
+static bool copy_call(void *ctx, uint32_t x)
+{
+    struct copy_uses *u = ctx;
+    const struct ll_event *ev = &u->f->fn->events[x];
+    bool given = false;
+    for (uint32_t i = 0; ev->kind == LL_EV_CALL && i < ev->nargs && !given; i++)
+        given = ev->args[i].key && ev->args[i].root != LL_ROOT_NONE &&
+                ll_lockuse_names_var(ev->args[i].key, u->var);
+    const struct ll_call_info *ci = given ? ll_fn_call(u->f, x) : NULL;
+    if (!ci)
+        return false; /* not given it, or a library function (memcpy, printf) */
+    bool use = false;
+    for (size_t i = 0; i < ci->neffects && !use; i++)
+        use = ci->effects[i].op != LL_EFF_RECURSIVE && names_copy(&ci->effects[i].lock, u);
+    for (size_t i = 0; i < ci->ntakes && !use; i++)
+        use = names_copy(&ci->takes[i].lock, u);
+    if (use)
+        u->visit(u->ctx, x);
+    return true;
+}
+
+static void copy_use(void *ctx, uint32_t x)
+{
+    struct copy_uses *u = ctx;
+    u->visit(u->ctx, x);
+}
+
+int ll_fn_next_copy_uses(const struct ll_fn_view *f, uint32_t e,
+                         void (*visit)(void *ctx, uint32_t x), void *ctx)
+{
+    const struct ll_event *ev = &f->fn->events[e];
+    if (ev->kind != LL_EV_LOCK_COPY || !ev->obj.key)
+        return 0;
+    char var[128];
+    size_t n = 0;
+    while (ev->obj.key[n] && n + 1 < sizeof(var) &&
+           (ev->obj.key[n] == '_' || isalnum((unsigned char)ev->obj.key[n])))
+        n++;
+    memcpy(var, ev->obj.key, n);
+    var[n] = '\0';
+    struct copy_uses u = {f, ev->obj.key, var, visit, ctx};
+    return ll_lockuse_next(f->fn, e, ev->obj.key, copy_call, copy_use, &u);
 }
 
 /* ---- thread effects through calls ------------------------------------ */
