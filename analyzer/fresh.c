@@ -17,7 +17,7 @@
 #define MAX_VARS 64
 #define MAX_PARAMS 16
 
-static bool is_alloc(const char *api)
+bool ll_fresh_allocator(const char *api)
 {
     static const char *const names[] = {"malloc",       "calloc",   "realloc",
                                         "strdup",       "strndup",  "aligned_alloc",
@@ -144,7 +144,7 @@ static void compute_kept(const struct ll_view *v, struct ll_fresh *fr, uint32_t 
 static bool makes_fresh(const struct ll_view *v, const struct ll_fresh *fr, uint32_t i, uint32_t e)
 {
     long c = ll_program_callee(&v->program, i, e);
-    return is_alloc(v->fns[i].fn->events[e].api) || (c >= 0 && fr->constructor[c]);
+    return ll_fresh_allocator(v->fns[i].fn->events[e].api) || (c >= 0 && fr->constructor[c]);
 }
 
 static int var_index(const struct ll_fresh *fr, uint32_t i, const char *name)
@@ -286,7 +286,7 @@ static bool is_constructor(const struct ll_view *v, const struct ll_fresh *fr, u
                 memcpy(name, ev->obj.text, n - 2);
                 name[n - 2] = '\0';
             }
-            if (c >= 0 ? fr->constructor[c] : lib && is_alloc(name)) {
+            if (c >= 0 ? fr->constructor[c] : lib && ll_fresh_allocator(name)) {
                 block = true;
                 continue;
             }

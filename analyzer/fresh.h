@@ -47,6 +47,10 @@ struct ll_fresh {
  * bottom-up, in `a`.  Returns 0, or -1 when out of memory. */
 int ll_fresh_build(const struct ll_view *v, struct ll_arena *a, struct ll_fresh *out);
 
+/* Whether `api` is a C library allocator (malloc, calloc, realloc, strdup,
+ * ...): its result is a fresh block. */
+bool ll_fresh_allocator(const char *api);
+
 /* Whether local `name` of function fn holds a fresh block before event e. */
 bool ll_fresh_local(const struct ll_fresh *fr, uint32_t fn, const char *name, uint32_t e);
 

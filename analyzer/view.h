@@ -245,6 +245,16 @@ int ll_fn_next_lock_uses(const struct ll_fn_view *f, uint32_t e,
 int ll_fn_next_copy_uses(const struct ll_fn_view *f, uint32_t e,
                          void (*visit)(void *ctx, uint32_t x), void *ctx);
 
+/* The same for the lock whose path has key `key`, from event e: a call
+ * given the key's variable stops a path, and is visited when its callee
+ * acquires or releases that lock.  Returns 0, or -1 when out of memory. */
+int ll_fn_next_uses_of(const struct ll_fn_view *f, uint32_t e, const char *key,
+                       void (*visit)(void *ctx, uint32_t x), void *ctx);
+
+/* True when event ev is a direct call of a C library allocator (malloc,
+ * calloc, ...) whose result a local takes (ev->result_var). */
+bool ll_event_allocates(const struct ll_event *ev);
+
 /* ---- threads a function creates ------------------------------------- */
 
 /* Each thread creation of f is one tracked thread, 0 .. ll_fn_nthreads() - 1. */

@@ -6,6 +6,7 @@
  */
 #include "view_internal.h"
 
+#include "fresh.h"
 #include "lockapi.h"
 #include "lockuse.h"
 #include "waitloop.h"
@@ -496,24 +497,24 @@ int ll_fn_next_lock_uses(const struct ll_fn_view *f, uint32_t e,
     return ll_lockuse_next(f->fn, e, lk->key, stop_at_call, visit_use, &u);
 }
 
-struct copy_uses {
+struct key_uses {
     const struct ll_fn_view *f;
-    const char *key, *var; /* the copy, and the variable it lies in */
+    const char *key, *var; /* the lock, and the variable its path starts at */
     void (*visit)(void *ctx, uint32_t x);
     void *ctx;
 };
 
-static bool names_copy(const struct ll_path *p, const struct copy_uses *u)
+static bool names_key(const struct ll_path *p, const struct key_uses *u)
 {
     return p->key && strcmp(p->key, u->key) == 0;
 }
 
-/* A call of a program function given the copy's variable ends the path
- * (the callee may set it up again); it is a use when the callee acquires
- * or releases the copy. */
-static bool copy_call(void *ctx, uint32_t x)
+/* A call of a program function given the lock's variable ends the path
+ * (the callee may set the lock up); it is a use when the callee acquires
+ * or releases the lock. */
+static bool call_uses_key(void *ctx, uint32_t x)
 {
-    struct copy_uses *u = ctx;
+    struct key_uses *u = ctx;
     const struct ll_event *ev = &u->f->fn->events[x];
     bool given = false;
     for (uint32_t i = 0; ev->kind == LL_EV_CALL && i < ev->nargs && !given; i++)
@@ -524,35 +525,48 @@ static bool copy_call(void *ctx, uint32_t x)
         return false; /* not given it, or a library function (memcpy, printf) */
     bool use = false;
     for (size_t i = 0; i < ci->neffects && !use; i++)
-        use = ci->effects[i].op != LL_EFF_RECURSIVE && names_copy(&ci->effects[i].lock, u);
+        use = ci->effects[i].op != LL_EFF_RECURSIVE && names_key(&ci->effects[i].lock, u);
     for (size_t i = 0; i < ci->ntakes && !use; i++)
-        use = names_copy(&ci->takes[i].lock, u);
+        use = names_key(&ci->takes[i].lock, u);
     if (use)
         u->visit(u->ctx, x);
     return true;
 }
 
-static void copy_use(void *ctx, uint32_t x)
+static void key_use(void *ctx, uint32_t x)
 {
-    struct copy_uses *u = ctx;
+    struct key_uses *u = ctx;
     u->visit(u->ctx, x);
+}
+
+int ll_fn_next_uses_of(const struct ll_fn_view *f, uint32_t e, const char *key,
+                       void (*visit)(void *ctx, uint32_t x), void *ctx)
+{
+    if (!key)
+        return 0;
+    char var[128];
+    size_t n = 0;
+    while (key[n] && n + 1 < sizeof(var) && (key[n] == '_' || isalnum((unsigned char)key[n])))
+        n++;
+    memcpy(var, key, n);
+    var[n] = '\0';
+    struct key_uses u = {f, key, var, visit, ctx};
+    return ll_lockuse_next(f->fn, e, key, call_uses_key, key_use, &u);
 }
 
 int ll_fn_next_copy_uses(const struct ll_fn_view *f, uint32_t e,
                          void (*visit)(void *ctx, uint32_t x), void *ctx)
 {
     const struct ll_event *ev = &f->fn->events[e];
-    if (ev->kind != LL_EV_LOCK_COPY || !ev->obj.key)
+    if (ev->kind != LL_EV_LOCK_COPY)
         return 0;
-    char var[128];
-    size_t n = 0;
-    while (ev->obj.key[n] && n + 1 < sizeof(var) &&
-           (ev->obj.key[n] == '_' || isalnum((unsigned char)ev->obj.key[n])))
-        n++;
-    memcpy(var, ev->obj.key, n);
-    var[n] = '\0';
-    struct copy_uses u = {f, ev->obj.key, var, visit, ctx};
-    return ll_lockuse_next(f->fn, e, ev->obj.key, copy_call, copy_use, &u);
+    return ll_fn_next_uses_of(f, e, ev->obj.key, visit, ctx);
+}
+
+bool ll_event_allocates(const struct ll_event *ev)
+{
+    return ev->kind == LL_EV_CALL && !(ev->flags & LL_EVF_INDIRECT) && ev->result_var &&
+           ll_fresh_allocator(ev->api);
 }
 
 /* ---- thread effects through calls ------------------------------------ */
