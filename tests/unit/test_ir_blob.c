@@ -533,7 +533,7 @@ static void test_names(void **state)
         "acquire",       "tryacquire",   "release",      "access",         "call",
         "thread_create", "join",         "detach",       "cond_wait",      "cond_signal",
         "sem_wait",      "sem_post",     "blocking",     "lock_init",      "return",
-        "lock_destroy",  "barrier_init", "barrier_wait", "attr_recursive",
+        "lock_destroy",  "barrier_init", "barrier_wait", "attr_recursive", "lock_copy",
     };
     assert_int_equal(sizeof(ev) / sizeof(ev[0]), LL_EV_KIND_COUNT);
     for (int k = 0; k < LL_EV_KIND_COUNT; k++)
