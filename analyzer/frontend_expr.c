@@ -1141,6 +1141,25 @@ struct ll_path fe_stored_pointer(struct fn_builder *b, CXCursor rhs)
     return var && !(p.flags & (LL_PATH_DEREF | LL_PATH_ADDR)) ? p : none;
 }
 
+struct ll_path fe_loaded_pointer(struct fn_builder *b, CXCursor rhs)
+{
+    struct ll_path none = {.root = LL_ROOT_NONE, .param = -1};
+    CXCursor e = fe_strip(rhs);
+    CXType t = clang_getCursorType(e); /* an array decaying to a pointer is no load */
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (!is_pointer_type(clang_getCursorType(rhs)) || !is_pointer_type(t) || fe_is_fn_type(t) ||
+        (k != CXCursor_MemberRefExpr && k != CXCursor_ArraySubscriptExpr &&
+         k != CXCursor_UnaryOperator && k != CXCursor_DeclRefExpr) ||
+        (k == CXCursor_UnaryOperator &&
+         clang_getCursorUnaryOperatorKind(e) != CXUnaryOperator_Deref))
+        return none;
+    struct ll_path p = fe_path(b, e, 0);
+    bool global = p.root == LL_ROOT_GLOBAL || p.root == LL_ROOT_STATIC_LOCAL;
+    bool memory = global || ((p.root == LL_ROOT_LOCAL || p.root == LL_ROOT_PARAM) &&
+                             (p.flags & LL_PATH_DEREF));
+    return memory && p.key && !(p.flags & LL_PATH_ADDR) ? p : none;
+}
+
 /* ---- condition text ------------------------------------------------ */
 
 /* True when the expression only reads locals and constants: no calls, no
@@ -2472,16 +2491,31 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
             /* `locked = 1;`: the value a flag now has, for later branches */
             if (var && one && fe_eval_int(f.v[1], &k))
                 b->blocks[blk].events[before].result_var = ll_arena_printf(b->arena, "%lld", k);
-            /* `*out = e;`, `g = p;`: which local or parameter pointer the
-             * write stores, so that a lock of `e` can be said as one of
-             * `*out` and a block is seen to escape (fresh.h) */
-            struct ll_event *w = b->cur == blk && b->blocks[blk].nevents == before + 1
-                                     ? &b->blocks[blk].events[before]
-                                     : NULL;
+            /* `*out = e;`, `g = p;`, `q->tail->next = p;`: which local or
+             * parameter pointer the write stores, so that a lock of `e`
+             * can be said as one of `*out`, a block is seen to escape
+             * (fresh.h) and a queue push is seen (handoff.h).  The write
+             * is the one plain write the left side makes (`q->items[q->n++]`
+             * also updates q->n). */
+            struct ll_event *w = one ? &b->blocks[blk].events[before] : NULL;
+            for (uint32_t x = before; !one && b->cur == blk && x < b->blocks[blk].nevents; x++) {
+                struct ll_event *y = &b->blocks[blk].events[x];
+                if (y->kind != LL_EV_ACCESS ||
+                    (y->flags & (LL_EVF_WRITE | LL_EVF_UPDATE)) != LL_EVF_WRITE)
+                    continue;
+                if (w) {
+                    w = NULL;
+                    break;
+                }
+                w = y;
+            }
             if (w)
                 w->aux = fe_stored_pointer(b, f.v[1]);
             if (one && w->aux.root == LL_ROOT_NONE)
                 out_param_store(b, w, f.v[1]);
+            /* `p = q->head;`: where a local pointer is loaded from */
+            if (one && var && w->aux.root == LL_ROOT_NONE)
+                w->aux = fe_loaded_pointer(b, f.v[1]);
             whole_struct(b, e, f.v[0], true);
             fe_lock_copy(b, e, fe_strip(f.v[0]), f.v[1]);
         }

@@ -42,6 +42,12 @@ const char *fe_local_var(struct fn_builder *b, CXCursor e);
  * (what a store of it hands on: ll_event.aux of the write), else a path
  * with root LL_ROOT_NONE. */
 struct ll_path fe_stored_pointer(struct fn_builder *b, CXCursor rhs);
+/* The path of the memory `rhs` loads a pointer from (`q->head`,
+ * `q.items[--q.n]`, a global pointer): where a local assigned from it
+ * takes its value (ll_event.aux of the local's write, handoff.h's takes);
+ * a path with root LL_ROOT_NONE for anything else (a local's value, an
+ * address, a call). */
+struct ll_path fe_loaded_pointer(struct fn_builder *b, CXCursor rhs);
 bool fe_eval_int(CXCursor e, long long *out);
 /* LOCK_COPY events (ir.h) for the locks the function's by-value parameters
  * hold (`pthread_mutex_t m`, `struct client c`), at their declarations. */

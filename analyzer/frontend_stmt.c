@@ -575,10 +575,14 @@ static void decl_flows(struct fn_builder *b, CXCursor d)
 
 /* `struct x *q = p;`: a read of q, the local being declared, whose aux is
  * p's value, so that a block p holds is seen to escape into another name
- * (fresh.h).  Not a write: q is not assigned after its declaration. */
+ * (fresh.h); `struct x *q = h->head;`: whose aux is the memory q is loaded
+ * from (a queue's take, handoff.h).  Not a write: q is not assigned after
+ * its declaration. */
 static void copy_decl(struct fn_builder *b, CXCursor d, CXCursor init)
 {
     struct ll_path stored = fe_stored_pointer(b, init);
+    if (stored.root == LL_ROOT_NONE)
+        stored = fe_loaded_pointer(b, init);
     if (stored.root == LL_ROOT_NONE)
         return;
     char *name = fe_string(b->arena, clang_getCursorSpelling(d));

@@ -1,10 +1,13 @@
 /*
- * handoff: publication of data through a flag a lock guards, as a
- * happens-before edge of the race analysis (handoff.h says what is
- * understood and assumed).  Three passes over the program: the wait
- * loops (which give the channels), the writes of the channels' flags
- * (the setters), and which functions run once; then, per access, block
- * bitmaps answer "set on every path after it" and "waited for on every
+ * handoff: publication of data through a flag a lock guards, or of
+ * objects through a queue of pointers under a lock, as a happens-before
+ * edge of the race analysis (handoff.h says what is understood and
+ * assumed).  Passes over the program: the wait loops (which give the flag
+ * channels), the writes of the channels' flags (the setters), and which
+ * functions run once; then the takes (which give the queue channels) and
+ * the puts, each a must/may dataflow per pointer variable over its
+ * function.  Per access, block bitmaps and per-event states answer "set
+ * (put in) on every path after it" and "waited for (taken out) on every
  * path before it" in constant time.
  *
  * It does not look into callees, and it does not decide how a pair is
@@ -41,10 +44,29 @@ struct ho_pub {
     uint8_t *after;     /* per block: reachable from the end of a block with a write */
 };
 
+/* Queue hand-off: local or parameter pointer `var` taken out of (TAKE) or
+ * put into (PUT) the container of queue channel `chan`.  Per event, the
+ * state before it: QS_MUST when on every path (through a container tied
+ * to the lock, see tied()), QS_ANY the same through any container, QS_MAY
+ * when on some path; for PUT, QS_MUST, QS_ANY and QS_MAY look forward (every / some path from the
+ * event to the return puts var before it changes), QS_AFTER back (some path from the entry has put
+ * var since it last changed). */
+enum { QS_MUST = 1, QS_MAY = 2, QS_AFTER = 4, QS_ANY = 8 }; /* QS_ANY: QS_MUST, any container */
+#define MAX_ALIASES 4
+struct ho_queue {
+    uint32_t chan;
+    bool put;
+    const char *var;
+    uint32_t nalias;
+    const char *alias[MAX_ALIASES]; /* PUT: local copies that stand for var (canon_var()) */
+    uint8_t *state;                 /* per event */
+};
+
 struct ll_handoff_fn {
-    uint32_t nwaits, npubs;
+    uint32_t nwaits, npubs, nqueue;
     struct ho_wait waits[MAX_PER_FN];
     struct ho_pub pubs[MAX_PER_FN];
+    struct ho_queue queue[MAX_PER_FN];
     const struct ll_function *fn;
     uint32_t *block_of; /* per event */
 };
@@ -178,11 +200,13 @@ static struct ll_handoff_fn *fn_tables(struct build *b, uint32_t i)
 }
 
 /* The channel of flag p under lock x, made when new; -1 when out of memory. */
-static long channel(struct build *b, const struct ll_path *p, const struct ll_race_lock *x)
+static long channel(struct build *b, const struct ll_path *p, const struct ll_race_lock *x,
+                    bool queue)
 {
     struct ll_handoff *h = b->h;
     for (uint32_t c = 0; c < h->nchans; c++)
-        if (same_flag(p, b->flag_path[c]) && ll_race_same_lock(&h->chans[c].lock, x))
+        if (h->chans[c].queue == queue && ll_race_same_lock(&h->chans[c].lock, x) &&
+            (queue || same_flag(p, b->flag_path[c])))
             return c;
     if (h->nchans == b->cap) {
         uint32_t nc = b->cap ? b->cap * 2 : 8;
@@ -199,6 +223,8 @@ static long channel(struct build *b, const struct ll_path *p, const struct ll_ra
         b->cap = nc;
     }
     struct ll_handoff_chan *ch = &h->chans[h->nchans];
+    memset(ch, 0, sizeof(*ch));
+    ch->queue = queue;
     ch->lock = *x;
     ch->flag.concrete = ll_path_concrete(p);
     ch->flag.cls = p->cls;
@@ -328,7 +354,7 @@ static int find_waits(struct build *b, uint32_t i)
             if (b->npreds[wb] == 1 && fn->blocks[b->preds[wb][0]].nsucc == 2)
                 ncand = flags_read(b, i, b->preds[wb][0], x, cand);
             for (uint32_t k = 0; k < ncand; k++)
-                if (add_wait(b, i, channel(b, cand[k], x), NULL) != 0)
+                if (add_wait(b, i, channel(b, cand[k], x, false), NULL) != 0)
                     goto out;
             continue;
         }
@@ -351,7 +377,7 @@ static int find_waits(struct build *b, uint32_t i)
         }
         for (uint32_t k = 0; k < ncand; k++) {
             uint8_t *ok = left_on_flag(b, i, loop, x, cand[k]);
-            if (!ok || add_wait(b, i, channel(b, cand[k], x), ok) != 0)
+            if (!ok || add_wait(b, i, channel(b, cand[k], x, false), ok) != 0)
                 goto out;
         }
     }
@@ -370,6 +396,8 @@ static int find_sets(struct build *b, uint32_t i, uint32_t c)
     const struct ll_handoff_chan *ch = &b->h->chans[c];
     uint8_t *set_ev = NULL;
     bool setter = false;
+    if (ch->queue)
+        return 0;
     for (uint32_t e = 0; e < fn->nevents; e++) {
         const struct ll_event *ev = &fn->events[e];
         if (ev->kind != LL_EV_ACCESS || !(ev->flags & LL_EVF_WRITE) || !f->df.reached[e] ||
@@ -423,6 +451,306 @@ static int find_sets(struct build *b, uint32_t i, uint32_t c)
         p->free_exit[fn->exit] = 1;
         b->stack[0] = fn->exit;
         backward(b, 1, p->free_exit, p->set_blk);
+    }
+    return 0;
+}
+
+/* ---- queues of pointers --------------------------------------------- */
+
+/* The variable a path starts from ("q" of "q->items[i]"), into buf; false
+ * when it is no plain local or parameter name. */
+static bool root_var(const char *key, char *buf, size_t len)
+{
+    size_t n = 0;
+    while (key && n + 1 < len &&
+           (key[n] == '_' || (key[n] >= 'a' && key[n] <= 'z') || (key[n] >= 'A' && key[n] <= 'Z') ||
+            (n > 0 && key[n] >= '0' && key[n] <= '9'))) {
+        buf[n] = key[n];
+        n++;
+    }
+    buf[n] = '\0';
+    return n > 0;
+}
+
+static bool var_path(const struct ll_path *p)
+{
+    return (p->root == LL_ROOT_LOCAL || p->root == LL_ROOT_PARAM) && p->key &&
+           !(p->flags & (LL_PATH_DEREF | LL_PATH_ADDR));
+}
+
+/* Memory a pointer can be stored in or loaded from: a global or static,
+ * or anything reached through a pointer. */
+static bool slot_path(const struct ll_path *p)
+{
+    if (!p->key || (p->flags & LL_PATH_ADDR) || p->key[0] == '*')
+        return false; /* `*out = p`: a result handed to the caller, no container */
+    return p->root == LL_ROOT_GLOBAL || p->root == LL_ROOT_STATIC_LOCAL ||
+           ((p->root == LL_ROOT_LOCAL || p->root == LL_ROOT_PARAM) && (p->flags & LL_PATH_DEREF));
+}
+
+/* Slot s and the lock are reached from one variable, or are parts of
+ * one global (`q.head` and `q.lock`). */
+static bool same_root(const struct ll_path *s, const struct ll_path *lock)
+{
+    char a[128], c[128];
+    if (s->root_usr || (lock && lock->root_usr))
+        return lock && s->root_usr && lock->root_usr && strcmp(s->root_usr, lock->root_usr) == 0;
+    return lock && lock->key && lock->root == s->root && root_var(s->key, a, sizeof(a)) &&
+           root_var(lock->key, c, sizeof(c)) && strcmp(a, c) == 0;
+}
+
+/* The container slot s is the lock's own data: a global (compared as
+ * one object), or reached from the variable the lock is reached from
+ * (`q->items[i]` under `q->lock`, `q->tail->next` too).  Else the slot is
+ * matched with the container only by the lock's type: partial evidence. */
+static bool tied(const struct ll_path *s, const struct ll_path *lock)
+{
+    if (s->root == LL_ROOT_GLOBAL || s->root == LL_ROOT_STATIC_LOCAL)
+        return true;
+    return same_root(s, lock);
+}
+
+/* The variable event ev assigns (a local written, a call's result, a local
+ * declared as a copy or a load, a local whose address a call gets), or NULL. */
+static const char *assigns(const struct ll_event *ev, uint32_t k)
+{
+    /* a call's result; an access that stands for the write of a local
+     * (on a write of a local itself, result_var is the constant written) */
+    if (ev->result_var && ev->kind != LL_EV_RETURN &&
+        (ev->kind != LL_EV_ACCESS || !(ev->flags & LL_EVF_WRITE) || !var_path(&ev->obj)))
+        return ev->result_var;
+    if (ev->kind == LL_EV_ACCESS && var_path(&ev->obj) &&
+        ((ev->flags & LL_EVF_WRITE) || ev->aux.root != LL_ROOT_NONE))
+        return ev->obj.key;
+    if ((ev->kind == LL_EV_CALL || ev->kind == LL_EV_THREAD_CREATE) && k < ev->nargs &&
+        (ev->args[k].root == LL_ROOT_LOCAL || ev->args[k].root == LL_ROOT_PARAM) &&
+        (ev->args[k].flags & LL_PATH_ADDR) && !(ev->args[k].flags & LL_PATH_DEREF))
+        return ev->args[k].key;
+    return NULL;
+}
+
+static bool assigns_var(const struct ll_event *ev, const char *var)
+{
+    for (uint32_t k = 0; k == 0 || k < ev->nargs; k++) {
+        const char *a = assigns(ev, k);
+        if (a && strcmp(a, var) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* What a local copy stands for: `struct job *j = arg;` never assigned
+ * again is arg (the frontend names accesses through j by arg). */
+static const char *canon_var(const struct ll_function *fn, const char *var)
+{
+    for (int steps = 0; steps < 4; steps++) {
+        const char *to = NULL;
+        uint32_t nassign = 0;
+        for (uint32_t e = 0; e < fn->nevents; e++) {
+            const struct ll_event *ev = &fn->events[e];
+            if (!assigns_var(ev, var))
+                continue;
+            nassign++;
+            if (ev->kind == LL_EV_ACCESS && !(ev->flags & LL_EVF_WRITE) && var_path(&ev->aux))
+                to = ev->aux.key;
+        }
+        if (nassign != 1 || !to)
+            return var;
+        var = to;
+    }
+    return var;
+}
+
+/* Event ev of function i: the queue channel, evidence and variable of a
+ * take (`p = q->head`, `T *p = q->items[--q->n]` with the lock held) or of
+ * a put (`q->tail->next = p` with the lock held). */
+static bool queue_event(struct build *b, uint32_t i, uint32_t e, bool put, bool create, long *chan,
+                        bool *is_tied, const char **var)
+{
+    const struct ll_fn_view *f = &b->v->fns[i];
+    const struct ll_event *ev = &f->fn->events[e];
+    if (ev->kind != LL_EV_ACCESS || !f->df.reached[e])
+        return false;
+    const struct ll_path *slot = put ? &ev->obj : &ev->aux, *val = put ? &ev->aux : &ev->obj;
+    if (!slot_path(slot) || !var_path(val) || (put && !(ev->flags & LL_EVF_WRITE)) ||
+        (!put && (ev->obj.root != LL_ROOT_LOCAL || ev->aux.root == LL_ROOT_NONE)))
+        return false;
+    /* the lock the slot is tied to first (`q->lock` for `q->head`, not an
+     * outer `pool->lock`), else any held */
+    for (uint32_t k = 0; k < 2 * f->df.nlocks; k++) {
+        uint32_t l = k % f->df.nlocks;
+        const struct ll_race_lock *x = &b->locks[i][l];
+        if (!x->id || !held(f, e, l) || (k < f->df.nlocks && !same_root(slot, f->df.locks[l].path)))
+            continue;
+        long c = -1;
+        for (uint32_t n = 0; n < b->h->nchans && c < 0; n++)
+            if (b->h->chans[n].queue && ll_race_same_lock(&b->h->chans[n].lock, x))
+                c = n;
+        if (c < 0 && create)
+            c = channel(b, slot, x, true);
+        if (c < 0)
+            continue;
+        *chan = c;
+        *is_tied = tied(slot, f->df.locks[l].path);
+        *var = put ? canon_var(f->fn, val->key) : val->key;
+        return true;
+    }
+    return false;
+}
+
+/* What event_of[] says an event does to a queue's variable. */
+enum { QE_NONE = 0, QE_TIED, QE_OTHER, QE_CHANGE };
+
+/* The must bits (every path: `must`, of which QS_MUST counts tied slots
+ * only) and may bits (some path) through one event. */
+static uint8_t q_step(uint8_t st, uint8_t what, uint8_t must, uint8_t may)
+{
+    switch (what) {
+    case QE_TIED:
+        return (uint8_t)(must | may);
+    case QE_OTHER:
+        return (uint8_t)((must & ~QS_MUST) | may);
+    case QE_CHANGE:
+        return 0;
+    default:
+        return st;
+    }
+}
+
+/* Meets two states: must bits by AND, may bits by OR. */
+static uint8_t q_meet(uint8_t x, uint8_t y, uint8_t must, uint8_t may)
+{
+    return (uint8_t)((x & y & must) | ((x | y) & may));
+}
+
+/* The state where block x starts (forwards) or ends (backwards), from the
+ * neighbours' `out`. */
+static uint8_t q_start(const struct build *b, const struct ll_function *fn, const uint8_t *out,
+                       uint32_t x, bool fwd, uint8_t must, uint8_t may)
+{
+    if (fwd ? x == 0 : x == fn->exit)
+        return 0;
+    uint8_t st = 0;
+    bool any = false;
+    if (fwd) {
+        for (uint32_t p = 0; p < b->npreds[x]; p++) {
+            st = any ? q_meet(st, out[b->preds[x][p]], must, may) : out[b->preds[x][p]];
+            any = true;
+        }
+        return st; /* unreachable: nothing */
+    }
+    const struct ll_block *bl = &fn->blocks[x];
+    for (uint32_t j = 0; j < bl->nsucc; j++) {
+        if (bl->succ[j] >= fn->nblocks)
+            continue;
+        st = any ? q_meet(st, out[bl->succ[j]], must, may) : out[bl->succ[j]];
+        any = true;
+    }
+    /* a path that ends the thread or the process puts nothing and hands
+     * nothing on: nothing to wait for */
+    return any ? st : must;
+}
+
+/* One pass over function fn's CFG (forwards from the entry, or backwards
+ * from the return) for the bits must and may; ORs into state[] each
+ * event's: forwards, the state before it; backwards, after it. */
+static int q_pass(struct build *b, const struct ll_function *fn, const uint8_t *event_of, bool fwd,
+                  uint8_t must, uint8_t may, uint8_t *state)
+{
+    uint32_t nb = fn->nblocks;
+    uint8_t *out = blocks(b, fn);
+    if (!out)
+        return -1;
+    for (uint32_t x = 0; x < nb; x++)
+        out[x] = must; /* optimistic for must; may grows */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t k = 0; k < nb; k++) {
+            uint32_t x = fwd ? k : nb - 1 - k;
+            const struct ll_block *bl = &fn->blocks[x];
+            uint8_t st = q_start(b, fn, out, x, fwd, must, may);
+            for (uint32_t j = 0; j < bl->nevents; j++)
+                st = q_step(
+                    st, event_of[fwd ? bl->first_event + j : bl->first_event + bl->nevents - 1 - j],
+                    must, may);
+            if (st != out[x]) {
+                out[x] = st;
+                changed = true;
+            }
+        }
+    }
+    for (uint32_t x = 0; x < nb; x++) {
+        const struct ll_block *bl = &fn->blocks[x];
+        uint8_t st = q_start(b, fn, out, x, fwd, must, may);
+        for (uint32_t j = 0; j < bl->nevents; j++) {
+            uint32_t e = fwd ? bl->first_event + j : bl->first_event + bl->nevents - 1 - j;
+            state[e] |= st;
+            st = q_step(st, event_of[e], must, may);
+        }
+    }
+    return 0;
+}
+
+/* The takes or puts of function i, one struct ho_queue per variable and
+ * channel. */
+static int find_queue(struct build *b, uint32_t i, bool put)
+{
+    const struct ll_function *fn = b->v->fns[i].fn;
+    struct q_seen {
+        long chan;
+        const char *var;
+    } seen[MAX_PER_FN];
+    uint32_t nseen = 0;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        long c;
+        bool t;
+        const char *var;
+        if (!queue_event(b, i, e, put, !put, &c, &t, &var))
+            continue;
+        bool dup = false;
+        for (uint32_t k = 0; k < nseen && !dup; k++)
+            dup = seen[k].chan == c && strcmp(seen[k].var, var) == 0;
+        if (!dup && nseen < MAX_PER_FN)
+            seen[nseen++] = (struct q_seen){c, var};
+    }
+    if (nseen == 0)
+        return 0;
+    struct ll_handoff_fn *tb = fn_tables(b, i);
+    uint8_t *event_of = ll_arena_alloc(b->a, fn->nevents + 1);
+    if (!tb || !event_of || make_preds(b, fn) != 0)
+        return -1;
+    for (uint32_t k = 0; k < nseen && tb->nqueue < MAX_PER_FN; k++) {
+        for (uint32_t e = 0; e < fn->nevents; e++) {
+            long c;
+            bool t;
+            const char *var;
+            const struct ll_event *ev = &fn->events[e];
+            if (queue_event(b, i, e, put, false, &c, &t, &var) && c == seen[k].chan &&
+                strcmp(var, seen[k].var) == 0)
+                event_of[e] = t ? QE_TIED : QE_OTHER;
+            else if (assigns_var(ev, seen[k].var))
+                event_of[e] = QE_CHANGE;
+            else
+                event_of[e] = QE_NONE;
+        }
+        struct ho_queue *q = &tb->queue[tb->nqueue];
+        q->chan = (uint32_t)seen[k].chan;
+        q->put = put;
+        q->var = seen[k].var;
+        q->nalias = 0;
+        /* a copy that stands for var is assigned once, by its declaration */
+        for (uint32_t e = 0; put && e < fn->nevents && q->nalias < MAX_ALIASES; e++) {
+            const struct ll_event *ev = &fn->events[e];
+            if (ev->kind == LL_EV_ACCESS && !(ev->flags & LL_EVF_WRITE) && var_path(&ev->obj) &&
+                var_path(&ev->aux) && strcmp(ev->obj.key, q->var) != 0 &&
+                strcmp(canon_var(fn, ev->obj.key), q->var) == 0)
+                q->alias[q->nalias++] = ev->obj.key;
+        }
+        q->state = ll_arena_alloc(b->a, fn->nevents + 1);
+        if (!q->state || q_pass(b, fn, event_of, !put, QS_MUST | QS_ANY, QS_MAY, q->state) != 0 ||
+            (put && q_pass(b, fn, event_of, true, 0, QS_AFTER, q->state) != 0))
+            return -1;
+        tb->nqueue++;
     }
     return 0;
 }
@@ -504,7 +832,16 @@ int ll_handoff_build(const struct ll_view *v, struct ll_race_lock *const *locks,
             if (find_sets(&b, i, c) != 0)
                 goto done;
     }
-    rc = out->nchans ? find_once(&b) : 0;
+    if (out->nchans && find_once(&b) != 0)
+        goto done;
+    /* queues: the takes make the channels, then the puts */
+    for (int put = 0; put < 2; put++)
+        for (uint32_t i = 0; i < v->nfns; i++) {
+            b.preds = NULL;
+            if (find_queue(&b, i, put) != 0)
+                goto done;
+        }
+    rc = 0;
 done:
     free(b.stack);
     return rc;
@@ -517,6 +854,17 @@ void ll_handoff_release(struct ll_handoff *h)
 }
 
 /* ---- per access ----------------------------------------------------- */
+
+/* An access `p->f` (also `p->a.b[i]`, not `p->q->f`) through a local or
+ * parameter pointer p: p into var. */
+static bool queue_through(const struct ll_path *o, char *var, size_t len)
+{
+    if ((o->root != LL_ROOT_LOCAL && o->root != LL_ROOT_PARAM) || !(o->flags & LL_PATH_DEREF) ||
+        !o->key || !root_var(o->key, var, len))
+        return false;
+    const char *rest = o->key + strlen(var);
+    return strncmp(rest, "->", 2) == 0 && !strstr(rest + 2, "->");
+}
 
 static int put(struct ll_arena *a, struct ll_handoff_mark **m, uint32_t *n,
                struct ll_handoff_mark x)
@@ -546,7 +894,8 @@ int ll_handoff_marks(const struct ll_handoff *h, uint32_t fn, uint32_t e, struct
     uint32_t x = t->block_of[e];
     for (uint32_t k = 0; k < t->nwaits; k++) {
         const struct ho_wait *w = &t->waits[k];
-        if (put(a, obs, nobs, (struct ll_handoff_mark){w->chan, w->ok && w->ok[x], false}) != 0)
+        if (put(a, obs, nobs, (struct ll_handoff_mark){w->chan, w->ok && w->ok[x], false, false}) !=
+            0)
             return -1;
     }
     const struct ll_function *f = t->fn;
@@ -567,8 +916,27 @@ int ll_handoff_marks(const struct ll_handoff *h, uint32_t fn, uint32_t e, struct
         }
         if (!some)
             continue;
-        struct ll_handoff_mark m = {p->chan, full, before || p->after[x]};
+        struct ll_handoff_mark m = {p->chan, full, before || p->after[x], false};
         if (put(a, pub, npub, m) != 0)
+            return -1;
+    }
+    char var[128];
+    const struct ll_path *o = &f->events[e].obj;
+    if (!t->nqueue || !queue_through(o, var, sizeof(var)))
+        return 0;
+    for (uint32_t k = 0; k < t->nqueue; k++) {
+        const struct ho_queue *q = &t->queue[k];
+        bool named = strcmp(q->var, var) == 0;
+        for (uint32_t j = 0; j < q->nalias && !named; j++)
+            named = strcmp(q->alias[j], var) == 0;
+        if (!named)
+            continue;
+        uint8_t st = q->state[e];
+        if (!(st & QS_MAY) || (st & QS_AFTER))
+            continue; /* an access after the put: the object is no longer its own */
+        struct ll_handoff_mark m = {q->chan, (st & QS_MUST) != 0, false,
+                                    !(st & QS_MUST) && (st & QS_ANY)};
+        if (put(a, q->put ? pub : obs, q->put ? npub : nobs, m) != 0)
             return -1;
     }
     return 0;
@@ -599,22 +967,35 @@ static bool own_setters(const struct ll_handoff_chan *c, const struct ll_race_ac
 
 enum ll_ho_order ll_handoff_order(const struct ll_view *v, const struct ll_handoff *h,
                                   const struct ll_race_access *a, const struct ll_race_access *b,
-                                  uint32_t *chan)
+                                  uint32_t *chan, bool *by_type)
 {
     (void)v;
     enum ll_ho_order best = LL_HO_NONE;
+    bool queue_seen = false;
     for (uint32_t i = 0; i < a->npub; i++)
         for (uint32_t j = 0; j < b->nobs; j++) {
             const struct ll_handoff_mark *p = &a->pub[i], *o = &b->obs[j];
             if (p->chan != o->chan)
                 continue;
-            if (best == LL_HO_NONE && chan)
+            bool queue = h->chans[p->chan].queue;
+            /* the partial channel named: a queue's first, else the first */
+            if (chan && (best == LL_HO_NONE || (queue && !queue_seen))) {
                 *chan = p->chan;
+                if (by_type)
+                    *by_type = queue && (p->by_type || o->by_type);
+            }
+            queue_seen |= queue;
             best = LL_HO_PARTIAL;
-            /* a writer that may set the flag again must wait for the
-             * reader's answer: one reader, or another could answer for it */
-            if (p->full && o->full && own_setters(&h->chans[p->chan], a, b) && h->once[a->fn] &&
-                (!p->looped || (answered(a, b) && h->once[b->fn]))) {
+            /* a queue: a put the object in before, b took it out after;
+             * the pointer names the object, so no other setter, thread or
+             * round matters (handoff.h) */
+            bool ordered = queue ? p->full && o->full : /* a writer that may set the flag again must
+                                                         * wait for the reader's answer: one reader,
+                                                         * or another could answer for it */
+                               p->full && o->full && own_setters(&h->chans[p->chan], a, b) &&
+                                   h->once[a->fn] &&
+                                   (!p->looped || (answered(a, b) && h->once[b->fn]));
+            if (ordered) {
                 if (chan)
                     *chan = p->chan;
                 return LL_HO_ORDERED;

@@ -1,8 +1,10 @@
 /*
  * handoff: data handed from one thread to another through a flag that a
  * lock guards -- the "ready = 1 under L, while (!ready) wait(cv, L)"
- * shape of a producer and a consumer -- as a happens-before edge for the
- * race analysis (race.c asks here, ll_race_conflict() reads the answer).
+ * shape of a producer and a consumer -- or through a queue of pointers
+ * under a lock (an object filled, then pushed; popped, then used), as a
+ * happens-before edge for the race analysis (race.c asks here,
+ * ll_race_conflict() reads the answer).
  *
  * A *channel* is a flag F and a lock L such that some function leaves a
  * condition-wait loop on L (pthread_cond_wait / cnd_wait, timed or not)
@@ -33,9 +35,46 @@
  *
  * Not followed: waits through wrappers, flags and waits in callees of
  * the accessing functions (an access in `fill()` called before
- * `publish()`), flags read through calls (`while (list_empty(q))`), the
- * value written (`ready = 0` sets F as much as `ready = 1`), and queues of
- * pointers (an object filled, then pushed).
+ * `publish()`), flags read through calls (`while (list_empty(q))`), and
+ * the value written (`ready = 0` sets F as much as `ready = 1`).
+ *
+ * A *queue* channel is a lock L under which some function takes a
+ * pointer out of memory into a local (`p = q->head`, `T *p =
+ * q->items[--q->n]`: ll_event.aux of the local's write).  Per access
+ * through a local or parameter pointer p, one step (`p->x`, not
+ * `p->next->x`):
+ *
+ *   - it is *put in* (publishes) when every path from it to its
+ *     function's return stores p (unchanged since the access; a local
+ *     copy `j = arg` never assigned again counts as arg) into memory
+ *     with L held exclusively (`q->tail->next = p`, `q->items[q->n++] =
+ *     p`, `q->head = p`), and no path from the function's entry to it has
+ *     stored p so since p last changed (the object is not yet anyone
+ *     else's); some path only: partly;
+ *   - it *took the object out* (observes) when every path from the
+ *     entry to it has loaded p from memory with L held, p unchanged
+ *     since; some path only: partly.
+ *
+ * A put-in a happens before a took-out b on one channel, both on every
+ * path: the pointer names the object, so a's object is b's only when b
+ * loaded what a's thread stored (or, under L, what was moved from where
+ * it was stored), after a.  No other thread, setter or round matters.
+ * Evidence counts in full when the slot is the lock's own data: a
+ * global (and L any lock), or reached from the variable L is reached
+ * from (`q->first` under `q->lock`); a slot reached otherwise (`l->first`
+ * under a global lock) is matched with the lock by type only, partial
+ * evidence (struct ll_handoff_mark.by_type).
+ *
+ * Assumed: the object is the putter's alone until it puts it in (a
+ * parameter or a pointer from a call is not proven to be); the consumer
+ * takes what the producers put (any load under L counts, a peek that
+ * leaves the object in the container too).  Not followed: puts and takes
+ * in callees (`push(q, j)`, `j = pop(q)`), a hand-off through two queues
+ * (`a` put in q1, taken out and put in q2, then `b`), the container's
+ * own links (`q->tail->next` written by the producer is not known to be
+ * another object than the consumer's `j->next`), and the test of the
+ * taken pointer (`s = NULL; if (n) s = items[--n]; ... if (s) s->x`:
+ * taken on some paths only).
  */
 #ifndef LL_HANDOFF_H
 #define LL_HANDOFF_H
@@ -50,7 +89,9 @@
 #define LL_HO_SETTERS 4
 
 struct ll_handoff_chan {
-    struct ll_race_lock flag, lock; /* F and L as the first wait loop names them */
+    bool queue;                     /* a queue of pointers (below), else a flag */
+    struct ll_race_lock flag, lock; /* F and L as the first wait loop names them; for a
+                                       queue, flag is the first container slot taken from */
     uint32_t nsetters;              /* functions writing F while other threads may run
                                        (with L held or not) */
     uint32_t setters[LL_HO_SETTERS];
@@ -87,8 +128,11 @@ enum ll_ho_order {
                        setter, thread or round may have set the flag b saw */
     LL_HO_ORDERED,  /* a happens before b */
 };
+/* *chan (when not NULL): the channel that orders them, else one that may
+ * (a queue's first); *by_type (when not NULL): set when that queue's
+ * evidence is partial only because a container is matched by type. */
 enum ll_ho_order ll_handoff_order(const struct ll_view *v, const struct ll_handoff *h,
                                   const struct ll_race_access *a, const struct ll_race_access *b,
-                                  uint32_t *chan);
+                                  uint32_t *chan, bool *by_type);
 
 #endif

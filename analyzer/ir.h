@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 19
+#define LL_FACTS_VERSION 20
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -172,9 +172,12 @@ struct ll_event {
     uint32_t nargs; /* CALL: argument paths (args) */
     struct ll_path obj;
     struct ll_path aux;     /* also ACCESS: the local or parameter pointer a write stores
-                               (`*out = e`, `g = p`, an atomic store's value), when it
-                               stores one; on a read of a local being declared
-                               (`T *q = p;`), the pointer it starts as */
+                               (`*out = e`, `g = p`, `q->tail->next = p`, an atomic
+                               store's value), when it stores one; on a read of a local
+                               being declared (`T *q = p;`), the pointer it starts as; on
+                               a write of a local pointer (`p = q->head;`) or that read
+                               (`T *p = q->items[--q->n];`), the memory it is loaded
+                               from (root global or static, or through a pointer) */
     const char *api;        /* API or callee name as written, e.g. "pthread_mutex_lock" */
     const char *callee;     /* CALL: callee USR, or for an INDIRECT call the slot it calls
                                through (NULL when unknown); THREAD_CREATE: start routine

@@ -1156,8 +1156,8 @@ bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
 {
     if ((!a->write && !b->write) || !ll_race_may_alias(a, b) || sem_ordered(v, a, b) ||
         sem_ordered(v, b, a) || barrier_apart(a, b) ||
-        ll_handoff_order(v, &v->race.handoff, a, b, NULL) == LL_HO_ORDERED ||
-        ll_handoff_order(v, &v->race.handoff, b, a, NULL) == LL_HO_ORDERED)
+        ll_handoff_order(v, &v->race.handoff, a, b, NULL, NULL) == LL_HO_ORDERED ||
+        ll_handoff_order(v, &v->race.handoff, b, a, NULL, NULL) == LL_HO_ORDERED)
         return false;
     for (uint32_t i = 0; i < a->nlocks; i++)
         for (uint32_t j = 0; j < b->nlocks; j++)
@@ -1200,13 +1200,17 @@ bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
 }
 
 bool ll_race_handoff_partial(const struct ll_view *v, const struct ll_race_access *a,
-                             const struct ll_race_access *b, const char **flag, const char **lock)
+                             const struct ll_race_access *b, struct ll_race_partial *why)
 {
     uint32_t chan = 0;
-    if (ll_handoff_order(v, &v->race.handoff, a, b, &chan) != LL_HO_PARTIAL &&
-        ll_handoff_order(v, &v->race.handoff, b, a, &chan) != LL_HO_PARTIAL)
+    bool by_type = false;
+    if (ll_handoff_order(v, &v->race.handoff, a, b, &chan, &by_type) != LL_HO_PARTIAL &&
+        ll_handoff_order(v, &v->race.handoff, b, a, &chan, &by_type) != LL_HO_PARTIAL)
         return false;
-    *flag = v->race.handoff.chans[chan].flag.text;
-    *lock = v->race.handoff.chans[chan].lock.text;
+    const struct ll_handoff_chan *c = &v->race.handoff.chans[chan];
+    why->flag = c->flag.text;
+    why->lock = c->lock.text;
+    why->queue = c->queue;
+    why->by_type = by_type;
     return true;
 }

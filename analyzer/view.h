@@ -405,6 +405,8 @@ struct ll_handoff_mark {
     uint32_t chan; /* index into the race phase's channels */
     bool full;     /* on every path, else on some */
     bool looped;   /* publishing: the access may run again after the flag was set */
+    bool by_type;  /* a queue's: on every path only if a container matched with the lock
+                      by type alone counts (handoff.h) */
 };
 
 struct ll_race_access {
@@ -481,12 +483,22 @@ bool ll_race_sure_roots(const struct ll_race_access *a, const struct ll_race_acc
 bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                       const struct ll_race_access *b, uint32_t *ra, uint32_t *rb);
 
-/* True when a hand-off through a flag under a lock (handoff.h) may order
- * a and b but is not proven to (a flag set on some paths only, a read
- * before the wait, a writer that may set the flag again): *flag and
- * *lock receive the flag and the lock as written. */
+/* Why a hand-off may order two accesses without being proven to. */
+struct ll_race_partial {
+    const char *flag, *lock; /* the flag (a queue: the container slot first taken from)
+                                and the lock, as written */
+    bool queue;              /* a queue of pointers, else a flag */
+    bool by_type;            /* a queue whose container is matched with the lock only by
+                                type on some path, else one put or taken on some paths */
+};
+
+/* True when a hand-off through a flag or a queue of pointers under a lock
+ * (handoff.h) may order a and b but is not proven to (a flag set on some
+ * paths only, a read before the wait, a writer that may set the flag
+ * again; an object put in the queue on some paths only, or into a
+ * container matched only by type): *why says which. */
 bool ll_race_handoff_partial(const struct ll_view *v, const struct ll_race_access *a,
-                             const struct ll_race_access *b, const char **flag, const char **lock);
+                             const struct ll_race_access *b, struct ll_race_partial *why);
 
 /* True when x and y may be one lock: one global object, or, when either is
  * known only by its class, the same class. */

@@ -43,7 +43,7 @@ static const char doc[] =
     "data they store but never update (`n++`) or write without the lock most writes hold is a\n"
     "note: a set-up function may run before any thread. So is a race that a thread reaches\n"
     "only through a function pointer called in several places that can hold several\n"
-    "functions, and one a flag under a lock partly orders (see below).\n\n"
+    "functions, and one a flag or a queue under a lock partly orders (see below).\n\n"
     "## Why is this bad\n"
     "`counter++` is a load, an add and a store: two threads interleave them and lose updates.\n"
     "A racy program has undefined behaviour in C11: the compiler may keep the value in a\n"
@@ -61,16 +61,17 @@ static const char doc[] =
     "Locations other than globals are compared by class: `s->hits` counts as guarded by\n"
     "`s->lock` whenever both are of `struct stats`, without proving one object. `h->bytes` of\n"
     "a `struct half *h` given either half may be either. Locals whose address escapes are not\n"
-    "followed. A malloc'ed block is private until a thread creation is given it (a store of\n"
-    "the pointer into shared memory is not seen). A local a start routine never reassigns is\n"
+    "followed. A malloc'ed block is private until it may escape (stored, given to a thread or\n"
+    "to a callee that keeps it). A local a start routine never reassigns is\n"
     "taken to be a copy of its start argument. A callback nothing stores is not followed;\n"
     "`pthread_once` routines are not checked. Semaphores order accesses when the post and the\n"
-    "wait are in the accessing functions (`data = x; sem_post(&s);` before `sem_wait(&s);\n"
-    "use(data);`; in a loop both sides must wait, as a ring buffer's two semaphores do). So do\n"
-    "barrier phases in start routines. So does a flag set under a lock: `a` before `b` when\n"
-    "every path after `a` sets `F` under `L`, every path to `b` left `while (!F)\n"
-    "pthread_cond_wait(&cv, &L)`, only their functions set `F`, `a`'s runs once and not\n"
-    "again after the set (unless `b` answers). Not followed: callees, queues.\n";
+    "wait are in the accessing functions (in a loop both sides must wait, as a ring buffer's\n"
+    "two semaphores do). So do barrier phases in start routines, a flag under a lock (every\n"
+    "path after `a` sets `F` under `L`, every path to `b` left `while (!F) wait(&cv, &L)`,\n"
+    "only their functions set `F`, `a`'s runs once) and a queue of pointers (`a` through `p`\n"
+    "before every path stores `p` under `L`, `b` through `u` after every path loaded `u`\n"
+    "under `L`; the object is the producer's until then). Partial evidence: a note. Not in\n"
+    "callees.\n";
 
 /* "'a', 'b'" or "no lock". */
 static void lock_list(const struct ll_race_access *a, char *buf, size_t len)
@@ -243,13 +244,27 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
                      "apart (name the thread-safe functions in `entry-points:` to make this a "
                      "warning)",
                      a->name);
-    const char *flag, *lock;
-    if (ll_race_handoff_partial(v, a, b, &flag, &lock))
+    struct ll_race_partial why = {0};
+    bool partial = ll_race_handoff_partial(v, a, b, &why);
+    if (partial && !why.queue)
         ll_diag_note(r, fd, &site,
                      "'%s' is set under '%s' and waited for, which may order the two accesses, "
                      "but not on every path (or the flag may be set again, or by another thread): "
                      "a note, see `locklint explain unprotected-write`",
-                     flag, lock);
+                     why.flag, why.lock);
+    else if (partial && why.by_type)
+        ll_diag_note(r, fd, &site,
+                     "the object is handed over through a queue under '%s' (taken from '%s'), "
+                     "which may order the two accesses, but a container is matched with the "
+                     "lock only by type: a note, see `locklint explain unprotected-write`",
+                     why.lock, why.flag);
+    else if (partial)
+        ll_diag_note(r, fd, &site,
+                     "the object is handed over through a queue under '%s' (taken from '%s'), "
+                     "which may order the two accesses, but it is not put in before one, or not "
+                     "taken out before the other, on every path: a note, see `locklint explain "
+                     "unprotected-write`",
+                     why.lock, why.flag);
     struct ll_site sa = site, sb = other;
     sa.message = a->write ? "writes" : "reads";
     sb.message = b->write ? "writes" : "reads";
@@ -321,12 +336,12 @@ static bool partner(const struct ll_view *v, const struct ll_race_access *acc, s
     bool best_partial = false;
     for (size_t j = s; j < t; j++) {
         uint32_t ra, rb;
-        const char *flag, *lock;
+        struct ll_race_partial why;
         if (!ll_race_conflict(v, &acc[i], &acc[j], &ra, &rb) || !culprit(&acc[i], &acc[j], all))
             continue;
         bool sure = ll_race_sure_roots(&acc[i], &acc[j], ra, rb);
         /* a race no hand-off may order comes first */
-        bool partial = ll_race_handoff_partial(v, &acc[i], &acc[j], &flag, &lock);
+        bool partial = ll_race_handoff_partial(v, &acc[i], &acc[j], &why);
         bool same = sure == !out->guessed;
         if (best < 0 || (sure && out->guessed) || (same && best_partial && !partial) ||
             (same && best_partial == partial && all->lock && ll_race_holds(&acc[j], all->lock) &&
@@ -394,9 +409,9 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
                 continue;
             c[n].sure = firm(a, &acc[c[n].b], locked) && !c[n].guessed;
             c[n].set_up = c[n].sure && assumed_set_up(v, acc, &c[n], &wr);
-            const char *flag, *lock;
-            c[n].sure = c[n].sure && !c[n].set_up &&
-                        !ll_race_handoff_partial(v, a, &acc[c[n].b], &flag, &lock);
+            struct ll_race_partial why;
+            c[n].sure =
+                c[n].sure && !c[n].set_up && !ll_race_handoff_partial(v, a, &acc[c[n].b], &why);
             if (primary == SIZE_MAX || (c[n].sure && !c[primary].sure))
                 primary = n;
             n++;
