@@ -43,11 +43,15 @@ struct lockset {
     struct ll_race_lock *l;
 };
 
-/* Whose calls an entry lockset sums up: the threads' (every root but
- * main), or main's thread while other threads run.  Kept apart so that
- * main's set-up calls made without a lock, while only unrelated threads
- * run, do not strip the lock every thread holds at the same calls. */
-enum { CTX_THREADS = 0, CTX_MAIN = 1, NCTX = 2 };
+/* Whose calls an entry lockset sums up: main's thread while other
+ * threads run, or one thread root's (every root but main has a context
+ * of its own, so that one thread calling a function without the lock
+ * another thread holds at its calls does not strip it from the other's
+ * accesses: the maintenance thread's own unlocked lookups say nothing
+ * about the rebalancer's locked ones).  Past RACE_ROOT_CTX thread roots
+ * they share one context (CTX_THREADS), the intersection over all. */
+enum { CTX_MAIN = 0, CTX_THREADS = 1 };
+#define RACE_ROOT_CTX 16
 
 struct ctx {
     const struct ll_view *v;
@@ -57,7 +61,9 @@ struct ctx {
     uint64_t **running;          /* m's: per function, per event, roots it has left running
                                     (NULL: none at any event) */
     uint64_t **with;             /* per function: roots running at main's calls of it */
-    struct lockset *entry[NCTX]; /* per context, per function: locks held at every call */
+    uint32_t nctx;               /* CTX_MAIN, then the threads' contexts */
+    uint32_t *root_ctx;          /* per root: its context (CTX_MAIN for main) */
+    struct lockset **entry;      /* per context, per function: locks held at every call */
     bool *mainc;                 /* main's thread runs it */
     uint8_t **pstate;            /* per function, per parameter: PS_* */
     uint8_t *start_ps;           /* per start routine: PS_PRIV or PS_SHARED */
@@ -595,6 +601,23 @@ static bool meet(struct ctx *c, uint32_t k, size_t n, int ctx)
     return changed;
 }
 
+/* The entries of callee k in the contexts of the thread roots that run
+ * call event e of function i meet the locks held there. */
+static bool meet_threads(struct ctx *c, uint32_t i, uint32_t e, uint32_t k)
+{
+    const uint64_t *reach = &c->lr.reach[(size_t)i * c->lr.words];
+    bool changed = false, shared_done = false;
+    for (uint32_t r = ll_bitset_next(reach, c->lr.words, 0); r != UINT32_MAX;
+         r = ll_bitset_next(reach, c->lr.words, r + 1)) {
+        uint32_t cx = c->root_ctx[r];
+        if (cx == CTX_MAIN || (cx == CTX_THREADS && shared_done))
+            continue;
+        shared_done |= cx == CTX_THREADS;
+        changed |= meet(c, k, locks_at(c, i, e, (int)cx), (int)cx);
+    }
+    return changed;
+}
+
 static int propagate(struct ctx *c)
 {
     const struct ll_view *v = c->v;
@@ -621,7 +644,7 @@ static int propagate(struct ctx *c)
                 /* a call only main's thread makes with nothing else
                  * running says nothing about the locks callers hold */
                 if (threads)
-                    changed |= meet(c, k, locks_at(c, i, e, CTX_THREADS), CTX_THREADS);
+                    changed |= meet_threads(c, i, e, k);
                 if (c->mainc[i]) {
                     changed |= !c->mainc[k];
                     c->mainc[k] = true;
@@ -831,6 +854,52 @@ static int append(const struct ll_race_access *x, struct ll_race_access **buf, s
     return 0;
 }
 
+/* Access x in context cx, for root r (one more root of the record
+ * already made for the same locks, or a record of its own). */
+static int add_context(struct ctx *c, const struct ll_race_access *x, int cx, uint32_t r,
+                       struct ll_race_access *recs, uint32_t *nrecs)
+{
+    struct ll_race_access y = *x;
+    if (with_locks(c, &y, cx) != 0)
+        return -1;
+    for (uint32_t k = 0; k < *nrecs; k++)
+        if (same_locks(&recs[k], &y)) {
+            ll_bitset_set(recs[k].roots, r);
+            return 0;
+        }
+    y.roots = ll_arena_alloc(c->a, c->v->cg.root_words * sizeof(uint64_t));
+    if (!y.roots)
+        return -1;
+    ll_bitset_set(y.roots, r);
+    recs[(*nrecs)++] = y;
+    return 0;
+}
+
+/*
+ * The records of access x (x->roots: the thread roots that run it; and
+ * main's thread, main_root >= 0, while others run): one per set of locks
+ * held, each with the roots whose context holds those.  A thread that
+ * calls the function without the lock another thread holds at its calls
+ * is a record of its own, so each pair of the rule meets the locks the
+ * two threads really hold.
+ */
+static int by_context(struct ctx *c, const struct ll_race_access *x, long main_root,
+                      struct ll_race_access **buf, size_t *n, size_t *cap)
+{
+    struct ll_race_access recs[RACE_ROOT_CTX + 2];
+    uint32_t nrecs = 0, w = c->v->cg.root_words;
+    for (uint32_t r = ll_bitset_next(x->roots, w, 0); r != UINT32_MAX;
+         r = ll_bitset_next(x->roots, w, r + 1))
+        if (add_context(c, x, (int)c->root_ctx[r], r, recs, &nrecs) != 0)
+            return -1;
+    if (main_root >= 0 && add_context(c, x, CTX_MAIN, (uint32_t)main_root, recs, &nrecs) != 0)
+        return -1;
+    for (uint32_t k = 0; k < nrecs; k++)
+        if (append(&recs[k], buf, n, cap) != 0)
+            return -1;
+    return 0;
+}
+
 static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_access **buf, size_t *n,
                       size_t *cap)
 {
@@ -907,7 +976,7 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     }
     if (!threads && main_root < 0)
         return 0;
-    if (with_locks(c, &x, threads ? CTX_THREADS : CTX_MAIN) != 0 || handoff_marks(c, &x) != 0)
+    if (handoff_marks(c, &x) != 0)
         return -1;
     uint32_t npub, nobs;
     if (ll_handoff_marks(c->ho, i, e, c->a, &x.pub, &npub, &x.obs, &nobs) != 0)
@@ -916,25 +985,7 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     x.nobs = (uint16_t)nobs;
     if (ll_fn_is_root(f))
         barrier_phase(f, &x);
-    if (main_root >= 0 && threads) {
-        /* main's thread runs it too: one access, or one per context when
-         * the contexts hold different locks */
-        struct ll_race_access y = x;
-        if (with_locks(c, &y, CTX_MAIN) != 0)
-            return -1;
-        if (!same_locks(&x, &y)) {
-            y.roots = ll_arena_alloc(c->a, v->cg.root_words * sizeof(uint64_t));
-            if (!y.roots)
-                return -1;
-            ll_bitset_set(y.roots, main_root);
-            if (append(&y, buf, n, cap) != 0)
-                return -1;
-            main_root = -1;
-        }
-    }
-    if (main_root >= 0)
-        ll_bitset_set(x.roots, main_root);
-    return append(&x, buf, n, cap);
+    return by_context(c, &x, main_root, buf, n, cap);
 }
 
 static int cmp_access(const void *pa, const void *pb)
@@ -948,6 +999,29 @@ static int cmp_access(const void *pa, const void *pb)
     return a->event < b->event ? -1 : a->event > b->event;
 }
 
+/* One context for main's thread, then one per thread root (or one for
+ * all of them past RACE_ROOT_CTX). */
+static int root_contexts(struct ctx *c)
+{
+    const struct ll_view *v = c->v;
+    size_t n1 = v->nfns + 1;
+    uint32_t threads = 0;
+    for (uint32_t r = 0; r < v->cg.nroots; r++)
+        threads += !is_main_root(v, r);
+    bool own = threads <= RACE_ROOT_CTX;
+    c->nctx = CTX_THREADS + (own ? threads : 1);
+    c->root_ctx = ll_arena_alloc(c->a, (v->cg.nroots + 1) * sizeof(*c->root_ctx));
+    c->entry = ll_arena_alloc(c->a, c->nctx * sizeof(*c->entry));
+    if (!c->root_ctx || !c->entry)
+        return -1;
+    for (uint32_t r = 0, next = CTX_THREADS; r < v->cg.nroots; r++)
+        c->root_ctx[r] = is_main_root(v, r) ? CTX_MAIN : own ? next++ : CTX_THREADS;
+    for (uint32_t cx = 0; cx < c->nctx; cx++)
+        if (!(c->entry[cx] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset))))
+            return -1;
+    return 0;
+}
+
 static int setup(struct ctx *c)
 {
     const struct ll_view *v = c->v;
@@ -956,8 +1030,8 @@ static int setup(struct ctx *c)
     c->m = &v->mhp;
     c->running = v->mhp.running;
     c->with = ll_arena_alloc(c->a, n1 * sizeof(*c->with));
-    c->entry[CTX_THREADS] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset));
-    c->entry[CTX_MAIN] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset));
+    if (root_contexts(c) != 0)
+        return -1;
     c->mainc = ll_arena_alloc(c->a, n1 * sizeof(bool));
     c->has_sem = ll_arena_alloc(c->a, n1 * sizeof(bool));
     c->pstate = ll_arena_alloc(c->a, n1 * sizeof(*c->pstate));
@@ -965,8 +1039,7 @@ static int setup(struct ctx *c)
     c->origin = ll_arena_alloc(c->a, n1 * sizeof(*c->origin));
     if (!c->origin || param_origins(c) != 0)
         return -1;
-    if (!c->locks || !c->with || !c->entry[CTX_THREADS] || !c->entry[CTX_MAIN] || !c->mainc ||
-        !c->has_sem || !c->pstate || !c->start_ps)
+    if (!c->locks || !c->with || !c->mainc || !c->has_sem || !c->pstate || !c->start_ps)
         return -1;
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -988,7 +1061,8 @@ static int setup(struct ctx *c)
             if (l >= 0)
                 c->locks[i][l].id = NULL;
         }
-        c->entry[CTX_THREADS][i].top = !ll_fn_is_root(f);
+        for (uint32_t cx = CTX_THREADS; cx < c->nctx; cx++)
+            c->entry[cx][i].top = !ll_fn_is_root(f);
         c->entry[CTX_MAIN][i].top = !f->is_main;
         c->mainc[i] = f->is_main;
         for (uint32_t e = 0; e < f->fn->nevents && !c->has_sem[i]; e++)
@@ -1028,7 +1102,8 @@ int ll_race_build(const struct ll_view *v, struct ll_race_result *out)
         if (!ll_live_reached(&c.lr, i))
             continue;
         /* no call site with threads running: no locks */
-        c.entry[CTX_THREADS][i].top = c.entry[CTX_MAIN][i].top = false;
+        for (uint32_t cx = 0; cx < c.nctx; cx++)
+            c.entry[cx][i].top = false;
         for (uint32_t e = 0; e < f->fn->nevents; e++)
             if (f->fn->events[e].kind == LL_EV_ACCESS && f->df.reached[e] && c.lr.live[i][e] &&
                 add_access(&c, i, e, &buf, &n, &cap) != 0)

@@ -12,7 +12,8 @@
  * argument) and the accesses main makes before its first thread creation
  * or after joining them all (and in functions it calls only then) are
  * left out.  The lockset of an access is what its function holds there
- * plus what every caller holds at every call on the way from a root.
+ * plus what every caller holds at every call on the way from a root, per
+ * thread root (one record per set of locks its roots hold there).
  *
  * The access and lock types, and the questions asked of them
  * (ll_race_conflict() and the like), are part of the view's query API

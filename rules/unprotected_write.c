@@ -20,7 +20,8 @@ static const char doc[] =
     "memory is globals, statics, static locals, and objects reached through a thread's start\n"
     "argument or a pointer held in shared memory; fields are told apart by struct type, field\n"
     "and embedding (`c->in.bytes` is not `c->out.bytes`). The locks held at an access include\n"
-    "those every caller holds on the way from the start routine. A write under a read lock\n"
+    "those every caller holds on the way from the start routine, per thread. A write under a read "
+    "lock\n"
     "races with another access under the same read lock.\n\n"
     "Not shared: locals, thread-locals, const data, `_Atomic` objects and atomic calls or\n"
     "builtins, a block fresh from `malloc` before a thread is given it, the first level of a\n"
@@ -116,6 +117,21 @@ static bool same_site(const struct ll_view *v, const struct ll_race_access *acc,
     return false;
 }
 
+/* Whether every record of acc[i]'s site (one per set of locks its
+ * threads hold there; they follow it) holds x. */
+static bool site_holds(const struct ll_view *v, const struct ll_race_access *acc, size_t i,
+                       size_t t, bool writes, const struct ll_race_lock *x)
+{
+    struct ll_loc li = access_event(v, &acc[i])->loc;
+    for (size_t j = i; j < t && acc[j].fn == acc[i].fn; j++) {
+        struct ll_loc lj = access_event(v, &acc[j])->loc;
+        if ((!writes || acc[j].write) && lj.line == li.line && lj.col == li.col &&
+            lj.file == li.file && !ll_race_holds(&acc[j], x))
+            return false;
+    }
+    return true;
+}
+
 static void find_majority(const struct ll_view *v, const struct ll_race_access *acc, size_t s,
                           size_t t, bool writes, struct majority *m)
 {
@@ -129,7 +145,7 @@ static void find_majority(const struct ll_view *v, const struct ll_race_access *
             uint32_t n = 0;
             for (size_t j = s; j < t; j++)
                 if ((!writes || acc[j].write) && !same_site(v, acc, s, j, writes) &&
-                    ll_race_holds(&acc[j], x))
+                    site_holds(v, acc, j, t, writes, x))
                     n++;
             if (n > m->held) {
                 m->held = n;
