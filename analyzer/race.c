@@ -56,20 +56,25 @@ enum { CTX_MAIN = 0, CTX_THREADS = 1 };
 struct ctx {
     const struct ll_view *v;
     struct ll_arena *a;
-    struct ll_race_lock **locks; /* per function, per df lock (id NULL: not a lock) */
-    const struct ll_mhp *m;      /* which threads run when: roots started, running */
-    uint64_t **running;          /* m's: per function, per event, roots it has left running
-                                    (NULL: none at any event) */
-    uint64_t **with;             /* per function: roots running at main's calls of it */
-    uint32_t nctx;               /* CTX_MAIN, then the threads' contexts */
-    uint32_t *root_ctx;          /* per root: its context (CTX_MAIN for main) */
-    struct lockset **entry;      /* per context, per function: locks held at every call */
-    bool *mainc;                 /* main's thread runs it */
-    uint8_t **pstate;            /* per function, per parameter: PS_* */
-    uint8_t *start_ps;           /* per start routine: PS_PRIV or PS_SHARED */
-    const char ***origin;        /* per function, per parameter: where every call's argument
-                                    points (an embedding path such as "struct conn.in"),
-                                    NULL before any call is seen, or `no_origin` */
+    struct ll_race_lock **locks;   /* per function, per df lock (id NULL: not a lock) */
+    const struct ll_mhp *m;        /* which threads run when: roots started, running */
+    uint64_t **running;            /* m's: per function, per event, roots it has left running
+                                      (NULL: none at any event) */
+    uint64_t **with;               /* per function: roots running at main's calls of it */
+    uint32_t nctx;                 /* CTX_MAIN, then the threads' contexts */
+    uint32_t *root_ctx;            /* per root: its context (CTX_MAIN for main) */
+    struct lockset **entry;        /* per context, per function: locks held at every call */
+    bool *mainc;                   /* main's thread runs it */
+    uint8_t **pstate;              /* per function, per parameter: PS_* */
+    uint8_t *start_ps;             /* per start routine: PS_PRIV or PS_SHARED */
+    uint32_t *start_fn, *start_ev; /* per start routine created at one site only: the
+                                      creating function and event; else UINT32_MAX */
+    const char ***handed;          /* per function: the locals (NULL-terminated, or NULL)
+                                      that hold a fresh block it gives a thread as its start
+                                      argument at that routine's only creation */
+    const char ***origin;          /* per function, per parameter: where every call's argument
+                                      points (an embedding path such as "struct conn.in"),
+                                      NULL before any call is seen, or `no_origin` */
     struct ll_race_lock *scratch;
     size_t nscratch;
     struct ll_live_reach lr;     /* roots reaching each function, doomed calls left out */
@@ -274,6 +279,32 @@ static bool site_private(const struct ctx *c, const struct create_site *sites, s
     return unique && !c->v->cg.recursive[s->fn];
 }
 
+/* Records the local of creation site s's function that holds the fresh
+ * block it gives its routine, the routine's only creation (c->handed). */
+static int hand_over(struct ctx *c, const struct create_site *s)
+{
+    const struct ll_view *v = c->v;
+    const struct ll_event *ev = &v->fns[s->fn].fn->events[s->event];
+    const struct ll_path *aux = &ev->aux;
+    long r = ll_program_find(&v->program, ev->callee);
+    if (r < 0 || c->start_fn[r] != s->fn || c->start_ev[r] != s->event ||
+        aux->root != LL_ROOT_LOCAL || (aux->flags & (LL_PATH_ADDR | LL_PATH_DEREF)) || !aux->key ||
+        !ll_fresh_local(&c->fresh, s->fn, aux->key, s->event))
+        return 0;
+    size_t n = 0;
+    while (c->handed[s->fn] && c->handed[s->fn][n])
+        n++;
+    const char **l = ll_arena_alloc(c->a, (n + 2) * sizeof(*l));
+    if (!l)
+        return -1;
+    if (n)
+        memcpy(l, c->handed[s->fn], n * sizeof(*l));
+    l[n] = aux->key;
+    l[n + 1] = NULL;
+    c->handed[s->fn] = l;
+    return 0;
+}
+
 static int classify_starts(struct ctx *c)
 {
     const struct ll_view *v = c->v;
@@ -316,15 +347,24 @@ static int classify_starts(struct ctx *c)
                 shared_ident[ll_strmap_get(&first, sites[k].ident)] = true;
             k++;
         }
-    for (size_t i = 0; i < v->nfns; i++)
+    for (size_t i = 0; i < v->nfns; i++) {
         c->start_ps[i] = PS_PRIV;
+        c->start_fn[i] = c->start_ev[i] = UINT32_MAX;
+    }
     for (size_t s = 0; s < k && rc == 0; s++) {
         const struct ll_event *ev = &v->fns[sites[s].fn].fn->events[sites[s].event];
         long r = ll_program_find(&v->program, ev->callee);
         bool unique = !shared_ident[ll_strmap_get(&first, sites[s].ident)];
         if (r >= 0 && !site_private(c, sites, s, unique))
             c->start_ps[r] = PS_SHARED;
+        if (r >= 0) { /* the only site, or none (UINT32_MAX - 1: several) */
+            bool first_site = c->start_fn[r] == UINT32_MAX;
+            c->start_fn[r] = first_site ? sites[s].fn : UINT32_MAX - 1;
+            c->start_ev[r] = sites[s].event;
+        }
     }
+    for (size_t s = 0; s < k && rc == 0; s++)
+        rc = hand_over(c, &sites[s]);
     ll_strmap_release(&first);
     free(sites);
     free(shared_ident);
@@ -900,6 +940,64 @@ static int by_context(struct ctx *c, const struct ll_race_access *x, long main_r
     return 0;
 }
 
+/* Whether `key` is `var->...`. */
+static bool arrow_from(const char *key, const char *var)
+{
+    size_t n = strlen(var);
+    return strncmp(key, var, n) == 0 && strncmp(key + n, "->", 2) == 0;
+}
+
+/* The block of creator function i's access p (`c->n`, one step through
+ * local c), when c holds a fresh block it gives a thread (c->handed). */
+static const char *handed_object(const struct ctx *c, uint32_t i, const struct ll_path *p)
+{
+    for (const char **h = c->handed[i]; h && *h; h++)
+        if (arrow_from(p->key, *h))
+            return ll_arena_printf(c->a, "@%s|%s", c->v->fns[i].fn->usr, p->key);
+    return NULL;
+}
+
+/* An access one step through start routine i's start argument, which no
+ * other instance of the routine sees (PS_PRIV), still shares its object
+ * with the thread that created it when the routine has one creation
+ * site: given `&g`, it is g's field (a concrete object, like the
+ * creator's own `g.n`); given a fresh block in the creator's local `c`,
+ * it is that block, which only the creator's `c->n` names (x->object,
+ * exclusive).  Returns 1 when it filled x, 0 when the access stays
+ * private, -1 when out of memory. */
+static int start_arg_object(const struct ctx *c, uint32_t i, const struct ll_path *p,
+                            struct ll_race_access *x)
+{
+    const struct ll_fn_view *f = &c->v->fns[i];
+    const char *param = f->fn->nparams > 0 ? f->fn->params[0] : NULL;
+    if (!f->is_start_routine || p->root != LL_ROOT_PARAM || p->param != 0 || !param ||
+        c->start_fn[i] >= UINT32_MAX - 1 || !arrow_from(p->key, param) || nderef(p->key) != 1)
+        return 0;
+    const char *rest = p->key + strlen(param) + 2;
+    const struct ll_fn_view *cf = &c->v->fns[c->start_fn[i]];
+    const struct ll_event *create = &cf->fn->events[c->start_ev[i]];
+    const struct ll_path *aux = &create->aux;
+    /* `&args[i]` in a loop is each thread's own element (site_private()) */
+    if ((aux->root == LL_ROOT_GLOBAL || aux->root == LL_ROOT_STATIC_LOCAL) &&
+        (aux->flags & LL_PATH_ADDR) && !(aux->flags & (LL_PATH_DEREF | LL_PATH_INDEXED)) &&
+        aux->key && create->loop_depth == 0) {
+        struct ll_path g = *aux;
+        g.key = ll_arena_printf(c->a, "%s.%s", aux->key, rest);
+        if (!g.key)
+            return -1;
+        x->concrete = concrete_id(c->a, &g, true);
+        x->name = concrete_id(c->a, &g, false);
+        return x->concrete && x->name ? 1 : -1;
+    }
+    for (const char **h = c->handed[c->start_fn[i]]; h && *h; h++)
+        if (aux->root == LL_ROOT_LOCAL && aux->key && strcmp(*h, aux->key) == 0) {
+            x->object = ll_arena_printf(c->a, "@%s|%s->%s", cf->fn->usr, aux->key, rest);
+            x->exclusive = true;
+            return x->object ? 1 : -1;
+        }
+    return 0;
+}
+
 static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_access **buf, size_t *n,
                       size_t *cap)
 {
@@ -933,16 +1031,22 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
         bool unknown;
         uint8_t base = base_state(c, i, e, p, &unknown);
         int level = nderef(p->key);
-        if (at_level(base, level ? level : 1) != PS_SHARED)
-            return 0;
+        if (at_level(base, level ? level : 1) != PS_SHARED) {
+            int own = start_arg_object(c, i, p, &x);
+            if (own <= 0)
+                return own;
+        } else if (p->root == LL_ROOT_LOCAL && level == 1) {
+            x.object = handed_object(c, i, p);
+        }
         if (!field_class(p->cls) && p->root != LL_ROOT_GLOBAL && p->root != LL_ROOT_STATIC_LOCAL)
             return 0; /* plain data through a pointer: buffers, partitioned arrays */
         x.from_start_arg = (p->root == LL_ROOT_LOCAL && !unknown) ||
                            (f->is_start_routine && p->root == LL_ROOT_PARAM && p->param == 0);
         x.group = p->cls;
-        x.name = x.emb != p->cls                           ? x.emb
-                 : p->cls[0] == '*' && field_class(p->cls) ? p->cls + 1
-                                                           : p->cls;
+        if (!x.name)
+            x.name = x.emb != p->cls                           ? x.emb
+                     : p->cls[0] == '*' && field_class(p->cls) ? p->cls + 1
+                                                               : p->cls;
         if (through_global_pointer(p)) {
             x.concrete = concrete_id(c->a, p, true);
             x.name = concrete_id(c->a, p, false);
@@ -1036,10 +1140,14 @@ static int setup(struct ctx *c)
     c->has_sem = ll_arena_alloc(c->a, n1 * sizeof(bool));
     c->pstate = ll_arena_alloc(c->a, n1 * sizeof(*c->pstate));
     c->start_ps = ll_arena_alloc(c->a, n1);
+    c->start_fn = ll_arena_alloc(c->a, n1 * sizeof(*c->start_fn));
+    c->start_ev = ll_arena_alloc(c->a, n1 * sizeof(*c->start_ev));
+    c->handed = ll_arena_alloc(c->a, n1 * sizeof(*c->handed));
     c->origin = ll_arena_alloc(c->a, n1 * sizeof(*c->origin));
     if (!c->origin || param_origins(c) != 0)
         return -1;
-    if (!c->locks || !c->with || !c->mainc || !c->has_sem || !c->pstate || !c->start_ps)
+    if (!c->locks || !c->with || !c->mainc || !c->has_sem || !c->pstate || !c->start_ps ||
+        !c->start_fn || !c->start_ev || !c->handed)
         return -1;
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -1160,6 +1268,11 @@ bool ll_race_may_alias(const struct ll_race_access *a, const struct ll_race_acce
         return false;
     if (field_class(a->group) && !ll_class_may_alias(a->group, a->emb, b->group, b->emb))
         return false;
+    /* a thread's own view of the block its creator gave it meets only the
+     * creator's accesses of that block */
+    if (a->exclusive || b->exclusive)
+        return !(a->exclusive && b->exclusive) && a->object && b->object &&
+               strcmp(a->object, b->object) == 0;
     return !a->concrete || !b->concrete || ids_match(a->concrete, b->concrete);
 }
 

@@ -7,12 +7,13 @@
  * or static, or an object reached through a pointer that is not known to
  * be private (a local's address, a block fresh from malloc before it is
  * handed to a thread, the first level of a start argument that every
- * thread creation gives its own object).  Thread-locals, const data, atomic
- * accesses, per-thread result slots (an index derived from the start
- * argument) and the accesses main makes before its first thread creation
- * or after joining them all (and in functions it calls only then) are
- * left out.  The lockset of an access is what its function holds there
- * plus what every caller holds at every call on the way from a root, per
+ * thread creation gives its own object -- except that its creator still
+ * names it: with one creation site, `&g` makes it g, and a fresh block in
+ * the creator's local `c` pairs it with the creator's `c->...`).
+ * Thread-locals, const data, atomic accesses, per-thread result slots (an index derived from the
+ * start argument) and the accesses main makes before its first thread creation or after joining
+ * them all (and in functions it calls only then) are left out.  The lockset of an access is what
+ * its function holds there plus what every caller holds at every call on the way from a root, per
  * thread root (one record per set of locks its roots hold there).
  *
  * The access and lock types, and the questions asked of them

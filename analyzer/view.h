@@ -419,7 +419,13 @@ struct ll_race_access {
                              (ll_class_may_alias()) */
     const char *name;     /* the location as users read it ("hits", "struct stats.hits") */
     bool write;
-    bool from_start_arg;       /* reached through a thread's start argument */
+    bool from_start_arg; /* reached through a thread's start argument */
+    /* The one block it lies in, when that is known ("@usr|c->n": a fresh
+     * block the creator's local `c` gave a thread as its start argument),
+     * or NULL; `exclusive`: it aliases only accesses of that same block
+     * (the thread's own view of it), never by class. */
+    const char *object;
+    bool exclusive;
     uint8_t depth;             /* calls from the nearest thread root to its function
                                   (live_reach.h; 255 at most) */
     const uint8_t *root_depth; /* per root: calls from it to the function (255: far) */

@@ -318,12 +318,14 @@ static bool assumed_set_up(const struct ll_view *v, const struct ll_race_access 
  * shows no intent to share it: objects handed from thread to thread (by a
  * queue, a reference count, a freelist) look like that, and one struct
  * type stands for all its objects.  Such groups are not reported unless a
- * thread's start argument reaches them.
+ * thread's start argument reaches them, or the creator of a thread uses
+ * the block it gave it (a thread's own view of that block alone is none).
  */
 static bool evidence_of_sharing(const struct ll_race_access *acc, size_t s, size_t t)
 {
     for (size_t i = s; i < t; i++)
-        if (acc[i].concrete || acc[i].nlocks > 0 || acc[i].from_start_arg)
+        if (acc[i].concrete || acc[i].nlocks > 0 || (acc[i].from_start_arg && !acc[i].exclusive) ||
+            (acc[i].object && !acc[i].exclusive))
             return true;
     return false;
 }
