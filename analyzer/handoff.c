@@ -81,6 +81,16 @@ struct build {
     uint32_t *stack;  /* scratch: a block worklist */
     uint32_t **preds; /* of the function being looked at: per block, its predecessors */
     uint32_t *npreds;
+    struct q_sum *qsum; /* per function: what its calls put and take (queues) */
+};
+
+/* A function whose calls put or take: it returns, on every path that
+ * returns a pointer, one it took out of a queue channel (`pop(q)`), or it
+ * puts a parameter in on every path (`push(q, j)`). */
+struct q_sum {
+    int32_t take_chan, put_chan; /* -1: none */
+    int16_t put_param;
+    bool take_tied, put_tied;
 };
 
 /* ---- small helpers -------------------------------------------------- */
@@ -569,6 +579,18 @@ static bool queue_event(struct build *b, uint32_t i, uint32_t e, bool put, bool 
 {
     const struct ll_fn_view *f = &b->v->fns[i];
     const struct ll_event *ev = &f->fn->events[e];
+    if (ev->kind == LL_EV_CALL && f->df.reached[e]) {
+        long g = ll_program_callee(&b->v->program, i, e);
+        const struct q_sum *s = g >= 0 ? &b->qsum[g] : NULL;
+        if (!s || (put ? s->put_chan < 0 || s->put_param >= (int)ev->nargs ||
+                             !var_path(&ev->args[s->put_param])
+                       : s->take_chan < 0 || !ev->result_var))
+            return false;
+        *chan = put ? s->put_chan : s->take_chan;
+        *is_tied = put ? s->put_tied : s->take_tied;
+        *var = put ? canon_var(f->fn, ev->args[s->put_param].key) : ev->result_var;
+        return true;
+    }
     if (ev->kind != LL_EV_ACCESS || !f->df.reached[e])
         return false;
     const struct ll_path *slot = put ? &ev->obj : &ev->aux, *val = put ? &ev->aux : &ev->obj;
@@ -655,7 +677,7 @@ static uint8_t q_start(const struct build *b, const struct ll_function *fn, cons
  * from the return) for the bits must and may; ORs into state[] each
  * event's: forwards, the state before it; backwards, after it. */
 static int q_pass(struct build *b, const struct ll_function *fn, const uint8_t *event_of, bool fwd,
-                  uint8_t must, uint8_t may, uint8_t *state)
+                  uint8_t must, uint8_t may, uint8_t *state, uint8_t *entry)
 {
     uint32_t nb = fn->nblocks;
     uint8_t *out = blocks(b, fn);
@@ -688,7 +710,44 @@ static int q_pass(struct build *b, const struct ll_function *fn, const uint8_t *
             st = q_step(st, event_of[e], must, may);
         }
     }
+    if (entry)
+        *entry = out[0]; /* backwards: the state where the function starts */
     return 0;
+}
+
+/* Function i returns, on every path that returns a pointer, NULL or one
+ * it took out of one channel's container: its calls take (b->qsum). */
+static void take_summary(struct build *b, uint32_t i, const struct ll_handoff_fn *tb)
+{
+    const struct ll_function *fn = b->v->fns[i].fn;
+    long chan = -1;
+    bool all_tied = true;
+    if (!(fn->flags & LL_FN_RETURNS_POINTER))
+        return;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind != LL_EV_RETURN || !b->v->fns[i].df.reached[e])
+            continue;
+        const char *r = ev->result_var;
+        char name[128];
+        if (!r || (ev->flags & LL_EVF_IMPLICIT))
+            return; /* an expression returned, or nothing */
+        if (strcmp(r, "NULL") == 0 || !root_var(r, name, sizeof(name)) || strcmp(name, r) != 0)
+            continue; /* a constant */
+        const struct ho_queue *q = NULL;
+        for (uint32_t k = 0; k < tb->nqueue && !q; k++)
+            if (!tb->queue[k].put && strcmp(tb->queue[k].var, r) == 0 &&
+                (tb->queue[k].state[e] & QS_ANY))
+                q = &tb->queue[k];
+        if (!q || (chan >= 0 && (uint32_t)chan != q->chan))
+            return;
+        chan = q->chan;
+        all_tied &= (q->state[e] & QS_MUST) != 0;
+    }
+    if (chan >= 0) {
+        b->qsum[i].take_chan = (int32_t)chan;
+        b->qsum[i].take_tied = all_tied;
+    }
 }
 
 /* The takes or puts of function i, one struct ho_queue per variable and
@@ -747,11 +806,23 @@ static int find_queue(struct build *b, uint32_t i, bool put)
                 q->alias[q->nalias++] = ev->obj.key;
         }
         q->state = ll_arena_alloc(b->a, fn->nevents + 1);
-        if (!q->state || q_pass(b, fn, event_of, !put, QS_MUST | QS_ANY, QS_MAY, q->state) != 0 ||
-            (put && q_pass(b, fn, event_of, true, 0, QS_AFTER, q->state) != 0))
+        uint8_t entry = 0;
+        if (!q->state ||
+            q_pass(b, fn, event_of, !put, QS_MUST | QS_ANY, QS_MAY, q->state, &entry) != 0 ||
+            (put && q_pass(b, fn, event_of, true, 0, QS_AFTER, q->state, NULL) != 0))
             return -1;
+        /* a parameter put in on every path: its callers' calls put it */
+        struct q_sum *sum = &b->qsum[i];
+        for (uint32_t p = 0; put && (entry & QS_ANY) && sum->put_chan < 0 && p < fn->nparams; p++)
+            if (fn->params[p] && strcmp(fn->params[p], q->var) == 0 && p < INT16_MAX) {
+                sum->put_chan = (int32_t)q->chan;
+                sum->put_param = (int16_t)p;
+                sum->put_tied = (entry & QS_MUST) != 0;
+            }
         tb->nqueue++;
     }
+    if (!put)
+        take_summary(b, i, tb);
     return 0;
 }
 
@@ -834,11 +905,17 @@ int ll_handoff_build(const struct ll_view *v, struct ll_race_lock *const *locks,
     }
     if (out->nchans && find_once(&b) != 0)
         goto done;
-    /* queues: the takes make the channels, then the puts */
+    /* queues: the takes make the channels, then the puts; callees first,
+     * so that a call of `pop(q)` or `push(q, j)` is a take or a put */
+    b.qsum = ll_arena_alloc(b.a, (v->nfns + 1) * sizeof(*b.qsum));
+    if (!b.qsum)
+        goto done;
+    for (size_t i = 0; i < v->nfns; i++)
+        b.qsum[i] = (struct q_sum){-1, -1, -1, false, false};
     for (int put = 0; put < 2; put++)
-        for (uint32_t i = 0; i < v->nfns; i++) {
+        for (uint32_t o = 0; o < v->cg.n; o++) {
             b.preds = NULL;
-            if (find_queue(&b, i, put) != 0)
+            if (find_queue(&b, v->cg.order[o], put) != 0)
                 goto done;
         }
     rc = 0;

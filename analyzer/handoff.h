@@ -65,11 +65,16 @@
  * under a global lock) is matched with the lock by type only, partial
  * evidence (struct ll_handoff_mark.by_type).
  *
+ * Helpers count at their calls, callees first: a function that puts a
+ * parameter in on every path (`push(q, j)`) puts its argument in; one
+ * that returns, on every path that returns a pointer, NULL or one it took
+ * out (`j = pop(q)`) takes its result.
+ *
  * Assumed: the object is the putter's alone until it puts it in (a
  * parameter or a pointer from a call is not proven to be); the consumer
  * takes what the producers put (any load under L counts, a peek that
- * leaves the object in the container too).  Not followed: puts and takes
- * in callees (`push(q, j)`, `j = pop(q)`), a hand-off through two queues
+ * leaves the object in the container too).  Not followed: accesses in a
+ * fill-in helper called before the put, a hand-off through two queues
  * (`a` put in q1, taken out and put in q2, then `b`), the container's
  * own links (`q->tail->next` written by the producer is not known to be
  * another object than the consumer's `j->next`), and the test of the

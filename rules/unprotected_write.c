@@ -66,12 +66,12 @@ static const char doc[] =
     "taken to be a copy of its start argument. A callback nothing stores is not followed;\n"
     "`pthread_once` routines are not checked. Semaphores order accesses when the post and the\n"
     "wait are in the accessing functions (in a loop both sides must wait, as a ring buffer's\n"
-    "two semaphores do). So do barrier phases in start routines, a flag under a lock (every\n"
+    "do). So do barrier phases in start routines, a flag under a lock (every\n"
     "path after `a` sets `F` under `L`, every path to `b` left `while (!F) wait(&cv, &L)`,\n"
     "only their functions set `F`, `a`'s runs once) and a queue of pointers (`a` through `p`\n"
     "before every path stores `p` under `L`, `b` through `u` after every path loaded `u`\n"
-    "under `L`; the object is the producer's until then). Partial evidence: a note. Not in\n"
-    "callees.\n";
+    "under `L`; the object is the producer's until then; push/pop helpers count). Partial\n"
+    "evidence: a note.\n";
 
 /* "'a', 'b'" or "no lock". */
 static void lock_list(const struct ll_race_access *a, char *buf, size_t len)
