@@ -31,6 +31,7 @@
 #include "safe_write.h"
 #include "strmap.h"
 #include "suppress.h"
+#include "sites.h"
 #include "thread_wrappers.h"
 #include "view_internal.h"
 #include "wrapper_mode.h"
@@ -812,10 +813,11 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
         order[i].site.line = cfg->hierarchy[i].line;
         order[i].site.col = 1;
     }
-    /* per TU, shared by every program: getters, thread wrappers, and which
-     * TU refers to which */
+    /* per TU, shared by every program: getters, thread wrappers, allocation
+     * sites, and which TU refers to which */
     if (ll_resolve_getters(tus, k, &rewritten) < 0 ||
         ll_resolve_thread_wrappers(tus, k, &rewritten) < 0 ||
+        ll_resolve_sites(tus, k, &rewritten) < 0 ||
         ll_programs_split(&parts, tus, k, cfg->entry_exported || cfg->nentry_points) != 0) {
         error("out of memory");
         goto out;

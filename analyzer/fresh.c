@@ -9,6 +9,7 @@
  */
 #include "fresh.h"
 
+#include "lockapi.h"
 #include "view_internal.h"
 
 #include <stdlib.h>
@@ -19,13 +20,7 @@
 
 bool ll_fresh_allocator(const char *api)
 {
-    static const char *const names[] = {"malloc",       "calloc",   "realloc",
-                                        "strdup",       "strndup",  "aligned_alloc",
-                                        "reallocarray", "memalign", "valloc"};
-    for (size_t i = 0; api && i < sizeof(names) / sizeof(names[0]); i++)
-        if (strcmp(api, names[i]) == 0)
-            return true;
-    return false;
+    return ll_lockapi_is_allocator(api);
 }
 
 /* C library functions that read or fill the memory they are given and

@@ -347,7 +347,8 @@ static int publish(struct tu_ctx *tu)
     f->functions = ll_arena_alloc(a, (tu->nfns + 1) * sizeof(*f->functions));
     f->globals = ll_arena_alloc(a, (tu->nglobals + 1) * sizeof(*f->globals));
     f->fnrefs = ll_arena_alloc(a, (tu->nfnrefs + 1) * sizeof(*f->fnrefs));
-    if (!f->files || !f->file_system || !f->functions || !f->globals || !f->fnrefs)
+    f->ptrflows = ll_arena_alloc(a, (tu->nptrflows + 1) * sizeof(*f->ptrflows));
+    if (!f->files || !f->file_system || !f->functions || !f->globals || !f->fnrefs || !f->ptrflows)
         return -1;
     if (tu->nfiles) {
         memcpy(f->files, tu->names, tu->nfiles * sizeof(*f->files));
@@ -359,6 +360,9 @@ static int publish(struct tu_ctx *tu)
         memcpy(f->globals, tu->globals, tu->nglobals * sizeof(*tu->globals));
     if (tu->nfnrefs)
         memcpy(f->fnrefs, tu->fnrefs, tu->nfnrefs * sizeof(*tu->fnrefs));
+    if (tu->nptrflows)
+        memcpy(f->ptrflows, tu->ptrflows, tu->nptrflows * sizeof(*tu->ptrflows));
+    f->nptrflows = (uint32_t)tu->nptrflows;
     f->nfunctions = (uint32_t)tu->nfns;
     f->nglobals = (uint32_t)tu->nglobals;
     f->nfnrefs = (uint32_t)tu->nfnrefs;
@@ -481,6 +485,7 @@ int ll_frontend_parse(struct ll_frontend *fe, const struct ll_tu_job *job, struc
     free(tu.fns);
     free(tu.globals);
     free(tu.fnrefs);
+    free(tu.ptrflows);
     clang_disposeTranslationUnit(ctu);
     return rc;
 }

@@ -171,6 +171,20 @@ void fe_add_flow(struct tu_ctx *tu, const char *source, const char *slot, CXCurs
     r->loc = fe_loc_tu(tu, at);
 }
 
+void fe_add_ptrflow(struct tu_ctx *tu, const char *source, const char *slot, CXCursor at)
+{
+    if (!source || !slot)
+        return;
+    if (!fe_grow((void **)&tu->ptrflows, &tu->capptrflows, tu->nptrflows, sizeof(*tu->ptrflows))) {
+        tu->oom = true;
+        return;
+    }
+    struct ll_fnref *r = &tu->ptrflows[tu->nptrflows++];
+    r->usr = source;
+    r->context = slot;
+    r->loc = fe_loc_tu(tu, at);
+}
+
 /* ---- cursors ------------------------------------------------------ */
 
 static enum CXChildVisitResult find_body(CXCursor c, CXCursor parent, CXClientData data)

@@ -46,6 +46,8 @@ struct tu_ctx {
     size_t nglobals, capglobals;
     struct ll_fnref *fnrefs;
     size_t nfnrefs, capfnrefs;
+    struct ll_fnref *ptrflows;
+    size_t nptrflows, capptrflows;
     bool oom;
 };
 
@@ -167,6 +169,9 @@ struct ll_loc fe_loc_tu(struct tu_ctx *tu, CXCursor c);
 /* Records that the function or slot `source` flows into `slot` (an
  * ll_fnref; both strings in the facts' arena; NULLs are ignored). */
 void fe_add_flow(struct tu_ctx *tu, const char *source, const char *slot, CXCursor at);
+/* Records that the data pointer `source` (an allocation, a slot, or "?")
+ * is stored into `slot` (sites.h); NULLs are ignored. */
+void fe_add_ptrflow(struct tu_ctx *tu, const char *source, const char *slot, CXCursor at);
 
 /* ---- cursors ---- */
 

@@ -844,6 +844,127 @@ static CXCursor local_value(struct fn_builder *b, CXCursor ref, bool escaped_ok)
     return chained ? r : none;
 }
 
+/* ---- allocation sites (sites.h) ------------------------------------ */
+
+static const char *field_slot(struct ll_arena *a, CXCursor field, const char *file);
+static const char *base_name(struct ll_arena *a, CXCursor c);
+static const char *fn_usr(struct fn_builder *b);
+
+static bool is_data_pointer(CXType t)
+{
+    return is_pointer_type(t) && !fe_is_fn_type(t);
+}
+
+/* The slot a pointer is stored in when it is `e` (an lvalue): a field of a
+ * struct type (an element of an array field is the field's), a global or
+ * static, a parameter; NULL for anything else (a local, `*pp`). */
+static const char *store_slot(struct fn_builder *b, CXCursor e)
+{
+    e = fe_strip(e);
+    struct few f = few_children(e);
+    switch (clang_getCursorKind(e)) {
+    case CXCursor_MemberRefExpr: {
+        CXCursor field = clang_getCursorReferenced(e);
+        if (clang_getCursorKind(field) != CXCursor_FieldDecl)
+            return NULL;
+        return field_slot(b->arena, field,
+                          base_name(b->arena, clang_getCursorSemanticParent(field)));
+    }
+    case CXCursor_ArraySubscriptExpr:
+        /* `pool->jobs[i]`, `table[i]`: the array's slot */
+        return f.n >= 2 && is_array_type(clang_getCursorType(fe_strip(f.v[0])))
+                   ? store_slot(b, f.v[0])
+                   : NULL;
+    case CXCursor_DeclRefExpr: {
+        CXCursor ref = clang_getCursorReferenced(e);
+        enum CXCursorKind rk = clang_getCursorKind(ref);
+        if (rk == CXCursor_ParmDecl)
+            return ll_arena_printf(b->arena, "@arg:%s#%d", fn_usr(b), param_index(b, ref));
+        if (rk != CXCursor_VarDecl || is_plain_local(ref))
+            return NULL;
+        struct ll_path p = path_var(b, ref);
+        return p.cls ? ll_arena_printf(b->arena, "@var:%s", p.cls) : NULL;
+    }
+    default:
+        return NULL;
+    }
+}
+
+/*
+ * Where the block pointer value `e` points to comes from: the slot it is
+ * read from (store_slot()), an allocation (`@alloc:malloc@file:L:C` for
+ * a C library allocator's call, `@call:USR` for a direct call, a site when
+ * the callee is a constructor), the object's own site for `&E`; a local
+ * set once stands for what it is set to.  NULL when not known.
+ */
+static const char *value_slot(struct fn_builder *b, CXCursor e, unsigned depth)
+{
+    if (depth > 16)
+        return NULL;
+    e = fe_strip(e);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if (k == CXCursor_CallExpr) {
+        CXCursor ref = clang_getCursorReferenced(e);
+        if (clang_getCursorKind(ref) != CXCursor_FunctionDecl)
+            return NULL;
+        char *name = fe_string(b->arena, clang_getCursorSpelling(ref));
+        if (name && ll_lockapi_is_allocator(name)) {
+            struct ll_loc l = fe_loc(b, e);
+            return ll_arena_printf(b->arena, "@alloc:%s@%s:%u:%u", name, file_base(b, e), l.line,
+                                   l.col);
+        }
+        char *usr = fe_string(b->arena, clang_getCursorUSR(ref));
+        return usr ? ll_arena_printf(b->arena, "@call:%s", usr) : NULL;
+    }
+    if (fe_is_unop(e, CXUnaryOperator_AddrOf)) {
+        struct ll_path p = fe_path(b, e, depth + 1);
+        return p.site;
+    }
+    if (k == CXCursor_DeclRefExpr) {
+        CXCursor ref = clang_getCursorReferenced(e);
+        if (is_plain_local(ref)) {
+            struct fe_alias *a = alias_of(b, ref, false);
+            if (!a || a->bad || a->busy || a->defs != 1 || clang_Cursor_isNull(a->rhs))
+                return NULL;
+            a->busy = true;
+            const char *s = value_slot(b, a->rhs, depth + 1);
+            a->busy = false;
+            return s;
+        }
+    }
+    return store_slot(b, e);
+}
+
+/* What a store of pointer value `e` records (a ptrflow's source): NULL
+ * for a null constant (no block), "?" when value_slot() does not know. */
+static const char *value_source(struct fn_builder *b, CXCursor e)
+{
+    long long k;
+    if (fe_eval_int(fe_strip(e), &k) && k == 0)
+        return NULL;
+    const char *s = value_slot(b, e, 0);
+    return s ? s : "?";
+}
+
+void fe_ptr_flow(struct fn_builder *b, CXCursor e, const char *slot)
+{
+    if (!is_data_pointer(clang_getCursorType(e)))
+        return;
+    if (strcmp(slot, "@ret:") == 0)
+        slot = ll_arena_printf(b->arena, "@ret:%s", fn_usr(b));
+    fe_add_ptrflow(b->tu, value_source(b, e), slot, e);
+}
+
+/* Records a store of pointer value `rhs` into lvalue `lhs` (sites.h). */
+static void store_flow(struct fn_builder *b, CXCursor lhs, CXCursor rhs, CXCursor at)
+{
+    if (!is_data_pointer(clang_getCursorType(lhs)))
+        return;
+    const char *slot = store_slot(b, lhs);
+    if (slot)
+        fe_add_ptrflow(b->tu, clang_Cursor_isNull(rhs) ? "?" : value_source(b, rhs), slot, at);
+}
+
 /* Whether declaration `d` is written in a macro's body. */
 static bool declared_in_macro(CXCursor d)
 {
@@ -963,6 +1084,7 @@ static struct ll_path container_path(struct fn_builder *b, CXCursor ptr, CXCurso
     c.text = ll_arena_printf(b->arena, "%s^%s", p.text, fname);
     c.cls = ll_arena_printf(b->arena, "%s^%s", p.cls, fname);
     c.emb = NULL;
+    c.site = NULL;
     return c;
 }
 
@@ -1007,8 +1129,12 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
         struct ll_path bp = arrow ? base_path(b, base, depth + 1) : fe_path(b, base, depth + 1);
         if (arrow && (bp.flags & LL_PATH_ADDR)) /* (&x)->f is x.f */
             arrow = false;
-        return member_path(b, &bp, arrow, clang_getCursorReferenced(e),
-                           fe_string(b->arena, clang_getCursorSpelling(e)), clang_getCursorType(e));
+        struct ll_path p =
+            member_path(b, &bp, arrow, clang_getCursorReferenced(e),
+                        fe_string(b->arena, clang_getCursorSpelling(e)), clang_getCursorType(e));
+        if (arrow)
+            p.site = value_slot(b, base, depth + 1);
+        return p;
     }
     case CXCursor_ArraySubscriptExpr: {
         if (f.n < 2)
@@ -1029,8 +1155,10 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
         /* an element of an array field is embedded where the array is; an
          * element behind a pointer is an object of its own */
         p.emb = bp.emb && !through_ptr ? ll_arena_printf(b->arena, "%s[]", bp.emb) : NULL;
-        if (through_ptr)
+        if (through_ptr) {
             p.flags &= (uint8_t)~LL_PATH_MEMBER;
+            p.site = value_slot(b, f.v[0], depth + 1);
+        }
         return p;
     }
     case CXCursor_UnaryOperator: {
@@ -1056,6 +1184,7 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
             p.key = ll_arena_printf(b->arena, "*%s", sp.key);
             p.cls = ll_arena_printf(b->arena, "*%s", sp.cls);
             p.emb = NULL;
+            p.site = value_slot(b, f.v[0], depth + 1);
             return p;
         }
         break;
@@ -1109,6 +1238,7 @@ static struct ll_path object_path(struct fn_builder *b, CXCursor arg)
     d.key = ll_arena_printf(b->arena, "*%s", p.key);
     d.cls = ll_arena_printf(b->arena, "*%s", p.cls);
     d.emb = NULL;
+    d.site = value_slot(b, arg, 0);
     return d; /* text stays "p": messages name the pointer as written */
 }
 
@@ -1706,9 +1836,12 @@ void fe_init_flows(struct tu_ctx *tu, struct fn_builder *b, CXCursor init, const
         if (clang_Cursor_isNull(field))
             continue;
         CXCursor rec = clang_getCursorSemanticParent(field);
-        fe_init_flows(tu, b, value,
-                      field_slot(&tu->facts->arena, field, base_name(&tu->facts->arena, rec)),
-                      depth + 1);
+        const char *fslot = field_slot(&tu->facts->arena, field, base_name(&tu->facts->arena, rec));
+        /* a block pointer a struct initialiser stores (sites.h) */
+        if (b && fslot && clang_getCursorKind(fe_strip(value)) != CXCursor_InitListExpr &&
+            is_data_pointer(clang_getCursorType(field)))
+            fe_add_ptrflow(tu, value_source(b, value), fslot, value);
+        fe_init_flows(tu, b, value, fslot, depth + 1);
     }
     free(k.v);
 }
@@ -1885,10 +2018,16 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
             if (!(aux.flags & (LL_PATH_ADDR | LL_PATH_DEREF)) &&
                 is_array_type(clang_getCursorType(fe_strip(arg))))
                 aux.flags |= LL_PATH_ADDR;
+            if (!(aux.flags & LL_PATH_ADDR))
+                aux.site = value_slot(b, arg, 0);
         }
         const char *start = NULL;
         if (api->start_arg >= 0 && api->start_arg < nargs)
             start = start_routine(b, call_arg(call, api->start_arg), call);
+        /* the start argument flows into the routine's parameter (sites.h) */
+        if (start && start[0] != '@' && api->aux_arg >= 0 && api->aux_arg < nargs)
+            fe_add_ptrflow(b->tu, value_source(b, call_arg(call, api->aux_arg)),
+                           ll_arena_printf(b->arena, "@arg:%s#0", start), call);
         bool detached = false;
         if (api->attr_arg >= 0 && api->attr_arg < nargs)
             detached = fe_keyset_has(&b->detached_attrs,
@@ -2336,6 +2475,16 @@ static struct evref lower_call(struct fn_builder *b, CXCursor call)
             fe_fn_flow(
                 b, a, ll_arena_printf(b->arena, direct ? "@arg:%s#%d" : "@argof:%s#%d", callee, i));
     }
+    /* block pointers passed into a parameter of a program function */
+    int nparams = direct ? clang_Cursor_getNumArguments(ref) : 0;
+    if (direct && callee &&
+        !clang_Location_isInSystemHeader(clang_getCursorLocation(clang_getCanonicalCursor(ref))))
+        for (int i = 0; i < nargs && i < nparams; i++) {
+            CXCursor a = call_arg(call, i);
+            if (is_data_pointer(clang_getCursorType(a)))
+                fe_add_ptrflow(b->tu, value_source(b, a),
+                               ll_arena_printf(b->arena, "@arg:%s#%d", callee, i), a);
+        }
     struct ll_event *ev = fe_emit(b, LL_EV_CALL, call);
     ev->api = name;
     ev->callee = callee;
@@ -2351,6 +2500,10 @@ static struct evref lower_call(struct fn_builder *b, CXCursor call)
         for (int i = 0; i < nargs; i++) {
             ev = &b->blocks[b->cur].events[b->blocks[b->cur].nevents - 1];
             ev->args[i] = arg_path(b, call_arg(call, i));
+            if (!(ev->args[i].flags & LL_PATH_ADDR) &&
+                is_data_pointer(clang_getCursorType(call_arg(call, i))))
+                ev->args[i].site = value_slot(b, call_arg(call, i), 0);
+            ev = &b->blocks[b->cur].events[b->blocks[b->cur].nevents - 1];
             long long k;
             if ((ev->args[i].root == LL_ROOT_NONE || ev->args[i].root == LL_ROOT_UNKNOWN) &&
                 fe_eval_int(call_arg(call, i), &k)) {
@@ -2473,6 +2626,8 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
         fe_expr(b, f.v[0], CTX_NONE);
         return fe_expr(b, f.v[1], CTX_READ);
     }
+    if (op >= CXBinaryOperator_Assign) /* a block pointer stored in a slot (sites.h) */
+        store_flow(b, f.v[0], op == CXBinaryOperator_Assign ? f.v[1] : clang_getNullCursor(), e);
     if (op == CXBinaryOperator_Assign) {
         if (fe_is_fn_type(clang_getCursorType(f.v[0])))
             fe_fn_flow(b, f.v[1], fe_fn_slot(b, f.v[0]));
@@ -2540,6 +2695,12 @@ static struct evref lower_unary(struct fn_builder *b, CXCursor e, enum expr_ctx 
     struct few f = few_children(e);
     if (f.n < 1)
         return no_event;
+    /* a pointer slot stepped, or given away to be set where it is not
+     * seen: it may hold any block (sites.h) */
+    if (op == CXUnaryOperator_AddrOf || op == CXUnaryOperator_PostInc ||
+        op == CXUnaryOperator_PostDec || op == CXUnaryOperator_PreInc ||
+        op == CXUnaryOperator_PreDec)
+        store_flow(b, f.v[0], clang_getNullCursor(), e);
     switch (op) {
     case CXUnaryOperator_AddrOf:
         fe_expr(b, f.v[0], CTX_ADDR);

@@ -81,4 +81,9 @@ void fe_init_flows(struct tu_ctx *tu, struct fn_builder *b, CXCursor init, const
  * start routine is that (flows recorded since fnref `first_fnref`). */
 void fe_resolve_local_starts(struct fn_builder *b, size_t first_fnref);
 
+/* Records that the block pointer value `e` (returned, when `slot` is
+ * "@ret:", into the function's @ret slot) is stored into `slot` (sites.h):
+ * a ptrflow from where it comes from.  Not a block pointer: nothing. */
+void fe_ptr_flow(struct fn_builder *b, CXCursor e, const char *slot);
+
 #endif

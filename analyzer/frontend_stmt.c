@@ -520,6 +520,8 @@ static void stmt_return(struct fn_builder *b, CXCursor s)
             CXString us = clang_getCursorUSR(b->fn);
             fe_fn_flow(b, e, ll_arena_printf(b->arena, "@ret:%s", clang_getCString(us)));
             clang_disposeString(us);
+        } else {
+            fe_ptr_flow(b, e, "@ret:");
         }
         fe_expr(b, e, CTX_READ);
         if (fe_eval_int(fe_strip(e), &k))

@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 20
+#define LL_FACTS_VERSION 21
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -91,6 +91,14 @@ struct ll_path {
     const char *emb;      /* class with the embedding path, or NULL (see above) */
     const char *root_usr; /* USR of the root variable; for LL_ROOT_CALL the callee's
                              (a direct call); or NULL */
+    const char *site;     /* where the block holding the object comes from, or NULL
+                             (sites.h): in facts, the pointer slot its last pointer is
+                             read from (`@field:struct job.pool`, `@var:g`, `@arg:USR#0`)
+                             or the allocation (`@call:USR`, `@alloc:...`); for a
+                             pointer value (a call's argument, a start argument, a
+                             stored pointer) the block it points to.  After
+                             ll_resolve_sites(): "{SITE}" when one allocation site is
+                             known, else NULL */
 };
 
 enum ll_event_kind {
@@ -157,7 +165,7 @@ enum {
  * thread_wrappers.h resolves these at the wrapper's call sites. */
 #define LL_START_PARAM_PREFIX "@param:"
 
-/* Fields are ordered to leave little padding (136 bytes, not 144): there
+/* Fields are ordered to leave little padding (152 bytes, not 160): there
  * is one per event of the program, and a warm run reads them all in. */
 struct ll_event {
     uint8_t kind;        /* enum ll_event_kind */
@@ -356,8 +364,12 @@ struct ll_tu_facts {
     struct ll_global *globals;
     uint32_t nfnrefs;
     struct ll_fnref *fnrefs;
-    uint32_t nerrors;        /* parse errors libclang reported */
-    const char *first_error; /* "file:line:col: message" of the first, or NULL */
+    uint32_t nptrflows;
+    struct ll_fnref *ptrflows; /* data pointers stored into slots (sites.h): `usr` is the
+                                  source (an allocation `@call:USR`, `@alloc:...`, a
+                                  slot, or "?" for anything else), `context` the slot */
+    uint32_t nerrors;          /* parse errors libclang reported */
+    const char *first_error;   /* "file:line:col: message" of the first, or NULL */
     uint32_t ndeps;
     const char **deps; /* absolute paths of the main file and of every file it
                           included, system headers too: what the cache checks */

@@ -5,7 +5,7 @@
  *
  *   "LLFACTS\0"  u32 version, little endian
  *   string table: count, then per string its length and bytes (no NUL)
- *   body: main_file, files, file_system, functions, globals, fnrefs,
+ *   body: main_file, files, file_system, functions, globals, fnrefs, ptrflows,
  *         nerrors, first_error, deps
  *
  * Every integer after the header is an unsigned LEB128 varint (int16
@@ -229,6 +229,7 @@ static void put_path(struct writer *w, const struct ll_path *p)
     put_str(w, p->cls);
     put_str(w, p->emb);
     put_str(w, p->root_usr);
+    put_str(w, p->site);
 }
 
 static void put_event(struct writer *w, const struct ll_event *e)
@@ -315,6 +316,13 @@ static void put_tu(struct writer *w, const struct ll_tu_facts *f)
     put_u(w, f->nfnrefs);
     for (uint32_t i = 0; i < f->nfnrefs; i++) {
         const struct ll_fnref *r = &f->fnrefs[i];
+        put_str(w, r->usr);
+        put_str(w, r->context);
+        put_loc(w, &r->loc);
+    }
+    put_u(w, f->nptrflows);
+    for (uint32_t i = 0; i < f->nptrflows; i++) {
+        const struct ll_fnref *r = &f->ptrflows[i];
         put_str(w, r->usr);
         put_str(w, r->context);
         put_loc(w, &r->loc);
@@ -518,7 +526,8 @@ static int rd_path(struct reader *r, struct ll_path *p)
 {
     if (rd_u8(r, LL_ROOT_UNKNOWN, &p->root) < 0 || rd_u8(r, UINT8_MAX, &p->flags) < 0 ||
         rd_i16(r, &p->param) < 0 || rd_str(r, &p->text) < 0 || rd_str(r, &p->key) < 0 ||
-        rd_str(r, &p->cls) < 0 || rd_str(r, &p->emb) < 0 || rd_str(r, &p->root_usr) < 0)
+        rd_str(r, &p->cls) < 0 || rd_str(r, &p->emb) < 0 || rd_str(r, &p->root_usr) < 0 ||
+        rd_str(r, &p->site) < 0)
         return -1;
     /* a path with a root always has its spelling, identity and class */
     if (p->root != LL_ROOT_NONE && (!p->text || !p->key || !p->cls))
@@ -664,7 +673,7 @@ static bool same_path(const struct ll_path *a, const struct ll_path *b)
 {
     return a->root == b->root && a->flags == b->flags && a->param == b->param &&
            a->text == b->text && a->key == b->key && a->cls == b->cls && a->emb == b->emb &&
-           a->root_usr == b->root_usr;
+           a->root_usr == b->root_usr && a->site == b->site;
 }
 
 static bool same_loc(struct ll_loc a, struct ll_loc b)
@@ -936,6 +945,14 @@ static int rd_tu(struct reader *r, struct ll_tu_facts *f)
     for (uint32_t i = 0; i < f->nfnrefs; i++) {
         struct ll_fnref *fr = &f->fnrefs[i];
         if (rd_str_nn(r, &fr->usr) < 0 || rd_str(r, &fr->context) < 0 || rd_loc(r, &fr->loc) < 0)
+            return -1;
+    }
+    if (rd_count(r, &f->nptrflows) < 0 || rd_array(r, f->nptrflows, sizeof(*f->ptrflows), &a) < 0)
+        return -1;
+    f->ptrflows = a;
+    for (uint32_t i = 0; i < f->nptrflows; i++) {
+        struct ll_fnref *fr = &f->ptrflows[i];
+        if (rd_str_nn(r, &fr->usr) < 0 || rd_str_nn(r, &fr->context) < 0 || rd_loc(r, &fr->loc) < 0)
             return -1;
     }
 

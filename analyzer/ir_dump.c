@@ -115,7 +115,7 @@ static void put_quoted(FILE *out, const char *s)
 static int path_present(const struct ll_path *p)
 {
     return p->root != LL_ROOT_NONE || p->text || p->key || p->cls || p->emb || p->root_usr ||
-           p->flags;
+           p->site || p->flags;
 }
 
 /* 'text' class=C key=K */
@@ -128,6 +128,8 @@ static void put_path(FILE *out, const struct ll_path *p)
         fprintf(out, " emb=%s", p->emb);
     if (p->key)
         fprintf(out, " key=%s", p->key);
+    if (p->site)
+        fprintf(out, " site=%s", p->site);
 }
 
 /* [obj: param 0 deref usr=...], printed at the end of an event line. */
@@ -324,6 +326,14 @@ int ll_facts_dump(FILE *out, const struct ll_tu_facts *f)
             fputs(" in ", out);
             put_quoted(out, r->context);
         }
+        fputc('\n', out);
+    }
+    for (uint32_t i = 0; i < f->nptrflows; i++) {
+        const struct ll_fnref *r = &f->ptrflows[i];
+        fprintf(out, "ptrflow %s ", r->usr ? r->usr : "(null)");
+        put_loc(out, f, &r->loc);
+        fputs(" in ", out);
+        put_quoted(out, r->context);
         fputc('\n', out);
     }
     for (uint32_t i = 0; i < f->nfunctions; i++)

@@ -81,6 +81,7 @@ static void intern_path(struct table *t, struct ll_path *p)
     intern(t, &p->cls);
     intern(t, &p->emb);
     intern(t, &p->root_usr);
+    intern(t, &p->site);
 }
 
 static void intern_function(struct table *t, struct ll_function *fn)
@@ -125,6 +126,10 @@ int ll_facts_intern(struct ll_tu_facts *f)
     for (uint32_t i = 0; i < f->nfnrefs; i++) {
         intern(&t, &f->fnrefs[i].usr);
         intern(&t, &f->fnrefs[i].context);
+    }
+    for (uint32_t i = 0; i < f->nptrflows; i++) {
+        intern(&t, &f->ptrflows[i].usr);
+        intern(&t, &f->ptrflows[i].context);
     }
     intern(&t, &f->first_error);
     for (uint32_t i = 0; i < f->ndeps; i++)

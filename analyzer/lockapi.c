@@ -178,3 +178,14 @@ const struct ll_api *ll_lockapi_builtin(size_t i)
 {
     return i < ll_lockapi_builtin_count() ? &builtin[i] : NULL;
 }
+
+bool ll_lockapi_is_allocator(const char *name)
+{
+    static const char *const names[] = {"malloc",       "calloc",   "realloc",
+                                        "strdup",       "strndup",  "aligned_alloc",
+                                        "reallocarray", "memalign", "valloc"};
+    for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(name, names[i]) == 0)
+            return true;
+    return false;
+}

@@ -11,6 +11,7 @@
 #ifndef LL_LOCKAPI_H
 #define LL_LOCKAPI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,6 +73,10 @@ int ll_lockapi_add(const struct ll_api *entry);
 /* The built-in table, for tests: its size and entry i. */
 size_t ll_lockapi_builtin_count(void);
 const struct ll_api *ll_lockapi_builtin(size_t i);
+
+/* Whether `name` is a C library allocator (malloc, calloc, realloc, strdup,
+ * ...): each call returns a block of its own (fresh.h, sites.h). */
+bool ll_lockapi_is_allocator(const char *name);
 
 /* Frees user entries. */
 void ll_lockapi_reset(void);

@@ -10,6 +10,8 @@
  */
 #include "summary.h"
 
+#include "sites.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -141,6 +143,7 @@ const char *ll_path_emb(const struct ll_path *p)
  * a.c>"); NULL when there is no field. */
 static const char *class_fields(const char *cls)
 {
+    cls += ll_site_prefix(cls);
     if (*cls == '*')
         return NULL;
     const char *from = cls;
@@ -195,6 +198,15 @@ bool ll_class_may_alias(const char *cls_a, const char *emb_a, const char *cls_b,
         return false;
     if (!emb_a || !emb_b || strcmp(emb_a, emb_b) == 0)
         return true;
+    /* blocks from two allocation sites are two objects; one of unknown
+     * origin may be either (sites.h) */
+    size_t sa = ll_site_prefix(emb_a), sb = ll_site_prefix(emb_b);
+    if (sa && sb && (sa != sb || strncmp(emb_a, emb_b, sa) != 0))
+        return false;
+    emb_a += sa;
+    emb_b += sb;
+    if (strcmp(emb_a, emb_b) == 0)
+        return true;
     const char *fa = class_fields(emb_a), *fb = class_fields(emb_b);
     if (!fa || !fb)
         return true;
@@ -242,6 +254,27 @@ bool ll_path_instantiate(struct ll_arena *a, const struct ll_path *p,
     return ll_path_rebase(a, p, pname, pname, own, &call->args[p->param], out);
 }
 
+/* How many pointers key `key` goes through from root `kroot`: `*m`,
+ * `m->lock`, `m[i]` and `m^link->lock` one; `m->next->lock` two; -1 when
+ * it is not spelled from kroot. */
+static int derefs_from(const char *key, const char *kroot)
+{
+    int n = 0;
+    while (*key == '*') {
+        key++;
+        n++;
+    }
+    size_t k = strlen(kroot);
+    if (strncmp(key, kroot, k) != 0 || ident_char(key[k]))
+        return -1;
+    key += k;
+    if (*key == '[')
+        n++;
+    for (const char *c = key; (c = strstr(c, "->")) != NULL; c += 2)
+        n++;
+    return n;
+}
+
 bool ll_path_rebase(struct ll_arena *a, const struct ll_path *p, const char *kroot,
                     const char *troot, const char *croot, const struct ll_path *arg,
                     struct ll_path *out)
@@ -250,6 +283,14 @@ bool ll_path_rebase(struct ll_arena *a, const struct ll_path *p, const char *kro
         !p->text || !p->cls)
         return false;
     bool addr = (arg->flags & LL_PATH_ADDR) != 0;
+    /* the block the root points to is the argument's: its site too */
+    bool through_root = derefs_from(p->key, kroot) == 1;
+    struct ll_path q = *p;
+    if (through_root) {
+        q.emb = p->emb ? p->emb + ll_site_prefix(p->emb) : NULL;
+        q.site = arg->site;
+    }
+    p = &q;
     struct ll_path r = *p;
     r.key = rebase(a, p->key, kroot, arg->key, addr);
     const char *atext = arg->text ? arg->text : arg->key;
@@ -262,6 +303,11 @@ bool ll_path_rebase(struct ll_arena *a, const struct ll_path *p, const char *kro
     r.emb = instantiate_emb(a, p, croot, kroot, arg, addr);
     if (!r.key || !r.text || !r.cls)
         return false;
+    if (through_root) {
+        r.emb = r.emb ? r.emb + ll_site_prefix(r.emb) : NULL;
+        if (r.site && !(r.emb = ll_arena_printf(a, "%s%s", r.site, r.emb ? r.emb : r.cls)))
+            return false;
+    }
     if (r.emb && strcmp(r.emb, r.cls) == 0)
         r.emb = NULL;
     r.root = arg->root;

@@ -103,6 +103,7 @@ static void build_worker(struct ll_arena *a, struct ll_function *fn)
     e[LL_EV_TRYACQUIRE].obj =
         mkpath(LL_ROOT_PARAM, LL_PATH_DEREF, 0, "arg->rw", "arg->rw", "struct conn.rw", NULL);
     e[LL_EV_TRYACQUIRE].obj.emb = "struct server.conn.rw";
+    e[LL_EV_TRYACQUIRE].obj.site = "@arg:c:@F@worker#0";
     e[LL_EV_TRYACQUIRE].api = "pthread_rwlock_timedrdlock";
     e[LL_EV_TRYACQUIRE].result_var = "rc";
 
@@ -292,6 +293,12 @@ static void build_facts(struct ll_tu_facts *f)
     f->fnrefs[0] = (struct ll_fnref){"c:@F@worker", "struct ops.run", mkloc(0, 40, 9)};
     f->fnrefs[1] = (struct ll_fnref){"c:@F@start", NULL, mkloc(0, 41, 5)};
     f->fnrefs[2] = (struct ll_fnref){"", "", mkloc(1, 2, 3)};
+
+    f->nptrflows = 2;
+    f->ptrflows = xalloc(a, f->nptrflows * sizeof(*f->ptrflows));
+    f->ptrflows[0] =
+        (struct ll_fnref){"@call:c:@F@job_new", "@field:struct work.job", mkloc(0, 50, 5)};
+    f->ptrflows[1] = (struct ll_fnref){"?", "@arg:c:@F@worker#0", mkloc(1, 2, 3)};
 }
 
 /* ---- deep comparison -------------------------------------------------- */
@@ -323,6 +330,7 @@ static void path_eq(const struct ll_path *a, const struct ll_path *b)
     str_eq(a->cls, b->cls);
     str_eq(a->emb, b->emb);
     str_eq(a->root_usr, b->root_usr);
+    str_eq(a->site, b->site);
 }
 
 static void event_eq(const struct ll_event *a, const struct ll_event *b)
@@ -412,6 +420,12 @@ static void facts_eq(const struct ll_tu_facts *a, const struct ll_tu_facts *b)
         str_eq(a->fnrefs[i].context, b->fnrefs[i].context);
         loc_eq(&a->fnrefs[i].loc, &b->fnrefs[i].loc);
     }
+    assert_int_equal(a->nptrflows, b->nptrflows);
+    for (uint32_t i = 0; i < a->nptrflows; i++) {
+        str_eq(a->ptrflows[i].usr, b->ptrflows[i].usr);
+        str_eq(a->ptrflows[i].context, b->ptrflows[i].context);
+        loc_eq(&a->ptrflows[i].loc, &b->ptrflows[i].loc);
+    }
     assert_int_equal(a->nerrors, b->nerrors);
     str_eq(a->first_error, b->first_error);
     assert_int_equal(a->ndeps, b->ndeps);
@@ -440,6 +454,7 @@ static void path_ok(const struct ll_path *p)
     touch(p->cls);
     touch(p->emb);
     touch(p->root_usr);
+    touch(p->site);
 }
 
 static void facts_ok(const struct ll_tu_facts *f, FILE *sink)
@@ -501,6 +516,11 @@ static void facts_ok(const struct ll_tu_facts *f, FILE *sink)
         touch(f->fnrefs[i].usr);
         touch(f->fnrefs[i].context);
         loc_ok(f, &f->fnrefs[i].loc);
+    }
+    for (uint32_t i = 0; i < f->nptrflows; i++) {
+        touch(f->ptrflows[i].usr);
+        touch(f->ptrflows[i].context);
+        loc_ok(f, &f->ptrflows[i].loc);
     }
     assert_int_equal(ll_facts_dump(sink, f), 0);
 }
@@ -897,7 +917,7 @@ static void test_hand_made_blobs(void **state)
     assert_int_equal(decode_raw(huge_fns, sizeof(huge_fns)), -1);
 
     /* One string "ab", main_file = ref 1, no files ... */
-    static const unsigned char one_str[] = {1, 2, 'a', 'b', 1, 0, 0, 0, 0, 0, 0, 0};
+    static const unsigned char one_str[] = {1, 2, 'a', 'b', 1, 0, 0, 0, 0, 0, 0, 0, 0};
     assert_int_equal(decode_raw(one_str, sizeof(one_str)), 0);
     /* ... a reference to a string that does not exist ... */
     static const unsigned char bad_ref[] = {1, 2, 'a', 'b', 2, 0, 0, 0, 0, 0, 0};
@@ -915,8 +935,8 @@ static void test_hand_made_blobs(void **state)
                                              1, 0, 0,   5,   1, 0, 0, 0, 0, 0};
     assert_int_equal(decode_raw(bad_file, sizeof(bad_file)), -1);
     /* The same global at the unknown location 0:0:0 is fine. */
-    static const unsigned char zero_loc[] = {1, 2, 'a', 'b', 1, 0, 0, 1, 1, 1,
-                                             1, 0, 0,   0,   0, 0, 0, 0, 0, 0};
+    static const unsigned char zero_loc[] = {1, 2, 'a', 'b', 1, 0, 0, 1, 1, 1, 1,
+                                             0, 0, 0,   0,   0, 0, 0, 0, 0, 0};
     /* ... but a global without a USR, name or type is not */
     static const unsigned char no_usr[] = {1, 2, 'a', 'b', 1, 0, 0, 1, 0, 1,
                                            1, 0, 0,   0,   0, 0, 0, 0, 0, 0};
@@ -971,6 +991,8 @@ static int decode_function(uint32_t exit, uint32_t first, uint32_t nev, uint32_t
                                        0,
                                        0,
                                        0,
+                                       0,
+                                       0,
                                        0};
     memcpy(b + n, ev, sizeof(ev)); /* kind..out_args, loc, obj, aux, api, callee, result, nargs */
     n += sizeof(ev);
@@ -992,8 +1014,8 @@ static int decode_function(uint32_t exit, uint32_t first, uint32_t nev, uint32_t
         b[n++] = 0; /* text */
         b[n++] = 0; /* nvars */
     }
-    for (int i = 0; i < 5; i++)
-        b[n++] = 0; /* globals, fnrefs, nerrors, first_error, deps */
+    for (int i = 0; i < 6; i++)
+        b[n++] = 0; /* globals, fnrefs, ptrflows, nerrors, first_error, deps */
     return decode_raw(b, n);
 }
 
