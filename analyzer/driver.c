@@ -817,7 +817,7 @@ int ll_driver_analyse(const struct ll_cli *cli, struct ll_tu_facts *tus, size_t 
      * sites, and which TU refers to which */
     if (ll_resolve_getters(tus, k, &rewritten) < 0 ||
         ll_resolve_thread_wrappers(tus, k, &rewritten) < 0 ||
-        ll_resolve_sites(tus, k, &rewritten) < 0 ||
+        ll_resolve_sites(tus, k, cfg->entry_exported || cfg->nentry_points, &rewritten) < 0 ||
         ll_programs_split(&parts, tus, k, cfg->entry_exported || cfg->nentry_points) != 0) {
         error("out of memory");
         goto out;

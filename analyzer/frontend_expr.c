@@ -908,6 +908,9 @@ static const char *value_slot(struct fn_builder *b, CXCursor e, unsigned depth)
         if (clang_getCursorKind(ref) != CXCursor_FunctionDecl)
             return NULL;
         char *name = fe_string(b->arena, clang_getCursorSpelling(ref));
+        /* a block realloc() moves may be the one it was given: no site */
+        if (name && (strcmp(name, "realloc") == 0 || strcmp(name, "reallocarray") == 0))
+            return NULL;
         if (name && ll_lockapi_is_allocator(name)) {
             struct ll_loc l = fe_loc(b, e);
             return ll_arena_printf(b->arena, "@alloc:%s@%s:%u:%u", name, file_base(b, e), l.line,

@@ -22,6 +22,7 @@
  * held (the `if (!caller_holds) lock()` idiom).
  */
 #include "race.h"
+#include "sites.h"
 #include "view_internal.h"
 
 #include "bitset.h"
@@ -1043,10 +1044,14 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
         x.from_start_arg = (p->root == LL_ROOT_LOCAL && !unknown) ||
                            (f->is_start_routine && p->root == LL_ROOT_PARAM && p->param == 0);
         x.group = p->cls;
-        if (!x.name)
-            x.name = x.emb != p->cls                           ? x.emb
-                     : p->cls[0] == '*' && field_class(p->cls) ? p->cls + 1
-                                                               : p->cls;
+        if (!x.name) {
+            /* named without its allocation site (sites.h): the site tells
+             * locations apart, messages name them as before */
+            const char *bare = x.emb + ll_site_prefix(x.emb);
+            x.name = x.emb != p->cls && strcmp(bare, p->cls) != 0 ? bare
+                     : p->cls[0] == '*' && field_class(p->cls)    ? p->cls + 1
+                                                                  : p->cls;
+        }
         if (through_global_pointer(p)) {
             x.concrete = concrete_id(c->a, p, true);
             x.name = concrete_id(c->a, p, false);

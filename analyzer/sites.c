@@ -328,7 +328,7 @@ static int rewrite_all(struct sites *s, struct ll_tu_facts *tus, size_t ntus)
     return 0;
 }
 
-long ll_resolve_sites(struct ll_tu_facts *tus, size_t ntus, struct ll_arena *a)
+long ll_resolve_sites(struct ll_tu_facts *tus, size_t ntus, bool library, struct ll_arena *a)
 {
     struct sites s;
     memset(&s, 0, sizeof(s));
@@ -336,8 +336,12 @@ long ll_resolve_sites(struct ll_tu_facts *tus, size_t ntus, struct ll_arena *a)
     ll_strmap_init(&s.fn_by_usr);
     ll_strmap_init(&s.slot_by_key);
     long count = 0, rc = -1;
-    if (collect_fns(&s, tus, ntus) != 0 || find_ctors(&s, tus, ntus, &count) != 0 ||
-        resolve_slots(&s, tus, ntus) != 0 || rewrite_all(&s, tus, ntus) != 0)
+    if (collect_fns(&s, tus, ntus) != 0)
+        goto out;
+    if (library)
+        s.has_main = false;
+    if (find_ctors(&s, tus, ntus, &count) != 0 || resolve_slots(&s, tus, ntus) != 0 ||
+        rewrite_all(&s, tus, ntus) != 0)
         goto out;
     rc = count;
 out:

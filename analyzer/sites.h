@@ -42,14 +42,16 @@
 #include "arena.h"
 #include "ir.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Resolves every path's site in place, run-wide (new strings in `a`, which
  * must outlive the facts' use): ll_path.site becomes "{SITE}" or NULL, and
  * a path through a pointer with a site gets it in front of its emb.
- * Idempotent.  Returns the number of constructors found, or -1 when out of
- * memory. */
-long ll_resolve_sites(struct ll_tu_facts *tus, size_t ntus, struct ll_arena *a);
+ * `library`: exported functions are called from outside the run (entry
+ * points configured), as when the run has no main().  Idempotent.  Returns the number of
+ * constructors found, or -1 when out of memory. */
+long ll_resolve_sites(struct ll_tu_facts *tus, size_t ntus, bool library, struct ll_arena *a);
 
 /* The site of class-with-embedding `emb` ("{pool_new()}struct node.lock"):
  * its length with the braces, 0 when it has none. */

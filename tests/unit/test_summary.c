@@ -191,6 +191,51 @@ static void test_class_may_alias(void **state)
                                    "struct <anon a.c>.m", "struct s.x.m"));
 }
 
+static void test_sites(void **state)
+{
+    (void)state;
+    const char *m = "struct lock_s.m";
+    /* two allocation sites: two objects; one of unknown site: either */
+    assert_false(
+        ll_class_may_alias(m, "{pool_new()}struct lock_s.m", m, "{job_new()}struct lock_s.m"));
+    assert_true(
+        ll_class_may_alias(m, "{pool_new()}struct lock_s.m", m, "{pool_new()}struct lock_s.m"));
+    assert_true(ll_class_may_alias(m, m, m, "{job_new()}struct lock_s.m"));
+    /* with embedding paths, compared as before without the sites */
+    assert_true(ll_class_may_alias(m, "{a()}struct w.l.m", m, m));
+    assert_false(ll_class_may_alias(m, "{a()}struct w.l.m", m, "struct w.k.m"));
+    assert_false(ll_class_may_alias(m, "{malloc@a.c:3:9}struct w.l.m", m, "{a()}struct w.l.m"));
+
+    /* a callee's `l->m` through its parameter takes the argument's site; a
+     * path through a further pointer keeps its own */
+    struct ll_arena a;
+    ll_arena_init(&a);
+    struct ll_path args[2] = {arg_path(LL_ROOT_PARAM, 0, "pool", "worker(pool)", NULL),
+                              arg_path(LL_ROOT_NONE, 0, NULL, NULL, NULL)};
+    args[0].param = 0;
+    args[0].site = "{pool_new()}";
+    struct ll_event call = {.kind = LL_EV_CALL, .nargs = 2, .args = args};
+    struct ll_path p = param_path(0, "s->m", "s->m", m), out;
+    assert_true(ll_path_instantiate(&a, &p, &callee, &call, &out));
+    assert_string_equal(out.key, "pool->m");
+    assert_string_equal(out.emb, "{pool_new()}struct lock_s.m");
+    assert_string_equal(out.site, "{pool_new()}");
+    p.emb = "{job_new()}struct lock_s.m"; /* the callers all pass job_new()'s */
+    p.site = "{job_new()}";
+    assert_true(ll_path_instantiate(&a, &p, &callee, &call, &out));
+    assert_string_equal(out.emb, "{pool_new()}struct lock_s.m");
+    args[0].site = NULL;
+    assert_true(ll_path_instantiate(&a, &p, &callee, &call, &out));
+    assert_null(out.emb);
+    struct ll_path q = param_path(0, "s->next->m", "s->next->m", m);
+    q.emb = "{node_new()}struct lock_s.m";
+    q.site = "{node_new()}";
+    args[0].site = "{pool_new()}";
+    assert_true(ll_path_instantiate(&a, &q, &callee, &call, &out));
+    assert_string_equal(out.emb, "{node_new()}struct lock_s.m");
+    ll_arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_indexed_and_same_lock),
         cmocka_unit_test(test_embedding_kept_through_address_of_member),
         cmocka_unit_test(test_class_may_alias),
+        cmocka_unit_test(test_sites),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
