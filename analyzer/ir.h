@@ -165,7 +165,7 @@ enum {
  * thread_wrappers.h resolves these at the wrapper's call sites. */
 #define LL_START_PARAM_PREFIX "@param:"
 
-/* Fields are ordered to leave little padding (152 bytes, not 160): there
+/* Fields are ordered to leave little padding (168 bytes): there
  * is one per event of the program, and a warm run reads them all in. */
 struct ll_event {
     uint8_t kind;        /* enum ll_event_kind */
