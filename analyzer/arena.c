@@ -407,3 +407,16 @@ char *ll_arena_printf(struct ll_arena *a, const char *fmt, ...)
     va_end(ap);
     return p;
 }
+
+bool ll_grow(void **v, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return true;
+    size_t ncap = *cap ? *cap * 2 : 16;
+    void *p = realloc(*v, ncap * elem);
+    if (!p)
+        return false;
+    *v = p;
+    *cap = ncap;
+    return true;
+}

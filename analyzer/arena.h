@@ -8,6 +8,7 @@
 #ifndef LL_ARENA_H
 #define LL_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct ll_arena_chunk;
@@ -45,5 +46,10 @@ char *ll_arena_strndup(struct ll_arena *a, const char *s, size_t n);
 /* printf into the arena; NULL when out of memory. */
 char *ll_arena_printf(struct ll_arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* Makes room in a heap array (not the arena) of n elements of elem bytes
+ * for one more: doubles *cap (from 16) when n reached it.  False when out
+ * of memory; *v and *cap are then unchanged. */
+bool ll_grow(void **v, size_t *cap, size_t n, size_t elem);
 
 #endif

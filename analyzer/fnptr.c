@@ -40,19 +40,6 @@ struct build {
     struct ll_strmap dyn; /* "from>to" of the edges added for arguments */
 };
 
-static bool grow(void **v, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return true;
-    size_t c = *cap ? *cap * 2 : 64;
-    void *p = realloc(*v, c * elem);
-    if (!p)
-        return false;
-    *v = p;
-    *cap = c;
-    return true;
-}
-
 /* The slot's index, added when new; UINT32_MAX when out of memory. */
 static uint32_t slot_of(struct build *b, const char *key)
 {
@@ -61,7 +48,7 @@ static uint32_t slot_of(struct build *b, const char *key)
     if (v != (size_t)-1)
         return (uint32_t)v;
     size_t cap = b->capslots;
-    if (!grow((void **)&r->keys, &cap, r->nslots, sizeof(*r->keys)))
+    if (!ll_grow((void **)&r->keys, &cap, r->nslots, sizeof(*r->keys)))
         return UINT32_MAX;
     b->capslots = cap;
     if (ll_strmap_put(&r->slots, key, r->nslots) < 0)
@@ -82,8 +69,8 @@ static uint32_t fn_of(struct build *b, const char *usr, bool *oom)
     if (k < 0)
         return UINT32_MAX;
     size_t cap = b->capfns, cap2 = b->capfns;
-    if (!grow((void **)&r->fn_index, &cap, r->nfns, sizeof(*r->fn_index)) ||
-        !grow((void **)&r->fn_usr, &cap2, r->nfns, sizeof(*r->fn_usr)) ||
+    if (!ll_grow((void **)&r->fn_index, &cap, r->nfns, sizeof(*r->fn_index)) ||
+        !ll_grow((void **)&r->fn_usr, &cap2, r->nfns, sizeof(*r->fn_usr)) ||
         ll_strmap_put(&b->fns, usr, r->nfns) < 0) {
         *oom = true;
         return UINT32_MAX;
@@ -96,7 +83,7 @@ static uint32_t fn_of(struct build *b, const char *usr, bool *oom)
 
 static int add_edge(struct build *b, uint32_t from, uint32_t to)
 {
-    if (!grow((void **)&b->e.v, &b->e.cap, b->e.n, sizeof(*b->e.v)))
+    if (!ll_grow((void **)&b->e.v, &b->e.cap, b->e.n, sizeof(*b->e.v)))
         return -1;
     b->e.v[b->e.n++] = (struct edge){from, to};
     return 0;
@@ -114,7 +101,7 @@ static int note_argof(struct build *b, const char *key, uint32_t node)
         return -1;
     uint32_t s = slot_of(b, base);
     if (s == UINT32_MAX ||
-        !grow((void **)&b->argofs, &b->capargofs, b->nargofs, sizeof(*b->argofs)))
+        !ll_grow((void **)&b->argofs, &b->capargofs, b->nargofs, sizeof(*b->argofs)))
         return -1;
     b->argofs[b->nargofs++] = (struct argof){node, s, (uint32_t)strtoul(hash + 1, NULL, 10)};
     return 0;

@@ -90,7 +90,7 @@ static int lower_function(struct tu_ctx *tu, CXCursor c)
     b.fn_name = fe_string(a, clang_getCursorSpelling(c));
     CXCursor body = fe_function_body(c);
     int rc = -1;
-    if (!b.fn_name || !fe_grow((void **)&tu->fns, &tu->capfns, tu->nfns, sizeof(*tu->fns)))
+    if (!b.fn_name || !ll_grow((void **)&tu->fns, &tu->capfns, tu->nfns, sizeof(*tu->fns)))
         goto out;
     struct ll_function *fn = &tu->fns[tu->nfns];
     memset(fn, 0, sizeof(*fn));
@@ -235,7 +235,7 @@ static bool init_is_recursive(CXTranslationUnit ctu, CXCursor decl)
 static void add_global(struct tu_ctx *tu, CXCursor c)
 {
     struct ll_arena *a = &tu->facts->arena;
-    if (!fe_grow((void **)&tu->globals, &tu->capglobals, tu->nglobals, sizeof(*tu->globals))) {
+    if (!ll_grow((void **)&tu->globals, &tu->capglobals, tu->nglobals, sizeof(*tu->globals))) {
         tu->oom = true;
         return;
     }
@@ -389,7 +389,7 @@ static void dep_visit(CXFile file, CXSourceLocation *stack, unsigned depth, CXCl
     (void)stack;
     (void)depth;
     struct dep_list *d = data;
-    if (d->oom || !fe_grow((void **)&d->v, &d->cap, d->n, sizeof(*d->v))) {
+    if (d->oom || !ll_grow((void **)&d->v, &d->cap, d->n, sizeof(*d->v))) {
         d->oom = true;
         return;
     }

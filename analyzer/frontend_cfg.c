@@ -12,19 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool fe_grow(void **v, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return true;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *p = realloc(*v, ncap * elem);
-    if (!p)
-        return false;
-    *v = p;
-    *cap = ncap;
-    return true;
-}
-
 char *fe_string(struct ll_arena *a, CXString s)
 {
     const char *c = clang_getCString(s);
@@ -39,9 +26,9 @@ uint32_t fe_file_index(struct tu_ctx *tu, CXFile file)
         if (tu->files[i].file == file || clang_File_isEqual(tu->files[i].file, file))
             return tu->files[i].index;
     size_t cap = tu->capfiles;
-    if (!fe_grow((void **)&tu->files, &cap, tu->nfiles, sizeof(*tu->files)) ||
-        !fe_grow((void **)&tu->names, &(size_t){tu->capfiles}, tu->nfiles, sizeof(*tu->names)) ||
-        !fe_grow((void **)&tu->system, &(size_t){tu->capfiles}, tu->nfiles, 1)) {
+    if (!ll_grow((void **)&tu->files, &cap, tu->nfiles, sizeof(*tu->files)) ||
+        !ll_grow((void **)&tu->names, &(size_t){tu->capfiles}, tu->nfiles, sizeof(*tu->names)) ||
+        !ll_grow((void **)&tu->system, &(size_t){tu->capfiles}, tu->nfiles, 1)) {
         tu->oom = true;
         return 0;
     }
@@ -161,7 +148,7 @@ void fe_add_flow(struct tu_ctx *tu, const char *source, const char *slot, CXCurs
 {
     if (!source || !slot)
         return;
-    if (!fe_grow((void **)&tu->fnrefs, &tu->capfnrefs, tu->nfnrefs, sizeof(*tu->fnrefs))) {
+    if (!ll_grow((void **)&tu->fnrefs, &tu->capfnrefs, tu->nfnrefs, sizeof(*tu->fnrefs))) {
         tu->oom = true;
         return;
     }
@@ -175,7 +162,7 @@ void fe_add_ptrflow(struct tu_ctx *tu, const char *source, const char *slot, CXC
 {
     if (!source || !slot)
         return;
-    if (!fe_grow((void **)&tu->ptrflows, &tu->capptrflows, tu->nptrflows, sizeof(*tu->ptrflows))) {
+    if (!ll_grow((void **)&tu->ptrflows, &tu->capptrflows, tu->nptrflows, sizeof(*tu->ptrflows))) {
         tu->oom = true;
         return;
     }

@@ -131,8 +131,6 @@ struct fe_alias {
 
 /* ---- the TU's tables ---- */
 
-/* Grows a dynamic array to hold one more element; false when out of memory. */
-bool fe_grow(void **v, size_t *cap, size_t n, size_t elem);
 char *fe_string(struct ll_arena *a, CXString s); /* copies and disposes */
 uint32_t fe_file_index(struct tu_ctx *tu, CXFile file);
 /*

@@ -648,7 +648,7 @@ static struct fe_alias *alias_of(struct fn_builder *b, CXCursor ref, bool add)
     /* a bounded table: a function with more pointer variables has no
      * aliases, and none of its variables counts as unwritten */
     if (b->naliases >= 256 ||
-        !fe_grow((void **)&b->aliases, &b->capaliases, b->naliases, sizeof(*b->aliases))) {
+        !ll_grow((void **)&b->aliases, &b->capaliases, b->naliases, sizeof(*b->aliases))) {
         b->aliases_full = true;
         return NULL;
     }
@@ -1772,7 +1772,7 @@ static enum CXChildVisitResult collect_kid(CXCursor c, CXCursor parent, CXClient
     struct kids *k = data;
     if (k->n >= 4096) /* enough of a table */
         return CXChildVisit_Break;
-    if (!fe_grow((void **)&k->v, &k->cap, k->n, sizeof(*k->v))) {
+    if (!ll_grow((void **)&k->v, &k->cap, k->n, sizeof(*k->v))) {
         k->oom = true;
         return CXChildVisit_Break;
     }

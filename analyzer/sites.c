@@ -39,19 +39,6 @@ struct sites {
     bool has_main;
 };
 
-static bool grow(void **v, size_t *cap, size_t n, size_t elem)
-{
-    if (n < *cap)
-        return true;
-    size_t c = *cap ? *cap * 2 : 64;
-    void *p = realloc(*v, c * elem);
-    if (!p)
-        return false;
-    *v = p;
-    *cap = c;
-    return true;
-}
-
 static long fn_index(const struct sites *s, const char *usr)
 {
     size_t k = usr ? ll_strmap_get(&s->fn_by_usr, usr) : (size_t)-1;
@@ -65,7 +52,7 @@ static long slot_of(struct sites *s, const char *key, bool add, bool *oom)
     size_t k = ll_strmap_get(&s->slot_by_key, key);
     if (k != (size_t)-1 || !add)
         return k == (size_t)-1 ? -1 : (long)k;
-    if (!grow((void **)&s->slots, &s->capslots, s->nslots, sizeof(*s->slots)) ||
+    if (!ll_grow((void **)&s->slots, &s->capslots, s->nslots, sizeof(*s->slots)) ||
         ll_strmap_put(&s->slot_by_key, key, s->nslots) < 0) {
         *oom = true;
         return -1;
@@ -81,7 +68,7 @@ static int collect_fns(struct sites *s, const struct ll_tu_facts *tus, size_t nt
             const struct ll_function *fn = &tus[t].functions[i];
             if (!fn->usr || fn->nblocks == 0 || fn_index(s, fn->usr) >= 0)
                 continue;
-            if (!grow((void **)&s->fns, &s->capfns, s->nfns, sizeof(*s->fns)) ||
+            if (!ll_grow((void **)&s->fns, &s->capfns, s->nfns, sizeof(*s->fns)) ||
                 ll_strmap_put(&s->fn_by_usr, fn->usr, s->nfns) < 0)
                 return -1;
             s->fns[s->nfns++] = fn;
@@ -226,7 +213,7 @@ static int resolve_slots(struct sites *s, const struct ll_tu_facts *tus, size_t 
                 join(&s->slots[d], S_TOP, NULL, &changed);
                 continue;
             }
-            if (!grow((void **)&s->edges, &s->capedges, s->nedges, sizeof(*s->edges))) {
+            if (!ll_grow((void **)&s->edges, &s->capedges, s->nedges, sizeof(*s->edges))) {
                 oom = true;
                 break;
             }
