@@ -223,5 +223,6 @@ static void check(const struct ll_view *v, struct ll_rule_ctx *r)
 }
 
 const struct ll_rule ll_rule_lock_lifecycle = {
-    "lock-lifecycle", "a lock destroyed while held or twice, used after destroy, or re-initialised",
+    "lock-lifecycle",
+    "a lock destroyed while held or twice, used after destroy or before init, or re-initialised",
     doc, LL_SEV_WARNING, check};
