@@ -144,32 +144,30 @@ struct ll_loc fe_loc_tu(struct tu_ctx *tu, CXCursor c)
     return l;
 }
 
-void fe_add_flow(struct tu_ctx *tu, const char *source, const char *slot, CXCursor at)
+/* Appends (source, slot, where) to one of the TU's flow tables. */
+static void add_ref(struct tu_ctx *tu, struct ll_fnref **v, size_t *cap, size_t *n,
+                    const char *source, const char *slot, CXCursor at)
 {
     if (!source || !slot)
         return;
-    if (!ll_grow((void **)&tu->fnrefs, &tu->capfnrefs, tu->nfnrefs, sizeof(*tu->fnrefs))) {
+    if (!ll_grow((void **)v, cap, *n, sizeof(**v))) {
         tu->oom = true;
         return;
     }
-    struct ll_fnref *r = &tu->fnrefs[tu->nfnrefs++];
+    struct ll_fnref *r = &(*v)[(*n)++];
     r->usr = source;
     r->context = slot;
     r->loc = fe_loc_tu(tu, at);
 }
 
+void fe_add_flow(struct tu_ctx *tu, const char *source, const char *slot, CXCursor at)
+{
+    add_ref(tu, &tu->fnrefs, &tu->capfnrefs, &tu->nfnrefs, source, slot, at);
+}
+
 void fe_add_ptrflow(struct tu_ctx *tu, const char *source, const char *slot, CXCursor at)
 {
-    if (!source || !slot)
-        return;
-    if (!ll_grow((void **)&tu->ptrflows, &tu->capptrflows, tu->nptrflows, sizeof(*tu->ptrflows))) {
-        tu->oom = true;
-        return;
-    }
-    struct ll_fnref *r = &tu->ptrflows[tu->nptrflows++];
-    r->usr = source;
-    r->context = slot;
-    r->loc = fe_loc_tu(tu, at);
+    add_ref(tu, &tu->ptrflows, &tu->capptrflows, &tu->nptrflows, source, slot, at);
 }
 
 /* ---- cursors ------------------------------------------------------ */
