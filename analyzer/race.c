@@ -30,6 +30,7 @@
 #include "live_reach.h"
 #include "strmap.h"
 
+#include <assert.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,15 @@ struct lockset {
  * another thread holds at its calls does not strip it from the other's
  * accesses: the maintenance thread's own unlocked lookups say nothing
  * about the rebalancer's locked ones).  Past RACE_ROOT_CTX thread roots
- * they share one context (CTX_THREADS), the intersection over all. */
+ * they share one context (CTX_THREADS), the intersection over all.
+ *
+ * Main's thread has, besides CTX_MAIN (its calls made while any thread
+ * runs), one context per thread root D (up to RACE_ROOT_CTX): its calls
+ * made while D runs.  Main's access meets D with the locks of the calls
+ * that run alongside D only, so a start-up call made without the lock
+ * before D exists says nothing about the locked calls made after it
+ * (memcached's slabs_init() filling the free list that the rebalancer
+ * later takes under slabs_lock). */
 enum { CTX_MAIN = 0, CTX_THREADS = 1 };
 #define RACE_ROOT_CTX 16
 
@@ -62,8 +71,11 @@ struct ctx {
     uint64_t **running;            /* m's: per function, per event, roots it has left running
                                       (NULL: none at any event) */
     uint64_t **with;               /* per function: roots running at main's calls of it */
-    uint32_t nctx;                 /* CTX_MAIN, then the threads' contexts */
+    uint32_t nctx;                 /* CTX_MAIN, the threads' contexts, main's per thread */
     uint32_t *root_ctx;            /* per root: its context (CTX_MAIN for main) */
+    uint32_t main_first;           /* the first of main's contexts per thread root */
+    uint32_t *main_ctx;            /* per root D: main's context while D runs (CTX_MAIN:
+                                      none of its own) */
     struct lockset **entry;        /* per context, per function: locks held at every call */
     bool *mainc;                   /* main's thread runs it */
     uint8_t **pstate;              /* per function, per parameter: PS_* */
@@ -659,6 +671,32 @@ static bool meet_threads(struct ctx *c, uint32_t i, uint32_t e, uint32_t k)
     return changed;
 }
 
+/* Main's context at event e of function i while root d runs: that of
+ * i's calls made while d runs, or, when i (or a callee) started d before
+ * e, CTX_MAIN (d runs there whichever call it was). */
+static int main_ctx_at(const struct ctx *c, uint32_t i, uint32_t e, uint32_t d)
+{
+    uint32_t cx = c->main_ctx[d];
+    if (cx != CTX_MAIN && c->running[i] &&
+        ll_bitset_has(&c->running[i][(size_t)e * c->v->cg.root_words], d))
+        return CTX_MAIN;
+    return (int)cx;
+}
+
+/* The entries of callee k in main's contexts per root that runs at call
+ * event e of function i (`with`) meet the locks held there. */
+static bool meet_main_running(struct ctx *c, uint32_t i, uint32_t e, uint32_t k,
+                              const uint64_t *with)
+{
+    uint32_t w = c->v->cg.root_words;
+    bool changed = false;
+    for (uint32_t d = ll_bitset_next(with, w, 0); d != UINT32_MAX;
+         d = ll_bitset_next(with, w, d + 1))
+        if (c->main_ctx[d] != CTX_MAIN)
+            changed |= meet(c, k, locks_at(c, i, e, main_ctx_at(c, i, e, d)), (int)c->main_ctx[d]);
+    return changed;
+}
+
 static int propagate(struct ctx *c)
 {
     const struct ll_view *v = c->v;
@@ -692,7 +730,8 @@ static int propagate(struct ctx *c)
                     with_at(c, i, e, tmp);
                     changed |= ll_bitset_or_changed(c->with[k], tmp, w);
                     if (ll_bitset_any(tmp, w))
-                        changed |= meet(c, k, locks_at(c, i, e, CTX_MAIN), CTX_MAIN);
+                        changed |= meet(c, k, locks_at(c, i, e, CTX_MAIN), CTX_MAIN) |
+                                   meet_main_running(c, i, e, k, tmp);
                 }
                 const struct ll_event *ev = &f->fn->events[e];
                 for (uint32_t p = 0; p < ev->nargs && p < g->fn->nparams; p++) {
@@ -896,8 +935,9 @@ static int append(const struct ll_race_access *x, struct ll_race_access **buf, s
 }
 
 /* Access x in context cx, for root r (one more root of the record
- * already made for the same locks, or a record of its own). */
-static int add_context(struct ctx *c, const struct ll_race_access *x, int cx, uint32_t r,
+ * already made for the same locks, or a record of its own); for main's
+ * thread (d >= 0), while root d runs. */
+static int add_context(struct ctx *c, const struct ll_race_access *x, int cx, uint32_t r, long d,
                        struct ll_race_access *recs, uint32_t *nrecs)
 {
     struct ll_race_access y = *x;
@@ -906,35 +946,48 @@ static int add_context(struct ctx *c, const struct ll_race_access *x, int cx, ui
     for (uint32_t k = 0; k < *nrecs; k++)
         if (same_locks(&recs[k], &y)) {
             ll_bitset_set(recs[k].roots, r);
+            if (d >= 0)
+                ll_bitset_set(recs[k].with, (uint32_t)d);
             return 0;
         }
+    /* a record per thread context (one past RACE_ROOT_CTX) and per main
+     * context: by_context()'s array holds them */
+    assert(*nrecs < 2 * RACE_ROOT_CTX + 2);
     y.roots = ll_arena_alloc(c->a, c->v->cg.root_words * sizeof(uint64_t));
-    if (!y.roots)
+    y.with = ll_arena_alloc(c->a, c->v->cg.root_words * sizeof(uint64_t));
+    if (!y.roots || !y.with)
         return -1;
     ll_bitset_set(y.roots, r);
+    if (d >= 0)
+        ll_bitset_set(y.with, (uint32_t)d);
     recs[(*nrecs)++] = y;
     return 0;
 }
 
 /*
  * The records of access x (x->roots: the thread roots that run it; and
- * main's thread, main_root >= 0, while others run): one per set of locks
- * held, each with the roots whose context holds those.  A thread that
- * calls the function without the lock another thread holds at its calls
- * is a record of its own, so each pair of the rule meets the locks the
- * two threads really hold.
+ * main's thread, main_root >= 0, while the roots x->with run): one per
+ * set of locks held, each with the roots whose context holds those, and
+ * for main's thread the roots that run while it holds them (`with`).  A
+ * thread that calls the function without the lock another thread holds
+ * at its calls is a record of its own, and so are main's calls made
+ * while one thread runs and those made while another does, so each pair
+ * of the rule meets the locks the two threads really hold.
  */
 static int by_context(struct ctx *c, const struct ll_race_access *x, long main_root,
                       struct ll_race_access **buf, size_t *n, size_t *cap)
 {
-    struct ll_race_access recs[RACE_ROOT_CTX + 2];
+    struct ll_race_access recs[2 * RACE_ROOT_CTX + 2];
     uint32_t nrecs = 0, w = c->v->cg.root_words;
     for (uint32_t r = ll_bitset_next(x->roots, w, 0); r != UINT32_MAX;
          r = ll_bitset_next(x->roots, w, r + 1))
-        if (add_context(c, x, (int)c->root_ctx[r], r, recs, &nrecs) != 0)
+        if (add_context(c, x, (int)c->root_ctx[r], r, -1, recs, &nrecs) != 0)
             return -1;
-    if (main_root >= 0 && add_context(c, x, CTX_MAIN, (uint32_t)main_root, recs, &nrecs) != 0)
-        return -1;
+    for (uint32_t d = main_root >= 0 ? ll_bitset_next(x->with, w, 0) : UINT32_MAX; d != UINT32_MAX;
+         d = ll_bitset_next(x->with, w, d + 1))
+        if (add_context(c, x, main_ctx_at(c, x->fn, x->event, d), (uint32_t)main_root, d, recs,
+                        &nrecs) != 0)
+            return -1;
     for (uint32_t k = 0; k < nrecs; k++)
         if (append(&recs[k], buf, n, cap) != 0)
             return -1;
@@ -1109,7 +1162,8 @@ static int cmp_access(const void *pa, const void *pb)
 }
 
 /* One context for main's thread, then one per thread root (or one for
- * all of them past RACE_ROOT_CTX). */
+ * all of them past RACE_ROOT_CTX), then, when there is a main, one of
+ * main's per thread root (none past RACE_ROOT_CTX). */
 static int root_contexts(struct ctx *c)
 {
     const struct ll_view *v = c->v;
@@ -1117,14 +1171,19 @@ static int root_contexts(struct ctx *c)
     uint32_t threads = 0;
     for (uint32_t r = 0; r < v->cg.nroots; r++)
         threads += !is_main_root(v, r);
-    bool own = threads <= RACE_ROOT_CTX;
-    c->nctx = CTX_THREADS + (own ? threads : 1);
+    bool own = threads <= RACE_ROOT_CTX, split = own && threads < v->cg.nroots;
+    c->main_first = CTX_THREADS + (own ? threads : 1);
+    c->nctx = c->main_first + (split ? threads : 0);
     c->root_ctx = ll_arena_alloc(c->a, (v->cg.nroots + 1) * sizeof(*c->root_ctx));
+    c->main_ctx = ll_arena_alloc(c->a, (v->cg.nroots + 1) * sizeof(*c->main_ctx));
     c->entry = ll_arena_alloc(c->a, c->nctx * sizeof(*c->entry));
-    if (!c->root_ctx || !c->entry)
+    if (!c->root_ctx || !c->main_ctx || !c->entry)
         return -1;
-    for (uint32_t r = 0, next = CTX_THREADS; r < v->cg.nroots; r++)
-        c->root_ctx[r] = is_main_root(v, r) ? CTX_MAIN : own ? next++ : CTX_THREADS;
+    for (uint32_t r = 0, next = CTX_THREADS, mnext = c->main_first; r < v->cg.nroots; r++) {
+        bool m = is_main_root(v, r);
+        c->root_ctx[r] = m ? CTX_MAIN : own ? next++ : CTX_THREADS;
+        c->main_ctx[r] = split && !m ? mnext++ : CTX_MAIN;
+    }
     for (uint32_t cx = 0; cx < c->nctx; cx++)
         if (!(c->entry[cx] = ll_arena_alloc(c->a, n1 * sizeof(struct lockset))))
             return -1;
@@ -1175,7 +1234,7 @@ static int setup(struct ctx *c)
                 c->locks[i][l].id = NULL;
         }
         for (uint32_t cx = CTX_THREADS; cx < c->nctx; cx++)
-            c->entry[cx][i].top = !ll_fn_is_root(f);
+            c->entry[cx][i].top = cx < c->main_first ? !ll_fn_is_root(f) : !f->is_main;
         c->entry[CTX_MAIN][i].top = !f->is_main;
         c->mainc[i] = f->is_main;
         for (uint32_t e = 0; e < f->fn->nevents && !c->has_sem[i]; e++)
