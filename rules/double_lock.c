@@ -26,8 +26,9 @@ static const char doc[] =
     "function or through calls (a helper that takes the lock its caller holds, on every path\n"
     "for the arguments given; one that takes it on some of its paths only is a note);\n"
     "recursive mutexes are recognised from `pthread_mutexattr_settype` anywhere in the\n"
-    "program for the lock class, `mtx_recursive`, and recursive static initialisers. `trylock` on "
-    "a held lock\n"
+    "program for the lock class, `mtx_recursive`, and recursive static initialisers; one\n"
+    "reached through a bare `pthread_mutex_t *` parameter or start argument is recursive when\n"
+    "every call and thread creation passes a recursive one for it. `trylock` on a held lock\n"
     "is not reported (it fails instead of blocking).\n";
 
 /* Held on every path, and not a second read lock (POSIX allows those). */
