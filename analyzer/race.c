@@ -59,9 +59,16 @@ struct lockset {
  * that run alongside D only, so a start-up call made without the lock
  * before D exists says nothing about the locked calls made after it
  * (memcached's slabs_init() filling the free list that the rebalancer
- * later takes under slabs_lock). */
+ * later takes under slabs_lock).  So has every thread root T that
+ * creates another, D (T is D's ancestor, mhp.h), up to RACE_ROOT_CTX
+ * such pairs: T's calls made while D runs (struct desc_ctx). */
 enum { CTX_MAIN = 0, CTX_THREADS = 1 };
 #define RACE_ROOT_CTX 16
+
+struct desc_ctx {
+    uint32_t root, desc; /* thread root T and a root D it starts */
+    uint32_t ctx;        /* T's calls made while D runs */
+};
 
 struct ctx {
     const struct ll_view *v;
@@ -76,6 +83,8 @@ struct ctx {
     uint32_t main_first;           /* the first of main's contexts per thread root */
     uint32_t *main_ctx;            /* per root D: main's context while D runs (CTX_MAIN:
                                       none of its own) */
+    uint32_t desc_first, ndesc;    /* the first of the threads' contexts per descendant */
+    struct desc_ctx *desc;         /* (T, D) pairs with a context, RACE_ROOT_CTX at most */
     struct lockset **entry;        /* per context, per function: locks held at every call */
     bool *mainc;                   /* main's thread runs it */
     uint8_t **pstate;              /* per function, per parameter: PS_* */
@@ -654,12 +663,24 @@ static bool meet(struct ctx *c, uint32_t k, size_t n, int ctx)
     return changed;
 }
 
+/* A thread root's context at event e of function i while its
+ * descendant runs (pair dc): that of the calls of i made while it runs,
+ * or, when i (or a callee) started it before e, the root's own. */
+static int desc_ctx_at(const struct ctx *c, uint32_t i, uint32_t e, const struct desc_ctx *dc)
+{
+    if (c->running[i] && ll_bitset_has(&c->running[i][(size_t)e * c->v->cg.root_words], dc->desc))
+        return (int)c->root_ctx[dc->root];
+    return (int)dc->ctx;
+}
+
 /* The entries of callee k in the contexts of the thread roots that run
- * call event e of function i meet the locks held there. */
-static bool meet_threads(struct ctx *c, uint32_t i, uint32_t e, uint32_t k)
+ * call event e of function i meet the locks held there; so do those of
+ * their calls made while a descendant runs, when it runs there (`tmp`:
+ * scratch of the roots' words). */
+static bool meet_threads(struct ctx *c, uint32_t i, uint32_t e, uint32_t k, uint64_t *tmp)
 {
     const uint64_t *reach = &c->lr.reach[(size_t)i * c->lr.words];
-    bool changed = false, shared_done = false;
+    bool changed = false, shared_done = false, known = false;
     for (uint32_t r = ll_bitset_next(reach, c->lr.words, 0); r != UINT32_MAX;
          r = ll_bitset_next(reach, c->lr.words, r + 1)) {
         uint32_t cx = c->root_ctx[r];
@@ -667,6 +688,16 @@ static bool meet_threads(struct ctx *c, uint32_t i, uint32_t e, uint32_t k)
             continue;
         shared_done |= cx == CTX_THREADS;
         changed |= meet(c, k, locks_at(c, i, e, (int)cx), (int)cx);
+        for (uint32_t p = 0; p < c->ndesc; p++) {
+            const struct desc_ctx *dc = &c->desc[p];
+            if (dc->root != r)
+                continue;
+            if (!known)
+                ll_mhp_running_at(c->m, i, e, tmp);
+            known = true;
+            if (ll_bitset_has(tmp, dc->desc))
+                changed |= meet(c, k, locks_at(c, i, e, desc_ctx_at(c, i, e, dc)), (int)dc->ctx);
+        }
     }
     return changed;
 }
@@ -701,9 +732,12 @@ static int propagate(struct ctx *c)
 {
     const struct ll_view *v = c->v;
     uint32_t w = v->cg.root_words;
-    uint64_t *tmp = calloc(w, sizeof(uint64_t));
-    if (!tmp)
+    uint64_t *tmp = calloc(w, sizeof(uint64_t)), *run = calloc(w, sizeof(uint64_t));
+    if (!tmp || !run) {
+        free(tmp);
+        free(run);
         return -1;
+    }
     for (int round = 0; round < RACE_ROUNDS; round++) {
         bool changed = false;
         for (uint32_t o = v->cg.n; o-- > 0;) {
@@ -723,7 +757,7 @@ static int propagate(struct ctx *c)
                 /* a call only main's thread makes with nothing else
                  * running says nothing about the locks callers hold */
                 if (threads)
-                    changed |= meet_threads(c, i, e, k);
+                    changed |= meet_threads(c, i, e, k, run);
                 if (c->mainc[i]) {
                     changed |= !c->mainc[k];
                     c->mainc[k] = true;
@@ -747,6 +781,7 @@ static int propagate(struct ctx *c)
             break;
     }
     free(tmp);
+    free(run);
     return 0;
 }
 
@@ -934,60 +969,116 @@ static int append(const struct ll_race_access *x, struct ll_race_access **buf, s
     return 0;
 }
 
+/* Whom a record of an access meets besides its locks: for main's thread
+ * (with >= 0), that root, which runs meanwhile; else, as their ancestor,
+ * the roots `started`, and when desc_only no one else (the calls a
+ * thread makes while its descendant runs). */
+struct meets {
+    long with;
+    uint64_t *started;
+    bool desc_only;
+};
+
+static bool same_meets(const struct ctx *c, const struct ll_race_access *rec, const struct meets *m)
+{
+    if (m->with >= 0 || rec->desc_only != m->desc_only)
+        return m->with >= 0 && !rec->desc_only;
+    return rec->started == m->started ||
+           memcmp(rec->started, m->started, c->v->cg.root_words * sizeof(uint64_t)) == 0;
+}
+
 /* Access x in context cx, for root r (one more root of the record
- * already made for the same locks, or a record of its own); for main's
- * thread (d >= 0), while root d runs. */
-static int add_context(struct ctx *c, const struct ll_race_access *x, int cx, uint32_t r, long d,
-                       struct ll_race_access *recs, uint32_t *nrecs)
+ * already made for the same locks meeting the same roots, or a record of
+ * its own). */
+static int add_context(struct ctx *c, const struct ll_race_access *x, int cx, uint32_t r,
+                       const struct meets *m, struct ll_race_access *recs, uint32_t *nrecs)
 {
     struct ll_race_access y = *x;
     if (with_locks(c, &y, cx) != 0)
         return -1;
     for (uint32_t k = 0; k < *nrecs; k++)
-        if (same_locks(&recs[k], &y)) {
+        if (same_locks(&recs[k], &y) && same_meets(c, &recs[k], m)) {
             ll_bitset_set(recs[k].roots, r);
-            if (d >= 0)
-                ll_bitset_set(recs[k].with, (uint32_t)d);
+            if (m->with >= 0)
+                ll_bitset_set(recs[k].with, (uint32_t)m->with);
             return 0;
         }
-    /* a record per thread context (one past RACE_ROOT_CTX) and per main
-     * context: by_context()'s array holds them */
-    assert(*nrecs < 2 * RACE_ROOT_CTX + 2);
+    /* a record per thread context (one past RACE_ROOT_CTX), per pair of
+     * a thread and its descendant, and per main context: by_context()'s
+     * array holds them */
+    assert(*nrecs < 3 * RACE_ROOT_CTX + 2);
     y.roots = ll_arena_alloc(c->a, c->v->cg.root_words * sizeof(uint64_t));
     y.with = ll_arena_alloc(c->a, c->v->cg.root_words * sizeof(uint64_t));
     if (!y.roots || !y.with)
         return -1;
     ll_bitset_set(y.roots, r);
-    if (d >= 0)
-        ll_bitset_set(y.with, (uint32_t)d);
+    if (m->with >= 0)
+        ll_bitset_set(y.with, (uint32_t)m->with);
+    else
+        y.started = m->started;
+    y.desc_only = m->desc_only;
     recs[(*nrecs)++] = y;
     return 0;
+}
+
+/* The records of thread root r's access x: one per descendant of r with a
+ * context of its own that runs there (meeting that one only), and one
+ * meeting everyone else. */
+static int thread_records(struct ctx *c, const struct ll_race_access *x, uint32_t r,
+                          struct ll_race_access *recs, uint32_t *nrecs)
+{
+    uint32_t w = c->v->cg.root_words;
+    struct meets m = {-1, x->started, false};
+    for (uint32_t p = 0; p < c->ndesc; p++) {
+        const struct desc_ctx *dc = &c->desc[p];
+        if (dc->root != r || !ll_bitset_has(x->started, dc->desc))
+            continue;
+        uint64_t *one = ll_arena_alloc(c->a, w * sizeof(uint64_t));
+        if (!one)
+            return -1;
+        ll_bitset_set(one, dc->desc);
+        struct meets d = {-1, one, true};
+        if (add_context(c, x, desc_ctx_at(c, x->fn, x->event, dc), r, &d, recs, nrecs) != 0)
+            return -1;
+        if (m.started == x->started) {
+            uint64_t *rest = ll_arena_alloc(c->a, w * sizeof(uint64_t));
+            if (!rest)
+                return -1;
+            memcpy(rest, x->started, w * sizeof(uint64_t));
+            m.started = rest;
+        }
+        ll_bitset_andnot(m.started, one, w);
+    }
+    return add_context(c, x, (int)c->root_ctx[r], r, &m, recs, nrecs);
 }
 
 /*
  * The records of access x (x->roots: the thread roots that run it; and
  * main's thread, main_root >= 0, while the roots x->with run): one per
  * set of locks held, each with the roots whose context holds those, and
- * for main's thread the roots that run while it holds them (`with`).  A
- * thread that calls the function without the lock another thread holds
- * at its calls is a record of its own, and so are main's calls made
- * while one thread runs and those made while another does, so each pair
- * of the rule meets the locks the two threads really hold.
+ * whom they meet (struct meets).  A thread that calls the function
+ * without the lock another thread holds at its calls is a record of its
+ * own, and so are main's calls made while one thread runs and those made
+ * while another does, and a thread's calls made while a thread it
+ * started runs, so each pair of the rule meets the locks the two threads
+ * really hold.
  */
 static int by_context(struct ctx *c, const struct ll_race_access *x, long main_root,
                       struct ll_race_access **buf, size_t *n, size_t *cap)
 {
-    struct ll_race_access recs[2 * RACE_ROOT_CTX + 2];
+    struct ll_race_access recs[3 * RACE_ROOT_CTX + 2];
     uint32_t nrecs = 0, w = c->v->cg.root_words;
     for (uint32_t r = ll_bitset_next(x->roots, w, 0); r != UINT32_MAX;
          r = ll_bitset_next(x->roots, w, r + 1))
-        if (add_context(c, x, (int)c->root_ctx[r], r, -1, recs, &nrecs) != 0)
+        if (thread_records(c, x, r, recs, &nrecs) != 0)
             return -1;
     for (uint32_t d = main_root >= 0 ? ll_bitset_next(x->with, w, 0) : UINT32_MAX; d != UINT32_MAX;
-         d = ll_bitset_next(x->with, w, d + 1))
-        if (add_context(c, x, main_ctx_at(c, x->fn, x->event, d), (uint32_t)main_root, d, recs,
+         d = ll_bitset_next(x->with, w, d + 1)) {
+        struct meets m = {(long)d, NULL, false};
+        if (add_context(c, x, main_ctx_at(c, x->fn, x->event, d), (uint32_t)main_root, &m, recs,
                         &nrecs) != 0)
             return -1;
+    }
     for (uint32_t k = 0; k < nrecs; k++)
         if (append(&recs[k], buf, n, cap) != 0)
             return -1;
@@ -1163,7 +1254,8 @@ static int cmp_access(const void *pa, const void *pb)
 
 /* One context for main's thread, then one per thread root (or one for
  * all of them past RACE_ROOT_CTX), then, when there is a main, one of
- * main's per thread root (none past RACE_ROOT_CTX). */
+ * main's per thread root (none past RACE_ROOT_CTX), then one per thread
+ * root and root it starts (the first RACE_ROOT_CTX pairs). */
 static int root_contexts(struct ctx *c)
 {
     const struct ll_view *v = c->v;
@@ -1173,7 +1265,21 @@ static int root_contexts(struct ctx *c)
         threads += !is_main_root(v, r);
     bool own = threads <= RACE_ROOT_CTX, split = own && threads < v->cg.nroots;
     c->main_first = CTX_THREADS + (own ? threads : 1);
-    c->nctx = c->main_first + (split ? threads : 0);
+    c->desc_first = c->main_first + (split ? threads : 0);
+    c->ndesc = 0;
+    c->desc = ll_arena_alloc(c->a, RACE_ROOT_CTX * sizeof(*c->desc));
+    if (!c->desc)
+        return -1;
+    for (uint32_t t = 0; own && t < v->cg.nroots; t++) {
+        if (is_main_root(v, t))
+            continue; /* main's are per thread root above */
+        for (uint32_t d = 0; d < v->cg.nroots && c->ndesc < RACE_ROOT_CTX; d++)
+            if (ll_mhp_ancestor(&v->mhp, t, d)) {
+                c->desc[c->ndesc] = (struct desc_ctx){t, d, c->desc_first + c->ndesc};
+                c->ndesc++;
+            }
+    }
+    c->nctx = c->desc_first + c->ndesc;
     c->root_ctx = ll_arena_alloc(c->a, (v->cg.nroots + 1) * sizeof(*c->root_ctx));
     c->main_ctx = ll_arena_alloc(c->a, (v->cg.nroots + 1) * sizeof(*c->main_ctx));
     c->entry = ll_arena_alloc(c->a, c->nctx * sizeof(*c->entry));
@@ -1234,7 +1340,8 @@ static int setup(struct ctx *c)
                 c->locks[i][l].id = NULL;
         }
         for (uint32_t cx = CTX_THREADS; cx < c->nctx; cx++)
-            c->entry[cx][i].top = cx < c->main_first ? !ll_fn_is_root(f) : !f->is_main;
+            c->entry[cx][i].top =
+                cx < c->main_first || cx >= c->desc_first ? !ll_fn_is_root(f) : !f->is_main;
         c->entry[CTX_MAIN][i].top = !f->is_main;
         c->mainc[i] = f->is_main;
         for (uint32_t e = 0; e < f->fn->nevents && !c->has_sem[i]; e++)
@@ -1431,6 +1538,11 @@ bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                 continue;
             /* threads that never overlap; a thread's own code before it
              * creates a descendant, or after it has joined it */
+            /* a record of a thread's calls made while its descendant
+             * runs meets that one only */
+            if ((a->desc_only && (my || !ll_mhp_ancestor(&v->mhp, x, y))) ||
+                (b->desc_only && (mx || !ll_mhp_ancestor(&v->mhp, y, x))))
+                continue;
             if (!mx && !my &&
                 (!ll_mhp_parallel(&v->mhp, x, y) ||
                  (ll_mhp_ancestor(&v->mhp, x, y) && !ll_bitset_has(a->started, y)) ||

@@ -459,7 +459,10 @@ struct ll_race_access {
                           that can hold several functions (a guess which one runs) */
     uint64_t *with;    /* when main's thread runs it: the roots that may run meanwhile */
     uint64_t *started; /* the roots that the thread running it (or a caller on the
-                          way) has started and not joined there (mhp.h) */
+                          way) has started and not joined there (mhp.h) and that
+                          this record meets, as their ancestor */
+    bool desc_only;    /* it meets no one else: the calls its thread makes while
+                          those it started run (another record has the others) */
 };
 
 const struct ll_race_access *ll_view_accesses(const struct ll_view *v, size_t *n);
