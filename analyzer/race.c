@@ -843,6 +843,236 @@ static bool same_locks(const struct ll_race_access *a, const struct ll_race_acce
     return true;
 }
 
+/* ---- creation locksets ---------------------------------------------- */
+
+/* Lock path p of function i may be its lock l: l itself, or a lock
+ * through a pointer that may point to it (`unlock(mutex_ref)` with
+ * `mutex_ref` either of two mutexes); another global is not. */
+static bool may_be_lock(const struct ctx *c, uint32_t i, const struct ll_path *p, uint32_t l)
+{
+    const struct ll_fn_view *f = &c->v->fns[i];
+    const struct ll_race_lock *x = &c->locks[i][l];
+    if (!p->key || ll_df_lock_index(&f->df, p->key) == (int)l)
+        return true;
+    if (ll_path_concrete(p))
+        return false;
+    return !field_class(p->cls) || !x->cls ||
+           ll_class_may_alias(p->cls, ll_path_emb(p), x->cls, x->emb ? x->emb : x->cls);
+}
+
+/* Lock path p of a callee's summary (in its own terms) may be lock x of
+ * a caller: the same global, or one through a parameter or of x's class. */
+static bool summary_may_be(const struct ll_path *p, const struct ll_race_lock *x)
+{
+    if (ll_path_concrete(p)) { /* one global: lock_ident()'s "=USR|key" */
+        const char *usr = p->root_usr ? p->root_usr : "";
+        size_t u = strlen(usr);
+        return x->concrete && p->key && strncmp(x->id + 1, usr, u) == 0 && x->id[1 + u] == '|' &&
+               strcmp(x->id + 2 + u, p->key) == 0;
+    }
+    return ll_path_param_rooted(p) || !p->cls || !x->cls ||
+           ll_class_may_alias(p->cls, ll_path_emb(p), x->cls, x->emb ? x->emb : x->cls);
+}
+
+/* Event e of function i may let its lock l go for a while: a release or
+ * a condition wait that may be on it, a call of a function that waits on
+ * a condition, or releases or takes a lock that may be l (taking it
+ * again means letting it go first). */
+static bool lets_go(const struct ctx *c, uint32_t i, uint32_t e, uint32_t l)
+{
+    const struct ll_view *v = c->v;
+    const struct ll_fn_view *f = &v->fns[i];
+    const struct ll_event *ev = &f->fn->events[e];
+    const struct ll_race_lock *x = &c->locks[i][l];
+    if (ev->kind == LL_EV_RELEASE || ev->kind == LL_EV_COND_WAIT)
+        return may_be_lock(c, i, ev->kind == LL_EV_RELEASE ? &ev->obj : &ev->aux, l);
+    if (!f->calls || !f->calls[e])
+        return false;
+    const struct ll_fn_view *k = &v->fns[f->calls[e]->callee];
+    if (ll_fn_thread_summary(v, k)->wait.set)
+        return true;
+    for (size_t t = 0; t < k->summary.ntakes; t++)
+        if (summary_may_be(&k->summary.takes[t].lock, x))
+            return true;
+    for (size_t t = 0; t < k->summary.neffects; t++)
+        if (k->summary.effects[t].op == LL_EFF_RELEASE &&
+            summary_may_be(&k->summary.effects[t].lock, x))
+            return true;
+    return false;
+}
+
+/* The program's thread creations and working memory for the walks. */
+struct creations {
+    size_t n;
+    struct creation_at {
+        uint32_t fn, event, root; /* root: the one it creates */
+        long callee;
+    } *at;
+    uint8_t *seen;
+    uint32_t *stack;
+};
+
+/* Event e of function i ends root y on its path: a join of y's one
+ * handle class that mhp.h counts as ending it, or a call that ends it. */
+static bool ends_root(const struct ctx *c, uint32_t i, uint32_t e, uint32_t y)
+{
+    const struct ll_fn_view *f = &c->v->fns[i];
+    const struct ll_event *ev = &f->fn->events[e];
+    const char **h = c->m->handles[y];
+    if (ev->kind == LL_EV_JOIN)
+        return c->m->joined[i] && h && h[0] && !h[1] && ev->obj.cls &&
+               strcmp(h[0], ev->obj.cls) == 0 &&
+               ll_bitset_has(&c->m->joined[i][(size_t)(e + 1) * c->v->cg.root_words], y);
+    return f->calls && f->calls[e] && ll_bitset_has(c->m->ends[f->calls[e]->callee], y);
+}
+
+/* Whether creation event s of function i keeps its lock l, held
+ * exclusively there, held on every path until root y (the one created,
+ * or a descendant) ends (ends_root()), main returns (the process ends)
+ * or a path ends the process.  Any other way out of i with y running
+ * fails. */
+static bool keeps_until_ended(const struct ctx *c, struct creations *cs, uint32_t i, uint32_t s,
+                              uint32_t l, uint32_t y)
+{
+    const struct ll_fn_view *f = &c->v->fns[i];
+    const struct ll_function *fn = f->fn;
+    uint32_t n = 0, b = ll_fn_block_of(f, s), from = s;
+    memset(cs->seen, 0, fn->nblocks + 1);
+    for (;;) {
+        const struct ll_block *bl = &fn->blocks[b];
+        bool ended = false;
+        for (uint32_t e = from; e < bl->first_event + bl->nevents && !ended; e++) {
+            if (ll_df_state(&f->df, e, l) != LL_LS_HELD || (e != s && lets_go(c, i, e, l)))
+                return false;
+            ended = ends_root(c, i, e, y);
+        }
+        if (!ended && b == fn->exit && !f->is_main)
+            return false;
+        for (uint32_t k = 0; !ended && k < bl->nsucc; k++)
+            if (!cs->seen[bl->succ[k]]) {
+                cs->seen[bl->succ[k]] = 1;
+                cs->stack[n++] = bl->succ[k];
+            }
+        if (!n)
+            return true;
+        b = cs->stack[--n];
+        from = fn->blocks[b].first_event;
+    }
+}
+
+/* Every instance of root r is created while its creator holds `lock`
+ * and keeps it until root y (r itself or a descendant) ends -- or r's
+ * creator is itself such an instance, one level up.  The roots that run
+ * the holding creators go into `holders`. */
+static bool held_across(const struct ctx *c, struct creations *cs, uint32_t r, uint32_t y,
+                        const struct ll_race_lock *lock, int depth, uint64_t *holders)
+{
+    const struct ll_view *v = c->v;
+    uint32_t w = v->cg.root_words;
+    bool any = false;
+    for (size_t k = 0; k < cs->n; k++) {
+        uint32_t i = cs->at[k].fn;
+        if (cs->at[k].root != r)
+            continue;
+        any = true;
+        const uint64_t *reach = &v->cg.reach[(size_t)i * w];
+        int l = -1;
+        for (uint32_t j = 0; j < v->fns[i].df.nlocks && l < 0; j++)
+            if (c->locks[i][j].id && strcmp(c->locks[i][j].id, lock->id) == 0)
+                l = (int)j;
+        if (l >= 0 && keeps_until_ended(c, cs, i, cs->at[k].event, (uint32_t)l, y)) {
+            ll_bitset_or(holders, reach, w);
+            continue;
+        }
+        uint32_t q = ll_bitset_next(reach, w, 0);
+        if (q == UINT32_MAX || ll_bitset_next(reach, w, q + 1) != UINT32_MAX || q == r ||
+            depth >= 8 || !held_across(c, cs, q, y, lock, depth + 1, holders))
+            return false;
+    }
+    return any;
+}
+
+/* out->creation[y]: the locks held, by the threads that create it, from
+ * every creation of root y until it ends.  The candidates are the locks
+ * held at the creations that start y, directly or through an ancestor. */
+static int creation_lockset(struct ctx *c, struct creations *cs, uint32_t y,
+                            struct ll_race_result *out)
+{
+    const struct ll_view *v = c->v;
+    uint32_t n = 0, cap = 0, w = v->cg.root_words;
+    struct ll_race_creation *cl = NULL;
+    for (size_t k = 0; k < cs->n; k++) {
+        uint32_t i = cs->at[k].fn, s = cs->at[k].event;
+        if (cs->at[k].root != y && !ll_bitset_has(c->m->creates[cs->at[k].callee], y))
+            continue;
+        for (uint32_t l = 0; l < v->fns[i].df.nlocks; l++) {
+            const struct ll_race_lock *x = &c->locks[i][l];
+            bool dup = false;
+            for (uint32_t j = 0; x->id && j < n && !dup; j++)
+                dup = strcmp(cl[j].lock.id, x->id) == 0;
+            if (!x->id || dup || ll_df_state(&v->fns[i].df, s, l) != LL_LS_HELD)
+                continue;
+            uint64_t *holders = ll_arena_alloc(c->a, w * sizeof(uint64_t));
+            if (!holders)
+                return -1;
+            /* a holder no root reaches would exclude every thread */
+            if (!held_across(c, cs, y, y, x, 0, holders) || !ll_bitset_any(holders, w))
+                continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 4;
+                struct ll_race_creation *g = ll_arena_alloc(c->a, cap * sizeof(*g));
+                if (!g)
+                    return -1;
+                if (n)
+                    memcpy(g, cl, n * sizeof(*g));
+                cl = g;
+            }
+            cl[n++] = (struct ll_race_creation){*x, holders};
+        }
+    }
+    out->creation[y] = cl;
+    out->ncreation[y] = n;
+    return 0;
+}
+
+static int creation_locksets(struct ctx *c, struct ll_race_result *out)
+{
+    const struct ll_view *v = c->v;
+    uint32_t nr = v->cg.nroots;
+    struct creations cs = {0};
+    size_t most = 1, n = 0;
+    for (uint32_t i = 0; i < v->nfns; i++) {
+        most = v->fns[i].fn->nblocks + 1 > most ? v->fns[i].fn->nblocks + 1 : most;
+        for (uint32_t e = 0; e < v->fns[i].fn->nevents; e++)
+            n += v->fns[i].fn->events[e].kind == LL_EV_THREAD_CREATE;
+    }
+    out->creation = ll_arena_alloc(c->a, (nr + 1) * sizeof(*out->creation));
+    out->ncreation = ll_arena_alloc(c->a, (nr + 1) * sizeof(*out->ncreation));
+    cs.at = malloc((n + 1) * sizeof(*cs.at));
+    cs.seen = malloc(most);
+    cs.stack = malloc(most * sizeof(*cs.stack));
+    int rc = -1;
+    if (!out->creation || !out->ncreation || !cs.at || !cs.seen || !cs.stack)
+        goto out;
+    for (uint32_t i = 0; i < v->nfns; i++)
+        for (uint32_t e = 0; e < v->fns[i].fn->nevents; e++) {
+            long k = v->fns[i].fn->events[e].kind == LL_EV_THREAD_CREATE
+                         ? ll_program_callee(&v->program, i, e)
+                         : -1;
+            if (k >= 0 && c->m->root_of[k] >= 0)
+                cs.at[cs.n++] = (struct creation_at){i, e, (uint32_t)c->m->root_of[k], k};
+        }
+    for (uint32_t y = 0; y < nr; y++)
+        if (creation_lockset(c, &cs, y, out) != 0)
+            goto out;
+    rc = 0;
+out:
+    free(cs.at);
+    free(cs.seen);
+    free(cs.stack);
+    return rc;
+}
+
 /* The lock sets of x that order it against threads created while its
  * function held a lock: taken (start routines), regions (creators). */
 static int handoff_marks(struct ctx *c, struct ll_race_access *x)
@@ -877,15 +1107,18 @@ static int handoff_marks(struct ctx *c, struct ll_race_access *x)
         long k = fn->events[s].kind == LL_EV_THREAD_CREATE
                      ? ll_program_callee(&v->program, x->fn, s)
                      : -1;
-        if (k < 0 || c->m->root_of[k] < 0)
+        /* every instance of the routine comes from this one creation, in
+         * one thread: an instance created at another site, before the
+         * lock was taken, may be past its own critical section already */
+        if (k < 0 || c->m->root_of[k] < 0 || c->start_fn[k] != x->fn || c->start_ev[k] != s ||
+            c->m->parent[c->m->root_of[k]] < 0)
             continue;
         for (uint32_t l = 0; l < nl; l++) {
             if (!c->locks[x->fn][l].id || !held(v, f, s, l) || !held(v, f, e, l))
                 continue;
             bool released = false;
             for (uint32_t u = s + 1; u < e && !released; u++)
-                released = fn->events[u].kind == LL_EV_RELEASE &&
-                           ll_df_lock_index(&f->df, fn->events[u].obj.key) == (int)l;
+                released = lets_go(c, x->fn, u, l);
             if (!released)
                 x->regions[x->nregions++] =
                     (struct ll_race_region){c->locks[x->fn][l], (uint32_t)c->m->root_of[k]};
@@ -1374,7 +1607,8 @@ int ll_race_build(const struct ll_view *v, struct ll_race_result *out)
     size_t n = 0, cap = 0;
     int rc = -1;
     c.ho = &out->handoff;
-    if (setup(&c) != 0 || propagate(&c) != 0 || ll_handoff_build(v, c.locks, &out->handoff) != 0)
+    if (setup(&c) != 0 || propagate(&c) != 0 || ll_handoff_build(v, c.locks, &out->handoff) != 0 ||
+        creation_locksets(&c, out) != 0)
         goto out;
     for (uint32_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -1493,6 +1727,40 @@ static bool region_before(const struct ll_race_access *a, const struct ll_race_a
     return false;
 }
 
+/* Root y runs inside a critical section of its creators (its creation
+ * lockset) that a, run by root x, another thread, holds the lock of:
+ * a is before or after all of y. */
+static bool created_inside(const struct ll_view *v, const struct ll_race_access *a, uint32_t x,
+                           uint32_t y)
+{
+    const struct ll_race_result *r = &v->race;
+    for (uint32_t i = 0; r->creation && i < r->ncreation[y]; i++)
+        if (!ll_bitset_has(r->creation[y][i].holders, x) &&
+            ll_race_holds(a, &r->creation[y][i].lock))
+            return true;
+    return false;
+}
+
+/* Roots x and y each run inside a critical section on one global lock,
+ * held by threads of their creators that have no root in common: two
+ * threads' critical sections never overlap, so neither do x and y. */
+static bool inside_apart(const struct ll_view *v, uint32_t x, uint32_t y)
+{
+    const struct ll_race_result *r = &v->race;
+    uint32_t w = v->cg.root_words;
+    for (uint32_t i = 0; r->creation && i < r->ncreation[x]; i++)
+        for (uint32_t j = 0; j < r->ncreation[y]; j++) {
+            const struct ll_race_creation *p = &r->creation[x][i], *q = &r->creation[y][j];
+            bool common = false;
+            for (uint32_t k = 0; k < w && !common; k++)
+                common = (p->holders[k] & q->holders[k]) != 0;
+            if (!common && p->lock.concrete && q->lock.concrete &&
+                strcmp(p->lock.id, q->lock.id) == 0)
+                return true;
+        }
+    return false;
+}
+
 /* A barrier both threads wait on puts a and b in different phases. */
 static bool barrier_apart(const struct ll_race_access *a, const struct ll_race_access *b)
 {
@@ -1548,7 +1816,8 @@ bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                  (ll_mhp_ancestor(&v->mhp, x, y) && !ll_bitset_has(a->started, y)) ||
                  (ll_mhp_ancestor(&v->mhp, y, x) && !ll_bitset_has(b->started, x))))
                 continue;
-            if (region_before(a, b, y) || region_before(b, a, x))
+            if (region_before(a, b, y) || region_before(b, a, x) || created_inside(v, a, x, y) ||
+                created_inside(v, b, y, x) || inside_apart(v, x, y))
                 continue;
             /* a pair that surely reaches both first, then the fewest calls */
             unsigned calls = (unsigned)a->root_depth[x] + b->root_depth[y] +

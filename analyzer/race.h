@@ -35,11 +35,22 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* A lock of a thread root's creation lockset: the threads that create
+ * it hold the lock, exclusively, from every creation until the thread
+ * ends, so it runs inside their critical section (the creator's own
+ * thread aside, any access under that lock is before or after it). */
+struct ll_race_creation {
+    struct ll_race_lock lock;
+    const uint64_t *holders; /* cg.root_words words: the roots that hold it */
+};
+
 struct ll_race_result {
     struct ll_arena arena;
     size_t n;
     struct ll_race_access *acc; /* sorted by group, then function and event */
     struct ll_handoff handoff;  /* flags published under a lock (handoff.h) */
+    uint32_t *ncreation;        /* per root: its creation lockset */
+    struct ll_race_creation **creation;
 };
 
 /* Collects the shared accesses of the program.  Returns 0, or -1 when out

@@ -478,8 +478,11 @@ bool ll_race_may_alias(const struct ll_race_access *a, const struct ll_race_acce
  * the later one must also post one the earlier waits on, as the two
  * semaphores of a bounded buffer do).  The two threads must be able to
  * overlap there (ll_view_roots_parallel(); a creator only while it has the
- * other running), and neither may lie in a critical section its thread
- * held while creating the other, which took that lock before the access.  *ra and *rb receive the
+ * other running), neither may lie in a critical section its thread
+ * held while creating the other (that routine's only creation), which took
+ * that lock before the access, and neither thread may run inside a
+ * critical section of its creators (its creation lockset, race.h) on a lock
+ * the other access holds or the other thread also runs inside.  *ra and *rb receive the
  * roots of such a pair of threads: of all pairs, the one whose roots reach the two accesses in the
  * fewest calls (the likeliest threads to name).
  */
