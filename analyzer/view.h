@@ -147,6 +147,12 @@ struct ll_lock_state {
 struct ll_lock_state ll_fn_lock_at(const struct ll_fn_view *f, uint32_t e, uint32_t l);
 /* Lock l at f's returns: the union over every reached return. */
 struct ll_lock_state ll_fn_lock_at_returns(const struct ll_fn_view *f, uint32_t l);
+/* Lock l counted as a recursive mutex: on every path to event e, f has
+ * acquired it more often than it released it, so the thread still holds
+ * it (ll_fn_lock_at() says released after the inner release of a lock
+ * taken twice).  False when e is not reached, or when a call of f takes
+ * or releases l (acquisitions through calls are not counted). */
+bool ll_fn_lock_count_held(const struct ll_fn_view *f, uint32_t e, uint32_t l);
 
 enum ll_held { LL_HELD_NONE, LL_HELD_SOME, LL_HELD_ALL };
 

@@ -13,6 +13,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- functions ------------------------------------------------------ */
@@ -337,6 +338,78 @@ bool ll_fn_block_reaches(const struct ll_fn_view *f, uint32_t from, uint32_t to,
                          uint8_t *seen, uint32_t *stack)
 {
     return ll_tf_reaches(f->fn, from, to, avoid, seen, stack);
+}
+
+/* ---- acquisition counts of recursive locks ----------------------------- */
+
+/* The counts in m after one acquisition (+1) or release (-1) of the lock;
+ * bit 7 stands for 7 or more, and a release at 0 stays at 0. */
+static uint8_t depth_step(uint8_t m, int d)
+{
+    if (d > 0)
+        return (uint8_t)((m << 1) | (m & 0x80));
+    return (uint8_t)((m >> 1) | (m & 1) | (m & 0x80));
+}
+
+/* The counts after event x of f for lock l. */
+static uint8_t depth_event(const struct ll_fn_view *f, uint32_t x, uint32_t l, uint8_t m)
+{
+    const struct ll_event *ev = &f->fn->events[x];
+    if ((ev->kind != LL_EV_ACQUIRE && ev->kind != LL_EV_TRYACQUIRE && ev->kind != LL_EV_RELEASE) ||
+        ll_fn_lock_of(f, &ev->obj) != (int)l)
+        return m;
+    if (ev->kind == LL_EV_RELEASE)
+        return depth_step(m, -1);
+    /* a trylock may fail: both counts go on */
+    return ev->kind == LL_EV_TRYACQUIRE ? (uint8_t)(m | depth_step(m, 1)) : depth_step(m, 1);
+}
+
+/* The counts lock l may have before event e of f, over the paths reaching
+ * it (bit k: k acquisitions not yet released); 0 when not followed. */
+static uint8_t lock_depth_at(const struct ll_fn_view *f, uint32_t e, uint32_t l)
+{
+    const struct ll_function *fn = f->fn;
+    if (e >= fn->nevents || !ll_fn_reached(f, e) || fn->nblocks == 0)
+        return 0;
+    for (uint32_t x = 0; x < fn->nevents; x++) {
+        const struct ll_call_info *ci = ll_fn_call(f, x);
+        for (size_t k = 0; ci && k < ci->neffects; k++)
+            if (ci->effects[k].op != LL_EFF_RECURSIVE &&
+                ll_fn_lock_of(f, &ci->effects[k].lock) == (int)l)
+                return 0; /* taken or released in a callee: not counted */
+    }
+    uint8_t *in = calloc(fn->nblocks, 1);
+    if (!in)
+        return 0;
+    in[0] = 1;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t b = 0; b < fn->nblocks; b++) {
+            const struct ll_block *bl = &fn->blocks[b];
+            uint8_t m = in[b];
+            if (!m)
+                continue;
+            for (uint32_t x = bl->first_event; x < bl->first_event + bl->nevents; x++)
+                m = depth_event(f, x, l, m);
+            for (uint32_t s = 0; s < bl->nsucc; s++)
+                if ((in[bl->succ[s]] | m) != in[bl->succ[s]]) {
+                    in[bl->succ[s]] |= m;
+                    changed = true;
+                }
+        }
+    }
+    uint32_t b = ll_fn_block_of(f, e);
+    uint8_t m = b < fn->nblocks ? in[b] : 0;
+    for (uint32_t x = b < fn->nblocks ? fn->blocks[b].first_event : e; x < e; x++)
+        m = depth_event(f, x, l, m);
+    free(in);
+    return m;
+}
+
+bool ll_fn_lock_count_held(const struct ll_fn_view *f, uint32_t e, uint32_t l)
+{
+    uint8_t m = lock_depth_at(f, e, l);
+    return m != 0 && !(m & 1);
 }
 
 /* ---- roots ---------------------------------------------------------- */

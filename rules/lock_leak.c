@@ -43,6 +43,9 @@ static const char doc[] =
     "taken on some paths of a void function and handed to another function (a GIL taken in\n"
     "`afterSleep()`, released in `beforeSleep()`) is reported: suppress it where intended.\n"
     "A lock `main` still holds when it returns is only a note: the process ends there.\n"
+    "A recursive mutex is counted in the thread function itself: one taken twice and\n"
+    "released once before the thread ends is still held; one also taken or released in a\n"
+    "call is not reported.\n"
     "Through calls, the callee's first `pthread_exit` counts; a lock it releases on every\n"
     "path before it is not held there. An exit inside a `pthread_cleanup_push` section is\n"
     "not reported (its handlers run and may release the lock).\n";
@@ -165,15 +168,45 @@ static void check_success_guess(const struct ll_view *v, const struct ll_fn_view
     }
 }
 
+/* A thread root that returns from a recursive mutex it acquired more
+ * often than it released, on every path to the return: its lock state
+ * says released after the inner unlock, its count says held. */
+static void check_recursive(const struct ll_fn_view *f, uint32_t l, struct ll_rule_ctx *r)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    struct ll_lock_info lk = ll_fn_lock(f, l);
+    bool main_fn = ll_fn_is_main(f);
+    LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_RETURN))
+    {
+        if (!ll_fn_lock_count_held(f, e, l))
+            continue;
+        struct ll_site site = ll_view_site(f, fn->events[e].loc, NULL);
+        struct ll_finding *fd = ll_diag_sev(
+            r, main_fn ? LL_SEV_NOTE : r->rule->severity, &site, fn->name, lk.cls,
+            main_fn ? "'%s' still held when '%s' returns: the recursive mutex is acquired more "
+                      "often than released; the process ends, so only an atexit handler could "
+                      "still need it"
+                    : "'%s' still held when thread function '%s' returns: the recursive mutex "
+                      "is acquired more often than released",
+            lk.text, fn->name);
+        if (fd)
+            ll_diag_note_acquired(r, fd, f, e, l);
+    }
+}
+
 static void check_function(const struct ll_view *v, const struct ll_fn_view *f,
                            struct ll_rule_ctx *r)
 {
     bool root = ll_fn_is_root(f);
     for (uint32_t l = 0; l < ll_fn_nlocks(f); l++) {
         struct ll_lock_info lk = ll_fn_lock(f, l);
-        if (lk.kind == LL_LK_SEM || lk.caller_held || ll_view_lock_recursive(v, f, l) ||
-            mode_switch(f, l))
+        if (lk.kind == LL_LK_SEM || lk.caller_held || mode_switch(f, l))
             continue;
+        if (ll_view_lock_recursive(v, f, l)) {
+            if (root)
+                check_recursive(f, l, r);
+            continue;
+        }
         struct ll_lock_state all = ll_fn_lock_at_returns(f, l);
         if (!all.held)
             continue;
@@ -247,7 +280,8 @@ static void check_thread_exits(const struct ll_view *v, const struct ll_fn_view 
         for (uint32_t l = 0; l < ll_fn_nlocks(f); l++) {
             struct ll_lock_info lk = ll_fn_lock(f, l);
             if (lk.kind == LL_LK_SEM || lk.caller_held ||
-                ll_lock_held(ll_fn_lock_at(f, e, l)) != LL_HELD_ALL ||
+                (ll_lock_held(ll_fn_lock_at(f, e, l)) != LL_HELD_ALL &&
+                 !(ll_view_lock_recursive(v, f, l) && ll_fn_lock_count_held(f, e, l))) ||
                 (x && ll_tsum_released(v, f, e, x, lk.path)))
                 continue;
             struct ll_site site = ll_view_site(f, ev->loc, NULL);
