@@ -17,9 +17,25 @@
  * event e" holds on every path (a must-analysis over the CFG, loops
  * included).
  *
+ * A local's part with constant indices (`st.buf`, `bufs[1]`) set from an
+ * allocator or a constructor is tracked the same way (the frontend gives
+ * such a write the call as its aux).  It also stops being fresh when what
+ * holds it is assigned (`st = ...`), when its value, the struct or array
+ * holding it or an address of either is handed on by an assignment, an
+ * initialiser or a return (the frontend emits a read of it there), when
+ * the struct goes to a thread or by value to a call, and when a call
+ * gets the struct's address and the callee may touch the part: each
+ * function's list, per pointer parameter, of the paths behind it that it
+ * may overwrite or hand on (written, copied into a local, stored,
+ * returned, given to one that may keep it, or in a callee's own list;
+ * everything when it may keep the parameter); a C library function
+ * other than the lock calls touches everything.  A plain local stops
+ * being fresh too when its address is handed on that way (`pp = &p`).
+ *
  * Not followed (the block is taken as not escaping through them):
  * pointer arithmetic on the block (`q = p + 1`), a struct initialiser
- * holding it, array-typed fields passed by name (`f(p->buf)`).
+ * holding it, array-typed fields passed by name (`f(p->buf)`), a part's
+ * value inside `?:` or arithmetic (`g = c ? st.buf : 0`).
  *
  * The race analysis (race.c) asks it; it reports nothing itself.
  */
@@ -41,6 +57,10 @@ struct ll_fresh {
     const char ***vars; /* per function: their names (borrowed from the facts) */
     uint64_t **before;  /* per function, per event: bit i set when vars[i] is fresh before it
                            on every path; NULL when no local is tracked */
+    const char *const ***touched; /* per function, per parameter (< 16): what the function
+                                     may overwrite or hand on behind it ("->buf" for
+                                     `s->buf`; NULL-terminated, NULL for nothing, "" first
+                                     for everything); NULL while not computed */
 };
 
 /* Computes the constructors and fresh locals of every function of v,
@@ -50,6 +70,11 @@ int ll_fresh_build(const struct ll_view *v, struct ll_arena *a, struct ll_fresh 
 /* Whether `api` is a C library allocator (malloc, calloc, realloc, strdup,
  * ...): its result is a fresh block. */
 bool ll_fresh_allocator(const char *api);
+
+/* Whether `key` (an access path's, a local's part) is in or through a
+ * local's part that holds a fresh block before event e of function fn
+ * (`st.buf[i].n` with st.buf fresh; not a plain local: ll_fresh_local()). */
+bool ll_fresh_within(const struct ll_fresh *fr, uint32_t fn, const char *key, uint32_t e);
 
 /* Whether local `name` of function fn holds a fresh block before event e. */
 bool ll_fresh_local(const struct ll_fresh *fr, uint32_t fn, const char *name, uint32_t e);

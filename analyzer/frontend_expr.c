@@ -1274,6 +1274,37 @@ struct ll_path fe_stored_pointer(struct fn_builder *b, CXCursor rhs)
     return var && !(p.flags & (LL_PATH_DEREF | LL_PATH_ADDR)) ? p : none;
 }
 
+void fe_local_part_read(struct fn_builder *b, CXCursor rhs)
+{
+    CXCursor e = fe_strip(rhs);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    CXType t = clang_getCursorType(e);
+    bool rec = clang_getCanonicalType(t).kind == CXType_Record;
+    bool part = (k == CXCursor_MemberRefExpr || k == CXCursor_ArraySubscriptExpr) &&
+                (is_pointer_type(t) || is_array_type(t) || rec);
+    bool whole = k == CXCursor_DeclRefExpr && (is_array_type(t) || rec);
+    if (!part && !whole && !fe_is_unop(e, CXUnaryOperator_AddrOf))
+        return;
+    struct ll_path p = fe_path(b, e, 0);
+    if (p.root != LL_ROOT_LOCAL || (p.flags & LL_PATH_DEREF) || !p.key)
+        return;
+    fe_emit(b, LL_EV_ACCESS, rhs)->obj = p;
+}
+
+/* The call `rhs` when a write of a local's part stores its result
+ * (`st.buf = calloc(...)`): ll_event.aux of the write, so that fresh.h
+ * sees the part hold a new block; else a path with root LL_ROOT_NONE. */
+static struct ll_path part_allocation(struct fn_builder *b, const struct ll_event *w, CXCursor rhs)
+{
+    struct ll_path none = {.root = LL_ROOT_NONE, .param = -1};
+    CXCursor e = fe_strip(rhs);
+    if (w->obj.root != LL_ROOT_LOCAL || (w->obj.flags & LL_PATH_DEREF) ||
+        !(w->obj.flags & (LL_PATH_MEMBER | LL_PATH_INDEXED)) ||
+        clang_getCursorKind(e) != CXCursor_CallExpr || !is_pointer_type(clang_getCursorType(e)))
+        return none;
+    return fe_path(b, e, 0);
+}
+
 struct ll_path fe_loaded_pointer(struct fn_builder *b, CXCursor rhs)
 {
     struct ll_path none = {.root = LL_ROOT_NONE, .param = -1};
@@ -2638,6 +2669,7 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
             fe_init_flows(b->tu, b, f.v[1], NULL, 0);
         struct evref r = fe_expr(b, f.v[1], CTX_READ);
         whole_struct(b, e, f.v[1], false);
+        fe_local_part_read(b, f.v[1]);
         const char *var = fe_local_var(b, f.v[0]);
         long long k;
         if (var && r.block != UINT32_MAX && r.block == b->cur) {
@@ -2674,6 +2706,8 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
             /* `p = q->head;`: where a local pointer is loaded from */
             if (one && var && w->aux.root == LL_ROOT_NONE)
                 w->aux = fe_loaded_pointer(b, f.v[1]);
+            if (one && w->aux.root == LL_ROOT_NONE)
+                w->aux = part_allocation(b, w, f.v[1]);
             whole_struct(b, e, f.v[0], true);
             fe_lock_copy(b, e, fe_strip(f.v[0]), f.v[1]);
         }

@@ -48,6 +48,12 @@ struct ll_path fe_stored_pointer(struct fn_builder *b, CXCursor rhs);
  * a path with root LL_ROOT_NONE for anything else (a local's value, an
  * address, a call). */
 struct ll_path fe_loaded_pointer(struct fn_builder *b, CXCursor rhs);
+/* A read of `rhs` (an ACCESS event) when it is the value of a local's part
+ * (`st.buf`, `bufs[1]`, `st.in`: a pointer, an array or a struct), a whole
+ * local struct or array, or a local's address (`&st`), which an
+ * assignment, an initialiser or a return hands on: fresh.h then no longer
+ * takes a block the local holds as unseen.  Nothing for anything else. */
+void fe_local_part_read(struct fn_builder *b, CXCursor rhs);
 bool fe_eval_int(CXCursor e, long long *out);
 /* LOCK_COPY events (ir.h) for the locks the function's by-value parameters
  * hold (`pthread_mutex_t m`, `struct client c`), at their declarations. */

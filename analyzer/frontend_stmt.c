@@ -524,6 +524,7 @@ static void stmt_return(struct fn_builder *b, CXCursor s)
             fe_ptr_flow(b, e, "@ret:");
         }
         fe_expr(b, e, CTX_READ);
+        fe_local_part_read(b, e);
         if (fe_eval_int(fe_strip(e), &k))
             value = ll_arena_printf(b->arena, "%lld", k);
         else
@@ -634,6 +635,7 @@ static void stmt_decl(struct fn_builder *b, CXCursor s)
             continue;
         }
         struct evref res = fe_expr(b, init, CTX_READ);
+        fe_local_part_read(b, init);
         if (res.block != UINT32_MAX && res.block == b->cur) {
             CXString nm = clang_getCursorSpelling(d);
             b->blocks[res.block].events[res.pos].result_var = fe_string(b->arena, nm);

@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 21
+#define LL_FACTS_VERSION 22
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -185,7 +185,9 @@ struct ll_event {
                                being declared (`T *q = p;`), the pointer it starts as; on
                                a write of a local pointer (`p = q->head;`) or that read
                                (`T *p = q->items[--q->n];`), the memory it is loaded
-                               from (root global or static, or through a pointer) */
+                               from (root global or static, or through a pointer); on a
+                               write of a local's part (`st.buf = calloc(n, 1)`), the
+                               call whose pointer result it stores (root call) */
     const char *api;        /* API or callee name as written, e.g. "pthread_mutex_lock" */
     const char *callee;     /* CALL: callee USR, or for an INDIRECT call the slot it calls
                                through (NULL when unknown); THREAD_CREATE: start routine

@@ -10,8 +10,8 @@
  * Known approximations (the rule's documentation repeats them): locals
  * whose address escapes are not followed; plain data behind a parameter
  * or local pointer is not followed (partitioned arrays would otherwise be
- * flagged); a block from malloc or a constructor is private until it may
- * escape (fresh.h); a
+ * flagged); a block from malloc or a constructor, in a local or a local's
+ * part (`st.buf`), is private until it may escape (fresh.h); a
  * local a start routine never assigns is taken to be a copy of the start
  * argument; locks and locations of one class (and embedding path, see
  * ll_class_may_alias()) are one lock and one location, so `s->hits`
@@ -424,6 +424,8 @@ static uint8_t base_state(const struct ctx *c, uint32_t i, uint32_t e, const str
         return c->pstate[i][p->param];
     case LL_ROOT_LOCAL: {
         char name[128];
+        if (ll_fresh_within(&c->fresh, i, p->key, e))
+            return PS_NOT; /* `st.buf[k].n`, st.buf fresh */
         root_name(p->key, name, sizeof(name));
         return local_state(c, i, name, e, unknown);
     }
