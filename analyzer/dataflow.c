@@ -369,6 +369,9 @@ static uint8_t returned_signs(const struct ll_ps_disj *d, const char *v)
         if (c->cmp != LL_CMP_NONE && c->nvars == 1 && strcmp(c->vars[0], v) == 0)
             s &= ll_ps_signs(c->cmp, c->cmp_k, d->facts[i].value != 0);
     }
+    for (uint8_t i = 0; i < d->npend; i++) /* `return h;` after `if (!(h = try()))` */
+        if (d->pend[i].known && d->pend[i].var && strcmp(d->pend[i].var, v) == 0)
+            s &= d->pend[i].known;
     return s ? s : LL_PS_ANY;
 }
 

@@ -126,6 +126,7 @@ struct fe_alias {
     CXCursor var;
     CXCursor rhs;
     unsigned defs, naddr;
+    unsigned calls, nulls; /* definitions by a call's result, by a null constant */
     bool bad, busy, stepped, const_init, escaped;
 };
 

@@ -692,9 +692,27 @@ static struct fe_alias *alias_def(struct fn_builder *b, CXCursor var, CXCursor r
         return NULL;
     a->defs++;
     a->rhs = rhs;
+    if (!bad && !clang_Cursor_isNull(rhs)) {
+        long long k;
+        CXCursor v = fe_strip(rhs);
+        if (clang_getCursorKind(v) == CXCursor_CallExpr)
+            a->calls++;
+        else if (clang_getCursorKind(v) == CXCursor_GNUNullExpr || (fe_eval_int(v, &k) && k == 0))
+            a->nulls++;
+    }
     a->bad = a->bad || bad;
     a->stepped = a->stepped || bad;
     return a;
+}
+
+bool fe_set_by_calls(struct fn_builder *b, CXCursor var)
+{
+    const struct fe_alias *a =
+        b->aliases_full || clang_Cursor_isNull(var) || fe_is_fn_type(clang_getCursorType(var))
+            ? NULL
+            : alias_of(b, var, false);
+    return a && a->calls > 0 && a->defs == a->calls + a->nulls && !a->bad && a->naddr == 0 &&
+           !a->stepped;
 }
 
 static bool is_deref(CXCursor e)
@@ -2673,7 +2691,10 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
         const char *var = fe_local_var(b, f.v[0]);
         long long k;
         if (var && r.block != UINT32_MAX && r.block == b->cur) {
-            b->blocks[r.block].events[r.pos].result_var = var; /* the event stands for the write */
+            struct ll_event *w = &b->blocks[r.block].events[r.pos];
+            w->result_var = var; /* the event stands for the write */
+            if (w->kind == LL_EV_CALL && fe_set_by_calls(b, local_ref(f.v[0])))
+                w->flags |= LL_EVF_SOLE;
         } else {
             uint32_t before = b->blocks[b->cur].nevents, blk = b->cur;
             fe_expr(b, f.v[0], CTX_WRITE);

@@ -36,6 +36,10 @@ void fe_scan_aliases(struct fn_builder *b, CXCursor body);
  * through a local set once to it), or a direct call's result (a getter of a
  * getter); a path with root LL_ROOT_NONE otherwise.  getters.h decides. */
 struct ll_path fe_returned_path(struct fn_builder *b, CXCursor e);
+/* Whether local pointer `var` (a VarDecl) is set only from calls' results
+ * and null constants, at least once from a call, never stepped, its
+ * address never taken (ll_event LL_EVF_SOLE). */
+bool fe_set_by_calls(struct fn_builder *b, CXCursor var);
 /* Local variable key when `e` names a local or parameter, else NULL. */
 const char *fe_local_var(struct fn_builder *b, CXCursor e);
 /* The path of `rhs` when it is the value of a local or parameter pointer

@@ -638,7 +638,10 @@ static void stmt_decl(struct fn_builder *b, CXCursor s)
         fe_local_part_read(b, init);
         if (res.block != UINT32_MAX && res.block == b->cur) {
             CXString nm = clang_getCursorSpelling(d);
-            b->blocks[res.block].events[res.pos].result_var = fe_string(b->arena, nm);
+            struct ll_event *w = &b->blocks[res.block].events[res.pos];
+            w->result_var = fe_string(b->arena, nm);
+            if (w->kind == LL_EV_CALL && fe_set_by_calls(b, d))
+                w->flags |= LL_EVF_SOLE;
         } else {
             copy_decl(b, d, init);
             fe_lock_copy(b, d, d, init);

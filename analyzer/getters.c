@@ -8,6 +8,7 @@
 #include "strmap.h"
 #include "summary.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,8 +17,10 @@
 
 struct getter {
     const struct ll_function *fn;
-    bool known;                   /* decided: a getter of `target`, or none (NULL) */
-    const struct ll_path *target; /* the object's address */
+    bool known;                    /* decided: a getter of `target`, or none (NULL) */
+    const struct ll_path *target;  /* the object's address */
+    const struct ll_path *or_null; /* decided: what it returns when not NULL (NULL on
+                                      its other returns), or NULL: `target` when a getter */
 };
 
 struct getters {
@@ -200,6 +203,7 @@ static int decide(struct getters *g, struct getter *k, uint8_t *seen, uint32_t *
     memset(seen, 0, fn->nblocks);
     mark_reachable(fn, seen, stack);
     struct ll_path *target = NULL;
+    bool nullable = false;
     for (uint32_t b = 0; b < fn->nblocks; b++) {
         if (!seen[b])
             continue;
@@ -207,15 +211,21 @@ static int decide(struct getters *g, struct getter *k, uint8_t *seen, uint32_t *
         for (uint32_t e = bl->first_event; e < bl->first_event + bl->nevents; e++) {
             if (e >= fn->nevents || fn->events[e].kind != LL_EV_RETURN)
                 continue;
+            const struct ll_event *ev = &fn->events[e];
+            if (ev->obj.root == LL_ROOT_NONE && ev->result_var &&
+                strcmp(ev->result_var, "0") == 0) {
+                nullable = true; /* `return NULL;`: no getter, but maybe or_null */
+                continue;
+            }
             struct ll_path r;
-            int st = returned(g, &fn->events[e], &r);
+            int st = returned(g, ev, &r);
             if (st == -2)
                 return -1;
             if (st == 0)
                 return 0;
             if (st < 0 || (target && !same_object(target, &r))) {
                 k->known = true;
-                k->target = NULL;
+                k->target = k->or_null = NULL;
                 return 1;
             }
             if (!target) {
@@ -227,20 +237,50 @@ static int decide(struct getters *g, struct getter *k, uint8_t *seen, uint32_t *
         }
     }
     k->known = true;
-    k->target = target;
+    k->or_null = target;
+    k->target = nullable ? NULL : target;
     return 1;
 }
 
-/* Rewrites one path rooted at a call of a getter. */
-static int rewrite_path(struct getters *g, struct ll_path *p)
+/* The call of fn that call-rooted key `key` ("*get()@3:9->x") names, or
+ * NULL. */
+static const struct ll_event *call_of(const struct ll_function *fn, const char *key,
+                                      const char *usr)
+{
+    const char *at = strstr(key, "()@");
+    unsigned line, col;
+    if (!at || sscanf(at + 3, "%u:%u", &line, &col) != 2)
+        return NULL;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind == LL_EV_CALL && ev->loc.line == line && ev->loc.col == col && ev->callee &&
+            strcmp(ev->callee, usr) == 0)
+            return ev;
+    }
+    return NULL;
+}
+
+/* Rewrites one path of fn rooted at a call of a getter: at the object
+ * the getter returns, its indices spelled with the call's arguments
+ * (`&locks[k & 15]` of `get_lock(k)` is `locks[b&15]` at `get_lock(b)`). */
+static int rewrite_path(struct getters *g, const struct ll_function *fn, struct ll_path *p)
 {
     if (p->root != LL_ROOT_CALL)
         return 0;
     const struct getter *c = getter_of(g, p->root_usr);
     if (!c || !c->target)
         return 0;
+    const struct ll_path *target = c->target;
+    const struct ll_event *call =
+        (target->flags & LL_PATH_INDEXED) && p->key ? call_of(fn, p->key, p->root_usr) : NULL;
+    struct ll_path t;
+    if (call) {
+        if (!ll_path_instantiate_indices(g->a, target, c->fn, call, &t))
+            return -1;
+        target = &t;
+    }
     struct ll_path r;
-    int st = rewrite(g->a, p, c->target, &r);
+    int st = rewrite(g->a, p, target, &r);
     if (st < 0)
         return -1;
     if (st == 1)
@@ -255,10 +295,10 @@ static int rewrite_all(struct getters *g, struct ll_tu_facts *tus, size_t ntus)
             struct ll_function *fn = &tus[t].functions[i];
             for (uint32_t e = 0; e < fn->nevents; e++) {
                 struct ll_event *ev = &fn->events[e];
-                if (rewrite_path(g, &ev->obj) != 0 || rewrite_path(g, &ev->aux) != 0)
+                if (rewrite_path(g, fn, &ev->obj) != 0 || rewrite_path(g, fn, &ev->aux) != 0)
                     return -1;
                 for (uint32_t k = 0; k < ev->nargs; k++)
-                    if (rewrite_path(g, &ev->args[k]) != 0)
+                    if (rewrite_path(g, fn, &ev->args[k]) != 0)
                         return -1;
             }
         }
@@ -401,6 +441,125 @@ static int rewrite_out_params(struct getters *g, struct ll_function *fn,
     return 0;
 }
 
+/* ---- locals set from calls of a function that returns one object ---- */
+
+static bool ident(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* Whether fn has a local variable `name` (len n): one it writes or stores
+ * a call's result in. */
+static bool has_local(const struct ll_function *fn, const char *name, size_t n)
+{
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        const char *v = ev->kind == LL_EV_ACCESS && ev->obj.root == LL_ROOT_LOCAL ? ev->obj.key
+                        : ev->kind != LL_EV_RETURN                                ? ev->result_var
+                                                                                  : NULL;
+        if (v && strlen(v) == n && strncmp(v, name, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Whether an index of `p` (in fn's terms) names one of fn's locals
+ * (`&info[arena_ind % max]` with `arena_ind` computed inside): a caller
+ * cannot spell that element. */
+static bool indexed_by_local(const struct ll_function *fn, const struct ll_path *p)
+{
+    int depth = 0;
+    for (const char *c = p->key; c && *c; c++) {
+        if (*c == '[' || (*c == ']' && depth)) {
+            depth += *c == '[' ? 1 : -1;
+            continue;
+        }
+        if (!depth || !ident(*c) || (*c >= '0' && *c <= '9') ||
+            (c > p->key && (ident(c[-1]) || c[-1] == '.' || c[-1] == '>')))
+            continue;
+        size_t n = 0;
+        while (ident(c[n]))
+            n++;
+        if (has_local(fn, c, n))
+            return true;
+        c += n - 1;
+    }
+    return false;
+}
+
+/* What call ev's result points to when it is not NULL, in the caller's
+ * terms, into *out: the callee returns one object's address or NULL, and
+ * its indices name no local of the callee. */
+static bool result_object(struct getters *g, const struct ll_event *ev, struct ll_path *out)
+{
+    const struct getter *c =
+        ev->kind == LL_EV_CALL && !(ev->flags & LL_EVF_INDIRECT) ? getter_of(g, ev->callee) : NULL;
+    if (!c || !c->known || !c->or_null || indexed_by_local(c->fn, c->or_null) ||
+        !ll_path_instantiate_indices(g->a, c->or_null, c->fn, ev, out))
+        return false;
+    out->flags |= LL_PATH_ADDR;
+    return out->key != NULL;
+}
+
+/*
+ * `hold = item_trylock(hv);` where item_trylock returns `&item_locks[hv &
+ * 15]` or NULL, and hold is set only from such calls' results and to NULL
+ * (LL_EVF_SOLE): hold names `item_locks[hv&15]` in the whole function
+ * (where it is not NULL: whoever uses it as a lock tests it first), and
+ * each such call records it as the object its result points to (obj).
+ * Every call setting hold must name the same object; else nothing is
+ * bound.
+ */
+static int bind_results(struct getters *g, struct ll_function *fn)
+{
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind != LL_EV_CALL || !(ev->flags & LL_EVF_SOLE) || !ev->result_var ||
+            ev->obj.root != LL_ROOT_NONE)
+            continue;
+        const char *var = ev->result_var;
+        struct ll_path target;
+        bool first = true, same = true;
+        for (uint32_t x = 0; x < fn->nevents && same; x++) {
+            const struct ll_event *y = &fn->events[x];
+            struct ll_path t;
+            if (y->kind != LL_EV_CALL || !y->result_var || strcmp(y->result_var, var) != 0)
+                continue;
+            same = (y->flags & LL_EVF_SOLE) && result_object(g, y, &t) &&
+                   (first || strcmp(t.key, target.key) == 0);
+            if (first)
+                target = t;
+            first = false;
+        }
+        if (!same)
+            continue;
+        for (uint32_t x = 0; x < fn->nevents; x++) {
+            struct ll_event *y = &fn->events[x];
+            if (y->kind == LL_EV_CALL && y->result_var && strcmp(y->result_var, var) == 0) {
+                y->obj = target;
+                continue;
+            }
+            bool call = y->kind == LL_EV_CALL || y->kind == LL_EV_THREAD_CREATE;
+            if (reroot_local(g->a, fn, &y->obj, var, &target, false) != 0 ||
+                reroot_local(g->a, fn, &y->aux, var, &target, y->kind == LL_EV_THREAD_CREATE) != 0)
+                return -1;
+            for (uint32_t j = 0; j < y->nargs; j++)
+                if (reroot_local(g->a, fn, &y->args[j], var, &target, call) != 0)
+                    return -1;
+        }
+    }
+    return 0;
+}
+
+static int bind_all_results(struct getters *g, struct ll_tu_facts *tus, size_t ntus)
+{
+    for (size_t t = 0; t < ntus; t++)
+        for (uint32_t i = 0; i < tus[t].nfunctions; i++)
+            if (bind_results(g, &tus[t].functions[i]) != 0)
+                return -1;
+    return 0;
+}
+
 /* Every function with a parameter, by USR (the first definition). */
 static int out_params(struct getters *g, struct ll_tu_facts *tus, size_t ntus)
 {
@@ -469,7 +628,8 @@ long ll_resolve_getters(struct ll_tu_facts *tus, size_t ntus, struct ll_arena *a
     found = 0;
     for (size_t k = 0; k < g.n; k++)
         found += g.gs[k].target != NULL;
-    if ((found > 0 && rewrite_all(&g, tus, ntus) != 0) || out_params(&g, tus, ntus) != 0)
+    if ((found > 0 && rewrite_all(&g, tus, ntus) != 0) || out_params(&g, tus, ntus) != 0 ||
+        bind_all_results(&g, tus, ntus) != 0)
         found = -1;
 out:
     free(seen);

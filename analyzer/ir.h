@@ -158,6 +158,9 @@ enum {
     LL_EVF_UPDATE = 1 << 6,   /* ACCESS: a write that reads first (`n++`, `n += k`); the
                                  bit means one thing per event kind */
     LL_EVF_DETACHED = 1 << 7, /* THREAD_CREATE with a detached attribute */
+    LL_EVF_SOLE = 1 << 7,     /* CALL: result_var is a local pointer that is set only from
+                                 calls' results and null constants, never stepped, its
+                                 address never taken (getters.h binds it) */
 };
 
 /* THREAD_CREATE callee of a creation wrapper: "@param:" and the index of

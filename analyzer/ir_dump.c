@@ -216,12 +216,17 @@ static void put_event(FILE *out, const struct ll_tu_facts *f, const struct ll_fu
         if (e->api)
             fprintf(out, " via %s", e->api);
     }
-    /* bit 6 means one thing per event kind (ir.h): an ACCESS says `update` */
-    bool access = e->kind == LL_EV_ACCESS;
+    /* bits 6 and 7 mean one thing per event kind (ir.h): an ACCESS says
+     * `update`, a CALL `sole` */
+    bool access = e->kind == LL_EV_ACCESS, call = e->kind == LL_EV_CALL;
     put_flags(out, e->flags, event_flags, COUNT(event_flags),
-              access ? LL_EVF_WRITE | LL_EVF_UPDATE : 0);
+              access ? LL_EVF_WRITE | LL_EVF_UPDATE
+              : call ? LL_EVF_SOLE
+                     : 0);
     if (access && (e->flags & LL_EVF_UPDATE))
         fputs(" update", out);
+    if (call && (e->flags & LL_EVF_SOLE))
+        fputs(" sole", out);
     if (e->result_var)
         fprintf(out, " result=%s", e->result_var);
     /* Events normally sit at their block's depth; say so only when not. */

@@ -79,7 +79,8 @@ static void disj_spare(struct ll_pathset *ps, struct ll_ps_disj *d)
 static bool pend_eq(const struct ll_ps_pend *a, const struct ll_ps_pend *b)
 {
     return a->event == b->event && a->slot == b->slot && a->prior == b->prior &&
-           a->success == b->success && a->var == b->var && a->succ == b->succ && a->fail == b->fail;
+           a->success == b->success && a->var == b->var && a->succ == b->succ &&
+           a->fail == b->fail && a->known == b->known;
 }
 
 static bool has_pend(const struct ll_ps_disj *d, const struct ll_ps_pend *p)
@@ -247,7 +248,7 @@ void ll_ps_pend(struct ll_ps_disj *d, uint32_t e, const char *var, uint32_t slot
         memmove(&d->pend[0], &d->pend[1], (LL_PS_MAX_PEND - 1) * sizeof(d->pend[0]));
         d->npend--;
     }
-    struct ll_ps_pend p = {e, var, slot, d->st[slot], success, succ, fail, 0};
+    struct ll_ps_pend p = {e, var, slot, d->st[slot], success, succ, fail, 0, 0};
     d->pend[d->npend++] = p;
 }
 
@@ -387,11 +388,27 @@ static bool branch(const struct ll_pathset *ps, const struct ll_block *bb, struc
                 continue;
             }
             LL_ASSERT(p->slot < ps->client.nslots);
+            uint8_t edge = ll_ps_signs(c->cmp, c->cmp_k, truth);
+            if (p->known) {
+                /* decided before (`if ((h = try(k)) == NULL) continue;`):
+                 * a test of the variable that contradicts it is not taken */
+                if (c->kind == LL_COND_VAR && !(edge & p->known))
+                    feasible = false;
+                i++;
+                continue;
+            }
             bool success = pend_success(c, p, truth);
             d->st[p->slot] = success ? p->success : p->prior;
             if (!success && p->sure)
                 feasible = false;
-            *p = d->pend[--d->npend];
+            uint8_t now = success ? p->succ : p->fail;
+            if (p->var && (now & edge)) {
+                p->known = now & edge;     /* what `var` is on this path, until written */
+                p->prior = p->success = 0; /* no longer read: paths that agree join */
+                i++;
+            } else {
+                *p = d->pend[--d->npend];
+            }
         }
     }
     if (!feasible)

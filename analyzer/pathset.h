@@ -74,6 +74,9 @@ struct ll_ps_pend {
     uint8_t succ, fail;     /* LL_PS_* signs of the result on success / on failure
                                (a trylock: zero / nonzero; a lookup: nonzero / zero) */
     uint8_t sure;           /* cannot fail: a branch on its failure is not taken */
+    uint8_t known;          /* 0 while pending; once a branch has decided it, the signs
+                               `var` can have on this path (a later test of var that
+                               allows none of them is not taken) */
 };
 
 /* The remembered outcome of a branch condition. */

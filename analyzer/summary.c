@@ -218,6 +218,77 @@ bool ll_class_may_alias(const char *cls_a, const char *emb_a, const char *cls_b,
     return nl > ns && strcmp(longer + nl - ns, shorter) == 0;
 }
 
+/* Whether an argument's spelling reads as one operand where it replaces
+ * a name (`it->hv`, `b`, `7`), else it is put in parentheses. */
+static bool one_operand(const char *s)
+{
+    for (size_t i = 0; s[i]; i++)
+        if (!ident_char(s[i]) && s[i] != '.' && s[i] != '[' && s[i] != ']' && s[i] != '?' &&
+            !(s[i] == '-' && s[i + 1] == '>') && !(s[i] == '>' && i > 0 && s[i - 1] == '-'))
+            return false;
+    return true;
+}
+
+/* `s` with every name inside brackets that is one of the callee's
+ * parameters spelled as the call's argument (`text`: its text, else its
+ * key; `?` when it has none).  In `a`, or NULL when out of memory. */
+static const char *rebase_indices(struct ll_arena *a, const char *s,
+                                  const struct ll_function *callee, const struct ll_event *call,
+                                  bool text)
+{
+    char buf[1024];
+    size_t n = 0;
+    int depth = 0;
+    for (const char *c = s; *c;) {
+        bool start = depth > 0 && ident_char(*c) && !(*c >= '0' && *c <= '9') &&
+                     (c == s || (!ident_char(c[-1]) && c[-1] != '.' && c[-1] != '>'));
+        if (!start) {
+            depth += *c == '[' ? 1 : *c == ']' && depth ? -1 : 0;
+            if (n + 1 >= sizeof(buf))
+                return s;
+            buf[n++] = *c++;
+            continue;
+        }
+        size_t m = 0;
+        while (ident_char(c[m]))
+            m++;
+        const char *with = NULL;
+        for (uint32_t i = 0; i < callee->nparams && i < call->nargs && !with; i++)
+            if (callee->params[i] && strlen(callee->params[i]) == m &&
+                strncmp(callee->params[i], c, m) == 0) {
+                const struct ll_path *arg = &call->args[i];
+                with = text && arg->text ? arg->text : arg->key ? arg->key : "?";
+            }
+        bool paren = with && !one_operand(with);
+        const char *put = with ? with : c;
+        size_t len = with ? strlen(with) : m;
+        if (n + len + 3 >= sizeof(buf))
+            return s;
+        if (paren)
+            buf[n++] = '(';
+        memcpy(buf + n, put, len);
+        n += len;
+        if (paren)
+            buf[n++] = ')';
+        c += m;
+    }
+    return ll_arena_strndup(a, buf, n);
+}
+
+bool ll_path_instantiate_indices(struct ll_arena *a, const struct ll_path *p,
+                                 const struct ll_function *callee, const struct ll_event *call,
+                                 struct ll_path *out)
+{
+    if (p->root != LL_ROOT_GLOBAL && p->root != LL_ROOT_STATIC_LOCAL)
+        return ll_path_instantiate(a, p, callee, call, out);
+    *out = *p;
+    if (!(p->flags & LL_PATH_INDEXED) || !p->key)
+        return true;
+    out->key = rebase_indices(a, p->key, callee, call, false);
+    out->text = p->text ? rebase_indices(a, p->text, callee, call, true) : NULL;
+    return out->key && (out->text || !p->text);
+}
+
 bool ll_path_instantiate(struct ll_arena *a, const struct ll_path *p,
                          const struct ll_function *callee, const struct ll_event *call,
                          struct ll_path *out)
@@ -227,14 +298,24 @@ bool ll_path_instantiate(struct ll_arena *a, const struct ll_path *p,
         return true;
     }
     if (p->root == LL_ROOT_RETURN) {
-        /* `@ret->lock` is a field of what the call's result was stored in */
+        /* `@ret->lock` is a field of what the call's result was stored in,
+         * `*@ret` what it points to; of the object itself when the call
+         * records it (getters.h: a local set only from such calls) */
         const char *rv = call->result_var;
-        if (!rv || !p->key || !p->text || strncmp(p->key, "@ret", 4) != 0 ||
-            strncmp(p->text, "@ret", 4) != 0)
+        size_t stars = p->key && p->key[0] == '*' ? 1 : 0;
+        if (!rv || !p->key || !p->text || strncmp(p->key + stars, "@ret", 4) != 0 ||
+            strncmp(p->text + stars, "@ret", 4) != 0)
             return false;
+        if (call->obj.root != LL_ROOT_NONE && call->obj.key && strcmp(p->key, "*@ret") == 0) {
+            *out = call->obj; /* the object itself, with its own class */
+            out->flags &= (uint8_t)~LL_PATH_ADDR;
+            return true;
+        }
+        if (call->obj.root != LL_ROOT_NONE && call->obj.key)
+            return ll_path_rebase(a, p, "@ret", "@ret", "@ret", &call->obj, out);
         struct ll_path r = *p;
-        r.key = ll_arena_printf(a, "%s%s", rv, p->key + 4);
-        r.text = ll_arena_printf(a, "%s%s", rv, p->text + 4);
+        r.key = ll_arena_printf(a, "%.*s%s%s", (int)stars, p->key, rv, p->key + stars + 4);
+        r.text = ll_arena_printf(a, "%.*s%s%s", (int)stars, p->text, rv, p->text + stars + 4);
         if (!r.key || !r.text)
             return false;
         r.root = LL_ROOT_LOCAL;

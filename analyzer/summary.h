@@ -134,6 +134,18 @@ bool ll_path_instantiate(struct ll_arena *a, const struct ll_path *p,
                          struct ll_path *out);
 
 /*
+ * ll_path_instantiate() for the object a call's result points to: a
+ * global's or static's indices that name the callee's parameters are
+ * spelled with the call's arguments (`&item_locks[hv & 15]` returned by
+ * `item_trylock(hv)` is `item_locks[bucket&15]` at `item_trylock(bucket)`,
+ * `?` for an argument without a name), so that the caller names the
+ * object as it would itself.  Other paths as ll_path_instantiate().
+ */
+bool ll_path_instantiate_indices(struct ll_arena *a, const struct ll_path *p,
+                                 const struct ll_function *callee, const struct ll_event *call,
+                                 struct ll_path *out);
+
+/*
  * The general form of ll_path_instantiate(): rebases `p` from a root
  * pointer value, spelled `kroot` in its key, `troot` in its text and
  * `croot` as its own class, onto `arg` (`&x`: the pointer's target is x;

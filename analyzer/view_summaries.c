@@ -743,6 +743,14 @@ static bool handed_out(struct ll_arena *a, const struct ll_fn_view *f, uint32_t 
         *out = r;
         return true;
     }
+    /* `return lock;` holding `*lock`: the result is the lock's address
+     * (NULL when not held, for a conditional effect) */
+    if (v && p->key[0] == '*' && strcmp(p->key + 1, v) == 0) {
+        r.key = r.text = "*@ret";
+        r.root = LL_ROOT_RETURN;
+        *out = r;
+        return true;
+    }
     const struct ll_function *fn = f->fn;
     for (uint32_t e = 0; e < fn->nevents; e++) {
         const struct ll_event *ev = &fn->events[e];

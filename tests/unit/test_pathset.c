@@ -6,7 +6,8 @@
  * and the clients rely on: joins are unions, branch conditions are
  * remembered and forgotten when a variable they read (or contains it) is
  * written, `var = K` decides a later `if (var)`, pendings resolve on the
- * branch over their event or variable (inverted too), a path keeps
+ * branch over their event or variable (inverted too) and what that branch
+ * said of their variable decides a later test of it, a path keeps
  * LL_PS_MAX_FACTS branch outcomes and forgets the oldest, sets stay within
  * LL_PS_MAX_DISJUNCTS, the edge function sees every edge, loops end, and
  * a second run starts afresh.
@@ -312,6 +313,37 @@ static void test_pending_inverted(void **state)
 }
 
 /*
+ * ok = lookup'(s0) (nonzero on success); if (ok == 0) goto B3 [event
+ * branch] else B3; B3: if (ok) probe_t else probe_f.  The first branch
+ * decided the pending and what `ok` is on each path: the second test of
+ * `ok`, spelled differently, follows it (memcached's `if ((h = try(k)) ==
+ * NULL) continue; ... if (h) unlock(h);`), so s0 is on wherever ok is
+ * nonzero and off wherever it is zero.
+ */
+static void test_pending_decided_var_followed(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 7, 8);
+    uint32_t e = sw(c, 0, LL_EV_TRYACQUIRE, "s0");
+    c->fn.events[e].result_var = OK;
+    c->fn.events[e].api = "invert";
+    struct ll_cond *first = cfg_branch_event(c, 0, e, true, 1, 2);
+    first->cmp = LL_CMP_EQ; /* ok == 0 */
+    cfg_edge(c, 1, 3);
+    cfg_edge(c, 2, 3);
+    struct ll_cond *second = cfg_branch_var(c, 3, OK, 4, 5);
+    second->cmp = LL_CMP_TRUTH; /* if (ok) */
+    uint32_t pt = probe(c, 4);
+    cfg_edge(c, 4, 6);
+    uint32_t pf = probe(c, 5);
+    cfg_edge(c, 5, 6);
+    run(t);
+    assert_int_equal(at(t, pt, 0), ON);
+    assert_int_equal(at(t, pf, 0), OFF);
+}
+
+/*
  * f = 1; c1 = 1; ... cN = 1; if (f) probe_t else probe_f.  Each write
  * teaches the path one branch outcome (blocks that nobody reaches branch
  * on c1..cN, so that the conditions exist).  With N = LL_PS_MAX_FACTS - 1
@@ -477,6 +509,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pending_on_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_on_var, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_inverted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pending_decided_var_followed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fact_limit_keeps_max, setup, teardown),
         cmocka_unit_test_setup_teardown(test_fact_limit_forgets_oldest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_more_paths_than_kept, setup, teardown),

@@ -1,6 +1,7 @@
 /*
  * Unit tests for summary.c: rewriting a callee's lock paths in a caller's
- * terms (parameters rebased on arguments, globals kept, locals dropped).
+ * terms (parameters rebased on arguments, globals kept, locals dropped,
+ * the returned lock, indices of a returned object).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -236,6 +237,70 @@ static void test_sites(void **state)
     ll_arena_release(&a);
 }
 
+/* item_trylock(hv) returns &item_locks[hv & 15]: at item_trylock(bucket)
+ * the object is spelled with the caller's argument; a name that is no
+ * parameter, or a field after `.`, stays */
+static void test_indices_spelled_with_arguments(void **state)
+{
+    (void)state;
+    struct ll_arena a;
+    ll_arena_init(&a);
+    static const char *hv[] = {"hv", "s"};
+    struct ll_function trylock = {.name = "item_trylock", .nparams = 2, .params = hv};
+    struct ll_path args[2] = {
+        arg_path(LL_ROOT_LOCAL, 0, "bucket", "maint:bucket", NULL),
+        arg_path(LL_ROOT_PARAM, LL_PATH_DEREF, "it->hv", "struct item.hv", NULL)};
+    struct ll_event call = {.kind = LL_EV_CALL, .nargs = 2, .args = args};
+    struct ll_path p = arg_path(LL_ROOT_GLOBAL, LL_PATH_INDEXED | LL_PATH_ADDR,
+                                "item_locks[hv&mask(hv_power)]", "item_locks[]", "c:@item_locks"),
+                   out;
+    assert_true(ll_path_instantiate_indices(&a, &p, &trylock, &call, &out));
+    assert_string_equal(out.key, "item_locks[bucket&mask(hv_power)]");
+    assert_string_equal(out.text, "item_locks[bucket&mask(hv_power)]");
+    assert_string_equal(out.cls, "item_locks[]");
+    assert_true(out.flags & LL_PATH_ADDR);
+    p.key = p.text = "t[s+1].l[hv].hv";
+    assert_true(ll_path_instantiate_indices(&a, &p, &trylock, &call, &out));
+    assert_string_equal(out.key, "t[it->hv+1].l[bucket].hv");
+    /* an argument that is an expression is put in parentheses; one without
+     * a name is `?` */
+    args[0] = arg_path(LL_ROOT_NONE, 0, "a+b", NULL, NULL);
+    args[0].key = NULL;
+    p.key = p.text = "item_locks[hv%16]";
+    assert_true(ll_path_instantiate_indices(&a, &p, &trylock, &call, &out));
+    assert_string_equal(out.key, "item_locks[?%16]");
+    assert_string_equal(out.text, "item_locks[(a+b)%16]");
+    ll_arena_release(&a);
+}
+
+/* A summary's `*@ret`, the lock whose address the callee returns: the
+ * object the call records (getters.h) when it records one, else what the
+ * local the result is stored in points to */
+static void test_returned_lock(void **state)
+{
+    (void)state;
+    struct ll_arena a;
+    ll_arena_init(&a);
+    struct ll_path ret =
+                       arg_path(LL_ROOT_RETURN, LL_PATH_DEREF, "*@ret", "*item_trylock:lock", NULL),
+                   out;
+    struct ll_event call = {.kind = LL_EV_CALL, .result_var = "hold"};
+    call.obj.root = LL_ROOT_NONE;
+    assert_true(ll_path_instantiate(&a, &ret, &callee, &call, &out));
+    assert_string_equal(out.key, "*hold");
+    assert_int_equal(out.root, LL_ROOT_LOCAL);
+    call.obj = arg_path(LL_ROOT_GLOBAL, LL_PATH_INDEXED | LL_PATH_ADDR, "item_locks[bucket&15]",
+                        "item_locks[]", "c:@item_locks");
+    assert_true(ll_path_instantiate(&a, &ret, &callee, &call, &out));
+    assert_string_equal(out.key, "item_locks[bucket&15]");
+    assert_string_equal(out.cls, "item_locks[]");
+    assert_int_equal(out.root, LL_ROOT_GLOBAL);
+    assert_false(out.flags & LL_PATH_ADDR);
+    call.result_var = NULL; /* the result not kept: nothing to name */
+    assert_false(ll_path_instantiate(&a, &ret, &callee, &call, &out));
+    ll_arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +312,8 @@ int main(void)
         cmocka_unit_test(test_embedding_kept_through_address_of_member),
         cmocka_unit_test(test_class_may_alias),
         cmocka_unit_test(test_sites),
+        cmocka_unit_test(test_indices_spelled_with_arguments),
+        cmocka_unit_test(test_returned_lock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
