@@ -53,6 +53,7 @@ uint32_t fe_file_index(struct tu_ctx *tu, CXFile file)
 
 #define EXTENT_MEMO 4096 /* slots; powers of two */
 #define STRIP_MEMO 2048
+#define CHILDREN_MEMO 2048
 struct extent_memo {
     CXCursor c;
     CXSourceRange r;
@@ -60,6 +61,7 @@ struct extent_memo {
 struct fe_memo {
     struct extent_memo extent[EXTENT_MEMO];
     struct fe_strip_memo strip[STRIP_MEMO];
+    struct fe_children_memo children[CHILDREN_MEMO];
 };
 static _Thread_local struct fe_memo *memo;
 
@@ -116,6 +118,11 @@ CXSourceRange fe_extent(CXCursor c)
 struct fe_strip_memo *fe_strip_slot(CXCursor e)
 {
     return memo ? &memo->strip[slot_of(e, STRIP_MEMO)] : NULL;
+}
+
+struct fe_children_memo *fe_children_slot(CXCursor c)
+{
+    return memo ? &memo->children[slot_of(c, CHILDREN_MEMO)] : NULL;
 }
 
 struct ll_loc fe_loc(struct fn_builder *b, CXCursor c)

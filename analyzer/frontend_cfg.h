@@ -136,11 +136,12 @@ char *fe_string(struct ll_arena *a, CXString s); /* copies and disposes */
 uint32_t fe_file_index(struct tu_ctx *tu, CXFile file);
 /*
  * Answers about cursors remembered for the lowering of one TU, between
- * fe_memo_begin() and fe_memo_end() on this thread (the tables, 360 KiB,
+ * fe_memo_begin() and fe_memo_end() on this thread (the tables, 700 KiB,
  * are the frontend's: reused from TU to TU, their pages are faulted in
  * once per parsing thread, not once per TU): the frontend asks
  * about the same expression several times (its extent for fe_strip(), an
- * atomic builtin's test and an event's location; fe_strip() itself), and
+ * atomic builtin's test and an event's location; fe_strip() itself; the
+ * children of a small fixed shape), and
  * an extent costs re-lexing the expression's last token.  Direct-mapped
  * tables keyed by a cursor's bits, on which every such answer depends
  * alone: a hit returns exactly what libclang would.  Per thread, since the
@@ -161,6 +162,15 @@ struct fe_strip_memo {
     CXCursor in, out;
 };
 struct fe_strip_memo *fe_strip_slot(CXCursor e);
+/* The first four children of `c` and how many it has, for the frontend's
+ * small fixed shapes: `c`'s slot (`c` is not `c` when it holds another
+ * cursor's), or NULL without a table. */
+struct fe_children_memo {
+    CXCursor c;
+    CXCursor v[4];
+    unsigned n, total;
+};
+struct fe_children_memo *fe_children_slot(CXCursor c);
 /* Whether two cursors are the same bits. */
 bool fe_same_cursor(CXCursor a, CXCursor b);
 struct ll_loc fe_loc(struct fn_builder *b, CXCursor c);

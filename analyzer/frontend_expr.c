@@ -52,7 +52,23 @@ static enum CXChildVisitResult few_visit(CXCursor c, CXCursor parent, CXClientDa
 static struct few few_children(CXCursor c)
 {
     struct few f = {.n = 0, .total = 0};
+    /* the same node's shape is asked for again and again (an implicit
+     * cast by atomic_builtin() and lower_expr(), a member by lower_expr()
+     * and fe_path()) */
+    struct fe_children_memo *m = fe_children_slot(c);
+    if (m && fe_same_cursor(m->c, c)) {
+        memcpy(f.v, m->v, sizeof(f.v));
+        f.n = m->n;
+        f.total = m->total;
+        return f;
+    }
     clang_visitChildren(c, few_visit, &f);
+    if (m) {
+        m->c = c;
+        memcpy(m->v, f.v, sizeof(f.v));
+        m->n = f.n;
+        m->total = f.total;
+    }
     return f;
 }
 
