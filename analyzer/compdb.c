@@ -815,17 +815,21 @@ static int keep_wp_defines(struct ll_compdb *db, struct ll_arena *scratch, struc
     return 0;
 }
 
-/* GCC that Debian 12 ships; a compiler name without a version is taken to
- * be it. */
-#define ASSUMED_GCC_MAJOR 12
+/* The GCC version given to libclang: at most 6.  glibc's headers take
+ * branches for GCC 7 and later that clang 19 rejects (`_Float32` as a
+ * built-in type under _GNU_SOURCE, `__attribute__((malloc(f, n)))` from
+ * GCC 11), and every TU including <stdlib.h> would be incomplete; 6 still
+ * passes the `__GNUC__ > 4` feature tests this flag is for. */
+#define GNUC_MAJOR_MAX 6
 
 /*
  * "-fgnuc-version=N" when the entry's compiler is GCC (its name says
  * "gcc", or is "cc"), else NULL.  libclang calls itself GCC 4.2.1, so
  * `#if __GNUC__ > 4 || ...` feature tests would pick the fallbacks the real
  * build never compiled (libuv's __atomic loads become plain reads).  The
- * compiler is never run: the version comes from its name ("gcc-12",
- * "x86_64-linux-gnu-gcc-13"), else ASSUMED_GCC_MAJOR.
+ * compiler is never run: the version comes from its name ("gcc-5",
+ * "x86_64-linux-gnu-gcc-13"), capped at GNUC_MAJOR_MAX, which a name
+ * without a version gets too.
  */
 static const char *gnuc_version_flag(struct ll_arena *a, const char *compiler)
 {
@@ -836,12 +840,12 @@ static const char *gnuc_version_flag(struct ll_arena *a, const char *compiler)
     const char *gcc = strstr(base, "gcc");
     if (strstr(base, "clang") || (!gcc && strcmp(base, "cc") != 0))
         return NULL;
-    long major = ASSUMED_GCC_MAJOR;
+    long major = GNUC_MAJOR_MAX;
     const char *dash = gcc ? strchr(gcc, '-') : NULL;
     if (dash && dash[1] >= '1' && dash[1] <= '9') {
         char *end;
         long v = strtol(dash + 1, &end, 10);
-        if ((*end == '\0' || *end == '.') && v >= 4 && v <= 99)
+        if ((*end == '\0' || *end == '.') && v >= 4 && v < GNUC_MAJOR_MAX)
             major = v;
     }
     return ll_arena_printf(a, "-fgnuc-version=%ld", major);

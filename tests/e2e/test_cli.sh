@@ -356,6 +356,19 @@ run --in "$W/has space" --no-cache -p .
 check "a \"command\" entry for a path with spaces is analysed" rc_is 1
 check "the path with spaces is printed as is" out_has_fixed "my file.c:$WARN_LINE:"
 
+# A GCC entry gets -fgnuc-version (libclang calls itself GCC 4.2.1), at
+# most 6: glibc's branches for GCC 7 and later (_Float32 under
+# _GNU_SOURCE, malloc(deallocator) attributes) do not parse in clang 19,
+# and every TU including <stdlib.h> would be incomplete.
+mkdir -p "$W/gcc"
+printf '#define _GNU_SOURCE\n#include <stdlib.h>\n#include <pthread.h>\nint main(void) { return 0; }\n' \
+    >"$W/gcc/glibc.c"
+compdb "$W/gcc" "[{\"directory\": \"$W/gcc\", \"file\": \"glibc.c\",
+  \"command\": \"/usr/bin/gcc-12 -D_GNU_SOURCE -c glibc.c -o glibc.o\"}]"
+run --in "$W/gcc" --no-cache -p .
+check "a GCC entry parses glibc's <stdlib.h> completely" err_lacks "analysis incomplete"
+check "... and exits 0" rc_is 0
+
 compdb "$W/plugin" "[{\"directory\": \"$WARN_DIR\", \"file\": \"$GOOD\",
   \"arguments\": [\"cc\", \"-std=c11\", \"-D_GNU_SOURCE\", \"-pthread\",
                   \"-fplugin=$W/evil.so\", \"-Xclang\", \"-load\", \"-Xclang\", \"$W/evil.so\",
