@@ -26,6 +26,7 @@
 #include "view_internal.h"
 
 #include "bitset.h"
+#include "blocks.h"
 #include "fresh.h"
 #include "live_reach.h"
 #include "strmap.h"
@@ -64,6 +65,8 @@ struct lockset {
  * such pairs: T's calls made while D runs (struct desc_ctx). */
 enum { CTX_MAIN = 0, CTX_THREADS = 1 };
 #define RACE_ROOT_CTX 16
+/* The most records one access gets (by_context()) */
+#define RACE_RECORDS (5 * RACE_ROOT_CTX + 4)
 
 struct desc_ctx {
     uint32_t root, desc; /* thread root T and a root D it starts */
@@ -103,6 +106,7 @@ struct ctx {
     bool *has_sem;               /* per function: it posts or waits on a semaphore */
     const struct ll_handoff *ho; /* flags published under a lock */
     struct ll_fresh fresh;       /* blocks no other thread sees yet (fresh.h) */
+    struct ll_blocks blocks;     /* the one block a pointer names (blocks.h) */
 };
 
 /* ---- small helpers -------------------------------------------------- */
@@ -1212,6 +1216,7 @@ struct meets {
     long with;
     uint64_t *started;
     bool desc_only;
+    const char *block; /* the block x lies in that a thread was given (blocks.h), or NULL */
 };
 
 static bool same_meets(const struct ctx *c, const struct ll_race_access *rec, const struct meets *m)
@@ -1222,26 +1227,42 @@ static bool same_meets(const struct ctx *c, const struct ll_race_access *rec, co
            memcmp(rec->started, m->started, c->v->cg.root_words * sizeof(uint64_t)) == 0;
 }
 
+/* Whether root r's thread sees x's block as the one it was given (its
+ * own view of it, through its start argument, in whatever function):
+ * that record meets only the creator's accesses of the block. */
+static bool own_view(const struct ctx *c, const struct ll_race_access *x, const char *block,
+                     uint32_t r)
+{
+    if (x->exclusive || !block)
+        return x->exclusive;
+    const char *given = ll_block_given(&c->blocks, c->v->cg.roots[r].fn);
+    return given && strcmp(given, block) == 0;
+}
+
 /* Access x in context cx, for root r (one more root of the record
- * already made for the same locks meeting the same roots, or a record of
- * its own). */
+ * already made for the same locks and view meeting the same roots, or a
+ * record of its own). */
 static int add_context(struct ctx *c, const struct ll_race_access *x, int cx, uint32_t r,
                        const struct meets *m, struct ll_race_access *recs, uint32_t *nrecs)
 {
     struct ll_race_access y = *x;
     if (with_locks(c, &y, cx) != 0)
         return -1;
+    y.exclusive = own_view(c, x, m->block, r);
+    y.from_start_arg |= y.exclusive;
     for (uint32_t k = 0; k < *nrecs; k++)
-        if (same_locks(&recs[k], &y) && same_meets(c, &recs[k], m)) {
+        if (recs[k].exclusive == y.exclusive && same_locks(&recs[k], &y) &&
+            same_meets(c, &recs[k], m)) {
             ll_bitset_set(recs[k].roots, r);
             if (m->with >= 0)
                 ll_bitset_set(recs[k].with, (uint32_t)m->with);
             return 0;
         }
-    /* a record per thread context (one past RACE_ROOT_CTX), per pair of
-     * a thread and its descendant, and per main context: by_context()'s
-     * array holds them */
-    assert(*nrecs < 3 * RACE_ROOT_CTX + 2);
+    /* a record per thread context (one past RACE_ROOT_CTX) and per pair
+     * of a thread and its descendant, each twice (the thread's own view
+     * of a block it was given, and not), and per main context:
+     * by_context()'s array holds them */
+    assert(*nrecs < RACE_RECORDS);
     y.roots = ll_arena_alloc(c->a, c->v->cg.root_words * sizeof(uint64_t));
     y.with = ll_arena_alloc(c->a, c->v->cg.root_words * sizeof(uint64_t));
     if (!y.roots || !y.with)
@@ -1259,11 +1280,11 @@ static int add_context(struct ctx *c, const struct ll_race_access *x, int cx, ui
 /* The records of thread root r's access x: one per descendant of r with a
  * context of its own that runs there (meeting that one only), and one
  * meeting everyone else. */
-static int thread_records(struct ctx *c, const struct ll_race_access *x, uint32_t r,
-                          struct ll_race_access *recs, uint32_t *nrecs)
+static int thread_records(struct ctx *c, const struct ll_race_access *x, const char *block,
+                          uint32_t r, struct ll_race_access *recs, uint32_t *nrecs)
 {
     uint32_t w = c->v->cg.root_words;
-    struct meets m = {-1, x->started, false};
+    struct meets m = {-1, x->started, false, block};
     for (uint32_t p = 0; p < c->ndesc; p++) {
         const struct desc_ctx *dc = &c->desc[p];
         if (dc->root != r || !ll_bitset_has(x->started, dc->desc))
@@ -1272,7 +1293,7 @@ static int thread_records(struct ctx *c, const struct ll_race_access *x, uint32_
         if (!one)
             return -1;
         ll_bitset_set(one, dc->desc);
-        struct meets d = {-1, one, true};
+        struct meets d = {-1, one, true, block};
         if (add_context(c, x, desc_ctx_at(c, x->fn, x->event, dc), r, &d, recs, nrecs) != 0)
             return -1;
         if (m.started == x->started) {
@@ -1298,18 +1319,18 @@ static int thread_records(struct ctx *c, const struct ll_race_access *x, uint32_
  * started runs, so each pair of the rule meets the locks the two threads
  * really hold.
  */
-static int by_context(struct ctx *c, const struct ll_race_access *x, long main_root,
-                      struct ll_race_access **buf, size_t *n, size_t *cap)
+static int by_context(struct ctx *c, const struct ll_race_access *x, const char *block,
+                      long main_root, struct ll_race_access **buf, size_t *n, size_t *cap)
 {
-    struct ll_race_access recs[3 * RACE_ROOT_CTX + 2];
+    struct ll_race_access recs[RACE_RECORDS];
     uint32_t nrecs = 0, w = c->v->cg.root_words;
     for (uint32_t r = ll_bitset_next(x->roots, w, 0); r != UINT32_MAX;
          r = ll_bitset_next(x->roots, w, r + 1))
-        if (thread_records(c, x, r, recs, &nrecs) != 0)
+        if (thread_records(c, x, block, r, recs, &nrecs) != 0)
             return -1;
     for (uint32_t d = main_root >= 0 ? ll_bitset_next(x->with, w, 0) : UINT32_MAX; d != UINT32_MAX;
          d = ll_bitset_next(x->with, w, d + 1)) {
-        struct meets m = {(long)d, NULL, false};
+        struct meets m = {(long)d, NULL, false, block};
         if (add_context(c, x, main_ctx_at(c, x->fn, x->event, d), (uint32_t)main_root, &m, recs,
                         &nrecs) != 0)
             return -1;
@@ -1378,6 +1399,14 @@ static int start_arg_object(const struct ctx *c, uint32_t i, const struct ll_pat
     return 0;
 }
 
+/* `c->n` in the block c names: "@USR|c->n", the name the creator's own
+ * access of its block local has (handed_object()). */
+static const char *block_object(const struct ctx *c, const char *block, const struct ll_path *p)
+{
+    const char *arrow = strstr(p->key, "->");
+    return arrow ? ll_arena_printf(c->a, "%s%s", block, arrow) : NULL;
+}
+
 static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_access **buf, size_t *n,
                       size_t *cap)
 {
@@ -1385,6 +1414,7 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     const struct ll_fn_view *f = &v->fns[i];
     const struct ll_event *ev = &f->fn->events[e];
     const struct ll_path *p = &ev->obj;
+    const char *block = NULL; /* the block given a thread it lies in (blocks.h) */
     if ((ev->flags & LL_EVF_ATOMIC) || !p->key || !p->cls ||
         (p->flags & (LL_PATH_THREAD_LOCAL | LL_PATH_CONST | LL_PATH_ATOMIC_TYPE)))
         return 0;
@@ -1411,12 +1441,23 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
         bool unknown;
         uint8_t base = base_state(c, i, e, p, &unknown);
         int level = nderef(p->key);
-        if (at_level(base, level ? level : 1) != PS_SHARED) {
+        block = level == 1 ? ll_block_of(&c->blocks, i, p) : NULL;
+        if (!ll_block_handed(&c->blocks, block))
+            block = NULL;
+        uint8_t st = at_level(base, level ? level : 1);
+        if (st != PS_SHARED) {
+            /* fresh (PS_NOT): no thread sees the block yet; a thread's own
+             * view of it (PS_PRIV) meets its creator's accesses */
             int own = start_arg_object(c, i, p, &x);
-            if (own <= 0)
+            if (own < 0 || (own == 0 && (!block || st != PS_PRIV)))
                 return own;
         } else if (p->root == LL_ROOT_LOCAL && level == 1) {
             x.object = handed_object(c, i, p);
+        }
+        if (block && !x.object && !x.concrete) {
+            x.object = block_object(c, block, p);
+            if (!x.object)
+                return -1;
         }
         if (!field_class(p->cls) && p->root != LL_ROOT_GLOBAL && p->root != LL_ROOT_STATIC_LOCAL)
             return 0; /* plain data through a pointer: buffers, partitioned arrays */
@@ -1473,7 +1514,7 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     x.nobs = (uint16_t)nobs;
     if (ll_fn_is_root(f))
         barrier_phase(f, &x);
-    return by_context(c, &x, main_root, buf, n, cap);
+    return by_context(c, &x, block, main_root, buf, n, cap);
 }
 
 static int cmp_access(const void *pa, const void *pb)
@@ -1590,7 +1631,8 @@ static int setup(struct ctx *c)
         return -1;
     if (ll_live_reach_build(v, c->a, &c->lr) != 0)
         return -1;
-    if (ll_fresh_build(v, c->a, &c->fresh) != 0 || classify_starts(c) != 0)
+    if (ll_fresh_build(v, c->a, &c->fresh) != 0 || classify_starts(c) != 0 ||
+        ll_blocks_build(v, c->a, &c->fresh, c->start_fn, c->start_ev, &c->blocks) != 0)
         return -1;
     for (size_t i = 0; i < v->nfns; i++)
         if (v->fns[i].is_start_routine && v->fns[i].fn->nparams > 0)

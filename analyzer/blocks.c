@@ -1,0 +1,307 @@
+/*
+ * blocks: see blocks.h.
+ */
+#include "blocks.h"
+
+#include "fresh.h"
+#include "view_internal.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char none[] = ""; /* names no block (NULL: no call seen yet) */
+
+/* The name at the start of a key ("c" of "c->n"). */
+static size_t root_len(const char *key)
+{
+    size_t n = 0;
+    while (key[n] == '_' || (key[n] >= 'a' && key[n] <= 'z') || (key[n] >= 'A' && key[n] <= 'Z') ||
+           (key[n] >= '0' && key[n] <= '9'))
+        n++;
+    return n;
+}
+
+/* Whether key is `name` itself or `name->...`. */
+static bool from_name(const char *key, const char *name, size_t n)
+{
+    return strncmp(key, name, n) == 0 && (key[n] == '\0' || strncmp(key + n, "->", 2) == 0);
+}
+
+static bool names_plain(const struct ll_path *p, const char *name, size_t n)
+{
+    return p->key && strncmp(p->key, name, n) == 0 && p->key[n] == '\0' &&
+           !(p->flags & (LL_PATH_ADDR | LL_PATH_DEREF));
+}
+
+/* A pointer value (an argument, a start argument) that is a variable
+ * itself: `c`, not `&c`, `*c` or `c->next`. */
+static bool names_block(const struct ll_path *p)
+{
+    return p->key && !(p->flags & (LL_PATH_ADDR | LL_PATH_DEREF)) && root_len(p->key) > 0 &&
+           p->key[root_len(p->key)] == '\0';
+}
+
+static bool takes_address(const struct ll_path *p, const char *name, size_t n)
+{
+    return p->root == LL_ROOT_LOCAL && (p->flags & LL_PATH_ADDR) && p->key &&
+           strncmp(p->key, name, n) == 0 && p->key[n] == '\0';
+}
+
+/* Local `name` of function i: its one assignment, when every other event
+ * only reads it (the event index, or -1: assigned twice, written, or its
+ * address taken).  A declaration's initialiser is the access whose aux is
+ * the value. */
+static long only_definition(const struct ll_function *fn, const char *name, size_t n)
+{
+    long def = -1;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        bool assigns =
+            (ev->result_var && ev->kind != LL_EV_RETURN && strncmp(ev->result_var, name, n) == 0 &&
+             ev->result_var[n] == '\0') ||
+            (ev->kind == LL_EV_ACCESS && ev->obj.root == LL_ROOT_LOCAL &&
+             names_plain(&ev->obj, name, n) && ev->aux.root != LL_ROOT_NONE && ev->aux.key);
+        if (takes_address(&ev->obj, name, n) || takes_address(&ev->aux, name, n))
+            return -2;
+        for (uint32_t k = 0; k < ev->nargs; k++)
+            if (takes_address(&ev->args[k], name, n))
+                return -2;
+        if (ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE) &&
+            ev->obj.root == LL_ROOT_LOCAL && names_plain(&ev->obj, name, n) && !assigns)
+            return -2;
+        if (!assigns)
+            continue;
+        if (def >= 0)
+            return -2;
+        def = e;
+    }
+    return def;
+}
+
+static const char *block_of_local(const struct ll_blocks *b, uint32_t i, const char *name,
+                                  size_t n);
+
+/* While building, the block functions below answer `none` for a pointer
+ * that names no block and NULL for one not known yet (a parameter no
+ * call has reached in the fixpoint so far). */
+static const char *param_block(const struct ll_blocks *b, uint32_t i, long p)
+{
+    const struct ll_function *fn = b->v->fns[i].fn;
+    if (p < 0 || (uint32_t)p >= fn->nparams)
+        return none;
+    return b->param[i][p];
+}
+
+static const char *block_of_root(const struct ll_blocks *b, uint32_t i, const struct ll_path *p)
+{
+    const struct ll_function *fn = b->v->fns[i].fn;
+    if (!p->key)
+        return none;
+    size_t n = root_len(p->key);
+    if (n == 0 || !from_name(p->key, p->key, n))
+        return none;
+    if (p->root == LL_ROOT_PARAM && p->param >= 0 && (uint32_t)p->param < fn->nparams &&
+        fn->params[p->param] && strlen(fn->params[p->param]) == n &&
+        strncmp(fn->params[p->param], p->key, n) == 0)
+        return param_block(b, i, p->param);
+    if (p->root == LL_ROOT_LOCAL)
+        return block_of_local(b, i, p->key, n);
+    return none;
+}
+
+/* A block local's name, or what a local copy of a parameter names. */
+static const char *block_of_local(const struct ll_blocks *b, uint32_t i, const char *name, size_t n)
+{
+    const struct ll_fn_view *f = &b->v->fns[i];
+    long d = only_definition(f->fn, name, n);
+    if (d < 0)
+        return none;
+    const struct ll_event *def = &f->fn->events[d];
+    if (def->kind == LL_EV_ACCESS) { /* `T *c = arg;` */
+        const struct ll_path *from = &def->aux;
+        return from->root == LL_ROOT_PARAM && !(from->flags & (LL_PATH_ADDR | LL_PATH_DEREF))
+                   ? block_of_root(b, i, from)
+                   : none;
+    }
+    if (def->kind != LL_EV_CALL || def->loop_depth > 0)
+        return none;
+    bool fresh = ll_event_allocates(def);
+    if (!fresh && !(def->flags & LL_EVF_INDIRECT) && f->calls && f->calls[d] &&
+        f->calls[d]->callee >= 0)
+        fresh = b->fresh->constructor[f->calls[d]->callee];
+    if (!fresh)
+        return none;
+    char buf[128];
+    if (n >= sizeof(buf))
+        return none;
+    memcpy(buf, name, n);
+    buf[n] = '\0';
+    return ll_arena_printf(b->a, "@%s|%s", f->fn->usr, buf);
+}
+
+const char *ll_block_of(const struct ll_blocks *b, uint32_t fn, const struct ll_path *p)
+{
+    if (!b->param)
+        return NULL;
+    const char *k = block_of_root(b, fn, p);
+    return k == none ? NULL : k;
+}
+
+/* ---- the fixpoint ---------------------------------------------------- */
+
+/* Meets what one call passes (`got`: a block, none, or NULL when not
+ * known yet) into a parameter's block; true when it changed.  NULL -> a
+ * block -> none, at most. */
+static bool meet(const char **slot, const char *got)
+{
+    const char *now = *slot;
+    if (now == none || !got)
+        return false;
+    const char *met = got == none ? none : !now ? got : strcmp(now, got) == 0 ? now : none;
+    *slot = met;
+    return met != now;
+}
+
+/* Functions called from places not seen: a root (but a start routine,
+ * whose creation is seen), or one whose address is taken. */
+static bool callers_unseen(const struct ll_view *v, uint32_t i, const bool *taken)
+{
+    const struct ll_fn_view *f = &v->fns[i];
+    if (f->is_start_routine)
+        return f->is_main;
+    return ll_fn_is_root(f) || taken[i];
+}
+
+static void mark_taken(const struct ll_view *v, bool *taken)
+{
+    const struct ll_tu_facts *last = NULL;
+    for (size_t i = 0; i < v->nfns; i++) {
+        const struct ll_tu_facts *tu = v->fns[i].tu;
+        if (tu == last)
+            continue;
+        last = tu;
+        for (uint32_t k = 0; k < tu->nfnrefs; k++) {
+            long f = ll_program_find(&v->program, tu->fnrefs[k].usr);
+            if (f >= 0)
+                taken[f] = true;
+        }
+    }
+}
+
+static int init_params(struct ll_blocks *b, const uint32_t *start_fn)
+{
+    const struct ll_view *v = b->v;
+    bool *taken = calloc(v->nfns + 1, sizeof(*taken));
+    if (!taken)
+        return -1;
+    mark_taken(v, taken);
+    for (size_t i = 0; i < v->nfns; i++) {
+        const struct ll_fn_view *f = &v->fns[i];
+        b->param[i] = ll_arena_alloc(b->a, (f->fn->nparams + 1) * sizeof(**b->param));
+        if (!b->param[i]) {
+            free(taken);
+            return -1;
+        }
+        bool unseen = callers_unseen(v, (uint32_t)i, taken);
+        for (uint32_t p = 0; p < f->fn->nparams; p++)
+            b->param[i][p] = unseen ? none : NULL;
+        /* a start routine created at several sites, or at none seen */
+        if (f->is_start_routine && f->fn->nparams > 0 && start_fn[i] >= UINT32_MAX - 1)
+            b->param[i][0] = none;
+    }
+    free(taken);
+    return 0;
+}
+
+/* One pass over function i's calls and creations; true when a parameter
+ * of a callee or a start routine changed. */
+static bool pass_calls(struct ll_blocks *b, uint32_t i, const uint32_t *start_fn,
+                       const uint32_t *start_ev)
+{
+    const struct ll_view *v = b->v;
+    const struct ll_fn_view *f = &v->fns[i];
+    bool changed = false;
+    for (uint32_t e = 0; e < f->fn->nevents; e++) {
+        const struct ll_event *ev = &f->fn->events[e];
+        if (!f->df.reached[e])
+            continue;
+        if (ev->kind == LL_EV_THREAD_CREATE) {
+            long r = ll_program_find(&v->program, ev->callee);
+            if (r >= 0 && start_fn[r] == i && start_ev[r] == e && v->fns[r].fn->nparams > 0) {
+                const char *got = ev->loop_depth > 0 || !names_block(&ev->aux)
+                                      ? none
+                                      : block_of_root(b, i, &ev->aux);
+                changed |= meet(&b->param[r][0], got);
+            }
+            continue;
+        }
+        const struct ll_call_info *ci = f->calls ? f->calls[e] : NULL;
+        if (!ci || ci->callee < 0)
+            continue;
+        uint32_t k = (uint32_t)ci->callee;
+        for (uint32_t p = 0; p < v->fns[k].fn->nparams; p++) {
+            const struct ll_path *arg = p < ev->nargs ? &ev->args[p] : NULL;
+            const char *got = arg && names_block(arg) ? block_of_root(b, i, arg) : none;
+            changed |= meet(&b->param[k][p], got);
+        }
+    }
+    return changed;
+}
+
+/* The blocks start routines are given, once each. */
+static int collect_given(struct ll_blocks *b)
+{
+    const struct ll_view *v = b->v;
+    b->given = ll_arena_alloc(b->a, (v->nfns + 1) * sizeof(*b->given));
+    if (!b->given)
+        return -1;
+    b->ngiven = 0;
+    for (uint32_t i = 0; i < v->nfns; i++) {
+        const char *k = ll_block_given(b, i);
+        if (k && !ll_block_handed(b, k))
+            b->given[b->ngiven++] = k;
+    }
+    return 0;
+}
+
+int ll_blocks_build(const struct ll_view *v, struct ll_arena *a, const struct ll_fresh *fresh,
+                    const uint32_t *start_fn, const uint32_t *start_ev, struct ll_blocks *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->v = v;
+    out->a = a;
+    out->fresh = fresh;
+    out->param = ll_arena_alloc(a, (v->nfns + 1) * sizeof(*out->param));
+    if (!out->param || init_params(out, start_fn) != 0)
+        return -1;
+    /* each parameter moves from NULL to a block to none at most: the
+     * loop ends */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t o = v->cg.n; o-- > 0;)
+            changed |= pass_calls(out, v->cg.order[o], start_fn, start_ev);
+    }
+    /* a parameter no call reached names none */
+    for (size_t i = 0; i < v->nfns; i++)
+        for (uint32_t p = 0; p < v->fns[i].fn->nparams; p++)
+            if (!out->param[i][p])
+                out->param[i][p] = none;
+    return collect_given(out);
+}
+
+const char *ll_block_given(const struct ll_blocks *b, uint32_t fn)
+{
+    const struct ll_fn_view *f = &b->v->fns[fn];
+    if (!b->param || !f->is_start_routine || f->fn->nparams == 0 || b->param[fn][0] == none)
+        return NULL;
+    return b->param[fn][0];
+}
+
+bool ll_block_handed(const struct ll_blocks *b, const char *block)
+{
+    for (size_t k = 0; block && k < b->ngiven; k++)
+        if (strcmp(b->given[k], block) == 0)
+            return true;
+    return false;
+}
