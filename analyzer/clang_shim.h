@@ -29,6 +29,7 @@ const char *ll_clang_error(void);
     X(clang_Cursor_hasAttrs)                                                                       \
     X(clang_Cursor_isFunctionInlined)                                                              \
     X(clang_getCursorVisibility)                                                                   \
+    X(clang_getCursorLinkage)                                                                      \
     X(clang_Cursor_isNull)                                                                         \
     X(clang_EvalResult_dispose)                                                                    \
     X(clang_EvalResult_getAsLongLong)                                                              \
@@ -108,6 +109,7 @@ LL_CLANG_FUNCTIONS(LL_CLANG_POINTER)
 #define clang_Cursor_hasAttrs (*ll_ptr_clang_Cursor_hasAttrs)
 #define clang_Cursor_isFunctionInlined (*ll_ptr_clang_Cursor_isFunctionInlined)
 #define clang_getCursorVisibility (*ll_ptr_clang_getCursorVisibility)
+#define clang_getCursorLinkage (*ll_ptr_clang_getCursorLinkage)
 #define clang_Cursor_isNull (*ll_ptr_clang_Cursor_isNull)
 #define clang_EvalResult_dispose (*ll_ptr_clang_EvalResult_dispose)
 #define clang_EvalResult_getAsLongLong (*ll_ptr_clang_EvalResult_getAsLongLong)

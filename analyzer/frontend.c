@@ -60,9 +60,17 @@ void ll_frontend_free(struct ll_frontend *fe)
 
 /* ---- functions ----------------------------------------------------- */
 
+/* Internal linkage, which a definition without `static` inherits from an
+ * earlier `static` declaration (C11 6.2.2p4-5): linkage, not the
+ * definition's own storage class, says who may call it. */
+static bool internal_linkage(CXCursor c)
+{
+    return clang_getCursorLinkage(c) == CXLinkage_Internal;
+}
+
 static void function_flags(CXCursor c, struct ll_function *fn, struct tu_ctx *tu)
 {
-    if (clang_Cursor_getStorageClass(c) == CX_SC_Static)
+    if (internal_linkage(c))
         fn->flags |= LL_FN_STATIC;
     if (clang_Cursor_isFunctionInlined(c))
         fn->flags |= LL_FN_INLINE;
@@ -251,7 +259,7 @@ static void add_global(struct tu_ctx *tu, CXCursor c)
     g->loc.file = f ? fe_file_index(tu, f) : 0;
     g->loc.line = line;
     g->loc.col = col;
-    if (clang_Cursor_getStorageClass(c) == CX_SC_Static)
+    if (internal_linkage(c))
         g->flags |= LL_GV_STATIC;
     if (clang_getCursorTLSKind(c) != CXTLS_None)
         g->flags |= LL_GV_THREAD_LOCAL;

@@ -1136,6 +1136,11 @@ static struct ll_path member_path(struct fn_builder *b, const struct ll_path *bp
                         (arrow ? LL_PATH_DEREF : 0) | type_flags(ftype));
     if (bp->flags & LL_PATH_ATOMIC_TYPE)
         p.flags |= LL_PATH_ATOMIC_TYPE;
+    /* a member of a const object is const (a struct copy's field reads of
+     * `static const struct conn zero`); through a pointer the const of the
+     * pointer variable says nothing about the object */
+    if (!arrow && (bp->flags & LL_PATH_CONST))
+        p.flags |= LL_PATH_CONST;
     p.text = ll_arena_printf(b->arena, "%s%s%s", bp->text ? bp->text : "?", op, fname);
     p.key = ll_arena_printf(b->arena, "%s%s%s", bp->key ? bp->key : "?", op, fname);
     p.cls = ll_arena_printf(b->arena, "%s.%s", record_name(b, fld), fname);
