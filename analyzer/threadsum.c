@@ -49,6 +49,39 @@ static int lift(struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
     return 0;
 }
 
+/* Calls that send a signal to a thread or a process. */
+static bool sends_signal(const struct ll_event *ev)
+{
+    static const char *const apis[] = {
+        "pthread_kill", "raise", "kill", "tgkill", "killpg", "sigqueue", "pthread_sigqueue"};
+    if (ev->kind != LL_EV_CALL || !ev->api || (ev->flags & LL_EVF_INDIRECT))
+        return false;
+    for (size_t k = 0; k < sizeof(apis) / sizeof(apis[0]); k++)
+        if (strcmp(ev->api, apis[k]) == 0)
+            return true;
+    return false;
+}
+
+/* A signal is sent on every path from f's entry to event e: the sending
+ * call's block is e's own (and the call comes first) or dominates it. */
+static bool signalled_before(const struct ll_fn_view *f, uint32_t e)
+{
+    const struct ll_function *fn = f->fn;
+    uint32_t be = ll_fn_block_of(f, e);
+    uint8_t *seen = malloc(fn->nblocks + 1);
+    uint32_t *stack = malloc((fn->nblocks + 1) * sizeof(*stack));
+    bool found = false;
+    for (uint32_t k = 0; seen && stack && k < fn->nevents && !found; k++) {
+        if (!ll_fn_reached(f, k) || !sends_signal(&fn->events[k]))
+            continue;
+        uint32_t bk = ll_fn_block_of(f, k);
+        found = bk == be ? k < e : !ll_fn_block_reaches(f, 0, be, bk, seen, stack);
+    }
+    free(seen);
+    free(stack);
+    return found;
+}
+
 static struct ll_tsum_event direct(const struct ll_fn_view *f, uint32_t e)
 {
     const struct ll_event *ev = &f->fn->events[e];
@@ -153,6 +186,7 @@ static int summarise(struct ll_view *v, const struct creators *cr, struct ll_fn_
         const struct ll_event *ev = &fn->events[e];
         if (!s->exit.set && ll_event_ends_thread(ev)) {
             s->exit = direct(f, e);
+            s->exit.signalled = signalled_before(f, e);
             *changed = true;
         } else if (!s->wait.set && ev->kind == LL_EV_COND_WAIT) {
             s->wait = direct(f, e);

@@ -43,6 +43,9 @@ struct ll_tsum_event {
     const struct ll_path *obj; /* wait: the condition variable; join: the handle */
     const struct ll_path *aux; /* wait: the mutex it releases (own terms), or NULL */
     long routine;              /* join: the start routine of the joined thread, or -1 */
+    bool signalled;            /* exit: a signal is sent (`pthread_kill`, `raise`, `kill`)
+                                  on every path to it in `via`: the thread has asked
+                                  another (or the process) to act on its end */
     uint32_t nreleased;
     const struct ll_path *released[LL_TSUM_MAX_RELEASED]; /* own terms */
 };

@@ -48,7 +48,9 @@ static const char doc[] =
     "call is not reported.\n"
     "Through calls, the callee's first `pthread_exit` counts; a lock it releases on every\n"
     "path before it is not held there. An exit inside a `pthread_cleanup_push` section is\n"
-    "not reported (its handlers run and may release the lock).\n";
+    "not reported (its handlers run and may release the lock). An exit after a signal sent on\n"
+    "every path to it (`pthread_kill(main_thread, SIGUSR1)`, `raise`, `kill`: a fatal-error\n"
+    "helper asking the thread that ends the process) is a note.\n";
 
 /* True when f's summary says it acquires lock l on purpose: held on every
  * return (an acquire wrapper) or exactly when its return value says so. */
@@ -286,13 +288,21 @@ static void check_thread_exits(const struct ll_view *v, const struct ll_fn_view 
                 continue;
             struct ll_site site = ll_view_site(f, ev->loc, NULL);
             struct ll_finding *fd =
-                x ? ll_diag(r, &site, fn->name, lk.cls,
-                            "'%s' still held when the call to '%s' ends the thread: nobody can "
-                            "release it",
-                            lk.text, ev->api ? ev->api : "?")
-                  : ll_diag(r, &site, fn->name, lk.cls,
-                            "'%s' still held when the thread ends in '%s': nobody can release it",
-                            lk.text, ev->api);
+                !x ? ll_diag(r, &site, fn->name, lk.cls,
+                             "'%s' still held when the thread ends in '%s': nobody can release it",
+                             lk.text, ev->api)
+                : x->signalled
+                    /* a fatal-error helper: it signals the thread that ends
+                     * the process, then leaves -- doubtful, a note */
+                    ? ll_diag_sev(r, LL_SEV_NOTE, &site, fn->name, lk.cls,
+                                  "'%s' still held when the call to '%s' ends the thread after "
+                                  "sending a signal: nobody can release it, unless the signal "
+                                  "ends the process",
+                                  lk.text, ev->api ? ev->api : "?")
+                    : ll_diag(r, &site, fn->name, lk.cls,
+                              "'%s' still held when the call to '%s' ends the thread: nobody can "
+                              "release it",
+                              lk.text, ev->api ? ev->api : "?");
             if (!fd)
                 continue;
             if (x)
