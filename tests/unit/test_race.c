@@ -155,6 +155,49 @@ static void test_race_accesses(void **state)
     destroy(&w);
 }
 
+/* ---- the block a thread is given, through calls (blocks.h) -------------- */
+
+static const char *const block_src =
+    "#include <pthread.h>\n#include <stdlib.h>\n"
+    "struct client { pthread_t thr; int mid; };\n"
+    "static int next_mid(struct client *c) { return ++c->mid; }\n"
+    "static void *net(void *arg) { struct client *c = arg; next_mid(c); return 0; }\n"
+    "static struct client *client_new(void) { return calloc(1, sizeof(struct client)); }\n"
+    "static int loop_start(struct client *c) { return pthread_create(&c->thr, 0, net, c); }\n"
+    "int main(void) { struct client *c = client_new(); loop_start(c); next_mid(c);\n"
+    "  pthread_join(c->thr, 0); return 0; }\n";
+
+static void test_start_arg_block(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, block_src);
+    const struct ll_race_result *r = &w.v.race;
+    uint32_t f = fn_index(&w, "next_mid"), net = root_of(&w, "net");
+    const struct ll_race_access *own = NULL, *creator = NULL;
+    for (size_t i = 0; i < r->n; i++) {
+        const struct ll_race_access *x = &r->acc[i];
+        if (x->fn != f || !x->write)
+            continue;
+        /* one access, two records: the thread's own view, main's */
+        assert_non_null(x->object);
+        assert_non_null(strstr(x->object, "main|c->mid"));
+        if (x->exclusive)
+            own = x;
+        else
+            creator = x;
+    }
+    assert_non_null(own);
+    assert_non_null(creator);
+    assert_true(ll_bitset_has(own->roots, net));
+    assert_true(own->from_start_arg);
+    assert_true(ll_race_may_alias(own, creator));
+    assert_false(ll_race_may_alias(own, own));
+    uint32_t ra, rb;
+    assert_true(ll_race_conflict(&w.v, own, creator, &ra, &rb));
+    destroy(&w);
+}
+
 /* ---- hand-off through a flag under a lock (handoff.h) ------------------- */
 
 static const char *const handoff_src =
@@ -271,9 +314,8 @@ static void test_queue_handoff(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_live_reach),
-        cmocka_unit_test(test_race_accesses),
-        cmocka_unit_test(test_handoff),
+        cmocka_unit_test(test_live_reach),      cmocka_unit_test(test_race_accesses),
+        cmocka_unit_test(test_start_arg_block), cmocka_unit_test(test_handoff),
         cmocka_unit_test(test_queue_handoff),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
