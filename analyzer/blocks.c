@@ -3,6 +3,7 @@
  */
 #include "blocks.h"
 
+#include "bitset.h"
 #include "fresh.h"
 #include "view_internal.h"
 
@@ -110,6 +111,20 @@ static const char *block_of_root(const struct ll_blocks *b, uint32_t i, const st
     return none;
 }
 
+/* Whether function i may run in several instances at once: some thread
+ * root that reaches it does (a routine created in a loop or at several
+ * sites, a library's entry points).  Its block locals then name a block
+ * per run, and one name for them all would pair one run's accesses with
+ * a thread another run started. */
+static bool runs_several_at_once(const struct ll_view *v, uint32_t i)
+{
+    const uint64_t *reach = ll_view_fn_roots(v, i);
+    for (uint32_t r = 0; r < v->cg.nroots; r++)
+        if (ll_bitset_has(reach, r) && v->cg.roots[r].multi_instance)
+            return true;
+    return false;
+}
+
 /* A block local's name, or what a local copy of a parameter names. */
 static const char *block_of_local(const struct ll_blocks *b, uint32_t i, const char *name, size_t n)
 {
@@ -124,7 +139,7 @@ static const char *block_of_local(const struct ll_blocks *b, uint32_t i, const c
                    ? block_of_root(b, i, from)
                    : none;
     }
-    if (def->kind != LL_EV_CALL || def->loop_depth > 0)
+    if (def->kind != LL_EV_CALL || def->loop_depth > 0 || runs_several_at_once(b->v, i))
         return none;
     bool fresh = ll_event_allocates(def);
     if (!fresh && !(def->flags & LL_EVF_INDIRECT) && f->calls && f->calls[d] &&
