@@ -62,20 +62,40 @@ static bool sends_signal(const struct ll_event *ev)
     return false;
 }
 
-/* A signal is sent on every path from f's entry to event e: the sending
- * call's block is e's own (and the call comes first) or dominates it. */
-static bool signalled_before(const struct ll_fn_view *f, uint32_t e)
+static bool signals_to(const struct ll_view *v, const struct ll_fn_view *f, uint32_t to,
+                       uint32_t before, int depth);
+
+/* Event k of f sends a signal: a signalling call, or (one call deep) a
+ * call of a program function that sends one on every path to its end
+ * (lbzip2's `xraise(sig)`: `if (kill(pid, sig) != 0) abort();`). */
+static bool event_signals(const struct ll_view *v, const struct ll_fn_view *f, uint32_t k,
+                          int depth)
+{
+    const struct ll_event *ev = &f->fn->events[k];
+    if (sends_signal(ev))
+        return true;
+    const struct ll_call_info *ci = ll_fn_call(f, k);
+    if (depth > 0 || !ci || ci->callee < 0 || (uint32_t)ci->callee == f->index)
+        return false;
+    const struct ll_fn_view *g = &v->fns[ci->callee];
+    return signals_to(v, g, g->fn->exit, UINT32_MAX, depth + 1);
+}
+
+/* A signal is sent on every path from f's entry to block `to` (before
+ * event `before` when that lies in it): the sending call's block is that
+ * block (and the call comes first) or dominates it. */
+static bool signals_to(const struct ll_view *v, const struct ll_fn_view *f, uint32_t to,
+                       uint32_t before, int depth)
 {
     const struct ll_function *fn = f->fn;
-    uint32_t be = ll_fn_block_of(f, e);
     uint8_t *seen = malloc(fn->nblocks + 1);
     uint32_t *stack = malloc((fn->nblocks + 1) * sizeof(*stack));
     bool found = false;
     for (uint32_t k = 0; seen && stack && k < fn->nevents && !found; k++) {
-        if (!ll_fn_reached(f, k) || !sends_signal(&fn->events[k]))
+        if (!ll_fn_reached(f, k) || !event_signals(v, f, k, depth))
             continue;
         uint32_t bk = ll_fn_block_of(f, k);
-        found = bk == be ? k < e : !ll_fn_block_reaches(f, 0, be, bk, seen, stack);
+        found = bk == to ? k < before : !ll_fn_block_reaches(f, 0, to, bk, seen, stack);
     }
     free(seen);
     free(stack);
@@ -186,7 +206,7 @@ static int summarise(struct ll_view *v, const struct creators *cr, struct ll_fn_
         const struct ll_event *ev = &fn->events[e];
         if (!s->exit.set && ll_event_ends_thread(ev)) {
             s->exit = direct(f, e);
-            s->exit.signalled = signalled_before(f, e);
+            s->exit.signalled = signals_to(v, f, ll_fn_block_of(f, e), e, 0);
             *changed = true;
         } else if (!s->wait.set && ev->kind == LL_EV_COND_WAIT) {
             s->wait = direct(f, e);

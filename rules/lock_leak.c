@@ -49,8 +49,9 @@ static const char doc[] =
     "Through calls, the callee's first `pthread_exit` counts; a lock it releases on every\n"
     "path before it is not held there. An exit inside a `pthread_cleanup_push` section is\n"
     "not reported (its handlers run and may release the lock). An exit after a signal sent on\n"
-    "every path to it (`pthread_kill(main_thread, SIGUSR1)`, `raise`, `kill`: a fatal-error\n"
-    "helper asking the thread that ends the process) is a note.\n";
+    "every path to it (`pthread_kill(main_thread, SIGUSR1)`, `raise`, `kill`, or a function\n"
+    "that sends one on every path: a fatal-error helper asking the thread that ends the\n"
+    "process) is a note.\n";
 
 /* True when f's summary says it acquires lock l on purpose: held on every
  * return (an acquire wrapper) or exactly when its return value says so. */
