@@ -188,29 +188,12 @@ static bool callers_unseen(const struct ll_view *v, uint32_t i, const bool *take
     return ll_fn_is_root(f) || taken[i];
 }
 
-static void mark_taken(const struct ll_view *v, bool *taken)
-{
-    const struct ll_tu_facts *last = NULL;
-    for (size_t i = 0; i < v->nfns; i++) {
-        const struct ll_tu_facts *tu = v->fns[i].tu;
-        if (tu == last)
-            continue;
-        last = tu;
-        for (uint32_t k = 0; k < tu->nfnrefs; k++) {
-            long f = ll_program_find(&v->program, tu->fnrefs[k].usr);
-            if (f >= 0)
-                taken[f] = true;
-        }
-    }
-}
-
 static int init_params(struct ll_blocks *b, const uint32_t *start_fn)
 {
     const struct ll_view *v = b->v;
-    bool *taken = calloc(v->nfns + 1, sizeof(*taken));
+    bool *taken = ll_view_address_taken(v);
     if (!taken)
         return -1;
-    mark_taken(v, taken);
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
         b->param[i] = ll_arena_alloc(b->a, (f->fn->nparams + 1) * sizeof(**b->param));

@@ -490,33 +490,14 @@ static const char *arg_origin(const struct ctx *c, uint32_t i, const struct ll_p
     return no_origin;
 }
 
-/* Functions whose address is taken: called from places not seen. */
-static void address_taken(const struct ctx *c, bool *taken)
-{
-    const struct ll_view *v = c->v;
-    const struct ll_tu_facts *last = NULL;
-    for (size_t i = 0; i < v->nfns; i++) {
-        const struct ll_tu_facts *tu = v->fns[i].tu;
-        if (tu == last)
-            continue;
-        last = tu;
-        for (uint32_t k = 0; k < tu->nfnrefs; k++) {
-            long f = ll_program_find(&v->program, tu->fnrefs[k].usr);
-            if (f >= 0)
-                taken[f] = true;
-        }
-    }
-}
-
 /* The origins of every parameter: the meet over the calls of the
  * program (one place, or none known), to a fixpoint. */
 static int param_origins(struct ctx *c)
 {
     const struct ll_view *v = c->v;
-    bool *taken = calloc(v->nfns + 1, sizeof(*taken));
+    bool *taken = ll_view_address_taken(v);
     if (!taken)
         return -1;
-    address_taken(c, taken);
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
         c->origin[i] = ll_arena_alloc(c->a, (f->fn->nparams + 1) * sizeof(**c->origin));

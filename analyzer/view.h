@@ -374,6 +374,10 @@ long ll_view_root_parent(const struct ll_view *v, uint32_t r);
 /* The roots reaching function fn through calls (ll_view_root_words() words). */
 const uint64_t *ll_view_fn_roots(const struct ll_view *v, uint32_t fn);
 /* f calls itself, directly or through others. */
+/* Per program function, whether its address is taken anywhere (so it is
+ * called from places not seen): a calloc'ed array the caller frees, or
+ * NULL when out of memory. */
+bool *ll_view_address_taken(const struct ll_view *v);
 bool ll_fn_recursive(const struct ll_view *v, const struct ll_fn_view *f);
 
 /* ---- the lock-order graph -------------------------------------------- */

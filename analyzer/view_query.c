@@ -478,6 +478,24 @@ const uint64_t *ll_view_fn_roots(const struct ll_view *v, uint32_t fn)
     return &v->cg.reach[(size_t)fn * v->cg.root_words];
 }
 
+bool *ll_view_address_taken(const struct ll_view *v)
+{
+    bool *taken = calloc(v->nfns + 1, sizeof(*taken));
+    const struct ll_tu_facts *last = NULL;
+    for (size_t i = 0; taken && i < v->nfns; i++) {
+        const struct ll_tu_facts *tu = v->fns[i].tu;
+        if (tu == last)
+            continue;
+        last = tu;
+        for (uint32_t k = 0; k < tu->nfnrefs; k++) {
+            long f = ll_program_find(&v->program, tu->fnrefs[k].usr);
+            if (f >= 0)
+                taken[f] = true;
+        }
+    }
+    return taken;
+}
+
 bool ll_fn_recursive(const struct ll_view *v, const struct ll_fn_view *f)
 {
     return v->cg.recursive[f->index];
