@@ -31,7 +31,6 @@
 #include "live_reach.h"
 #include "strmap.h"
 
-#include <assert.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +64,10 @@ struct lockset {
  * such pairs: T's calls made while D runs (struct desc_ctx). */
 enum { CTX_MAIN = 0, CTX_THREADS = 1 };
 #define RACE_ROOT_CTX 16
-/* The most records one access gets (by_context()) */
+/* The most records one access gets (by_context()): per distinct lockset
+ * of the thread contexts (at most RACE_ROOT_CTX + 1) and per descendant
+ * pair (at most RACE_ROOT_CTX), each in two views, and per lockset of
+ * main's contexts (at most RACE_ROOT_CTX + 1): 5 * RACE_ROOT_CTX + 3. */
 #define RACE_RECORDS (5 * RACE_ROOT_CTX + 4)
 
 struct desc_ctx {
@@ -1243,7 +1245,8 @@ static int add_context(struct ctx *c, const struct ll_race_access *x, int cx, ui
      * of a thread and its descendant, each twice (the thread's own view
      * of a block it was given, and not), and per main context:
      * by_context()'s array holds them */
-    assert(*nrecs < RACE_RECORDS);
+    if (*nrecs >= RACE_RECORDS) /* cannot happen (the bound above); never write past it */
+        return -1;
     y.roots = ll_arena_alloc(c->a, c->v->cg.root_words * sizeof(uint64_t));
     y.with = ll_arena_alloc(c->a, c->v->cg.root_words * sizeof(uint64_t));
     if (!y.roots || !y.with)
