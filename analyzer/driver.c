@@ -652,6 +652,11 @@ static void describe_part(const struct ll_cli *cli, const struct ll_config *cfg,
         fprintf(
             stderr, "locklint: %zu translation unit%s analysed as a library: %u entry point%s\n",
             part->ntus, part->ntus == 1 ? "" : "s", prog->nentries, prog->nentries == 1 ? "" : "s");
+    if (prog->nambiguous)
+        fprintf(stderr,
+                "locklint: %u function%s defined in several linked translation units: a call "
+                "reaches every definition, as a guess\n",
+                prog->nambiguous, prog->nambiguous == 1 ? "" : "s");
 }
 
 /* One finding, and the part whose rules reported it. */

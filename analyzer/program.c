@@ -6,6 +6,7 @@
 #include "program.h"
 
 #include "fnptr.h"
+#include "programs.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -264,6 +265,154 @@ static int add_entry_caller(struct ll_program *p, const struct ll_entry_points *
     return rc;
 }
 
+/* Another definition of the external function at p->fns[k], from a TU
+ * main() links as well (both_linked()). */
+struct other_def {
+    size_t k;
+    const struct ll_function *fn;
+    const struct ll_tu_facts *tu;
+};
+
+static const char *file_of(const struct ll_tu_facts *tu, struct ll_loc loc)
+{
+    return loc.file < tu->nfiles ? tu->files[loc.file] : "";
+}
+
+/* Copies of one definition: one source file compiled twice, a
+ * definition in a header (a `static inline` function). */
+static bool same_definition(const struct ll_function *a, const struct ll_tu_facts *ta,
+                            const struct ll_function *b, const struct ll_tu_facts *tb)
+{
+    return a->loc.line == b->loc.line && a->loc.col == b->loc.col &&
+           strcmp(file_of(ta, a->loc), file_of(tb, b->loc)) == 0;
+}
+
+/* Which TUs main() links (ll_programs_linked()), into linked[]: every TU
+ * when there is no main() or the input is a library.  *main_tu is main()'s
+ * TU, or ntus. */
+static int link_main(const struct ll_tu_facts *tus, size_t ntus,
+                     const struct ll_entry_points *entries, bool *linked, size_t *main_tu)
+{
+    *main_tu = ntus;
+    for (size_t t = 0; t < ntus && *main_tu == ntus; t++)
+        for (uint32_t i = 0; i < tus[t].nfunctions; i++)
+            if (is_main(&tus[t].functions[i])) {
+                *main_tu = t;
+                break;
+            }
+    if (*main_tu == ntus || (entries && entries->library)) {
+        for (size_t t = 0; t < ntus; t++)
+            linked[t] = true;
+        return 0;
+    }
+    return ll_programs_linked(tus, ntus, *main_tu, linked);
+}
+
+/*
+ * A second definition `fn` (TU t) of the external function at p->fns[k]:
+ * main()'s TU's definition wins, then one from a TU main() links; of two
+ * such (distinct, not copies) both stay, in `others`, for a dispatcher
+ * (alternatives()).  Otherwise the first by path stays.  Returns 0 or -1.
+ */
+static int second_definition(struct ll_program *p, size_t k, const struct ll_function *fn,
+                             const struct ll_tu_facts *tus, size_t t, const bool *linked,
+                             size_t main_tu, struct other_def **others, size_t *nothers,
+                             size_t *cap)
+{
+    struct ll_prog_fn *old = &p->fns[k];
+    size_t to = (size_t)(old->tu - tus);
+    if ((fn->flags & LL_FN_STATIC) || (old->fn->flags & LL_FN_STATIC) ||
+        same_definition(old->fn, old->tu, fn, &tus[t]) || to == main_tu || !linked[t])
+        return 0;
+    if (t == main_tu || !linked[to]) {
+        old->fn = fn;
+        old->tu = &tus[t];
+        old->is_main = is_main(fn);
+        for (size_t i = 0; i < *nothers; i++)
+            if ((*others)[i].k == k)
+                (*others)[i].k = SIZE_MAX;
+        return 0;
+    }
+    for (size_t i = 0; i < *nothers; i++)
+        if ((*others)[i].k == k && same_definition((*others)[i].fn, (*others)[i].tu, fn, &tus[t]))
+            return 0;
+    if (*nothers == *cap) {
+        size_t c = *cap ? *cap * 2 : 8;
+        struct other_def *grown = realloc(*others, c * sizeof(*grown));
+        if (!grown)
+            return -1;
+        *others = grown;
+        *cap = c;
+    }
+    (*others)[(*nothers)++] = (struct other_def){k, fn, &tus[t]};
+    return 0;
+}
+
+/* `fn` under another USR: one of several definitions of its function. */
+static struct ll_function *renamed(struct ll_program *p, const struct ll_function *fn, size_t i)
+{
+    struct ll_function *copy = ll_arena_alloc(&p->arena, sizeof(*copy));
+    if (!copy)
+        return NULL;
+    *copy = *fn;
+    copy->usr = ll_arena_printf(&p->arena, "@definition %zu of %s", i, fn->usr);
+    return copy->usr ? copy : NULL;
+}
+
+/*
+ * An external function that two TUs main() links define differently
+ * (others, in TU order): each definition is kept under a USR of its own,
+ * and its USR names a dispatcher calling each on a path of its own -- the
+ * analysis cannot tell which one the program runs, so what it finds only
+ * through one is a guess (the dispatcher never runs in place).
+ */
+static int alternatives(struct ll_program *p, struct other_def *others, size_t nothers)
+{
+    uint32_t *targets = malloc((nothers + 2) * sizeof(*targets));
+    int rc = targets ? 0 : -1;
+    for (size_t i = 0; i < nothers && rc == 0; i++) {
+        size_t k = others[i].k;
+        if (k == SIZE_MAX)
+            continue;
+        struct ll_prog_fn *first = &p->fns[k];
+        const char *usr = first->fn->usr;
+        size_t n = 0;
+        targets[n++] = (uint32_t)k;
+        struct ll_function *fn = renamed(p, first->fn, 0);
+        if (!fn || ll_strmap_put(&p->by_usr, fn->usr, k) < 0) {
+            rc = -1;
+            break;
+        }
+        first->fn = fn;
+        for (size_t j = i; j < nothers && rc == 0; j++) {
+            if (others[j].k != k)
+                continue;
+            others[j].k = SIZE_MAX;
+            struct ll_prog_fn *pf = &p->fns[p->nfns];
+            memset(pf, 0, sizeof(*pf));
+            pf->fn = renamed(p, others[j].fn, n);
+            pf->tu = others[j].tu;
+            pf->is_main = first->is_main;
+            if (!pf->fn || ll_strmap_put(&p->by_usr, pf->fn->usr, p->nfns) < 0)
+                rc = -1;
+            targets[n++] = (uint32_t)p->nfns++;
+        }
+        const char *name = ll_arena_printf(&p->arena, "<%zu definitions of %s>", n, fn->name);
+        struct ll_prog_fn *d = rc == 0 && name ? make_caller(p, usr, name, targets, n, first->tu,
+                                                             fn->loc, DISPATCH_MAX_PARAMS)
+                                               : NULL;
+        if (!d || ll_strmap_set(&p->by_usr, usr, p->nfns - 1) < 0) {
+            rc = -1;
+            break;
+        }
+        d->dispatcher = true;
+        p->ndispatchers++;
+        p->nambiguous++;
+    }
+    free(targets);
+    return rc;
+}
+
 int ll_program_build(struct ll_program *p, const struct ll_tu_facts *tus, size_t ntus)
 {
     return ll_program_build_entries(p, tus, ntus, NULL);
@@ -287,25 +436,47 @@ int ll_program_build_entries(struct ll_program *p, const struct ll_tu_facts *tus
         }
     /* and one for a library's entry caller */
     p->fns = ll_arena_alloc(&p->arena, (total + 2) * sizeof(*p->fns));
-    if (!p->fns)
-        return -1;
+    bool *linked = calloc(ntus + 1, sizeof(*linked));
+    struct other_def *others = NULL;
+    size_t nothers = 0, capothers = 0, main_tu;
+    int rc = -1;
+    if (!p->fns || !linked || link_main(tus, ntus, entries, linked, &main_tu) != 0)
+        goto out;
     for (size_t t = 0; t < ntus; t++) {
         for (uint32_t i = 0; i < tus[t].nfunctions; i++) {
             const struct ll_function *fn = &tus[t].functions[i];
             int put = ll_strmap_put(&p->by_usr, fn->usr, p->nfns);
             if (put < 0)
-                return -1;
+                goto out;
             if (is_main(fn))
                 note_main(p, &tus[t]);
-            if (put == 1)
-                continue; /* seen in an earlier TU */
+            if (put == 1) { /* seen in an earlier TU */
+                if (second_definition(p, ll_strmap_get(&p->by_usr, fn->usr), fn, tus, t, linked,
+                                      main_tu, &others, &nothers, &capothers) != 0)
+                    goto out;
+                continue;
+            }
             struct ll_prog_fn *pf = &p->fns[p->nfns++];
             pf->fn = fn;
             pf->tu = &tus[t];
             pf->is_main = is_main(fn);
         }
     }
-    if (resolve_slots(p, tus, ntus) != 0)
+    if (nothers) { /* room for a dispatcher per function defined twice */
+        struct ll_prog_fn *grown =
+            ll_arena_alloc(&p->arena, (total + 2 + nothers) * sizeof(*p->fns));
+        if (!grown)
+            goto out;
+        memcpy(grown, p->fns, p->nfns * sizeof(*p->fns));
+        p->fns = grown;
+    }
+    if (alternatives(p, others, nothers) != 0)
+        goto out;
+    rc = 0;
+out:
+    free(linked);
+    free(others);
+    if (rc != 0 || resolve_slots(p, tus, ntus) != 0)
         return -1;
     if (entries && entries->library && add_entry_caller(p, entries) != 0)
         return -1;

@@ -3,8 +3,12 @@
  *
  * Functions are linked by USR: a `static inline` function seen in many TUs
  * is kept once (the first TU in the driver's order wins, so output does not
- * depend on -j).  Thread roots are `main` and every function given to a
- * thread-creation call as its start routine.  A call through a function
+ * depend on -j).  Of an external function several TUs define, the program
+ * takes main()'s TU's, else the definition in a TU main() links
+ * (ll_programs_linked()), else the first; two that main() links both (the
+ * analysis cannot tell which the program runs) are each kept under a
+ * made-up USR, and the function's USR names a dispatcher calling each.  Thread roots are `main` and
+ * every function given to a thread-creation call as its start routine.  A call through a function
  * pointer is linked to the one function its slot can hold (fnptr.h), or to
  * a made-up dispatcher that calls each of several on its own path -- so
  * that summaries join them and every later phase sees ordinary calls.  This module reads facts
@@ -50,6 +54,9 @@ struct ll_program {
      * the first unresolved ones (function, event) */
     uint32_t nindirect, nresolved, nunresolved, ndispatchers;
     uint32_t unresolved[8][2];
+    /* external functions two TUs main() links define differently: each is
+     * a dispatcher over its definitions (programs.h) */
+    uint32_t nambiguous;
     uint32_t nentries; /* library entry points (0: not analysed as a library) */
     /* the entry points are every exported function, not ones the
      * configuration names: that they run at once is assumed, not known */

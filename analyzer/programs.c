@@ -1,7 +1,8 @@
 /*
- * programs: the TUs of each main() (programs.h) -- a map from each
- * external symbol to the first TU that defines it, each TU's edges to the
- * TUs defining what it refers to, and one walk of those edges per main().
+ * programs: the TUs of each main() (programs.h) -- every external symbol's
+ * defining TUs, each TU's references to symbols it does not define, and
+ * one walk of those references per main(), which links a symbol several
+ * TUs define the way its other references decide (see ll_programs_linked).
  */
 #include "programs.h"
 
@@ -23,56 +24,131 @@ static bool defines_main(const struct ll_tu_facts *tu, struct ll_loc *loc)
     return false;
 }
 
-/* Where each external symbol is defined: the first TU, main()s' TUs left
- * out (a linker never pulls a second main in). */
-static int index_definitions(struct ll_strmap *defs, const struct ll_tu_facts *tus, size_t ntus,
-                             const bool *has_main)
+/* One definition of a symbol: its TU, the next definition (UINT32_MAX
+ * ends), and whether it is a copy of an earlier one (the same file, line
+ * and column: one source file compiled twice, a definition in a header). */
+struct def {
+    size_t tu;
+    uint32_t next;
+    bool copy;
+    const char *file;
+    struct ll_loc loc;
+};
+
+/* Every external symbol (a non-static function, a defined non-static
+ * variable) and the TUs defining it, in input order; each TU's references
+ * to symbols it does not define itself, each once. */
+struct symtab {
+    struct ll_strmap ids; /* USR -> symbol */
+    size_t nsyms, capsyms;
+    uint32_t *head, *tail; /* per symbol: its definitions */
+    size_t ndefs, capdefs;
+    struct def *defs;
+    size_t *nrefs;
+    uint32_t **refs; /* per TU: the symbols it refers to */
+    const bool *has_main;
+};
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return 0;
+    size_t c = *cap ? *cap * 2 : 64;
+    while (c < need)
+        c *= 2;
+    void *q = realloc(*p, c * size);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+static int define(struct symtab *s, const struct ll_tu_facts *tus, size_t t, const char *usr,
+                  struct ll_loc loc)
+{
+    size_t id = ll_strmap_get(&s->ids, usr);
+    if (id == (size_t)-1) {
+        id = s->nsyms;
+        size_t c = s->capsyms;
+        if (grow((void **)&s->head, &c, id + 1, sizeof(*s->head)) != 0 ||
+            grow((void **)&s->tail, &s->capsyms, id + 1, sizeof(*s->tail)) != 0 ||
+            ll_strmap_put(&s->ids, usr, id) < 0)
+            return -1;
+        s->head[id] = s->tail[id] = UINT32_MAX;
+        s->nsyms++;
+    }
+    if (grow((void **)&s->defs, &s->capdefs, s->ndefs + 1, sizeof(*s->defs)) != 0)
+        return -1;
+    const char *file = loc.file < tus[t].nfiles ? tus[t].files[loc.file] : "";
+    struct def d = {t, UINT32_MAX, false, file, loc};
+    for (uint32_t k = s->head[id]; k != UINT32_MAX && !d.copy; k = s->defs[k].next)
+        d.copy = s->defs[k].tu == t ||
+                 (s->defs[k].loc.line == loc.line && s->defs[k].loc.col == loc.col &&
+                  strcmp(s->defs[k].file, file) == 0);
+    uint32_t k = (uint32_t)s->ndefs++;
+    s->defs[k] = d;
+    if (s->tail[id] == UINT32_MAX)
+        s->head[id] = k;
+    else
+        s->defs[s->tail[id]].next = k;
+    s->tail[id] = k;
+    return 0;
+}
+
+static int index_definitions(struct symtab *s, const struct ll_tu_facts *tus, size_t ntus)
 {
     for (size_t t = 0; t < ntus; t++) {
-        if (has_main[t])
-            continue;
         const struct ll_tu_facts *tu = &tus[t];
         for (uint32_t i = 0; i < tu->nfunctions; i++)
             if (!(tu->functions[i].flags & LL_FN_STATIC) &&
-                ll_strmap_put(defs, tu->functions[i].usr, t) < 0)
+                define(s, tus, t, tu->functions[i].usr, tu->functions[i].loc) != 0)
                 return -1;
         for (uint32_t i = 0; i < tu->nglobals; i++) {
             const struct ll_global *g = &tu->globals[i];
             if ((g->flags & LL_GV_DEFINITION) && !(g->flags & LL_GV_STATIC) &&
-                ll_strmap_put(defs, g->usr, t) < 0)
+                define(s, tus, t, g->usr, g->loc) != 0)
                 return -1;
         }
     }
     return 0;
 }
 
-/* The TUs one TU refers to, each once. */
-struct edges {
-    size_t t;     /* the TU whose edges these are */
-    size_t *seen; /* per TU: t + 1 once it is in `to` */
-    size_t *to;
+static bool defined_in(const struct symtab *s, uint32_t id, size_t t)
+{
+    for (uint32_t k = s->head[id]; k != UINT32_MAX; k = s->defs[k].next)
+        if (s->defs[k].tu == t)
+            return true;
+    return false;
+}
+
+/* The references of one TU, each once. */
+struct refs {
+    size_t t;
+    size_t *seen; /* per symbol: t + 1 once it is in `to` */
+    uint32_t *to;
     size_t n;
-    const struct ll_strmap *defs;
+    const struct symtab *s;
 };
 
-static void refer(struct edges *e, const char *usr)
+static void refer(struct refs *e, const char *usr)
 {
     if (!usr || usr[0] == '@')
         return; /* a slot: what it holds is referred to where it is stored */
-    size_t d = ll_strmap_get(e->defs, usr);
-    if (d == (size_t)-1 || d == e->t || e->seen[d] == e->t + 1)
-        return;
-    e->seen[d] = e->t + 1;
-    e->to[e->n++] = d;
+    size_t id = ll_strmap_get(&e->s->ids, usr);
+    if (id == (size_t)-1 || e->seen[id] == e->t + 1 || defined_in(e->s, (uint32_t)id, e->t))
+        return; /* a TU's own definition is the one its references mean */
+    e->seen[id] = e->t + 1;
+    e->to[e->n++] = (uint32_t)id;
 }
 
-static void refer_path(struct edges *e, const struct ll_path *p)
+static void refer_path(struct refs *e, const struct ll_path *p)
 {
     if (p->root == LL_ROOT_GLOBAL)
         refer(e, p->root_usr);
 }
 
-static void tu_edges(struct edges *e, const struct ll_tu_facts *tu)
+static void tu_refs(struct refs *e, const struct ll_tu_facts *tu)
 {
     e->n = 0;
     for (uint32_t i = 0; i < tu->nfunctions; i++) {
@@ -90,6 +166,135 @@ static void tu_edges(struct edges *e, const struct ll_tu_facts *tu)
     }
     for (uint32_t i = 0; i < tu->nfnrefs; i++)
         refer(e, tu->fnrefs[i].usr);
+}
+
+static void symtab_release(struct symtab *s, size_t ntus)
+{
+    ll_strmap_release(&s->ids);
+    free(s->head);
+    free(s->tail);
+    free(s->defs);
+    if (s->refs)
+        for (size_t t = 0; t < ntus; t++)
+            free(s->refs[t]);
+    free(s->refs);
+    free(s->nrefs);
+}
+
+/* The symbol table of `ntus` TUs and each TU's references. */
+static int symtab_build(struct symtab *s, const struct ll_tu_facts *tus, size_t ntus,
+                        const bool *has_main)
+{
+    memset(s, 0, sizeof(*s));
+    ll_strmap_init(&s->ids);
+    s->has_main = has_main;
+    if (index_definitions(s, tus, ntus) != 0)
+        return -1;
+    s->nrefs = calloc(ntus + 1, sizeof(*s->nrefs));
+    s->refs = calloc(ntus + 1, sizeof(*s->refs));
+    size_t *seen = calloc(s->nsyms + 1, sizeof(*seen));
+    uint32_t *to = malloc((s->nsyms + 1) * sizeof(*to));
+    int rc = s->nrefs && s->refs && seen && to ? 0 : -1;
+    struct refs e = {0, seen, to, 0, s};
+    for (size_t t = 0; t < ntus && rc == 0; t++) {
+        e.t = t;
+        tu_refs(&e, &tus[t]);
+        s->nrefs[t] = e.n;
+        s->refs[t] = malloc((e.n + 1) * sizeof(**s->refs));
+        if (s->refs[t])
+            memcpy(s->refs[t], to, e.n * sizeof(*to));
+        else
+            rc = -1;
+    }
+    free(seen);
+    free(to);
+    return rc;
+}
+
+/* The state of one walk: TUs linked (stamp == mark), the queue, and the
+ * symbols several TUs define that a linked TU refers to (pending). */
+struct walk {
+    const struct symtab *s;
+    size_t m, mark;
+    size_t *stamp, *queue, head, tail;
+    size_t *sym_stamp; /* per symbol: mark once pending */
+    uint32_t *pending;
+    size_t npending;
+};
+
+static void link_tu(struct walk *w, size_t t)
+{
+    if (w->stamp[t] == w->mark)
+        return;
+    w->stamp[t] = w->mark;
+    w->queue[w->tail++] = t;
+}
+
+/* The definitions a linker could take for symbol `id` in main()'s program:
+ * none when main()'s TU defines it (it is the definition there), else
+ * those not in another main()'s TU, copies left out.  Returns how many,
+ * and the first in *one. */
+static size_t candidates(const struct walk *w, uint32_t id, size_t *one)
+{
+    const struct symtab *s = w->s;
+    if (defined_in(s, id, w->m))
+        return 0;
+    size_t n = 0;
+    for (uint32_t k = s->head[id]; k != UINT32_MAX; k = s->defs[k].next) {
+        const struct def *d = &s->defs[k];
+        if (d->copy || s->has_main[d->tu])
+            continue;
+        if (n++ == 0)
+            *one = d->tu;
+    }
+    return n;
+}
+
+static bool some_linked(const struct walk *w, uint32_t id)
+{
+    const struct symtab *s = w->s;
+    for (uint32_t k = s->head[id]; k != UINT32_MAX; k = s->defs[k].next)
+        if (!s->has_main[s->defs[k].tu] && w->stamp[s->defs[k].tu] == w->mark)
+            return true;
+    return false;
+}
+
+/*
+ * The TUs a linker would link with main() in TU m: what main()'s TU refers
+ * to, transitively.  A symbol one TU defines links it; one several TUs
+ * define waits until the references of one definite symbol have linked
+ * one of them (that one is the definition: a program links one), and only
+ * a symbol no TU linked so far defines links every TU that does, one
+ * symbol at a time, in the order referred to.
+ */
+static void walk_main(struct walk *w)
+{
+    w->head = w->tail = w->npending = 0;
+    link_tu(w, w->m);
+    for (;;) {
+        while (w->head < w->tail) {
+            size_t t = w->queue[w->head++];
+            for (size_t i = 0; i < w->s->nrefs[t]; i++) {
+                uint32_t id = w->s->refs[t][i];
+                size_t one = 0, n = candidates(w, id, &one);
+                if (n == 1)
+                    link_tu(w, one);
+                else if (n > 1 && w->sym_stamp[id] != w->mark) {
+                    w->sym_stamp[id] = w->mark;
+                    w->pending[w->npending++] = id;
+                }
+            }
+        }
+        size_t i = 0;
+        while (i < w->npending && some_linked(w, w->pending[i]))
+            i++;
+        if (i == w->npending)
+            return;
+        uint32_t id = w->pending[i];
+        for (uint32_t k = w->s->head[id]; k != UINT32_MAX; k = w->s->defs[k].next)
+            if (!w->s->defs[k].copy && !w->s->has_main[w->s->defs[k].tu])
+                link_tu(w, w->s->defs[k].tu);
+    }
 }
 
 static int cmp_size(const void *a, const void *b)
@@ -113,30 +318,62 @@ static int one_part(struct ll_programs *out, size_t ntus, long main_tu, struct l
 }
 
 /* The TUs of main() in TU m, into `part`; marks them in `reached`. */
-static int walk(struct ll_programs *out, size_t m, size_t *const *to, const size_t *nto,
-                size_t *stamp, size_t mark, bool *reached, size_t *queue,
-                struct ll_program_part *part)
+static int take_part(struct ll_programs *out, struct walk *w, bool *reached,
+                     struct ll_program_part *part)
 {
-    size_t head = 0, tail = 0;
-    queue[tail++] = m;
-    stamp[m] = mark;
-    while (head < tail) {
-        size_t t = queue[head++];
-        for (size_t i = 0; i < nto[t]; i++)
-            if (stamp[to[t][i]] != mark) {
-                stamp[to[t][i]] = mark;
-                queue[tail++] = to[t][i];
-            }
-    }
-    qsort(queue, tail, sizeof(*queue), cmp_size);
-    part->tus = ll_arena_alloc_raw(&out->arena, (tail + 1) * sizeof(*part->tus));
+    walk_main(w);
+    qsort(w->queue, w->tail, sizeof(*w->queue), cmp_size);
+    part->tus = ll_arena_alloc_raw(&out->arena, (w->tail + 1) * sizeof(*part->tus));
     if (!part->tus)
         return -1;
-    memcpy(part->tus, queue, tail * sizeof(*queue));
-    part->ntus = tail;
-    for (size_t i = 0; i < tail; i++)
-        reached[queue[i]] = true;
+    memcpy(part->tus, w->queue, w->tail * sizeof(*w->queue));
+    part->ntus = w->tail;
+    for (size_t i = 0; i < w->tail; i++)
+        reached[w->queue[i]] = true;
     return 0;
+}
+
+static int walk_init(struct walk *w, const struct symtab *s, size_t ntus)
+{
+    memset(w, 0, sizeof(*w));
+    w->s = s;
+    w->stamp = calloc(ntus + 1, sizeof(*w->stamp));
+    w->queue = malloc((ntus + 1) * sizeof(*w->queue));
+    w->sym_stamp = calloc(s->nsyms + 1, sizeof(*w->sym_stamp));
+    w->pending = malloc((s->nsyms + 1) * sizeof(*w->pending));
+    return w->stamp && w->queue && w->sym_stamp && w->pending ? 0 : -1;
+}
+
+static void walk_release(struct walk *w)
+{
+    free(w->stamp);
+    free(w->queue);
+    free(w->sym_stamp);
+    free(w->pending);
+}
+
+int ll_programs_linked(const struct ll_tu_facts *tus, size_t ntus, size_t main_tu, bool *linked)
+{
+    bool *has_main = calloc(ntus + 1, sizeof(*has_main));
+    struct symtab s;
+    struct walk w;
+    memset(&s, 0, sizeof(s));
+    memset(&w, 0, sizeof(w));
+    int rc = -1;
+    if (!has_main || symtab_build(&s, tus, ntus, has_main) != 0 || walk_init(&w, &s, ntus) != 0)
+        goto out;
+    has_main[main_tu] = true;
+    w.m = main_tu;
+    w.mark = 1;
+    walk_main(&w);
+    for (size_t t = 0; t < ntus; t++)
+        linked[t] = w.stamp[t] == 1;
+    rc = 0;
+out:
+    walk_release(&w);
+    symtab_release(&s, ntus);
+    free(has_main);
+    return rc;
 }
 
 int ll_programs_split(struct ll_programs *out, const struct ll_tu_facts *tus, size_t ntus,
@@ -148,14 +385,12 @@ int ll_programs_split(struct ll_programs *out, const struct ll_tu_facts *tus, si
     bool *has_main = calloc(n1, sizeof(*has_main));
     bool *reached = calloc(n1, sizeof(*reached));
     struct ll_loc *loc = calloc(n1, sizeof(*loc));
-    size_t *stamp = calloc(n1, sizeof(*stamp));
-    size_t *queue = malloc(n1 * sizeof(*queue));
-    size_t *nto = calloc(n1, sizeof(*nto));
-    size_t **to = calloc(n1, sizeof(*to));
-    struct ll_strmap defs;
-    ll_strmap_init(&defs);
+    struct symtab s;
+    struct walk w;
+    memset(&s, 0, sizeof(s));
+    memset(&w, 0, sizeof(w));
     int rc = -1;
-    if (!has_main || !reached || !loc || !stamp || !queue || !nto || !to)
+    if (!has_main || !reached || !loc)
         goto out;
     size_t nmains = 0, first = 0;
     for (size_t t = 0; t < ntus; t++)
@@ -170,20 +405,8 @@ int ll_programs_split(struct ll_programs *out, const struct ll_tu_facts *tus, si
                       nmains ? loc[first] : (struct ll_loc){0, 0, 0});
         goto out;
     }
-    if (index_definitions(&defs, tus, ntus, has_main) != 0)
+    if (symtab_build(&s, tus, ntus, has_main) != 0 || walk_init(&w, &s, ntus) != 0)
         goto out;
-    /* each TU's edges: at most one per TU it refers to */
-    struct edges e = {0, stamp, queue, 0, &defs};
-    for (size_t t = 0; t < ntus; t++) {
-        e.t = t;
-        tu_edges(&e, &tus[t]);
-        nto[t] = e.n;
-        to[t] = ll_arena_alloc_raw(&out->arena, (e.n + 1) * sizeof(**to));
-        if (!to[t])
-            goto out;
-        memcpy(to[t], queue, e.n * sizeof(*queue));
-    }
-    memset(stamp, 0, n1 * sizeof(*stamp));
     out->parts = ll_arena_alloc(&out->arena, (nmains + 1) * sizeof(*out->parts));
     if (!out->parts)
         goto out;
@@ -193,33 +416,32 @@ int ll_programs_split(struct ll_programs *out, const struct ll_tu_facts *tus, si
         struct ll_program_part *p = &out->parts[out->nparts++];
         p->main_tu = (long)t;
         p->main_loc = loc[t];
-        if (walk(out, t, to, nto, stamp, out->nparts, reached, queue, p) != 0)
+        w.m = t;
+        w.mark = out->nparts;
+        if (take_part(out, &w, reached, p) != 0)
             goto out;
     }
     /* what no main() reaches */
     size_t nleft = 0;
     for (size_t t = 0; t < ntus; t++)
         if (!reached[t])
-            queue[nleft++] = t;
+            w.queue[nleft++] = t;
     if (nleft) {
         struct ll_program_part *p = &out->parts[out->nparts++];
         p->main_tu = -1;
         p->tus = ll_arena_alloc_raw(&out->arena, (nleft + 1) * sizeof(*p->tus));
         if (!p->tus)
             goto out;
-        memcpy(p->tus, queue, nleft * sizeof(*queue));
+        memcpy(p->tus, w.queue, nleft * sizeof(*w.queue));
         p->ntus = nleft;
     }
     rc = 0;
 out:
-    ll_strmap_release(&defs);
+    walk_release(&w);
+    symtab_release(&s, ntus);
     free(has_main);
     free(reached);
     free(loc);
-    free(stamp);
-    free(queue);
-    free(nto);
-    free(to);
     return rc;
 }
 

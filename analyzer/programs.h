@@ -6,12 +6,15 @@
  * Each is the TUs a static linker would pull in: the TU that defines
  * main(), then, transitively, the TUs that define the external functions
  * and variables those TUs refer to (a call, a thread's start routine, a
- * function's address taken, an access of a global).  Of several TUs
- * defining one symbol the first in the input's order is pulled, and a TU
- * that defines a main() is never pulled into another program.  The TUs no
- * main() reaches are one more part.  This reads
- * facts only: which TU refers to which is worked out once, the programs
- * then walk that small graph.
+ * function's address taken, an access of a global).  A TU's own
+ * definition is the one its references mean, and a TU that defines a
+ * main() is never pulled into another program.  A symbol several TUs
+ * define (two programs' variants of one function: a daemon's logger and a
+ * client library's) is linked the way a program can link it, once: from
+ * the TU the program's other references link (ll_programs_linked).  The
+ * TUs no main() reaches are one more part.  This reads facts only: which
+ * TU refers to which symbol is worked out once, the programs then walk
+ * that small graph.
  */
 #ifndef LL_PROGRAMS_H
 #define LL_PROGRAMS_H
@@ -47,5 +50,18 @@ struct ll_programs {
 int ll_programs_split(struct ll_programs *out, const struct ll_tu_facts *tus, size_t ntus,
                       bool whole);
 void ll_programs_release(struct ll_programs *p);
+
+/*
+ * Which of `ntus` TUs a linker links with the main() in TU `main_tu`, into
+ * linked[t] (the walk ll_programs_split() makes for each main()): main()'s
+ * TU, then what linked TUs refer to.  A symbol one TU defines links that
+ * TU.  Of several TUs defining a symbol (copies of one definition -- one
+ * file compiled twice -- count once), the one the program's other
+ * references link is its definition; only when none of them is linked once
+ * every definite reference is followed are they all linked, and the
+ * analysis cannot tell which one runs (program.h).  Returns 0, or -1 when
+ * out of memory.
+ */
+int ll_programs_linked(const struct ll_tu_facts *tus, size_t ntus, size_t main_tu, bool *linked);
 
 #endif

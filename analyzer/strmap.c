@@ -93,3 +93,15 @@ int ll_strmap_put(struct ll_strmap *m, const char *key, size_t val)
     m->count++;
     return 0;
 }
+
+int ll_strmap_set(struct ll_strmap *m, const char *key, size_t val)
+{
+    int rc = ll_strmap_put(m, key, val);
+    if (rc != 1)
+        return rc;
+    size_t i = hash(key) & (m->cap - 1);
+    while (strcmp(m->keys[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    m->vals[i] = val;
+    return 0;
+}

@@ -20,5 +20,7 @@ size_t ll_strmap_get(const struct ll_strmap *m, const char *key);
 /* Inserts key -> val unless key is present. Returns 0, 1 when it was
  * present (value unchanged), -1 when out of memory. */
 int ll_strmap_put(struct ll_strmap *m, const char *key, size_t val);
+/* Maps key to val, present or not. Returns 0, -1 when out of memory. */
+int ll_strmap_set(struct ll_strmap *m, const char *key, size_t val);
 
 #endif

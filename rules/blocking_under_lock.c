@@ -38,7 +38,8 @@ static const char doc[] =
     "(in the signalling function or a caller of it); a lock of the wait mutex's class is\n"
     "taken to be that mutex. Through calls, a callee's first wait counts, and the joins of\n"
     "at most four start routines; a lock the callee releases first is not held there. A sleep\n"
-    "reached only through a function pointer that can hold several functions is a note.\n";
+    "reached only through a function pointer that can hold several functions, or through a\n"
+    "function two TUs the program links define, is a note.\n";
 
 /* Held on every path, in write mode, and not a semaphore. */
 static bool really_held(const struct ll_fn_view *f, uint32_t e, uint32_t l)
@@ -86,8 +87,9 @@ static void check_sleep(const struct ll_view *v, const struct ll_fn_view *f, uin
                          s->sleep_via);
         if (fd && guessed)
             ll_diag_note(r, fd, &site,
-                         "the sleep is reached only through a call through a function pointer "
-                         "that can hold several functions; which one runs on this path is not "
+                         "the sleep is reached only through a call that can go to several "
+                         "functions (a function pointer that can hold several, or a function "
+                         "several linked TUs define); which one runs on this path is not "
                          "known");
     }
     if (fd)

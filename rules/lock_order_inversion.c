@@ -250,9 +250,10 @@ static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c,
         found[(*nfound)++] = fd;
         if (doubt)
             ll_diag_note(r, fd, &doubt->w.inner,
-                         "'%s' is taken while holding '%s' only through a call through a "
-                         "function pointer that can hold several functions, resolved without "
-                         "context: the cycle may not happen",
+                         "'%s' is taken while holding '%s' only through a call that can go to "
+                         "several functions (a function pointer that can hold several, or a "
+                         "function several linked TUs define), resolved without context: the "
+                         "cycle may not happen",
                          doubt->w.inner_text, doubt->w.outer_text);
     }
     for (uint32_t i = 0; i < c->n; i++) {

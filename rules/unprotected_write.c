@@ -38,12 +38,13 @@ static const char doc[] =
     "`g`), or on data a thread's start argument reaches. A note: a race between objects\n"
     "reached through pointers (one struct type stands for all its objects), and a race on a\n"
     "global no access locks when both accesses lie more than two calls below any start\n"
-    "routine (run-time checks on the way, `if (in_io_thread) return;`, are not followed). In\n"
+    "routine (run-time checks on the way, `if (io) return;`, are not followed). In\n"
     "a library whose entry points are all exported functions, a race only between them on\n"
     "data they store but never update (`n++`) or write without the lock most writes hold is a\n"
     "note: a set-up function may run before any thread. So is a race that a thread reaches\n"
-    "only through a function pointer called in several places that can hold several\n"
-    "functions, and one a flag or a queue under a lock partly orders (see below).\n\n"
+    "only through a call that may run one of several functions (a function pointer, a\n"
+    "function two linked TUs define), and one a flag or a queue under a lock partly orders\n"
+    "(below).\n\n"
     "## Why is this bad\n"
     "`counter++` is a load, an add and a store: two threads interleave them and lose updates.\n"
     "A racy program has undefined behaviour in C11: the compiler may keep the value in a\n"
@@ -187,7 +188,7 @@ static const char *kind(const struct ll_race_access *a)
  * thread's start argument reaches, makes a warning.  Data that no access
  * locks, touched only deep in shared code (more than SHALLOW_CALLS calls
  * from any start routine), is most often kept to one thread by run-time
- * checks on the way (`if (in_io_thread) return;`) that are not followed:
+ * checks on the way (`if (io) return;`) that are not followed:
  * a note too.
  */
 static bool firm(const struct ll_race_access *a, const struct ll_race_access *b, bool locked)
@@ -248,9 +249,10 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
                      a->name, (unsigned)(a->depth < b->depth ? a->depth : b->depth));
     if (p->guessed)
         ll_diag_note(r, fd, &site,
-                     "a thread reaches one of the accesses only through a function pointer "
-                     "that can hold several functions and is called in several places (or "
-                     "is a parameter): which of them runs on which thread is a guess");
+                     "a thread reaches one of the accesses only through a call that can go "
+                     "to several functions (a function pointer that can hold several and is "
+                     "called in several places or is a parameter, or a function several "
+                     "linked TUs define): which of them runs on which thread is a guess");
     if (p->set_up)
         ll_diag_note(r, fd, &site,
                      "both accesses are reached only from the library's exported functions, "

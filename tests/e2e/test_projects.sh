@@ -49,6 +49,14 @@ check "two programs: the shared finding is reported once" \
 run --in "$SRC/fixtures/projects/two-programs-apart" --no-cache -v -q -p "$W/two-programs-apart"
 check "two programs: -v gives each its TUs" \
     err_has "^locklint: program of main\(\) in .*tool_b\.c: 2 translation units$"
+# A function two TUs define: the daemon gets the definition its other
+# references link (2 TUs), -v counts the functions followed to both.
+run --in "$SRC/fixtures/projects/duplicate-symbol-linked" --no-cache -v -q -p "$W/duplicate-symbol-linked"
+check "duplicate symbol: the daemon links its own logger only" \
+    err_has "^locklint: program of main\(\) in .*daemon\.c: 2 translation units$"
+run --in "$SRC/fixtures/projects/duplicate-symbol-ambiguous" --no-cache -v -q -p "$W/duplicate-symbol-ambiguous"
+check "duplicate symbol: -v counts a function followed to both definitions" \
+    err_has "^locklint: 1 function defined in several linked translation units: a call reaches every definition, as a guess$"
 # A library: -v says how many entry points it has.
 run --in "$SRC/fixtures/projects/library-race" --no-cache -v -q -p "$W/library-race"
 check "library: -v counts the entry points" \
