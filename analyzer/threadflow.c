@@ -238,6 +238,35 @@ bool ll_tf_names_thread(const struct ll_tf_thread *t, const struct ll_path *p)
     return strcmp(p->key, h->key) == 0;
 }
 
+/* The parameter `*P` names (a plain dereference of pointer parameter P,
+ * the first 64), or -1. */
+static int deref_param(const struct ll_function *fn, const struct ll_path *p)
+{
+    if (p->root != LL_ROOT_PARAM || !(p->flags & LL_PATH_DEREF) || p->param < 0 || p->param >= 64 ||
+        (uint32_t)p->param >= fn->nparams || !p->key || p->key[0] != '*')
+        return -1;
+    return strcmp(p->key + 1, fn->params[p->param]) == 0 ? p->param : -1;
+}
+
+/* The pointer parameters thread t's local handle is stored through:
+ * `*out = t;` (a write of `*out` right after a read of the handle, as the
+ * assignment lowers). */
+static uint64_t handed_out(const struct ll_function *fn, const struct ll_tf_thread *t)
+{
+    uint64_t params = 0;
+    if (!t->local || t->by_class)
+        return 0;
+    for (uint32_t e = 1; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e], *rd = &fn->events[e - 1];
+        int p =
+            ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE) ? deref_param(fn, &ev->obj) : -1;
+        if (p >= 0 && rd->kind == LL_EV_ACCESS && !(rd->flags & LL_EVF_WRITE) &&
+            ll_tf_names_thread(t, &rd->obj))
+            params |= (uint64_t)1 << p;
+    }
+    return params;
+}
+
 static int collect_threads(struct run *ru, struct ll_arena *a)
 {
     const struct ll_function *fn = ru->fn;
@@ -262,6 +291,7 @@ static int collect_threads(struct run *ru, struct ll_arena *a)
         t->local = ev->obj.root == LL_ROOT_LOCAL && !(ev->obj.flags & LL_PATH_DEREF);
         long k = ll_program_find(ru->prog, ev->callee);
         t->detached = (ev->flags & LL_EVF_DETACHED) || (k >= 0 && ru->tp->self_detach[k]);
+        t->out_params = handed_out(fn, t);
         r->ev_thread[e] = (int32_t)r->nthreads++;
     }
     return 0;
@@ -399,13 +429,37 @@ static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, vo
     }
 }
 
-/* Entering a join loop from outside joins every element it names (the
- * client's edge function). */
+/* The edge from `from` to `to` is taken when pointer parameter `*param`
+ * is NULL (`if (out != NULL)`'s false edge, `if (!out)`'s true edge). */
+static bool null_param_edge(const struct ll_function *fn, uint32_t from, uint32_t to, int *param)
+{
+    const struct ll_block *bb = &fn->blocks[from];
+    const struct ll_cond *c = &bb->cond;
+    if (c->kind != LL_COND_VAR || !c->var || bb->nsucc != 2 || bb->succ[0] == bb->succ[1])
+        return false;
+    if (ll_ps_signs(c->cmp, c->cmp_k, bb->succ[0] == to) != LL_PS_ZERO)
+        return false;
+    for (uint32_t i = 0; i < fn->nparams && i < 64; i++)
+        if (fn->params[i] && strcmp(fn->params[i], c->var) == 0) {
+            *param = (int)i;
+            return true;
+        }
+    return false;
+}
+
+/* Entering a join loop from outside joins every element it names; a path
+ * that found an out-parameter of a running thread's handle NULL hands the
+ * thread to the caller, who passed NULL (the client's edge function). */
 static void enter_loops(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t from, uint32_t to,
                         void *ctx)
 {
     const struct run *ru = ctx;
     const struct ll_tf_result *r = ru->res;
+    int param;
+    if (null_param_edge(ru->fn, from, to, &param))
+        for (uint32_t t = 0; t < ru->n; t++)
+            if ((r->threads[t].out_params >> param) & 1 && (d->st[t] & LL_TS_RUNNING))
+                d->st[t] = (uint8_t)((d->st[t] & ~LL_TS_RUNNING) | LL_TS_ESCAPED);
     for (uint32_t k = 0; k < r->nloops; k++) {
         const struct ll_loop *l = &r->loops[k];
         if (l->head != to || l->body[from])

@@ -47,6 +47,11 @@ struct ll_tf_thread {
     bool by_class;                /* an array element: joins match the class `t[]` */
     bool local;                   /* the handle is an automatic variable (or a part of one) */
     bool detached;                /* created detached: attribute or self-detaching routine */
+    /* the pointer parameters (bit i: parameter i, the first 64) the handle
+     * is stored through, `*out = t` (threadflow.c: handed_out()): on a
+     * path that found such a parameter NULL the thread is the caller's,
+     * who chose to pass NULL (escaped, as where it is stored) */
+    uint64_t out_params;
 };
 
 struct ll_tf_result {

@@ -45,7 +45,9 @@ static const char doc[] =
     "return.  A detached thread whose start routine never returns (a service loop) may be\n"
     "killed when `main` returns: that is its design and is not reported.  Error paths are\n"
     "checked only in constructors that return a local pointer to the handles' object;\n"
-    "`init(struct pool *p)` returning an error code leaves the clean-up to its caller.\n";
+    "`init(struct pool *p)` returning an error code leaves the clean-up to its caller.  A\n"
+    "wrapper storing the id through a pointer parameter (`if (idp) *idp = id;`) hands the\n"
+    "thread to its caller also when `idp` is NULL; a caller passing NULL is not reported.\n";
 
 static bool is_exit_call(const struct ll_event *ev)
 {
