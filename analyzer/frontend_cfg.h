@@ -115,16 +115,22 @@ struct fn_builder {
     bool aliases_full;
 };
 
+#define FE_ALIAS_RHSS 4
+
 /* A pointer variable the function names (a local) or sets (a parameter,
  * global or static) and its definitions: a local's initialiser and plain
  * assignments (`rhs`: the last one seen), or `bad` when it is stepped,
- * compound-assigned or its address is taken; `naddr` counts the times its
+ * compound-assigned or its address is taken; `rhss` the first few right
+ * sides; `naddr` counts the times its
  * address is taken, `stepped` the other reasons it is bad, `const_init`
  * says its initialiser is a constant (NULL), `escaped` that a local is
  * returned or stored through a pointer. */
 struct fe_alias {
     CXCursor var;
     CXCursor rhs;
+    CXCursor rhss[FE_ALIAS_RHSS]; /* the first definitions' right sides (a
+                                     lock's possible targets: lock_targets()) */
+    unsigned nrhss;               /* how many there are; FE_ALIAS_RHSS + 1 when more */
     unsigned defs, naddr;
     unsigned calls, nulls; /* definitions by a call's result, by a null constant */
     bool bad, busy, stepped, const_init, escaped;

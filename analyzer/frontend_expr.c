@@ -708,6 +708,10 @@ static struct fe_alias *alias_def(struct fn_builder *b, CXCursor var, CXCursor r
         return NULL;
     a->defs++;
     a->rhs = rhs;
+    if (a->nrhss < FE_ALIAS_RHSS)
+        a->rhss[a->nrhss++] = rhs;
+    else
+        a->nrhss = FE_ALIAS_RHSS + 1;
     if (!bad && !clang_Cursor_isNull(rhs)) {
         long long k;
         CXCursor v = fe_strip(rhs);
@@ -1282,6 +1286,64 @@ static struct ll_path object_path(struct fn_builder *b, CXCursor arg)
     d.emb = NULL;
     d.site = value_slot(b, arg, 0);
     return d; /* text stays "p": messages name the pointer as written */
+}
+
+/* Adds the lock object each arm of pointer value `v` points to (`&a`, both
+ * arms of `c ? &a : &b`, nested) to `out` (distinct keys, at most
+ * LL_LOCK_TARGETS_MAX); a null constant adds nothing.  False when an arm
+ * is anything else, or there are too many. */
+static bool add_targets(struct fn_builder *b, CXCursor v, struct ll_path *out, uint32_t *n,
+                        unsigned depth)
+{
+    long long k;
+    v = fe_strip(v);
+    if (depth > 8)
+        return false;
+    if (clang_getCursorKind(v) == CXCursor_ConditionalOperator) {
+        struct few f = few_children(v);
+        return f.total == 3 && f.n == 3 && add_targets(b, f.v[1], out, n, depth + 1) &&
+               add_targets(b, f.v[2], out, n, depth + 1);
+    }
+    if (clang_getCursorKind(v) == CXCursor_GNUNullExpr || (fe_eval_int(v, &k) && k == 0))
+        return true;
+    if (!object_address(v))
+        return false;
+    struct ll_path p = arg_path(b, v);
+    if (!(p.flags & LL_PATH_ADDR) || !p.key || p.root == LL_ROOT_UNKNOWN ||
+        p.root == LL_ROOT_NONE || p.root == LL_ROOT_CALL)
+        return false;
+    p.flags &= (uint8_t)~LL_PATH_ADDR;
+    for (uint32_t i = 0; i < *n; i++)
+        if (strcmp(out[i].key, p.key) == 0)
+            return true;
+    if (*n >= LL_LOCK_TARGETS_MAX)
+        return false;
+    out[(*n)++] = p;
+    return true;
+}
+
+/*
+ * The locks a lock-API argument `arg` may point to, when it is a local
+ * pointer that the function sets only to lock objects' addresses and that
+ * may point to two or more of them: `m = k ? &a : &b;`, or `m = &a;` and
+ * `m = &b;` in two branches (never stepped, its address never taken, at
+ * most four definitions).  Returns their number (0 when not so) and
+ * fills `out` (LL_LOCK_TARGETS_MAX entries).  Which one it is on a path
+ * is not known: the lock-order graph takes an edge for each.
+ */
+static uint32_t lock_targets(struct fn_builder *b, CXCursor arg, struct ll_path *out)
+{
+    CXCursor ref = local_ref(arg);
+    struct fe_alias *a =
+        clang_Cursor_isNull(ref) || b->aliases_full ? NULL : alias_of(b, ref, false);
+    if (!a || a->bad || a->stepped || a->naddr || a->defs == 0 || a->nrhss != a->defs ||
+        a->nrhss > FE_ALIAS_RHSS)
+        return 0;
+    uint32_t n = 0;
+    for (unsigned i = 0; i < a->nrhss; i++)
+        if (clang_Cursor_isNull(a->rhss[i]) || !add_targets(b, a->rhss[i], out, &n, 0))
+            return 0;
+    return n >= 2 ? n : 0;
 }
 
 const char *fe_local_var(struct fn_builder *b, CXCursor e)
@@ -2047,9 +2109,20 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
     long long k = 0;
     switch ((enum ll_api_op)api->op) {
     case LL_OP_LOCK:
-    case LL_OP_TRYLOCK:
+    case LL_OP_TRYLOCK: {
+        struct ll_path targets[LL_LOCK_TARGETS_MAX];
+        uint32_t nt = api->obj_arg >= 0 && api->obj_arg < nargs && (obj.flags & LL_PATH_DEREF)
+                          ? lock_targets(b, call_arg(call, api->obj_arg), targets)
+                          : 0;
         ev = fe_emit(b, api->op == LL_OP_LOCK ? LL_EV_ACQUIRE : LL_EV_TRYACQUIRE, call);
+        if (nt && !(ev->args = ll_arena_alloc(b->arena, nt * sizeof(*ev->args))))
+            b->oom = true;
+        else if (nt) {
+            memcpy(ev->args, targets, nt * sizeof(*ev->args));
+            ev->nargs = nt;
+        }
         break;
+    }
     case LL_OP_UNLOCK:
         ev = fe_emit(b, LL_EV_RELEASE, call);
         break;

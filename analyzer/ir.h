@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 24
+#define LL_FACTS_VERSION 25
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -102,8 +102,11 @@ struct ll_path {
 };
 
 enum ll_event_kind {
-    LL_EV_ACQUIRE,        /* obj: lock; mode; lock_kind */
-    LL_EV_TRYACQUIRE,     /* obj: lock; acquired only where the result says so */
+    LL_EV_ACQUIRE,        /* obj: lock; mode; lock_kind; args: the locks it may be when obj
+                             is `*m` for a local pointer set to several locks' addresses
+                             (LL_LOCK_TARGETS_MAX at most), else none */
+    LL_EV_TRYACQUIRE,     /* obj: lock; acquired only where the result says so; args: as
+                             for ACQUIRE */
     LL_EV_RELEASE,        /* obj: lock */
     LL_EV_ACCESS,         /* obj: memory location; flags WRITE / ATOMIC; aux: for a
                              write of `*out` (out a parameter), the address stored
@@ -145,6 +148,9 @@ enum ll_lock_kind {
 };
 
 enum ll_mode { LL_MODE_EXCL = 0, LL_MODE_SHARED = 1 };
+
+/* The most locks an acquisition through a local pointer may be (its args). */
+#define LL_LOCK_TARGETS_MAX 4
 
 /* ll_event.flags */
 enum {

@@ -206,6 +206,12 @@ static void put_event(FILE *out, const struct ll_tu_facts *f, const struct ll_fu
         fputc(' ', out);
         put_path(out, &e->obj);
     }
+    if (e->kind != LL_EV_CALL && e->nargs) { /* the locks an acquisition may be */
+        fputs(" may(", out);
+        for (uint32_t i = 0; i < e->nargs; i++)
+            fprintf(out, "%s'%s'", i ? ", " : "", e->args[i].key ? e->args[i].key : "-");
+        fputc(')', out);
+    }
     if (aux) {
         fputs(" aux ", out);
         put_path(out, &e->aux);

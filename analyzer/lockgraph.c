@@ -91,7 +91,7 @@ int ll_lockgraph_add(struct ll_lockgraph *g, const struct ll_path *outer,
         /* one object, or one class with the same instance path: a double
          * lock, not an ordering */
         if (g->nodes[a].concrete || !outer->key || !inner->key ||
-            strcmp(outer->key, inner->key) == 0)
+            strcmp(outer->key, inner->key) == 0 || w->may_outer || w->may_inner)
             return 0;
         same_class = true;
     }
@@ -128,13 +128,18 @@ int ll_lockgraph_add(struct ll_lockgraph *g, const struct ll_path *outer,
         e = &g->edges[ei];
         intersect_gates(e, held, nheld);
         /* one sure occurrence makes the edge sure, and its witness */
-        if (e->w.guessed && !w->guessed)
+        if (ll_lg_witness_doubtful(&e->w) && !ll_lg_witness_doubtful(w))
             e->w = *w;
     }
     e->count++;
     if (roots)
         ll_bitset_or(e->roots, roots, g->root_words);
     return 0;
+}
+
+bool ll_lg_witness_doubtful(const struct ll_lg_witness *w)
+{
+    return w->guessed || w->may_outer || w->may_inner;
 }
 
 /* ---- classes that may be one object -------------------------------- */
@@ -183,7 +188,7 @@ static int remap_edges(struct ll_lockgraph *g, const uint32_t *to)
         if (ei != (size_t)-1) {
             struct ll_lg_edge *m = &g->edges[ei];
             intersect_gates(m, e.gates, e.ngates);
-            if (m->w.guessed && !e.w.guessed)
+            if (ll_lg_witness_doubtful(&m->w) && !ll_lg_witness_doubtful(&e.w))
                 m->w = e.w;
             m->count += e.count;
             ll_bitset_or(m->roots, e.roots, g->root_words);

@@ -44,7 +44,15 @@ struct ll_lg_witness {
     bool has_call;
     bool guessed; /* inner is taken only through a call through a function pointer that can
                      hold several functions: the edge may not exist (see ll_take) */
+    /* the outer / inner lock is one of the locks a local pointer, spelled so,
+     * may point to (ir.h: an acquisition's args), or NULL: the edge holds only
+     * on the paths where it points there */
+    const char *may_outer, *may_inner;
 };
+
+/* Whether the edge a witness stands for may not exist: guessed, or through
+ * a pointer that may point elsewhere.  One sure witness makes an edge sure. */
+bool ll_lg_witness_doubtful(const struct ll_lg_witness *w);
 
 struct ll_lg_edge {
     uint32_t from, to;

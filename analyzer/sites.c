@@ -307,8 +307,12 @@ static int rewrite_all(struct sites *s, struct ll_tu_facts *tus, size_t ntus)
                 if (rewrite(s, &ev->obj, !value_obj && (ev->obj.flags & LL_PATH_DEREF)) != 0 ||
                     rewrite(s, &ev->aux, !value_aux && (ev->aux.flags & LL_PATH_DEREF)) != 0)
                     return -1;
+                /* an acquisition's args are locks it may be: objects, as obj */
+                bool lock = ev->kind == LL_EV_ACQUIRE || ev->kind == LL_EV_TRYACQUIRE;
                 for (uint32_t k = 0; k < ev->nargs; k++)
-                    if (rewrite(s, &ev->args[k], (ev->args[k].flags & LL_PATH_ADDR) != 0) != 0)
+                    if (rewrite(s, &ev->args[k],
+                                (ev->args[k].flags & (lock ? LL_PATH_DEREF : LL_PATH_ADDR)) != 0) !=
+                        0)
                         return -1;
             }
         }

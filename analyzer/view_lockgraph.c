@@ -59,22 +59,51 @@ static const uint64_t *edge_roots(const struct ll_view *v, const struct ll_fn_vi
     return ll_bitset_any(running, w) ? roots : NULL;
 }
 
+/* The acquisition of each of f's locks that names the locks it may be
+ * (ir.h: an acquisition's args through a local pointer set to several
+ * locks' addresses), or NULL; in the scratch arena.  NULL when out of
+ * memory. */
+static const struct ll_event **may_targets(struct ll_view *v, const struct ll_fn_view *f)
+{
+    const struct ll_event **by_lock =
+        ll_arena_alloc(&v->scratch, (f->df.nlocks + 1) * sizeof(*by_lock));
+    for (uint32_t e = 0; by_lock && e < f->fn->nevents; e++) {
+        const struct ll_event *ev = &f->fn->events[e];
+        int k = ev->nargs && ll_event_acquires(ev) ? ll_df_lock_index(&f->df, ev->obj.key) : -1;
+        if (k >= 0)
+            by_lock[k] = ev;
+    }
+    return by_lock;
+}
+
+/* Edges from every lock held at event e of f to `inner` (which a local
+ * pointer spelled `may_inner` may point to, or NULL); a held lock taken
+ * through such a pointer gives an edge from each lock it may be. */
 static int edges_at(struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
-                    const struct ll_path *inner, struct ll_lg_witness *w, const char **ids,
-                    size_t nids)
+                    const struct ll_path *inner, const char *may_inner, struct ll_lg_witness *w,
+                    const char **ids, size_t nids, const struct ll_event **targets)
 {
     /* single-threaded code orders locks but cannot take part in a deadlock */
     const uint64_t *roots = edge_roots(v, f, e);
     for (uint32_t k = 0; k < f->df.nlocks; k++) {
-        const struct ll_path *outer = f->df.locks[k].path;
-        if (!(ll_df_state(&f->df, e, k) & LL_LS_HELD) || ll_path_param_rooted(outer) ||
-            (outer->key && inner->key && strcmp(outer->key, inner->key) == 0))
+        const struct ll_path *held = f->df.locks[k].path;
+        if (!(ll_df_state(&f->df, e, k) & LL_LS_HELD) || ll_path_param_rooted(held) ||
+            (held->key && inner->key && strcmp(held->key, inner->key) == 0))
             continue;
-        w->outer = ll_fn_acquisition_site(f, e, k);
-        w->outer_text = outer->text;
-        w->inner_text = inner->text;
-        if (ll_lockgraph_add(&v->graph, outer, inner, w, ids, nids, roots) != 0)
-            return -1;
+        const struct ll_event *t = targets[k];
+        for (uint32_t i = 0; i < (t ? t->nargs : 1); i++) {
+            const struct ll_path *outer = t ? &t->args[i] : held;
+            if (ll_path_param_rooted(outer) ||
+                (outer->key && inner->key && strcmp(outer->key, inner->key) == 0))
+                continue;
+            w->outer = ll_fn_acquisition_site(f, e, k);
+            w->outer_text = outer->text;
+            w->inner_text = inner->text;
+            w->may_outer = t ? held->text : NULL;
+            w->may_inner = may_inner;
+            if (ll_lockgraph_add(&v->graph, outer, inner, w, ids, nids, roots) != 0)
+                return -1;
+        }
     }
     return 0;
 }
@@ -86,7 +115,8 @@ static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool ha
     /* the scratch arena is free between the functions' analyses */
     ll_arena_reset(&v->scratch);
     const char **lock_ids = ll_arena_alloc(&v->scratch, (f->df.nlocks + 1) * sizeof(*lock_ids));
-    if (!lock_ids)
+    const struct ll_event **targets = may_targets(v, f);
+    if (!lock_ids || !targets)
         return -1;
     for (uint32_t e = 0; e < fn->nevents; e++) {
         const struct ll_event *ev = &fn->events[e];
@@ -101,8 +131,12 @@ static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool ha
         w.inner = ll_view_site(f, ev->loc, NULL);
         size_t nids = held_ids(v, f, e, ids, lock_ids);
         if (acquire) {
-            if (edges_at(v, f, e, &ev->obj, &w, ids, nids) != 0)
-                return -1;
+            /* through a pointer that may point to several locks: each */
+            for (uint32_t i = 0; i < (ev->nargs ? ev->nargs : 1); i++)
+                if ((!ev->nargs || !ll_path_param_rooted(&ev->args[i])) &&
+                    edges_at(v, f, e, ev->nargs ? &ev->args[i] : &ev->obj,
+                             ev->nargs ? ev->obj.text : NULL, &w, ids, nids, targets) != 0)
+                    return -1;
         } else if (f->calls && f->calls[e]) {
             const struct ll_call_info *ci = f->calls[e];
             w.has_call = true;
@@ -114,7 +148,7 @@ static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool ha
                 w.inner = t->site;
                 w.via = t->via;
                 w.guessed = t->guessed || v->fns[ci->callee].is_dispatcher;
-                if (edges_at(v, f, e, &t->lock, &w, ids, nids) != 0)
+                if (edges_at(v, f, e, &t->lock, NULL, &w, ids, nids, targets) != 0)
                     return -1;
             }
             const struct ll_summary *cs = &v->fns[ci->callee].summary;

@@ -41,6 +41,9 @@ static const char doc[] =
     "parameter (a table of lock functions is seen through); a callback nothing in the program\n"
     "stores is not followed. Such a slot holds every function stored in it anywhere, so a\n"
     "cycle with an edge seen only through a slot that can hold several functions is a note.\n"
+    "A lock taken through a local pointer set to one of a few locks (`m = k ? &a : &b;`) is\n"
+    "each of them, and a cycle that needs the pointer to point to one is a note: which lock\n"
+    "it holds on a path is not followed.\n"
     "A nesting of one class is taken to be ordered when the function\n"
     "compares the two locks' index or pointer variables with `<` or `>`. Cycles are reported when\n"
     "two of their edges are reached from two threads that may run at the same time: two\n"
@@ -199,15 +202,39 @@ static struct ll_finding *at_site(struct ll_finding **found, size_t n, const str
     return NULL;
 }
 
-/* The first edge of c seen only through a call through a function pointer
- * that can hold several functions, or NULL. */
-static const struct ll_lg_edge *guessed_edge(const struct ll_lockgraph *g,
-                                             const struct ll_lg_cycle *c)
+/* The first edge of c that may not exist (seen only through a call
+ * through a function pointer that can hold several functions, or through
+ * a pointer that may point to several locks), or NULL. */
+static const struct ll_lg_edge *doubtful_edge(const struct ll_lockgraph *g,
+                                              const struct ll_lg_cycle *c)
 {
     for (uint32_t k = 0; k < c->n; k++)
-        if (g->edges[c->edges[k]].w.guessed)
+        if (ll_lg_witness_doubtful(&g->edges[c->edges[k]].w))
             return &g->edges[c->edges[k]];
     return NULL;
+}
+
+/* Says why the cycle through edge `doubt` may not happen. */
+static void doubt_note(struct ll_rule_ctx *r, struct ll_finding *fd, const struct ll_lg_edge *doubt)
+{
+    const struct ll_lg_witness *w = &doubt->w;
+    if (w->guessed)
+        ll_diag_note(r, fd, &w->inner,
+                     "'%s' is taken while holding '%s' only through a call that can go to "
+                     "several functions (a function pointer that can hold several, or a "
+                     "function several linked TUs define), resolved without context: the "
+                     "cycle may not happen",
+                     w->inner_text, w->outer_text);
+    else if (w->may_outer)
+        ll_diag_note(r, fd, &w->outer,
+                     "'%s' may point to '%s' or to another lock: the cycle needs it to "
+                     "point to '%s' here",
+                     w->may_outer, w->outer_text, w->outer_text);
+    else
+        ll_diag_note(r, fd, &w->inner,
+                     "'%s' may point to '%s' or to another lock: the cycle needs it to "
+                     "point to '%s' here",
+                     w->may_inner, w->inner_text, w->inner_text);
 }
 
 /*
@@ -226,7 +253,7 @@ static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c,
         if (site_before(edge_site(&g->edges[c->edges[k]]), edge_site(&g->edges[c->edges[first]])))
             first = k;
     const struct ll_lg_edge *e0 = &g->edges[c->edges[first]];
-    const struct ll_lg_edge *doubt = guessed_edge(g, c);
+    const struct ll_lg_edge *doubt = doubtful_edge(g, c);
     struct ll_finding *fd = at_site(found, *nfound, edge_site(e0), doubt != NULL);
     bool grouped = fd != NULL;
     char text[1024];
@@ -249,12 +276,7 @@ static void report_cycle(const struct ll_view *v, const struct ll_lg_cycle *c,
             return;
         found[(*nfound)++] = fd;
         if (doubt)
-            ll_diag_note(r, fd, &doubt->w.inner,
-                         "'%s' is taken while holding '%s' only through a call that can go to "
-                         "several functions (a function pointer that can hold several, or a "
-                         "function several linked TUs define), resolved without context: the "
-                         "cycle may not happen",
-                         doubt->w.inner_text, doubt->w.outer_text);
+            doubt_note(r, fd, doubt);
     }
     for (uint32_t i = 0; i < c->n; i++) {
         const struct ll_lg_edge *e = &g->edges[c->edges[(first + i) % c->n]];
