@@ -11,6 +11,7 @@
 #include "view_internal.h"
 
 #include "bitset.h"
+#include "join_params.h"
 #include "strmap.h"
 
 #include <stdlib.h>
@@ -26,22 +27,18 @@ struct mctx {
     uint64_t **creates, **running, **joined, **leaves, **ends;
     bool *active; /* per function: leaves or ends some root */
     const char ***handles;
+    struct ll_join_params jp; /* joins of a handle given as a parameter */
 };
 
-/* A key whose every index is a constant (`t[0]`, `w[1].t`): one element. */
-static bool constant_indices(const char *key)
+#define MHP_JOIN_CLASSES 8
+
+/* Event e of function i joins some handle: a join, or a call that joins
+ * the handle it passes (join_params.h). */
+static bool joins_at(const struct mctx *c, uint32_t i, uint32_t e)
 {
-    bool any = false;
-    for (const char *p = key ? strchr(key, '[') : NULL; p; p = strchr(p + 1, '[')) {
-        const char *q = p + 1;
-        if (*q == ']')
-            return false;
-        for (; *q && *q != ']'; q++)
-            if (*q < '0' || *q > '9')
-                return false;
-        any = true;
-    }
-    return any;
+    const char *cls[1];
+    return c->v->fns[i].fn->events[e].kind == LL_EV_JOIN ||
+           ll_join_classes_at(&c->jp, c->v, i, e, cls, 1) > 0;
 }
 
 /* ---- threads running ------------------------------------------------ */
@@ -59,19 +56,23 @@ static void started(struct mctx *c, const struct ll_event *ev, uint64_t *out)
 
 /* The first join of a handle class in a function, of a handle that is not
  * one constant element (`t[0]`): index of the event, or UINT32_MAX (never
- * joined, or no class). */
+ * joined, or no class).  A call that joins the handles it passes
+ * (`join_thread(u)`) joins their classes there. */
 struct first_joins {
     struct ll_strmap at; /* class -> index into the function's events */
 };
 
-static int first_joins_build(struct first_joins *fj, const struct ll_function *fn)
+static int first_joins_build(const struct mctx *c, struct first_joins *fj, uint32_t i)
 {
+    const struct ll_function *fn = c->v->fns[i].fn;
     ll_strmap_init(&fj->at);
-    for (uint32_t j = 0; j < fn->nevents; j++)
-        if (fn->events[j].kind == LL_EV_JOIN && fn->events[j].obj.cls &&
-            !constant_indices(fn->events[j].obj.key) &&
-            ll_strmap_put(&fj->at, fn->events[j].obj.cls, j) < 0)
-            return -1;
+    for (uint32_t j = 0; j < fn->nevents; j++) {
+        const char *cls[MHP_JOIN_CLASSES];
+        size_t n = ll_join_classes_at(&c->jp, c->v, i, j, cls, MHP_JOIN_CLASSES);
+        for (size_t k = 0; k < n; k++)
+            if (ll_strmap_put(&fj->at, cls[k], j) < 0)
+                return -1;
+    }
     return 0;
 }
 
@@ -106,17 +107,17 @@ static int by_at(const void *pa, const void *pb)
  * handles instead of rescanning every creation and join at every join,
  * which was cubic in the creations of a main() that starts and joins
  * hundreds of threads. */
-static int join_ends(struct mctx *c, const struct ll_function *fn, struct ends_at **out,
-                     size_t *nout)
+static int join_ends(struct mctx *c, uint32_t i, struct ends_at **out, size_t *nout)
 {
     const struct ll_view *v = c->v;
+    const struct ll_function *fn = v->fns[i].fn;
     struct first_joins fj;
     struct ll_strmap group; /* start routine's USR -> index into ends */
     ll_strmap_init(&group);
     struct ends_at *ends = calloc((size_t)fn->nevents + v->cg.nroots + 1, sizeof(*ends));
     size_t n = 0;
     int rc = -1;
-    if (!ends || first_joins_build(&fj, fn) != 0)
+    if (!ends || first_joins_build(c, &fj, i) != 0)
         goto out;
     for (uint32_t e = 0; e < fn->nevents; e++) {
         const struct ll_event *ev = &fn->events[e];
@@ -125,7 +126,7 @@ static int join_ends(struct mctx *c, const struct ll_function *fn, struct ends_a
         uint32_t at = (ev->flags & LL_EVF_DETACHED) ? UINT32_MAX : first_join(&fj, ev->obj.cls);
         /* `join(t[0])` joins one element: it ends a creation into t[0]
          * (the first join of the class counts only for the others) */
-        bool one = !(ev->flags & LL_EVF_DETACHED) && constant_indices(ev->obj.key);
+        bool one = !(ev->flags & LL_EVF_DETACHED) && ll_handle_one_element(ev->obj.key);
         for (uint32_t j = e + 1; one && j < at && j < fn->nevents; j++)
             if (fn->events[j].kind == LL_EV_JOIN && fn->events[j].obj.key &&
                 strcmp(fn->events[j].obj.key, ev->obj.key) == 0)
@@ -153,9 +154,9 @@ static int join_ends(struct mctx *c, const struct ll_function *fn, struct ends_a
         ends[n++].id = fn->nevents + r;
     }
     size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (ends[i].at != UINT32_MAX)
-            ends[k++] = ends[i];
+    for (size_t x = 0; x < n; x++)
+        if (ends[x].at != UINT32_MAX)
+            ends[k++] = ends[x];
     if (k)
         qsort(ends, k, sizeof(*ends), by_at);
     *out = ends;
@@ -306,7 +307,7 @@ static int running_flow(struct mctx *c, uint32_t i)
      * take part in thread lifetimes, not all events times all roots. */
     bool plain = true;
     for (uint32_t e = 0; e < fn->nevents && plain; e++)
-        plain = fn->events[e].kind != LL_EV_THREAD_CREATE && fn->events[e].kind != LL_EV_JOIN &&
+        plain = fn->events[e].kind != LL_EV_THREAD_CREATE && !joins_at(c, i, e) &&
                 !(f->calls && f->calls[e] && c->active[f->calls[e]->callee]);
     if (plain) {
         c->running[i] = NULL;
@@ -314,7 +315,7 @@ static int running_flow(struct mctx *c, uint32_t i)
     }
     bool joins = false;
     for (uint32_t e = 0; e < fn->nevents && !joins; e++)
-        joins = fn->events[e].kind == LL_EV_JOIN;
+        joins = joins_at(c, i, e);
     uint64_t *in = calloc(((size_t)fn->nblocks + 1) * w, sizeof(uint64_t));
     uint64_t *s = calloc(w, sizeof(uint64_t));
     /* joined before event e: kept (ll_mhp_running_at()) when fn joins */
@@ -326,12 +327,12 @@ static int running_flow(struct mctx *c, uint32_t i)
     size_t nends = 0, next = 0;
     if (!in || !s || !kill || !c->running[i])
         goto out;
-    if (joins && join_ends(c, fn, &ends, &nends) != 0)
+    if (joins && join_ends(c, i, &ends, &nends) != 0)
         goto out;
     for (uint32_t e = 1; e < nev; e++) {
         uint64_t *k = &kill[(size_t)e * w];
         memcpy(k, &kill[(size_t)(e - 1) * w], w * sizeof(uint64_t));
-        if (fn->events[e - 1].kind == LL_EV_JOIN)
+        if (joins && joins_at(c, i, e - 1))
             joined(c, fn, ends, nends, &next, e - 1, k);
     }
     ll_bitset_or(c->ends[i], &kill[(nev - 1) * w], w);
@@ -348,7 +349,7 @@ static int running_flow(struct mctx *c, uint32_t i)
                     started(c, ev, s);
                 else if (f->calls && f->calls[e])
                     call_effect(c, i, f->calls[e]->callee, s);
-                else if (ev->kind == LL_EV_JOIN) /* on this path too: create; join; loop */
+                if (joins && joins_at(c, i, e)) /* on this path too: create; join; loop */
                     ll_bitset_andnot(s, &kill[(size_t)(e + 1) * w], w);
             }
             if (b == fn->exit)
@@ -605,7 +606,8 @@ int ll_mhp_build(const struct ll_view *v, struct ll_mhp *m)
     }
     for (uint32_t r = 0; r < v->cg.nroots; r++)
         m->root_of[v->cg.roots[r].fn] = r;
-    if (transitive_creates(&c) != 0 || collect_handles(&c) != 0)
+    if (transitive_creates(&c) != 0 || collect_handles(&c) != 0 ||
+        ll_join_params_build(v, c.a, &c.jp) != 0)
         return -1;
     m->handles = c.handles;
     for (uint32_t o = 0; o < v->cg.n; o++)

@@ -253,6 +253,58 @@ static void test_query_threads(void **state)
     destroy(&w);
 }
 
+/* Whether the root `name` may run in function f at its nth call of
+ * `callee` (its last event when there is none). */
+static bool running_before_call(struct world *w, const char *f, const char *callee, int nth,
+                                const char *name)
+{
+    const struct ll_fn_view *g = fn(w, f);
+    uint32_t at = g->fn->nevents - 1;
+    for (uint32_t e = 0; e < g->fn->nevents; e++)
+        if (g->fn->events[e].kind == LL_EV_CALL && g->fn->events[e].callee &&
+            strstr(g->fn->events[e].callee, "@F@") &&
+            strcmp(strstr(g->fn->events[e].callee, "@F@") + 3, callee) == 0 && nth-- == 0) {
+            at = e;
+            break;
+        }
+    uint64_t run[4] = {0};
+    assert_true(w->view.mhp.words <= 4);
+    ll_mhp_running_at(&w->view.mhp, g->index, at, run);
+    long r = w->view.mhp.root_of[fn(w, name)->index];
+    assert_true(r >= 0);
+    return (run[r / 64] >> (r % 64)) & 1;
+}
+
+static void test_join_wrapper_parameter(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, "#include <pthread.h>\n"
+              "static void *work(void *p) { return p; }\n"
+              "static void *idle(void *p) { return p; }\n"
+              "static void *sweep(void *p) { return p; }\n"
+              "void mark(void) {}\n"
+              "static void join_thread(pthread_t t) { pthread_join(t, 0); }\n"
+              "static void stop(pthread_t *t) { pthread_join(*t, 0); mark(); }\n"
+              "int main(void) { pthread_t t, u, s;\n"
+              "    pthread_create(&t, 0, work, 0);\n"
+              "    pthread_create(&u, 0, idle, 0);\n"
+              "    join_thread(u);\n"
+              "    mark();\n"
+              "    join_thread(t);\n"
+              "    mark();\n"
+              "    pthread_create(&s, 0, sweep, 0);\n"
+              "    stop(&s);\n"
+              "    return 0; }\n");
+    /* at the call: each call joins the thread whose handle it passes */
+    assert_true(running_before_call(&w, "main", "mark", 0, "work"));
+    assert_false(running_before_call(&w, "main", "mark", 0, "idle"));
+    assert_false(running_before_call(&w, "main", "mark", 1, "work"));
+    /* inside the wrapper: every call passes `s` */
+    assert_false(running_before_call(&w, "stop", "mark", 0, "sweep"));
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +314,7 @@ int main(void)
         cmocka_unit_test(test_roots_and_graph),
         cmocka_unit_test(test_query_locks),
         cmocka_unit_test(test_query_threads),
+        cmocka_unit_test(test_join_wrapper_parameter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
