@@ -393,7 +393,7 @@ static int expand_rsp(struct ll_arena *scratch, const char *dir, int argc, const
  * values are made absolute against the entry's directory because libclang
  * honours -working-directory poorly.
  */
-enum { A_EXACT = 1, A_SEP = 2, A_JOINED = 4, A_PATH = 8 };
+enum { A_EXACT = 1, A_SEP = 2, A_JOINED = 4, A_PATH = 8, A_FORCED = 16 };
 
 struct arg_rule {
     const char *name;
@@ -407,8 +407,8 @@ static const struct arg_rule keep_rules[] = {
     {"-isystem", A_SEP | A_JOINED | A_PATH},
     {"-iquote", A_SEP | A_JOINED | A_PATH},
     {"-idirafter", A_SEP | A_JOINED | A_PATH},
-    {"-include", A_SEP | A_JOINED | A_PATH},
-    {"-imacros", A_SEP | A_JOINED | A_PATH},
+    {"-include", A_SEP | A_JOINED | A_PATH | A_FORCED},
+    {"-imacros", A_SEP | A_JOINED | A_PATH | A_FORCED},
     {"-isysroot", A_SEP | A_JOINED | A_PATH},
     {"--sysroot", A_SEP | A_PATH},
     {"--sysroot=", A_JOINED | A_PATH},
@@ -782,6 +782,63 @@ static const char *path_value(struct ll_arena *a, const char *dir, const char *p
 }
 
 /*
+ * A forced include (`-include FILE`, `-imacros FILE`) with a relative
+ * FILE: GCC and clang look for it in the current directory (the entry's)
+ * first, then along the quoted-include chain.  Its value was made
+ * absolute against the entry's directory; where no file is there, it is
+ * looked up below, once the chain's directories are absolute too.
+ */
+struct forced_include {
+    int at;             /* its value's index in the kept arguments */
+    const char *prefix; /* "-include" for the joined form, else "" */
+    const char *rel;    /* the value as written */
+};
+
+#define FORCED_INCLUDES_MAX 16
+
+static bool is_regular_file(const char *path)
+{
+    struct stat st;
+    return path && stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* The directory argument k of kept names for `flag` (separate or joined),
+ * or NULL. */
+static const char *chain_dir(const struct argvec *kept, int k, const char *flag)
+{
+    const char *s = kept->v[k];
+    size_t n = strlen(flag);
+    const char *d = strcmp(s, flag) == 0       ? (k + 1 < kept->n ? kept->v[k + 1] : NULL)
+                    : strncmp(s, flag, n) == 0 ? s + n
+                                               : NULL;
+    return d && d[0] == '/' ? d : NULL; /* "=dir", "-I-": not a directory of ours */
+}
+
+/* Each pending forced include from the first directory of the chain
+ * (-iquote, -I, -isystem, -idirafter, in that order, as GCC searches
+ * `#include "..."`) that has it; found nowhere, it stays as it was and
+ * the parse reports the missing file.  Returns -1 when out of memory. */
+static int find_forced_includes(struct ll_arena *a, struct argvec *kept,
+                                const struct forced_include *f, int nf)
+{
+    static const char *const chain[] = {"-iquote", "-I", "-isystem", "-idirafter"};
+    for (int i = 0; i < nf; i++) {
+        const char *found = NULL;
+        for (size_t c = 0; c < sizeof(chain) / sizeof(chain[0]) && !found; c++)
+            for (int k = 0; k < kept->n && !found; k++) {
+                const char *d = k == f[i].at ? NULL : chain_dir(kept, k, chain[c]);
+                const char *path = d ? ll_path_absolute(a, d, f[i].rel) : NULL;
+                if (d && !path)
+                    return -1;
+                found = is_regular_file(path) ? path : NULL;
+            }
+        if (found && !(kept->v[f[i].at] = ll_arena_printf(a, "%s%s", f[i].prefix, found)))
+            return -1;
+    }
+    return 0;
+}
+
+/*
  * "-Wp,A,B,...": options for the preprocessor, passed on unchecked by the
  * driver.  Only its -D and -U pieces are kept (as plain -D/-U arguments:
  * hardened builds pass -Wp,-D_FORTIFY_SOURCE=2); anything else in it drops
@@ -883,6 +940,8 @@ static int sanitize(struct ll_compdb *db, const char *dir, int argc, const char 
     const char *const *av = ex.v;
     int n = ex.n;
     struct argvec res = {NULL, 0, 0};
+    struct forced_include forced[FORCED_INCLUDES_MAX];
+    int nforced = 0;
 
     int i = 0;
     while (i < n) {
@@ -916,6 +975,12 @@ static int sanitize(struct ll_compdb *db, const char *dir, int argc, const char 
             }
             if (!kept[0] || (take == 2 && !kept[1]))
                 goto out;
+            const char *value = separate ? next : s + nlen;
+            if ((rule->form & A_FORCED) && value[0] && value[0] != '/' &&
+                nforced < FORCED_INCLUDES_MAX &&
+                !is_regular_file(kept[take - 1] + (separate ? 0 : nlen)))
+                forced[nforced++] =
+                    (struct forced_include){res.n + take - 1, separate ? "" : rule->name, value};
         } else if ((starts_with(s, "-f") && f_flag_kept(s)) ||
                    (starts_with(s, "-m") && !starts_with(s, "-mllvm")) ||
                    (s[1] == 'W' && !strchr(s, ',')) || config_flag_kept(db, s)) {
@@ -943,6 +1008,8 @@ static int sanitize(struct ll_compdb *db, const char *dir, int argc, const char 
                 goto out;
         i += take;
     }
+    if (find_forced_includes(&scratch, &res, forced, nforced) < 0)
+        goto out;
 
     const char *gnuc = has_prefix_arg(&res, "-fgnuc-version=")
                            ? NULL

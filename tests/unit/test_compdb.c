@@ -767,6 +767,41 @@ static void test_sanitize_gnuc_version(void **state)
     assert_string_equal(out[0], "-fgnuc-version=10.1");
 }
 
+/* A relative forced include is looked for in the entry's directory, then
+ * along the quoted-include chain (liburcu: `-include config.h` from src/
+ * with `-I../include`), as GCC and clang do; found nowhere, the entry's
+ * directory stays. */
+static void test_sanitize_forced_include_search(void **state)
+{
+    struct fixture *fx = *state;
+    write_file("inc/config.h", "#define X 1\n");
+    write_file("src/local.h", "#define Y 1\n");
+    write_file("inc/local.h", "#define Y 2\n");
+    fx->db.dir = at(fx, "src");
+    const char *argv[] = {"clang",           "-I../inc", "-include", "config.h", "-imacrosconfig.h",
+                          "-include",        "local.h",  "-include", "none.h",   "-include",
+                          "../inc/config.h", "a.c"};
+    const char **out;
+    int n = ll_compdb_sanitize(&fx->db, (int)(sizeof(argv) / sizeof(argv[0])), argv, "a.c", NULL,
+                               NULL, &out);
+    char joined[4400], inc[4400];
+    snprintf(joined, sizeof(joined), "-imacros%s", at(fx, "inc/config.h"));
+    snprintf(inc, sizeof(inc), "-I%s", at(fx, "inc"));
+    const char *expect[] = {inc,
+                            "-include",
+                            at(fx, "inc/config.h"),
+                            joined,
+                            "-include",
+                            at(fx, "src/local.h"),
+                            "-include",
+                            at(fx, "src/none.h"),
+                            "-include",
+                            at(fx, "inc/config.h")};
+    assert_int_equal(n, 10);
+    for (int i = 0; i < n; i++)
+        assert_string_equal(out[i], expect[i]);
+}
+
 static void test_split_command(void **state)
 {
     (void)state;
@@ -955,6 +990,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resource_dir_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_response_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sanitize_gnuc_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sanitize_forced_include_search, setup, teardown),
         cmocka_unit_test(test_split_command),
         cmocka_unit_test(test_path_absolute),
         cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
