@@ -89,6 +89,7 @@ const char *ll_clang_error(void);
     X(clang_getUnaryOperatorKindSpelling)                                                          \
     X(clang_isAttribute)                                                                           \
     X(clang_isConstQualifiedType)                                                                  \
+    X(clang_isVolatileQualifiedType)                                                               \
     X(clang_isCursorDefinition)                                                                    \
     X(clang_isExpression)                                                                          \
     X(clang_isFunctionTypeVariadic)                                                                \
@@ -169,6 +170,7 @@ LL_CLANG_FUNCTIONS(LL_CLANG_POINTER)
 #define clang_getUnaryOperatorKindSpelling (*ll_ptr_clang_getUnaryOperatorKindSpelling)
 #define clang_isAttribute (*ll_ptr_clang_isAttribute)
 #define clang_isConstQualifiedType (*ll_ptr_clang_isConstQualifiedType)
+#define clang_isVolatileQualifiedType (*ll_ptr_clang_isVolatileQualifiedType)
 #define clang_isCursorDefinition (*ll_ptr_clang_isCursorDefinition)
 #define clang_isExpression (*ll_ptr_clang_isExpression)
 #define clang_isFunctionTypeVariadic (*ll_ptr_clang_isFunctionTypeVariadic)

@@ -1679,6 +1679,40 @@ static bool is_thread_handle(CXType t)
     return yes;
 }
 
+static CXCursor skip_parens(CXCursor e)
+{
+    for (int guard = 0; guard < 64 && clang_getCursorKind(e) == CXCursor_ParenExpr; guard++) {
+        struct few f = few_children(e);
+        if (f.n != 1)
+            break;
+        e = f.v[0];
+    }
+    return e;
+}
+
+/* `*(volatile T *)&x`: the ACCESS_ONCE idiom (the kernel's READ_ONCE and
+ * WRITE_ONCE, liburcu's CMM_LOAD_SHARED and CMM_STORE_SHARED), an access
+ * of x the program marks as meant to race, as it would a relaxed atomic
+ * one.  A plain access of a `volatile` object is not marked. */
+static bool access_once(CXCursor e)
+{
+    e = skip_parens(e);
+    if (clang_getCursorKind(e) != CXCursor_UnaryOperator ||
+        clang_getCursorUnaryOperatorKind(e) != CXUnaryOperator_Deref)
+        return false;
+    struct few f = few_children(e);
+    CXCursor cast = f.n == 1 ? skip_parens(f.v[0]) : clang_getNullCursor();
+    if (clang_getCursorKind(cast) != CXCursor_CStyleCastExpr)
+        return false;
+    CXType to = clang_getCanonicalType(clang_getCursorType(cast));
+    if (to.kind != CXType_Pointer || !clang_isVolatileQualifiedType(clang_getPointeeType(to)))
+        return false;
+    struct few g = few_children(cast);
+    CXCursor addr = g.n > 0 ? fe_strip(g.v[g.n - 1]) : clang_getNullCursor();
+    return clang_getCursorKind(addr) == CXCursor_UnaryOperator &&
+           clang_getCursorUnaryOperatorKind(addr) == CXUnaryOperator_AddrOf;
+}
+
 static void emit_access(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
 {
     if (ctx == CTX_ADDR)
@@ -1705,7 +1739,7 @@ static void emit_access(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
         ev->flags |= LL_EVF_WRITE;
     if (ctx == CTX_RMW)
         ev->flags |= LL_EVF_UPDATE;
-    if (p.flags & LL_PATH_ATOMIC_TYPE)
+    if ((p.flags & LL_PATH_ATOMIC_TYPE) || access_once(e))
         ev->flags |= LL_EVF_ATOMIC;
 }
 
