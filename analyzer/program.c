@@ -142,6 +142,60 @@ static bool slot_of_calls(const char *slot)
            strncmp(slot, "@ret:", 5) == 0;
 }
 
+/* The function of TU `tu` whose body holds `loc`, or NULL. */
+static const struct ll_function *function_at(const struct ll_tu_facts *tu, struct ll_loc loc)
+{
+    for (uint32_t i = 0; i < tu->nfunctions; i++) {
+        const struct ll_function *fn = &tu->functions[i];
+        if (fn->loc.file == loc.file &&
+            (fn->loc.line < loc.line || (fn->loc.line == loc.line && fn->loc.col <= loc.col)) &&
+            (fn->end.line > loc.line || (fn->end.line == loc.line && fn->end.col >= loc.col)))
+            return fn;
+    }
+    return NULL;
+}
+
+/* fn starts a thread running `routine` after `loc` (in fn's file). */
+static bool creates_after(const struct ll_program *p, const struct ll_function *fn,
+                          struct ll_loc loc, long routine)
+{
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind == LL_EV_THREAD_CREATE && ev->loc.file == loc.file &&
+            (ev->loc.line > loc.line || (ev->loc.line == loc.line && ev->loc.col > loc.col)) &&
+            ll_program_find(p, ev->callee) == routine)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * A variable slot only the creators of the thread that calls through it
+ * fill, each before it starts that thread (pixz's pipeline_create()
+ * stores its `split` parameter into gPLSplit, then starts the thread that
+ * calls gPLSplit()): each thread runs what its creator stored, one of the
+ * slot's functions, not all of them -- which one runs alongside what is a
+ * guess.
+ */
+static bool filled_per_creation(const struct ll_program *p, const struct ll_tu_facts *tus,
+                                size_t ntus, const char *slot, uint32_t caller)
+{
+    bool any = false;
+    if (strncmp(slot, "@var:", 5) != 0)
+        return false;
+    for (size_t t = 0; t < ntus; t++)
+        for (uint32_t i = 0; i < tus[t].nfnrefs; i++) {
+            const struct ll_fnref *r = &tus[t].fnrefs[i];
+            if (!r->context || strcmp(r->context, slot) != 0)
+                continue;
+            const struct ll_function *fn = function_at(&tus[t], r->loc);
+            if (!fn || !creates_after(p, fn, r->loc, caller))
+                return false;
+            any = true;
+        }
+    return any;
+}
+
 /* The caller a call through `slot` stands for: it calls each of the
  * functions the slot can hold, with its parameters as their arguments. */
 static int make_dispatcher(struct ll_program *p, const char *slot, const uint32_t *targets,
@@ -188,6 +242,8 @@ static int resolve_slots(struct ll_program *p, const struct ll_tu_facts *tus, si
                 rc = -1;
             else if (n > 1 && make_dispatcher(p, ev->callee, buf, n, p->fns[f].tu, ev->loc) != 0)
                 rc = -1;
+            else if (n > 1)
+                p->fns[p->nfns - 1].dispatch_caller = (uint32_t)f;
             if (known || n > 0) {
                 p->nresolved += call;
             } else if (call) {
@@ -202,8 +258,10 @@ static int resolve_slots(struct ll_program *p, const struct ll_tu_facts *tus, si
     free(buf);
     ll_fnptr_release(&r);
     for (size_t f = nbase; f < p->nfns; f++)
-        p->fns[f].dispatch_in_place = p->fns[f].dispatcher && p->fns[f].dispatch_sites == 1 &&
-                                      !slot_of_calls(p->fns[f].fn->usr);
+        p->fns[f].dispatch_in_place =
+            p->fns[f].dispatcher && p->fns[f].dispatch_sites == 1 &&
+            !slot_of_calls(p->fns[f].fn->usr) &&
+            !filled_per_creation(p, tus, ntus, p->fns[f].fn->usr, p->fns[f].dispatch_caller);
     return rc;
 }
 

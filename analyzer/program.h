@@ -35,10 +35,11 @@ struct ll_prog_fn {
      * whatever the slot holds runs there, on the threads that run it (a
      * pool's worker calling its jobs' `fn`) */
     bool dispatch_in_place;
-    uint32_t dispatch_sites; /* a dispatcher: the calls through its slot */
-    bool entry_caller;       /* made up: a library's callers, calling every entry point */
-    bool is_entry;           /* a library entry point (ll_entry_points) */
-    int32_t *callee;         /* per event: ll_program_find(event's callee), found once */
+    uint32_t dispatch_sites;  /* a dispatcher: the calls through its slot */
+    uint32_t dispatch_caller; /* a dispatcher: the function of its first call */
+    bool entry_caller;        /* made up: a library's callers, calling every entry point */
+    bool is_entry;            /* a library entry point (ll_entry_points) */
+    int32_t *callee;          /* per event: ll_program_find(event's callee), found once */
 };
 
 struct ll_program {

@@ -252,8 +252,9 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
         ll_diag_note(r, fd, &site,
                      "a thread reaches one of the accesses only through a call that can go "
                      "to several functions (a function pointer that can hold several and is "
-                     "called in several places or is a parameter, or a function several "
-                     "linked TUs define): which of them runs on which thread is a guess");
+                     "called in several places or is a parameter, or a variable each creator "
+                     "of the thread fills before starting it, or a function several linked "
+                     "TUs define): which of them runs on which thread is a guess");
     if (p->set_up)
         ll_diag_note(r, fd, &site,
                      "both accesses are reached only from the library's exported functions, "
