@@ -49,35 +49,114 @@ static bool takes_address(const struct ll_path *p, const char *name, size_t n)
            strncmp(p->key, name, n) == 0 && p->key[n] == '\0';
 }
 
-/* Local `name` of function i: its one assignment, when every other event
- * only reads it (the event index, or -1: assigned twice, written, or its
- * address taken).  A declaration's initialiser is the access whose aux is
- * the value. */
-static long only_definition(const struct ll_function *fn, const char *name, size_t n)
+/* What event ev does to local `name` (n characters): assigns it (a
+ * declaration's initialiser is the access whose aux is the value), or
+ * disqualifies it as a block local (takes its address, writes it other
+ * than by that assignment). */
+static void classify(const struct ll_event *ev, const char *name, size_t n, bool *assigns,
+                     bool *bad)
 {
-    long def = -1;
+    *assigns = (ev->result_var && ev->kind != LL_EV_RETURN &&
+                strncmp(ev->result_var, name, n) == 0 && ev->result_var[n] == '\0') ||
+               (ev->kind == LL_EV_ACCESS && ev->obj.root == LL_ROOT_LOCAL &&
+                names_plain(&ev->obj, name, n) && ev->aux.root != LL_ROOT_NONE && ev->aux.key);
+    *bad = takes_address(&ev->obj, name, n) || takes_address(&ev->aux, name, n);
+    for (uint32_t k = 0; k < ev->nargs && !*bad; k++)
+        *bad = takes_address(&ev->args[k], name, n);
+    if (ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE) && ev->obj.root == LL_ROOT_LOCAL &&
+        names_plain(&ev->obj, name, n) && !*assigns)
+        *bad = true;
+}
+
+struct def_rec {
+    const char *name;
+    uint32_t e;
+};
+
+static int cmp_rec(const void *x, const void *y)
+{
+    const struct def_rec *a = x, *b = y;
+    int c = strcmp(a->name, b->name);
+    return c ? c : a->e < b->e ? -1 : a->e > b->e;
+}
+
+static bool is_name(const char *s)
+{
+    return s && root_len(s) > 0 && s[root_len(s)] == '\0';
+}
+
+/* Every local of fn an event may assign or disqualify, with its one
+ * definition: the event index, or -1 (never assigned) or -2 (assigned
+ * twice, written, or its address taken).  One scan of the events and a
+ * sort; the answer does not depend on the order of the events. */
+static int build_defs(struct ll_arena *a, const struct ll_function *fn, struct ll_local_def **out,
+                      uint32_t *nout)
+{
+    size_t cap = 0, n = 0;
+    for (uint32_t e = 0; e < fn->nevents; e++)
+        cap += 3 + fn->events[e].nargs;
+    struct def_rec *r = malloc((cap + 1) * sizeof(*r));
+    if (!r)
+        return -1;
     for (uint32_t e = 0; e < fn->nevents; e++) {
         const struct ll_event *ev = &fn->events[e];
-        bool assigns =
-            (ev->result_var && ev->kind != LL_EV_RETURN && strncmp(ev->result_var, name, n) == 0 &&
-             ev->result_var[n] == '\0') ||
-            (ev->kind == LL_EV_ACCESS && ev->obj.root == LL_ROOT_LOCAL &&
-             names_plain(&ev->obj, name, n) && ev->aux.root != LL_ROOT_NONE && ev->aux.key);
-        if (takes_address(&ev->obj, name, n) || takes_address(&ev->aux, name, n))
-            return -2;
+        if (ev->kind != LL_EV_RETURN && is_name(ev->result_var))
+            r[n++] = (struct def_rec){ev->result_var, e};
+        if (ev->obj.root == LL_ROOT_LOCAL && is_name(ev->obj.key))
+            r[n++] = (struct def_rec){ev->obj.key, e};
+        if (ev->aux.root == LL_ROOT_LOCAL && (ev->aux.flags & LL_PATH_ADDR) && is_name(ev->aux.key))
+            r[n++] = (struct def_rec){ev->aux.key, e};
         for (uint32_t k = 0; k < ev->nargs; k++)
-            if (takes_address(&ev->args[k], name, n))
-                return -2;
-        if (ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE) &&
-            ev->obj.root == LL_ROOT_LOCAL && names_plain(&ev->obj, name, n) && !assigns)
-            return -2;
-        if (!assigns)
-            continue;
-        if (def >= 0)
-            return -2;
-        def = e;
+            if (ev->args[k].root == LL_ROOT_LOCAL && (ev->args[k].flags & LL_PATH_ADDR) &&
+                is_name(ev->args[k].key))
+                r[n++] = (struct def_rec){ev->args[k].key, e};
     }
-    return def;
+    qsort(r, n, sizeof(*r), cmp_rec);
+    struct ll_local_def *d = ll_arena_alloc(a, (n + 1) * sizeof(*d));
+    if (!d) {
+        free(r);
+        return -1;
+    }
+    uint32_t nd = 0;
+    for (size_t j = 0; j < n; j++) {
+        if (j > 0 && r[j].e == r[j - 1].e && strcmp(r[j].name, r[j - 1].name) == 0)
+            continue; /* one event naming the local twice */
+        if (nd == 0 || strcmp(d[nd - 1].name, r[j].name) != 0)
+            d[nd++] = (struct ll_local_def){r[j].name, -1, NULL};
+        struct ll_local_def *x = &d[nd - 1];
+        bool assigns, bad;
+        classify(&fn->events[r[j].e], x->name, strlen(x->name), &assigns, &bad);
+        if (bad || (assigns && x->def >= 0))
+            x->def = -2;
+        else if (assigns && x->def == -1)
+            x->def = r[j].e;
+    }
+    free(r);
+    *out = d;
+    *nout = nd;
+    return 0;
+}
+
+/* Local `name` (n characters) of function i, as build_defs() found it, or
+ * NULL when no event assigns or disqualifies it. */
+static struct ll_local_def *local_def(const struct ll_blocks *b, uint32_t i, const char *name,
+                                      size_t n)
+{
+    const struct ll_local_def *d = b->defs[i];
+    size_t lo = 0, hi = b->ndefs[i];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strncmp(d[mid].name, name, n);
+        if (c == 0 && d[mid].name[n] != '\0')
+            c = 1;
+        if (c == 0)
+            return &b->defs[i][mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
 }
 
 static const char *block_of_local(const struct ll_blocks *b, uint32_t i, const char *name,
@@ -129,30 +208,30 @@ static bool runs_several_at_once(const struct ll_view *v, uint32_t i)
 static const char *block_of_local(const struct ll_blocks *b, uint32_t i, const char *name, size_t n)
 {
     const struct ll_fn_view *f = &b->v->fns[i];
-    long d = only_definition(f->fn, name, n);
-    if (d < 0)
+    struct ll_local_def *x = local_def(b, i, name, n);
+    if (!x || x->def < 0)
         return none;
-    const struct ll_event *def = &f->fn->events[d];
+    if (x->block)
+        return x->block;
+    const struct ll_event *def = &f->fn->events[x->def];
     if (def->kind == LL_EV_ACCESS) { /* `T *c = arg;` */
         const struct ll_path *from = &def->aux;
         return from->root == LL_ROOT_PARAM && !(from->flags & (LL_PATH_ADDR | LL_PATH_DEREF))
                    ? block_of_root(b, i, from)
                    : none;
     }
+    /* a call's result: the answer no longer changes */
+    x->block = none;
     if (def->kind != LL_EV_CALL || def->loop_depth > 0 || runs_several_at_once(b->v, i))
         return none;
     bool fresh = ll_event_allocates(def);
-    if (!fresh && !(def->flags & LL_EVF_INDIRECT) && f->calls && f->calls[d] &&
-        f->calls[d]->callee >= 0)
-        fresh = b->fresh->constructor[f->calls[d]->callee];
-    if (!fresh)
+    if (!fresh && !(def->flags & LL_EVF_INDIRECT) && f->calls && f->calls[x->def] &&
+        f->calls[x->def]->callee >= 0)
+        fresh = b->fresh->constructor[f->calls[x->def]->callee];
+    if (!fresh || n >= 128)
         return none;
-    char buf[128];
-    if (n >= sizeof(buf))
-        return none;
-    memcpy(buf, name, n);
-    buf[n] = '\0';
-    return ll_arena_printf(b->a, "@%s|%s", f->fn->usr, buf);
+    x->block = ll_arena_printf(b->a, "@%s|%s", f->fn->usr, x->name);
+    return x->block ? x->block : none;
 }
 
 const char *ll_block_of(const struct ll_blocks *b, uint32_t fn, const struct ll_path *p)
@@ -271,8 +350,13 @@ int ll_blocks_build(const struct ll_view *v, struct ll_arena *a, const struct ll
     out->a = a;
     out->fresh = fresh;
     out->param = ll_arena_alloc(a, (v->nfns + 1) * sizeof(*out->param));
-    if (!out->param || init_params(out, start_fn) != 0)
+    out->defs = ll_arena_alloc(a, (v->nfns + 1) * sizeof(*out->defs));
+    out->ndefs = ll_arena_alloc(a, (v->nfns + 1) * sizeof(*out->ndefs));
+    if (!out->param || !out->defs || !out->ndefs || init_params(out, start_fn) != 0)
         return -1;
+    for (size_t i = 0; i < v->nfns; i++)
+        if (build_defs(a, v->fns[i].fn, &out->defs[i], &out->ndefs[i]) != 0)
+            return -1;
     /* each parameter moves from NULL to a block to none at most: the
      * loop ends */
     for (bool changed = true; changed;) {

@@ -35,10 +35,21 @@ struct ll_view;
 struct ll_path;
 struct ll_fresh;
 
+/* A local's one definition (blocks.c's only_definition()), by name. */
+struct ll_local_def {
+    const char *name;
+    long def;          /* the event, -1 never assigned, -2 no block local */
+    const char *block; /* a call's result: the block, once asked */
+};
+
 struct ll_blocks {
     const struct ll_view *v;
     struct ll_arena *a;
     const struct ll_fresh *fresh;
+    /* per function: its locals' definitions sorted by name, from one scan
+     * of its events (a query per access scanned them all) */
+    struct ll_local_def **defs;
+    uint32_t *ndefs;
     const char ***param; /* per function, per parameter: the block, or "" */
     const char **given;  /* the blocks start routines are given, once each */
     size_t ngiven;
