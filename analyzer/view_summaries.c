@@ -452,45 +452,143 @@ struct ll_site ll_fn_acquisition_site(const struct ll_fn_view *f, uint32_t e, ui
     return ll_view_site(f, f->fn->loc, NULL);
 }
 
-/* Whether event e runs on every path from entry to exit: its block
- * dominates the exit (no path avoids it). */
-static bool unconditional(const struct ll_function *fn, uint32_t e)
+/* Which events of one function run on every path from entry to exit,
+ * computed once per summary (a search per acquisition and per call's
+ * take, each scanning the blocks, was a tenth of a warm run on the SQLite
+ * amalgamation). */
+struct every_path {
+    const struct ll_function *fn;
+    uint32_t *block; /* per event: its block, or UINT32_MAX */
+    uint8_t *every;  /* per block: no path from entry to exit avoids it */
+    bool failed;     /* out of memory: every answer is "no" */
+};
+
+static void every_path_release(struct every_path *ep)
 {
-    uint32_t blk = UINT32_MAX;
-    for (uint32_t b = 0; b < fn->nblocks && blk == UINT32_MAX; b++)
-        if (e >= fn->blocks[b].first_event && e < fn->blocks[b].first_event + fn->blocks[b].nevents)
-            blk = b;
-    if (blk == UINT32_MAX || blk == 0)
-        return blk == 0;
-    uint8_t *seen = calloc(fn->nblocks + 1, 1);
-    uint32_t *stack = malloc((fn->nblocks + 1) * sizeof(*stack));
-    bool reached_exit = false;
-    if (!seen || !stack) {
-        free(seen);
-        free(stack);
-        return false;
+    free(ep->block);
+    free(ep->every);
+}
+
+/* The nearest common dominator of blocks x and y (po: postorder numbers). */
+static uint32_t intersect(const uint32_t *idom, const uint32_t *po, uint32_t x, uint32_t y)
+{
+    while (x != y) {
+        while (po[x] < po[y])
+            x = idom[x];
+        while (po[y] < po[x])
+            y = idom[y];
     }
-    uint32_t sp = 0;
-    stack[sp++] = 0;
-    seen[0] = 1;
-    seen[blk] = 1; /* the block under test is removed */
-    while (sp && !reached_exit) {
-        uint32_t x = stack[--sp];
-        reached_exit = x == fn->exit;
-        for (uint32_t i = 0; i < fn->blocks[x].nsucc; i++) {
-            uint32_t y = fn->blocks[x].succ[i];
-            if (!seen[y]) {
+    return x;
+}
+
+/* A block is on every path from entry to exit when it dominates the exit
+ * (Cooper, Harvey and Kennedy's iteration over the reverse postorder);
+ * when no path reaches the exit, every block is. */
+static int every_path_init(struct every_path *ep)
+{
+    const struct ll_function *fn = ep->fn;
+    uint32_t nb = fn->nblocks, nedges = 0;
+    for (uint32_t x = 0; x < nb; x++)
+        nedges += fn->blocks[x].nsucc;
+    ep->block = malloc(((size_t)fn->nevents + 1) * sizeof(*ep->block));
+    ep->every = calloc((size_t)nb + 1, 1);
+    /* po, order, idom, stack_b, stack_i, pstart (nb + 1), preds (nedges) */
+    uint32_t *mem = malloc(((size_t)nb * 7 + 2 + nedges) * sizeof(*mem));
+    uint8_t *seen = calloc((size_t)nb + 1, 1);
+    if (!ep->block || !ep->every || !mem || !seen) {
+        free(mem);
+        free(seen);
+        return -1;
+    }
+    for (uint32_t e = 0; e < fn->nevents; e++)
+        ep->block[e] = UINT32_MAX;
+    for (uint32_t x = nb; x-- > 0;) /* the first block holding an event */
+        for (uint32_t e = fn->blocks[x].first_event;
+             e < fn->blocks[x].first_event + fn->blocks[x].nevents && e < fn->nevents; e++)
+            ep->block[e] = x;
+    uint32_t *po = mem, *order = po + nb, *idom = order + nb, *stack_b = idom + nb,
+             *stack_i = stack_b + nb, *pstart = stack_i + nb, *preds = pstart + nb + 1;
+    uint32_t n = 0, sp = 0;
+    if (nb > 0) {
+        seen[0] = 1;
+        stack_b[sp] = 0;
+        stack_i[sp++] = 0;
+    }
+    while (sp) { /* postorder */
+        uint32_t x = stack_b[sp - 1];
+        if (stack_i[sp - 1] < fn->blocks[x].nsucc) {
+            uint32_t y = fn->blocks[x].succ[stack_i[sp - 1]++];
+            if (y < nb && !seen[y]) {
                 seen[y] = 1;
-                stack[sp++] = y;
+                stack_b[sp] = y;
+                stack_i[sp++] = 0;
+            }
+            continue;
+        }
+        po[x] = n;
+        order[n++] = x;
+        sp--;
+    }
+    if (fn->exit >= nb || !seen[fn->exit]) {
+        memset(ep->every, 1, nb);
+        goto out;
+    }
+    /* the predecessors of the reached blocks */
+    memset(pstart, 0, ((size_t)nb + 1) * sizeof(*pstart));
+    for (uint32_t k = 0; k < n; k++)
+        for (uint32_t j = 0; j < fn->blocks[order[k]].nsucc; j++)
+            if (fn->blocks[order[k]].succ[j] < nb)
+                pstart[fn->blocks[order[k]].succ[j] + 1]++;
+    for (uint32_t x = 0; x < nb; x++)
+        pstart[x + 1] += pstart[x];
+    for (uint32_t x = 0; x < nb; x++)
+        stack_i[x] = pstart[x];
+    for (uint32_t k = 0; k < n; k++)
+        for (uint32_t j = 0; j < fn->blocks[order[k]].nsucc; j++)
+            if (fn->blocks[order[k]].succ[j] < nb)
+                preds[stack_i[fn->blocks[order[k]].succ[j]]++] = order[k];
+    for (uint32_t x = 0; x < nb; x++)
+        idom[x] = UINT32_MAX;
+    idom[0] = 0;
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t k = n; k-- > 0;) {
+            uint32_t x = order[k], d = UINT32_MAX;
+            if (x == 0)
+                continue;
+            for (uint32_t j = pstart[x]; j < pstart[x + 1]; j++)
+                if (idom[preds[j]] != UINT32_MAX)
+                    d = d == UINT32_MAX ? preds[j] : intersect(idom, po, preds[j], d);
+            if (idom[x] != d) {
+                idom[x] = d;
+                changed = true;
             }
         }
     }
+    for (uint32_t x = fn->exit;; x = idom[x]) {
+        ep->every[x] = 1;
+        if (x == 0)
+            break;
+    }
+out:
+    free(mem);
     free(seen);
-    free(stack);
-    return !reached_exit;
+    return 0;
 }
 
-static int summarise_acquire(struct ll_view *v, struct ll_fn_view *f, uint32_t e)
+/* Whether event e runs on every path from entry to exit: its block
+ * dominates the exit (no path avoids it). */
+static bool unconditional(struct every_path *ep, uint32_t e)
+{
+    if (!ep->block && !ep->failed && every_path_init(ep) != 0)
+        ep->failed = true;
+    if (ep->failed || e >= ep->fn->nevents || ep->block[e] == UINT32_MAX)
+        return false;
+    return ep->every[ep->block[e]];
+}
+
+static int summarise_acquire(struct ll_view *v, struct ll_fn_view *f, struct every_path *ep,
+                             uint32_t e)
 {
     struct ll_arena *a = &v->arena;
     const struct ll_event *ev = &f->fn->events[e];
@@ -500,7 +598,7 @@ static int summarise_acquire(struct ll_view *v, struct ll_fn_view *f, uint32_t e
     uint8_t before = ll_df_state(&f->df, e, (uint32_t)l) & (uint8_t)~LL_LS_SHARED;
     /* `fresh` (callers must not hold it) only for acquisitions on every path;
      * one on some paths (under a flag the caller may pass) is `some` */
-    bool every = unconditional(f->fn, e);
+    bool every = unconditional(ep, e);
     struct ll_take t = {ev->obj,
                         ll_view_site(f, ev->loc, NULL),
                         f->fn->name,
@@ -563,7 +661,8 @@ static int push_recursive(struct ll_view *v, struct ll_summary *s, const struct 
     return 0;
 }
 
-static int summarise_call(struct ll_view *v, struct ll_fn_view *f, uint32_t e)
+static int summarise_call(struct ll_view *v, struct ll_fn_view *f, struct every_path *ep,
+                          uint32_t e)
 {
     struct ll_arena *a = &v->arena;
     const struct ll_call_info *ci = f->calls[e];
@@ -575,7 +674,7 @@ static int summarise_call(struct ll_view *v, struct ll_fn_view *f, uint32_t e)
         int l = ll_df_lock_index(&f->df, t.lock.key);
         uint8_t st =
             l < 0 ? LL_LS_ENTRY : (ll_df_state(&f->df, e, (uint32_t)l) & (uint8_t)~LL_LS_SHARED);
-        bool unheld = (t.fresh || t.some) && st == LL_LS_ENTRY, every = unconditional(f->fn, e);
+        bool unheld = (t.fresh || t.some) && st == LL_LS_ENTRY, every = unconditional(ep, e);
         t.some = unheld && !(t.fresh && every);
         t.fresh = unheld && t.fresh && every;
         if (push_take(a, &f->summary, &t) != 0)
@@ -826,20 +925,21 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
         x.site = ll_fn_acquisition_site(f, fn->nevents, l);
         s->effects[s->neffects++] = x;
     }
+    struct every_path ep = {fn, NULL, NULL, false};
+    int rc = 0;
     for (uint32_t e = 0; e < fn->nevents; e++) {
         const struct ll_event *ev = &fn->events[e];
         if (!f->df.reached[e])
             continue;
-        int rc = 0;
         if (ll_event_acquires(ev))
-            rc = summarise_acquire(v, f, e);
+            rc = summarise_acquire(v, f, &ep, e);
         else if (f->calls && f->calls[e])
-            rc = summarise_call(v, f, e);
-        if (rc != 0)
-            return -1;
-        if (ev->kind == LL_EV_LOCK_INIT && ev->lock_kind == LL_LK_RECURSIVE &&
+            rc = summarise_call(v, f, &ep, e);
+        if (rc == 0 && ev->kind == LL_EV_LOCK_INIT && ev->lock_kind == LL_LK_RECURSIVE &&
             ll_path_portable(&ev->obj) && push_recursive(v, s, &ev->obj, f, ev) != 0)
-            return -1;
+            rc = -1;
+        if (rc != 0)
+            break;
         if (is_sleep(ev) && (!s->may_sleep || s->sleep_guessed) && !drops_caller_lock(f, e) &&
             !ll_fn_event_doomed(f, e)) {
             s->may_sleep = true;
@@ -852,10 +952,13 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
          * to the callers to loop around */
         if (ev->kind == LL_EV_COND_WAIT && ev->loop_depth == 0 && ev->obj.root == LL_ROOT_PARAM &&
             !ll_fn_is_root(f) && !ll_fn_wait_rechecked(v, f, e)) {
-            s->wait_conditional = s->wait_conditional || !unconditional(fn, e);
+            s->wait_conditional = s->wait_conditional || !unconditional(&ep, e);
             s->waits_on_param = true;
         }
     }
+    every_path_release(&ep);
+    if (rc != 0)
+        return -1;
     s->never_returns = infer_never_returns(v, f);
     return 0;
 }
