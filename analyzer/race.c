@@ -106,6 +106,8 @@ struct ctx {
     size_t nscratch;
     struct ll_live_reach lr;     /* roots reaching each function, doomed calls left out */
     bool *has_sem;               /* per function: it posts or waits on a semaphore */
+    uint32_t *first_create;      /* per function: its first thread creation event, or
+                                    nevents (counting them per access was quadratic) */
     const struct ll_handoff *ho; /* flags published under a lock */
     struct ll_fresh fresh;       /* blocks no other thread sees yet (fresh.h) */
     struct ll_blocks blocks;     /* the one block a pointer names (blocks.h) */
@@ -1077,7 +1079,7 @@ static int handoff_marks(struct ctx *c, struct ll_race_access *x)
                 x->ntaken++;
         }
     uint32_t nreg = 0;
-    for (uint32_t s = 0; s < e; s++)
+    for (uint32_t s = c->first_create[x->fn]; s < e; s++)
         nreg += fn->events[s].kind == LL_EV_THREAD_CREATE;
     if (!x->ntaken && !nreg)
         return 0;
@@ -1568,6 +1570,7 @@ static int setup(struct ctx *c)
         return -1;
     c->mainc = ll_arena_alloc(c->a, n1 * sizeof(bool));
     c->has_sem = ll_arena_alloc(c->a, n1 * sizeof(bool));
+    c->first_create = ll_arena_alloc(c->a, n1 * sizeof(*c->first_create));
     c->pstate = ll_arena_alloc(c->a, n1 * sizeof(*c->pstate));
     c->start_ps = ll_arena_alloc(c->a, n1);
     c->start_fn = ll_arena_alloc(c->a, n1 * sizeof(*c->start_fn));
@@ -1576,8 +1579,8 @@ static int setup(struct ctx *c)
     c->origin = ll_arena_alloc(c->a, n1 * sizeof(*c->origin));
     if (!c->origin || param_origins(c) != 0)
         return -1;
-    if (!c->locks || !c->with || !c->mainc || !c->has_sem || !c->pstate || !c->start_ps ||
-        !c->start_fn || !c->start_ev || !c->handed)
+    if (!c->locks || !c->with || !c->mainc || !c->has_sem || !c->first_create || !c->pstate ||
+        !c->start_ps || !c->start_fn || !c->start_ev || !c->handed)
         return -1;
     for (size_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -1607,6 +1610,10 @@ static int setup(struct ctx *c)
         for (uint32_t e = 0; e < f->fn->nevents && !c->has_sem[i]; e++)
             c->has_sem[i] =
                 f->fn->events[e].kind == LL_EV_SEM_POST || f->fn->events[e].kind == LL_EV_SEM_WAIT;
+        c->first_create[i] = f->fn->nevents;
+        for (uint32_t e = f->fn->nevents; e-- > 0;)
+            if (f->fn->events[e].kind == LL_EV_THREAD_CREATE)
+                c->first_create[i] = e;
     }
     /* an entry set never outgrows the largest lock table plus its own */
     c->nscratch = most * 2;
