@@ -1167,8 +1167,12 @@ int ll_driver_run(const struct ll_cli *cli)
     pool.config = cfg.path;
     double t0 = now();
     /* one copy of each header function for all TUs (ir_blob.h): the
-     * facts are released before the end of the sharing, below */
-    ll_facts_share_begin();
+     * facts are released before the end of the sharing, below.  One TU
+     * has nothing to share, and its blob stores each string once already:
+     * interning them run-wide was a tenth of a warm run on the SQLite
+     * amalgamation. */
+    if (db.njobs > 1)
+        ll_facts_share_begin();
     int prc = parse_all(cli, &pool);
     ll_facts_share_stop();
     parse_wall = now() - t0;
