@@ -52,6 +52,7 @@ const char *ll_clang_error(void);
     X(clang_getBinaryOperatorKindSpelling)                                                         \
     X(clang_getCString)                                                                            \
     X(clang_getCanonicalCursor)                                                                    \
+    X(clang_equalTypes)                                                                            \
     X(clang_getCanonicalType)                                                                      \
     X(clang_getCursorBinaryOperatorKind)                                                           \
     X(clang_getCursorDefinition)                                                                   \
@@ -133,6 +134,7 @@ LL_CLANG_FUNCTIONS(LL_CLANG_POINTER)
 #define clang_getBinaryOperatorKindSpelling (*ll_ptr_clang_getBinaryOperatorKindSpelling)
 #define clang_getCString (*ll_ptr_clang_getCString)
 #define clang_getCanonicalCursor (*ll_ptr_clang_getCanonicalCursor)
+#define clang_equalTypes (*ll_ptr_clang_equalTypes)
 #define clang_getCanonicalType (*ll_ptr_clang_getCanonicalType)
 #define clang_getCursorBinaryOperatorKind (*ll_ptr_clang_getCursorBinaryOperatorKind)
 #define clang_getCursorDefinition (*ll_ptr_clang_getCursorDefinition)

@@ -375,9 +375,15 @@ static uint8_t returned_signs(const struct ll_ps_disj *d, const char *v)
     return s ? s : LL_PS_ANY;
 }
 
-static void add_exit(const struct ll_ps_disj *d, void *ctx)
+const char *ll_returned_name(const struct ll_event *ev)
 {
-    struct exits_ctx *x = ctx;
+    if (ev->result_var)
+        return ev->result_var;
+    return ev->aux.root == LL_ROOT_LOCAL && ev->aux.key ? ev->aux.key : NULL;
+}
+
+static void push_exit(struct exits_ctx *x, const uint8_t *st, uint8_t signs)
+{
     struct ll_df_result *r = x->r;
     if (x->oom)
         return;
@@ -393,16 +399,57 @@ static void add_exit(const struct ll_ps_disj *d, void *ctx)
         r->exits = v;
         x->cap = cap;
     }
-    uint8_t *st = ll_arena_alloc_raw(x->a, r->nlocks);
-    if (!st) {
+    uint8_t *copy = ll_arena_alloc_raw(x->a, r->nlocks);
+    if (!copy) {
         x->oom = true;
         return;
     }
-    memcpy(st, d->st, r->nlocks);
+    memcpy(copy, st, r->nlocks);
     struct ll_df_exit *ex = &r->exits[r->nexits++];
     ex->event = x->event;
-    ex->signs = returned_signs(d, x->ru->fn->events[x->event].result_var);
-    ex->st = st;
+    ex->signs = signs;
+    ex->st = copy;
+}
+
+/* Whether pending p is still open on the value the return gives: a
+ * callee's conditional acquisition whose result is returned undecided
+ * (`return lookup(k);`, `e = lookup(k); return e;`). */
+static bool open_on(const struct ll_ps_disj *d, const struct ll_ps_pend *p, const char *v)
+{
+    return v && !p->known && p->var && strcmp(p->var, v) == 0 && d->st[p->slot] != p->success;
+}
+
+static void add_exit(const struct ll_ps_disj *d, void *ctx)
+{
+    struct exits_ctx *x = ctx;
+    const char *v = ll_returned_name(&x->ru->fn->events[x->event]);
+    uint8_t signs = returned_signs(d, v);
+    uint8_t succ = signs, fail = signs;
+    bool open = false, sure = false;
+    for (uint8_t i = 0; i < d->npend; i++)
+        if (open_on(d, &d->pend[i], v)) {
+            open = true;
+            sure = sure || d->pend[i].sure;
+            succ &= d->pend[i].succ;
+            fail &= d->pend[i].fail;
+        }
+    if (!open || !succ || x->r->nlocks > 256) {
+        push_exit(x, d->st, signs);
+        return;
+    }
+    /* the caller decides it: one exit where it succeeded, one where not */
+    uint8_t st[256];
+    memcpy(st, d->st, x->r->nlocks);
+    for (uint8_t i = 0; i < d->npend; i++)
+        if (open_on(d, &d->pend[i], v))
+            st[d->pend[i].slot] = d->pend[i].success;
+    push_exit(x, st, succ);
+    if (sure || !fail)
+        return;
+    for (uint8_t i = 0; i < d->npend; i++)
+        if (open_on(d, &d->pend[i], v))
+            st[d->pend[i].slot] = d->pend[i].prior;
+    push_exit(x, st, fail);
 }
 
 /* Keeps every path's state at every reached return (summaries tell

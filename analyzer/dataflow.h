@@ -51,6 +51,12 @@ struct ll_df_exit {
     const uint8_t *st; /* nlocks: the lock states before the return */
 };
 
+/* What a RETURN event gives, for its signs and for the summary: the
+ * returned constant or local (result_var), else the object it names when
+ * reached from a local (aux: `n->obj`, "e^entry", "f()" of `return
+ * f(x);`), else NULL. */
+const char *ll_returned_name(const struct ll_event *ev);
+
 struct ll_df_result {
     uint32_t nlocks;
     struct ll_df_lock *locks;

@@ -3019,3 +3019,54 @@ struct evref fe_expr(struct fn_builder *b, CXCursor e, enum expr_ctx ctx)
     b->depth--;
     return r;
 }
+
+/* The one field of struct type `rec` whose type is struct `inner` itself
+ * (embedded, not pointed to), or a null cursor. */
+static CXCursor embedding_field(CXType rec, CXType inner)
+{
+    struct field_list l = {.n = 0};
+    clang_Type_visitFields(clang_getCanonicalType(rec), collect_field, &l);
+    CXCursor hit = clang_getNullCursor();
+    for (unsigned i = 0; i < l.n; i++)
+        if (clang_equalTypes(clang_getCanonicalType(clang_getCursorType(l.v[i])), inner)) {
+            if (!clang_Cursor_isNull(hit))
+                return clang_getNullCursor(); /* two: which one is not known */
+            hit = l.v[i];
+        }
+    return hit;
+}
+
+struct ll_path fe_returned_object(struct fn_builder *b, CXCursor e)
+{
+    struct ll_path none = {.root = LL_ROOT_NONE, .param = -1};
+    CXType t = clang_getCanonicalType(clang_getCursorType(e));
+    CXCursor s = fe_strip(e);
+    if (t.kind != CXType_Pointer || clang_getCursorKind(s) != CXCursor_MemberRefExpr)
+        return none;
+    struct few f = few_children(s);
+    CXCursor base = f.n ? fe_strip(f.v[0]) : clang_getNullCursor();
+    CXType bt = clang_Cursor_isNull(base) ? t : clang_getCanonicalType(clang_getCursorType(base));
+    CXType entry = clang_getCanonicalType(clang_getPointeeType(bt));
+    CXType owner = clang_getCanonicalType(clang_getPointeeType(t));
+    CXType field = clang_getCanonicalType(clang_getCursorType(clang_getCursorReferenced(s)));
+    CXType target = clang_getCanonicalType(clang_getPointeeType(field));
+    /* `(T *)e->key` where T embeds *e's struct: the back pointer of an
+     * embedded entry to the struct that holds it (unbound's
+     * `(struct ub_packed_rrset_key *)e->key`) names that struct */
+    if (bt.kind == CXType_Pointer && entry.kind == CXType_Record && owner.kind == CXType_Record &&
+        !clang_equalTypes(entry, owner) &&
+        (target.kind == CXType_Void || clang_equalTypes(target, owner))) {
+        CXCursor m = embedding_field(owner, entry);
+        struct ll_path load = value_path(b, e);
+        if (!clang_Cursor_isNull(m) && load.key) {
+            /* named "e^entry"; its text is the load as keyed, `e->key`,
+             * which a lock taken through it (`e->key->lock`) starts with */
+            struct ll_path p = container_path(b, base, m, 0);
+            p.text = load.key;
+            return p.root == LL_ROOT_LOCAL ? p : none;
+        }
+    }
+    /* `return n->obj;`: the object a field of a local's target points to */
+    struct ll_path p = value_path(b, e);
+    return p.root == LL_ROOT_LOCAL && (p.flags & LL_PATH_DEREF) && p.key && p.text ? p : none;
+}

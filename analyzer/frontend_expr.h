@@ -36,6 +36,14 @@ void fe_scan_aliases(struct fn_builder *b, CXCursor body);
  * through a local set once to it), or a direct call's result (a getter of a
  * getter); a path with root LL_ROOT_NONE otherwise.  getters.h decides. */
 struct ll_path fe_returned_path(struct fn_builder *b, CXCursor e);
+/* The object a returned pointer names when it is reached from a local
+ * (a summary hands a lock of it to the caller, view_summaries.c): a field
+ * load `n->obj` of a local's target, or the back pointer `(T *)e->key` of
+ * an entry that T embeds as its one field of that struct type, keyed
+ * "e^entry" (the struct holding *e at `entry`) with the text "e->key"
+ * (the pointer as loaded); root LL_ROOT_NONE otherwise.  A plain local is
+ * the return's result_var instead. */
+struct ll_path fe_returned_object(struct fn_builder *b, CXCursor e);
 /* Whether local pointer `var` (a VarDecl) is set only from calls' results
  * and null constants, at least once from a call, never stepped, its
  * address never taken (ll_event LL_EVF_SOLE). */

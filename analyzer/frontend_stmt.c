@@ -509,7 +509,7 @@ static void stmt_return(struct fn_builder *b, CXCursor s)
     CXCursor e = has ? b->cs[base] : clang_getNullCursor();
     b->ncs = base;
     const char *value = NULL;
-    struct ll_path returned = {.root = LL_ROOT_NONE, .param = -1};
+    struct ll_path returned = {.root = LL_ROOT_NONE, .param = -1}, object = returned;
     long long k;
     if (has && returns_lock_outcome(b, e)) {
         return_lock_outcome(b, s, e);
@@ -523,17 +523,32 @@ static void stmt_return(struct fn_builder *b, CXCursor s)
         } else {
             fe_ptr_flow(b, e, "@ret:");
         }
-        fe_expr(b, e, CTX_READ);
+        struct evref r = fe_expr(b, e, CTX_READ);
         fe_local_part_read(b, e);
         if (fe_eval_int(fe_strip(e), &k))
             value = ll_arena_printf(b->arena, "%lld", k);
         else
             value = fe_local_var(b, e);
         returned = fe_returned_path(b, e);
+        if (!value)
+            object = fe_returned_object(b, e);
+        /* `return f(x);`: the call's result goes to a variable of its own,
+         * "f()", which the return names (aux), so that what f() leaves
+         * pending on its result is pending on this function's */
+        struct ll_event *call =
+            r.block == b->cur && r.block != UINT32_MAX ? &b->blocks[r.block].events[r.pos] : NULL;
+        if (!value && object.root == LL_ROOT_NONE && call && call->kind == LL_EV_CALL &&
+            !call->result_var && call->api &&
+            clang_getCursorKind(fe_strip(e)) == CXCursor_CallExpr) {
+            call->result_var = ll_arena_printf(b->arena, "%s()", call->api);
+            object.root = LL_ROOT_LOCAL;
+            object.key = object.text = object.cls = call->result_var;
+        }
     }
     struct ll_event *ret = fe_emit(b, LL_EV_RETURN, s);
     ret->result_var = value;
     ret->obj = returned;
+    ret->aux = object;
     fe_edge(b, b->cur, b->exit);
     fe_dead_end(b);
 }

@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 26
+#define LL_FACTS_VERSION 27
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -124,7 +124,12 @@ enum ll_event_kind {
                              attributes */
     LL_EV_RETURN,         /* a return statement or the end of the body; obj: the
                              returned pointer when it may name one global (a
-                             getter: getters.h), else root NONE */
+                             getter: getters.h), else root NONE; aux: the object
+                             the returned pointer names when reached from a
+                             local (`n->obj`, a back pointer "e^entry": see
+                             fe_returned_object()), or for `return f(x);` root
+                             LOCAL keyed "f()", the CALL's result_var; else
+                             root NONE */
     LL_EV_LOCK_DESTROY,   /* obj: lock; destroyed (pthread_mutex_destroy, mtx_destroy, ...) */
     LL_EV_BARRIER_INIT,   /* obj: barrier; result_var: its count, a decimal constant, or NULL */
     LL_EV_BARRIER_WAIT,   /* obj: barrier */
@@ -203,7 +208,8 @@ struct ll_event {
                                USR, its slot, or LL_START_PARAM_PREFIX and a parameter
                                index when the start routine is a parameter (a creation
                                wrapper); else NULL */
-    const char *result_var; /* local the result is assigned to, or NULL; for RETURN:
+    const char *result_var; /* local the result is assigned to (for a CALL whose result
+                               is returned, `return f(x);`: "f()"), or NULL; for RETURN:
                                the returned constant or local as written; for a
                                write of a local: the constant written, if known */
     struct ll_path *args;

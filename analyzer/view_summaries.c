@@ -197,7 +197,7 @@ static const char *returned_constant(const struct ll_event *ev)
 static bool distinguishable(const struct ll_event *a, const struct ll_event *b)
 {
     const char *ka = returned_constant(a), *kb = returned_constant(b);
-    if (!a->result_var || !b->result_var)
+    if (!ll_returned_name(a) || !ll_returned_name(b))
         return false;
     if (ka && kb)
         return strcmp(ka, kb) != 0;
@@ -307,6 +307,46 @@ static enum verdict cond_by_paths(const struct ll_fn_view *f, uint32_t l, struct
     return IS_COND;
 }
 
+/* Whether `key` is a field of what `v` points to (`v->...`). */
+static bool field_of(const char *key, const char *v)
+{
+    size_t n = v ? strlen(v) : 0;
+    return v && key && strncmp(key, v, n) == 0 && key[n] == '-' && key[n + 1] == '>';
+}
+
+/*
+ * Whether f hands l's object to its caller: every return holding l
+ * returns the object l is a field of (`return it;` holding `it->lock`,
+ * `return n->obj;` holding `n->obj->lock`), every other return returns
+ * NULL.  A path that took l and released it before returning NULL only
+ * inspected the object (unbound's todo_probe(): not due yet): the caller
+ * holds l exactly when it gets the object.
+ */
+static bool hands_own_object(const struct ll_fn_view *f, uint32_t l)
+{
+    const struct ll_function *fn = f->fn;
+    const char *key = f->df.locks[l].path->key;
+    bool any = false;
+    if (!(fn->flags & LL_FN_RETURNS_POINTER) || f->df.locks[l].path->root != LL_ROOT_LOCAL)
+        return false;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind != LL_EV_RETURN || !f->df.reached[e])
+            continue;
+        const char *k = returned_constant(ev);
+        if (!(ll_df_state(&f->df, e, l) & LL_LS_HELD)) {
+            if (!k || strcmp(k, "0") != 0)
+                return false;
+            continue;
+        }
+        const char *v = ll_returned_name(ev);
+        if (k || !(field_of(key, v) || (!ev->result_var && field_of(key, ev->aux.text))))
+            return false;
+        any = true;
+    }
+    return any;
+}
+
 /* The summary effect of lock l at f's returns, if any. */
 bool ll_fn_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effect *x)
 {
@@ -353,7 +393,8 @@ bool ll_fn_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effect 
      * unlock -- unless taking the lock itself could fail, or the function
      * returns 0 (success) exactly when it keeps the lock ("leaves p
      * locked" on success, unlocks on its error paths) */
-    if ((all & LL_LS_FREE) && !acquisition_can_fail(f, l) && !holds_on_success_only(f, l))
+    if ((all & LL_LS_FREE) && !acquisition_can_fail(f, l) && !holds_on_success_only(f, l) &&
+        !hands_own_object(f, l))
         return false;
     /* held on some returns: a conditional wrapper when every holding return
      * is told apart from every other by its value */
@@ -794,30 +835,43 @@ static bool infer_never_returns(struct ll_view *v, const struct ll_fn_view *f)
     return dies;
 }
 
-/* The name of the local that every path returning with l held returns,
- * or NULL. */
-static const char *returned_local(const struct ll_fn_view *f, uint32_t l)
+/* The return event of the local or object (ll_returned_name()) that every
+ * path returning with l held returns, or NULL. */
+static const struct ll_event *returned_local(const struct ll_fn_view *f, uint32_t l)
 {
     const char *v = NULL;
+    const struct ll_event *at = NULL;
     for (uint32_t i = 0; i < f->df.nexits; i++) {
         if (!(f->df.exits[i].st[l] & LL_LS_HELD))
             continue;
-        const char *r = f->fn->events[f->df.exits[i].event].result_var;
+        const struct ll_event *ev = &f->fn->events[f->df.exits[i].event];
+        const char *r = ll_returned_name(ev);
         if (!r || r[0] == '-' || (r[0] >= '0' && r[0] <= '9') || (v && strcmp(v, r) != 0))
             return NULL;
         v = r;
+        at = ev;
     }
-    return v;
+    return at;
 }
 
 /* `e->rest` as `base->rest`, or NULL when the key is not a field of what
- * local `e` points to. */
+ * `e` points to (a local, or a field load `n->obj`).  Of a back pointer's
+ * target "e^m" (fe_returned_object(): the struct that holds *e at field
+ * m), `e->rest` is `base->m.rest`. */
 static const char *rebased(struct ll_arena *a, const char *key, const char *e, const char *base)
 {
-    size_t n = strlen(e);
-    if (!key || strncmp(key, e, n) != 0 || key[n] != '-' || key[n + 1] != '>')
+    if (!e)
         return NULL;
-    return ll_arena_printf(a, "%s%s", base, key + n);
+    size_t n = strlen(e);
+    if (key && strncmp(key, e, n) == 0 && key[n] == '-' && key[n + 1] == '>')
+        return ll_arena_printf(a, "%s%s", base, key + n);
+    const char *hat = strrchr(e, '^');
+    if (!key || !hat || strchr(hat, '-') || strchr(hat, '.') || strchr(hat, '['))
+        return NULL;
+    n = (size_t)(hat - e);
+    if (strncmp(key, e, n) != 0 || key[n] != '-' || key[n + 1] != '>')
+        return NULL;
+    return ll_arena_printf(a, "%s->%s.%s", base, hat + 1, key + n + 2);
 }
 
 /*
@@ -832,12 +886,18 @@ static bool handed_out(struct ll_arena *a, const struct ll_fn_view *f, uint32_t 
     const struct ll_path *p = f->df.locks[l].path;
     if (p->root != LL_ROOT_LOCAL || !p->key || !p->text || !p->cls)
         return false;
-    const char *v = returned_local(f, l);
+    const struct ll_event *ret = returned_local(f, l);
+    const char *v = ret ? ll_returned_name(ret) : NULL;
+    /* a back pointer "e^entry" is also the pointer as loaded, `e->key` */
+    const char *load = ret && !ret->result_var ? ret->aux.text : NULL;
     struct ll_path r = *p;
     r.flags = (uint8_t)(p->flags | LL_PATH_DEREF);
     r.root_usr = NULL;
     r.param = -1;
-    if (v && (r.key = rebased(a, p->key, v, "@ret")) && (r.text = rebased(a, p->text, v, "@ret"))) {
+    if (v &&
+        (((r.key = rebased(a, p->key, load, "@ret")) &&
+          (r.text = rebased(a, p->text, load, "@ret"))) ||
+         ((r.key = rebased(a, p->key, v, "@ret")) && (r.text = rebased(a, p->text, v, "@ret"))))) {
         r.root = LL_ROOT_RETURN;
         *out = r;
         return true;
