@@ -43,7 +43,12 @@ static const char doc[] =
     "joined there.  Handles created through a pointer parameter belong to the caller and are\n"
     "not followed.  A thread created in a callee of `main` is not checked against `main`'s\n"
     "return.  A detached thread whose start routine never returns (a service loop) may be\n"
-    "killed when `main` returns: that is its design and is not reported.  Error paths are\n"
+    "killed when `main` returns: that is its design and is not reported; nor is a joinable\n"
+    "one that can never end (no path to a return, no `pthread_exit`): it cannot be joined,\n"
+    "and lives until the process ends; a `pthread_exit` after a signal sent on every path to\n"
+    "it (asking another thread to end the process) counts as never ending.  A loop that\n"
+    "ends only when a callee longjmps or\n"
+    "is cancelled is taken to run forever.  Error paths are\n"
     "checked only in constructors that return a local pointer to the handles' object;\n"
     "`init(struct pool *p)` returning an error code leaves the clean-up to its caller.  A\n"
     "wrapper storing the id through a pointer parameter (`if (idp) *idp = id;`) hands the\n"
@@ -72,6 +77,25 @@ static bool runs_forever(const struct ll_view *v, const struct ll_fn_view *f, ui
         if (fn->events[k].kind == LL_EV_RETURN)
             return false;
     return true;
+}
+
+/* True when the thread started by creation event e of f can never end:
+ * its start routine has no path to a return, and neither it nor a callee
+ * calls pthread_exit (thread summary).  Such a thread cannot be joined
+ * (the join would block forever) and leaves no finished thread to reap;
+ * it lives until the process ends, joinable or not. */
+static bool never_ends(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e)
+{
+    const struct ll_fn_view *routine = ll_view_callee(v, f, e);
+    if (!routine || ll_fn_is_dispatcher(routine) || (ll_fn_ir(routine)->flags & LL_FN_TRUNCATED))
+        return false;
+    if (ll_fn_next_reached(routine, 0, LL_EVK(LL_EV_RETURN)) < ll_fn_ir(routine)->nevents)
+        return false;
+    /* an exit after a signal sent on every path to it (mksquashfs's
+     * prep_exit(): pthread_kill the thread that ends the process, then
+     * pthread_exit) hands the end to that thread */
+    const struct ll_tsum_event *x = &ll_fn_thread_summary(v, routine)->exit;
+    return !x->set || x->signalled;
 }
 
 /* A handle with a name the program can join it by elsewhere: a global, or
@@ -241,6 +265,9 @@ static void check(const struct ll_view *v, struct ll_rule_ctx *r)
             struct ll_thread th = ll_fn_thread(f, t);
             const struct ll_event *c = &fn->events[th.event];
             if (!ll_fn_thread_reached(f, th.event) || ll_view_in_system_header(f, c->loc))
+                continue;
+            /* nothing to join or reap: the thread runs until the process ends */
+            if (!th.detached && never_ends(v, f, th.event))
                 continue;
             if (!th.local && !th.detached && named_handle(th.handle) &&
                 !ll_view_class_joined(v, th.handle->cls)) {
