@@ -276,9 +276,6 @@ static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, vo
     case LL_EV_ACCESS:
         if ((ev->flags & LL_EVF_WRITE) && ev->obj.key) {
             ll_ps_forget_var(d, ev->obj.key);
-            /* after `flag = K`, a later `if (flag)` is known */
-            if (ev->obj.root == LL_ROOT_LOCAL && ev->result_var)
-                ll_ps_learn(ps, d, ev->obj.key, strcmp(ev->result_var, "0") != 0);
             if ((ev->obj.root == LL_ROOT_LOCAL || ev->obj.root == LL_ROOT_PARAM) &&
                 !(ev->obj.flags & LL_PATH_DEREF))
                 rebind_indexed(ru, d, ev->obj.key);

@@ -133,6 +133,21 @@ bool fe_eval_int(CXCursor e, long long *out)
     return ok;
 }
 
+bool fe_eval_scalar(CXCursor e, long long *out)
+{
+    if (fe_eval_int(e, out))
+        return true;
+    CXCursor v = fe_strip(e);
+    long long k = 0;
+    if (clang_getCursorKind(v) != CXCursor_GNUNullExpr &&
+        (clang_equalCursors(v, e) || !fe_eval_int(v, &k) || k != 0))
+        return false;
+    if (clang_getCanonicalType(clang_getCursorType(e)).kind != CXType_Pointer)
+        return false;
+    *out = 0;
+    return true;
+}
+
 /* ---- calls that do not return ------------------------------------ */
 
 /* The identifier written at loc, into buf (empty when none). */
@@ -2828,7 +2843,7 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
             fe_expr(b, f.v[0], CTX_WRITE);
             bool one = b->cur == blk && b->blocks[blk].nevents == before + 1;
             /* `locked = 1;`: the value a flag now has, for later branches */
-            if (var && one && fe_eval_int(f.v[1], &k))
+            if (var && one && fe_eval_scalar(f.v[1], &k))
                 b->blocks[blk].events[before].result_var = ll_arena_printf(b->arena, "%lld", k);
             /* `*out = e;`, `g = p;`, `q->tail->next = p;`: which local or
              * parameter pointer the write stores, so that a lock of `e`

@@ -67,6 +67,9 @@ struct ll_path fe_loaded_pointer(struct fn_builder *b, CXCursor rhs);
  * takes a block the local holds as unseen.  Nothing for anything else. */
 void fe_local_part_read(struct fn_builder *b, CXCursor rhs);
 bool fe_eval_int(CXCursor e, long long *out);
+/* The value of a constant a scalar is set to: an integer constant
+ * expression, or a null pointer constant (`NULL`, `(void *)0`: 0). */
+bool fe_eval_scalar(CXCursor e, long long *out);
 /* LOCK_COPY events (ir.h) for the locks the function's by-value parameters
  * hold (`pthread_mutex_t m`, `struct client c`), at their declarations. */
 void fe_param_lock_copies(struct fn_builder *b);

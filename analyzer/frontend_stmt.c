@@ -637,7 +637,7 @@ static void stmt_decl(struct fn_builder *b, CXCursor s)
         if (clang_Cursor_isNull(init))
             continue;
         long long k;
-        if (b->loop_depth == 0 && fe_eval_int(init, &k)) {
+        if (b->loop_depth == 0 && fe_eval_scalar(init, &k)) {
             /* `int locked = 0;`: a write of a known value, for flags that
              * later decide whether to unlock */
             char *name = fe_string(b->arena, clang_getCursorSpelling(d));

@@ -11,6 +11,7 @@
 
 #include "invariant.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 void ll_pathset_init(struct ll_pathset *ps, const struct ll_function *fn, struct ll_arena *scratch)
@@ -53,9 +54,11 @@ static struct ll_ps_disj *disj_copy(struct ll_pathset *ps, const struct ll_ps_di
     /* only what is in use: pendings and facts past the counts are never read */
     c->npend = d->npend;
     c->nfacts = d->nfacts;
+    c->nvals = d->nvals;
     c->ended = d->ended;
     memcpy(c->pend, d->pend, d->npend * sizeof(d->pend[0]));
     memcpy(c->facts, d->facts, d->nfacts * sizeof(d->facts[0]));
+    memcpy(c->vals, d->vals, d->nvals * sizeof(d->vals[0]));
     memcpy(c->st, d->st, ps->client.nslots);
     return c;
 }
@@ -117,6 +120,37 @@ static void add_fact(struct ll_ps_disj *d, const struct ll_cond *c, bool value)
     d->nfacts++;
 }
 
+static int val_find(const struct ll_ps_disj *d, const char *var)
+{
+    for (uint8_t i = 0; i < d->nvals; i++)
+        if (d->vals[i].var == var)
+            return i;
+    return -1;
+}
+
+/* Every value v allows, w allows too. */
+static bool val_within(const struct ll_ps_val *v, const struct ll_ps_val *w)
+{
+    if ((v->signs | w->signs) != w->signs)
+        return false;
+    return !w->exact || (v->exact && v->v == w->v);
+}
+
+/* What d knows of var is now `signs` (and when `exact`, the value k). */
+static void set_val(struct ll_ps_disj *d, const char *var, uint8_t signs, bool exact, int64_t k)
+{
+    int i = val_find(d, var);
+    if (i < 0) {
+        if (d->nvals == LL_PS_MAX_VALS) { /* forget the oldest */
+            memmove(&d->vals[0], &d->vals[1], (LL_PS_MAX_VALS - 1) * sizeof(d->vals[0]));
+            d->nvals = LL_PS_MAX_VALS - 1;
+        }
+        i = d->nvals++;
+    }
+    struct ll_ps_val v = {var, exact ? k : 0, signs, exact};
+    d->vals[i] = v;
+}
+
 /* a ⊑ b: every path of a is described by b. */
 static bool subsumed(const struct ll_pathset *ps, const struct ll_ps_disj *a,
                      const struct ll_ps_disj *b)
@@ -130,10 +164,16 @@ static bool subsumed(const struct ll_pathset *ps, const struct ll_ps_disj *a,
     for (uint8_t i = 0; i < b->npend; i++)
         if (!has_pend(a, &b->pend[i]))
             return false;
+    for (uint8_t i = 0; i < b->nvals; i++) {
+        int k = val_find(a, b->vals[i].var);
+        if (k < 0 || !val_within(&a->vals[k], &b->vals[i]))
+            return false;
+    }
     return true;
 }
 
-/* Joins b into a: union of states, common facts and pendings. */
+/* Joins b into a: union of states, common facts and pendings, and of
+ * the values both know, the union. */
 static void join_into(const struct ll_pathset *ps, struct ll_ps_disj *a, const struct ll_ps_disj *b)
 {
     for (uint32_t l = 0; l < ps->client.nslots; l++)
@@ -148,6 +188,20 @@ static void join_into(const struct ll_pathset *ps, struct ll_ps_disj *a, const s
         if (has_pend(b, &a->pend[i]))
             a->pend[n++] = a->pend[i];
     a->npend = n;
+    n = 0;
+    for (uint8_t i = 0; i < a->nvals; i++) {
+        int k = val_find(b, a->vals[i].var);
+        if (k < 0)
+            continue;
+        struct ll_ps_val v = a->vals[i];
+        const struct ll_ps_val *w = &b->vals[k];
+        v.exact = v.exact && w->exact && v.v == w->v;
+        v.v = v.exact ? v.v : 0;
+        v.signs |= w->signs;
+        if (v.signs != LL_PS_ANY || v.exact)
+            a->vals[n++] = v;
+    }
+    a->nvals = n;
 }
 
 /* Merges disjuncts that agree on every slot (keeping their common facts):
@@ -230,6 +284,11 @@ void ll_ps_forget_var(struct ll_ps_disj *d, const char *var)
         if (d->pend[i].var != var)
             d->pend[n++] = d->pend[i];
     d->npend = n;
+    n = 0;
+    for (uint8_t i = 0; i < d->nvals; i++)
+        if (!within(d->vals[i].var, var))
+            d->vals[n++] = d->vals[i];
+    d->nvals = n;
 }
 
 void ll_ps_forget_slot(struct ll_ps_disj *d, uint32_t slot)
@@ -356,19 +415,25 @@ void ll_ps_end_path(struct ll_ps_disj *d)
     d->ended = 1;
 }
 
-void ll_ps_learn(const struct ll_pathset *ps, struct ll_ps_disj *d, const char *var, bool value)
-{
-    const struct ll_function *fn = ps->fn;
-    for (uint32_t b = 0; b < fn->nblocks; b++) {
-        const struct ll_cond *c = &fn->blocks[b].cond;
-        if (c->text == var) {
-            add_fact(d, c, value);
-            return;
-        }
-    }
-}
-
 /* ---- the iteration ------------------------------------------------- */
+
+/* Applies what a test of a local against a constant says of its value:
+ * false when the value the path knows cannot take the edge. */
+static bool branch_value(struct ll_ps_disj *d, const struct ll_cond *c, bool truth)
+{
+    if (c->kind != LL_COND_VAR || !c->var || c->cmp == LL_CMP_NONE)
+        return true;
+    int i = val_find(d, c->var);
+    if (i >= 0 && d->vals[i].exact)
+        return ll_ps_cmp_holds(c->cmp, d->vals[i].v, c->cmp_k) == truth;
+    uint8_t edge = ll_ps_signs(c->cmp, c->cmp_k, truth);
+    uint8_t known = i >= 0 ? d->vals[i].signs : LL_PS_ANY;
+    if (!(edge & known))
+        return false;
+    if ((edge & known) != LL_PS_ANY)
+        set_val(d, c->var, edge & known, false, 0);
+    return true;
+}
 
 /* Applies a two-way branch to d for edge `which` (0: true): resolves the
  * pendings the condition tests and remembers its outcome.  Returns false
@@ -378,6 +443,8 @@ static bool branch(const struct ll_pathset *ps, const struct ll_block *bb, struc
 {
     const struct ll_cond *c = &bb->cond;
     bool truth = which == 0, feasible = true;
+    if (!branch_value(d, c, truth))
+        return false;
     if (c->kind == LL_COND_EVENT || c->kind == LL_COND_VAR) {
         for (uint8_t i = 0; i < d->npend;) {
             struct ll_ps_pend *p = &d->pend[i];
@@ -430,15 +497,63 @@ static bool was_sent(const struct ll_ps_set *s, const struct ll_ps_disj *d)
     return false;
 }
 
-/* Applies event e: what the path knew of its result variable goes (a
- * return's is the value returned, not a write), then the client's
- * transfer. */
+/* The local or parameter itself (not what it points to) that access ev
+ * writes, or NULL. */
+static const char *written_var(const struct ll_event *ev)
+{
+    const struct ll_path *p = &ev->obj;
+    if (ev->kind != LL_EV_ACCESS || !(ev->flags & LL_EVF_WRITE) || !p->key ||
+        (p->root != LL_ROOT_LOCAL && p->root != LL_ROOT_PARAM) ||
+        (p->flags & (LL_PATH_DEREF | LL_PATH_ADDR)))
+        return NULL;
+    return p->key;
+}
+
+/* The constant a write of a local stores (its result_var, a decimal). */
+static bool written_constant(const struct ll_event *ev, int64_t *k)
+{
+    const char *s = ev->result_var;
+    if (!s || !*s)
+        return false;
+    char *end = NULL;
+    long long v = strtoll(s, &end, 10);
+    if (*end != '\0')
+        return false;
+    *k = v;
+    return true;
+}
+
+/* Forgets what d knew of the locals whose address event ev hands to a
+ * call (`find(&z)`): the callee may set them. */
+static void forget_addressed(struct ll_ps_disj *d, const struct ll_event *ev)
+{
+    if (ev->kind != LL_EV_CALL && ev->kind != LL_EV_THREAD_CREATE)
+        return;
+    for (uint32_t k = 0; k < ev->nargs; k++) {
+        const struct ll_path *a = &ev->args[k];
+        if ((a->root == LL_ROOT_LOCAL || a->root == LL_ROOT_PARAM) && a->key &&
+            (a->flags & LL_PATH_ADDR) && !(a->flags & LL_PATH_DEREF))
+            ll_ps_forget_var(d, a->key);
+    }
+}
+
+/* Applies event e: what the path knew of the locals it writes goes (its
+ * result variable: a return's is the value returned, not a write; a
+ * local written; a local whose address a call gets), then the client's
+ * transfer; a local written with a constant holds it after. */
 static void step(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e)
 {
     const struct ll_event *ev = &ps->fn->events[e];
+    const char *written = written_var(ev);
+    int64_t k = 0;
     if (ev->result_var && ev->kind != LL_EV_RETURN)
         ll_ps_forget_var(d, ev->result_var);
+    if (written)
+        ll_ps_forget_var(d, written);
+    forget_addressed(d, ev);
     ps->client.transfer(ps, d, e, ps->client.ctx);
+    if (written && written_constant(ev, &k))
+        set_val(d, written, ll_ps_signs(LL_CMP_EQ, k, true), true, k);
 }
 
 /* Applies b's events to d; false when the path ended in the block. */

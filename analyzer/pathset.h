@@ -12,7 +12,14 @@
  *     branch on the same condition follows only the edge the path took;
  *   - pendings: an operation whose success a later branch on its result
  *     decides (a trylock, a checked pthread_create): the branch sets the
- *     slot to the success or the prior value.
+ *     slot to the success or the prior value;
+ *   - values: what the path knows of a local's value, the constant it was
+ *     last set to (`T *z = NULL;`, `locked = 1;`) or the signs a branch on
+ *     it allowed (`if (!z) return;`), so that a later test of the local,
+ *     however spelled (`if (z != NULL)`, `if (state == 2)`), follows only
+ *     the edges the value can take.  The engine keeps them itself: a
+ *     write of the local, its address passed to a call, or a call's
+ *     result stored in it forgets them.
  *
  * A set keeps up to LL_PS_MAX_DISJUNCTS disjuncts; a new one that an
  * existing one subsumes is dropped; past the limit, disjuncts with equal
@@ -46,6 +53,7 @@
 #define LL_PS_MAX_DISJUNCTS 16
 #define LL_PS_MAX_PEND 8
 #define LL_PS_MAX_FACTS 16
+#define LL_PS_MAX_VALS 8
 
 /* Signs of an integer (or a pointer: NULL is zero), as sets: what a
  * result may be on success, on failure, or after a branch on it. */
@@ -85,13 +93,22 @@ struct ll_ps_fact {
     uint8_t value;
 };
 
+/* What a path knows of a local's value: the signs it may have (LL_PS_*),
+ * and when `exact`, the constant it holds. */
+struct ll_ps_val {
+    const char *var;
+    int64_t v;
+    uint8_t signs, exact;
+};
+
 /* One path description.  Transfer functions change `st` and use the
  * ll_ps_* helpers below for the rest. */
 struct ll_ps_disj {
-    uint8_t npend, nfacts;
+    uint8_t npend, nfacts, nvals;
     uint8_t ended; /* the path ended at the last event (ll_ps_end_path) */
     struct ll_ps_pend pend[LL_PS_MAX_PEND];
     struct ll_ps_fact facts[LL_PS_MAX_FACTS];
+    struct ll_ps_val vals[LL_PS_MAX_VALS];
     uint8_t st[]; /* per slot */
 };
 
@@ -99,8 +116,8 @@ struct ll_pathset;
 
 struct ll_ps_client {
     uint32_t nslots;
-    /* Applies event `e` of the function to `d` (its result variable is
-     * forgotten already). */
+    /* Applies event `e` of the function to `d` (what the path knew of the
+     * locals it writes is forgotten already). */
     void (*transfer)(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, void *ctx);
     /* Optional: applies the CFG edge from block `from` to `to` to `d`
      * (after the branch condition, before `to`'s entry set). */
@@ -173,7 +190,7 @@ int ll_pathset_record(struct ll_pathset *ps, uint8_t *state, uint8_t *reached, u
 
 /* Forgets what `d` knows through variable `var`, which was written: the
  * facts of conditions over `var` or a part of it (`var.x`, `var->y`,
- * `var[i]`), and the pendings whose result is in `var`. */
+ * `var[i]`), the pendings whose result is in `var`, and their values. */
 void ll_ps_forget_var(struct ll_ps_disj *d, const char *var);
 
 /* Forgets the pendings of slot `slot`. */
@@ -201,10 +218,5 @@ void ll_ps_sure(struct ll_ps_disj *d, uint32_t e);
 /* Ends the path of `d` at the event being transferred (a call that never
  * returns): `d` reaches nothing after it. */
 void ll_ps_end_path(struct ll_ps_disj *d);
-
-/* After `var = value` (a local), a later `if (var)` is known: remembers
- * the outcome of a branch condition spelled like `var`, if the function
- * has one. */
-void ll_ps_learn(const struct ll_pathset *ps, struct ll_ps_disj *d, const char *var, bool value);
 
 #endif

@@ -5,10 +5,12 @@
  * to a later branch on its result.  The tests check what the engine owns
  * and the clients rely on: joins are unions, branch conditions are
  * remembered and forgotten when a variable they read (or contains it) is
- * written, `var = K` decides a later `if (var)`, pendings resolve on the
+ * written, `var = K` decides a later test of var however spelled (and
+ * what a branch on var allowed decides a later one), a call given `&var`
+ * forgets it, pendings resolve on the
  * branch over their event or variable (inverted too) and what that branch
  * said of their variable decides a later test of it, a path keeps
- * LL_PS_MAX_FACTS branch outcomes and forgets the oldest, sets stay within
+ * LL_PS_MAX_VALS locals' values and forgets the oldest, sets stay within
  * LL_PS_MAX_DISJUNCTS, the edge function sees every edge, loops end, and
  * a second run starts afresh.
  */
@@ -67,11 +69,8 @@ static void toy_transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e
         d->st[s] = OFF;
         break;
     case LL_EV_ACCESS:
-        if (ev->flags & LL_EVF_WRITE) {
+        if (ev->flags & LL_EVF_WRITE)
             ll_ps_forget_var(d, ev->obj.key);
-            if (ev->result_var)
-                ll_ps_learn(ps, d, ev->obj.key, strcmp(ev->result_var, "0") != 0);
-        }
         break;
     default:
         break;
@@ -238,21 +237,111 @@ static void test_write_of_other_keeps(void **state)
     assert_int_equal(at(t, pf, 0), OFF);
 }
 
+/* A test of the local `var`: `var CMP k`, spelled `text`. */
+static struct ll_cond *test_var(struct cfg *c, uint32_t blk, const char *var, const char *text,
+                                uint8_t cmp, int64_t k, uint32_t t, uint32_t f)
+{
+    struct ll_cond *cond = cfg_branch_var(c, blk, var, t, f);
+    cond->text = text;
+    cond->cmp = cmp;
+    cond->cmp_k = k;
+    return cond;
+}
+
+/* f = value; if (f CMP k) probe_t else probe_f: which probes are reached. */
+static void constant_then_test(struct toy *t, const char *value, uint8_t cmp, int64_t k,
+                               bool address_taken, uint32_t *pt, uint32_t *pf)
+{
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 4, 8);
+    cfg_write_local(c, 0, F, value);
+    if (address_taken) { /* find(&f) */
+        uint32_t e = cfg_event(c, 0, LL_EV_CALL);
+        struct ll_path *arg = cfg_alloc(c->a, sizeof(*arg));
+        *arg = cfg_path(LL_ROOT_LOCAL, F);
+        arg->flags = LL_PATH_ADDR;
+        c->fn.events[e].args = arg;
+        c->fn.events[e].nargs = 1;
+    }
+    test_var(c, 0, F, "f CMP k", cmp, k, 1, 2);
+    *pt = probe(c, 1);
+    cfg_edge(c, 1, 3);
+    *pf = probe(c, 2);
+    cfg_edge(c, 2, 3);
+    run(t);
+}
+
 /* f = 1; if (f) ... else unreached. */
 static void test_learn_constant(void **state)
 {
+    uint32_t pt, pf;
+    constant_then_test(*state, "1", LL_CMP_TRUTH, 0, false, &pt, &pf);
     struct toy *t = *state;
-    struct cfg *c = &t->cfg;
-    cfg_init(c, &t->arena, 4, 8);
-    cfg_write_local(c, 0, F, "1");
-    cfg_branch_var(c, 0, F, 1, 2);
-    uint32_t pt = probe(c, 1);
-    cfg_edge(c, 1, 3);
-    uint32_t pf = probe(c, 2);
-    cfg_edge(c, 2, 3);
-    run(t);
     assert_true(t->reached[pt]);
     assert_false(t->reached[pf]);
+}
+
+/* f = 2; if (f == 3) unreached else ...; f = 0 (NULL); if (f != 0) unreached. */
+static void test_constant_decides_comparison(void **state)
+{
+    uint32_t pt, pf;
+    struct toy *t = *state;
+    constant_then_test(t, "2", LL_CMP_EQ, 3, false, &pt, &pf);
+    assert_false(t->reached[pt]);
+    assert_true(t->reached[pf]);
+    ll_pathset_release(&t->ps);
+    constant_then_test(t, "0", LL_CMP_NE, 0, false, &pt, &pf);
+    assert_false(t->reached[pt]);
+    assert_true(t->reached[pf]);
+}
+
+/* f = 0; find(&f); if (f) reached: the call may have set f. */
+static void test_address_passed_forgets_constant(void **state)
+{
+    uint32_t pt, pf;
+    struct toy *t = *state;
+    constant_then_test(t, "0", LL_CMP_TRUTH, 0, true, &pt, &pf);
+    assert_true(t->reached[pt]);
+    assert_true(t->reached[pf]);
+}
+
+/* if (f) { if (f != 0) probe_2 else probe_3 }: what the first test
+ * allowed decides the second, spelled otherwise. */
+static void test_branch_signs_decide_other_spelling(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 5, 8);
+    test_var(c, 0, F, "f", LL_CMP_TRUTH, 0, 1, 4);
+    test_var(c, 1, F, "f != 0", LL_CMP_NE, 0, 2, 3);
+    uint32_t p2 = probe(c, 2);
+    cfg_edge(c, 2, 4);
+    uint32_t p3 = probe(c, 3);
+    cfg_edge(c, 3, 4);
+    probe(c, 4);
+    run(t);
+    assert_true(t->reached[p2]);
+    assert_false(t->reached[p3]);
+}
+
+/* if (ok) f = 0; else if (f != 0) goto out; if (f) unreached: both paths
+ * into the last test know f is zero, one by a constant, one by a branch. */
+static void test_constant_and_branch_agree(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 6, 8);
+    test_var(c, 0, OK, "ok", LL_CMP_TRUTH, 0, 1, 2);
+    cfg_write_local(c, 1, F, "0");
+    cfg_edge(c, 1, 3);
+    test_var(c, 2, F, "f != 0", LL_CMP_NE, 0, 5, 3);
+    test_var(c, 3, F, "f", LL_CMP_TRUTH, 0, 4, 5);
+    uint32_t p4 = probe(c, 4);
+    cfg_edge(c, 4, 5);
+    uint32_t p5 = probe(c, 5);
+    run(t);
+    assert_false(t->reached[p4]);
+    assert_true(t->reached[p5]);
 }
 
 /* if (trylock(s0) == 0) probe_on else probe_off. */
@@ -345,12 +434,11 @@ static void test_pending_decided_var_followed(void **state)
 
 /*
  * f = 1; c1 = 1; ... cN = 1; if (f) probe_t else probe_f.  Each write
- * teaches the path one branch outcome (blocks that nobody reaches branch
- * on c1..cN, so that the conditions exist).  With N = LL_PS_MAX_FACTS - 1
- * the path still knows `f` and probe_f is unreached; one more pushes the
+ * teaches the path one local's value.  With N = LL_PS_MAX_VALS - 1 the
+ * path still knows `f` and probe_f is unreached; one more pushes the
  * oldest, `f`, out.  The limit is the engine's, the same for every client.
  */
-static void facts_limit(struct toy *t, uint32_t n, uint32_t *pt, uint32_t *pf)
+static void vals_limit(struct toy *t, uint32_t n, uint32_t *pt, uint32_t *pf)
 {
     static const char *const names[] = {"c1",  "c2",  "c3",  "c4",  "c5",  "c6",  "c7",  "c8", "c9",
                                         "c10", "c11", "c12", "c13", "c14", "c15", "c16", "c17"};
@@ -361,30 +449,30 @@ static void facts_limit(struct toy *t, uint32_t n, uint32_t *pt, uint32_t *pf)
     cfg_write_local(c, 0, F, "1");
     for (uint32_t i = 0; i < n; i++)
         cfg_write_local(c, 0, names[i], "1");
-    cfg_branch_var(c, 0, F, 1, 2);
+    test_var(c, 0, F, F, LL_CMP_TRUTH, 0, 1, 2);
     *pt = probe(c, 1);
     cfg_edge(c, 1, exit);
     *pf = probe(c, 2);
     cfg_edge(c, 2, exit);
     for (uint32_t i = 0; i < n; i++)
-        cfg_branch_var(c, 3 + i, names[i], exit, exit);
+        cfg_edge(c, 3 + i, exit);
 }
 
-static void test_fact_limit_keeps_max(void **state)
+static void test_vals_limit_keeps_max(void **state)
 {
     struct toy *t = *state;
     uint32_t pt, pf;
-    facts_limit(t, LL_PS_MAX_FACTS - 1, &pt, &pf);
+    vals_limit(t, LL_PS_MAX_VALS - 1, &pt, &pf);
     run(t);
     assert_true(t->reached[pt]);
     assert_false(t->reached[pf]);
 }
 
-static void test_fact_limit_forgets_oldest(void **state)
+static void test_vals_limit_forgets_oldest(void **state)
 {
     struct toy *t = *state;
     uint32_t pt, pf;
-    facts_limit(t, LL_PS_MAX_FACTS, &pt, &pf);
+    vals_limit(t, LL_PS_MAX_VALS, &pt, &pf);
     run(t);
     assert_true(t->reached[pt]);
     assert_true(t->reached[pf]);
@@ -506,12 +594,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_of_whole_forgets_part, setup, teardown),
         cmocka_unit_test_setup_teardown(test_write_of_other_keeps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_learn_constant, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_constant_decides_comparison, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_address_passed_forgets_constant, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_branch_signs_decide_other_spelling, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_constant_and_branch_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_on_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_on_var, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_inverted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_decided_var_followed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fact_limit_keeps_max, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_fact_limit_forgets_oldest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vals_limit_keeps_max, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_vals_limit_forgets_oldest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_more_paths_than_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_edge_function, setup, teardown),
         cmocka_unit_test_setup_teardown(test_loop_ends, setup, teardown),
