@@ -105,8 +105,10 @@ struct ll_summary {
     struct ll_take *takes;
     struct ll_pair *pairs;
     bool may_sleep;
-    bool sleep_guessed; /* only through a call through a function pointer that can hold
-                           several functions (a dispatcher): which one runs is not known */
+    bool sleep_guessed;         /* only through a call through a function pointer that can hold
+                                   several functions (a dispatcher): which one runs is not known */
+    bool sleep_on_init_failure; /* only after the initialisation of a lock or condition
+                                   failed (init_failure.h): a back-off before retrying */
     struct ll_site sleep_site;
     const char *sleep_api, *sleep_via;
     bool waits_on_param;   /* a condition-wait wrapper: waits on a parameter's cv, not in a loop */

@@ -78,6 +78,9 @@ bool ll_fn_is_dispatcher(const struct ll_fn_view *f);
  * from it reaches a call that never returns (`abort()`, a project's
  * `fatal()`).  What happens there happens once, while the program dies. */
 bool ll_fn_event_doomed(const struct ll_fn_view *f, uint32_t e);
+/* Whether event e of f runs only after the initialisation of a lock or
+ * condition failed (init_failure.h). */
+bool ll_fn_event_on_init_failure(const struct ll_fn_view *f, uint32_t e);
 
 /* The report site of a location in f's TU, with an optional message. */
 struct ll_site ll_view_site(const struct ll_fn_view *f, struct ll_loc loc, const char *message);

@@ -43,6 +43,9 @@ struct ll_fn_view {
     uint8_t *quiet;              /* entered with no thread running: per event, 1 when none runs */
     uint8_t *doomed;             /* per event: 1 in a block every path from which ends the
                                     process (doomed.h), or NULL when none is */
+    uint8_t *init_failure;       /* per event: 1 in a block that runs only after the
+                                    initialisation of a lock or condition failed
+                                    (init_failure.h), or NULL when none does */
     struct ll_summary summary;
 };
 

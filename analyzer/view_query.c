@@ -56,6 +56,11 @@ bool ll_fn_event_doomed(const struct ll_fn_view *f, uint32_t e)
     return f->doomed && e < f->fn->nevents && f->doomed[e];
 }
 
+bool ll_fn_event_on_init_failure(const struct ll_fn_view *f, uint32_t e)
+{
+    return f->init_failure && e < f->fn->nevents && f->init_failure[e];
+}
+
 bool ll_fn_is_root(const struct ll_fn_view *f)
 {
     return f->is_main || f->is_start_routine;

@@ -10,6 +10,7 @@
 #include "view_internal.h"
 
 #include "doomed.h"
+#include "init_failure.h"
 
 #include "lockapi.h"
 
@@ -680,6 +681,25 @@ static bool drops_caller_lock(const struct ll_fn_view *f, uint32_t e)
     return false;
 }
 
+/* Records in s that the function may sleep, at `site` in `via`: unless
+ * it has a sleep already that is no weaker.  A sure sleep wins over one
+ * reached only through a guessed call or only after an initialisation
+ * failed, which the rules report as notes. */
+static void record_sleep(struct ll_summary *s, bool guessed, bool on_init_failure,
+                         struct ll_site site, const char *api, const char *via)
+{
+    bool weak = guessed || on_init_failure;
+    bool have_weak = s->sleep_guessed || s->sleep_on_init_failure;
+    if (s->may_sleep && (!have_weak || weak))
+        return;
+    s->may_sleep = true;
+    s->sleep_guessed = guessed;
+    s->sleep_on_init_failure = on_init_failure;
+    s->sleep_site = site;
+    s->sleep_api = api;
+    s->sleep_via = via;
+}
+
 /* Remembers that f initialises `p` as a recursive mutex, so that a
  * wrapper like uv_mutex_init_recursive(&m) makes m's class recursive. */
 static int push_recursive(struct ll_view *v, struct ll_summary *s, const struct ll_path *p,
@@ -755,16 +775,10 @@ static int summarise_call(struct ll_view *v, struct ll_fn_view *f, struct every_
                 ll_strmap_put(&v->recursive_classes, ci->effects[i].lock.cls, 1) < 0)
                 return -1;
         }
-    /* a sure way to a sleep wins over a guessed one, with its site */
-    bool guessed = cs->sleep_guessed || v->fns[ci->callee].is_dispatcher;
-    if (cs->may_sleep && (!f->summary.may_sleep || (f->summary.sleep_guessed && !guessed)) &&
-        !ll_fn_event_doomed(f, e)) {
-        f->summary.may_sleep = true;
-        f->summary.sleep_guessed = guessed;
-        f->summary.sleep_site = cs->sleep_site;
-        f->summary.sleep_api = cs->sleep_api;
-        f->summary.sleep_via = cs->sleep_via;
-    }
+    if (cs->may_sleep && !ll_fn_event_doomed(f, e))
+        record_sleep(&f->summary, cs->sleep_guessed || v->fns[ci->callee].is_dispatcher,
+                     cs->sleep_on_init_failure || ll_fn_event_on_init_failure(f, e), cs->sleep_site,
+                     cs->sleep_api, cs->sleep_via);
     return 0;
 }
 
@@ -965,13 +979,32 @@ static int mark_doomed(struct ll_view *v, struct ll_fn_view *f)
     return 0;
 }
 
+/* Marks f's events that run only after the initialisation of a lock or
+ * condition failed (init_failure.h). */
+static int mark_init_failure(struct ll_view *v, struct ll_fn_view *f)
+{
+    const struct ll_function *fn = f->fn;
+    uint8_t *blocks = fn->nblocks ? ll_arena_alloc(&v->scratch, fn->nblocks) : NULL;
+    if (!blocks)
+        return fn->nblocks ? -1 : 0;
+    if (!ll_init_failure_blocks(fn, blocks))
+        return 0;
+    if (!f->init_failure && !(f->init_failure = ll_arena_alloc(&v->arena, (size_t)fn->nevents + 1)))
+        return -1;
+    memset(f->init_failure, 0, (size_t)fn->nevents + 1);
+    for (uint32_t b = 0; b < fn->nblocks; b++)
+        if (blocks[b])
+            memset(f->init_failure + fn->blocks[b].first_event, 1, fn->blocks[b].nevents);
+    return 0;
+}
+
 static int summarise(struct ll_view *v, struct ll_fn_view *f)
 {
     struct ll_arena *a = &v->arena;
     struct ll_summary *s = &f->summary;
     memset(s, 0, sizeof(*s));
     const struct ll_function *fn = f->fn;
-    if (mark_doomed(v, f) != 0)
+    if (mark_doomed(v, f) != 0 || mark_init_failure(v, f) != 0)
         return -1;
     if (f->df.nlocks && !(s->effects = ll_arena_alloc_raw(a, f->df.nlocks * sizeof(*s->effects))))
         return -1;
@@ -1000,14 +1033,9 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
             rc = -1;
         if (rc != 0)
             break;
-        if (is_sleep(ev) && (!s->may_sleep || s->sleep_guessed) && !drops_caller_lock(f, e) &&
-            !ll_fn_event_doomed(f, e)) {
-            s->may_sleep = true;
-            s->sleep_guessed = false;
-            s->sleep_site = ll_view_site(f, ev->loc, NULL);
-            s->sleep_api = ev->api;
-            s->sleep_via = fn->name;
-        }
+        if (is_sleep(ev) && !drops_caller_lock(f, e) && !ll_fn_event_doomed(f, e))
+            record_sleep(s, false, ll_fn_event_on_init_failure(f, e),
+                         ll_view_site(f, ev->loc, NULL), ev->api, fn->name);
         /* a wait its own function re-checks in a `goto` loop is not left
          * to the callers to loop around */
         if (ev->kind == LL_EV_COND_WAIT && ev->loop_depth == 0 && ev->obj.root == LL_ROOT_PARAM &&

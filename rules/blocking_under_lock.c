@@ -70,18 +70,24 @@ static void check_sleep(const struct ll_view *v, const struct ll_fn_view *f, uin
     struct ll_site site = ll_view_site(f, ev->loc, NULL);
     struct ll_finding *fd = NULL;
     const struct ll_call_info *ci = ll_fn_call(f, e);
+    /* a back-off after a lock or condition could not be initialised runs
+     * only when memory ran out: a note */
+    bool on_failure = ll_fn_event_on_init_failure(f, e), guessed = false;
+    struct ll_site sleep_site = site;
     if (ll_event_sleeps(ev)) {
-        fd =
-            ll_diag(r, &site, fn->name, lk.cls, "'%s' sleeps while holding '%s'", ev->api, lk.text);
+        fd = ll_diag_sev(r, on_failure ? LL_SEV_NOTE : LL_SEV_WARNING, &site, fn->name, lk.cls,
+                         "'%s' sleeps while holding '%s'", ev->api, lk.text);
     } else if (ci) {
         const struct ll_fn_view *callee = ll_view_fn(v, (size_t)ci->callee);
         const struct ll_summary *s = ll_fn_summary(callee);
         if (!s->may_sleep)
             return;
         /* a sleep only some function a pointer can hold makes: a note */
-        bool guessed = s->sleep_guessed || ll_fn_is_dispatcher(callee);
-        fd = ll_diag_sev(r, guessed ? LL_SEV_NOTE : LL_SEV_WARNING, &site, fn->name, lk.cls,
-                         "call to '%s' sleeps while holding '%s'", ev->api, lk.text);
+        guessed = s->sleep_guessed || ll_fn_is_dispatcher(callee);
+        on_failure = on_failure || s->sleep_on_init_failure;
+        sleep_site = s->sleep_site;
+        fd = ll_diag_sev(r, guessed || on_failure ? LL_SEV_NOTE : LL_SEV_WARNING, &site, fn->name,
+                         lk.cls, "call to '%s' sleeps while holding '%s'", ev->api, lk.text);
         if (fd)
             ll_diag_note(r, fd, &s->sleep_site, "'%s' sleeps here, in '%s'", s->sleep_api,
                          s->sleep_via);
@@ -92,6 +98,10 @@ static void check_sleep(const struct ll_view *v, const struct ll_fn_view *f, uin
                          "several linked TUs define); which one runs on this path is not "
                          "known");
     }
+    if (fd && on_failure && !guessed)
+        ll_diag_note(r, fd, &sleep_site,
+                     "the sleep runs only when a lock or condition variable could not be "
+                     "initialised (out of memory): a back-off before retrying");
     if (fd)
         ll_diag_note_acquired(r, fd, f, e, (uint32_t)l);
 }
