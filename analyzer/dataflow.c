@@ -204,7 +204,14 @@ static void apply_effects(const struct run *ru, struct ll_pathset *ps, struct ll
         }
         switch (x->op) {
         case LL_EFF_ACQUIRE:
-            ll_ps_set_checked(ps, d, e, (uint32_t)l, held);
+            if (x->guard.on || x->guard.decided) {
+                /* kept because an argument says so: the result is the
+                 * callee's own (a lookup's), not the lock call's */
+                ll_ps_forget_slot(d, (uint32_t)l);
+                d->st[l] = held;
+            } else {
+                ll_ps_set_checked(ps, d, e, (uint32_t)l, held);
+            }
             break;
         case LL_EFF_RELEASE:
             ll_ps_forget_slot(d, (uint32_t)l);

@@ -39,7 +39,9 @@ static const char doc[] =
     "returns 0 holding the lock and unlocks on its error paths (\"leaves it locked on\n"
     "success\") while its callers test the result (a caller that ignores it makes the\n"
     "return 0 a note), one that takes the lock in one mode and releases the caller's in another\n"
-    "(`pause(PAUSE)` / `pause(RESUME)`), or one that runs with its caller's lock. A lock\n"
+    "(`pause(PAUSE)` / `pause(RESUME)`), one that keeps the lock exactly when a parameter\n"
+    "says so (`find(zones, name, keep_lock)`: its calls are checked instead), or one that\n"
+    "runs with its caller's lock. A lock\n"
     "taken on some paths of a void function and handed to another function (a GIL taken in\n"
     "`afterSleep()`, released in `beforeSleep()`) is reported: suppress it where intended.\n"
     "A lock `main` still holds when it returns is only a note: the process ends there.\n"
@@ -59,6 +61,69 @@ static bool wrapper_of(const struct ll_fn_view *f, uint32_t l)
 {
     struct ll_effect x;
     return ll_fn_lock_effect(f, l, &x) && x.op != LL_EFF_RELEASE;
+}
+
+/* Whether block b holds a release of lock l. */
+static bool block_releases(const struct ll_fn_view *f, uint32_t b, uint32_t l)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    const struct ll_block *bb = &fn->blocks[b];
+    for (uint32_t e = bb->first_event; e < bb->first_event + bb->nevents; e++)
+        if (fn->events[e].kind == LL_EV_RELEASE && ll_fn_lock_of(f, &fn->events[e].obj) == (int)l)
+            return true;
+    return false;
+}
+
+/* Whether the arm of a test that starts at block `arm` releases lock l
+ * and then rejoins at block `join` (an `if` without `else`). */
+static bool arm_releases(const struct ll_fn_view *f, uint32_t arm, uint32_t join, uint32_t l)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    bool released = false;
+    for (int steps = 0; steps < 4 && arm != join; steps++) {
+        released = released || block_releases(f, arm, l);
+        if (fn->blocks[arm].nsucc != 1)
+            return false;
+        arm = fn->blocks[arm].succ[0];
+    }
+    return released && arm == join;
+}
+
+/* Whether parameter p decides a release of lock l itself: `if
+ * (!keep_lock) unlock(&zones->lock);`, one arm of a test of p that
+ * releases and rejoins the other -- not an early return that skips the
+ * release (`if (fail) return 1;`, a forgotten unlock). */
+static bool release_tests_param(const struct ll_fn_view *f, uint32_t l, int p)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    if (p < 0 || (uint32_t)p >= fn->nparams || !fn->params[p][0])
+        return false;
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        const struct ll_block *bb = &fn->blocks[b];
+        if (bb->nsucc != 2 || bb->cond.kind != LL_COND_VAR || !bb->cond.var ||
+            strcmp(bb->cond.var, fn->params[p]) != 0)
+            continue;
+        if (arm_releases(f, bb->succ[0], bb->succ[1], l) ||
+            arm_releases(f, bb->succ[1], bb->succ[0], l))
+            return true;
+    }
+    return false;
+}
+
+/* True when f leaves lock l held exactly when a parameter says so
+ * (`find_zone(zones, name, keep_lock)` returns holding zones->lock when
+ * keep_lock is set): a contract with its callers, whose calls are checked
+ * against the guarded effect instead. */
+static bool kept_by_parameter(const struct ll_fn_view *f, uint32_t l)
+{
+    const struct ll_summary *s = ll_fn_summary(f);
+    const char *key = ll_fn_lock(f, l).path->key;
+    for (size_t i = 0; key && i < s->neffects; i++)
+        if (s->effects[i].op == LL_EFF_ACQUIRE && s->effects[i].guard.on &&
+            s->effects[i].lock.key && strcmp(s->effects[i].lock.key, key) == 0 &&
+            release_tests_param(f, l, s->effects[i].guard.param))
+            return true;
+    return false;
 }
 
 /* A function that takes the lock on some paths and releases the caller's
@@ -218,7 +283,7 @@ static void check_function(const struct ll_view *v, const struct ll_fn_view *f,
             check_success_guess(v, f, l, r);
             continue;
         }
-        if (!leak || (!root && wrapper_of(f, l)))
+        if (!leak || (!root && (wrapper_of(f, l) || kept_by_parameter(f, l))))
             continue;
         /* never-taken-since-start is only for roots, whose message says so */
         LL_FOR_EACH_REACHED(f, e, LL_EVK(LL_EV_RETURN))
