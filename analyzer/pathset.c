@@ -537,6 +537,37 @@ static void forget_addressed(struct ll_ps_disj *d, const struct ll_event *ev)
     }
 }
 
+static int cmp_ptr(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(const char *const *)a, y = (uintptr_t)*(const char *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Whether a branch of the function tests local `var` against a constant. */
+static bool is_tested(const struct ll_pathset *ps, const char *var)
+{
+    return ps->ntested &&
+           bsearch(&var, ps->tested, ps->ntested, sizeof(*ps->tested), cmp_ptr) != NULL;
+}
+
+/* Finds the locals the function's branches test against a constant.
+ * False when memory ran out. */
+static bool find_tested(struct ll_pathset *ps)
+{
+    const struct ll_function *fn = ps->fn;
+    ps->ntested = 0;
+    ps->tested = ll_arena_alloc_raw(ps->tmp, ((size_t)fn->nblocks + 1) * sizeof(*ps->tested));
+    if (!ps->tested)
+        return false;
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        const struct ll_cond *c = &fn->blocks[b].cond;
+        if (c->kind == LL_COND_VAR && c->var && c->cmp != LL_CMP_NONE)
+            ps->tested[ps->ntested++] = c->var;
+    }
+    qsort(ps->tested, ps->ntested, sizeof(*ps->tested), cmp_ptr);
+    return true;
+}
+
 /* Applies event e: what the path knew of the locals it writes goes (its
  * result variable: a return's is the value returned, not a write; a
  * local written; a local whose address a call gets), then the client's
@@ -552,7 +583,7 @@ static void step(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e)
         ll_ps_forget_var(d, written);
     forget_addressed(d, ev);
     ps->client.transfer(ps, d, e, ps->client.ctx);
-    if (written && written_constant(ev, &k))
+    if (written && written_constant(ev, &k) && is_tested(ps, written))
         set_val(d, written, ll_ps_signs(LL_CMP_EQ, k, true), true, k);
 }
 
@@ -649,7 +680,7 @@ int ll_pathset_run_facts(struct ll_pathset *ps, const uint8_t *entry,
             maxsucc = fn->blocks[b].nsucc;
     /* propagate appends here, then the blocks go to the queue */
     uint32_t *next = ll_arena_alloc_raw(ps->tmp, ((size_t)maxsucc + 1) * sizeof(uint32_t));
-    if (!work || !queued || !ps->in || !init || !next) {
+    if (!work || !queued || !ps->in || !init || !next || !find_tested(ps)) {
         ps->oom = true;
         return -1;
     }

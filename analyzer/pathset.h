@@ -53,7 +53,7 @@
 #define LL_PS_MAX_DISJUNCTS 16
 #define LL_PS_MAX_PEND 8
 #define LL_PS_MAX_FACTS 16
-#define LL_PS_MAX_VALS 8
+#define LL_PS_MAX_VALS 16
 
 /* Signs of an integer (or a pointer: NULL is zero), as sets: what a
  * result may be on success, on failure, or after a branch on it. */
@@ -146,6 +146,9 @@ struct ll_pathset {
     struct ll_ps_set *in;      /* per block: the entry set of the last run */
     struct ll_ps_disj **spare; /* disjuncts no set kept, for reuse */
     size_t nspare, capspare;
+    const char **tested; /* the locals a branch tests against a constant, sorted by
+                            address: only their values are worth keeping */
+    uint32_t ntested;
     bool oom;
 };
 

@@ -434,7 +434,8 @@ static void test_pending_decided_var_followed(void **state)
 
 /*
  * f = 1; c1 = 1; ... cN = 1; if (f) probe_t else probe_f.  Each write
- * teaches the path one local's value.  With N = LL_PS_MAX_VALS - 1 the
+ * teaches the path one local's value (blocks nobody reaches test c1..cN:
+ * only tested locals are kept).  With N = LL_PS_MAX_VALS - 1 the
  * path still knows `f` and probe_f is unreached; one more pushes the
  * oldest, `f`, out.  The limit is the engine's, the same for every client.
  */
@@ -454,8 +455,8 @@ static void vals_limit(struct toy *t, uint32_t n, uint32_t *pt, uint32_t *pf)
     cfg_edge(c, 1, exit);
     *pf = probe(c, 2);
     cfg_edge(c, 2, exit);
-    for (uint32_t i = 0; i < n; i++)
-        cfg_edge(c, 3 + i, exit);
+    for (uint32_t i = 0; i < n; i++) /* unreached tests, so that c1..cN are worth keeping */
+        test_var(c, 3 + i, names[i], names[i], LL_CMP_TRUTH, 0, exit, exit);
 }
 
 static void test_vals_limit_keeps_max(void **state)
@@ -463,6 +464,27 @@ static void test_vals_limit_keeps_max(void **state)
     struct toy *t = *state;
     uint32_t pt, pf;
     vals_limit(t, LL_PS_MAX_VALS - 1, &pt, &pf);
+    run(t);
+    assert_true(t->reached[pt]);
+    assert_false(t->reached[pf]);
+}
+
+/* Locals no branch tests take no room: f stays known past the limit. */
+static void test_untested_locals_take_no_room(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    static const char *const names[] = {"u1",  "u2",  "u3",  "u4",  "u5",  "u6",  "u7",  "u8", "u9",
+                                        "u10", "u11", "u12", "u13", "u14", "u15", "u16", "u17"};
+    cfg_init(c, &t->arena, 4, 24);
+    cfg_write_local(c, 0, F, "1");
+    for (uint32_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        cfg_write_local(c, 0, names[i], "1");
+    test_var(c, 0, F, F, LL_CMP_TRUTH, 0, 1, 2);
+    uint32_t pt = probe(c, 1);
+    cfg_edge(c, 1, 3);
+    uint32_t pf = probe(c, 2);
+    cfg_edge(c, 2, 3);
     run(t);
     assert_true(t->reached[pt]);
     assert_false(t->reached[pf]);
@@ -604,6 +626,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_pending_decided_var_followed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vals_limit_keeps_max, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vals_limit_forgets_oldest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_untested_locals_take_no_room, setup, teardown),
         cmocka_unit_test_setup_teardown(test_more_paths_than_kept, setup, teardown),
         cmocka_unit_test_setup_teardown(test_edge_function, setup, teardown),
         cmocka_unit_test_setup_teardown(test_loop_ends, setup, teardown),
