@@ -198,7 +198,7 @@ static void apply_effects(const struct run *ru, struct ll_pathset *ps, struct ll
         int happens = guard_decides(ru, &x->guard);
         if (happens == 0)
             continue;
-        if (happens < 0 && x->op != LL_EFF_COND_ACQUIRE) {
+        if (happens < 0 && x->op != LL_EFF_COND_ACQUIRE && x->op != LL_EFF_COND_RELEASE) {
             apply_open(d, e, x, (uint32_t)l, x->op == LL_EFF_ACQUIRE ? held : LL_LS_FREE);
             continue;
         }
@@ -220,6 +220,10 @@ static void apply_effects(const struct run *ru, struct ll_pathset *ps, struct ll
         case LL_EFF_COND_ACQUIRE:
             ll_ps_forget_slot(d, (uint32_t)l);
             ll_ps_pend(d, e, ev->result_var, (uint32_t)l, held, x->succ, x->fail);
+            break;
+        case LL_EFF_COND_RELEASE:
+            ll_ps_forget_slot(d, (uint32_t)l);
+            ll_ps_pend(d, e, ev->result_var, (uint32_t)l, LL_LS_FREE, x->succ, x->fail);
             break;
         default:
             break;

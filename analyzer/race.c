@@ -886,7 +886,7 @@ static bool lets_go(const struct ctx *c, uint32_t i, uint32_t e, uint32_t l)
         if (summary_may_be(&k->summary.takes[t].lock, x))
             return true;
     for (size_t t = 0; t < k->summary.neffects; t++)
-        if (k->summary.effects[t].op == LL_EFF_RELEASE &&
+        if (ll_effect_releases(&k->summary.effects[t]) &&
             summary_may_be(&k->summary.effects[t].lock, x))
             return true;
     return false;

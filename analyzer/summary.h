@@ -5,7 +5,8 @@
  * A summary is built bottom-up from the function's lock state (dataflow.h)
  * and the summaries of its callees: the locks it leaves acquired or
  * released on every return (wrappers such as `stats_lock(s)`), the locks it
- * acquires only when its return value says so (trylock-style wrappers),
+ * acquires or releases only when its return value says so (trylock-style
+ * wrappers; a task start that takes the caller's lock over),
  * every acquisition it performs directly or through callees (for the
  * lock-order graph and double locks across calls), the nesting of two locks
  * that involve its parameters (to be resolved at call sites), and whether
@@ -29,6 +30,9 @@ enum ll_effect_op {
     LL_EFF_RECURSIVE,    /* initialised as a recursive mutex (no change of state) */
     LL_EFF_TAKE,         /* guarded only: acquires it on every path without holding it
                             first (no change of state; a double lock if the caller holds it) */
+    LL_EFF_COND_RELEASE, /* the caller's lock, released exactly when the return value says
+                            success (`if (!start_probe(x)) unlock(&x->lock);`: the callee
+                            hands the lock on when it starts the task) */
 };
 
 /*
@@ -60,8 +64,10 @@ struct ll_effect {
     uint8_t op;   /* enum ll_effect_op */
     uint8_t mode; /* enum ll_mode */
     uint8_t succ; /* COND_ACQUIRE: signs of the result when held (LL_PS_*: zero for
-                     0-on-success, nonzero for a pointer or true, nonnegative) */
-    uint8_t fail; /* COND_ACQUIRE: signs of the result when not held */
+                     0-on-success, nonzero for a pointer or true, nonnegative);
+                     COND_RELEASE: when released */
+    uint8_t fail; /* COND_ACQUIRE: signs of the result when not held; COND_RELEASE: when
+                     kept */
     uint8_t only; /* guarded TAKE: when the guard fails, no path acquires it at all */
     struct ll_guard guard;
     struct ll_path lock;
@@ -72,6 +78,12 @@ struct ll_effect {
 static inline bool ll_effect_acquires(const struct ll_effect *x)
 {
     return x->op == LL_EFF_ACQUIRE || x->op == LL_EFF_COND_ACQUIRE;
+}
+
+/* Whether the effect releases the caller's lock (on some outcome). */
+static inline bool ll_effect_releases(const struct ll_effect *x)
+{
+    return x->op == LL_EFF_RELEASE || x->op == LL_EFF_COND_RELEASE;
 }
 
 /* An acquisition the function performs, itself or in a callee. */

@@ -348,6 +348,36 @@ static bool hands_own_object(const struct ll_fn_view *f, uint32_t l)
     return any;
 }
 
+/*
+ * A release told by the paths at the returns: every path that returns
+ * with l released returns a value with signs the paths that keep the
+ * caller's lock never return (xfr_start_probe(): 1 when it started the
+ * task, which took the lock over; 0 when the task was running already).
+ * The function never acquires l itself.
+ */
+static bool cond_release_by_paths(const struct ll_fn_view *f, uint32_t l, struct ll_effect *x)
+{
+    const struct ll_df_result *df = &f->df;
+    uint8_t succ = 0, fail = 0;
+    for (uint32_t i = 0; i < df->nexits; i++) {
+        uint8_t st = df->exits[i].st[l] & (uint8_t)~LL_LS_SHARED;
+        if (df->exits[i].signs == LL_PS_ANY || !st)
+            return false;
+        if (st == LL_LS_FREE)
+            succ |= df->exits[i].signs;
+        else if (!(st & LL_LS_FREE))
+            fail |= df->exits[i].signs;
+        else
+            return false;
+    }
+    if (!succ || !fail || (succ & fail) || acquires(f, l))
+        return false;
+    x->op = LL_EFF_COND_RELEASE;
+    x->succ = succ;
+    x->fail = fail;
+    return true;
+}
+
 /* The summary effect of lock l at f's returns, if any. */
 bool ll_fn_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effect *x)
 {
@@ -373,9 +403,10 @@ bool ll_fn_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effect 
     x->mode = shared ? LL_MODE_SHARED : LL_MODE_EXCL;
     if (df->locks[l].caller_held) {
         /* entered held: released on every return is a release wrapper,
-         * anything else leaves it as the caller had it */
+         * released where the result says so a conditional one, anything
+         * else leaves it as the caller had it */
         x->op = LL_EFF_RELEASE;
-        return all == LL_LS_FREE;
+        return all == LL_LS_FREE || cond_release_by_paths(f, l, x);
     }
     if (all == LL_LS_HELD) {
         x->op = LL_EFF_ACQUIRE;
@@ -385,6 +416,8 @@ bool ll_fn_lock_effect(const struct ll_fn_view *f, uint32_t l, struct ll_effect 
         x->op = LL_EFF_RELEASE;
         return true;
     }
+    if (all == (LL_LS_FREE | LL_LS_ENTRY))
+        return cond_release_by_paths(f, l, x);
     enum verdict by_paths = cond_by_paths(f, l, x);
     if (by_paths != NOT_KNOWN)
         return by_paths == IS_COND;
@@ -1013,7 +1046,7 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
         bool portable = ll_path_portable(f->df.locks[l].path);
         if (!ll_fn_lock_effect(f, l, &x))
             continue;
-        if (!portable && (x.op == LL_EFF_RELEASE || !handed_out(a, f, l, &x.lock)))
+        if (!portable && (ll_effect_releases(&x) || !handed_out(a, f, l, &x.lock)))
             continue;
         x.site = ll_fn_acquisition_site(f, fn->nevents, l);
         s->effects[s->neffects++] = x;

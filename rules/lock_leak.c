@@ -60,7 +60,7 @@ static const char doc[] =
 static bool wrapper_of(const struct ll_fn_view *f, uint32_t l)
 {
     struct ll_effect x;
-    return ll_fn_lock_effect(f, l, &x) && x.op != LL_EFF_RELEASE;
+    return ll_fn_lock_effect(f, l, &x) && ll_effect_acquires(&x);
 }
 
 /* Whether block b holds a release of lock l. */

@@ -297,7 +297,7 @@ static void check_call(const struct ll_view *v, const struct ll_fn_view *f, uint
         return;
     for (size_t k = 0; k < ci->neffects; k++) {
         const struct ll_effect *x = &ci->effects[k];
-        if (x->op != LL_EFF_RELEASE)
+        if (!ll_effect_releases(x))
             continue;
         int l = ll_fn_lock_of(f, &x->lock);
         if (l < 0 || ll_view_lock_recursive(v, f, (uint32_t)l))

@@ -91,6 +91,35 @@ static void test_wrappers_inferred(void **state)
     destroy(&w);
 }
 
+/* A function that releases its caller's lock exactly when it returns 1
+ * (it started a task that took the lock over), and a caller that unlocks
+ * only when it returned 0: free on every path after the test. */
+static void test_conditional_release_inferred(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, "#include <pthread.h>\n"
+              "struct x { pthread_mutex_t lock; int busy; };\n"
+              "static void hand_on(struct x *p) { p->busy = 1; pthread_mutex_unlock(&p->lock); }\n"
+              "int start(struct x *p) { if (p->busy) return 0; hand_on(p); return 1; }\n"
+              "int user(struct x *p) { pthread_mutex_lock(&p->lock);\n"
+              "    if (!start(p)) pthread_mutex_unlock(&p->lock);\n"
+              "    return 0; }\n");
+    const struct ll_effect *x = effect(fn(&w, "start"), "p->lock");
+    assert_non_null(x);
+    assert_int_equal(x->op, LL_EFF_COND_RELEASE);
+    assert_int_equal(x->succ, LL_PS_POS);
+    assert_int_equal(x->fail, LL_PS_ZERO);
+    const struct ll_fn_view *u = fn(&w, "user");
+    int l = ll_df_lock_index(&u->df, "p->lock");
+    assert_true(l >= 0);
+    const struct ll_function *f = u->fn;
+    for (uint32_t e = 0; e < f->nevents; e++)
+        if (f->events[e].kind == LL_EV_RETURN)
+            assert_int_equal(ll_df_state(&u->df, e, (uint32_t)l), LL_LS_FREE);
+    destroy(&w);
+}
+
 static void test_caller_uses_wrappers(void **state)
 {
     (void)state;
@@ -309,6 +338,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_wrappers_inferred),
+        cmocka_unit_test(test_conditional_release_inferred),
         cmocka_unit_test(test_caller_uses_wrappers),
         cmocka_unit_test(test_recursion_reaches_fixpoint),
         cmocka_unit_test(test_roots_and_graph),
