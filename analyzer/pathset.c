@@ -417,13 +417,43 @@ void ll_ps_end_path(struct ll_ps_disj *d)
 
 /* ---- the iteration ------------------------------------------------- */
 
+static int cmp_ptr(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)*(const char *const *)a, y = (uintptr_t)*(const char *const *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Whether a branch of the function tests local `var` against a constant. */
+static bool is_tested(const struct ll_pathset *ps, const char *var)
+{
+    return ps->ntested &&
+           bsearch(&var, ps->tested, ps->ntested, sizeof(*ps->tested), cmp_ptr) != NULL;
+}
+
+/* The local a branch on event e's result also tests: the one the result
+ * is stored in (`if ((z = lookup(k)))`), or NULL. */
+static const char *event_var(const struct ll_function *fn, uint32_t e)
+{
+    if (e >= fn->nevents)
+        return NULL;
+    const struct ll_event *ev = &fn->events[e];
+    if (!ev->result_var || ev->kind == LL_EV_RETURN ||
+        (ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE)))
+        return NULL; /* a return's value, or the constant a write stores */
+    return ev->result_var;
+}
+
 /* Applies what a test of a local against a constant says of its value:
  * false when the value the path knows cannot take the edge. */
-static bool branch_value(struct ll_ps_disj *d, const struct ll_cond *c, bool truth)
+static bool branch_value(const struct ll_pathset *ps, struct ll_ps_disj *d, const struct ll_cond *c,
+                         bool truth)
 {
-    if (c->kind != LL_COND_VAR || !c->var || c->cmp == LL_CMP_NONE)
+    const char *var = c->kind == LL_COND_VAR     ? c->var
+                      : c->kind == LL_COND_EVENT ? event_var(ps->fn, c->event)
+                                                 : NULL;
+    if (!var || c->cmp == LL_CMP_NONE || !is_tested(ps, var))
         return true;
-    int i = val_find(d, c->var);
+    int i = val_find(d, var);
     if (i >= 0 && d->vals[i].exact)
         return ll_ps_cmp_holds(c->cmp, d->vals[i].v, c->cmp_k) == truth;
     uint8_t edge = ll_ps_signs(c->cmp, c->cmp_k, truth);
@@ -431,7 +461,7 @@ static bool branch_value(struct ll_ps_disj *d, const struct ll_cond *c, bool tru
     if (!(edge & known))
         return false;
     if ((edge & known) != LL_PS_ANY)
-        set_val(d, c->var, edge & known, false, 0);
+        set_val(d, var, edge & known, false, 0);
     return true;
 }
 
@@ -443,7 +473,7 @@ static bool branch(const struct ll_pathset *ps, const struct ll_block *bb, struc
 {
     const struct ll_cond *c = &bb->cond;
     bool truth = which == 0, feasible = true;
-    if (!branch_value(d, c, truth))
+    if (!branch_value(ps, d, c, truth))
         return false;
     if (c->kind == LL_COND_EVENT || c->kind == LL_COND_VAR) {
         for (uint8_t i = 0; i < d->npend;) {
@@ -535,19 +565,6 @@ static void forget_addressed(struct ll_ps_disj *d, const struct ll_event *ev)
             (a->flags & LL_PATH_ADDR) && !(a->flags & LL_PATH_DEREF))
             ll_ps_forget_var(d, a->key);
     }
-}
-
-static int cmp_ptr(const void *a, const void *b)
-{
-    uintptr_t x = (uintptr_t)*(const char *const *)a, y = (uintptr_t)*(const char *const *)b;
-    return x < y ? -1 : x > y;
-}
-
-/* Whether a branch of the function tests local `var` against a constant. */
-static bool is_tested(const struct ll_pathset *ps, const char *var)
-{
-    return ps->ntested &&
-           bsearch(&var, ps->tested, ps->ntested, sizeof(*ps->tested), cmp_ptr) != NULL;
 }
 
 /* Finds the locals the function's branches test against a constant.

@@ -324,6 +324,28 @@ static void test_branch_signs_decide_other_spelling(void **state)
     assert_false(t->reached[p3]);
 }
 
+/* if ((f = lookup())) { if (!f) unreached }: a branch on a call whose
+ * result is stored in f says what f is. */
+static void test_event_branch_tells_its_variable(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 5, 8);
+    uint32_t e = cfg_event(c, 0, LL_EV_CALL);
+    c->fn.events[e].result_var = F;
+    struct ll_cond *cond = cfg_branch_event(c, 0, e, false, 1, 4);
+    cond->cmp = LL_CMP_TRUTH;
+    test_var(c, 1, F, "f", LL_CMP_TRUTH, 0, 2, 3);
+    uint32_t p2 = probe(c, 2);
+    cfg_edge(c, 2, 4);
+    uint32_t p3 = probe(c, 3);
+    cfg_edge(c, 3, 4);
+    probe(c, 4);
+    run(t);
+    assert_true(t->reached[p2]);
+    assert_false(t->reached[p3]);
+}
+
 /* if (ok) f = 0; else if (f != 0) goto out; if (f) unreached: both paths
  * into the last test know f is zero, one by a constant, one by a branch. */
 static void test_constant_and_branch_agree(void **state)
@@ -620,6 +642,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_address_passed_forgets_constant, setup, teardown),
         cmocka_unit_test_setup_teardown(test_branch_signs_decide_other_spelling, setup, teardown),
         cmocka_unit_test_setup_teardown(test_constant_and_branch_agree, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_event_branch_tells_its_variable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_on_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_on_var, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_inverted, setup, teardown),
