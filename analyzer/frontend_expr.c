@@ -849,10 +849,49 @@ static bool never_written(struct fn_builder *b, CXCursor var)
     return !b->aliases_full && (!a || (a->defs == 0 && !a->bad && a->naddr == 0));
 }
 
-/* Whether `e` (stripped) is `&E` of an object E, or the address of a
- * function (`&fn`). */
+/*
+ * Whether `e` (stripped) is pointer arithmetic `base + index` (or `index +
+ * base`) that names an element's address as `&base[index]` does: base a
+ * pointer or an array whose element type is the type the sum points to,
+ * so no cast changes the stride between them (`(char *)p + 4` is a byte
+ * offset into *p, not an element).  Sets *base and *index (unstripped).
+ * A difference (`p - 1`) is not one.
+ */
+static bool element_address(CXCursor e, CXCursor *base, CXCursor *index)
+{
+    if (!fe_is_binop(e, CXBinaryOperator_Add))
+        return false;
+    CXType sum = clang_getCanonicalType(clang_getCursorType(e));
+    if (sum.kind != CXType_Pointer)
+        return false;
+    CXType elem = clang_getCanonicalType(clang_getPointeeType(sum));
+    if (elem.kind == CXType_Void || elem.kind == CXType_FunctionProto ||
+        elem.kind == CXType_FunctionNoProto)
+        return false;
+    struct few f = few_children(e);
+    if (f.total != 2 || f.n != 2)
+        return false;
+    for (int side = 0; side < 2; side++) {
+        CXType t = clang_getCanonicalType(clang_getCursorType(fe_strip(f.v[side])));
+        CXType et = t.kind == CXType_Pointer ? clang_getPointeeType(t)
+                    : is_array_type(t)       ? clang_getArrayElementType(t)
+                                             : (CXType){.kind = CXType_Invalid};
+        if (et.kind == CXType_Invalid || !clang_equalTypes(clang_getCanonicalType(et), elem))
+            continue;
+        *base = f.v[side];
+        *index = f.v[1 - side];
+        return true;
+    }
+    return false;
+}
+
+/* Whether `e` (stripped) is `&E` of an object E, the address of a
+ * function (`&fn`), or an element's address as a sum (`a + i`). */
 static bool object_address(CXCursor e)
 {
+    CXCursor base, index;
+    if (element_address(e, &base, &index))
+        return true;
     if (!fe_is_unop(e, CXUnaryOperator_AddrOf))
         return false;
     struct few f = few_children(e);
@@ -972,7 +1011,8 @@ static const char *value_slot(struct fn_builder *b, CXCursor e, unsigned depth)
         char *usr = fe_string(b->arena, clang_getCursorUSR(ref));
         return usr ? ll_arena_printf(b->arena, "@call:%s", usr) : NULL;
     }
-    if (fe_is_unop(e, CXUnaryOperator_AddrOf)) {
+    CXCursor base, index;
+    if (fe_is_unop(e, CXUnaryOperator_AddrOf) || element_address(e, &base, &index)) {
         struct ll_path p = fe_path(b, e, depth + 1);
         return p.site;
     }
@@ -1172,6 +1212,34 @@ static struct ll_path member_path(struct fn_builder *b, const struct ll_path *bp
     return p;
 }
 
+/* Element `idx` of what `base` names (`base[idx]`), of type `elem`; also
+ * what `base + idx` points to (element_address()). */
+static struct ll_path element_path(struct fn_builder *b, CXCursor base, CXCursor idx, CXType elem,
+                                   unsigned depth)
+{
+    struct ll_path bp = fe_path(b, base, depth + 1);
+    if (bp.flags & LL_PATH_ADDR)
+        return path_unknown(b, "?"); /* (&x)[i] */
+    const char *ix = index_text(b, idx);
+    struct ll_path p = bp;
+    /* the base's type before the implicit decay: indexing an array
+     * (forks[i], a local buffer) goes through no pointer */
+    bool through_ptr = is_pointer_type(clang_getCursorType(fe_strip(base)));
+    p.flags = (uint8_t)((bp.flags & ~(LL_PATH_ADDR | LL_PATH_CONST)) | LL_PATH_INDEXED |
+                        (through_ptr ? LL_PATH_DEREF : 0) | type_flags(elem));
+    p.text = ll_arena_printf(b->arena, "%s[%s]", bp.text, ix ? ix : "?");
+    p.key = ll_arena_printf(b->arena, "%s[%s]", bp.key, ix ? ix : "?");
+    p.cls = ll_arena_printf(b->arena, "%s[]", bp.cls);
+    /* an element of an array field is embedded where the array is; an
+     * element behind a pointer is an object of its own */
+    p.emb = bp.emb && !through_ptr ? ll_arena_printf(b->arena, "%s[]", bp.emb) : NULL;
+    if (through_ptr) {
+        p.flags &= (uint8_t)~LL_PATH_MEMBER;
+        p.site = value_slot(b, base, depth + 1);
+    }
+    return p;
+}
+
 struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
 {
     if (depth > 64)
@@ -1197,31 +1265,10 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
             p.site = value_slot(b, base, depth + 1);
         return p;
     }
-    case CXCursor_ArraySubscriptExpr: {
+    case CXCursor_ArraySubscriptExpr:
         if (f.n < 2)
             break;
-        struct ll_path bp = fe_path(b, f.v[0], depth + 1);
-        if (bp.flags & LL_PATH_ADDR)
-            break; /* (&x)[i] */
-        const char *ix = index_text(b, f.v[1]);
-        struct ll_path p = bp;
-        /* the base's type before the implicit decay: indexing an array
-         * (forks[i], a local buffer) goes through no pointer */
-        bool through_ptr = is_pointer_type(clang_getCursorType(fe_strip(f.v[0])));
-        p.flags = (uint8_t)((bp.flags & ~(LL_PATH_ADDR | LL_PATH_CONST)) | LL_PATH_INDEXED |
-                            (through_ptr ? LL_PATH_DEREF : 0) | type_flags(clang_getCursorType(e)));
-        p.text = ll_arena_printf(b->arena, "%s[%s]", bp.text, ix ? ix : "?");
-        p.key = ll_arena_printf(b->arena, "%s[%s]", bp.key, ix ? ix : "?");
-        p.cls = ll_arena_printf(b->arena, "%s[]", bp.cls);
-        /* an element of an array field is embedded where the array is; an
-         * element behind a pointer is an object of its own */
-        p.emb = bp.emb && !through_ptr ? ll_arena_printf(b->arena, "%s[]", bp.emb) : NULL;
-        if (through_ptr) {
-            p.flags &= (uint8_t)~LL_PATH_MEMBER;
-            p.site = value_slot(b, f.v[0], depth + 1);
-        }
-        return p;
-    }
+        return element_path(b, f.v[0], f.v[1], clang_getCursorType(e), depth);
     case CXCursor_UnaryOperator: {
         enum CXUnaryOperatorKind op = clang_getCursorUnaryOperatorKind(e);
         if (f.n < 1)
@@ -1252,9 +1299,17 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
     }
     case CXCursor_StmtExpr:
     case CXCursor_BinaryOperator: {
-        CXCursor ptr, fld;
+        CXCursor ptr, fld, base, index;
         if (container_expr(e, &ptr, &fld))
             return container_path(b, ptr, fld, depth);
+        if (element_address(e, &base, &index)) { /* `a + i` is &a[i] */
+            struct ll_path p =
+                element_path(b, base, index, clang_getPointeeType(clang_getCursorType(e)), depth);
+            if (p.root == LL_ROOT_NONE || p.root == LL_ROOT_UNKNOWN)
+                break;
+            p.flags |= LL_PATH_ADDR;
+            return p;
+        }
         break;
     }
     case CXCursor_CallExpr: {
@@ -1399,7 +1454,9 @@ void fe_local_part_read(struct fn_builder *b, CXCursor rhs)
     bool part = (k == CXCursor_MemberRefExpr || k == CXCursor_ArraySubscriptExpr) &&
                 (is_pointer_type(t) || is_array_type(t) || rec);
     bool whole = k == CXCursor_DeclRefExpr && (is_array_type(t) || rec);
-    if (!part && !whole && !fe_is_unop(e, CXUnaryOperator_AddrOf))
+    CXCursor base, index;
+    if (!part && !whole && !fe_is_unop(e, CXUnaryOperator_AddrOf) &&
+        !element_address(e, &base, &index))
         return;
     struct ll_path p = fe_path(b, e, 0);
     if (p.root != LL_ROOT_LOCAL || (p.flags & LL_PATH_DEREF) || !p.key)
