@@ -573,6 +573,108 @@ bool ll_mhp_ancestor(const struct ll_mhp *m, uint32_t x, uint32_t y)
     return false;
 }
 
+/* ---- joins that end every instance main can meet -------------------- */
+
+/* main_ends (mhp.h, ll_mhp_joined_for_main()). */
+static int main_join_ends(const struct ll_view *v, struct ll_mhp *m)
+{
+    uint32_t nr = m->nroots, w = m->words;
+    m->main_ends = ll_arena_alloc(&m->arena, ((size_t)nr + 1) * w * sizeof(uint64_t));
+    bool *bad = calloc((size_t)nr + 1, sizeof(bool));
+    if (!m->main_ends || !bad) {
+        free(bad);
+        return -1;
+    }
+    for (uint32_t i = 0; i < v->nfns; i++)
+        for (uint32_t e = 0; e < v->fns[i].fn->nevents; e++) {
+            const struct ll_event *ev = &v->fns[i].fn->events[e];
+            long k = ev->kind == LL_EV_THREAD_CREATE ? ll_program_callee(&v->program, i, e) : -1;
+            if (k < 0 || m->root_of[k] < 0)
+                continue;
+            long r = m->root_of[k];
+            bool global = ev->obj.root == LL_ROOT_GLOBAL || ev->obj.root == LL_ROOT_STATIC_LOCAL;
+            /* a field behind a pointer (`g->pool.tid`, `g->tids[i]`) is
+             * one per object the pointer may point to */
+            bool per_object = !ev->obj.key || strstr(ev->obj.key, "->");
+            bool element = (ev->obj.flags & LL_PATH_INDEXED) != 0;
+            if (!global || per_object || (!element && v->cg.roots[r].multi_instance))
+                bad[r] = true;
+        }
+    for (uint32_t r = 0; r < nr; r++) {
+        const char **h = m->handles[r];
+        long p = m->parent[r];
+        if (bad[r] || !h || !h[0] || h[1] || p < 0 || !v->fns[v->cg.roots[p].fn].is_main)
+            continue;
+        uint64_t *row = &m->main_ends[(size_t)r * w];
+        ll_bitset_set(row, r);
+        ll_bitset_or(row, m->creates[v->cg.roots[r].fn], w);
+    }
+    free(bad);
+    return 0;
+}
+
+/* main_ended[i]: per event of i, the roots ended before it for main's
+ * thread -- by i's joins (joined) or by the calls before it in evaluation
+ * order (ends of the callee) -- of those main_ends allows, and what they
+ * started, as far as that was ended too.  NULL when none at any event. */
+static int main_ended_build(const struct ll_view *v, struct ll_mhp *m)
+{
+    uint32_t w = m->words;
+    uint64_t *acc = calloc((size_t)w + 1, sizeof(uint64_t));
+    m->main_ended = ll_arena_alloc(&m->arena, (v->nfns + 1) * sizeof(*m->main_ended));
+    if (!acc || !m->main_ended) {
+        free(acc);
+        return -1;
+    }
+    bool any_root = false;
+    for (uint32_t r = 0; r < m->nroots && !any_root; r++)
+        any_root = ll_bitset_any(&m->main_ends[(size_t)r * w], w);
+    for (uint32_t i = 0; any_root && i < v->nfns; i++) {
+        const struct ll_fn_view *f = &v->fns[i];
+        const struct ll_function *fn = f->fn;
+        bool some = m->joined[i] != NULL;
+        for (uint32_t e = 0; e < fn->nevents && !some; e++)
+            some = f->calls && f->calls[e] && ll_bitset_any(m->ends[f->calls[e]->callee], w);
+        if (!some)
+            continue;
+        uint64_t *rows =
+            ll_arena_alloc(&m->arena, ((size_t)fn->nevents + 1) * w * sizeof(uint64_t));
+        if (!rows) {
+            free(acc);
+            return -1;
+        }
+        memset(acc, 0, w * sizeof(uint64_t));
+        bool hit = false;
+        for (uint32_t e = 0; e <= fn->nevents; e++) {
+            if (e > 0 && f->calls && f->calls[e - 1])
+                ll_bitset_or(acc, m->ends[f->calls[e - 1]->callee], w);
+            if (m->joined[i])
+                ll_bitset_or(acc, &m->joined[i][(size_t)e * w], w);
+            uint64_t *row = &rows[(size_t)e * w];
+            for (uint32_t r = ll_bitset_next(acc, w, 0); r != UINT32_MAX;
+                 r = ll_bitset_next(acc, w, r + 1))
+                ll_bitset_or(row, &m->main_ends[(size_t)r * w], w);
+            /* what a surely ended root started ends with it, as far as
+             * the join ended that too */
+            for (uint32_t k = 0; k < w; k++) {
+                row[k] &= acc[k];
+                hit |= row[k] != 0;
+            }
+        }
+        m->main_ended[i] = hit ? rows : NULL;
+    }
+    free(acc);
+    return 0;
+}
+
+void ll_mhp_joined_for_main(const struct ll_mhp *m, uint32_t fn, uint32_t e, uint64_t *out)
+{
+    if (m->main_ended && m->main_ended[fn])
+        memcpy(out, &m->main_ended[fn][(size_t)e * m->words], m->words * sizeof(uint64_t));
+    else
+        memset(out, 0, m->words * sizeof(uint64_t));
+}
+
 /* ---- the build ------------------------------------------------------ */
 
 int ll_mhp_build(const struct ll_view *v, struct ll_mhp *m)
@@ -613,7 +715,8 @@ int ll_mhp_build(const struct ll_view *v, struct ll_mhp *m)
     for (uint32_t o = 0; o < v->cg.n; o++)
         if (running_flow(&c, v->cg.order[o]) != 0)
             return -1;
-    if (callers_running(&c, m) != 0 || relation(v, m) != 0)
+    if (callers_running(&c, m) != 0 || relation(v, m) != 0 || main_join_ends(v, m) != 0 ||
+        main_ended_build(v, m) != 0)
         return -1;
     return 0;
 }

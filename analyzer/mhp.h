@@ -51,6 +51,11 @@ struct ll_mhp {
                               (NULL-terminated), NULL when one is detached or unknown */
     uint64_t **with;       /* per function: roots running at its calls, any caller */
     long *parent;          /* per root: the root whose one thread creates it, or -1 */
+    uint64_t *main_ends;   /* per root (words each): when a join of its handle class ends
+                              every instance main's thread can meet, the root and what it
+                              starts, else none (ll_mhp_joined_for_main()) */
+    uint64_t **main_ended; /* per function, per event (+1): what ll_mhp_joined_for_main()
+                              says (NULL: none at any event) */
     uint64_t *par;         /* per root (words each): the roots it may run alongside */
 };
 
@@ -72,5 +77,24 @@ bool ll_mhp_ancestor(const struct ll_mhp *m, uint32_t x, uint32_t y);
  * pthread_join(maint, NULL); later(); }`; a handle the join names, as
  * for the function's own threads). */
 void ll_mhp_running_at(const struct ll_mhp *m, uint32_t fn, uint32_t e, uint64_t *out);
+
+/*
+ * The roots that function fn, run by main's thread, has surely ended
+ * before event e by a join of its own or a call of a function that joins
+ * them (`stop_readers(); destroy_heap();`), into out (words): those of
+ * fn's joined set (`joined`) or its earlier calls' `ends` (both in
+ * evaluation order, as for main's own threads) whose join ends every
+ * instance that could run alongside main's thread then, and what they
+ * started.  Such a root (main_ends) has main as its
+ * parent (no other thread creates it again meanwhile), fills one handle
+ * class at every creation, always a global's or static's (`th`,
+ * `threads[i]`, `pool.tid`: not a field behind a pointer, a parameter's
+ * or a local's, which name a handle per object), and, when that handle is
+ * not an array element, is created once (a loop or a second site would
+ * overwrite a running thread's handle).  So `stop() { pthread_join(th,
+ * NULL); n = 0; }` orders `n = 0` after the thread wherever main calls
+ * stop() -- before the creation, too, when the thread does not exist yet.
+ */
+void ll_mhp_joined_for_main(const struct ll_mhp *m, uint32_t fn, uint32_t e, uint64_t *out);
 
 #endif

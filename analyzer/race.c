@@ -83,6 +83,7 @@ struct ctx {
     uint64_t **running;            /* m's: per function, per event, roots it has left running
                                       (NULL: none at any event) */
     uint64_t **with;               /* per function: roots running at main's calls of it */
+    uint64_t *ended;               /* scratch of with_at(): a set of roots */
     uint32_t nctx;                 /* CTX_MAIN, the threads' contexts, main's per thread */
     uint32_t *root_ctx;            /* per root: its context (CTX_MAIN for main) */
     uint32_t main_first;           /* the first of main's contexts per thread root */
@@ -574,11 +575,18 @@ static bool held(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e
     return (st & LL_LS_FREE) && !(st & LL_LS_NEVER) && ll_view_lock_recursive(v, f, l);
 }
 
-/* The roots that may run while main's thread is at event e of f. */
+/* The roots that may run while main's thread is at event e of f: those
+ * running at main's calls of f, less those f has surely ended before e by
+ * a join or a joining call (ll_mhp_joined_for_main(): `stop() {
+ * pthread_join(th, NULL); n = 0; }`), and those f has left running. */
 static void with_at(const struct ctx *c, uint32_t i, uint32_t e, uint64_t *out)
 {
     uint32_t w = c->v->cg.root_words;
     memcpy(out, c->with[i], w * sizeof(uint64_t));
+    if (c->m->main_ended && c->m->main_ended[i]) {
+        ll_mhp_joined_for_main(c->m, i, e, c->ended);
+        ll_bitset_andnot(out, c->ended, w);
+    }
     if (c->running[i])
         ll_bitset_or(out, &c->running[i][(size_t)e * w], w);
 }
@@ -1566,7 +1574,8 @@ static int setup(struct ctx *c)
     c->m = &v->mhp;
     c->running = v->mhp.running;
     c->with = ll_arena_alloc(c->a, n1 * sizeof(*c->with));
-    if (root_contexts(c) != 0)
+    c->ended = ll_arena_alloc(c->a, ((size_t)v->cg.root_words + 1) * sizeof(uint64_t));
+    if (!c->ended || root_contexts(c) != 0)
         return -1;
     c->mainc = ll_arena_alloc(c->a, n1 * sizeof(bool));
     c->has_sem = ll_arena_alloc(c->a, n1 * sizeof(bool));

@@ -311,12 +311,73 @@ static void test_queue_handoff(void **state)
     destroy(&w);
 }
 
+/* ---- a join in a helper main calls (mhp.h, ll_mhp_joined_for_main()) ---- */
+
+static const char *const helper_join_src =
+    "#include <pthread.h>\n#include <stdlib.h>\n"
+    "pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;\n"
+    "pthread_t th, tp; int n, cfg, np; struct conn { pthread_t t; };\n"
+    "void *worker(void *a) { pthread_mutex_lock(&m); n += cfg; pthread_mutex_unlock(&m);\n"
+    "  return a; }\n"
+    "void *pinger(void *a) { pthread_mutex_lock(&m); np++; pthread_mutex_unlock(&m); return a; }\n"
+    "void stop(void) { pthread_join(th, 0); n = 0; }\n"
+    "void shutdown_all(void) { stop(); cfg = 0; }\n"
+    "void close_conn(struct conn *c) { pthread_join(c->t, 0); np = 0; }\n"
+    "int main(void) { struct conn *c = calloc(2, sizeof(*c));\n"
+    "  pthread_create(&th, 0, worker, 0); shutdown_all();\n"
+    "  for (int i = 0; i < 2; i++) pthread_create(&c[i].t, 0, pinger, 0);\n"
+    "  close_conn(&c[0]); close_conn(&c[1]); return 0; }\n";
+
+static void test_join_in_helper(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, helper_join_src);
+    const struct ll_race_result *r = &w.v.race;
+    const struct ll_mhp *m = &w.v.mhp;
+    uint32_t worker = root_of(&w, "worker"), pinger = root_of(&w, "pinger");
+    uint32_t stop = fn_index(&w, "stop"), sa = fn_index(&w, "shutdown_all");
+    uint32_t cc = fn_index(&w, "close_conn");
+    /* the worker's handle is one global filled once by main: joining it
+     * ends the worker; the pinger's is one per connection (`c->t`) */
+    assert_true(ll_bitset_has(&m->main_ends[(size_t)worker * m->words], worker));
+    assert_false(ll_bitset_any(&m->main_ends[(size_t)pinger * m->words], m->words));
+    uint64_t ended[4] = {0};
+    ll_mhp_joined_for_main(m, stop, 0, ended);
+    assert_false(ll_bitset_has(ended, worker)); /* not before the join */
+    ll_mhp_joined_for_main(m, stop, w.v.fns[stop].fn->nevents - 1, ended);
+    assert_true(ll_bitset_has(ended, worker));
+    /* after the call of stop() in shutdown_all(): its last event */
+    ll_mhp_joined_for_main(m, sa, w.v.fns[sa].fn->nevents - 1, ended);
+    assert_true(ll_bitset_has(ended, worker));
+    ll_mhp_joined_for_main(m, cc, w.v.fns[cc].fn->nevents - 1, ended);
+    assert_false(ll_bitset_has(ended, pinger));
+    uint32_t ra, rb;
+    const struct ll_race_access *wn = access_to(&w, r, "stop", "n", true);
+    const struct ll_race_access *wn2 = access_to(&w, r, "worker", "n", true);
+    const struct ll_race_access *wc = access_to(&w, r, "shutdown_all", "cfg", true);
+    const struct ll_race_access *rc = access_to(&w, r, "worker", "cfg", false);
+    const struct ll_race_access *wp = access_to(&w, r, "close_conn", "np", true);
+    const struct ll_race_access *wp2 = access_to(&w, r, "pinger", "np", true);
+    assert_non_null(wn2);
+    assert_non_null(rc);
+    assert_non_null(wp);
+    assert_non_null(wp2);
+    /* the writes after the join (and after the joining call) run alone:
+     * not collected as main's, or collected without a conflict */
+    assert_true(!wn || !ll_race_conflict(&w.v, wn, wn2, &ra, &rb));
+    assert_true(!wc || !ll_race_conflict(&w.v, wc, rc, &ra, &rb));
+    /* one connection's join leaves the other's pinger running */
+    assert_true(ll_race_conflict(&w.v, wp, wp2, &ra, &rb));
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_live_reach),      cmocka_unit_test(test_race_accesses),
         cmocka_unit_test(test_start_arg_block), cmocka_unit_test(test_handoff),
-        cmocka_unit_test(test_queue_handoff),
+        cmocka_unit_test(test_queue_handoff),   cmocka_unit_test(test_join_in_helper),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
