@@ -361,6 +361,11 @@ bool ll_view_root_multi(const struct ll_view *v, uint32_t r);
  * exported function: that two of them run at once is the analysis's
  * assumption about the library's users, not something the code shows. */
 bool ll_view_root_assumed(const struct ll_view *v, uint32_t r);
+/* Root r is a thread such a library starts itself: every function that
+ * may start it runs only in the assumed entry points or in other threads
+ * the library starts, so it exists only after some entry point ran (a
+ * set-up function its users call first runs before it). */
+bool ll_view_root_library_started(const struct ll_view *v, uint32_t r);
 /* Roots in a bitset (bitset.h, ll_view_root_words() words): how many distinct, and
  * whether one of them runs as several threads at once. */
 uint32_t ll_view_count_roots(const struct ll_view *v, const uint64_t *roots, bool *multi);

@@ -4,6 +4,7 @@
  * state bits, thread state bits, per-event arrays) into the domain's terms;
  * computes nothing the phases have not.
  */
+#include "bitset.h"
 #include "view_internal.h"
 
 #include "fresh.h"
@@ -451,6 +452,35 @@ bool ll_view_root_multi(const struct ll_view *v, uint32_t r)
 bool ll_view_root_assumed(const struct ll_view *v, uint32_t r)
 {
     return v->program.entries_assumed && v->program.fns[v->cg.roots[r].fn].entry_caller;
+}
+
+/* Whether root r is started only from the assumed entry points, through
+ * at most `depth` generations of the library's own threads. */
+static bool started_by_entries(const struct ll_view *v, uint32_t r, int depth)
+{
+    if (ll_view_root_assumed(v, r))
+        return true;
+    if (depth == 0 || !v->mhp.creates)
+        return false;
+    uint32_t words = v->cg.root_words;
+    bool any = false;
+    for (size_t f = 0; f < v->nfns; f++) {
+        if (!v->mhp.creates[f] || !ll_bitset_has(v->mhp.creates[f], r))
+            continue;
+        const uint64_t *reach = ll_view_fn_roots(v, (uint32_t)f);
+        for (uint32_t x = ll_bitset_next(reach, words, 0); x < v->cg.nroots;
+             x = ll_bitset_next(reach, words, x + 1))
+            if (x != r && !started_by_entries(v, x, depth - 1))
+                return false;
+        any = true;
+    }
+    return any;
+}
+
+bool ll_view_root_library_started(const struct ll_view *v, uint32_t r)
+{
+    return v->program.entries_assumed && r < v->cg.nroots && !ll_view_root_assumed(v, r) &&
+           started_by_entries(v, r, 3);
 }
 
 uint32_t ll_view_root_words(const struct ll_view *v)

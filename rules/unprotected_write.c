@@ -300,16 +300,23 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
  * code shows the location changing while it is in use: a write in the
  * pair updates it (`nconns++`) or lacks the lock most writes hold.  A
  * value only stored (`initialized = 1`, a table the set-up fills) is a
- * note: the set-up may well come first.
+ * note: the set-up may well come first -- also against a read in a thread
+ * the library starts only from its entry points (libuv's allocator
+ * setter and its thread pool), which runs only after some entry point.
  */
 static bool assumed_set_up(const struct ll_view *v, const struct ll_race_access *acc,
                            const struct culprit_site *c, const struct majority *wr)
 {
-    if (!ll_view_root_assumed(v, c->ra) || !ll_view_root_assumed(v, c->rb))
-        return false;
+    /* the writes in entry points (the set-up is one); a read may also be
+     * in a thread the library starts only from its entry points: the
+     * set-up, which comes before any other call, comes before that thread */
     size_t pair[2] = {c->a, c->b};
+    uint32_t root[2] = {c->ra, c->rb};
     for (int k = 0; k < 2; k++) {
         const struct ll_race_access *w = &acc[pair[k]];
+        bool entry = ll_view_root_assumed(v, root[k]);
+        if (!entry && (w->write || !ll_view_root_library_started(v, root[k])))
+            return false;
         if (w->write && ((access_event(v, w)->flags & LL_EVF_UPDATE) ||
                          (wr->lock && !ll_race_holds(w, wr->lock))))
             return false;
