@@ -123,7 +123,9 @@ struct ll_summary {
                                    failed (init_failure.h): a back-off before retrying */
     struct ll_site sleep_site;
     const char *sleep_api, *sleep_via;
-    bool waits_on_param;   /* a condition-wait wrapper: waits on a parameter's cv, not in a loop */
+    bool waits_on_param;   /* a condition-wait wrapper: waits on a parameter's cv, not in a loop,
+                              itself or through another such wrapper */
+    int16_t wait_param;    /* waits_on_param: the parameter whose cv it waits on */
     bool wait_conditional; /* waits_on_param, but not on every path (under `if`) */
     bool never_returns;    /* every path ends in a call that never returns (exit, abort, longjmp,
                               a failed assertion, another such function): inferred, a fatal() */

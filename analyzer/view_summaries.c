@@ -1031,6 +1031,39 @@ static int mark_init_failure(struct ll_view *v, struct ll_fn_view *f)
     return 0;
 }
 
+/* Whether f holds at event e, on every path, a lock it acquired itself. */
+static bool holds_own_lock(const struct ll_fn_view *f, uint32_t e)
+{
+    for (uint32_t l = 0; l < f->df.nlocks; l++)
+        if ((ll_df_state(&f->df, e, l) & (uint8_t)~LL_LS_SHARED) == LL_LS_HELD)
+            return true;
+    return false;
+}
+
+/* The parameter of f whose condition variable event e waits on: a wait
+ * on it (`pthread_cond_wait(&p->cv, ...)`), or a call that passes it to a
+ * wait wrapper (`cv_wait2(&p->cv, &p->m)`, nng's nni_plat_cv_wait()
+ * calling nni_pthread_cond_wait()); else -1. */
+static int waited_param(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e)
+{
+    const struct ll_event *ev = &f->fn->events[e];
+    if ((ev->kind == LL_EV_COND_WAIT || (f->calls && f->calls[e])) && holds_own_lock(f, e))
+        return -1; /* it took the mutex itself: its own critical section, its loop */
+    if (ev->kind == LL_EV_COND_WAIT)
+        return ev->obj.root == LL_ROOT_PARAM ? ev->obj.param : -1;
+    const struct ll_call_info *ci = f->calls ? f->calls[e] : NULL;
+    if (!ci || ci->callee < 0)
+        return -1;
+    const struct ll_summary *cs = &v->fns[ci->callee].summary;
+    /* only a wrapper that always waits passes it on: one that may return
+     * without waiting (a timeout under `if`) has a loop of its own to keep */
+    if (!cs->waits_on_param || cs->wait_conditional || cs->wait_param < 0 ||
+        (uint32_t)cs->wait_param >= ev->nargs)
+        return -1;
+    const struct ll_path *a = &ev->args[cs->wait_param];
+    return a->root == LL_ROOT_PARAM ? a->param : -1;
+}
+
 static int summarise(struct ll_view *v, struct ll_fn_view *f)
 {
     struct ll_arena *a = &v->arena;
@@ -1071,9 +1104,13 @@ static int summarise(struct ll_view *v, struct ll_fn_view *f)
                          ll_view_site(f, ev->loc, NULL), ev->api, fn->name);
         /* a wait its own function re-checks in a `goto` loop is not left
          * to the callers to loop around */
-        if (ev->kind == LL_EV_COND_WAIT && ev->loop_depth == 0 && ev->obj.root == LL_ROOT_PARAM &&
-            !ll_fn_is_root(f) && !ll_fn_wait_rechecked(v, f, e)) {
-            s->wait_conditional = s->wait_conditional || !unconditional(&ep, e);
+        int wp = waited_param(v, f, e);
+        if (wp >= 0 && ev->loop_depth == 0 && !ll_fn_is_root(f) && !ll_fn_wait_rechecked(v, f, e)) {
+            const struct ll_call_info *ci = f->calls ? f->calls[e] : NULL;
+            s->wait_conditional = s->wait_conditional || !unconditional(&ep, e) ||
+                                  (ci && v->fns[ci->callee].summary.wait_conditional);
+            if (!s->waits_on_param)
+                s->wait_param = (int16_t)wp;
             s->waits_on_param = true;
         }
     }
