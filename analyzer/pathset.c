@@ -430,6 +430,28 @@ static bool is_tested(const struct ll_pathset *ps, const char *var)
            bsearch(&var, ps->tested, ps->ntested, sizeof(*ps->tested), cmp_ptr) != NULL;
 }
 
+/* The local handle a thread creation fills (`pthread_create(&t, ...)`),
+ * or NULL. */
+static const char *created_handle(const struct ll_event *ev)
+{
+    const struct ll_path *p = &ev->obj;
+    if (ev->kind != LL_EV_THREAD_CREATE || !p->key ||
+        (p->root != LL_ROOT_LOCAL && p->root != LL_ROOT_PARAM) || (p->flags & LL_PATH_DEREF))
+        return NULL;
+    return p->key;
+}
+
+/* A thread creation succeeded on this path: its handle is not 0 (glibc's
+ * pthread_t is the thread's descriptor), so `if (t) pthread_join(t, ...)`
+ * after `pthread_t t = 0;` joins it.  A failed one leaves the handle as
+ * it was. */
+static void created(const struct ll_pathset *ps, struct ll_ps_disj *d, const struct ll_event *ev)
+{
+    const char *h = created_handle(ev);
+    if (h && is_tested(ps, h))
+        set_val(d, h, LL_PS_NONZERO, false, 0);
+}
+
 /* The local a branch on event e's result also tests: the one the result
  * is stored in (`if ((z = lookup(k)))`), or NULL. */
 static const char *event_var(const struct ll_function *fn, uint32_t e)
@@ -496,6 +518,8 @@ static bool branch(const struct ll_pathset *ps, const struct ll_block *bb, struc
             }
             bool success = pend_success(c, p, truth);
             d->st[p->slot] = success ? p->success : p->prior;
+            if (success)
+                created(ps, d, &ps->fn->events[p->event]);
             if (!success && p->sure)
                 feasible = false;
             uint8_t now = success ? p->succ : p->fail;
@@ -599,6 +623,8 @@ static void step(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e)
     if (written)
         ll_ps_forget_var(d, written);
     forget_addressed(d, ev);
+    if (created_handle(ev) && !(ev->flags & LL_EVF_CHECKED) && !ev->result_var)
+        created(ps, d, ev); /* unchecked: taken to succeed */
     ps->client.transfer(ps, d, e, ps->client.ctx);
     if (written && written_constant(ev, &k) && is_tested(ps, written))
         set_val(d, written, ll_ps_signs(LL_CMP_EQ, k, true), true, k);

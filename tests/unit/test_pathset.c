@@ -346,6 +346,26 @@ static void test_event_branch_tells_its_variable(void **state)
     assert_false(t->reached[p3]);
 }
 
+/* f = 0; pthread_create(&f, ...); if (f) ... else unreached: a created
+ * thread's handle is not 0. */
+static void test_created_handle_not_zero(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 4, 8);
+    cfg_write_local(c, 0, F, "0");
+    uint32_t e = cfg_event(c, 0, LL_EV_THREAD_CREATE);
+    c->fn.events[e].obj = cfg_path(LL_ROOT_LOCAL, F);
+    test_var(c, 0, F, "f", LL_CMP_TRUTH, 0, 1, 2);
+    uint32_t pt = probe(c, 1);
+    cfg_edge(c, 1, 3);
+    uint32_t pf = probe(c, 2);
+    cfg_edge(c, 2, 3);
+    run(t);
+    assert_true(t->reached[pt]);
+    assert_false(t->reached[pf]);
+}
+
 /* if (ok) f = 0; else if (f != 0) goto out; if (f) unreached: both paths
  * into the last test know f is zero, one by a constant, one by a branch. */
 static void test_constant_and_branch_agree(void **state)
@@ -643,6 +663,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_branch_signs_decide_other_spelling, setup, teardown),
         cmocka_unit_test_setup_teardown(test_constant_and_branch_agree, setup, teardown),
         cmocka_unit_test_setup_teardown(test_event_branch_tells_its_variable, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_created_handle_not_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_on_event, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_on_var, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_inverted, setup, teardown),
