@@ -287,6 +287,15 @@ int fe_keyset_add(struct fn_builder *b, struct keyset *s, const char *key)
     return 0;
 }
 
+void fe_keyset_del(struct keyset *s, const char *key)
+{
+    for (size_t i = 0; key && i < s->n; i++)
+        if (strcmp(s->v[i], key) == 0) {
+            s->v[i] = s->v[--s->n];
+            return;
+        }
+}
+
 bool fe_keyset_has(const struct keyset *s, const char *key)
 {
     for (size_t i = 0; key && i < s->n; i++)
@@ -380,6 +389,7 @@ void fe_builder_free(struct fn_builder *b)
     free(b->aliases);
     free(b->recursive_attrs.v);
     free(b->detached_attrs.v);
+    free(b->self_handles.v);
 }
 
 /* ---- finishing ----------------------------------------------------- */

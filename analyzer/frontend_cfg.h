@@ -96,6 +96,8 @@ struct fn_builder {
     size_t nlabels, caplabels;
     uint32_t nevents_total; /* events so far, to give events global indices */
     struct keyset recursive_attrs, detached_attrs;
+    struct keyset self_handles; /* handles set to the thread's own id (`j->tid =
+                                   pthread_self();`): detaching one detaches itself */
     /* switch being built: the dispatch block (lowered: the test the next
      * case label gets), whether it had a default and its block, and, when
      * it tests a plain local or parameter, the condition its case labels
@@ -216,6 +218,7 @@ size_t fe_operands(struct fn_builder *b, CXCursor c, CXCursor *ops, size_t max);
 
 int fe_keyset_add(struct fn_builder *b, struct keyset *s, const char *key);
 bool fe_keyset_has(const struct keyset *s, const char *key);
+void fe_keyset_del(struct keyset *s, const char *key);
 uint32_t fe_new_block(struct fn_builder *b);
 void fe_edge(struct fn_builder *b, uint32_t from, uint32_t to);
 /* Ends the current block's path: what follows is unreachable. */

@@ -2189,6 +2189,17 @@ static bool by_value_param(CXCursor parm)
            k != CXType_VariableArray && k != CXType_DependentSizedArray;
 }
 
+/* A handle path as the self-id set keeps it: with the block it was set
+ * in, since a detach counts only in the same straight-line run (the
+ * other arm of an `if` may fill the handle with a creation). */
+static const char *self_key(struct fn_builder *b, const char *key)
+{
+    const char *k = ll_arena_printf(b->arena, "%u|%s", b->cur, key);
+    if (!k)
+        b->oom = true;
+    return k;
+}
+
 /* A lock named through a by-value parameter (`&m` of `pthread_mutex_t m`,
  * `&c.lock` of `struct client c`) is the function's own copy, not its
  * caller's argument: a local, so that no summary hands it to callers. */
@@ -2294,6 +2305,12 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
     case LL_OP_DETACH:
         if (api->obj_arg >= 0 && api->obj_arg < nargs)
             obj = fe_path(b, call_arg(call, api->obj_arg), 0);
+        if (api->op == LL_OP_DETACH && obj.key &&
+            fe_keyset_has(&b->self_handles, self_key(b, obj.key))) {
+            memset(&obj, 0, sizeof(obj)); /* its own id, stored first: detaches itself */
+            obj.root = LL_ROOT_NONE;
+            obj.param = -1;
+        }
         ev = fe_emit(b, api->op == LL_OP_JOIN ? LL_EV_JOIN : LL_EV_DETACH, call);
         break;
     case LL_OP_SEM_WAIT:
@@ -2862,6 +2879,19 @@ static void out_param_store(struct fn_builder *b, struct ll_event *ev, CXCursor 
         ev->aux = v;
 }
 
+/* `pthread_self()` or `thrd_current()`: the running thread's own id. */
+static bool is_self_id(CXCursor e)
+{
+    e = fe_strip(e);
+    if (clang_getCursorKind(e) != CXCursor_CallExpr)
+        return false;
+    CXString s = clang_getCursorSpelling(e);
+    const char *n = clang_getCString(s);
+    bool self = n && (strcmp(n, "pthread_self") == 0 || strcmp(n, "thrd_current") == 0);
+    clang_disposeString(s);
+    return self;
+}
+
 static struct evref lower_binary(struct fn_builder *b, CXCursor e)
 {
     enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
@@ -2880,6 +2910,15 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
     }
     if (op >= CXBinaryOperator_Assign) /* a block pointer stored in a slot (sites.h) */
         store_flow(b, f.v[0], op == CXBinaryOperator_Assign ? f.v[1] : clang_getNullCursor(), e);
+    bool self = op == CXBinaryOperator_Assign && is_self_id(f.v[1]);
+    if (op >= CXBinaryOperator_Assign && (self || b->self_handles.n)) {
+        /* a handle set to the thread's own id, or to anything else */
+        struct ll_path h = fe_path(b, f.v[0], 0);
+        if (self && h.key)
+            fe_keyset_add(b, &b->self_handles, self_key(b, h.key));
+        else if (h.key)
+            fe_keyset_del(&b->self_handles, self_key(b, h.key));
+    }
     if (op == CXBinaryOperator_Assign) {
         if (fe_is_fn_type(clang_getCursorType(f.v[0])))
             fe_fn_flow(b, f.v[1], fe_fn_slot(b, f.v[0]));
