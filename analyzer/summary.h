@@ -97,6 +97,9 @@ struct ll_take {
     bool blocking; /* a blocking acquisition (not trylock) */
     bool guessed;  /* only through a call through a function pointer that can hold several
                       functions (resolved without context): it may not happen */
+    struct ll_path dropped; /* a lock of its caller's that the function released, on every
+                               path, before this acquisition (it drops the caller's lock
+                               first): the caller holding it orders nothing; else root NONE */
 };
 
 /* `inner` acquired while `outer` is held, where a parameter is involved;

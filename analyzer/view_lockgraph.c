@@ -29,6 +29,18 @@ static size_t held_ids(struct ll_view *v, const struct ll_fn_view *f, uint32_t e
     return n;
 }
 
+/* ids without the one of the lock take t's callee dropped first. */
+static size_t without_dropped(struct ll_view *v, const struct ll_take *t, const char **ids,
+                              size_t n, const char **out)
+{
+    const char *drop = t->dropped.key ? ll_lockgraph_id(&v->graph, &t->dropped) : NULL;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!drop || strcmp(ids[i], drop) != 0)
+            out[m++] = ids[i];
+    return m;
+}
+
 static const uint64_t *roots_of(const struct ll_view *v, uint32_t fn)
 {
     return &v->cg.reach[(size_t)fn * v->cg.root_words];
@@ -80,15 +92,17 @@ static const struct ll_event **may_targets(struct ll_view *v, const struct ll_fn
  * pointer spelled `may_inner` may point to, or NULL); a held lock taken
  * through such a pointer gives an edge from each lock it may be. */
 static int edges_at(struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
-                    const struct ll_path *inner, const char *may_inner, struct ll_lg_witness *w,
-                    const char **ids, size_t nids, const struct ll_event **targets)
+                    const struct ll_path *inner, const char *may_inner, const char *dropped,
+                    struct ll_lg_witness *w, const char **ids, size_t nids,
+                    const struct ll_event **targets)
 {
     /* single-threaded code orders locks but cannot take part in a deadlock */
     const uint64_t *roots = edge_roots(v, f, e);
     for (uint32_t k = 0; k < f->df.nlocks; k++) {
         const struct ll_path *held = f->df.locks[k].path;
         if (!(ll_df_state(&f->df, e, k) & LL_LS_HELD) || ll_path_param_rooted(held) ||
-            (held->key && inner->key && strcmp(held->key, inner->key) == 0))
+            (held->key && inner->key && strcmp(held->key, inner->key) == 0) ||
+            (held->key && dropped && strcmp(held->key, dropped) == 0))
             continue;
         const struct ll_event *t = targets[k];
         for (uint32_t i = 0; i < (t ? t->nargs : 1); i++) {
@@ -110,7 +124,7 @@ static int edges_at(struct ll_view *v, const struct ll_fn_view *f, uint32_t e,
 
 static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool has_callers)
 {
-    const char *ids[64];
+    const char *ids[64], *kept[64];
     const struct ll_function *fn = f->fn;
     /* the scratch arena is free between the functions' analyses */
     ll_arena_reset(&v->scratch);
@@ -135,7 +149,7 @@ static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool ha
             for (uint32_t i = 0; i < (ev->nargs ? ev->nargs : 1); i++)
                 if ((!ev->nargs || !ll_path_param_rooted(&ev->args[i])) &&
                     edges_at(v, f, e, ev->nargs ? &ev->args[i] : &ev->obj,
-                             ev->nargs ? ev->obj.text : NULL, &w, ids, nids, targets) != 0)
+                             ev->nargs ? ev->obj.text : NULL, NULL, &w, ids, nids, targets) != 0)
                     return -1;
         } else if (f->calls && f->calls[e]) {
             const struct ll_call_info *ci = f->calls[e];
@@ -148,7 +162,9 @@ static int graph_function(struct ll_view *v, const struct ll_fn_view *f, bool ha
                 w.inner = t->site;
                 w.via = t->via;
                 w.guessed = t->guessed || v->fns[ci->callee].is_dispatcher;
-                if (edges_at(v, f, e, &t->lock, NULL, &w, ids, nids, targets) != 0)
+                /* the callee released that lock of ours before taking this one */
+                size_t n = without_dropped(v, t, ids, nids, kept);
+                if (edges_at(v, f, e, &t->lock, NULL, t->dropped.key, &w, kept, n, targets) != 0)
                     return -1;
             }
             const struct ll_summary *cs = &v->fns[ci->callee].summary;

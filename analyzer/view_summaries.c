@@ -93,7 +93,8 @@ static struct ll_call_info *instantiate_call(struct ll_view *v, const struct ll_
     for (size_t i = 0; i < s->neffects && share_effects; i++)
         share_effects = instantiates_as_is(&s->effects[i].lock) && !s->effects[i].guard.on;
     for (size_t i = 0; i < s->ntakes && share_takes; i++)
-        share_takes = instantiates_as_is(&s->takes[i].lock);
+        share_takes = instantiates_as_is(&s->takes[i].lock) &&
+                      (!s->takes[i].dropped.key || instantiates_as_is(&s->takes[i].dropped));
     if (share_effects) {
         ci->effects = s->effects;
         ci->neffects = s->neffects;
@@ -119,6 +120,9 @@ static struct ll_call_info *instantiate_call(struct ll_view *v, const struct ll_
             return NULL;
         for (size_t i = 0; i < s->ntakes; i++) {
             struct ll_take t = s->takes[i];
+            if (t.dropped.key &&
+                !ll_path_instantiate(a, &s->takes[i].dropped, callee->fn, call, &t.dropped))
+                memset(&t.dropped, 0, sizeof(t.dropped));
             if (ll_path_instantiate(a, &s->takes[i].lock, callee->fn, call, &t.lock))
                 ci->takes[ci->ntakes++] = t;
         }
@@ -467,10 +471,15 @@ static int push_take(struct ll_arena *a, struct ll_summary *s, const struct ll_t
             bool fresh = s->takes[i].fresh || t->fresh;
             bool some = (s->takes[i].some || t->some) && !fresh;
             /* a sure way to the lock wins over a guessed one, with its site */
+            /* dropped first only if every way to it drops the same lock */
+            bool same_drop = s->takes[i].dropped.key && t->dropped.key &&
+                             strcmp(s->takes[i].dropped.key, t->dropped.key) == 0;
             if (s->takes[i].guessed && !t->guessed)
                 s->takes[i] = *t;
             s->takes[i].fresh = fresh;
             s->takes[i].some = some;
+            if (!same_drop)
+                memset(&s->takes[i].dropped, 0, sizeof(s->takes[i].dropped));
             return 0;
         }
     if (s->ntakes >= LL_SUMMARY_MAX_TAKES)
@@ -662,6 +671,23 @@ static bool unconditional(struct every_path *ep, uint32_t e)
     return ep->every[ep->block[e]];
 }
 
+/* A lock that f has released on every path to event e, other than `key`
+ * (root NONE when none): a caller that holds it at the call no longer
+ * does there (f drops its caller's lock before a slow step, and may take
+ * it again after); one that does not hold it gets no edge from it anyway. */
+static struct ll_path dropped_at(const struct ll_fn_view *f, uint32_t e, const char *key)
+{
+    struct ll_path none;
+    memset(&none, 0, sizeof(none));
+    for (uint32_t k = 0; k < f->df.nlocks; k++) {
+        const struct ll_path *p = f->df.locks[k].path;
+        if ((ll_df_state(&f->df, e, k) & (uint8_t)~LL_LS_SHARED) == LL_LS_FREE &&
+            ll_path_portable(p) && p->key && strcmp(p->key, key) != 0)
+            return *p;
+    }
+    return none;
+}
+
 static int summarise_acquire(struct ll_view *v, struct ll_fn_view *f, struct every_path *ep,
                              uint32_t e)
 {
@@ -681,7 +707,8 @@ static int summarise_acquire(struct ll_view *v, struct ll_fn_view *f, struct eve
                         before == LL_LS_ENTRY && every,
                         before == LL_LS_ENTRY && !every,
                         ev->kind == LL_EV_ACQUIRE,
-                        false};
+                        false,
+                        dropped_at(f, e, ev->obj.key)};
     if (push_take(a, &f->summary, &t) != 0)
         return -1;
     if (ev->kind != LL_EV_ACQUIRE)
@@ -771,6 +798,8 @@ static int summarise_call(struct ll_view *v, struct ll_fn_view *f, struct every_
         bool unheld = (t.fresh || t.some) && st == LL_LS_ENTRY, every = unconditional(ep, e);
         t.some = unheld && !(t.fresh && every);
         t.fresh = unheld && t.fresh && every;
+        if (!t.dropped.key)
+            t.dropped = dropped_at(f, e, t.lock.key);
         if (push_take(a, &f->summary, &t) != 0)
             return -1;
         if (!t.blocking)
