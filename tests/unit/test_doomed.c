@@ -10,43 +10,14 @@
 
 #include <cmocka.h>
 
+#include "block_cfg.h"
+
 #include "doomed.h"
 
 #include <stdbool.h>
 #include <string.h>
 
-#define MAXB 8
-
-struct cfg {
-    struct ll_function fn;
-    struct ll_block blocks[MAXB];
-    uint32_t succ[MAXB][2];
-    struct ll_event events[MAXB];
-};
-
-/* n blocks, the last the exit; block b holds event b. */
-static void cfg_init(struct cfg *c, uint32_t n)
-{
-    memset(c, 0, sizeof(*c));
-    c->fn.name = "fn";
-    c->fn.nblocks = n;
-    c->fn.exit = n - 1;
-    c->fn.blocks = c->blocks;
-    c->fn.nevents = n;
-    c->fn.events = c->events;
-    for (uint32_t b = 0; b < n; b++) {
-        c->blocks[b].succ = c->succ[b];
-        c->blocks[b].first_event = b;
-        c->blocks[b].nevents = 1;
-        c->events[b].kind = LL_EV_CALL;
-    }
-}
-
-static void edge(struct cfg *c, uint32_t from, uint32_t to)
-{
-    struct ll_block *b = &c->blocks[from];
-    b->succ[b->nsucc++] = to;
-}
+#define MAXB BLOCK_CFG_MAX
 
 static uint32_t dying_event = UINT32_MAX;
 
@@ -59,10 +30,10 @@ static bool event_dies(void *ctx, uint32_t e)
 static void test_straight_line_lives(void **state)
 {
     (void)state;
-    struct cfg c;
-    cfg_init(&c, 3);
-    edge(&c, 0, 1);
-    edge(&c, 1, 2);
+    struct block_cfg c;
+    block_cfg_init(&c, 3);
+    block_cfg_edge(&c, 0, 1);
+    block_cfg_edge(&c, 1, 2);
     uint8_t d[MAXB];
     ll_doomed_blocks(&c.fn, NULL, NULL, d);
     assert_int_equal(d[0] + d[1] + d[2], 0);
@@ -72,11 +43,11 @@ static void test_straight_line_lives(void **state)
 static void test_noreturn_branch_is_doomed(void **state)
 {
     (void)state;
-    struct cfg c;
-    cfg_init(&c, 4);
-    edge(&c, 0, 1); /* 1 ends in abort(): no successors */
-    edge(&c, 0, 2);
-    edge(&c, 2, 3);
+    struct block_cfg c;
+    block_cfg_init(&c, 4);
+    block_cfg_edge(&c, 0, 1); /* 1 ends in abort(): no successors */
+    block_cfg_edge(&c, 0, 2);
+    block_cfg_edge(&c, 2, 3);
     uint8_t d[MAXB];
     ll_doomed_blocks(&c.fn, NULL, NULL, d);
     assert_int_equal(d[0], 0);
@@ -89,11 +60,11 @@ static void test_noreturn_branch_is_doomed(void **state)
 static void test_all_paths_die(void **state)
 {
     (void)state;
-    struct cfg c;
-    cfg_init(&c, 5);
-    edge(&c, 0, 1);
-    edge(&c, 0, 2);
-    edge(&c, 2, 3); /* 1 and 3 end in exit() */
+    struct block_cfg c;
+    block_cfg_init(&c, 5);
+    block_cfg_edge(&c, 0, 1);
+    block_cfg_edge(&c, 0, 2);
+    block_cfg_edge(&c, 2, 3); /* 1 and 3 end in exit() */
     uint8_t d[MAXB];
     ll_doomed_blocks(&c.fn, NULL, NULL, d);
     assert_int_equal(d[0], 1);
@@ -107,11 +78,11 @@ static void test_all_paths_die(void **state)
 static void test_endless_loop_lives(void **state)
 {
     (void)state;
-    struct cfg c;
-    cfg_init(&c, 4);
-    edge(&c, 0, 1);
-    edge(&c, 1, 2);
-    edge(&c, 2, 1);
+    struct block_cfg c;
+    block_cfg_init(&c, 4);
+    block_cfg_edge(&c, 0, 1);
+    block_cfg_edge(&c, 1, 2);
+    block_cfg_edge(&c, 2, 1);
     uint8_t d[MAXB];
     ll_doomed_blocks(&c.fn, NULL, NULL, d);
     assert_int_equal(d[0] + d[1] + d[2] + d[3], 0);
@@ -121,12 +92,12 @@ static void test_endless_loop_lives(void **state)
 static void test_loop_leaving_to_death(void **state)
 {
     (void)state;
-    struct cfg c;
-    cfg_init(&c, 5);
-    edge(&c, 0, 1);
-    edge(&c, 1, 2);
-    edge(&c, 2, 1);
-    edge(&c, 2, 3); /* 3: abort() */
+    struct block_cfg c;
+    block_cfg_init(&c, 5);
+    block_cfg_edge(&c, 0, 1);
+    block_cfg_edge(&c, 1, 2);
+    block_cfg_edge(&c, 2, 1);
+    block_cfg_edge(&c, 2, 3); /* 3: abort() */
     uint8_t d[MAXB];
     ll_doomed_blocks(&c.fn, NULL, NULL, d);
     /* the cycle 1 <-> 2 has a successor that lives (itself) until the
@@ -140,12 +111,12 @@ static void test_loop_leaving_to_death(void **state)
 static void test_call_to_dying_function(void **state)
 {
     (void)state;
-    struct cfg c;
-    cfg_init(&c, 4);
-    edge(&c, 0, 1);
-    edge(&c, 0, 2);
-    edge(&c, 1, 3);
-    edge(&c, 2, 3);
+    struct block_cfg c;
+    block_cfg_init(&c, 4);
+    block_cfg_edge(&c, 0, 1);
+    block_cfg_edge(&c, 0, 2);
+    block_cfg_edge(&c, 1, 3);
+    block_cfg_edge(&c, 2, 3);
     dying_event = 1;
     uint8_t d[MAXB];
     ll_doomed_blocks(&c.fn, event_dies, NULL, d);
@@ -162,9 +133,9 @@ static void test_call_to_dying_function(void **state)
 static void test_truncated_function(void **state)
 {
     (void)state;
-    struct cfg c;
-    cfg_init(&c, 3);
-    edge(&c, 0, 2); /* block 1 has no successors */
+    struct block_cfg c;
+    block_cfg_init(&c, 3);
+    block_cfg_edge(&c, 0, 2); /* block 1 has no successors */
     c.fn.flags |= LL_FN_TRUNCATED;
     uint8_t d[MAXB];
     memset(d, 7, sizeof(d));

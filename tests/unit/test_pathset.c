@@ -305,15 +305,13 @@ static void test_address_passed_forgets_constant(void **state)
     assert_true(t->reached[pf]);
 }
 
-/* if (f) { if (f != 0) probe_2 else probe_3 }: what the first test
- * allowed decides the second, spelled otherwise. */
-static void test_branch_signs_decide_other_spelling(void **state)
+/* Block 1 tests f (`f CMP 0`, spelled `text`): probe 2 on its true arm,
+ * probe 3 on its false one, both to block 4.  Runs the toy and checks
+ * that only the true arm is reached: what block 0 told of f decides it. */
+static void true_arm_only(struct toy *t, const char *text, uint8_t cmp)
 {
-    struct toy *t = *state;
     struct cfg *c = &t->cfg;
-    cfg_init(c, &t->arena, 5, 8);
-    test_var(c, 0, F, "f", LL_CMP_TRUTH, 0, 1, 4);
-    test_var(c, 1, F, "f != 0", LL_CMP_NE, 0, 2, 3);
+    test_var(c, 1, F, text, cmp, 0, 2, 3);
     uint32_t p2 = probe(c, 2);
     cfg_edge(c, 2, 4);
     uint32_t p3 = probe(c, 3);
@@ -322,6 +320,17 @@ static void test_branch_signs_decide_other_spelling(void **state)
     run(t);
     assert_true(t->reached[p2]);
     assert_false(t->reached[p3]);
+}
+
+/* if (f) { if (f != 0) probe_2 else probe_3 }: what the first test
+ * allowed decides the second, spelled otherwise. */
+static void test_branch_signs_decide_other_spelling(void **state)
+{
+    struct toy *t = *state;
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 5, 8);
+    test_var(c, 0, F, "f", LL_CMP_TRUTH, 0, 1, 4);
+    true_arm_only(t, "f != 0", LL_CMP_NE);
 }
 
 /* if ((f = lookup())) { if (!f) unreached }: a branch on a call whose
@@ -335,15 +344,7 @@ static void test_event_branch_tells_its_variable(void **state)
     c->fn.events[e].result_var = F;
     struct ll_cond *cond = cfg_branch_event(c, 0, e, false, 1, 4);
     cond->cmp = LL_CMP_TRUTH;
-    test_var(c, 1, F, "f", LL_CMP_TRUTH, 0, 2, 3);
-    uint32_t p2 = probe(c, 2);
-    cfg_edge(c, 2, 4);
-    uint32_t p3 = probe(c, 3);
-    cfg_edge(c, 3, 4);
-    probe(c, 4);
-    run(t);
-    assert_true(t->reached[p2]);
-    assert_false(t->reached[p3]);
+    true_arm_only(t, "f", LL_CMP_TRUTH);
 }
 
 /* f = 0; pthread_create(&f, ...); if (f) ... else unreached: a created
