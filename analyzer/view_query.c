@@ -583,12 +583,26 @@ static bool is_wait(void *ctx, uint32_t x)
     return s->waits_on_param && !s->wait_conditional;
 }
 
+/* A call to a release wrapper (every effect of it releases a lock). */
+static bool is_quiet(void *ctx, uint32_t x)
+{
+    const struct wait_ctx *w = ctx;
+    const struct ll_call_info *ci = ll_fn_call(w->f, x);
+    if (!ci || ci->callee < 0 || ci->neffects == 0 || ci->ntakes > 0)
+        return false;
+    for (size_t k = 0; k < ci->neffects; k++)
+        if (!ll_effect_releases(&ci->effects[k]))
+            return false;
+    return true;
+}
+
 bool ll_fn_wait_rechecked(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e)
 {
     struct wait_ctx w = {v, f};
     const struct ll_call_info *ci = ll_fn_call(f, e);
     bool may_skip = ci && ci->callee >= 0 && v->fns[ci->callee].summary.wait_conditional;
-    return ll_wait_rechecked(f->fn, e, may_skip, is_wait, &w);
+    struct ll_wait_oracle o = {is_wait, is_quiet, &w};
+    return ll_wait_rechecked(f->fn, e, may_skip, &o);
 }
 
 const struct ll_path *ll_event_lock(const struct ll_event *ev)

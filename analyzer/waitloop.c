@@ -13,23 +13,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool has_wait(const struct ll_function *fn, uint32_t b,
-                     bool (*is_wait)(void *ctx, uint32_t x), void *ctx)
+static bool has_wait(const struct ll_function *fn, uint32_t b, const struct ll_wait_oracle *o)
 {
     const struct ll_block *bb = &fn->blocks[b];
     for (uint32_t x = bb->first_event; x < bb->first_event + bb->nevents; x++)
-        if (is_wait(ctx, x))
+        if (o->is_wait(o->ctx, x))
             return true;
     return false;
 }
 
 /* Whether event x does something that may rely on the waited-for state:
  * touches memory other than the function's own locals, or calls.  Lock
- * releases, signals and local bookkeeping (a loop counter) do not. */
-static bool substantive(const struct ll_event *ev)
+ * releases, signals (also through a wrapper) and local bookkeeping (a
+ * loop counter) do not. */
+static bool substantive(const struct ll_function *fn, uint32_t x, const struct ll_wait_oracle *o)
 {
+    const struct ll_event *ev = &fn->events[x];
     if (ev->kind == LL_EV_CALL)
-        return !(ev->flags & LL_EVF_NORETURN);
+        return !(ev->flags & LL_EVF_NORETURN) && !(o->is_quiet && o->is_quiet(o->ctx, x));
     if (ev->kind != LL_EV_ACCESS)
         return false;
     return !((ev->obj.root == LL_ROOT_LOCAL || ev->obj.root == LL_ROOT_PARAM) &&
@@ -37,11 +38,12 @@ static bool substantive(const struct ll_event *ev)
 }
 
 /* Whether block b does something substantive from its event `from` on. */
-static bool runs_code(const struct ll_function *fn, uint32_t b, uint32_t from)
+static bool runs_code(const struct ll_function *fn, uint32_t b, uint32_t from,
+                      const struct ll_wait_oracle *o)
 {
     const struct ll_block *bb = &fn->blocks[b];
     for (uint32_t x = from; x < bb->first_event + bb->nevents; x++)
-        if (x >= bb->first_event && substantive(&fn->events[x]))
+        if (x >= bb->first_event && substantive(fn, x, o))
             return true;
     return false;
 }
@@ -68,7 +70,7 @@ static const struct ll_loop *innermost(const struct ll_loop *loops, uint32_t nlo
 
 static bool rechecked_in(const struct ll_function *fn, const struct ll_loop *loop,
                          const uint8_t *is_head, uint32_t e, uint32_t wb, bool may_skip,
-                         bool (*is_wait)(void *ctx, uint32_t x), void *ctx)
+                         const struct ll_wait_oracle *o)
 {
     uint8_t *mark = calloc(fn->nblocks + 1, 1);
     uint8_t *queued = calloc(fn->nblocks + 1, 1);
@@ -80,7 +82,7 @@ static bool rechecked_in(const struct ll_function *fn, const struct ll_loop *loo
      * or another wait */
     uint32_t sp = 0;
     queued[wb] = 1;
-    if (may_skip && runs_code(fn, wb, e + 1)) {
+    if (may_skip && runs_code(fn, wb, e + 1, o)) {
         /* what follows the call in its block runs whether it waited or not */
         mark[wb] = AFTER;
         any_after = true;
@@ -99,9 +101,9 @@ static bool rechecked_in(const struct ll_function *fn, const struct ll_loop *loo
             mark[b] = HEAD;
             continue;
         }
-        if (b == fn->exit || !loop->body[b] || has_wait(fn, b, is_wait, ctx))
+        if (b == fn->exit || !loop->body[b] || has_wait(fn, b, o))
             continue;
-        if (runs_code(fn, b, bb->first_event)) {
+        if (runs_code(fn, b, bb->first_event, o)) {
             mark[b] = AFTER;
             any_after = true;
         }
@@ -131,8 +133,7 @@ static bool rechecked_in(const struct ll_function *fn, const struct ll_loop *loo
     while (sp && rechecked) {
         uint32_t b = stack[--sp];
         const struct ll_block *bb = &fn->blocks[b];
-        if (is_head[b] || b == fn->exit || !loop->body[b] ||
-            (b != wb && has_wait(fn, b, is_wait, ctx)))
+        if (is_head[b] || b == fn->exit || !loop->body[b] || (b != wb && has_wait(fn, b, o)))
             continue;
         if (mark[b] & AFTER)
             rechecked = false;
@@ -150,7 +151,7 @@ out:
 }
 
 bool ll_wait_rechecked(const struct ll_function *fn, uint32_t e, bool may_skip,
-                       bool (*is_wait)(void *ctx, uint32_t x), void *ctx)
+                       const struct ll_wait_oracle *o)
 {
     uint32_t wb = block_of(fn, e);
     if (wb == UINT32_MAX)
@@ -176,7 +177,7 @@ bool ll_wait_rechecked(const struct ll_function *fn, uint32_t e, bool may_skip,
     }
     for (uint32_t k = 0; k < nloops; k++)
         is_head[loops[k].head] = 1;
-    rechecked = rechecked_in(fn, loop, is_head, e, wb, may_skip, is_wait, ctx);
+    rechecked = rechecked_in(fn, loop, is_head, e, wb, may_skip, o);
 out:
     free(is_head);
     ll_arena_release(&tmp);

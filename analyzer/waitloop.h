@@ -17,12 +17,22 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* True when the wait at event `e` of fn is re-checked (see above);
- * is_wait(ctx, x) says whether event x surely waits (paths through
- * another wait are paths that wait).  `may_skip`: e itself may return
- * without waiting (a call to a wrapper that waits under `if`), so paths
- * through it count as paths that do not wait. */
+/* What the caller says of the function's events: is_wait(ctx, x),
+ * whether event x surely waits (paths through another wait are paths
+ * that wait); is_quiet(ctx, x) (may be NULL), whether call x only
+ * releases a lock or signals (a release wrapper: nng's nni_mtx_unlock()),
+ * which relies on no waited-for state, like a direct unlock. */
+struct ll_wait_oracle {
+    bool (*is_wait)(void *ctx, uint32_t x);
+    bool (*is_quiet)(void *ctx, uint32_t x);
+    void *ctx;
+};
+
+/* True when the wait at event `e` of fn is re-checked (see above).
+ * `may_skip`: e itself may return without waiting (a call to a wrapper
+ * that waits under `if`), so paths through it count as paths that do not
+ * wait. */
 bool ll_wait_rechecked(const struct ll_function *fn, uint32_t e, bool may_skip,
-                       bool (*is_wait)(void *ctx, uint32_t x), void *ctx);
+                       const struct ll_wait_oracle *o);
 
 #endif
