@@ -330,8 +330,9 @@ int ll_view_build_entries(struct ll_view *v, const struct ll_tu_facts *tus, size
     if (ll_tf_program_build(&v->threads, &v->program, &v->arena) != 0)
         return -1;
     if (ll_view_summarise(v) != 0 || collect_recursive_params(v) != 0 ||
-        ll_mhp_build(v, &v->mhp) != 0 || ll_view_mark_single_threaded(v) != 0 ||
-        ll_view_build_lockgraph(v) != 0 || ll_lockgraph_merge_aliases(&v->graph) != 0 ||
+        ll_mhp_build(v, &v->mhp) != 0 || ll_view_mark_library_started(v) != 0 ||
+        ll_view_mark_single_threaded(v) != 0 || ll_view_build_lockgraph(v) != 0 ||
+        ll_lockgraph_merge_aliases(&v->graph) != 0 ||
         ll_lockgraph_cycles(&v->graph, LL_VIEW_MAX_CYCLES, &v->cycles, &v->ncycles) != 0)
         return -1;
     for (size_t i = 0; i < v->nfns; i++)

@@ -65,6 +65,8 @@ struct ll_view {
     struct ll_lg_cycle *cycles;     /* elementary cycles of the lock-order graph */
     struct ll_tf_program threads;   /* join wrappers, joined handle classes */
     struct ll_mhp mhp;              /* which threads may run at the same time */
+    uint8_t *lib_started;           /* per root: an entry point of a library, or a thread
+                                       it starts only from them (NULL: not a library) */
     struct ll_thread_summary *tsum; /* per function: exits, waits, joins (threadsum.h) */
     struct ll_race_result race;     /* the shared accesses, the last phase */
 };
@@ -78,6 +80,8 @@ int ll_view_summarise(struct ll_view *v);
 /* Phase 5: marks the quiet events and the single-threaded functions.
  * Returns 0 or -1. */
 int ll_view_mark_single_threaded(struct ll_view *v);
+/* Fills v->lib_started (see ll_view_root_library_started()), after mhp. */
+int ll_view_mark_library_started(struct ll_view *v);
 
 /*
  * Code that runs while no other thread does: a function entered only

@@ -454,33 +454,62 @@ bool ll_view_root_assumed(const struct ll_view *v, uint32_t r)
     return v->program.entries_assumed && v->program.fns[v->cg.roots[r].fn].entry_caller;
 }
 
-/* Whether root r is started only from the assumed entry points, through
- * at most `depth` generations of the library's own threads. */
-static bool started_by_entries(const struct ll_view *v, uint32_t r, int depth)
+/* The generations of a library's own threads followed from its entry
+ * points: a thread its threads start, and so on. */
+#define LIB_GENERATIONS 3
+
+/* One generation: root r joins `started` when every function that may
+ * start it is reached only by started roots (or r itself).  `ok` and
+ * `seen` are per-root scratch.  Linear in the creations and reaches. */
+static void next_generation(const struct ll_view *v, uint8_t *started, uint8_t *ok, uint8_t *seen)
 {
-    if (ll_view_root_assumed(v, r))
-        return true;
-    if (depth == 0 || !v->mhp.creates)
-        return false;
-    uint32_t words = v->cg.root_words;
-    bool any = false;
+    uint32_t n = v->cg.nroots, words = v->cg.root_words;
+    memset(ok, 1, n);
+    memset(seen, 0, n);
     for (size_t f = 0; f < v->nfns; f++) {
-        if (!v->mhp.creates[f] || !ll_bitset_has(v->mhp.creates[f], r))
+        const uint64_t *creates = v->mhp.creates[f];
+        if (!creates || !ll_bitset_any(creates, words))
             continue;
         const uint64_t *reach = ll_view_fn_roots(v, (uint32_t)f);
-        for (uint32_t x = ll_bitset_next(reach, words, 0); x < v->cg.nroots;
+        uint32_t outside = 0, last = 0; /* reaching roots not started yet */
+        for (uint32_t x = ll_bitset_next(reach, words, 0); x < n;
              x = ll_bitset_next(reach, words, x + 1))
-            if (x != r && !started_by_entries(v, x, depth - 1))
-                return false;
-        any = true;
+            if (!started[x]) {
+                outside++;
+                last = x;
+            }
+        for (uint32_t r = ll_bitset_next(creates, words, 0); r < n;
+             r = ll_bitset_next(creates, words, r + 1)) {
+            seen[r] = 1;
+            if (outside > 1 || (outside == 1 && last != r))
+                ok[r] = 0;
+        }
     }
-    return any;
+    for (uint32_t r = 0; r < n; r++)
+        started[r] = started[r] || (seen[r] && ok[r]);
+}
+
+int ll_view_mark_library_started(struct ll_view *v)
+{
+    uint32_t n = v->cg.nroots;
+    v->lib_started = NULL;
+    if (!v->program.entries_assumed || n == 0 || !v->mhp.creates)
+        return 0;
+    uint8_t *started = ll_arena_alloc(&v->arena, n);
+    uint8_t *ok = ll_arena_alloc(&v->scratch, n), *seen = ll_arena_alloc(&v->scratch, n);
+    if (!started || !ok || !seen)
+        return -1;
+    for (uint32_t r = 0; r < n; r++)
+        started[r] = ll_view_root_assumed(v, r);
+    for (int g = 0; g < LIB_GENERATIONS; g++)
+        next_generation(v, started, ok, seen);
+    v->lib_started = started;
+    return 0;
 }
 
 bool ll_view_root_library_started(const struct ll_view *v, uint32_t r)
 {
-    return v->program.entries_assumed && r < v->cg.nroots && !ll_view_root_assumed(v, r) &&
-           started_by_entries(v, r, 3);
+    return v->lib_started && r < v->cg.nroots && !ll_view_root_assumed(v, r) && v->lib_started[r];
 }
 
 uint32_t ll_view_root_words(const struct ll_view *v)
