@@ -1,4 +1,4 @@
-/* Gap 06 (fio 3.33 `fio`: 2 false unprotected-write warnings).
+/* Gap 07 (fio 3.33 `fio`: 2 false unprotected-write warnings).
  * Program: fio. Rule: unprotected-write.
  * Gap (synchronisation the engine does not know): a sequence lock.  One
  * writer thread bumps a sequence counter to odd (acquire load + store),

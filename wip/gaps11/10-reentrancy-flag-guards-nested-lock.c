@@ -1,4 +1,4 @@
-/* Gap 09 (mosquitto 2.0.11 libmosquitto: 1 false lock-order-inversion
+/* Gap 10 (mosquitto 2.0.11 libmosquitto: 1 false lock-order-inversion
  * warning; the same cause gives a double-lock note in mosquitto_pub).
  * Program: libmosquitto.so (library). Rule: lock-order-inversion.
  * Gap (lock semantics, value correlation): every callback is called with

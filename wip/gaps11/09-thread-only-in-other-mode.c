@@ -1,4 +1,4 @@
-/* Gap 08 (mosquitto 2.0.11 mosquitto_pub + libmosquitto: 2 false
+/* Gap 09 (mosquitto 2.0.11 mosquitto_pub + libmosquitto: 2 false
  * unprotected-write warnings).
  * Program: mosquitto_pub. Rule: unprotected-write.
  * Gap (thread order, value correlation): the network thread exists only in

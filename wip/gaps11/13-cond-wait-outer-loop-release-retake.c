@@ -1,4 +1,4 @@
-/* Gap 12 (fio 3.33 `fio`: 1 false cond-wait-outside-loop warning).
+/* Gap 13 (fio 3.33 `fio`: 1 false cond-wait-outside-loop warning).
  * Program: fio. Rule: cond-wait-outside-loop.
  * Gap (cond-wait semantics): the wait sits in `if (list empty) wait; else
  * take the work;` inside an endless worker loop.  After waking, the loop

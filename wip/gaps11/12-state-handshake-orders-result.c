@@ -1,4 +1,4 @@
-/* Gap 11 (fio 3.33 `fio`: 1 false unprotected-write warning).
+/* Gap 12 (fio 3.33 `fio`: 1 false unprotected-write warning).
  * Program: fio. Rule: unprotected-write.
  * Gap (thread order): each worker stores its result and then, in the same
  * critical section, sets its state to "initialized" and signals; the

@@ -1,4 +1,4 @@
-/* Gap 07 (fio 3.33 `fio`: 2 false warnings, unlock-not-held + lock-leak).
+/* Gap 08 (fio 3.33 `fio`: 2 false warnings, unlock-not-held + lock-leak).
  * Program: fio. Rules: unlock-not-held, lock-leak.
  * Gap (lock semantics, value correlation): `if (pred(td)) lock(m); ...;
  * if (pred(td)) unlock(m);` where pred() is a side-effect-free inline

@@ -1,4 +1,4 @@
-/* Gap 13 (fio 3.33 `fio`: 1 false lock-leak warning).
+/* Gap 14 (fio 3.33 `fio`: 1 false lock-leak warning).
  * Program: fio. Rule: lock-leak.
  * Gap (lock ownership): a request-preparation function returns "accept"
  * still holding the zone's mutex on purpose and stores, in the request,

@@ -1,4 +1,4 @@
-/* Gap 05 (xz-utils 5.4.1 liblzma: 2 false unprotected-write warnings).
+/* Gap 06 (xz-utils 5.4.1 liblzma: 2 false unprotected-write warnings).
  * Program: liblzma.so. Rule: unprotected-write.
  * Gap (object identity): two coder types (the multithreaded encoder's and
  * decoder's `lzma_stream_coder`, each file-local) each own an output queue

@@ -1,4 +1,4 @@
-/* Gap 10 (fio 3.33 `fio`: 1 false unprotected-write warning).
+/* Gap 11 (fio 3.33 `fio`: 1 false unprotected-write warning).
  * Program: fio. Rule: unprotected-write.
  * Gap (object identity): a creation loop gives each thread its own array
  * element (`pthread_create(..., fn, &ipc.ipts[i])`); each instance writes

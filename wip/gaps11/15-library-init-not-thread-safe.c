@@ -1,4 +1,4 @@
-/* Gap 14 (mosquitto 2.0.11 libmosquitto: 1 false unprotected-write
+/* Gap 15 (mosquitto 2.0.11 libmosquitto: 1 false unprotected-write
  * warning).
  * Program: libmosquitto.so (library). Rule: unprotected-write.
  * Gap (library contract): mosquitto_lib_init()/mosquitto_lib_cleanup()
