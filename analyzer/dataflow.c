@@ -24,6 +24,8 @@ struct run {
     int32_t **eff_idx;        /* per event: lock index of each effect */
     const char ***index_vars; /* per lock: NULL-terminated variables in its indices */
     const bool *caller_held;  /* per lock: start HELD (see find_caller_held) */
+    int32_t **null_locks;     /* per block: locks reached through the pointer its condition
+                                 compares with zero, -1-terminated, or NULL (see absent_on) */
     struct ll_pathset ps;
 };
 
@@ -154,6 +156,93 @@ static int collect_index_vars(struct run *ru, const struct ll_df_result *r)
         ru->index_vars[l] = vs;
     }
     return 0;
+}
+
+/* ---- locks that do not exist ---------------------------------------- */
+
+/* Whether lock l is one the function's callers can name (a parameter's,
+ * a global's): one reached through a local, such as the object a lookup
+ * returns locked or NULL, stays "not held" where the local is NULL, so
+ * that the summary can say "held when the result is not NULL". */
+static bool callers_name(const struct ll_df_lock *l)
+{
+    uint8_t root = l->path->root;
+    return root == LL_ROOT_PARAM || root == LL_ROOT_GLOBAL || root == LL_ROOT_STATIC_LOCAL;
+}
+
+/* Whether the object `key` names is reached through pointer `ptr`
+ * (`ptr->m`, `*ptr`, `ptr[i]`, `*ptr->pm`): with `ptr` NULL there is no
+ * such object. */
+static bool reached_through(const char *key, const char *ptr)
+{
+    size_t n = strlen(ptr);
+    if (key[0] == '*') {
+        if (strcmp(key + 1, ptr) == 0)
+            return true;
+        key++;
+    }
+    return strncmp(key, ptr, n) == 0 && ((key[n] == '-' && key[n + 1] == '>') || key[n] == '[');
+}
+
+/*
+ * The locks of each branch that tests a pointer they are reached through
+ * (`if (m && m->mutex) pthread_mutex_lock(m->mutex);`, `if (!o) return
+ * -1; lock(&o->lock);`).  Where the pointer is NULL the lock does not
+ * exist: nothing holds it and nothing can, so on that edge its state is
+ * empty and says nothing at the returns.  A wrapper that checks its lock
+ * pointer first locks "on every path" where there is a lock to lock.
+ * Returns how many blocks have some.
+ */
+static int collect_null_locks(struct run *ru, const struct ll_df_result *r, uint32_t *nblocks)
+{
+    const struct ll_function *fn = ru->fn;
+    *nblocks = 0;
+    ru->null_locks = ll_arena_alloc(ru->tmp, (fn->nblocks + 1) * sizeof(*ru->null_locks));
+    if (!ru->null_locks)
+        return -1;
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        const struct ll_block *bb = &fn->blocks[b];
+        const char *ptr = bb->cond.tested;
+        ru->null_locks[b] = NULL;
+        if (!ptr || bb->nsucc != 2 || bb->succ[0] == bb->succ[1])
+            continue;
+        uint32_t n = 0;
+        for (uint32_t l = 0; l < r->nlocks; l++)
+            n += callers_name(&r->locks[l]) && reached_through(r->locks[l].key, ptr);
+        if (n == 0)
+            continue;
+        int32_t *v = ll_arena_alloc(ru->tmp, (n + 1) * sizeof(*v));
+        if (!v)
+            return -1;
+        n = 0;
+        for (uint32_t l = 0; l < r->nlocks; l++)
+            if (callers_name(&r->locks[l]) && reached_through(r->locks[l].key, ptr))
+                v[n++] = (int32_t)l;
+        v[n] = -1;
+        ru->null_locks[b] = v;
+        (*nblocks)++;
+    }
+    return 0;
+}
+
+/* The edge function: on the edge where block `from`'s tested pointer is
+ * NULL, the locks reached through it are absent (empty state). */
+static void absent_on(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t from, uint32_t to,
+                      void *ctx)
+{
+    (void)ps;
+    const struct run *ru = ctx;
+    const int32_t *ls = ru->null_locks[from];
+    if (!ls)
+        return;
+    const struct ll_block *bb = &ru->fn->blocks[from];
+    bool truth = to == bb->succ[0];
+    if (ll_ps_signs(bb->cond.cmp, bb->cond.cmp_k, truth) != LL_PS_ZERO)
+        return;
+    for (; *ls >= 0; ls++) {
+        ll_ps_forget_slot(d, (uint32_t)*ls);
+        d->st[*ls] = 0;
+    }
 }
 
 /* ---- transfer ------------------------------------------------------ */
@@ -534,7 +623,12 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
         rc = 0;
         goto out;
     }
-    struct ll_ps_client client = {.nslots = ru.nlocks, .transfer = transfer, .ctx = &ru};
+    uint32_t nnull = 0;
+    if (collect_null_locks(&ru, out, &nnull) != 0)
+        goto out;
+    /* without one, the engine shares disjuncts between successors */
+    struct ll_ps_client client = {
+        .nslots = ru.nlocks, .transfer = transfer, .edge = nnull ? absent_on : NULL, .ctx = &ru};
     ll_pathset_set_client(&ru.ps, &client);
     if (iterate(&ru, out) != 0)
         goto out;

@@ -310,6 +310,22 @@ static void cond_cmp(struct fn_builder *b, CXCursor e, struct ll_cond *cond)
         cond->cmp = LL_CMP_NONE; /* arithmetic: `x - 1` */
 }
 
+static bool is_pointer_type(CXType t);
+
+/* The access path a condition compares with zero, when it is a pointer
+ * (`if (m && m->mutex)`, `if (p == NULL)`): see ll_cond.tested. */
+static const char *null_tested(struct fn_builder *b, CXCursor tested, const struct ll_cond *cond)
+{
+    bool zero_test = cond->cmp == LL_CMP_TRUTH ||
+                     ((cond->cmp == LL_CMP_EQ || cond->cmp == LL_CMP_NE) && cond->cmp_k == 0);
+    enum CXCursorKind k = clang_getCursorKind(tested);
+    if (!zero_test || (k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr) ||
+        !is_pointer_type(clang_getCursorType(tested)))
+        return NULL;
+    struct ll_path p = fe_path(b, tested, 0);
+    return p.root != LL_ROOT_NONE ? p.key : NULL;
+}
+
 static void classify_cond(struct fn_builder *b, CXCursor e, struct evref res, struct ll_cond *cond)
 {
     bool true_when_zero = false;
@@ -353,6 +369,7 @@ static void classify_cond(struct fn_builder *b, CXCursor e, struct evref res, st
         cond->kind = LL_COND_OTHER;
     }
     cond->text = fe_cond_text(b, e, &cond->vars, &cond->nvars);
+    cond->tested = null_tested(b, tested, cond);
 }
 
 void fe_cond(struct fn_builder *b, CXCursor cond, uint32_t t, uint32_t f)

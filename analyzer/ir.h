@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 30
+#define LL_FACTS_VERSION 31
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -258,6 +258,10 @@ struct ll_cond {
     const char *text;
     uint32_t nvars;
     const char **vars;
+    /* The access path the condition compares with zero (`if (p)`,
+     * `if (!o->lock)`, `if (q == NULL)`) when it is a pointer, else NULL:
+     * on the zero edge nothing is reached through it (dataflow.c). */
+    const char *tested;
 };
 
 /* ll_block.flags: what a block tells about loops and comparisons */

@@ -271,6 +271,7 @@ static void put_block(struct writer *w, const struct ll_block *b)
     put_u(w, c->nvars);
     for (uint32_t i = 0; i < c->nvars; i++)
         put_str(w, c->vars[i]);
+    put_str(w, c->tested);
 }
 
 static void put_function(struct writer *w, const struct ll_function *fn)
@@ -571,7 +572,7 @@ static int rd_block(struct reader *r, const struct ll_function *fn, struct ll_bl
         rd_u8(r, LL_COND_OTHER, &c->kind) < 0 || rd_u8(r, UINT8_MAX, &c->true_when_zero) < 0 ||
         rd_u8(r, LL_CMP_COUNT - 1, &c->cmp) < 0 || rd_i64(r, &c->cmp_k) < 0 ||
         rd_u32(r, &c->event) < 0 || rd_str(r, &c->var) < 0 || rd_str(r, &c->text) < 0 ||
-        rd_str_array(r, &c->nvars, &c->vars) < 0)
+        rd_str_array(r, &c->nvars, &c->vars) < 0 || rd_str(r, &c->tested) < 0)
         return -1;
     if (c->kind == LL_COND_EVENT && c->event >= fn->nevents)
         return -1;
@@ -701,7 +702,8 @@ static bool same_block(const struct ll_block *a, const struct ll_block *b)
     if (a->first_event != b->first_event || a->nevents != b->nevents || a->nsucc != b->nsucc ||
         a->loop_depth != b->loop_depth || a->flags != b->flags || x->kind != y->kind ||
         x->true_when_zero != y->true_when_zero || x->cmp != y->cmp || x->cmp_k != y->cmp_k ||
-        x->event != y->event || x->var != y->var || x->text != y->text || x->nvars != y->nvars)
+        x->event != y->event || x->var != y->var || x->text != y->text || x->nvars != y->nvars ||
+        x->tested != y->tested)
         return false;
     return (!a->nsucc || memcmp(a->succ, b->succ, a->nsucc * sizeof(*a->succ)) == 0) &&
            (!x->nvars || memcmp(x->vars, y->vars, x->nvars * sizeof(*x->vars)) == 0);

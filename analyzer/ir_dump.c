@@ -278,6 +278,8 @@ static void put_cond(FILE *out, const struct ll_cond *c)
             fprintf(out, "%s%s", i ? ", " : "", c->vars[i] ? c->vars[i] : "-");
         fputc(')', out);
     }
+    if (c->tested)
+        fprintf(out, " null-tests(%s)", c->tested);
     fputc(']', out);
 }
 

@@ -104,6 +104,7 @@ static void intern_function(struct table *t, struct ll_function *fn)
         struct ll_cond *c = &fn->blocks[i].cond;
         intern(t, &c->var);
         intern(t, &c->text);
+        intern(t, &c->tested);
         for (uint32_t k = 0; k < c->nvars; k++)
             intern(t, &c->vars[k]);
     }

@@ -200,6 +200,7 @@ static void build_worker(struct ll_arena *a, struct ll_function *fn)
     b[1].cond.text = "rc != 0";
     b[1].cond.nvars = 3;
     b[1].cond.vars = mkstrs(a, 3, vars);
+    b[1].cond.tested = "arg->rw";
 
     b[2].first_event = 7;
     b[2].nevents = 0;
@@ -367,6 +368,7 @@ static void block_eq(const struct ll_block *a, const struct ll_block *b)
     assert_int_equal(a->cond.event, b->cond.event);
     str_eq(a->cond.var, b->cond.var);
     str_eq(a->cond.text, b->cond.text);
+    str_eq(a->cond.tested, b->cond.tested);
     assert_int_equal(a->cond.nvars, b->cond.nvars);
     for (uint32_t i = 0; i < a->cond.nvars; i++)
         str_eq(a->cond.vars[i], b->cond.vars[i]);
@@ -487,6 +489,7 @@ static void facts_ok(const struct ll_tu_facts *f, FILE *sink)
                 assert_true(b->cond.event < fn->nevents);
             touch(b->cond.var);
             touch(b->cond.text);
+            touch(b->cond.tested);
             for (uint32_t v = 0; v < b->cond.nvars; v++)
                 touch(b->cond.vars[v]);
         }
@@ -1013,6 +1016,7 @@ static int decode_function(uint32_t exit, uint32_t first, uint32_t nev, uint32_t
         b[n++] = 0; /* var */
         b[n++] = 0; /* text */
         b[n++] = 0; /* nvars */
+        b[n++] = 0; /* tested */
     }
     for (int i = 0; i < 6; i++)
         b[n++] = 0; /* globals, fnrefs, ptrflows, nerrors, first_error, deps */
@@ -1204,7 +1208,7 @@ static void test_dump_everything(void **state)
         "tu /abs/src/main.c (errors: 2)\nerror main.c:3:4: error: expected ';'\n",
         " if [event 1 true_when_zero true-if(<-9223372036854775808) "
         "'pthread_rwlock_timedrdlock(arg->rw) == 0'] -> B1 B2\n",
-        " if [var 'rc' 'rc != 0' vars(rc, , x)] -> B3 B2\n",
+        " if [var 'rc' 'rc != 0' vars(rc, , x) null-tests(arg->rw)] -> B3 B2\n",
         " if [other ''] -> B3 B4\n",
         "  B3 loop=0 -> B1 B4 B5\n",
         "tryacquire rwlock shared",
