@@ -79,6 +79,83 @@ static void intersect_gates(struct ll_lg_edge *e, const char *const *held, size_
     e->ngates = k;
 }
 
+/* ---- roles of same-class nestings --------------------------------- */
+
+static bool ident_char(char c)
+{
+    return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* A lock's role: its spelling without the root variable (and any leading
+ * `*`, `&`, `(`), every index as `[]`: `ls->poll->lock` -> `->poll->lock`,
+ * `forks[(i+1)%N]` -> `[]`.  NULL when out of memory. */
+static const char *role_of(struct ll_arena *a, const char *text)
+{
+    const char *p = text ? text : "";
+    while (*p == '*' || *p == '&' || *p == '(' || *p == ' ')
+        p++;
+    while (ident_char(*p))
+        p++;
+    size_t n = strlen(p);
+    char *out = ll_arena_alloc_raw(a, n + 1);
+    if (!out)
+        return NULL;
+    size_t k = 0, depth = 0;
+    for (; *p; p++) {
+        if (*p == '[') {
+            if (depth++ == 0) {
+                out[k++] = '[';
+                out[k++] = ']';
+            }
+        } else if (*p == ']' && depth) {
+            depth--;
+        } else if (!depth && *p != ')' && *p != ' ') {
+            out[k++] = *p;
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
+/* Adds the nesting of role `ro` (outer) and `ri` (inner) to a same-class
+ * edge's pairs. */
+static void add_role_pair(struct ll_lg_edge *e, const char *ro, const char *ri)
+{
+    if (e->runtime_order)
+        return;
+    if (!ro || !ri || strcmp(ro, ri) == 0) {
+        e->runtime_order = true;
+        return;
+    }
+    for (uint8_t i = 0; i < e->nroles; i += 2) {
+        if (strcmp(e->roles[i], ro) == 0 && strcmp(e->roles[i + 1], ri) == 0)
+            return;
+        if (strcmp(e->roles[i], ri) == 0 && strcmp(e->roles[i + 1], ro) == 0) {
+            e->runtime_order = true; /* both ways round */
+            return;
+        }
+    }
+    if (e->nroles == 2 * LL_LG_MAX_ROLE_PAIRS) {
+        e->runtime_order = true;
+        return;
+    }
+    e->roles[e->nroles++] = ro;
+    e->roles[e->nroles++] = ri;
+}
+
+static void note_roles(struct ll_lockgraph *g, struct ll_lg_edge *e, const struct ll_lg_witness *w)
+{
+    add_role_pair(e, role_of(&g->arena, w->outer_text), role_of(&g->arena, w->inner_text));
+}
+
+/* Merges the role pairs of same-class edge `from` into `into`. */
+static void merge_roles(struct ll_lg_edge *into, const struct ll_lg_edge *from)
+{
+    into->runtime_order = into->runtime_order || from->runtime_order;
+    for (uint8_t i = 0; i + 1 < from->nroles; i += 2)
+        add_role_pair(into, from->roles[i], from->roles[i + 1]);
+}
+
 int ll_lockgraph_add(struct ll_lockgraph *g, const struct ll_path *outer,
                      const struct ll_path *inner, const struct ll_lg_witness *w,
                      const char *const *held, size_t nheld, const uint64_t *roots)
@@ -131,6 +208,8 @@ int ll_lockgraph_add(struct ll_lockgraph *g, const struct ll_path *outer,
         if (ll_lg_witness_doubtful(&e->w) && !ll_lg_witness_doubtful(w))
             e->w = *w;
     }
+    if (same_class)
+        note_roles(g, e, w);
     e->count++;
     if (roots)
         ll_bitset_or(e->roots, roots, g->root_words);
@@ -187,6 +266,11 @@ static int remap_edges(struct ll_lockgraph *g, const uint32_t *to)
         size_t ei = ll_strmap_get(&g->edge_by_pair, pair);
         if (ei != (size_t)-1) {
             struct ll_lg_edge *m = &g->edges[ei];
+            if (a == b) {
+                if (!e.same_class)
+                    note_roles(g, &e, &e.w);
+                merge_roles(m, &e);
+            }
             intersect_gates(m, e.gates, e.ngates);
             if (ll_lg_witness_doubtful(&m->w) && !ll_lg_witness_doubtful(&e.w))
                 m->w = e.w;
@@ -202,6 +286,8 @@ static int remap_edges(struct ll_lockgraph *g, const uint32_t *to)
             g->edges = v;
             g->capedges = cap;
         }
+        if (a == b && !e.same_class)
+            note_roles(g, &e, &e.w); /* two classes that became one */
         e.same_class = e.same_class || a == b;
         e.from = a;
         e.to = b;

@@ -54,6 +54,8 @@ struct ll_lg_witness {
  * a pointer that may point elsewhere.  One sure witness makes an edge sure. */
 bool ll_lg_witness_doubtful(const struct ll_lg_witness *w);
 
+#define LL_LG_MAX_ROLE_PAIRS 4
+
 struct ll_lg_edge {
     uint32_t from, to;
     uint32_t count;
@@ -62,6 +64,16 @@ struct ll_lg_edge {
     uint32_t ngates;
     uint64_t *roots; /* thread roots reaching any occurrence */
     bool same_class; /* from == to: two instances of one class nested */
+    /* same_class: the roles of the two locks in the nestings seen, as
+     * outer/inner pairs (a role is the lock's path without its root
+     * variable, indices as []: `->poll->lock`, `[]`).  `runtime_order`
+     * when the order is not fixed by the roles: one nesting had the same
+     * role on both sides (`forks[i]` then `forks[j]`, `a->lock` then
+     * `b->lock`), or two took the same roles in opposite orders, or there
+     * were more pairs than kept. */
+    const char *roles[2 * LL_LG_MAX_ROLE_PAIRS];
+    uint8_t nroles;
+    bool runtime_order;
 };
 
 struct ll_lockgraph {

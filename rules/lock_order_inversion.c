@@ -45,7 +45,9 @@ static const char doc[] =
     "each of them, and a cycle that needs the pointer to point to one is a note: which lock\n"
     "it holds on a path is not followed.\n"
     "A nesting of one class is taken to be ordered when the function\n"
-    "compares the two locks' index or pointer variables with `<` or `>`. Cycles are reported when\n"
+    "compares the two locks' index or pointer variables with `<` or `>`; when every nesting\n"
+    "of a class reaches its two locks through different paths in one order (`s->poll->lock`\n"
+    "before `s->abort->lock`), the roles fix the order and it is a note. Cycles are reported when\n"
     "two of their edges are reached from two threads that may run at the same time: two\n"
     "roots, or one started several times, that creation and join order does not keep apart.\n";
 
@@ -363,11 +365,18 @@ static void report_same_class(const struct ll_view *v, const struct ll_lg_edge *
     display_class(g->nodes[e->from].text, cls, sizeof(cls));
     char key[512];
     snprintf(key, sizeof(key), "%s,%s", cls, e->w.fn_name);
-    struct ll_finding *fd =
-        ll_diag(r, edge_site(e), e->w.fn_name, key,
-                "'%s' acquired while holding '%s', another lock of class '%s': the order "
-                "depends on runtime values",
-                e->w.inner_text, e->w.outer_text, cls);
+    struct ll_finding *fd;
+    if (e->runtime_order || e->nroles < 2)
+        fd = ll_diag(r, edge_site(e), e->w.fn_name, key,
+                     "'%s' acquired while holding '%s', another lock of class '%s': the order "
+                     "depends on runtime values",
+                     e->w.inner_text, e->w.outer_text, cls);
+    else /* every nesting takes the two through different paths, in one order */
+        fd = ll_diag_sev(r, LL_SEV_NOTE, edge_site(e), e->w.fn_name, key,
+                         "'%s' acquired while holding '%s', another lock of class '%s' reached "
+                         "another way ('%s' before '%s' wherever two are nested): a fixed order "
+                         "unless code not analysed nests them the other way round",
+                         e->w.inner_text, e->w.outer_text, cls, e->roles[0], e->roles[1]);
     if (!fd)
         return;
     edge_notes(v, e, r, fd, true);

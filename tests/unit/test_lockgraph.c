@@ -255,6 +255,61 @@ static void test_embedded_classes_and_their_merge(void **state)
     ll_lockgraph_release(&g);
 }
 
+/* A same-class nesting of `outer` then `inner` (struct node.lock), spelled so. */
+static void nest_nodes(struct ll_lockgraph *g, const char *outer, const char *inner)
+{
+    struct ll_path po = {.root = LL_ROOT_LOCAL, .param = -1, .cls = "struct node.lock"};
+    struct ll_path pi = po;
+    po.key = po.text = outer;
+    pi.key = pi.text = inner;
+    struct ll_lg_witness w = wit("f");
+    w.outer_text = outer;
+    w.inner_text = inner;
+    uint64_t roots = 1;
+    assert_int_equal(ll_lockgraph_add(g, &po, &pi, &w, NULL, 0, &roots), 0);
+}
+
+static void test_same_class_roles(void **state)
+{
+    (void)state;
+    struct ll_lockgraph g;
+    /* different fields, always one order: fixed by the roles */
+    ll_lockgraph_init(&g, 1);
+    nest_nodes(&g, "ls->poll->lock", "ls->abort->lock");
+    nest_nodes(&g, "(*st).poll->lock", "st->abort[k]->lock"); /* not the same roles */
+    nest_nodes(&g, "s->poll->lock", "s->abort->lock");
+    assert_int_equal(g.nedges, 1);
+    assert_true(g.edges[0].same_class);
+    assert_false(g.edges[0].runtime_order);
+    assert_int_equal(g.edges[0].nroles, 4);
+    assert_string_equal(g.edges[0].roles[0], "->poll->lock");
+    assert_string_equal(g.edges[0].roles[1], "->abort->lock");
+    assert_string_equal(g.edges[0].roles[3], "->abort[]->lock");
+    /* the first two roles the other way round: runtime order */
+    nest_nodes(&g, "x->abort->lock", "x->poll->lock");
+    assert_true(g.edges[0].runtime_order);
+    ll_lockgraph_release(&g);
+    /* one role on both sides: a->lock then b->lock, forks[i] then forks[j] */
+    ll_lockgraph_init(&g, 1);
+    nest_nodes(&g, "a->lock", "b->lock");
+    assert_true(g.edges[0].runtime_order);
+    ll_lockgraph_release(&g);
+    ll_lockgraph_init(&g, 1);
+    nest_nodes(&g, "forks[i]", "forks[(i + 1) % N]");
+    assert_true(g.edges[0].runtime_order);
+    ll_lockgraph_release(&g);
+    /* more distinct pairs than kept: runtime order */
+    ll_lockgraph_init(&g, 1);
+    char o[8][16], in[8][16];
+    for (int i = 0; i <= LL_LG_MAX_ROLE_PAIRS; i++) {
+        snprintf(o[i], sizeof(o[i]), "p->a%d->lock", i);
+        snprintf(in[i], sizeof(in[i]), "p->b%d->lock", i);
+        nest_nodes(&g, o[i], in[i]);
+    }
+    assert_true(g.edges[0].runtime_order);
+    ll_lockgraph_release(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_dense_graph_is_bounded),
         cmocka_unit_test(test_dot_output),
         cmocka_unit_test(test_embedded_classes_and_their_merge),
+        cmocka_unit_test(test_same_class_roles),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
