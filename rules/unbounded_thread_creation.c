@@ -45,6 +45,9 @@ static const char doc[] =
     "creates, and a loop with any join in it to wait for what its calls create; a callee\n"
     "counts only when every path through it creates; calls through function pointers and\n"
     "recursion through calls are not followed for this.\n"
+    "A loop that walks a linked list (`for (p = head; p; p = p->next)`) and creates a thread\n"
+    "per element is a note: the list's length bounds the live threads, which is no bound only\n"
+    "if the list grows with the input.\n"
     "A recursion that closes only through calls through function pointers is a note: those\n"
     "calls are resolved over the whole program without context, so the cycle may not exist.\n";
 
@@ -188,6 +191,41 @@ static const char *reason(const struct ll_fn_view *f, const struct ll_loop *l, c
     return "the loop's condition does not count iterations";
 }
 
+/* Whether loop l walks a linked list: it leaves where a local pointer is
+ * NULL (`p != NULL`, `while (p)`) and steps that pointer to a field of
+ * what it points to (`p = p->next`).  Returns the step, or NULL. */
+static const struct ll_event *list_step(const struct ll_function *fn, const struct ll_loop *l)
+{
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        const struct ll_block *bb = &fn->blocks[b];
+        const char *p = bb->cond.tested;
+        if (!ll_loop_has_block(l, b) || bb->cond.kind != LL_COND_VAR || !p || bb->nsucc != 2)
+            continue;
+        bool exits = false;
+        for (uint32_t s = 0; s < 2; s++)
+            exits = exits || (!ll_loop_has_block(l, bb->succ[s]) &&
+                              ll_ps_signs(bb->cond.cmp, bb->cond.cmp_k, s == 0) == LL_PS_ZERO);
+        if (!exits)
+            continue;
+        size_t n = strlen(p);
+        for (uint32_t k = 0; k < fn->nblocks; k++) {
+            const struct ll_block *kb = &fn->blocks[k];
+            if (!ll_loop_has_block(l, k))
+                continue;
+            for (uint32_t e = kb->first_event; e < kb->first_event + kb->nevents; e++) {
+                const struct ll_event *ev = &fn->events[e];
+                const char *src = ev->aux.key;
+                if (ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE) &&
+                    ev->obj.root == LL_ROOT_LOCAL && ev->obj.key && strcmp(ev->obj.key, p) == 0 &&
+                    src && strncmp(src, p, n) == 0 && src[n] == '-' && src[n + 1] == '>' &&
+                    !strstr(src + n + 2, "->") && !strchr(src + n + 2, '['))
+                    return ev;
+            }
+        }
+    }
+    return NULL;
+}
+
 static bool loop_bounded(const struct ll_view *v, const struct ll_fn_view *f,
                          const struct ll_loop *l, uint32_t t)
 {
@@ -274,6 +312,31 @@ static bool loop_joins(const struct ll_view *v, const struct ll_fn_view *f, cons
     return false;
 }
 
+/* A creation (`what`: "thread created", "call to 'f' creates a thread") in
+ * loop l that walks a linked list is a note: as many live threads as the
+ * list has elements, bounded by what the list holds (a configuration, the
+ * open files), unbounded only if the list grows with the input.  Returns
+ * whether l walks one. */
+static bool report_list_walk(const struct ll_fn_view *f, const struct ll_loop *l,
+                             const struct ll_site *site, const char *cls, const char *what,
+                             struct ll_rule_ctx *r)
+{
+    const struct ll_function *fn = ll_fn_ir(f);
+    const struct ll_event *step = list_step(fn, l);
+    if (!step)
+        return false;
+    struct ll_finding *fd =
+        ll_diag_sev(r, LL_SEV_NOTE, site, fn->name, cls,
+                    "%s for every element of the list the loop walks ('%s = %s'): as many live "
+                    "threads as the list is long",
+                    what, step->obj.text, step->aux.text);
+    if (fd) {
+        struct ll_site s = ll_view_site(f, step->loc, NULL);
+        ll_diag_note(r, fd, &s, "the loop steps to the next element here");
+    }
+    return true;
+}
+
 /* Calls, in a loop with no bound, of a function that leaves a thread
  * running (a spawn_handler() that creates and detaches). */
 static void check_calls(const struct ll_view *v, const struct ll_fn_view *f, struct ll_rule_ctx *r)
@@ -303,6 +366,9 @@ static void check_calls(const struct ll_view *v, const struct ll_fn_view *f, str
         char buf[256];
         struct ll_site site = ll_view_site(f, c->loc, NULL);
         const struct ll_event *ce = &ll_fn_ir(creator)->events[creation];
+        snprintf(buf, sizeof(buf), "call to '%s' creates a thread", c->api ? c->api : "?");
+        if (report_list_walk(f, bad, &site, ce->obj.cls, buf, r))
+            continue;
         struct ll_finding *fd =
             ll_diag(r, &site, fn->name, ce->obj.cls,
                     "call to '%s' creates a thread on every iteration of a loop with no bound "
@@ -375,6 +441,8 @@ static void check_function(const struct ll_view *v, size_t fi, uint8_t *fseen, s
                 bad = l;
         }
         struct ll_site site = ll_view_site(f, c->loc, NULL);
+        if (bad && report_list_walk(f, bad, &site, c->obj.cls, "thread created", r))
+            continue;
         if (bad) {
             char buf[256];
             struct ll_finding *fd =
