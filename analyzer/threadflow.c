@@ -376,6 +376,55 @@ static void escape_named(const struct run *ru, struct ll_ps_disj *d, const struc
             d->st[t] = (uint8_t)((d->st[t] & ~LL_TS_RUNNING) | LL_TS_ESCAPED);
 }
 
+/* Event e is a call of pthread_cancel() (the library's: the program does
+ * not define it). */
+static bool is_cancel(const struct run *ru, const struct ll_event *ev)
+{
+    return ev->kind == LL_EV_CALL && ev->api && strcmp(ev->api, "pthread_cancel") == 0 &&
+           ev->nargs >= 1 && ll_program_find(ru->prog, ev->callee) < 0;
+}
+
+/* Read event e is the handle argument of the pthread_cancel() right after
+ * it (how `pthread_cancel(t)` lowers): the call, not the read, says what
+ * happens to the handle. */
+static bool cancel_argument(const struct run *ru, uint32_t e)
+{
+    const struct ll_function *fn = ru->fn;
+    if (e + 1 >= fn->nevents || !is_cancel(ru, &fn->events[e + 1]))
+        return false;
+    const struct ll_path *a = &fn->events[e + 1].args[0], *r = &fn->events[e].obj;
+    return a->key && r->key && strcmp(a->key, r->key) == 0 &&
+           ll_tf_block_of(fn, e) == ll_tf_block_of(fn, e + 1);
+}
+
+/* pthread_cancel(t) of a thread this path created and has neither joined,
+ * detached nor handed on: its only error, ESRCH (no such thread), cannot
+ * happen, so a branch on its failure is not taken (ll_ps_sure).  The
+ * handle is passed on as by any call (escaped).  A cancel of a handle the
+ * path may have joined, detached or handed to other code may fail. */
+static void cancel(struct ll_pathset *ps, const struct run *ru, struct ll_ps_disj *d, uint32_t e)
+{
+    const struct ll_event *ev = &ru->fn->events[e];
+    int32_t sure = -1;
+    for (uint32_t t = 0; t < ru->n; t++) {
+        const struct ll_tf_thread *th = &ru->res->threads[t];
+        if (th->by_class || !ll_tf_names_thread(th, &ev->args[0]))
+            continue;
+        if (d->st[t] != LL_TS_RUNNING) {
+            sure = -1; /* one of the handles it may name may be done with */
+            break;
+        }
+        sure = (int32_t)t;
+    }
+    for (uint32_t i = 0; i < ev->nargs; i++)
+        escape_named(ru, d, &ev->args[i]);
+    if (sure < 0 || (!(ev->flags & LL_EVF_CHECKED) && !ev->result_var))
+        return;
+    uint32_t t = (uint32_t)sure;
+    ll_ps_pend(d, e, ev->result_var, t, d->st[t], LL_PS_ZERO, LL_PS_NONZERO);
+    ll_ps_sure(d, e);
+}
+
 /* The thread-handle transfer function of event e (a pathset client). */
 static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, void *ctx)
 {
@@ -408,10 +457,15 @@ static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, vo
             (ev->obj.root == LL_ROOT_LOCAL || ev->obj.root == LL_ROOT_PARAM) &&
             !(ev->obj.flags & LL_PATH_DEREF) && ev->obj.key)
             ll_ps_forget_var(d, ev->obj.key);
-        else if (!(ev->flags & LL_EVF_WRITE) && ev->obj.root == LL_ROOT_LOCAL && ev->obj.key)
+        else if (!(ev->flags & LL_EVF_WRITE) && ev->obj.root == LL_ROOT_LOCAL && ev->obj.key &&
+                 !cancel_argument(ru, e))
             escape_named(ru, d, &ev->obj);
         break;
     case LL_EV_CALL: {
+        if (is_cancel(ru, ev)) {
+            cancel(ps, ru, d, e);
+            break;
+        }
         long c = ll_program_find(ru->prog, ev->callee);
         for (uint32_t i = 0; i < ev->nargs; i++) {
             uint64_t bit = i < 64 ? (uint64_t)1 << i : 0;

@@ -124,6 +124,45 @@ static void test_failed_creation(void **state)
     destroy(&w);
 }
 
+/* A cancel of a running thread cannot fail: the join it guards always
+ * runs, however the result is tested. */
+static void test_cancel_sure(void **state)
+{
+    (void)state;
+    struct world w;
+    analyse(&w,
+            PROLOGUE "void f(void) { pthread_t t; pthread_create(&t, 0, work, 0);"
+                     " int rc = pthread_cancel(t); if (!rc) pthread_join(t, 0); }\n"
+                     "void g(void) { pthread_t t; pthread_create(&t, 0, work, 0);"
+                     " if (pthread_cancel(t) == 0) pthread_join(t, 0); }",
+            "f");
+    assert_int_equal(at_exit(&w, 0), LL_TS_JOINED);
+    destroy(&w);
+    analyse(&w,
+            PROLOGUE "void f(void) { pthread_t t; pthread_create(&t, 0, work, 0);"
+                     " int rc = pthread_cancel(t); if (!rc) pthread_join(t, 0); }\n"
+                     "void g(void) { pthread_t t; pthread_create(&t, 0, work, 0);"
+                     " if (pthread_cancel(t) == 0) pthread_join(t, 0); }",
+            "g");
+    assert_int_equal(at_exit(&w, 0), LL_TS_JOINED);
+    destroy(&w);
+}
+
+/* ... but a cancel of a handle handed to other code (which may have joined
+ * or detached it) may fail: the join stays conditional. */
+static void test_cancel_escaped(void **state)
+{
+    (void)state;
+    struct world w;
+    analyse(&w,
+            PROLOGUE "void keep(pthread_t t);\n"
+                     "void f(void) { pthread_t t; pthread_create(&t, 0, work, 0); keep(t);"
+                     " if (pthread_cancel(t) == 0) pthread_join(t, 0); }",
+            "f");
+    assert_int_equal(at_exit(&w, 0), LL_TS_ESCAPED | LL_TS_JOINED);
+    destroy(&w);
+}
+
 /* if (f) create; ...; if (f) join: never left running. */
 static void test_correlated(void **state)
 {
@@ -214,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_failed_creation), cmocka_unit_test(test_correlated),
         cmocka_unit_test(test_flag_written),    cmocka_unit_test(test_array_joined_in_loop),
         cmocka_unit_test(test_join_wrapper),    cmocka_unit_test(test_reaches),
+        cmocka_unit_test(test_cancel_sure),     cmocka_unit_test(test_cancel_escaped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
