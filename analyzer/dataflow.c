@@ -630,6 +630,7 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
     struct ll_ps_client client = {
         .nslots = ru.nlocks, .transfer = transfer, .edge = nnull ? absent_on : NULL, .ctx = &ru};
     ll_pathset_set_client(&ru.ps, &client);
+    ll_pathset_set_calls(&ru.ps, env->call_conds, env->opaque_events);
     if (iterate(&ru, out) != 0)
         goto out;
     if (!env->entry_free) {

@@ -98,6 +98,11 @@ struct ll_df_env {
     bool seeded;
     uint32_t seed_param;
     int64_t seed_value;
+    /* Branches on calls of side-effect-free functions, per block, and the
+     * events whose effects are unknown, per event (ll_pathset_set_calls());
+     * NULL: none. */
+    const struct ll_cond *const *call_conds;
+    const uint8_t *opaque_events;
 };
 
 int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,

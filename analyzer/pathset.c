@@ -29,6 +29,13 @@ void ll_pathset_set_client(struct ll_pathset *ps, const struct ll_ps_client *cli
     ps->client = *client;
 }
 
+void ll_pathset_set_calls(struct ll_pathset *ps, const struct ll_cond *const *cond,
+                          const uint8_t *opaque)
+{
+    ps->call_cond = cond;
+    ps->opaque = cond ? opaque : NULL;
+}
+
 void ll_pathset_release(struct ll_pathset *ps)
 {
     ll_arena_reset(ps->tmp);
@@ -534,13 +541,28 @@ static bool branch(const struct ll_pathset *ps, const struct ll_block *bb, struc
     }
     if (!feasible)
         return false;
-    if (c->text) {
-        int i = fact_find(d, c);
+    /* a branch on a pure call is remembered as its call condition */
+    const struct ll_cond *t = c->text         ? c
+                              : ps->call_cond ? ps->call_cond[bb - ps->fn->blocks]
+                                              : NULL;
+    if (t && t->text) {
+        int i = fact_find(d, t);
         if (i >= 0)
             return d->facts[i].value == truth;
-        add_fact(d, c, truth);
+        add_fact(d, t, truth);
     }
     return true;
+}
+
+/* Forgets the outcomes of calls (ll_pathset_set_calls()): a call with
+ * unknown effects may change what they read. */
+static void forget_calls(struct ll_ps_disj *d)
+{
+    uint8_t n = 0;
+    for (uint8_t i = 0; i < d->nfacts; i++)
+        if (d->facts[i].cond->kind != LL_COND_EVENT)
+            d->facts[n++] = d->facts[i];
+    d->nfacts = n;
 }
 
 static bool was_sent(const struct ll_ps_set *s, const struct ll_ps_disj *d)
@@ -623,6 +645,8 @@ static void step(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e)
     if (written)
         ll_ps_forget_var(d, written);
     forget_addressed(d, ev);
+    if (ps->opaque && ps->opaque[e])
+        forget_calls(d);
     if (created_handle(ev) && !(ev->flags & LL_EVF_CHECKED) && !ev->result_var)
         created(ps, d, ev); /* unchecked: taken to succeed */
     ps->client.transfer(ps, d, e, ps->client.ctx);

@@ -149,6 +149,8 @@ struct ll_pathset {
     const char **tested; /* the locals a branch tests against a constant, sorted by
                             address: only their values are worth keeping */
     uint32_t ntested;
+    const struct ll_cond *const *call_cond; /* ll_pathset_set_calls(), or NULL */
+    const uint8_t *opaque;
     bool oom;
 };
 
@@ -160,6 +162,25 @@ void ll_pathset_init(struct ll_pathset *ps, const struct ll_function *fn, struct
 
 /* Sets the client (copied): before ll_pathset_run(). */
 void ll_pathset_set_client(struct ll_pathset *ps, const struct ll_ps_client *client);
+
+/*
+ * Correlates branches on calls of side-effect-free functions (`if
+ * (pred(td)) lock(m); ...; if (pred(td)) unlock(m);`), which the facts of
+ * condition texts cannot: a call is an event, not a text.  The client
+ * knows which callees are pure and says so per block and per event:
+ * `cond[b]` (NULL where none) stands for block b's LL_COND_EVENT branch
+ * on such a call: kind LL_COND_EVENT, cmp LL_CMP_NONE, a `text` that is
+ * the same pointer for every branch of the function that calls the same
+ * function with the same arguments and tests its result the same way, and
+ * `vars` the paths the call reads, in this function's terms (its
+ * arguments, the fields it reads through them, the globals it reads).
+ * Its outcome is remembered as a fact, forgotten like any other when one
+ * of the vars is written, and also at every event with `opaque[e]` set (a
+ * call whose effects are unknown).  Both arrays are borrowed; call before
+ * ll_pathset_run(); NULL cond: none.
+ */
+void ll_pathset_set_calls(struct ll_pathset *ps, const struct ll_cond *const *cond,
+                          const uint8_t *opaque);
 
 /* Gives back the working memory. */
 void ll_pathset_release(struct ll_pathset *ps);

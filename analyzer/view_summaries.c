@@ -1514,6 +1514,172 @@ out:
     return rc;
 }
 
+/* ---- branches on pure calls ----------------------------------------- */
+
+/* A read a pure function may make: of its own locals, of its parameters
+ * and what they point to, of globals; not through a local pointer (what
+ * it points to cannot be said in the caller's terms), not atomic (another
+ * thread's store). */
+static bool pure_read(const struct ll_event *ev)
+{
+    const struct ll_path *p = &ev->obj;
+    if (ev->flags & LL_EVF_ATOMIC)
+        return false;
+    switch (p->root) {
+    case LL_ROOT_LOCAL:
+        return !(p->flags & LL_PATH_DEREF);
+    case LL_ROOT_PARAM:
+    case LL_ROOT_GLOBAL:
+    case LL_ROOT_STATIC_LOCAL:
+        return p->key != NULL;
+    default:
+        return false;
+    }
+}
+
+/* g is side-effect free: its events are reads (pure_read()), writes of
+ * its own locals and parameters, and returns.  No call, no lock, no
+ * thread operation.  `inline bool td_offload_overlap(td) { return
+ * td->o.serialize_overlap && td->o.submit_mode == 1; }` is. */
+static bool pure_function(const struct ll_function *g)
+{
+    if (g->nblocks == 0 || (g->flags & LL_FN_TRUNCATED))
+        return false;
+    for (uint32_t e = 0; e < g->nevents; e++) {
+        const struct ll_event *ev = &g->events[e];
+        if (ev->kind == LL_EV_RETURN)
+            continue;
+        if (ev->kind != LL_EV_ACCESS)
+            return false;
+        if (!(ev->flags & LL_EVF_WRITE)) {
+            if (!pure_read(ev))
+                return false;
+        } else if ((ev->obj.root != LL_ROOT_LOCAL && ev->obj.root != LL_ROOT_PARAM) ||
+                   (ev->obj.flags & (LL_PATH_DEREF | LL_PATH_ADDR))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The program function event e of f calls, when it is pure, or NULL. */
+static const struct ll_function *pure_callee(const struct ll_view *v, const struct ll_fn_view *f,
+                                             uint32_t e)
+{
+    const struct ll_event *ev = &f->fn->events[e];
+    if (ev->kind != LL_EV_CALL)
+        return NULL;
+    long k = ll_program_callee(&v->program, f->index, e);
+    if (k < 0 || v->fns[k].is_dispatcher)
+        return NULL;
+    const struct ll_function *g = v->fns[k].fn;
+    return pure_function(g) ? g : NULL;
+}
+
+/*
+ * The condition a branch on pure call `e` stands for (pathset.h,
+ * ll_pathset_set_calls()): its text names the callee, the arguments
+ * (constants, or paths from a local, parameter or global) and how the
+ * result is tested; its vars are the argument paths and what the callee
+ * reads through them, rebased on the arguments, and the globals it reads.
+ * NULL when an argument or a read cannot be said in f's terms.
+ */
+static struct ll_cond *pure_call_cond(struct ll_arena *a, const struct ll_function *g,
+                                      const struct ll_function *fn, const struct ll_cond *c)
+{
+    const struct ll_event *call = &fn->events[c->event];
+    char *text = ll_arena_printf(a, "%s(", call->callee ? call->callee : "?");
+    uint32_t cap = call->nargs + 1, n = 0;
+    for (uint32_t e = 0; e < g->nevents; e++)
+        cap += g->events[e].kind == LL_EV_ACCESS;
+    const char **vars = ll_arena_alloc(a, cap * sizeof(*vars));
+    if (!text || !vars)
+        return NULL;
+    for (uint32_t i = 0; i < call->nargs; i++) {
+        const struct ll_path *p = &call->args[i];
+        if (!p->key)
+            return NULL;
+        bool value = (p->flags & LL_PATH_VALUE) != 0;
+        if (!value && p->root != LL_ROOT_LOCAL && p->root != LL_ROOT_PARAM &&
+            p->root != LL_ROOT_GLOBAL && p->root != LL_ROOT_STATIC_LOCAL)
+            return NULL;
+        if (!(text = ll_arena_printf(a, "%s%s%d:%d:%s", text, i ? "," : "", p->root, p->flags,
+                                     p->key)))
+            return NULL;
+        if (!value)
+            vars[n++] = p->key;
+    }
+    for (uint32_t e = 0; e < g->nevents; e++) {
+        const struct ll_event *ev = &g->events[e];
+        if (ev->kind != LL_EV_ACCESS || (ev->flags & LL_EVF_WRITE) || ev->obj.root == LL_ROOT_LOCAL)
+            continue;
+        struct ll_path out;
+        if (!ll_path_instantiate(a, &ev->obj, g, call, &out) || !out.key)
+            return NULL;
+        vars[n++] = out.key;
+    }
+    struct ll_cond *pc = ll_arena_alloc(a, sizeof(*pc));
+    if (!pc || !(text = ll_arena_printf(a, "%s) %d %d %lld", text, c->cmp, c->true_when_zero,
+                                        (long long)c->cmp_k)))
+        return NULL;
+    pc->kind = LL_COND_EVENT;
+    pc->cmp = LL_CMP_NONE;
+    pc->event = c->event;
+    pc->text = text;
+    pc->vars = vars;
+    pc->nvars = n;
+    return pc;
+}
+
+/* An event whose effects on what a pure call reads are unknown: a call of
+ * anything but a pure function, a thread creation, a blocking call (a
+ * read() fills its buffer). */
+static bool opaque_event(const struct ll_view *v, const struct ll_fn_view *f, uint32_t e)
+{
+    const struct ll_event *ev = &f->fn->events[e];
+    if (ev->kind == LL_EV_CALL)
+        return !pure_callee(v, f, e);
+    return ev->kind == LL_EV_THREAD_CREATE || ev->kind == LL_EV_BLOCKING;
+}
+
+/* Fills env's branches on pure calls of f (none in most functions: then
+ * the arrays stay NULL).  Memory from v->arena (the run resets v->scratch).  -1: out of memory. */
+static int pure_calls(struct ll_view *v, const struct ll_fn_view *f, struct ll_df_env *env)
+{
+    const struct ll_function *fn = f->fn;
+    const struct ll_cond **conds = NULL;
+    for (uint32_t b = 0; b < fn->nblocks; b++) {
+        const struct ll_block *bb = &fn->blocks[b];
+        const struct ll_cond *c = &bb->cond;
+        const struct ll_function *g;
+        if (bb->nsucc != 2 || c->kind != LL_COND_EVENT || c->text || c->event >= fn->nevents ||
+            !(g = pure_callee(v, f, c->event)))
+            continue;
+        struct ll_cond *pc = pure_call_cond(&v->arena, g, fn, c);
+        if (!pc)
+            continue;
+        if (!conds && !(conds = ll_arena_alloc(&v->arena, fn->nblocks * sizeof(*conds))))
+            return -1;
+        /* one text for one call and test: facts match texts by pointer */
+        for (uint32_t o = 0; o < b; o++)
+            if (conds[o] && strcmp(conds[o]->text, pc->text) == 0) {
+                pc->text = conds[o]->text;
+                break;
+            }
+        conds[b] = pc;
+    }
+    if (!conds)
+        return 0;
+    uint8_t *opaque = ll_arena_alloc(&v->arena, fn->nevents + 1);
+    if (!opaque)
+        return -1;
+    for (uint32_t e = 0; e < fn->nevents; e++)
+        opaque[e] = opaque_event(v, f, e);
+    env->call_conds = conds;
+    env->opaque_events = opaque;
+    return 0;
+}
+
 static int analyse_function(struct ll_view *v, struct ll_fn_view *f)
 {
     if (prepare_calls(v, f) != 0)
@@ -1524,6 +1690,8 @@ static int analyse_function(struct ll_view *v, struct ll_fn_view *f)
                             .ctx = &ctx,
                             .scratch = &v->scratch,
                             .call_dies = call_dies};
+    if (pure_calls(v, f, &env) != 0)
+        return -1;
     if (ll_dataflow_run(f->fn, &env, &v->arena, &f->df) != 0)
         return -1;
     if (summarise(v, f) != 0)

@@ -11,8 +11,9 @@
  * branch over their event or variable (inverted too) and what that branch
  * said of their variable decides a later test of it, a path keeps
  * LL_PS_MAX_VALS locals' values and forgets the oldest, sets stay within
- * LL_PS_MAX_DISJUNCTS, the edge function sees every edge, loops end, and
- * a second run starts afresh.
+ * LL_PS_MAX_DISJUNCTS, the edge function sees every edge, loops end, a
+ * second run starts afresh, and branches on calls the client calls pure
+ * are correlated until what they read is written or an opaque call runs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -39,9 +40,11 @@ struct toy {
     struct cfg cfg;
     struct ll_pathset ps;
     uint8_t *state, *reached;
-    uint32_t edges;              /* edge function calls */
-    uint32_t edge_from, edge_to; /* the edge that turns s3 on */
-    bool ps_used;                /* ps holds memory to give back */
+    uint32_t edges;                         /* edge function calls */
+    uint32_t edge_from, edge_to;            /* the edge that turns s3 on */
+    bool ps_used;                           /* ps holds memory to give back */
+    const struct ll_cond *const *call_cond; /* ll_pathset_set_calls(), or NULL */
+    const uint8_t *opaque;
 };
 
 static int slot_of(const struct ll_event *ev)
@@ -132,6 +135,7 @@ static void run_with(struct toy *t, bool edge_fn)
     ll_pathset_init(&t->ps, &t->cfg.fn, NULL);
     t->ps_used = true;
     ll_pathset_set_client(&t->ps, &client);
+    ll_pathset_set_calls(&t->ps, t->call_cond, t->opaque);
     uint8_t entry[NSLOTS];
     memset(entry, OFF, sizeof(entry));
     assert_int_equal(ll_pathset_run(&t->ps, entry), 0);
@@ -406,6 +410,108 @@ static void test_pending_on_event(void **state)
     assert_int_equal(at(t, pf, 0), OFF);
 }
 
+/*
+ * if (pred(td)) on(s0); [between]; if (pred(td)) probe_on else probe_off,
+ * the two calls told to be one pure call (ll_pathset_set_calls()) unless
+ * `plain`: `between` is a write of `written` when not NULL, and a call
+ * with unknown effects when `opaque_call`.
+ */
+static void pure_calls(struct toy *t, bool plain, const char *written, bool opaque_call,
+                       uint32_t *pt, uint32_t *pf)
+{
+    static const char *const vars[] = {"td", "td->o.x"};
+    static const char text[] = "pred(td)";
+    struct cfg *c = &t->cfg;
+    cfg_init(c, &t->arena, 7, 12);
+    uint32_t c1 = cfg_event(c, 0, LL_EV_CALL);
+    cfg_branch_event(c, 0, c1, false, 1, 2);
+    sw(c, 1, LL_EV_ACQUIRE, "s0");
+    cfg_edge(c, 1, 2);
+    probe(c, 2);
+    if (written)
+        cfg_write_local(c, 2, written, NULL);
+    uint32_t mid = opaque_call ? cfg_event(c, 2, LL_EV_CALL) : UINT32_MAX;
+    uint32_t c2 = cfg_event(c, 2, LL_EV_CALL);
+    cfg_branch_event(c, 2, c2, false, 3, 4);
+    *pt = probe(c, 3);
+    cfg_edge(c, 3, 5);
+    *pf = probe(c, 4);
+    cfg_edge(c, 4, 5);
+    probe(c, 5);
+    cfg_edge(c, 5, 6);
+    if (plain)
+        return;
+    struct ll_cond *conds = cfg_alloc(&t->arena, 2 * sizeof(*conds));
+    const struct ll_cond **per_block = cfg_alloc(&t->arena, 7 * sizeof(*per_block));
+    uint8_t *opaque = cfg_alloc(&t->arena, c->maxev);
+    for (int i = 0; i < 2; i++) {
+        conds[i].kind = LL_COND_EVENT;
+        conds[i].event = i ? c2 : c1;
+        conds[i].text = text; /* one pointer for both */
+        conds[i].vars = (const char **)vars;
+        conds[i].nvars = 2;
+    }
+    per_block[0] = &conds[0];
+    per_block[2] = &conds[1];
+    if (mid != UINT32_MAX)
+        opaque[mid] = 1;
+    t->call_cond = per_block;
+    t->opaque = opaque;
+}
+
+/* The second test of the pure call follows the first. */
+static void test_pure_call_correlated(void **state)
+{
+    struct toy *t = *state;
+    uint32_t pt, pf;
+    pure_calls(t, false, NULL, false, &pt, &pf);
+    run(t);
+    assert_int_equal(at(t, pt, 0), ON);
+    assert_int_equal(at(t, pf, 0), OFF);
+}
+
+/* Calls the client says nothing of are not correlated. */
+static void test_call_not_pure(void **state)
+{
+    struct toy *t = *state;
+    uint32_t pt, pf;
+    pure_calls(t, true, NULL, false, &pt, &pf);
+    run(t);
+    assert_int_equal(at(t, pt, 0), OFF | ON);
+    assert_int_equal(at(t, pf, 0), OFF | ON);
+}
+
+/* A write of what the call reads, or of its argument, forgets the
+ * outcome; a write of something else keeps it. */
+static void test_pure_call_write_forgets(void **state)
+{
+    struct toy *t = *state;
+    uint32_t pt, pf;
+    pure_calls(t, false, "td->o.x", false, &pt, &pf);
+    run(t);
+    assert_int_equal(at(t, pt, 0), OFF | ON);
+    ll_pathset_release(&t->ps);
+    pure_calls(t, false, "td", false, &pt, &pf);
+    run(t);
+    assert_int_equal(at(t, pt, 0), OFF | ON);
+    ll_pathset_release(&t->ps);
+    pure_calls(t, false, "td->y", false, &pt, &pf);
+    run(t);
+    assert_int_equal(at(t, pt, 0), ON);
+    assert_int_equal(at(t, pf, 0), OFF);
+}
+
+/* A call with unknown effects in between forgets it. */
+static void test_pure_call_opaque_forgets(void **state)
+{
+    struct toy *t = *state;
+    uint32_t pt, pf;
+    pure_calls(t, false, NULL, true, &pt, &pf);
+    run(t);
+    assert_int_equal(at(t, pt, 0), OFF | ON);
+    assert_int_equal(at(t, pf, 0), OFF | ON);
+}
+
 /* ok = trylock'(s0) (nonzero on success); if (ok) probe_on else probe_off.
  * Inverted: with true_when_zero unset, the true edge is success anyway. */
 static void pending_on_var(struct toy *t, bool invert, uint32_t *pt, uint32_t *pf)
@@ -666,6 +772,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_event_branch_tells_its_variable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_created_handle_not_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_on_event, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pure_call_correlated, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_call_not_pure, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pure_call_write_forgets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pure_call_opaque_forgets, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_on_var, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_inverted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pending_decided_var_followed, setup, teardown),
