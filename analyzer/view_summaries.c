@@ -1579,7 +1579,8 @@ static const struct ll_function *pure_callee(const struct ll_view *v, const stru
 /*
  * The condition a branch on pure call `e` stands for (pathset.h,
  * ll_pathset_set_calls()): its text names the callee, the arguments
- * (constants, or paths from a local, parameter or global) and how the
+ * (constants, or paths from a local, parameter or global, not through an
+ * array element) and how the
  * result is tested; its vars are the argument paths and what the callee
  * reads through them, rebased on the arguments, and the globals it reads.
  * NULL when an argument or a read cannot be said in f's terms.
@@ -1600,6 +1601,10 @@ static struct ll_cond *pure_call_cond(struct ll_arena *a, const struct ll_functi
         if (!p->key)
             return NULL;
         bool value = (p->flags & LL_PATH_VALUE) != 0;
+        /* an element is named without its index (`&zones[i]` after `i++`
+         * is another zone), as conditions over fields do not admit them */
+        if (!value && (p->flags & LL_PATH_INDEXED))
+            return NULL;
         if (!value && p->root != LL_ROOT_LOCAL && p->root != LL_ROOT_PARAM &&
             p->root != LL_ROOT_GLOBAL && p->root != LL_ROOT_STATIC_LOCAL)
             return NULL;
@@ -1614,7 +1619,8 @@ static struct ll_cond *pure_call_cond(struct ll_arena *a, const struct ll_functi
         if (ev->kind != LL_EV_ACCESS || (ev->flags & LL_EVF_WRITE) || ev->obj.root == LL_ROOT_LOCAL)
             continue;
         struct ll_path out;
-        if (!ll_path_instantiate(a, &ev->obj, g, call, &out) || !out.key)
+        if (!ll_path_instantiate(a, &ev->obj, g, call, &out) || !out.key ||
+            (out.flags & LL_PATH_INDEXED))
             return NULL;
         vars[n++] = out.key;
     }
