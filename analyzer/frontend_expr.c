@@ -2909,6 +2909,14 @@ static bool is_self_id(CXCursor e)
     return self;
 }
 
+/* A plain write of a global or static variable (or a field of one). */
+static bool stores_global(const struct ll_event *w)
+{
+    return w->kind == LL_EV_ACCESS && (w->flags & (LL_EVF_WRITE | LL_EVF_UPDATE)) == LL_EVF_WRITE &&
+           !(w->obj.flags & LL_PATH_DEREF) &&
+           (w->obj.root == LL_ROOT_GLOBAL || w->obj.root == LL_ROOT_STATIC_LOCAL);
+}
+
 static struct evref lower_binary(struct fn_builder *b, CXCursor e)
 {
     enum CXBinaryOperatorKind op = clang_getCursorBinaryOperatorKind(e);
@@ -2958,6 +2966,9 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
             /* `locked = 1;`: the value a flag now has, for later branches */
             if (var && one && fe_eval_scalar(f.v[1], &k))
                 b->blocks[blk].events[before].result_var = ll_arena_printf(b->arena, "%lld", k);
+            else if (one && stores_global(&b->blocks[blk].events[before]) &&
+                     fe_eval_scalar(f.v[1], &k) && k != 0)
+                b->blocks[blk].events[before].flags |= LL_EVF_NONZERO; /* `inited = 1;` */
             /* `*out = e;`, `g = p;`, `q->tail->next = p;`: which local or
              * parameter pointer the write stores, so that a lock of `e`
              * can be said as one of `*out`, a block is seen to escape

@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 31
+#define LL_FACTS_VERSION 32
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -169,6 +169,7 @@ enum {
     LL_EVF_UPDATE = 1 << 6,   /* ACCESS: a write that reads first (`n++`, `n += k`); the
                                  bit means one thing per event kind */
     LL_EVF_DETACHED = 1 << 7, /* THREAD_CREATE with a detached attribute */
+    LL_EVF_NONZERO = 1 << 7,  /* ACCESS: a plain write of a non-zero constant (`inited = 1;`) */
     LL_EVF_SOLE = 1 << 7,     /* CALL: result_var is a local pointer that is set only from
                                  calls' results and null constants, never stepped, its
                                  address never taken (getters.h binds it) */

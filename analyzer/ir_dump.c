@@ -223,14 +223,16 @@ static void put_event(FILE *out, const struct ll_tu_facts *f, const struct ll_fu
             fprintf(out, " via %s", e->api);
     }
     /* bits 6 and 7 mean one thing per event kind (ir.h): an ACCESS says
-     * `update`, a CALL `sole` */
+     * `update` and `nonzero`, a CALL `sole` */
     bool access = e->kind == LL_EV_ACCESS, call = e->kind == LL_EV_CALL;
     put_flags(out, e->flags, event_flags, COUNT(event_flags),
-              access ? LL_EVF_WRITE | LL_EVF_UPDATE
+              access ? LL_EVF_WRITE | LL_EVF_UPDATE | LL_EVF_NONZERO
               : call ? LL_EVF_SOLE
                      : 0);
     if (access && (e->flags & LL_EVF_UPDATE))
         fputs(" update", out);
+    if (access && (e->flags & LL_EVF_NONZERO))
+        fputs(" nonzero", out);
     if (call && (e->flags & LL_EVF_SOLE))
         fputs(" sole", out);
     if (e->result_var)

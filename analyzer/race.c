@@ -29,6 +29,7 @@
 #include "blocks.h"
 #include "fresh.h"
 #include "live_reach.h"
+#include "settled.h"
 #include "strmap.h"
 
 #include <limits.h>
@@ -112,6 +113,7 @@ struct ctx {
     const struct ll_handoff *ho; /* flags published under a lock */
     struct ll_fresh fresh;       /* blocks no other thread sees yet (fresh.h) */
     struct ll_blocks blocks;     /* the one block a pointer names (blocks.h) */
+    struct ll_settled settled;   /* globals a once-guard sets before any thread */
 };
 
 /* ---- small helpers -------------------------------------------------- */
@@ -1416,6 +1418,10 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     x.fn = i;
     x.event = e;
     x.write = (ev->flags & LL_EVF_WRITE) != 0;
+    enum ll_settled_kind settled = ll_settled_write(&c->settled, f, e);
+    if (settled == LL_SETTLED_SURE)
+        return 0; /* runs only before the first thread: it set the global for good */
+    x.settled = settled == LL_SETTLED_IF_NONZERO;
     x.root_depth = ll_live_depths(&c->lr, i);
     x.depth = UINT8_MAX;
     for (uint32_t r = 0; r < c->lr.nroots; r++)
@@ -1652,7 +1658,7 @@ int ll_race_build(const struct ll_view *v, struct ll_race_result *out)
     int rc = -1;
     c.ho = &out->handoff;
     if (setup(&c) != 0 || propagate(&c) != 0 || ll_handoff_build(v, c.locks, &out->handoff) != 0 ||
-        creation_locksets(&c, out) != 0)
+        creation_locksets(&c, out) != 0 || ll_settled_build(v, c.a, &c.settled) != 0)
         goto out;
     for (uint32_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -1678,6 +1684,7 @@ int ll_race_build(const struct ll_view *v, struct ll_race_result *out)
 out:
     free(buf);
     free(c.scratch);
+    ll_settled_release(&c.settled);
     return rc;
 }
 

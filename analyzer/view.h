@@ -481,6 +481,9 @@ struct ll_race_access {
                           this record meets, as their ancestor */
     bool desc_only;    /* it meets no one else: the calls its thread makes while
                           those it started run (another record has the others) */
+    bool settled;      /* a write of a global main sets before any thread, which runs
+                          only while the global is zero (settled.h): no race unless
+                          the value stored is zero */
 };
 
 const struct ll_race_access *ll_view_accesses(const struct ll_view *v, size_t *n);

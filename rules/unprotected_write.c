@@ -23,9 +23,8 @@ static const char doc[] =
     "at an access include those every caller holds on the way from the start routine. A write\n"
     "under a read lock races with another access under the same read lock.\n\n"
     "Not shared: locals, thread-locals, const data, `_Atomic` objects, atomic calls and\n"
-    "builtins, `*(volatile T *)&x` (ACCESS_ONCE), a block fresh from `malloc` before a thread\n"
-    "is given it, the first level of a\n"
-    "start argument when every thread gets its own (`&args[i]`, a fresh block), and array\n"
+    "builtins, `*(volatile T *)&x`, a block fresh from `malloc` before a thread is given it,\n"
+    "the first level of a start argument each thread gets its own (`&args[i]`), and array\n"
     "slots a start routine indexes with its own argument or a local it never reassigns\n"
     "(`results[id]`). What a thread does before it creates T, or after it has joined T, never\n"
     "races with T, also through helpers (`start_workers()`, `join_workers()`). Code on a path\n"
@@ -45,11 +44,11 @@ static const char doc[] =
     "note: a set-up function may run before any thread. So is a race that a thread reaches\n"
     "only through a call that may run one of several functions (a function pointer, a\n"
     "function two linked TUs define), and one a flag or a queue under a lock partly orders\n"
-    "(below).\n\n"
+    "(below). A once-guard main sets before any thread (`if (!inited) inited = 1;`) runs no\n"
+    "more: silent, or a note when the value stored might be zero.\n\n"
     "## Why is this bad\n"
-    "`counter++` is a load, an add and a store: two threads interleave them and lose updates.\n"
-    "A racy program has undefined behaviour in C11: the compiler may cache, tear or reorder\n"
-    "the value.\n\n"
+    "`counter++` is a load, an add and a store: two threads interleave them and lose updates;\n"
+    "C11 leaves a racy program undefined.\n\n"
     "## Example\n"
     "```c\n"
     "static long hits;\n"
@@ -61,9 +60,9 @@ static const char doc[] =
     "own slot and combine the results after `pthread_join`.\n\n"
     "## Known problems\n"
     "Locations other than globals are compared by class: `s->hits` counts as guarded by\n"
-    "`s->lock` whenever both are of `struct stats`, without proving one object. `h->bytes` of\n"
-    "a `struct half *h` given either half may be either. Locals whose address escapes are not\n"
-    "followed. A malloc'ed block is private until it may escape (stored, given to a thread or\n"
+    "`s->lock` whenever both are of `struct stats`, without proving one object. Locals whose\n"
+    "address escapes are not followed. A malloc'ed block is private until it may escape (stored, "
+    "given to a thread or\n"
     "to a callee that keeps it). A local a start routine never reassigns is\n"
     "taken to be a copy of its start argument. A callback nothing stores is not followed;\n"
     "`pthread_once` routines are not checked. Semaphores order accesses when the post and the\n"
@@ -209,6 +208,7 @@ struct culprit_site {
     bool set_up;  /* a note only because library entry points are assumed to run at once */
     bool guessed; /* a thread reaches an access only through a call through a slot that
                      can hold several functions */
+    bool settled; /* a write of a once-guarded global main sets before any thread */
 };
 
 static struct ll_finding *report(const struct ll_view *v, const struct ll_race_access *acc,
@@ -255,6 +255,12 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
                      "called in several places or is a parameter, or a variable each creator "
                      "of the thread fills before starting it, or a function several linked "
                      "TUs define): which of them runs on which thread is a guess");
+    if (p->settled)
+        ll_diag_note(r, fd, &site,
+                     "'%s' is written only where it was just found zero, and main sets it "
+                     "before it starts any thread: no write runs again unless the value "
+                     "stored is zero",
+                     (a->settled ? a : b)->name);
     if (p->set_up)
         ll_diag_note(r, fd, &site,
                      "both accesses are reached only from the library's exported functions, "
@@ -376,7 +382,7 @@ static bool partner(const struct ll_view *v, const struct ll_race_access *acc, s
              !ll_race_holds(&acc[best], all->lock))) {
             best = (long)j;
             best_partial = partial;
-            *out = (struct culprit_site){i, j, ra, rb, false, false, !sure};
+            *out = (struct culprit_site){.a = i, .b = j, .ra = ra, .rb = rb, .guessed = !sure};
         }
     }
     return best >= 0;
@@ -435,7 +441,8 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
                 ll_view_in_system_header(ll_view_fn(v, a->fn), access_event(v, a)->loc) ||
                 site_seen(v, acc, c, n, i) || !partner(v, acc, s, t, i, &all, &c[n]))
                 continue;
-            c[n].sure = firm(a, &acc[c[n].b], locked) && !c[n].guessed;
+            c[n].settled = a->settled || acc[c[n].b].settled;
+            c[n].sure = firm(a, &acc[c[n].b], locked) && !c[n].guessed && !c[n].settled;
             c[n].set_up = c[n].sure && assumed_set_up(v, acc, &c[n], &wr);
             struct ll_race_partial why;
             c[n].sure =

@@ -1225,7 +1225,7 @@ static void test_dump_everything(void **state)
         "lock_init spinlock 'g_lock'",
         "return implicit",
         ("util.h:4294967295:4294967295 access other write checked timed atomic noreturn "
-         "indirect detached update\n"),
+         "indirect update nonzero\n"),
         "  B5 loop=65535 [loop-head counted forever ordered 0xf0]\n",
         " B1 loop=1 [loop-head counted ordered] if [var 'rc'",
         "return implicit loop=0\n",

@@ -16,6 +16,7 @@
 
 #include "live_reach.h"
 #include "race.h"
+#include "settled.h"
 #include "snippet.h"
 #include "view_internal.h"
 
@@ -372,12 +373,72 @@ static void test_join_in_helper(void **state)
     destroy(&w);
 }
 
+/* ---- once-guards main settles before any thread (settled.h) ----------- */
+
+static const char *const settled_src =
+    "#include <pthread.h>\n#include <time.h>\n"
+    "static int inited, late; static long stamp; static int upd;\n"
+    "static void init(void) { if (!inited) inited = 1; }\n"
+    "static void stamp_once(void) { if (stamp == 0) stamp = (long)time(0); }\n"
+    "static void log_start(int v) { init(); stamp_once(); (void)v; }\n"
+    "static void init_late(void) { if (!late) late = 2; }\n"
+    "static void bump(void) { if (!upd) upd++; }\n"
+    "static void *worker(void *a) { log_start(1); init_late(); bump(); return a; }\n"
+    "int main(void) { pthread_t t[2]; log_start(0); bump();\n"
+    "  for (int i = 0; i < 2; i++) pthread_create(&t[i], 0, worker, 0);\n"
+    "  init_late();\n"
+    "  for (int i = 0; i < 2; i++) pthread_join(t[i], 0);\n"
+    "  return inited + late; }\n";
+
+static enum ll_settled_kind settled_kind(const struct world *w, const struct ll_settled *s,
+                                         const char *fn, const char *var)
+{
+    const struct ll_fn_view *f = &w->v.fns[fn_index(w, fn)];
+    for (uint32_t e = 0; e < f->fn->nevents; e++) {
+        const struct ll_event *ev = &f->fn->events[e];
+        if (ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE) && ev->obj.key &&
+            strcmp(ev->obj.key, var) == 0)
+            return ll_settled_write(s, f, e);
+    }
+    fail_msg("no write of %s in %s", var, fn);
+    return LL_SETTLED_NO;
+}
+
+static void test_settled(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, settled_src);
+    struct ll_arena a;
+    ll_arena_init(&a);
+    struct ll_settled s;
+    assert_int_equal(ll_settled_build(&w.v, &a, &s), 0);
+    /* main's log_start() reaches both guarded writes on every path before
+     * the threads: a constant stored settles for good, time() unless 0 */
+    assert_int_equal(settled_kind(&w, &s, "init", "inited"), LL_SETTLED_SURE);
+    assert_int_equal(settled_kind(&w, &s, "stamp_once", "stamp"), LL_SETTLED_IF_NONZERO);
+    /* main's first call comes after the threads start */
+    assert_int_equal(settled_kind(&w, &s, "init_late", "late"), LL_SETTLED_NO);
+    /* an update is no once-guard write */
+    assert_int_equal(settled_kind(&w, &s, "bump", "upd"), LL_SETTLED_NO);
+    /* race.c leaves the settled constant write out */
+    assert_null(access_to(&w, &w.v.race, "init", "inited", true));
+    assert_non_null(access_to(&w, &w.v.race, "init_late", "late", true));
+    const struct ll_race_access *st = access_to(&w, &w.v.race, "stamp_once", "stamp", true);
+    assert_non_null(st);
+    assert_true(st->settled);
+    ll_settled_release(&s);
+    ll_arena_release(&a);
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_live_reach),      cmocka_unit_test(test_race_accesses),
         cmocka_unit_test(test_start_arg_block), cmocka_unit_test(test_handoff),
         cmocka_unit_test(test_queue_handoff),   cmocka_unit_test(test_join_in_helper),
+        cmocka_unit_test(test_settled),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
