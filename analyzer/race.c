@@ -29,6 +29,7 @@
 #include "blocks.h"
 #include "fresh.h"
 #include "live_reach.h"
+#include "popped.h"
 #include "settled.h"
 #include "strmap.h"
 
@@ -114,6 +115,7 @@ struct ctx {
     struct ll_fresh fresh;       /* blocks no other thread sees yet (fresh.h) */
     struct ll_blocks blocks;     /* the one block a pointer names (blocks.h) */
     struct ll_settled settled;   /* globals a once-guard sets before any thread */
+    struct ll_popped popped;     /* the slots each function pops elements from */
 };
 
 /* ---- small helpers -------------------------------------------------- */
@@ -1461,6 +1463,7 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
         }
         if (!field_class(p->cls) && p->root != LL_ROOT_GLOBAL && p->root != LL_ROOT_STATIC_LOCAL)
             return 0; /* plain data through a pointer: buffers, partitioned arrays */
+        x.popped = ll_popped_site(&c->popped, v, i, e, c->a);
         x.from_start_arg = (p->root == LL_ROOT_LOCAL && !unknown) ||
                            (f->is_start_routine && p->root == LL_ROOT_PARAM && p->param == 0);
         x.group = p->cls;
@@ -1658,7 +1661,8 @@ int ll_race_build(const struct ll_view *v, struct ll_race_result *out)
     int rc = -1;
     c.ho = &out->handoff;
     if (setup(&c) != 0 || propagate(&c) != 0 || ll_handoff_build(v, c.locks, &out->handoff) != 0 ||
-        creation_locksets(&c, out) != 0 || ll_settled_build(v, c.a, &c.settled) != 0)
+        creation_locksets(&c, out) != 0 || ll_settled_build(v, c.a, &c.settled) != 0 ||
+        ll_popped_build(v, c.a, &c.popped) != 0)
         goto out;
     for (uint32_t i = 0; i < v->nfns; i++) {
         const struct ll_fn_view *f = &v->fns[i];
@@ -1832,6 +1836,9 @@ bool ll_race_sure_roots(const struct ll_race_access *a, const struct ll_race_acc
 bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                       const struct ll_race_access *b, uint32_t *ra, uint32_t *rb)
 {
+    /* each thread popped its own element (popped.h) */
+    if (a->popped && b->popped && strcmp(a->popped, b->popped) == 0)
+        return false;
     if ((!a->write && !b->write) || !ll_race_may_alias(a, b) || sem_ordered(v, a, b) ||
         sem_ordered(v, b, a) || barrier_apart(a, b) ||
         ll_handoff_order(v, &v->race.handoff, a, b, NULL, NULL) == LL_HO_ORDERED ||

@@ -472,18 +472,20 @@ struct ll_race_access {
     const char *barrier;
     uint16_t phase, nphases;
     bool phase_looped;
-    uint64_t *roots;   /* cg.root_words words: roots that may run it concurrently */
-    uint64_t *sure;    /* those of them that reach it without a call through a slot
-                          that can hold several functions (a guess which one runs) */
-    uint64_t *with;    /* when main's thread runs it: the roots that may run meanwhile */
-    uint64_t *started; /* the roots that the thread running it (or a caller on the
-                          way) has started and not joined there (mhp.h) and that
-                          this record meets, as their ancestor */
-    bool desc_only;    /* it meets no one else: the calls its thread makes while
-                          those it started run (another record has the others) */
-    bool settled;      /* a write of a global main sets before any thread, which runs
-                          only while the global is zero (settled.h): no race unless
-                          the value stored is zero */
+    uint64_t *roots;    /* cg.root_words words: roots that may run it concurrently */
+    uint64_t *sure;     /* those of them that reach it without a call through a slot
+                           that can hold several functions (a guess which one runs) */
+    uint64_t *with;     /* when main's thread runs it: the roots that may run meanwhile */
+    uint64_t *started;  /* the roots that the thread running it (or a caller on the
+                           way) has started and not joined there (mhp.h) and that
+                           this record meets, as their ancestor */
+    bool desc_only;     /* it meets no one else: the calls its thread makes while
+                           those it started run (another record has the others) */
+    const char *popped; /* reached through an element its function popped off a shared
+                           container under the lock (popped.h): the pop site, or NULL */
+    bool settled;       /* a write of a global main sets before any thread, which runs
+                           only while the global is zero (settled.h): no race unless
+                           the value stored is zero */
 };
 
 const struct ll_race_access *ll_view_accesses(const struct ll_view *v, size_t *n);

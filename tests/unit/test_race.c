@@ -432,13 +432,67 @@ static void test_settled(void **state)
     destroy(&w);
 }
 
+/* ---- elements a worker pops off a shared list (popped.h) -------------- */
+
+static const char *const popped_src =
+    "#include <pthread.h>\n#include <stddef.h>\n"
+    "struct link { struct link *next; };\n"
+    "struct item { struct link l; int n; };\n"
+    "struct q { pthread_mutex_t m; struct link head, peek; };\n"
+    "#define ITEM(p) ((struct item *)((char *)(p) - offsetof(struct item, l)))\n"
+    "static void unlink_first(struct link *h) { h->next = h->next->next; }\n"
+    "static void *worker(void *a) {\n"
+    "  struct q *q = a; struct item *it, *pk;\n"
+    "  pthread_mutex_lock(&q->m); it = ITEM(q->head.next); unlink_first(&q->head);\n"
+    "  pthread_mutex_unlock(&q->m);\n"
+    "  it->n = 1;\n"
+    "  pthread_mutex_lock(&q->m); pk = ITEM(q->peek.next); pthread_mutex_unlock(&q->m);\n"
+    "  pk->n = 2;\n"
+    "  return a; }\n"
+    "int main(void) { pthread_t t[2]; static struct q Q = {PTHREAD_MUTEX_INITIALIZER, {0}, {0}};\n"
+    "  for (int i = 0; i < 2; i++) pthread_create(&t[i], 0, worker, &Q);\n"
+    "  for (int i = 0; i < 2; i++) pthread_join(t[i], 0);\n"
+    "  return 0; }\n";
+
+static void test_popped(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, popped_src);
+    const struct ll_race_result *r = &w.v.race;
+    uint32_t worker = fn_index(&w, "worker");
+    const struct ll_race_access *popped = NULL, *peeked = NULL;
+    for (size_t i = 0; i < r->n; i++) {
+        const struct ll_event *ev = &w.v.fns[worker].fn->events[r->acc[i].event];
+        if (r->acc[i].fn != worker || !r->acc[i].write || !ev->obj.key)
+            continue;
+        if (strcmp(ev->obj.key, "a->head.next^l->n") == 0)
+            popped = &r->acc[i];
+        else if (strcmp(ev->obj.key, "a->peek.next^l->n") == 0)
+            peeked = &r->acc[i];
+    }
+    assert_non_null(popped);
+    assert_non_null(peeked);
+    /* q->head's first element is unlinked under q->m: each worker's own */
+    assert_non_null(popped->popped);
+    assert_non_null(strstr(popped->popped, "|a->head.next"));
+    uint32_t ra, rb;
+    assert_false(ll_race_conflict(&w.v, popped, popped, &ra, &rb));
+    /* q->peek's is only looked at: two workers may write one element,
+     * which may also be one a worker popped */
+    assert_null(peeked->popped);
+    assert_true(ll_race_conflict(&w.v, peeked, peeked, &ra, &rb));
+    assert_true(ll_race_conflict(&w.v, popped, peeked, &ra, &rb));
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_live_reach),      cmocka_unit_test(test_race_accesses),
         cmocka_unit_test(test_start_arg_block), cmocka_unit_test(test_handoff),
         cmocka_unit_test(test_queue_handoff),   cmocka_unit_test(test_join_in_helper),
-        cmocka_unit_test(test_settled),
+        cmocka_unit_test(test_settled),         cmocka_unit_test(test_popped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
