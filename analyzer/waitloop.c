@@ -150,6 +150,137 @@ out:
     return rechecked;
 }
 
+/* ---- a wait re-tested by a later `if` -------------------------------- */
+
+/* Whether block `to` is reachable from the entry without entering `avoid`. */
+static bool reaches_avoiding(const struct ll_function *fn, uint32_t to, uint32_t avoid,
+                             uint8_t *seen, uint32_t *stack)
+{
+    memset(seen, 0, fn->nblocks);
+    uint32_t sp = 0;
+    if (avoid == 0)
+        return false;
+    stack[sp++] = 0;
+    seen[0] = 1;
+    while (sp) {
+        uint32_t b = stack[--sp];
+        if (b == to)
+            return true;
+        for (uint32_t i = 0; i < fn->blocks[b].nsucc; i++) {
+            uint32_t t = fn->blocks[b].succ[i];
+            if (t < fn->nblocks && t != avoid && !seen[t]) {
+                seen[t] = 1;
+                stack[sp++] = t;
+            }
+        }
+    }
+    return false;
+}
+
+/* A condition over shared state: it reads something other than the
+ * function's own plain locals and parameters. */
+static bool tests_shared(const struct ll_cond *c)
+{
+    for (uint32_t i = 0; i < c->nvars; i++)
+        if (c->vars[i] && (strstr(c->vars[i], "->") || strchr(c->vars[i], '.')))
+            return true;
+    return false;
+}
+
+/* Whether event x reads one of the variables condition c tests (the
+ * test's own load). */
+static bool reads_tested(const struct ll_function *fn, uint32_t x, const struct ll_cond *c)
+{
+    const struct ll_event *ev = &fn->events[x];
+    if (ev->kind != LL_EV_ACCESS || (ev->flags & LL_EVF_WRITE) || !ev->obj.key)
+        return false;
+    for (uint32_t i = 0; i < c->nvars; i++)
+        if (c->vars[i] && strcmp(c->vars[i], ev->obj.key) == 0)
+            return true;
+    return false;
+}
+
+/* Whether block b tests what a guard of the wait tested (the same
+ * condition text, compared by pointer: interned), doing nothing
+ * substantive before the test but loading what it tests. */
+static bool retests(const struct ll_function *fn, uint32_t b, const uint8_t *guard_text_of,
+                    const struct ll_wait_oracle *o)
+{
+    const struct ll_block *bb = &fn->blocks[b];
+    const struct ll_cond *c = &bb->cond;
+    if (bb->nsucc != 2 || bb->succ[0] == bb->succ[1] || !c->text)
+        return false;
+    for (uint32_t x = bb->first_event; x < bb->first_event + bb->nevents; x++)
+        if (substantive(fn, x, o) && !reads_tested(fn, x, c))
+            return false;
+    for (uint32_t g = 0; g < fn->nblocks; g++)
+        if (guard_text_of[g] && fn->blocks[g].cond.text == c->text)
+            return true;
+    return false;
+}
+
+/*
+ * The wait sits under `if (pred)` (a two-way block over shared state that
+ * dominates it) and every path from the wait reaches a branch that tests
+ * the same condition again before it runs anything substantive or waits
+ * again: `if (c->busy) timedwait(...); if (!c->busy) { take(); } else
+ * fail();` -- a spurious wakeup or a timeout finds the predicate tested
+ * anew.
+ */
+static bool retested_by_if(const struct ll_function *fn, uint32_t e, uint32_t wb,
+                           const struct ll_wait_oracle *o)
+{
+    uint8_t *guard = calloc(fn->nblocks + 1, 1), *seen = calloc(fn->nblocks + 1, 1);
+    uint8_t *queued = calloc(fn->nblocks + 1, 1);
+    uint32_t *stack = malloc((fn->nblocks + 1) * sizeof(*stack));
+    bool ok = false, any_guard = false;
+    if (!guard || !seen || !queued || !stack)
+        goto out;
+    for (uint32_t g = 0; g < fn->nblocks; g++) {
+        const struct ll_block *gb = &fn->blocks[g];
+        if (g != wb && gb->nsucc == 2 && gb->cond.text && tests_shared(&gb->cond) &&
+            !reaches_avoiding(fn, wb, g, seen, stack)) {
+            guard[g] = 1;
+            any_guard = true;
+        }
+    }
+    if (!any_guard || runs_code(fn, wb, e + 1, o))
+        goto out;
+    ok = true;
+    uint32_t sp = 0;
+    for (uint32_t i = 0; i < fn->blocks[wb].nsucc; i++) {
+        uint32_t t = fn->blocks[wb].succ[i];
+        if (t < fn->nblocks && !queued[t]) {
+            queued[t] = 1;
+            stack[sp++] = t;
+        }
+    }
+    while (sp && ok) {
+        uint32_t b = stack[--sp];
+        if (retests(fn, b, guard, o))
+            continue; /* tested again: this path is fine */
+        const struct ll_block *bb = &fn->blocks[b];
+        if (b == fn->exit || b == wb || has_wait(fn, b, o) ||
+            runs_code(fn, b, bb->first_event, o)) {
+            ok = false;
+            break;
+        }
+        for (uint32_t i = 0; i < bb->nsucc; i++) {
+            uint32_t t = bb->succ[i];
+            if (t < fn->nblocks && !queued[t]) {
+                queued[t] = 1;
+                stack[sp++] = t;
+            }
+        }
+    }
+out:
+    free(guard);
+    free(seen);
+    free(queued);
+    free(stack);
+    return ok;
+}
+
 bool ll_wait_rechecked(const struct ll_function *fn, uint32_t e, bool may_skip,
                        const struct ll_wait_oracle *o)
 {
@@ -168,6 +299,10 @@ bool ll_wait_rechecked(const struct ll_function *fn, uint32_t e, bool may_skip,
         goto out;
     }
     const struct ll_loop *loop = innermost(loops, nloops, wb);
+    if (retested_by_if(fn, e, wb, o)) {
+        rechecked = true;
+        goto out;
+    }
     if (!loop)
         goto out;
     is_head = calloc(fn->nblocks + 1, 1);

@@ -29,8 +29,9 @@ static const char doc[] =
     "queue is reported, since the take also runs after a spurious wakeup.\n\n"
     "## Known problems\n"
     "A loop whose head tests something other than the predicate counts when every path\n"
-    "from the wait goes back to it. A wait under `if` followed by a second `if` that\n"
-    "re-tests the same predicate before using it is reported. A wait wrapper (a function\n"
+    "from the wait goes back to it. A wait under `if (pred)` after which every path tests\n"
+    "`pred` again before doing anything else (`if (busy) timedwait(); if (!busy) take();`) is\n"
+    "silent: the later test sees a spurious wakeup. A wait wrapper (a function\n"
     "that waits on a condition variable it is given, like `uv_cond_wait(c, m)`) is not\n"
     "reported itself; its calls are, by the same test, when they are not re-checked.\n";
 

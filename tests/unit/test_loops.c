@@ -168,6 +168,55 @@ static void test_release_wrapper_after_skippable_wait(void **state)
     ll_arena_release(&a);
 }
 
+/* if (c->busy) wait; if (!c->busy) take(); : 0 guards the wait in 1, 2
+ * tests the same shared condition again (loading c->busy first) and
+ * branches to the take in 3 or to the exit 4.  With `dirty`, block 2
+ * first writes c->n: the state is used before the test. */
+static void retest_cfg(struct cfg *c, struct ll_arena *a, bool dirty, uint32_t *w)
+{
+    static const char text[] = "c->busy";
+    static const char *const vars[] = {"c->busy", "c"};
+    cfg_init(c, a, 5, 8);
+    struct ll_cond *g = cfg_branch(c, 0, text, 1, 2);
+    g->vars = (const char **)vars;
+    g->nvars = 2;
+    cfg_edge(c, 1, 2);
+    *w = cfg_event(c, 1, LL_EV_COND_WAIT);
+    if (dirty) {
+        uint32_t x = cfg_event(c, 2, LL_EV_ACCESS);
+        c->fn.events[x].obj = cfg_path(LL_ROOT_PARAM, "c->n");
+        c->fn.events[x].obj.flags = LL_PATH_DEREF;
+        c->fn.events[x].flags = LL_EVF_WRITE;
+    }
+    uint32_t r = cfg_event(c, 2, LL_EV_ACCESS);
+    c->fn.events[r].obj = cfg_path(LL_ROOT_PARAM, "c->busy");
+    c->fn.events[r].obj.flags = LL_PATH_DEREF;
+    struct ll_cond *t = cfg_branch(c, 2, text, 4, 3);
+    t->vars = (const char **)vars;
+    t->nvars = 2;
+    cfg_event(c, 3, LL_EV_CALL); /* take() */
+    cfg_edge(c, 3, 4);
+    c->fn.exit = 4;
+}
+
+static void test_wait_retested_by_if(void **state)
+{
+    (void)state;
+    struct ll_arena a;
+    ll_arena_init(&a);
+    struct cfg c;
+    uint32_t w;
+    retest_cfg(&c, &a, false, &w);
+    struct ll_wait_oracle o = {is_cond_wait, NULL, &c.fn};
+    assert_true(ll_wait_rechecked(&c.fn, w, false, &o));
+    ll_arena_release(&a);
+    ll_arena_init(&a);
+    retest_cfg(&c, &a, true, &w);
+    o.ctx = &c.fn;
+    assert_false(ll_wait_rechecked(&c.fn, w, false, &o));
+    ll_arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -177,6 +226,7 @@ int main(void)
         cmocka_unit_test(test_wait_in_goto_loop_is_rechecked),
         cmocka_unit_test(test_wait_before_forward_target_is_not),
         cmocka_unit_test(test_release_wrapper_after_skippable_wait),
+        cmocka_unit_test(test_wait_retested_by_if),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
