@@ -24,6 +24,8 @@ struct run {
     int32_t **eff_idx;        /* per event: lock index of each effect */
     const char ***index_vars; /* per lock: NULL-terminated variables in its indices */
     const bool *caller_held;  /* per lock: start HELD (see find_caller_held) */
+    int32_t **rebind;         /* per event: what a write of a pointer does to the locks
+                                 reached through it (collect_rebinds) */
     int32_t **null_locks;     /* per block: locks reached through the pointer its condition
                                  compares with zero, -1-terminated, or NULL (see absent_on) */
     struct ll_pathset ps;
@@ -343,6 +345,128 @@ static void rebind_indexed(const struct run *ru, struct ll_ps_disj *d, const cha
     }
 }
 
+/* Whether lock key `key` is reached through local or parameter `var`
+ * (`var->m`, `var.m`, `var[i]`, `*var`). */
+static bool rooted_at(const char *key, const char *var)
+{
+    size_t n = strlen(var);
+    if (key[0] == '*')
+        key++;
+    return strncmp(key, var, n) == 0 && (key[n] == '\0' || key[n] == '.' || key[n] == '[' ||
+                                         (key[n] == '-' && key[n + 1] == '>'));
+}
+
+/* The one value local `var` is given in fn (`struct node *next =
+ * n->next;`), or NULL when it is given several or none. */
+static const char *copy_source(const struct ll_function *fn, const char *var)
+{
+    const char *src = NULL;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind != LL_EV_ACCESS || ev->obj.root != LL_ROOT_LOCAL || !ev->obj.key ||
+            (ev->obj.flags & LL_PATH_DEREF) || strcmp(ev->obj.key, var) != 0)
+            continue;
+        if (ev->aux.key && !(ev->flags & LL_EVF_WRITE) && !src)
+            src = ev->aux.key; /* the declaration's initialiser */
+        else if (ev->aux.key || (ev->flags & (LL_EVF_WRITE | LL_EVF_UPDATE)) != LL_EVF_WRITE ||
+                 ev->result_var)
+            return NULL; /* assigned again */
+    }
+    return src;
+}
+
+/* The lock `base` followed by `rest` names (`n->next` + `->lock`), or -1. */
+static int32_t lock_through(const struct ll_df_result *r, const char *base, const char *rest)
+{
+    char buf[512];
+    size_t nb = strlen(base), nr = strlen(rest);
+    if (nb + nr >= sizeof(buf))
+        return -1;
+    memcpy(buf, base, nb);
+    memcpy(buf + nb, rest, nr + 1);
+    return ll_df_lock_index(r, buf);
+}
+
+/*
+ * `n = next`, `n = n->next`: the pointer names another object now.  A
+ * lock reached through it takes the state of the lock the new value
+ * reaches the same way, when the function tracks one: `n->lock` after
+ * `n = n->next` is what `n->next->lock` was (hand-over-hand locking).
+ * When some lock moves so, the others reached through the pointer start
+ * over, as the caller left them (`n->next->lock` names the node after
+ * the new one).  When none does (`z++` in a loop that locks each
+ * element) every state stays as it was: a cursor loop that keeps its
+ * element's lock and one that forgot to release it before `continue`
+ * look alike, and the latter is the common bug.  Per write event: pairs
+ * (lock, its source lock or -1), ended by -1; NULL when no lock moves.
+ */
+static int collect_rebinds(struct run *ru, const struct ll_df_result *r)
+{
+    const struct ll_function *fn = ru->fn;
+    ru->rebind = ll_arena_alloc(ru->tmp, (fn->nevents + 1) * sizeof(*ru->rebind));
+    if (!ru->rebind)
+        return -1;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        const char *var = ev->obj.key;
+        ru->rebind[e] = NULL;
+        if (ev->kind != LL_EV_ACCESS || !(ev->flags & LL_EVF_WRITE) || !var ||
+            (ev->obj.root != LL_ROOT_LOCAL && ev->obj.root != LL_ROOT_PARAM) ||
+            (ev->obj.flags & LL_PATH_DEREF))
+            continue;
+        uint32_t n = 0;
+        for (uint32_t l = 0; l < r->nlocks; l++)
+            n += rooted_at(r->locks[l].key, var) && strcmp(r->locks[l].key, var) != 0;
+        if (n == 0)
+            continue;
+        /* the new value when it is reached from the old one: `n =
+         * n->next`, or `n = next` of `next = n->next` (another pointer
+         * copied, `to_cancel = cur`, only aliases: not a move) */
+        const char *src = ev->aux.key && !(ev->flags & LL_EVF_UPDATE) ? ev->aux.key : NULL;
+        if (src && ev->aux.root == LL_ROOT_LOCAL && !(ev->aux.flags & LL_PATH_DEREF))
+            src = copy_source(fn, src);
+        if (src && (!rooted_at(src, var) || strcmp(src, var) == 0))
+            src = NULL;
+        int32_t *v = ll_arena_alloc(ru->tmp, (2 * n + 1) * sizeof(*v));
+        if (!v)
+            return -1;
+        uint32_t k = 0;
+        bool moved = false;
+        for (uint32_t l = 0; l < r->nlocks && src; l++) {
+            const char *key = r->locks[l].key;
+            if (!rooted_at(key, var) || strcmp(key, var) == 0)
+                continue;
+            const char *rest = key + (key[0] == '*') + strlen(var);
+            int32_t from = key[0] == '*' ? -1 : lock_through(r, src, rest);
+            v[k++] = (int32_t)l;
+            v[k++] = from;
+            moved = moved || from >= 0;
+        }
+        v[k] = -1;
+        ru->rebind[e] = moved ? v : NULL;
+    }
+    return 0;
+}
+
+#define MAX_REBIND 64
+
+static void rebind_rooted(const struct run *ru, struct ll_ps_disj *d, uint32_t e)
+{
+    const int32_t *v = ru->rebind[e];
+    uint8_t st[MAX_REBIND];
+    uint32_t n = 0;
+    /* read every source before writing: a source may be rebound too (past
+     * MAX_REBIND locks, the rest start over) */
+    for (uint32_t k = 0; v[k] >= 0; k += 2, n++)
+        if (n < MAX_REBIND)
+            st[n] = v[k + 1] >= 0 ? d->st[v[k + 1]] : entry_state(ru, (uint32_t)v[k]);
+    n = 0;
+    for (uint32_t k = 0; v[k] >= 0; k += 2, n++) {
+        ll_ps_forget_slot(d, (uint32_t)v[k]);
+        d->st[v[k]] = n < MAX_REBIND ? st[n] : entry_state(ru, (uint32_t)v[k]);
+    }
+}
+
 /* The lock-state transfer function of event e (a pathset client). */
 static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, void *ctx)
 {
@@ -377,8 +501,11 @@ static void transfer(struct ll_pathset *ps, struct ll_ps_disj *d, uint32_t e, vo
         if ((ev->flags & LL_EVF_WRITE) && ev->obj.key) {
             ll_ps_forget_var(d, ev->obj.key);
             if ((ev->obj.root == LL_ROOT_LOCAL || ev->obj.root == LL_ROOT_PARAM) &&
-                !(ev->obj.flags & LL_PATH_DEREF))
+                !(ev->obj.flags & LL_PATH_DEREF)) {
                 rebind_indexed(ru, d, ev->obj.key);
+                if (ru->rebind[e])
+                    rebind_rooted(ru, d, e);
+            }
         }
         break;
     case LL_EV_CALL:
@@ -612,7 +739,7 @@ int ll_dataflow_run(const struct ll_function *fn, const struct ll_df_env *env,
     if (!out->reached || collect_locks(&ru, out, arena) != 0)
         goto out;
     ru.nlocks = out->nlocks;
-    if (collect_index_vars(&ru, out) != 0)
+    if (collect_index_vars(&ru, out) != 0 || collect_rebinds(&ru, out) != 0)
         goto out;
     out->state = ll_arena_alloc(arena, (size_t)fn->nevents * ru.nlocks + 1);
     if (!out->state)

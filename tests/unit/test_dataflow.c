@@ -762,6 +762,38 @@ static void test_big_graph(void **state)
             assert_false(ll_df_state(&d->r, e, l) & LL_LS_ENTRY);
 }
 
+/* Hand-over-hand: lock n->lock, lock n->next->lock, release n->lock,
+ * `n = n->next`: the cursor's lock is the one taken as n->next->lock
+ * (held), and n->next->lock names the node after it (as the caller left
+ * it).  Then `z++` after locking z->m moves no tracked lock: z->m stays
+ * held (a cursor loop that forgot to release before moving on). */
+static void test_cursor_moves(void **state)
+{
+    struct df *d = *state;
+    struct cfg *c = &d->cfg;
+    cfg_init(c, &d->arena, 3, 16);
+    cfg_edge(c, 0, 1);
+    c->fn.exit = 2;
+    acquire(c, 1, "n->lock");
+    acquire(c, 1, "n->next->lock");
+    release(c, 1, "n->lock");
+    uint32_t mv = write_local(c, 1, "n");
+    c->fn.events[mv].aux = cfg_path(LL_ROOT_LOCAL, "n->next");
+    c->fn.events[mv].aux.flags = LL_PATH_DEREF;
+    uint32_t after = probe(c, 1);
+    acquire(c, 1, "z->m");
+    uint32_t step = write_local(c, 1, "z");
+    c->fn.events[step].flags |= LL_EVF_UPDATE;
+    uint32_t later = probe(c, 1);
+    ret(c, 1);
+    run(d, false);
+    assert_int_equal(st(d, mv, "n->lock"), LL_LS_FREE);
+    assert_int_equal(st(d, mv, "n->next->lock"), LL_LS_HELD);
+    assert_int_equal(st(d, after, "n->lock"), LL_LS_HELD);
+    assert_int_equal(st(d, after, "n->next->lock"), LL_LS_ENTRY);
+    assert_int_equal(st(d, later, "z->m"), LL_LS_HELD);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -779,6 +811,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_call_may_lock, setup, teardown),
         cmocka_unit_test_setup_teardown(test_many_disjuncts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_big_graph, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cursor_moves, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
