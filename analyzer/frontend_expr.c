@@ -319,7 +319,9 @@ static const char *null_tested(struct fn_builder *b, CXCursor tested, const stru
     bool zero_test = cond->cmp == LL_CMP_TRUTH ||
                      ((cond->cmp == LL_CMP_EQ || cond->cmp == LL_CMP_NE) && cond->cmp_k == 0);
     enum CXCursorKind k = clang_getCursorKind(tested);
-    if (!zero_test || (k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr) ||
+    if (!zero_test ||
+        (k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr &&
+         k != CXCursor_ArraySubscriptExpr) ||
         !is_pointer_type(clang_getCursorType(tested)))
         return NULL;
     struct ll_path p = fe_path(b, tested, 0);
@@ -2405,6 +2407,8 @@ static void api_event(struct fn_builder *b, CXCursor call, const struct ll_api *
     ev->api = name;
     if (api->flags & LL_API_TIMED)
         ev->flags |= LL_EVF_TIMED;
+    if ((api->flags & LL_API_OK_NONZERO) && ev->kind == LL_EV_ACQUIRE)
+        ev->flags |= LL_EVF_OK_NONZERO;
 }
 
 /* ---- whole structs ------------------------------------------------- */

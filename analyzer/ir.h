@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 32
+#define LL_FACTS_VERSION 33
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -159,20 +159,22 @@ enum ll_mode { LL_MODE_EXCL = 0, LL_MODE_SHARED = 1 };
 
 /* ll_event.flags */
 enum {
-    LL_EVF_WRITE = 1 << 0,    /* ACCESS: a write (read-modify-write counts) */
-    LL_EVF_ATOMIC = 1 << 1,   /* ACCESS: through an atomic operation or type */
-    LL_EVF_CHECKED = 1 << 2,  /* result is tested by a branch (see ll_cond) */
-    LL_EVF_TIMED = 1 << 3,    /* timed wait / timed lock */
-    LL_EVF_INDIRECT = 1 << 4, /* CALL through a function pointer */
-    LL_EVF_NORETURN = 1 << 5, /* CALL that never returns: the path ends */
-    LL_EVF_IMPLICIT = 1 << 6, /* RETURN: falling off the end of the body */
-    LL_EVF_UPDATE = 1 << 6,   /* ACCESS: a write that reads first (`n++`, `n += k`); the
-                                 bit means one thing per event kind */
-    LL_EVF_DETACHED = 1 << 7, /* THREAD_CREATE with a detached attribute */
-    LL_EVF_NONZERO = 1 << 7,  /* ACCESS: a plain write of a non-zero constant (`inited = 1;`) */
-    LL_EVF_SOLE = 1 << 7,     /* CALL: result_var is a local pointer that is set only from
-                                 calls' results and null constants, never stepped, its
-                                 address never taken (getters.h binds it) */
+    LL_EVF_WRITE = 1 << 0,      /* ACCESS: a write (read-modify-write counts) */
+    LL_EVF_ATOMIC = 1 << 1,     /* ACCESS: through an atomic operation or type */
+    LL_EVF_CHECKED = 1 << 2,    /* result is tested by a branch (see ll_cond) */
+    LL_EVF_TIMED = 1 << 3,      /* timed wait / timed lock */
+    LL_EVF_INDIRECT = 1 << 4,   /* CALL through a function pointer */
+    LL_EVF_NORETURN = 1 << 5,   /* CALL that never returns: the path ends */
+    LL_EVF_IMPLICIT = 1 << 6,   /* RETURN: falling off the end of the body */
+    LL_EVF_UPDATE = 1 << 6,     /* ACCESS: a write that reads first (`n++`, `n += k`); the
+                                   bit means one thing per event kind */
+    LL_EVF_OK_NONZERO = 1 << 6, /* ACQUIRE: the call returns non-zero on success (OpenSSL's
+                                   CRYPTO_THREAD_write_lock()), not 0 */
+    LL_EVF_DETACHED = 1 << 7,   /* THREAD_CREATE with a detached attribute */
+    LL_EVF_NONZERO = 1 << 7,    /* ACCESS: a plain write of a non-zero constant (`inited = 1;`) */
+    LL_EVF_SOLE = 1 << 7,       /* CALL: result_var is a local pointer that is set only from
+                                   calls' results and null constants, never stepped, its
+                                   address never taken (getters.h binds it) */
 };
 
 /* THREAD_CREATE callee of a creation wrapper: "@param:" and the index of

@@ -225,10 +225,14 @@ static void put_event(FILE *out, const struct ll_tu_facts *f, const struct ll_fu
     /* bits 6 and 7 mean one thing per event kind (ir.h): an ACCESS says
      * `update` and `nonzero`, a CALL `sole` */
     bool access = e->kind == LL_EV_ACCESS, call = e->kind == LL_EV_CALL;
+    bool acquire = e->kind == LL_EV_ACQUIRE;
     put_flags(out, e->flags, event_flags, COUNT(event_flags),
-              access ? LL_EVF_WRITE | LL_EVF_UPDATE | LL_EVF_NONZERO
-              : call ? LL_EVF_SOLE
-                     : 0);
+              access    ? LL_EVF_WRITE | LL_EVF_UPDATE | LL_EVF_NONZERO
+              : call    ? LL_EVF_SOLE
+              : acquire ? LL_EVF_OK_NONZERO
+                        : 0);
+    if (acquire && (e->flags & LL_EVF_OK_NONZERO))
+        fputs(" ok-nonzero", out);
     if (access && (e->flags & LL_EVF_UPDATE))
         fputs(" update", out);
     if (access && (e->flags & LL_EVF_NONZERO))

@@ -21,6 +21,10 @@
  * strcmp (bytes: "_Exit" < "__assert_fail" < "_exit"), for bsearch; a unit
  * test checks the order. */
 static const struct ll_api builtin[] = {
+    {"CRYPTO_THREAD_lock_free", LL_OP_LOCK_DESTROY, LL_LK_RWLOCK, EX, 0, 0, -1, -1, -1},
+    {"CRYPTO_THREAD_read_lock", LL_OP_LOCK, LL_LK_RWLOCK, SH, LL_API_OK_NONZERO, 0, -1, -1, -1},
+    {"CRYPTO_THREAD_unlock", LL_OP_UNLOCK, LL_LK_RWLOCK, EX, LL_API_OK_NONZERO, 0, -1, -1, -1},
+    {"CRYPTO_THREAD_write_lock", LL_OP_LOCK, LL_LK_RWLOCK, EX, LL_API_OK_NONZERO, 0, -1, -1, -1},
     {"_Exit", LL_OP_NORETURN, 0, EX, 0, -1, -1, -1, -1},
     {"__assert_fail", LL_OP_NORETURN, 0, EX, 0, -1, -1, -1, -1},
     {"__assert_perror_fail", LL_OP_NORETURN, 0, EX, 0, -1, -1, -1, -1},

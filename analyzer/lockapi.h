@@ -47,6 +47,8 @@ enum {
     LL_API_ATOMIC_RMW = 1 << 3,  /* ATOMIC: writes the object */
     LL_API_PREFIX = 1 << 4,      /* the name is a prefix (atomic families) */
     LL_API_THREAD_EXIT = 1 << 5, /* NORETURN: ends only the calling thread */
+    LL_API_OK_NONZERO = 1 << 6,  /* LOCK: returns non-zero (1) on success, 0 on failure
+                                    (OpenSSL's CRYPTO_THREAD_write_lock()) */
 };
 
 struct ll_api {

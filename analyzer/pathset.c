@@ -405,8 +405,10 @@ void ll_ps_set_checked(const struct ll_pathset *ps, struct ll_ps_disj *d, uint32
 {
     const struct ll_event *ev = &ps->fn->events[e];
     ll_ps_forget_slot(d, slot);
+    bool ok_nonzero = ev->kind == LL_EV_ACQUIRE && (ev->flags & LL_EVF_OK_NONZERO);
     if ((ev->flags & LL_EVF_CHECKED) || ev->result_var)
-        ll_ps_pend(d, e, ev->result_var, slot, value, LL_PS_ZERO, LL_PS_NONZERO);
+        ll_ps_pend(d, e, ev->result_var, slot, value, ok_nonzero ? LL_PS_NONZERO : LL_PS_ZERO,
+                   ok_nonzero ? LL_PS_ZERO : LL_PS_NONZERO);
     d->st[slot] = value;
 }
 

@@ -762,6 +762,28 @@ static void test_big_graph(void **state)
             assert_false(ll_df_state(&d->r, e, l) & LL_LS_ENTRY);
 }
 
+/* OpenSSL's CRYPTO_THREAD_write_lock() returns 1 on success: `if
+ * (lock(L))` (true: non-zero) is the success edge, the other one is not
+ * followed; pthread's convention would have it the other way round. */
+static void test_checked_acquire_ok_nonzero(void **state)
+{
+    struct df *d = *state;
+    struct cfg *c = &d->cfg;
+    cfg_init(c, &d->arena, 5, 16);
+    cfg_edge(c, 0, 1);
+    uint32_t a = acquire(c, 1, "L");
+    c->fn.events[a].flags |= LL_EVF_OK_NONZERO;
+    cfg_branch_event(c, 1, a, false, 2, 3); /* true: the result is non-zero */
+    uint32_t pok = probe(c, 2);
+    ret(c, 2);
+    uint32_t pfail = probe(c, 3);
+    ret(c, 3);
+    run(d, false);
+    assert_true(d->r.reached[pok]);
+    assert_int_equal(st(d, pok, "L"), LL_LS_HELD);
+    assert_false(d->r.reached[pfail]);
+}
+
 /* Hand-over-hand: lock n->lock, lock n->next->lock, release n->lock,
  * `n = n->next`: the cursor's lock is the one taken as n->next->lock
  * (held), and n->next->lock names the node after it (as the caller left
@@ -812,6 +834,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_many_disjuncts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_big_graph, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cursor_moves, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_checked_acquire_ok_nonzero, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
