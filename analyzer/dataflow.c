@@ -172,18 +172,19 @@ static bool callers_name(const struct ll_df_lock *l)
     return root == LL_ROOT_PARAM || root == LL_ROOT_GLOBAL || root == LL_ROOT_STATIC_LOCAL;
 }
 
-/* Whether the object `key` names is reached through pointer `ptr`
- * (`ptr->m`, `*ptr`, `ptr[i]`, `*ptr->pm`): with `ptr` NULL there is no
- * such object. */
-static bool reached_through(const char *key, const char *ptr)
+/* Whether lock key `key` names an object reached through the local,
+ * parameter or pointer path `base` (`base->m`, `base.m`, `base[i]`,
+ * `*base`), not `base` itself: with `base` NULL there is no such object,
+ * and when `base` changes it names another one. */
+static bool reached_through(const char *key, const char *base)
 {
-    size_t n = strlen(ptr);
-    if (key[0] == '*') {
-        if (strcmp(key + 1, ptr) == 0)
-            return true;
+    size_t n = strlen(base);
+    if (key[0] == '*')
         key++;
-    }
-    return strncmp(key, ptr, n) == 0 && ((key[n] == '-' && key[n + 1] == '>') || key[n] == '[');
+    else if (strcmp(key, base) == 0)
+        return false;
+    return strncmp(key, base, n) == 0 && (key[n] == '\0' || key[n] == '.' || key[n] == '[' ||
+                                          (key[n] == '-' && key[n + 1] == '>'));
 }
 
 /*
@@ -345,17 +346,6 @@ static void rebind_indexed(const struct run *ru, struct ll_ps_disj *d, const cha
     }
 }
 
-/* Whether lock key `key` is reached through local or parameter `var`
- * (`var->m`, `var.m`, `var[i]`, `*var`). */
-static bool rooted_at(const char *key, const char *var)
-{
-    size_t n = strlen(var);
-    if (key[0] == '*')
-        key++;
-    return strncmp(key, var, n) == 0 && (key[n] == '\0' || key[n] == '.' || key[n] == '[' ||
-                                         (key[n] == '-' && key[n + 1] == '>'));
-}
-
 /* The one value local `var` is given in fn (`struct node *next =
  * n->next;`), or NULL when it is given several or none. */
 static const char *copy_source(const struct ll_function *fn, const char *var)
@@ -416,7 +406,7 @@ static int collect_rebinds(struct run *ru, const struct ll_df_result *r)
             continue;
         uint32_t n = 0;
         for (uint32_t l = 0; l < r->nlocks; l++)
-            n += rooted_at(r->locks[l].key, var) && strcmp(r->locks[l].key, var) != 0;
+            n += reached_through(r->locks[l].key, var);
         if (n == 0)
             continue;
         /* the new value when it is reached from the old one: `n =
@@ -425,7 +415,7 @@ static int collect_rebinds(struct run *ru, const struct ll_df_result *r)
         const char *src = ev->aux.key && !(ev->flags & LL_EVF_UPDATE) ? ev->aux.key : NULL;
         if (src && ev->aux.root == LL_ROOT_LOCAL && !(ev->aux.flags & LL_PATH_DEREF))
             src = copy_source(fn, src);
-        if (src && (!rooted_at(src, var) || strcmp(src, var) == 0))
+        if (src && !reached_through(src, var))
             src = NULL;
         int32_t *v = ll_arena_alloc(ru->tmp, (2 * n + 1) * sizeof(*v));
         if (!v)
@@ -434,7 +424,7 @@ static int collect_rebinds(struct run *ru, const struct ll_df_result *r)
         bool moved = false;
         for (uint32_t l = 0; l < r->nlocks && src; l++) {
             const char *key = r->locks[l].key;
-            if (!rooted_at(key, var) || strcmp(key, var) == 0)
+            if (!reached_through(key, var))
                 continue;
             const char *rest = key + (key[0] == '*') + strlen(var);
             int32_t from = key[0] == '*' ? -1 : lock_through(r, src, rest);

@@ -29,12 +29,17 @@ static bool part_of(const char *key, const char *slot)
                                           (key[n] == '-' && key[n + 1] == '>'));
 }
 
+/* Callees one question may look into: each is scanned once, so crafted
+ * call chains (A calls B a thousand times, B calls A) cost a bounded
+ * amount.  Past it the answer is "no": not a pop, the race stays. */
+#define WRITES_BUDGET 64
+
 /* Whether g writes through its parameter k (`e->prev->next = ...`),
  * itself or in a callee it hands the parameter (or what it points to) to
  * (`list_del_init(e)` calling `__list_del(e->prev, e->next)`), at most
- * four calls deep. */
+ * four calls deep and WRITES_BUDGET callees in all (*budget). */
 static bool writes_through(const struct ll_view *v, const struct ll_fn_view *g, uint32_t k,
-                           unsigned depth)
+                           unsigned depth, unsigned *budget)
 {
     const struct ll_function *fn = g->fn;
     for (uint32_t e = 0; e < fn->nevents; e++) {
@@ -46,10 +51,15 @@ static bool writes_through(const struct ll_view *v, const struct ll_fn_view *g, 
         if (ev->kind != LL_EV_CALL || depth >= 4 || ll_event_through_slot(ev))
             continue;
         const struct ll_fn_view *h = ll_view_callee(v, g, e);
-        for (uint32_t j = 0; h && h != g && j < ev->nargs; j++)
-            if (ev->args[j].root == LL_ROOT_PARAM && ev->args[j].param == (int16_t)k &&
-                writes_through(v, h, j, depth + 1))
+        for (uint32_t j = 0; h && h != g && j < ev->nargs; j++) {
+            if (ev->args[j].root != LL_ROOT_PARAM || ev->args[j].param != (int16_t)k)
+                continue;
+            if (*budget == 0)
+                return false;
+            --*budget;
+            if (writes_through(v, h, j, depth + 1, budget))
                 return true;
+        }
     }
     return false;
 }
@@ -75,21 +85,29 @@ static bool unlinks(const struct ll_view *v, const struct ll_fn_view *f, uint32_
     const struct ll_fn_view *g = ll_view_callee(v, f, x);
     for (uint32_t k = 0; g && k < ev->nargs; k++)
         if ((part_of(ev->args[k].key, p->slot) || part_of(p->slot, ev->args[k].key) ||
-             (p->var && part_of(ev->args[k].key, p->var))) &&
-            writes_through(v, g, k, 0))
-            return true;
+             (p->var && part_of(ev->args[k].key, p->var)))) {
+            unsigned budget = WRITES_BUDGET;
+            if (writes_through(v, g, k, 0, &budget))
+                return true;
+        }
     return false;
 }
 
+/* Events one function's pop search may step over in all: a block of
+ * thousands of slot reads under many locks costs a bounded amount.  Past
+ * it the function pops nothing more (its races stay). */
+#define STEPS_BUDGET (1u << 14)
+
 /* Read event r of f pops its slot: a lock is held there and, later in
- * r's block with the lock still held, the element is unlinked. */
+ * r's block with that lock still held, the element is unlinked.  *steps
+ * counts down the events looked at. */
 static bool pops(const struct ll_view *v, const struct ll_fn_view *f, uint32_t r, uint32_t end,
-                 const struct pop *p)
+                 const struct pop *p, unsigned *steps)
 {
     for (uint32_t l = 0; l < f->df.nlocks; l++) {
         if (!held_at(f, r, l))
             continue;
-        for (uint32_t x = r + 1; x < end && held_at(f, x, l); x++)
+        for (uint32_t x = r + 1; x < end && held_at(f, x, l) && *steps > 0; x++, --*steps)
             if (unlinks(v, f, x, p))
                 return true;
     }
@@ -121,6 +139,7 @@ static int fn_pops(const struct ll_view *v, const struct ll_fn_view *f, struct l
     const struct ll_function *fn = f->fn;
     struct pop found[MAX_POPS];
     uint32_t n = 0;
+    unsigned steps = STEPS_BUDGET;
     *out = NULL;
     for (uint32_t b = 0; b < fn->nblocks && n < MAX_POPS && f->df.nlocks; b++) {
         const struct ll_block *bl = &fn->blocks[b];
@@ -131,7 +150,7 @@ static int fn_pops(const struct ll_view *v, const struct ll_fn_view *f, struct l
                 !memory_slot(&ev->obj))
                 continue;
             struct pop p = {ev->obj.key, loaded_into(fn, r + 1, ev->obj.key)};
-            if (pops(v, f, r, end, &p))
+            if (pops(v, f, r, end, &p, &steps))
                 found[n++] = p;
         }
     }

@@ -12,6 +12,10 @@
 #include <string.h>
 
 #define MUST_DEPTH 8
+/* Once-guarded globals looked at per program: each costs a walk of the
+ * program's calls from main, so crafted code with thousands of them costs
+ * a bounded amount; the rest are not settled (their races stay). */
+#define MAX_CANDIDATES 256
 
 /* What the whole program's writes do to one global, by its id: some is
  * guarded by a zero test of it, some stores what may be zero, some is
@@ -265,13 +269,15 @@ static int settle(struct build *bd, struct ll_settled *out)
     uint64_t *bits = ll_arena_alloc(bd->a, ((size_t)bd->v->cg.root_words + 1) * sizeof(uint64_t));
     if (!bits)
         return -1;
-    for (size_t k = 0; k < bd->vars.cap; k++) {
+    size_t tried = 0;
+    for (size_t k = 0; k < bd->vars.cap && tried < MAX_CANDIDATES; k++) {
         const char *id = bd->vars.keys[k];
         if (!id)
             continue;
         size_t bitsv = bd->vars.vals[k];
         if ((bitsv & VAR_BAD) || !(bitsv & VAR_GUARDED))
             continue;
+        tried++;
         memset(bd->memo, MUST_UNKNOWN, bd->v->nfns);
         if (!settled_by_main(bd, m, id, bits))
             continue;

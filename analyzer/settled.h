@@ -17,7 +17,8 @@
  * settled; main's call must be a direct call that every path to a thread
  * creation passes, made while no thread runs; the callee must make the
  * write on every path, through calls it makes on every path (at most
- * eight deep).  Libraries (no main) settle nothing.
+ * eight deep).  Libraries (no main) settle nothing, and past 256 such
+ * globals the rest are not looked at.
  */
 #ifndef LL_SETTLED_H
 #define LL_SETTLED_H

@@ -9,6 +9,7 @@
 #include "waitloop.h"
 
 #include "loops.h"
+#include "threadflow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -152,30 +153,8 @@ out:
 
 /* ---- a wait re-tested by a later `if` -------------------------------- */
 
-/* Whether block `to` is reachable from the entry without entering `avoid`. */
-static bool reaches_avoiding(const struct ll_function *fn, uint32_t to, uint32_t avoid,
-                             uint8_t *seen, uint32_t *stack)
-{
-    memset(seen, 0, fn->nblocks);
-    uint32_t sp = 0;
-    if (avoid == 0)
-        return false;
-    stack[sp++] = 0;
-    seen[0] = 1;
-    while (sp) {
-        uint32_t b = stack[--sp];
-        if (b == to)
-            return true;
-        for (uint32_t i = 0; i < fn->blocks[b].nsucc; i++) {
-            uint32_t t = fn->blocks[b].succ[i];
-            if (t < fn->nblocks && t != avoid && !seen[t]) {
-                seen[t] = 1;
-                stack[sp++] = t;
-            }
-        }
-    }
-    return false;
-}
+/* Guards looked for per wait (branches over shared state, nearest first). */
+#define GUARD_CANDIDATES 32
 
 /* A condition over shared state: it reads something other than the
  * function's own plain locals and parameters. */
@@ -236,10 +215,15 @@ static bool retested_by_if(const struct ll_function *fn, uint32_t e, uint32_t wb
     bool ok = false, any_guard = false;
     if (!guard || !seen || !queued || !stack)
         goto out;
-    for (uint32_t g = 0; g < fn->nblocks; g++) {
+    /* the nearest candidates first, GUARD_CANDIDATES at most: each costs
+     * a search of the function, and a function may hold many waits */
+    uint32_t tried = 0;
+    for (uint32_t g = wb; g-- > 0 && tried < GUARD_CANDIDATES;) {
         const struct ll_block *gb = &fn->blocks[g];
-        if (g != wb && gb->nsucc == 2 && gb->cond.text && tests_shared(&gb->cond) &&
-            !reaches_avoiding(fn, wb, g, seen, stack)) {
+        if (gb->nsucc != 2 || !gb->cond.text || !tests_shared(&gb->cond))
+            continue;
+        tried++;
+        if (!ll_tf_reaches(fn, 0, wb, g, seen, stack)) {
             guard[g] = 1;
             any_guard = true;
         }
