@@ -1770,6 +1770,46 @@ static bool is_thread_handle(CXType t)
     return yes;
 }
 
+/* The thread handle whose value `rhs` is (`tid`, `g_tid`, `p->tid`,
+ * `list[i]`): a global's, a static's, a local's or one reached through a
+ * pointer; false for anything else (a call's result, a constant). */
+static bool handle_value(struct fn_builder *b, CXCursor rhs, struct ll_path *out)
+{
+    CXCursor e = fe_strip(rhs);
+    enum CXCursorKind k = clang_getCursorKind(e);
+    if ((k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr &&
+         k != CXCursor_ArraySubscriptExpr && k != CXCursor_UnaryOperator) ||
+        !is_thread_handle(clang_getCursorType(e)))
+        return false;
+    *out = fe_path(b, e, 0);
+    return out->key && out->cls && !(out->flags & LL_PATH_ADDR) &&
+           (out->root == LL_ROOT_GLOBAL || out->root == LL_ROOT_STATIC_LOCAL ||
+            out->root == LL_ROOT_LOCAL || out->root == LL_ROOT_PARAM);
+}
+
+bool fe_handle_copy(struct fn_builder *b, struct ll_event *w, CXCursor rhs)
+{
+    struct ll_path p;
+    if (w->kind != LL_EV_ACCESS || !(w->flags & LL_EVF_WRITE) || w->nargs ||
+        !handle_value(b, rhs, &p))
+        return false;
+    struct ll_path *a = ll_arena_alloc(b->arena, sizeof(*a));
+    if (!a) {
+        b->oom = true;
+        return false;
+    }
+    *a = p;
+    w->args = a;
+    w->nargs = 1;
+    return true;
+}
+
+bool fe_is_handle_value(struct fn_builder *b, CXCursor rhs)
+{
+    struct ll_path p;
+    return handle_value(b, rhs, &p);
+}
+
 static CXCursor skip_parens(CXCursor e)
 {
     for (int guard = 0; guard < 64 && clang_getCursorKind(e) == CXCursor_ParenExpr; guard++) {
@@ -2991,8 +3031,10 @@ static struct evref lower_binary(struct fn_builder *b, CXCursor e)
                 }
                 w = y;
             }
-            if (w)
+            if (w) {
                 w->aux = fe_stored_pointer(b, f.v[1]);
+                fe_handle_copy(b, w, f.v[1]);
+            }
             if (one && w->aux.root == LL_ROOT_NONE)
                 out_param_store(b, w, f.v[1]);
             /* `p = q->head;`: where a local pointer is loaded from */

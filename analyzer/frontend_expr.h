@@ -54,6 +54,15 @@ const char *fe_local_var(struct fn_builder *b, CXCursor e);
  * (what a store of it hands on: ll_event.aux of the write), else a path
  * with root LL_ROOT_NONE. */
 struct ll_path fe_stored_pointer(struct fn_builder *b, CXCursor rhs);
+
+/* `list[n++] = tid;`, `p->tid = g_tid;`, `t = g;`: when `rhs` is the
+ * value of a thread handle (pthread_t, thrd_t) held in a global, a
+ * static, a local or memory, records it as the one argument of the
+ * write w (an ACCESS write without arguments), so that a join of the copy
+ * is seen to join the handle (threadflow.h); true when it did.
+ * fe_is_handle_value: whether `rhs` is such a value. */
+bool fe_handle_copy(struct fn_builder *b, struct ll_event *w, CXCursor rhs);
+bool fe_is_handle_value(struct fn_builder *b, CXCursor rhs);
 /* The path of the memory `rhs` loads a pointer from (`q->head`,
  * `q.items[--q.n]`, a global pointer): where a local assigned from it
  * takes its value (ll_event.aux of the local's write, handoff.h's takes);

@@ -611,6 +611,21 @@ static void copy_decl(struct fn_builder *b, CXCursor d, CXCursor init)
     ev->aux = stored;
 }
 
+/* `pthread_t t = g_tid;`: a write of t that copies the handle
+ * (fe_handle_copy), so that a join of t is seen to join g_tid. */
+static void handle_decl(struct fn_builder *b, CXCursor d, CXCursor init)
+{
+    if (!fe_is_handle_value(b, init))
+        return;
+    char *name = fe_string(b->arena, clang_getCursorSpelling(d));
+    struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, d);
+    ev->flags |= LL_EVF_WRITE;
+    ev->obj.root = LL_ROOT_LOCAL;
+    ev->obj.text = ev->obj.key = name;
+    ev->obj.cls = ll_arena_printf(b->arena, "%s:%s", b->fn_name, name ? name : "?");
+    fe_handle_copy(b, ev, init);
+}
+
 static void stmt_decl(struct fn_builder *b, CXCursor s)
 {
     size_t base = fe_push_children(b, s);
@@ -659,6 +674,7 @@ static void stmt_decl(struct fn_builder *b, CXCursor s)
                 w->flags |= LL_EVF_SOLE;
         } else {
             copy_decl(b, d, init);
+            handle_decl(b, d, init);
             fe_lock_copy(b, d, d, init);
         }
     }

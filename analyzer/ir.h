@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 33
+#define LL_FACTS_VERSION 34
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -194,7 +194,9 @@ struct ll_event {
                             pointer p that nothing else in the function sets (at most a
                             constant initialiser, no other `&p`): getters.h */
     struct ll_loc loc;
-    uint32_t nargs; /* CALL: argument paths (args) */
+    uint32_t nargs; /* CALL: argument paths (args); an acquisition through a pointer:
+                       the locks it may be; a write of a thread handle's value
+                       (`list[n++] = tid;`, `p->tid = g;`): one, the handle it copies */
     struct ll_path obj;
     struct ll_path aux;     /* also ACCESS: the local or parameter pointer a write stores
                                (`*out = e`, `g = p`, `q->tail->next = p`, an atomic

@@ -206,7 +206,11 @@ static void put_event(FILE *out, const struct ll_tu_facts *f, const struct ll_fu
         fputc(' ', out);
         put_path(out, &e->obj);
     }
-    if (e->kind != LL_EV_CALL && e->nargs) { /* the locks an acquisition may be */
+    if (e->kind == LL_EV_ACCESS && e->nargs) { /* the thread handle a write copies */
+        fputs(" copies(", out);
+        put_path(out, &e->args[0]);
+        fputc(')', out);
+    } else if (e->kind != LL_EV_CALL && e->nargs) { /* the locks an acquisition may be */
         fputs(" may(", out);
         for (uint32_t i = 0; i < e->nargs; i++)
             fprintf(out, "%s'%s'", i ? ", " : "", e->args[i].key ? e->args[i].key : "-");

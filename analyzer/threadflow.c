@@ -119,6 +119,33 @@ static int spawners(struct ll_tf_program *tp, const struct ll_program *p, struct
     return 0;
 }
 
+/* A handle whose value is stored into memory that is joined or detached
+ * (`list[n++] = g_tid;` and a loop joining `list[i]`, `p->tid = g_tid;`
+ * and a join of `p->tid`) is joined there: its class joins `joined`.
+ * Copies of copies too, one link per round; a round that adds nothing
+ * ends it, and the rounds are bounded. */
+static int copies_joined(struct ll_tf_program *tp, const struct ll_program *p)
+{
+    for (unsigned round = 0, changed = 1; changed && round < 16; round++) {
+        changed = 0;
+        for (size_t i = 0; i < p->nfns; i++) {
+            const struct ll_function *fn = p->fns[i].fn;
+            for (uint32_t e = 0; e < fn->nevents; e++) {
+                const struct ll_event *ev = &fn->events[e];
+                const struct ll_path *h = ev->nargs == 1 ? &ev->args[0] : NULL;
+                if (ev->kind != LL_EV_ACCESS || !(ev->flags & LL_EVF_WRITE) || !h || !h->cls ||
+                    !ev->obj.cls || ll_strmap_get(&tp->joined, ev->obj.cls) == (size_t)-1 ||
+                    ll_strmap_get(&tp->joined, h->cls) != (size_t)-1)
+                    continue;
+                if (add_class(&tp->joined, h) < 0)
+                    return -1;
+                changed = 1;
+            }
+        }
+    }
+    return 0;
+}
+
 int ll_tf_program_build(struct ll_tf_program *tp, const struct ll_program *p,
                         struct ll_arena *arena)
 {
@@ -181,6 +208,8 @@ int ll_tf_program_build(struct ll_tf_program *tp, const struct ll_program *p,
             }
         }
     }
+    if (copies_joined(tp, p) < 0)
+        return -1;
     return spawners(tp, p, arena);
 }
 

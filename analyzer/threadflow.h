@@ -75,7 +75,9 @@ struct ll_tf_result {
  * `detaches_param`.  `self_detach[i]`: function i detaches the calling
  * thread (`pthread_detach(pthread_self())`), itself or through callees.
  * `joined` holds the classes of every handle joined or detached anywhere
- * (`struct pool.workers[]`, `g_thread`); `posted` those of semaphores
+ * (`struct pool.workers[]`, `g_thread`), and of every handle whose value
+ * is stored into such memory (`list[n++] = g_thread;` with `list[i]`
+ * joined: ll_event.args of the write); `posted` those of semaphores
  * posted anywhere.  `spawn_fn` names the functions that leave threads
  * behind (a `spawn_handler()` that creates and detaches).
  */
