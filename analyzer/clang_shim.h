@@ -87,6 +87,9 @@ const char *ll_clang_error(void);
     X(clang_getTokenSpelling)                                                                      \
     X(clang_getTranslationUnitCursor)                                                              \
     X(clang_getTypeSpelling)                                                                       \
+    X(clang_getTypeDeclaration)                                                                    \
+    X(clang_getTypedefDeclUnderlyingType)                                                          \
+    X(clang_Type_getNamedType)                                                                     \
     X(clang_getUnaryOperatorKindSpelling)                                                          \
     X(clang_isAttribute)                                                                           \
     X(clang_isConstQualifiedType)                                                                  \
@@ -169,6 +172,9 @@ LL_CLANG_FUNCTIONS(LL_CLANG_POINTER)
 #define clang_getTokenSpelling (*ll_ptr_clang_getTokenSpelling)
 #define clang_getTranslationUnitCursor (*ll_ptr_clang_getTranslationUnitCursor)
 #define clang_getTypeSpelling (*ll_ptr_clang_getTypeSpelling)
+#define clang_getTypeDeclaration (*ll_ptr_clang_getTypeDeclaration)
+#define clang_getTypedefDeclUnderlyingType (*ll_ptr_clang_getTypedefDeclUnderlyingType)
+#define clang_Type_getNamedType (*ll_ptr_clang_Type_getNamedType)
 #define clang_getUnaryOperatorKindSpelling (*ll_ptr_clang_getUnaryOperatorKindSpelling)
 #define clang_isAttribute (*ll_ptr_clang_isAttribute)
 #define clang_isConstQualifiedType (*ll_ptr_clang_isConstQualifiedType)

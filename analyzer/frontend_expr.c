@@ -1770,6 +1770,23 @@ static bool is_thread_handle(CXType t)
     return yes;
 }
 
+/* pthread_t / thrd_t, also under typedefs of them (stunnel's
+ * `typedef pthread_t THREAD_ID;`). */
+static bool thread_handle_typed(CXType t)
+{
+    for (int guard = 0; guard < 16; guard++) {
+        if (is_thread_handle(t))
+            return true;
+        if (t.kind == CXType_Elaborated)
+            t = clang_Type_getNamedType(t);
+        else if (t.kind == CXType_Typedef)
+            t = clang_getTypedefDeclUnderlyingType(clang_getTypeDeclaration(t));
+        else
+            return false;
+    }
+    return false;
+}
+
 /* The thread handle whose value `rhs` is (`tid`, `g_tid`, `p->tid`,
  * `list[i]`): a global's, a static's, a local's or one reached through a
  * pointer; false for anything else (a call's result, a constant). */
@@ -1779,7 +1796,7 @@ static bool handle_value(struct fn_builder *b, CXCursor rhs, struct ll_path *out
     enum CXCursorKind k = clang_getCursorKind(e);
     if ((k != CXCursor_DeclRefExpr && k != CXCursor_MemberRefExpr &&
          k != CXCursor_ArraySubscriptExpr && k != CXCursor_UnaryOperator) ||
-        !is_thread_handle(clang_getCursorType(e)))
+        !thread_handle_typed(clang_getCursorType(e)))
         return false;
     *out = fe_path(b, e, 0);
     return out->key && out->cls && !(out->flags & LL_PATH_ADDR) &&

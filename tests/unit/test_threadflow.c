@@ -228,6 +228,41 @@ static void test_join_wrapper(void **state)
     destroy(&w);
 }
 
+/* Whether the class of the handle created by function `name`'s creation
+ * number k is joined somewhere in the program. */
+static bool created_joined(const struct world *w, const char *name, unsigned k)
+{
+    for (size_t i = 0; i < w->p.nfns; i++) {
+        const struct ll_function *fn = w->p.fns[i].fn;
+        if (strcmp(fn->name, name) != 0)
+            continue;
+        for (uint32_t e = 0; e < fn->nevents; e++)
+            if (fn->events[e].kind == LL_EV_THREAD_CREATE && k-- == 0)
+                return ll_strmap_get(&w->tp.joined, fn->events[e].obj.cls) != (size_t)-1;
+    }
+    fail();
+    return false;
+}
+
+/* A global handle copied into an array that a loop joins (through a
+ * second copy) is joined; one copied into an array nothing joins is not. */
+static void test_copy_joined(void **state)
+{
+    (void)state;
+    struct world w;
+    analyse(&w,
+            PROLOGUE "static pthread_t g, h, saved[2];\n"
+                     "void f(void) { pthread_create(&g, 0, work, 0);"
+                     " pthread_create(&h, 0, work, 0); }\n"
+                     "void stop(void) { pthread_t list[2], copy[2]; list[0] = g;"
+                     " copy[1] = list[0]; saved[0] = h;"
+                     " for (int i = 0; i < 2; i++) pthread_join(copy[i], 0); }",
+            "f");
+    assert_true(created_joined(&w, "f", 0));
+    assert_false(created_joined(&w, "f", 1));
+    destroy(&w);
+}
+
 /* Block reachability avoiding a block. */
 static void test_reaches(void **state)
 {
@@ -254,6 +289,7 @@ int main(void)
         cmocka_unit_test(test_flag_written),    cmocka_unit_test(test_array_joined_in_loop),
         cmocka_unit_test(test_join_wrapper),    cmocka_unit_test(test_reaches),
         cmocka_unit_test(test_cancel_sure),     cmocka_unit_test(test_cancel_escaped),
+        cmocka_unit_test(test_copy_joined),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
