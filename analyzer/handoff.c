@@ -95,14 +95,6 @@ struct q_sum {
 
 /* ---- small helpers -------------------------------------------------- */
 
-/* A flag can be a location other threads see: not a plain local. */
-static bool flag_like(const struct ll_path *p)
-{
-    if (!p->key || !p->cls || p->root == LL_ROOT_NONE || p->root == LL_ROOT_UNKNOWN)
-        return false;
-    return p->root != LL_ROOT_LOCAL || (p->flags & LL_PATH_DEREF);
-}
-
 /* Paths p and f may name one flag: one global object, else one class. */
 static bool same_flag(const struct ll_path *p, const struct ll_path *f)
 {
@@ -261,7 +253,7 @@ static uint32_t flags_read(const struct build *b, uint32_t i, uint32_t x,
     for (uint32_t k = 0; k < bl->nevents && n < MAX_FLAGS; k++) {
         uint32_t e = bl->first_event + k;
         const struct ll_event *ev = &fn->events[e];
-        if (ev->kind != LL_EV_ACCESS || (ev->flags & LL_EVF_WRITE) || !flag_like(&ev->obj) ||
+        if (ev->kind != LL_EV_ACCESS || (ev->flags & LL_EVF_WRITE) || !ll_path_shared(&ev->obj) ||
             !holds(b, i, e, lock))
             continue;
         bool dup = false;
@@ -411,7 +403,7 @@ static int find_sets(struct build *b, uint32_t i, uint32_t c)
     for (uint32_t e = 0; e < fn->nevents; e++) {
         const struct ll_event *ev = &fn->events[e];
         if (ev->kind != LL_EV_ACCESS || !(ev->flags & LL_EVF_WRITE) || !f->df.reached[e] ||
-            !flag_like(&ev->obj) || !same_flag(&ev->obj, b->flag_path[c]))
+            !ll_path_shared(&ev->obj) || !same_flag(&ev->obj, b->flag_path[c]))
             continue;
         /* any write while other threads may run sets the flag for a
          * waiter to see, with the lock or (wrongly) without */

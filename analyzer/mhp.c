@@ -11,6 +11,7 @@
 #include "view_internal.h"
 
 #include "bitset.h"
+#include "donewait.h"
 #include "join_params.h"
 #include "strmap.h"
 
@@ -28,17 +29,34 @@ struct mctx {
     bool *active; /* per function: leaves or ends some root */
     const char ***handles;
     struct ll_join_params jp; /* joins of a handle given as a parameter */
+    struct ll_donewait dw;    /* waits for a thread's done flag */
 };
 
 #define MHP_JOIN_CLASSES 8
 
-/* Event e of function i joins some handle: a join, or a call that joins
- * the handle it passes (join_params.h). */
+/* Event e of function i joins some handle: a join, a call that joins
+ * the handle it passes (join_params.h), or the end of a wait for a
+ * thread's done flag (donewait.h). */
 static bool joins_at(const struct mctx *c, uint32_t i, uint32_t e)
 {
     const char *cls[1];
     return c->v->fns[i].fn->events[e].kind == LL_EV_JOIN ||
-           ll_join_classes_at(&c->jp, c->v, i, e, cls, 1) > 0;
+           ll_join_classes_at(&c->jp, c->v, i, e, cls, 1) > 0 || ll_donewait_at(&c->dw, i, e);
+}
+
+/* The first wait of function i for root r's done flag after event
+ * `after` (UINT32_MAX: any), when r's thread starts no other: a done flag
+ * says nothing of the threads it left running. */
+static uint32_t done_wait(const struct mctx *c, uint32_t i, long r, uint32_t after)
+{
+    if (r < 0 || ll_bitset_any(c->creates[c->v->cg.roots[r].fn], c->v->cg.root_words))
+        return UINT32_MAX;
+    return ll_donewait_first(&c->dw, i, (uint32_t)r, after);
+}
+
+static uint32_t min_at(uint32_t a, uint32_t b)
+{
+    return a < b ? a : b;
 }
 
 /* ---- threads running ------------------------------------------------ */
@@ -131,6 +149,8 @@ static int join_ends(struct mctx *c, uint32_t i, struct ends_at **out, size_t *n
             if (fn->events[j].kind == LL_EV_JOIN && fn->events[j].obj.key &&
                 strcmp(fn->events[j].obj.key, ev->obj.key) == 0)
                 at = j;
+        long k = ll_program_find(&v->program, ev->callee);
+        at = min_at(at, done_wait(c, i, k < 0 ? -1 : c->root_of[k], e));
         size_t g = ll_strmap_get(&group, ev->callee);
         if (g == (size_t)-1) {
             if (ll_strmap_put(&group, ev->callee, n) < 0)
@@ -143,13 +163,14 @@ static int join_ends(struct mctx *c, uint32_t i, struct ends_at **out, size_t *n
     }
     for (uint32_t r = 0; r < v->cg.nroots; r++) {
         const char **h = c->handles[r];
-        if (!h || !h[0])
-            continue;
-        uint32_t at = 0;
-        for (; *h && at != UINT32_MAX; h++) {
+        uint32_t at = h && h[0] ? 0 : UINT32_MAX;
+        for (; h && *h && at != UINT32_MAX; h++) {
             uint32_t j = first_join(&fj, *h);
             at = j > at ? j : at;
         }
+        at = min_at(at, done_wait(c, i, r, UINT32_MAX));
+        if (at == UINT32_MAX)
+            continue;
         ends[n].at = at;
         ends[n++].id = fn->nevents + r;
     }
@@ -709,7 +730,7 @@ int ll_mhp_build(const struct ll_view *v, struct ll_mhp *m)
     for (uint32_t r = 0; r < v->cg.nroots; r++)
         m->root_of[v->cg.roots[r].fn] = r;
     if (transitive_creates(&c) != 0 || collect_handles(&c) != 0 ||
-        ll_join_params_build(v, c.a, &c.jp) != 0)
+        ll_join_params_build(v, c.a, &c.jp) != 0 || ll_donewait_build(v, c.a, &c.dw) != 0)
         return -1;
     m->handles = c.handles;
     for (uint32_t o = 0; o < v->cg.n; o++)

@@ -417,6 +417,13 @@ bool ll_guard_holds(const struct ll_guard *g, int64_t v)
     return holds == (g->truth != 0);
 }
 
+bool ll_path_shared(const struct ll_path *p)
+{
+    if (!p->key || !p->cls || p->root == LL_ROOT_NONE || p->root == LL_ROOT_UNKNOWN)
+        return false;
+    return p->root != LL_ROOT_LOCAL || (p->flags & LL_PATH_DEREF);
+}
+
 bool ll_path_same_lock(const struct ll_path *a, const struct ll_path *b)
 {
     bool ca = ll_path_concrete(a), cb = ll_path_concrete(b);

@@ -186,6 +186,10 @@ bool ll_path_portable(const struct ll_path *p);
  * class. */
 bool ll_path_concrete(const struct ll_path *p);
 
+/* True when the path may name memory other threads see: it has a key and
+ * a class, and is not a plain local (a local's pointee is). */
+bool ll_path_shared(const struct ll_path *p);
+
 /* True when two paths (each portable or concrete) name the same lock: the
  * same object for concrete paths, the same class otherwise. */
 bool ll_path_same_lock(const struct ll_path *a, const struct ll_path *b);

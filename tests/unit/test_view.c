@@ -334,6 +334,38 @@ static void test_join_wrapper_parameter(void **state)
     destroy(&w);
 }
 
+static void test_done_flag_wait(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, "#include <pthread.h>\n"
+              "#include <stdatomic.h>\n"
+              "#include <unistd.h>\n"
+              "struct job { atomic_int done; int n; };\n"
+              "static atomic_int busy_done;\n"
+              "void mark(void) {}\n"
+              "static void *work(void *p) { struct job *j = p; j->n++;\n"
+              "    atomic_store(&j->done, 1); return 0; }\n"
+              "static void *busy(void *p) { atomic_store(&busy_done, 1);\n"
+              "    mark(); return p; }\n"
+              "int main(void) { pthread_t t, u; struct job j = {0};\n"
+              "    pthread_create(&t, 0, work, &j);\n"
+              "    pthread_detach(t);\n"
+              "    pthread_create(&u, 0, busy, 0);\n"
+              "    pthread_detach(u);\n"
+              "    mark();\n"
+              "    while (!atomic_load(&j.done)) usleep(10);\n"
+              "    while (!atomic_load(&busy_done)) usleep(10);\n"
+              "    mark();\n"
+              "    return 0; }\n");
+    /* before the wait loop, the worker runs; after it, it has ended */
+    assert_true(running_before_call(&w, "main", "mark", 0, "work"));
+    assert_false(running_before_call(&w, "main", "mark", 1, "work"));
+    /* busy sets its flag, then calls on: the flag does not end it */
+    assert_true(running_before_call(&w, "main", "mark", 1, "busy"));
+    destroy(&w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_query_locks),
         cmocka_unit_test(test_query_threads),
         cmocka_unit_test(test_join_wrapper_parameter),
+        cmocka_unit_test(test_done_flag_wait),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
