@@ -19,6 +19,7 @@
 #include "frontend_expr.h"
 
 #include "lockapi.h"
+#include "memapi.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -1231,19 +1232,13 @@ static struct ll_path member_path(struct fn_builder *b, const struct ll_path *bp
     return p;
 }
 
-/* Element `idx` of what `base` names (`base[idx]`), of type `elem`; also
- * what `base + idx` points to (element_address()). */
-static struct ll_path element_path(struct fn_builder *b, CXCursor base, CXCursor idx, CXType elem,
-                                   unsigned depth)
+/* Element `ix` (NULL: any) of what `base` (whose path is *base_p) names,
+ * an array or (`through_ptr`) a pointer. */
+static struct ll_path element_of(struct fn_builder *b, const struct ll_path *base_p, CXCursor base,
+                                 const char *ix, CXType elem, bool through_ptr, unsigned depth)
 {
-    struct ll_path bp = fe_path(b, base, depth + 1);
-    if (bp.flags & LL_PATH_ADDR)
-        return path_unknown(b, "?"); /* (&x)[i] */
-    const char *ix = index_text(b, idx);
+    struct ll_path bp = *base_p;
     struct ll_path p = bp;
-    /* the base's type before the implicit decay: indexing an array
-     * (forks[i], a local buffer) goes through no pointer */
-    bool through_ptr = is_pointer_type(clang_getCursorType(fe_strip(base)));
     p.flags = (uint8_t)((bp.flags & ~(LL_PATH_ADDR | LL_PATH_CONST)) | LL_PATH_INDEXED |
                         (through_ptr ? LL_PATH_DEREF : 0) | type_flags(elem));
     p.text = ll_arena_printf(b->arena, "%s[%s]", bp.text, ix ? ix : "?");
@@ -1257,6 +1252,36 @@ static struct ll_path element_path(struct fn_builder *b, CXCursor base, CXCursor
         p.site = value_slot(b, base, depth + 1);
     }
     return p;
+}
+
+/* `*ptr`, of type `t`, where *ptr_p is the path of pointer `ptr`. */
+static struct ll_path deref_of(struct fn_builder *b, const struct ll_path *ptr_p, CXCursor ptr,
+                               CXType t, unsigned depth)
+{
+    struct ll_path p = *ptr_p;
+    p.flags = (uint8_t)((ptr_p->flags & ~(LL_PATH_ATOMIC_TYPE | LL_PATH_CONST)) | LL_PATH_DEREF |
+                        type_flags(t));
+    p.flags &= (uint8_t)~LL_PATH_MEMBER;
+    p.text = ll_arena_printf(b->arena, "*%s", ptr_p->text);
+    p.key = ll_arena_printf(b->arena, "*%s", ptr_p->key);
+    p.cls = ll_arena_printf(b->arena, "*%s", ptr_p->cls);
+    p.emb = NULL;
+    p.site = value_slot(b, ptr, depth + 1);
+    return p;
+}
+
+/* Element `idx` of what `base` names (`base[idx]`), of type `elem`; also
+ * what `base + idx` points to (element_address()). */
+static struct ll_path element_path(struct fn_builder *b, CXCursor base, CXCursor idx, CXType elem,
+                                   unsigned depth)
+{
+    struct ll_path bp = fe_path(b, base, depth + 1);
+    if (bp.flags & LL_PATH_ADDR)
+        return path_unknown(b, "?"); /* (&x)[i] */
+    /* the base's type before the implicit decay: indexing an array
+     * (forks[i], a local buffer) goes through no pointer */
+    bool through_ptr = is_pointer_type(clang_getCursorType(fe_strip(base)));
+    return element_of(b, &bp, base, index_text(b, idx), elem, through_ptr, depth);
 }
 
 struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
@@ -1303,16 +1328,7 @@ struct ll_path fe_path(struct fn_builder *b, CXCursor e, unsigned depth)
                 sp.flags &= (uint8_t)~LL_PATH_ADDR;
                 return sp;
             }
-            struct ll_path p = sp;
-            p.flags = (uint8_t)((sp.flags & ~(LL_PATH_ATOMIC_TYPE | LL_PATH_CONST)) |
-                                LL_PATH_DEREF | type_flags(clang_getCursorType(e)));
-            p.flags &= (uint8_t)~LL_PATH_MEMBER;
-            p.text = ll_arena_printf(b->arena, "*%s", sp.text);
-            p.key = ll_arena_printf(b->arena, "*%s", sp.key);
-            p.cls = ll_arena_printf(b->arena, "*%s", sp.cls);
-            p.emb = NULL;
-            p.site = value_slot(b, f.v[0], depth + 1);
-            return p;
+            return deref_of(b, &sp, f.v[0], clang_getCursorType(e), depth);
         }
         break;
     }
@@ -2745,24 +2761,138 @@ static void memcpy_lock_copy(struct fn_builder *b, CXCursor call, CXCursor dst, 
     lock_copies(b, call, &d, &s, arrow, obj, 0);
 }
 
-/* 1 for a function that fills its first argument's memory (memset,
- * bzero), 2 for one that copies its second's into it (memcpy, memmove),
- * also as the builtins and fortified builtins they become; else 0. */
-static int mem_function(const char *name)
+/* ---- C library calls that access memory through pointers (memapi.h) ---- */
+
+/* Whether `t` is a byte (char, signed or unsigned) or void: a pointer to
+ * it points into a buffer. */
+static bool is_byte_type(CXType t)
 {
-    if (strncmp(name, "__builtin___", 12) == 0)
-        name += 12;
-    else if (strncmp(name, "__builtin_", 10) == 0)
-        name += 10;
-    size_t n = strlen(name);
-    if (n > 4 && strcmp(name + n - 4, "_chk") == 0)
-        n -= 4;
-    if ((n == 6 && strncmp(name, "memset", 6) == 0) || (n == 5 && strncmp(name, "bzero", 5) == 0) ||
-        (n == 14 && strncmp(name, "explicit_bzero", 14) == 0))
-        return 1;
-    if ((n == 6 && strncmp(name, "memcpy", 6) == 0) || (n == 7 && strncmp(name, "memmove", 7) == 0))
-        return 2;
-    return 0;
+    switch (clang_getCanonicalType(t).kind) {
+    case CXType_Void:
+    case CXType_Char_S:
+    case CXType_Char_U:
+    case CXType_SChar:
+    case CXType_UChar:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* `p` with its last index made any index, when it ends in one: a copy
+ * into `&buf[4]` reaches past buf[4]. */
+static void any_last_index(struct fn_builder *b, struct ll_path *p)
+{
+    size_t n = strlen(p->key);
+    if (n < 3 || p->key[n - 1] != ']')
+        return;
+    int depth = 0;
+    for (size_t i = n; i-- > 0;) {
+        depth += p->key[i] == ']' ? 1 : p->key[i] == '[' ? -1 : 0;
+        if (depth == 0) {
+            p->key = ll_arena_printf(b->arena, "%.*s[?]", (int)i, p->key);
+            return;
+        }
+    }
+}
+
+/* The object a C library call reaches through its argument `s` (stripped),
+ * of type *type: an array's elements (`buf[?]`), the object `&x` names
+ * (from x on, `&buf[4]` is buf[?], when `range`), a byte buffer's elements
+ * (`p[?]`, as `p[i] = c` names them), or `*p`. */
+static struct ll_path libc_object(struct fn_builder *b, CXCursor s, bool range, CXType *type)
+{
+    CXType t = clang_getCanonicalType(clang_getCursorType(s));
+    if (is_array_type(t)) {
+        *type = clang_getArrayElementType(t);
+        struct ll_path bp = fe_path(b, s, 1);
+        if (bp.flags & LL_PATH_ADDR)
+            return path_unknown(b, "?");
+        return element_of(b, &bp, s, NULL, *type, false, 0);
+    }
+    if (t.kind != CXType_Pointer)
+        return path_unknown(b, "?");
+    *type = clang_getPointeeType(t);
+    struct ll_path p = base_path(b, s, 1);
+    if (p.flags & LL_PATH_ADDR) {
+        p.flags &= (uint8_t)~LL_PATH_ADDR;
+        if (is_array_type(*type)) { /* &buf */
+            *type = clang_getArrayElementType(clang_getCanonicalType(*type));
+            return element_of(b, &p, s, NULL, *type, false, 0);
+        }
+        if (range)
+            any_last_index(b, &p);
+        return p;
+    }
+    if (is_byte_type(*type)) {
+        struct ll_path bp = fe_path(b, s, 1);
+        return element_of(b, &bp, s, NULL, *type, true, 0);
+    }
+    return deref_of(b, &p, s, *type, 0);
+}
+
+/* An access at `at` of what argument `arg` of a C library call points to
+ * (libc_object()); of a struct, or an array of them, each field's. */
+static void libc_access(struct fn_builder *b, CXCursor at, CXCursor arg, bool write, bool range)
+{
+    CXCursor s = fe_strip(arg);
+    CXType t = clang_getCanonicalType(clang_getCursorType(s));
+    if (t.kind == CXType_Pointer &&
+        clang_getCanonicalType(clang_getPointeeType(t)).kind == CXType_Record) {
+        pointed_struct(b, at, s, write);
+        return;
+    }
+    CXType type = {.kind = CXType_Invalid};
+    struct ll_path p = libc_object(b, s, range, &type);
+    if (p.root == LL_ROOT_NONE || p.root == LL_ROOT_UNKNOWN || !p.key || type_is_lock(type))
+        return;
+    bool own = (p.root == LL_ROOT_LOCAL || p.root == LL_ROOT_PARAM || p.root == LL_ROOT_CALL) &&
+               !(p.flags & LL_PATH_DEREF);
+    if (clang_getCanonicalType(type).kind == CXType_Record) {
+        if (!own) /* an array of structs */
+            field_accesses(b, at, &p, false, type, write, 0);
+        return;
+    }
+    if (own && (!write || p.root == LL_ROOT_CALL))
+        return; /* as emit_access(): a local's reads are not needed */
+    struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, at);
+    ev->obj = p;
+    if (write)
+        ev->flags |= LL_EVF_WRITE;
+    if (p.flags & LL_PATH_ATOMIC_TYPE)
+        ev->flags |= LL_EVF_ATOMIC;
+}
+
+/* The memapi.h entry of `ref`, the function a call names (as `name`): a C
+ * library function, declared in a system header (or a builtin), that the
+ * program does not define itself; else NULL. */
+static const struct ll_memapi *libc_memapi(CXCursor ref, const char *name)
+{
+    const struct ll_memapi *m = ll_memapi_lookup(name);
+    if (!m || strncmp(name, "__builtin", 9) == 0)
+        return m;
+    CXCursor def = clang_getCursorDefinition(ref);
+    if (!clang_Cursor_isNull(def) && !clang_Location_isInSystemHeader(clang_getCursorLocation(def)))
+        return NULL;
+    CXCursor first = clang_getCanonicalCursor(ref);
+    return clang_Location_isInSystemHeader(clang_getCursorLocation(first)) ||
+                   clang_Location_isInSystemHeader(clang_getCursorLocation(ref))
+               ? m
+               : NULL;
+}
+
+/* The accesses C library call `call` makes through its pointer arguments:
+ * the reads of its sources, then its writes. */
+static void libc_accesses(struct fn_builder *b, CXCursor call, const struct ll_memapi *m, int nargs)
+{
+    for (int i = 0; i < nargs && i < 16 && !b->oom; i++)
+        if ((m->reads >> i) & 1u)
+            libc_access(b, call, call_arg(call, i), false, true);
+    for (int i = 0; i < nargs && !b->oom; i++) {
+        bool rest = m->rest && i >= m->rest;
+        if (rest || (i < 16 && ((m->writes >> i) & 1u)))
+            libc_access(b, call, call_arg(call, i), true, !rest);
+    }
 }
 
 static struct evref lower_call(struct fn_builder *b, CXCursor call)
@@ -2789,6 +2919,10 @@ static struct evref lower_call(struct fn_builder *b, CXCursor call)
                          : f.n > 0 ? fe_fn_slot(b, f.v[0])
                                    : NULL;
     const struct ll_api *api = direct ? ll_lockapi_lookup(name) : NULL;
+    /* memcpy(), snprintf(), read(), ...: what they write and read */
+    const struct ll_memapi *mem = direct && name ? libc_memapi(ref, name) : NULL;
+    if (mem)
+        libc_accesses(b, call, mem, nargs);
     /* a configured lock API through a field (`locks: [{lock: struct lock_ops.lock}]`) */
     if (!direct && callee && strncmp(callee, "@field:", 7) == 0)
         api = ll_lockapi_lookup(callee + 7);
@@ -2805,14 +2939,7 @@ static struct evref lower_call(struct fn_builder *b, CXCursor call)
             return last_event(b);
         return no_event;
     }
-    /* memcpy(dst, src, n) and memset(dst, c, n) of structs: every field */
-    int mem = direct && name && nargs >= 2 ? mem_function(name) : 0;
-    if (mem) {
-        pointed_struct(b, call, call_arg(call, 0), true);
-        if (mem == 2)
-            pointed_struct(b, call, call_arg(call, 1), false);
-    }
-    if (mem == 2)
+    if (mem && (mem->flags & LL_MEM_COPY) && nargs >= 2)
         memcpy_lock_copy(b, call, call_arg(call, 0), call_arg(call, 1));
     /* functions passed on: into the callee's parameter, or into the
      * arguments of whatever the slot called through holds */

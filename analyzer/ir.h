@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 34
+#define LL_FACTS_VERSION 35
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */

@@ -185,9 +185,11 @@ const struct ll_api *ll_lockapi_builtin(size_t i)
 
 bool ll_lockapi_is_allocator(const char *name)
 {
-    static const char *const names[] = {"malloc",       "calloc",   "realloc",
-                                        "strdup",       "strndup",  "aligned_alloc",
-                                        "reallocarray", "memalign", "valloc"};
+    /* alloca()'s block is the calling function's own until it escapes,
+     * as a malloc()'ed one is */
+    static const char *const names[] = {"malloc",  "calloc",        "realloc",         "strdup",
+                                        "strndup", "aligned_alloc", "reallocarray",    "memalign",
+                                        "valloc",  "alloca",        "__builtin_alloca"};
     for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
         if (strcmp(name, names[i]) == 0)
             return true;

@@ -257,6 +257,32 @@ static const char *concrete_id(struct ll_arena *a, const struct ll_path *p, bool
     return r;
 }
 
+/* A concrete id with every index emptied ("usr|g[0]" -> "usr|g[]"): the
+ * group of a global array's elements, within which ids_match() tells a
+ * constant index from another and matches a variable one with any (a
+ * buffer snprintf() fills, `buf[?]`, and its `buf[0]`). */
+static const char *any_index(struct ll_arena *a, const char *id)
+{
+    if (!id || !strchr(id, '['))
+        return id;
+    char *buf = ll_arena_alloc(a, strlen(id) + 1);
+    if (!buf)
+        return NULL;
+    size_t o = 0;
+    for (const char *s = id; *s;) {
+        const char *end = *s == '[' ? strchr(s, ']') : NULL;
+        if (!end) {
+            buf[o++] = *s++;
+            continue;
+        }
+        buf[o++] = '[';
+        buf[o++] = ']';
+        s = end + 1;
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
 /* `g->count`: one step through a global (or static) pointer names one
  * object, the one g points to, like a global does. */
 static bool through_global_pointer(const struct ll_path *p)
@@ -1438,7 +1464,7 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
             return 0;
         x.concrete = concrete_id(c->a, p, true);
         x.name = concrete_id(c->a, p, false);
-        x.group = field_class(p->cls) ? p->cls : x.concrete;
+        x.group = field_class(p->cls) ? p->cls : any_index(c->a, x.concrete);
     } else {
         bool unknown;
         uint8_t base = base_state(c, i, e, p, &unknown);
