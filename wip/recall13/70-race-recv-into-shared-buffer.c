@@ -6,6 +6,7 @@
  * msg_lock while the parser copies out of it under msg_lock.
  * Expected rule: unprotected-write
  * locklint: MISSED: silent (read() into line and memcpy() from it are no accesses for a char array)
+ * Since gap 1 landed (analyzer/memapi.c): found, unprotected-write warning.
  */
 #include <pthread.h>
 #include <string.h>
