@@ -48,6 +48,7 @@ const char *ll_clang_error(void);
     X(clang_formatDiagnostic)                                                                      \
     X(clang_getArrayElementType)                                                                   \
     X(clang_getPointeeType)                                                                        \
+    X(clang_getUnqualifiedType)                                                                    \
     X(clang_Type_visitFields)                                                                      \
     X(clang_getBinaryOperatorKindSpelling)                                                         \
     X(clang_getCString)                                                                            \
@@ -133,6 +134,7 @@ LL_CLANG_FUNCTIONS(LL_CLANG_POINTER)
 #define clang_formatDiagnostic (*ll_ptr_clang_formatDiagnostic)
 #define clang_getArrayElementType (*ll_ptr_clang_getArrayElementType)
 #define clang_getPointeeType (*ll_ptr_clang_getPointeeType)
+#define clang_getUnqualifiedType (*ll_ptr_clang_getUnqualifiedType)
 #define clang_Type_visitFields (*ll_ptr_clang_Type_visitFields)
 #define clang_getBinaryOperatorKindSpelling (*ll_ptr_clang_getBinaryOperatorKindSpelling)
 #define clang_getCString (*ll_ptr_clang_getCString)

@@ -2235,6 +2235,44 @@ static CXCursor kept_function(struct fn_builder *b, CXCursor callee)
     return clang_getCursorKind(ref) == CXCursor_FunctionDecl ? ref : clang_getNullCursor();
 }
 
+static bool by_value_param(CXCursor parm);
+
+/* Whether two pointer types point to the same type, qualifiers aside. */
+static bool same_pointee(CXType a, CXType b)
+{
+    a = clang_getCanonicalType(a);
+    b = clang_getCanonicalType(b);
+    if (a.kind != CXType_Pointer || b.kind != CXType_Pointer)
+        return false;
+    CXType pa = clang_getUnqualifiedType(clang_getCanonicalType(clang_getPointeeType(a)));
+    CXType pb = clang_getUnqualifiedType(clang_getCanonicalType(clang_getPointeeType(b)));
+    return clang_equalTypes(pa, pb) != 0;
+}
+
+/*
+ * Whether p, what return value e gives, is a parameter of b's function
+ * itself or the address of a part of what it points to (`&o->lock`,
+ * `&o->in.lock`): a getter of its argument's part (getters.h).  Only with
+ * no cast between it and the result: `(struct shard *)self` is another
+ * view of the block, `(mutex_t *)&o->storage` another object.
+ */
+static bool param_part(struct fn_builder *b, const struct ll_path *p, CXCursor e)
+{
+    if (p->root != LL_ROOT_PARAM || p->param < 0 || !p->key ||
+        p->param >= clang_Cursor_getNumArguments(b->fn))
+        return false;
+    CXCursor parm = clang_Cursor_getArgument(b->fn, (unsigned)p->param);
+    CXType result = clang_getResultType(clang_getCursorType(b->fn));
+    CXType given =
+        (p->flags & LL_PATH_ADDR) ? clang_getCursorType(fe_strip(e)) : clang_getCursorType(parm);
+    if (by_value_param(parm) || !same_pointee(given, result))
+        return false;
+    CXString s = clang_getCursorSpelling(parm);
+    bool ok = ll_path_param_part(p, clang_getCString(s));
+    clang_disposeString(s);
+    return ok;
+}
+
 struct ll_path fe_returned_path(struct fn_builder *b, CXCursor e)
 {
     struct ll_path none = {.root = LL_ROOT_NONE, .param = -1};
@@ -2244,7 +2282,7 @@ struct ll_path fe_returned_path(struct fn_builder *b, CXCursor e)
     bool global = p.root == LL_ROOT_GLOBAL || p.root == LL_ROOT_STATIC_LOCAL;
     if ((global && (p.flags & LL_PATH_ADDR)) || (p.root == LL_ROOT_CALL && p.root_usr))
         return p;
-    return none;
+    return param_part(b, &p, e) ? p : none;
 }
 
 static CXCursor call_arg(CXCursor call, int i)

@@ -37,8 +37,48 @@ static bool global_root(const struct ll_path *p)
 
 static bool same_object(const struct ll_path *a, const struct ll_path *b)
 {
+    if (a->root == LL_ROOT_PARAM || b->root == LL_ROOT_PARAM)
+        return a->root == b->root && a->param == b->param && strcmp(a->key, b->key) == 0 &&
+               ((a->flags ^ b->flags) & LL_PATH_ADDR) == 0;
     return strcmp(a->key, b->key) == 0 && a->root_usr && b->root_usr &&
            strcmp(a->root_usr, b->root_usr) == 0;
+}
+
+/* Whether path q is parameter `name` (number i) itself, or its address
+ * (`&o`, which lets a callee set it). */
+static bool names_param(const struct ll_path *q, uint32_t i, const char *name)
+{
+    return q->root == LL_ROOT_PARAM && q->param == (int16_t)i && q->key &&
+           !(q->flags & LL_PATH_DEREF) && strcmp(q->key, name) == 0;
+}
+
+/* Whether fn may change its parameter i itself (`o = o->next;`, `&o`
+ * given to a callee): what it names then is no longer the argument. */
+static bool param_changed(const struct ll_function *fn, uint32_t i)
+{
+    const char *name = fn->params[i];
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE) &&
+            names_param(&ev->obj, i, name))
+            return true;
+        if ((ev->aux.flags & LL_PATH_ADDR) && names_param(&ev->aux, i, name))
+            return true;
+        for (uint32_t k = 0; k < ev->nargs; k++)
+            if ((ev->args[k].flags & LL_PATH_ADDR) && names_param(&ev->args[k], i, name))
+                return true;
+    }
+    return false;
+}
+
+/* Whether p, returned by fn, is one of fn's parameters itself or the
+ * address of a part of what it points to (`&o->lock`), the parameter
+ * never changed: the argument's part at every call. */
+static bool param_target(const struct ll_function *fn, const struct ll_path *p)
+{
+    return p->root == LL_ROOT_PARAM && p->param >= 0 && (uint32_t)p->param < fn->nparams &&
+           fn->params[p->param] && ll_path_param_part(p, fn->params[p->param]) &&
+           !param_changed(fn, (uint32_t)p->param);
 }
 
 /* The end of the call's own spelling in a call-rooted key: "get()@3:9" of
@@ -170,13 +210,66 @@ static int collect(struct getters *g, const struct ll_tu_facts *tus, size_t ntus
     return 0;
 }
 
-/* What return event ev returns, in the object's terms: 1 with *out set, 0
- * not yet known (a getter not decided), -1 no single global, -2 out of
- * memory. */
-static int returned(struct getters *g, const struct ll_event *ev, struct ll_path *out)
+/* The call of fn that call-rooted key `key` ("*get()@3:9->x") names, or
+ * NULL. */
+static const struct ll_event *call_of(const struct ll_function *fn, const char *key,
+                                      const char *usr)
+{
+    const char *at = strstr(key, "()@");
+    unsigned line, col;
+    if (!at || sscanf(at + 3, "%u:%u", &line, &col) != 2)
+        return NULL;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        const struct ll_event *ev = &fn->events[e];
+        if (ev->kind == LL_EV_CALL && ev->loc.line == line && ev->loc.col == col && ev->callee &&
+            strcmp(ev->callee, usr) == 0)
+            return ev;
+    }
+    return NULL;
+}
+
+/*
+ * What getter c returns (`target`: its target or its or_null), at call
+ * `call` of it (NULL when not found), in the caller's terms, into *out:
+ * a global's indices spelled with the arguments (`&locks[k & 15]` of
+ * `get_lock(k)` is `locks[b&15]` at `get_lock(b)`), a parameter's part
+ * that of the argument (`&o->lock` of `obj_lock(o)` is `&p->lock` at
+ * `obj_lock(p)`).  False when it cannot be said.
+ */
+static bool target_at(struct getters *g, const struct getter *c, const struct ll_path *target,
+                      const struct ll_event *call, struct ll_path *out)
+{
+    if (target->root != LL_ROOT_PARAM) {
+        if (!call || !(target->flags & LL_PATH_INDEXED)) {
+            *out = *target;
+            return true;
+        }
+        return ll_path_instantiate_indices(g->a, target, c->fn, call, out);
+    }
+    if (!call || target->param < 0 || (uint32_t)target->param >= call->nargs)
+        return false;
+    const struct ll_path *arg = &call->args[target->param];
+    if (arg->root == LL_ROOT_NONE || arg->root == LL_ROOT_UNKNOWN || !arg->key)
+        return false;
+    if (!(target->flags & LL_PATH_ADDR)) {
+        *out = *arg; /* the parameter itself: the argument */
+        return true;
+    }
+    if (!ll_path_instantiate(g->a, target, c->fn, call, out))
+        return false;
+    out->flags |= LL_PATH_ADDR;
+    return true;
+}
+
+/* What return event ev of fn returns, in the object's terms: 1 with *out
+ * set, 0 not yet known (a getter not decided), -1 no single global or
+ * parameter's part, -2 out of memory. */
+static int returned(struct getters *g, const struct ll_function *fn, const struct ll_event *ev,
+                    struct ll_path *out)
 {
     const struct ll_path *p = &ev->obj;
-    if (global_root(p) && (p->flags & LL_PATH_ADDR) && p->key && p->root_usr) {
+    if ((global_root(p) && (p->flags & LL_PATH_ADDR) && p->key && p->root_usr) ||
+        param_target(fn, p)) {
         *out = *p;
         return 1;
     }
@@ -187,12 +280,15 @@ static int returned(struct getters *g, const struct ll_event *ev, struct ll_path
         return -1;
     if (!c->known)
         return 0;
-    if (!c->target)
+    struct ll_path t;
+    if (!c->target || !p->key || !target_at(g, c, c->target, call_of(fn, p->key, p->root_usr), &t))
         return -1;
-    int r = rewrite(g->a, p, c->target, out);
+    int r = rewrite(g->a, p, &t, out);
     if (r < 0)
         return -2;
-    return r == 1 && global_root(out) && (out->flags & LL_PATH_ADDR) && out->root_usr ? 1 : -1;
+    if (r == 1 && global_root(out) && (out->flags & LL_PATH_ADDR) && out->root_usr)
+        return 1;
+    return r == 1 && param_target(fn, out) ? 1 : -1;
 }
 
 /* Decides what getter k returns, if it can be told yet: 1 decided, 0 not
@@ -218,7 +314,7 @@ static int decide(struct getters *g, struct getter *k, uint8_t *seen, uint32_t *
                 continue;
             }
             struct ll_path r;
-            int st = returned(g, ev, &r);
+            int st = returned(g, fn, ev, &r);
             if (st == -2)
                 return -1;
             if (st == 0)
@@ -242,45 +338,21 @@ static int decide(struct getters *g, struct getter *k, uint8_t *seen, uint32_t *
     return 1;
 }
 
-/* The call of fn that call-rooted key `key` ("*get()@3:9->x") names, or
- * NULL. */
-static const struct ll_event *call_of(const struct ll_function *fn, const char *key,
-                                      const char *usr)
-{
-    const char *at = strstr(key, "()@");
-    unsigned line, col;
-    if (!at || sscanf(at + 3, "%u:%u", &line, &col) != 2)
-        return NULL;
-    for (uint32_t e = 0; e < fn->nevents; e++) {
-        const struct ll_event *ev = &fn->events[e];
-        if (ev->kind == LL_EV_CALL && ev->loc.line == line && ev->loc.col == col && ev->callee &&
-            strcmp(ev->callee, usr) == 0)
-            return ev;
-    }
-    return NULL;
-}
-
 /* Rewrites one path of fn rooted at a call of a getter: at the object
- * the getter returns, its indices spelled with the call's arguments
- * (`&locks[k & 15]` of `get_lock(k)` is `locks[b&15]` at `get_lock(b)`). */
+ * the getter returns, in fn's terms at that call (target_at()). */
 static int rewrite_path(struct getters *g, const struct ll_function *fn, struct ll_path *p)
 {
     if (p->root != LL_ROOT_CALL)
         return 0;
     const struct getter *c = getter_of(g, p->root_usr);
-    if (!c || !c->target)
+    if (!c || !c->target || !p->key)
         return 0;
-    const struct ll_path *target = c->target;
-    const struct ll_event *call =
-        (target->flags & LL_PATH_INDEXED) && p->key ? call_of(fn, p->key, p->root_usr) : NULL;
+    const struct ll_event *call = call_of(fn, p->key, p->root_usr);
     struct ll_path t;
-    if (call) {
-        if (!ll_path_instantiate_indices(g->a, target, c->fn, call, &t))
-            return -1;
-        target = &t;
-    }
+    if (!target_at(g, c, c->target, call, &t))
+        return c->target->root == LL_ROOT_PARAM ? 0 : -1;
     struct ll_path r;
-    int st = rewrite(g->a, p, target, &r);
+    int st = rewrite(g->a, p, &t, &r);
     if (st < 0)
         return -1;
     if (st == 1)
@@ -495,9 +567,9 @@ static bool result_object(struct getters *g, const struct ll_event *ev, struct l
     const struct getter *c =
         ev->kind == LL_EV_CALL && !(ev->flags & LL_EVF_INDIRECT) ? getter_of(g, ev->callee) : NULL;
     if (!c || !c->known || !c->or_null || indexed_by_local(c->fn, c->or_null) ||
-        !ll_path_instantiate_indices(g->a, c->or_null, c->fn, ev, out))
+        !target_at(g, c, c->or_null, ev, out))
         return false;
-    out->flags |= LL_PATH_ADDR;
+    out->flags |= (uint8_t)(c->or_null->flags & LL_PATH_ADDR);
     return out->key != NULL;
 }
 

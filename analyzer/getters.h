@@ -16,9 +16,19 @@
  * global or static (or of a field or an element of one: `&locks.relay_lock`),
  * possibly through a local set once to it, or the result of a call of a
  * getter of that same object (`return config_locks();`).  Anything else
- * returned on some path (a parameter, a heap object, one of two globals, a
- * call that is no getter) makes the function no getter, and the paths
- * rooted at its calls stay the call's result, one object per call site.
+ * returned on some path (a heap object, one of two globals, a call that
+ * is no getter, a global on one path and a parameter's part on another)
+ * makes the function no getter, and the paths rooted at its calls stay
+ * the call's result, one object per call site.
+ *
+ * A getter of its argument's part the same way, at each call: one that
+ * returns, on every path, the address of a part of what a pointer
+ * parameter points to (`&s->lock`, `&s->in.lock`, `&s->locks[0]`) or the
+ * parameter itself, and never sets that parameter nor gives its address
+ * away (ll_path_param_part(); no cast between the part and the result):
+ * `pthread_mutex_lock(session_lock(p))` is `p->lock`, the argument's part,
+ * as `&p->lock` written at the call would be.
+ *
  * The frontend records what a return returns (fe_returned_path()) and
  * which function a call-rooted path calls (ll_path.root_usr); this module
  * decides over the whole program, after the TUs are read.

@@ -2,9 +2,10 @@
  * ir: lifecycle of one TU's facts and the names of the IR's enumerations.
  *
  * The facts themselves are plain data filled in by the frontend or by
- * ir_blob.c; this file only owns their arena and the spelling of event and
- * lock kinds used in dumps and messages.  It does not print anything (see
- * ir_dump.c) and does not validate the structures it is given.
+ * ir_blob.c; this file only owns their arena, the spelling of event and
+ * lock kinds used in dumps and messages, and one predicate on paths.  It
+ * does not print anything (see ir_dump.c) and does not validate the
+ * structures it is given.
  */
 #include "ir.h"
 
@@ -62,4 +63,36 @@ const char *ll_lock_kind_name(enum ll_lock_kind k)
     if ((unsigned)k >= sizeof(names) / sizeof(names[0]))
         return "?";
     return names[k];
+}
+
+/* Whether `k`, the rest of a key after its root, names a part of the
+ * object the root points to: fields (`->lock`, `->in.lock`) and constant
+ * indices (`->locks[0]`), through no other pointer. */
+static bool part_steps(const char *k)
+{
+    if (strncmp(k, "->", 2) != 0)
+        return false;
+    for (k += 2; *k; k++) {
+        if (*k == '-' || *k == '^' || *k == '*' || *k == '(' || *k == ')')
+            return false;
+        if (*k == '[') {
+            const char *d = k + 1;
+            while (*d >= '0' && *d <= '9')
+                d++;
+            if (d == k + 1 || *d != ']')
+                return false;
+            k = d;
+        }
+    }
+    return true;
+}
+
+bool ll_path_param_part(const struct ll_path *p, const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+    if (p->root != LL_ROOT_PARAM || !p->key || n == 0 || strncmp(p->key, name, n) != 0)
+        return false;
+    if (!(p->flags & (LL_PATH_ADDR | LL_PATH_DEREF)))
+        return p->key[n] == '\0';
+    return (p->flags & LL_PATH_ADDR) && part_steps(p->key + n);
 }

@@ -32,7 +32,7 @@
 #include <stdint.h>
 
 /* Bump when the meaning or the blob layout of any field changes. */
-#define LL_FACTS_VERSION 35
+#define LL_FACTS_VERSION 36
 
 struct ll_loc {
     uint32_t file; /* index into ll_tu_facts.files */
@@ -123,8 +123,10 @@ enum ll_event_kind {
     LL_EV_LOCK_INIT,      /* obj: lock; lock_kind says recursive or not; aux: the
                              attributes */
     LL_EV_RETURN,         /* a return statement or the end of the body; obj: the
-                             returned pointer when it may name one global (a
-                             getter: getters.h), else root NONE; aux: the object
+                             returned pointer when it may name one global or
+                             a part of a parameter's object (a getter:
+                             getters.h, ll_path_param_part()), or a call's
+                             result, else root NONE; aux: the object
                              the returned pointer names when reached from a
                              local (`n->obj`, a back pointer "e^entry": see
                              fe_returned_object()), or for `return f(x);` root
@@ -376,6 +378,12 @@ static inline bool ll_event_through_slot(const struct ll_event *ev)
         return (ev->flags & LL_EVF_INDIRECT) != 0;
     return ev->kind == LL_EV_THREAD_CREATE && ll_is_slot(ev->callee);
 }
+
+/* Whether p, a pointer value of a function with parameter `name`, is
+ * that parameter itself (`o`) or the address of a part of what it points
+ * to (`&o->lock`, `&o->in.lock`, `&o->locks[0]`), through no other
+ * pointer: what a getter of its argument's part returns (getters.h). */
+bool ll_path_param_part(const struct ll_path *p, const char *name);
 
 /* The facts of one translation unit. */
 struct ll_tu_facts {

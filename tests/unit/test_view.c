@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "getters.h"
 #include "snippet.h"
 #include "view_internal.h"
 
@@ -366,6 +367,54 @@ static void test_done_flag_wait(void **state)
     destroy(&w);
 }
 
+/* A getter of a part of its parameter (getters.h): the lock taken through
+ * it is the argument's part, as if spelled directly, in the summaries;
+ * a function that changes its parameter first, or returns a pointer it
+ * loads, is no getter. */
+static void test_param_getter(void **state)
+{
+    (void)state;
+    struct world w;
+    struct ll_arena a;
+    ll_arena_init(&a);
+    snippet_parse(&w.s, "#include <pthread.h>\n"
+                        "struct in { pthread_mutex_t lock; };\n"
+                        "struct obj { pthread_mutex_t lock; struct in in; struct obj *next;\n"
+                        "    pthread_mutex_t *lp; };\n"
+                        "pthread_mutex_t *obj_lock(struct obj *o) { return &o->lock; }\n"
+                        "pthread_mutex_t *in_lock(struct obj *o) { return &o->in.lock; }\n"
+                        "pthread_mutex_t *via(struct obj *o) { return obj_lock(o); }\n"
+                        "struct obj *self(struct obj *o) { return o; }\n"
+                        "pthread_mutex_t *next_lock(struct obj *o) { o = o->next;\n"
+                        "    return &o->lock; }\n"
+                        "pthread_mutex_t *ptr_lock(struct obj *o) { return o->lp; }\n"
+                        "void take(struct obj *p) { pthread_mutex_lock(obj_lock(p)); }\n"
+                        "void take_in(struct obj *p) { pthread_mutex_lock(in_lock(p)); }\n"
+                        "void take_via(struct obj *p) { pthread_mutex_lock(via(p)); }\n"
+                        "void take_self(struct obj *p) { pthread_mutex_lock(&self(p)->lock); }\n"
+                        "void drop(struct obj *p) { pthread_mutex_unlock(obj_lock(p)); }\n"
+                        "void take_next(struct obj *p) { pthread_mutex_lock(next_lock(p)); }\n"
+                        "void take_ptr(struct obj *p) { pthread_mutex_lock(ptr_lock(p)); }\n");
+    assert_int_equal(ll_resolve_getters(&w.s.facts, 1, &a), 4);
+    assert_int_equal(ll_view_build(&w.view, &w.s.facts, 1, NULL, 0), 0);
+    const struct ll_effect *x = effect(fn(&w, "take"), "p->lock");
+    assert_non_null(x);
+    assert_int_equal(x->op, LL_EFF_ACQUIRE);
+    assert_string_equal(x->lock.cls, "struct obj.lock");
+    assert_non_null(effect(fn(&w, "take_in"), "p->in.lock"));
+    assert_non_null(effect(fn(&w, "take_via"), "p->lock"));
+    assert_non_null(effect(fn(&w, "take_self"), "p->lock"));
+    x = effect(fn(&w, "drop"), "p->lock");
+    assert_non_null(x);
+    assert_int_equal(x->op, LL_EFF_RELEASE);
+    /* no getters: each call's result is an object of its own */
+    assert_null(effect(fn(&w, "take_next"), "p->lock"));
+    assert_null(effect(fn(&w, "take_next"), "p->next->lock"));
+    assert_null(effect(fn(&w, "take_ptr"), "*p->lp"));
+    destroy(&w);
+    ll_arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_query_threads),
         cmocka_unit_test(test_join_wrapper_parameter),
         cmocka_unit_test(test_done_flag_wait),
+        cmocka_unit_test(test_param_getter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
