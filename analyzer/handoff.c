@@ -3,14 +3,16 @@
  * objects through a queue of pointers under a lock, as a happens-before
  * edge of the race analysis (handoff.h says what is understood and
  * assumed).  Passes over the program: the wait loops (which give the flag
- * channels), the writes of the channels' flags (the setters), and which
+ * channels), the writes of the channels' flags (the setters) and the
+ * waits through calls of helpers, callees first, and which
  * functions run once; then the takes (which give the queue channels) and
  * the puts, each a must/may dataflow per pointer variable over its
  * function.  Per access, block bitmaps and per-event states answer "set
  * (put in) on every path after it" and "waited for (taken out) on every
  * path before it" in constant time.
  *
- * It does not look into callees, and it does not decide how a pair is
+ * Callees count through their summaries only (struct ho_sum, struct
+ * q_sum: put and get helpers), and it does not decide how a pair is
  * reported: race.c drops ordered pairs, the rule words partial ones.
  */
 #include "handoff.h"
@@ -28,19 +30,23 @@
 
 /* A wait on channel `chan`: ok[b] when an access in block b has left the
  * wait loop through a test of the flag on every path from the entry
- * (NULL: a wait under `if`, partial evidence only). */
+ * (NULL: a wait under `if`, partial evidence only); or, for the calls of
+ * get helpers, ok_ev[e] when every path from the entry to event e has
+ * left such a loop or returned from such a call (find_gets()). */
 struct ho_wait {
     uint32_t chan;
     uint8_t *ok;
+    uint8_t *ok_ev;
 };
 
 /* The writes of channel `chan`'s flag in one function, per block and event. */
 struct ho_pub {
     uint32_t chan;
-    uint8_t *set_ev;    /* per event: it writes the flag with the lock held */
+    uint8_t *set_ev;    /* per event: SET_MUST when it writes the flag with the lock held (or
+                           calls a put helper), SET_MAY when it calls a function that may */
     uint8_t *set_blk;   /* per block: it holds such a write */
     uint8_t *free_exit; /* per block: its start reaches the return without a write */
-    uint8_t *to_set;    /* per block: its start reaches a write */
+    uint8_t *to_set;    /* per block: its start reaches a write (or a SET_MAY call) */
     uint8_t *after;     /* per block: reachable from the end of a block with a write */
 };
 
@@ -82,7 +88,20 @@ struct build {
     uint32_t **preds; /* of the function being looked at: per block, its predecessors */
     uint32_t *npreds;
     struct q_sum *qsum; /* per function: what its calls put and take (queues) */
+    struct ho_sum *sum; /* per function and flag channel (fn * nchans + chan): what its calls do */
 };
+
+/* Helpers of flag channels count at their calls (callees first), through
+ * at most HO_LEVELS levels of calls.  Per function and channel, the level
+ * (1: by itself, 2: through a call of a level 1 helper, ...; 0: no) at
+ * which the function writes the flag with the lock held on every path from
+ * its entry to its return (put), on some path (may), or has left a wait
+ * loop on the flag on every path to its return (get), on some (mayget). */
+#define HO_LEVELS 4
+struct ho_sum {
+    uint8_t put, may, get, mayget;
+};
+enum { SET_MUST = 1, SET_MAY = 2 };
 
 /* A function whose calls put or take: it returns, on every path that
  * returns a pointer, one it took out of a queue channel (`pop(q)`), or it
@@ -284,7 +303,7 @@ static int add_wait(struct build *b, uint32_t i, long chan, uint8_t *ok)
     if (!t)
         return -1;
     if (t->nwaits < MAX_PER_FN)
-        t->waits[t->nwaits++] = (struct ho_wait){(uint32_t)chan, ok};
+        t->waits[t->nwaits++] = (struct ho_wait){(uint32_t)chan, ok, NULL};
     return 0;
 }
 
@@ -391,33 +410,106 @@ out:
 
 /* ---- sets ----------------------------------------------------------- */
 
-static int find_sets(struct build *b, uint32_t i, uint32_t c)
+/* The summary of the program function event e of function i calls (a
+ * reached call), or NULL. */
+static const struct ho_sum *callee_sum(const struct build *b, uint32_t i, uint32_t e, uint32_t c)
+{
+    const struct ll_fn_view *f = &b->v->fns[i];
+    if (f->fn->events[e].kind != LL_EV_CALL || !f->df.reached[e])
+        return NULL;
+    long g = ll_program_callee(&b->v->program, i, e);
+    return g >= 0 ? &b->sum[(size_t)g * b->h->nchans + c] : NULL;
+}
+
+/* A helper counts at its call when its level is at most HO_LEVELS. */
+static bool counts(uint8_t level)
+{
+    return level > 0 && level <= HO_LEVELS;
+}
+
+/* Event e of function i sets channel c's flag: SET_MUST for a write with
+ * the lock held or a call of a put helper, SET_MAY for a call of a
+ * function that may set it; *level grows to the callee's level. */
+static uint8_t sets_flag(const struct build *b, uint32_t i, uint32_t e, uint32_t c, uint8_t *level)
+{
+    const struct ll_event *ev = &b->v->fns[i].fn->events[e];
+    const struct ho_sum *s = callee_sum(b, i, e, c);
+    if (s && (counts(s->put) || counts(s->may))) {
+        uint8_t l = counts(s->put) ? s->put : s->may;
+        *level = l > *level ? l : *level;
+        return counts(s->put) ? SET_MUST : SET_MAY;
+    }
+    if (ev->kind != LL_EV_ACCESS || !(ev->flags & LL_EVF_WRITE) || !b->v->fns[i].df.reached[e] ||
+        !ll_path_shared(&ev->obj) || !same_flag(&ev->obj, b->flag_path[c]))
+        return 0;
+    return holds(b, i, e, &b->h->chans[c].lock) ? SET_MUST : 0;
+}
+
+/* Function i writes channel c's flag while other threads may run (with
+ * the lock held or not): it is one of the channel's setters. */
+static void note_setter(struct build *b, uint32_t i, uint32_t c)
 {
     const struct ll_fn_view *f = &b->v->fns[i];
     const struct ll_function *fn = f->fn;
-    const struct ll_handoff_chan *ch = &b->h->chans[c];
-    uint8_t *set_ev = NULL;
     bool setter = false;
-    if (ch->queue)
-        return 0;
-    for (uint32_t e = 0; e < fn->nevents; e++) {
+    for (uint32_t e = 0; e < fn->nevents && !setter; e++) {
         const struct ll_event *ev = &fn->events[e];
-        if (ev->kind != LL_EV_ACCESS || !(ev->flags & LL_EVF_WRITE) || !f->df.reached[e] ||
-            !ll_path_shared(&ev->obj) || !same_flag(&ev->obj, b->flag_path[c]))
-            continue;
-        /* any write while other threads may run sets the flag for a
-         * waiter to see, with the lock or (wrongly) without */
-        setter |= !f->single_threaded && !(f->quiet && f->quiet[e]);
-        if (!holds(b, i, e, &ch->lock))
-            continue;
-        if (!set_ev && !(set_ev = ll_arena_alloc(b->a, fn->nevents + 1)))
-            return -1;
-        set_ev[e] = 1;
+        setter = ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE) && f->df.reached[e] &&
+                 ll_path_shared(&ev->obj) && same_flag(&ev->obj, b->flag_path[c]) &&
+                 !f->single_threaded && !(f->quiet && f->quiet[e]);
     }
     struct ll_handoff_chan *w = &b->h->chans[c];
     if (setter && w->nsetters < LL_HO_SETTERS)
         w->setters[w->nsetters] = i;
     w->nsetters += setter;
+}
+
+/* The blocks of pub p: with a write (SET_MUST), reaching any set (SET_MAY
+ * too), reachable from one, reaching the return without a write. */
+static void pub_blocks(struct build *b, const struct ll_function *fn, const uint32_t *block_of,
+                       struct ho_pub *p)
+{
+    uint32_t n = 0;
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        p->set_blk[block_of[e]] |= p->set_ev[e] == SET_MUST;
+        if (p->set_ev[e] && !p->to_set[block_of[e]]) {
+            p->to_set[block_of[e]] = 1;
+            b->stack[n++] = block_of[e];
+        }
+    }
+    backward(b, n, p->to_set, NULL);
+    uint8_t *seed = p->after; /* borrowed: the blocks with any set, cleared below */
+    n = 0;
+    for (uint32_t e = 0; e < fn->nevents; e++)
+        if (p->set_ev[e] && !seed[block_of[e]]) {
+            seed[block_of[e]] = 1;
+            b->stack[n++] = block_of[e];
+        }
+    for (uint32_t k = 0; k < n; k++)
+        seed[b->stack[k]] = 0;
+    forward(b, fn, n, p->after, NULL);
+    if (fn->exit < fn->nblocks && !p->set_blk[fn->exit]) {
+        p->free_exit[fn->exit] = 1;
+        b->stack[0] = fn->exit;
+        backward(b, 1, p->free_exit, p->set_blk);
+    }
+}
+
+static int find_sets(struct build *b, uint32_t i, uint32_t c)
+{
+    const struct ll_function *fn = b->v->fns[i].fn;
+    uint8_t *set_ev = NULL, level = 0;
+    if (b->h->chans[c].queue)
+        return 0;
+    note_setter(b, i, c);
+    for (uint32_t e = 0; e < fn->nevents; e++) {
+        uint8_t s = sets_flag(b, i, e, c, &level);
+        if (!s)
+            continue;
+        if (!set_ev && !(set_ev = ll_arena_alloc(b->a, fn->nevents + 1)))
+            return -1;
+        set_ev[e] = s;
+    }
     if (!set_ev)
         return 0;
     struct ll_handoff_fn *t = fn_tables(b, i);
@@ -436,23 +528,124 @@ static int find_sets(struct build *b, uint32_t i, uint32_t c)
     p->after = blocks(b, fn);
     if (!p->set_blk || !p->free_exit || !p->to_set || !p->after)
         return -1;
-    uint32_t n = 0;
-    for (uint32_t e = 0; e < fn->nevents; e++)
-        if (set_ev[e] && !p->set_blk[t->block_of[e]]) {
-            p->set_blk[t->block_of[e]] = 1;
-            p->to_set[t->block_of[e]] = 1;
-            b->stack[n++] = t->block_of[e];
+    pub_blocks(b, fn, t->block_of, p);
+    struct ho_sum *s = &b->sum[(size_t)i * b->h->nchans + c];
+    s->may = (uint8_t)(level + 1);
+    if (p->to_set[0] && !p->free_exit[0])
+        s->put = (uint8_t)(level + 1);
+    return 0;
+}
+
+/* ---- waits through calls (get helpers) ------------------------------- */
+
+/* Block x comes only after the flag test of a wait loop of function i
+ * on channel c. */
+static bool waited(const struct ll_handoff_fn *t, uint32_t c, uint32_t x)
+{
+    for (uint32_t k = 0; t && k < t->nwaits; k++)
+        if (t->waits[k].chan == c && t->waits[k].ok && t->waits[k].ok[x])
+            return true;
+    return false;
+}
+
+/* Function i's sets of channel c's flag, per event (NULL: none). */
+static const uint8_t *sets_of(const struct ll_handoff_fn *t, uint32_t c)
+{
+    for (uint32_t k = 0; t && k < t->npubs; k++)
+        if (t->pubs[k].chan == c)
+            return t->pubs[k].set_ev;
+    return NULL;
+}
+
+/* The state after event e (GOT_*) from the state st before it. */
+enum { GOT_WAITED = 1, GOT_FRESH = 2 };
+static uint8_t got_step(const struct build *b, uint32_t i, uint32_t e, uint32_t c,
+                        const uint8_t *set_ev, uint8_t st)
+{
+    const struct ho_sum *s = callee_sum(b, i, e, c);
+    if (s && counts(s->get))
+        return counts(s->may) ? GOT_WAITED : GOT_WAITED | GOT_FRESH;
+    return set_ev && set_ev[e] ? st & GOT_WAITED : st;
+}
+
+/* Per event of function i, whether every path from the entry to it has
+ * left a wait loop on channel c or returned from a call of a get helper
+ * (GOT_WAITED), and has not set the flag since (GOT_FRESH), into got;
+ * *at_exit: waited at the return. */
+static int got_events(struct build *b, uint32_t i, uint32_t c, uint8_t *got, bool *at_exit)
+{
+    const struct ll_function *fn = b->v->fns[i].fn;
+    const struct ll_handoff_fn *t = b->h->fns[i];
+    const uint8_t *set_ev = sets_of(t, c);
+    uint8_t *out = blocks(b, fn);
+    if (!out)
+        return -1;
+    memset(out, GOT_WAITED | GOT_FRESH, fn->nblocks); /* optimistic: must */
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (uint32_t x = 0; x < fn->nblocks; x++) {
+            uint8_t st = x != 0 && b->npreds[x] > 0 ? GOT_WAITED | GOT_FRESH : 0;
+            for (uint32_t k = 0; k < b->npreds[x]; k++)
+                st &= out[b->preds[x][k]];
+            if (waited(t, c, x)) {
+                /* where a wait loop is left: a predecessor is in it */
+                bool left = false;
+                for (uint32_t k = 0; k < b->npreds[x] && !left; k++)
+                    left = !waited(t, c, b->preds[x][k]);
+                st = left ? GOT_WAITED | GOT_FRESH : st | GOT_WAITED;
+            }
+            const struct ll_block *bl = &fn->blocks[x];
+            for (uint32_t j = 0; j < bl->nevents; j++) {
+                got[bl->first_event + j] = st;
+                st = got_step(b, i, bl->first_event + j, c, set_ev, st);
+            }
+            if (st != out[x]) {
+                out[x] = st;
+                changed = true;
+            }
         }
-    backward(b, n, p->to_set, NULL);
-    n = 0;
-    for (uint32_t y = 0; y < fn->nblocks; y++)
-        if (p->set_blk[y])
-            b->stack[n++] = y;
-    forward(b, fn, n, p->after, NULL);
-    if (fn->exit < fn->nblocks && !p->set_blk[fn->exit]) {
-        p->free_exit[fn->exit] = 1;
-        b->stack[0] = fn->exit;
-        backward(b, 1, p->free_exit, p->set_blk);
+    }
+    *at_exit = fn->exit < fn->nblocks && (out[fn->exit] & GOT_WAITED);
+    return 0;
+}
+
+/* Function i waits on channel c by itself (a wait loop, or a wait under
+ * `if`). */
+static bool waits_itself(const struct ll_handoff_fn *t, uint32_t c)
+{
+    for (uint32_t k = 0; t && k < t->nwaits; k++)
+        if (t->waits[k].chan == c && !t->waits[k].ok_ev)
+            return true;
+    return false;
+}
+
+/* Function i's calls of functions that wait on a channel: a wait on it
+ * (struct ho_wait's ok_ev: in full after the call of a get helper), and
+ * whether i is a get helper itself, or waits on some path only. */
+static int find_gets(struct build *b, uint32_t i)
+{
+    const struct ll_function *fn = b->v->fns[i].fn;
+    for (uint32_t c = 0; c < b->h->nchans; c++) {
+        uint8_t level = 0; /* of the callees that wait */
+        for (uint32_t e = 0; e < fn->nevents; e++) {
+            const struct ho_sum *s = callee_sum(b, i, e, c);
+            if (s && counts(s->mayget) && s->mayget > level)
+                level = s->mayget;
+        }
+        if (!level && !waits_itself(b->h->fns[i], c))
+            continue;
+        struct ll_handoff_fn *tb = fn_tables(b, i);
+        uint8_t *got = ll_arena_alloc(b->a, fn->nevents + 1);
+        bool at_exit = false;
+        if (!tb || !got || (!b->preds && make_preds(b, fn) != 0) ||
+            got_events(b, i, c, got, &at_exit) != 0)
+            return -1;
+        if (tb->nwaits < MAX_PER_FN)
+            tb->waits[tb->nwaits++] = (struct ho_wait){c, NULL, got};
+        struct ho_sum *sum = &b->sum[(size_t)i * b->h->nchans + c];
+        sum->mayget = (uint8_t)(level + 1);
+        if (at_exit)
+            sum->get = (uint8_t)(level + 1);
     }
     return 0;
 }
@@ -818,7 +1011,51 @@ static int find_queue(struct build *b, uint32_t i, bool put)
     return 0;
 }
 
-/* ---- functions that run once ---------------------------------------- */
+/* ---- functions that run once, callers of setters --------------------- */
+
+/* Per function, its callers (h->callers), when a setter's write of a
+ * flag counts as its callers' (own_setters()): at most LL_HO_CALLERS of
+ * them, each calling it directly, and it no thread's start routine or
+ * main, its address never taken, not recursive; else LL_HO_NO_LIFT. */
+static int find_callers(struct build *b)
+{
+    const struct ll_view *v = b->v;
+    struct ll_handoff *h = b->h;
+    bool *taken = ll_view_address_taken(v);
+    h->ncallers = ll_arena_alloc(b->a, v->nfns + 1);
+    h->callers = ll_arena_alloc(b->a, ((size_t)v->nfns * LL_HO_CALLERS + 1) * sizeof(uint32_t));
+    if (!taken || !h->ncallers || !h->callers) {
+        free(taken);
+        return -1;
+    }
+    for (size_t i = 0; i < v->nfns; i++)
+        if (taken[i] || v->mhp.root_of[i] >= 0 || v->cg.recursive[i])
+            h->ncallers[i] = LL_HO_NO_LIFT;
+    for (uint32_t i = 0; i < v->nfns; i++) {
+        const struct ll_fn_view *f = &v->fns[i];
+        for (uint32_t e = 0; f->calls && e < f->fn->nevents; e++) {
+            const struct ll_call_info *ci = f->calls[e];
+            if (!ci || ci->callee < 0 || !f->df.reached[e])
+                continue;
+            uint8_t *n = &h->ncallers[ci->callee];
+            uint32_t *list = &h->callers[(size_t)ci->callee * LL_HO_CALLERS];
+            bool dup = false;
+            for (uint32_t k = 0; *n != LL_HO_NO_LIFT && k < *n && !dup; k++)
+                dup = list[k] == i;
+            if (dup || *n == LL_HO_NO_LIFT)
+                continue;
+            if (*n == LL_HO_CALLERS)
+                *n = LL_HO_NO_LIFT;
+            else
+                list[(*n)++] = i;
+        }
+    }
+    for (size_t i = 0; i < v->nfns; i++)
+        if (h->ncallers[i] == 0)
+            h->ncallers[i] = LL_HO_NO_LIFT; /* called from nowhere seen */
+    free(taken);
+    return 0;
+}
 
 static int find_once(struct build *b)
 {
@@ -889,13 +1126,20 @@ int ll_handoff_build(const struct ll_view *v, struct ll_race_lock *const *locks,
         if (waits && find_waits(&b, i) != 0)
             goto done;
     }
-    for (uint32_t i = 0; i < v->nfns && out->nchans; i++) {
+    /* flag channels: the sets and the waits through calls, callees first */
+    b.sum = ll_arena_alloc(b.a, ((size_t)v->nfns * out->nchans + 1) * sizeof(*b.sum));
+    if (!b.sum)
+        goto done;
+    for (uint32_t o = 0; o < v->cg.n && out->nchans; o++) {
+        uint32_t i = v->cg.order[o];
         b.preds = NULL; /* made for this function when it sets a flag */
         for (uint32_t c = 0; c < out->nchans; c++)
             if (find_sets(&b, i, c) != 0)
                 goto done;
+        if (find_gets(&b, i) != 0)
+            goto done;
     }
-    if (out->nchans && find_once(&b) != 0)
+    if (out->nchans && (find_once(&b) != 0 || find_callers(&b) != 0))
         goto done;
     /* queues: the takes make the channels, then the puts; callees first,
      * so that a call of `pop(q)` or `push(q, j)` is a take or a put */
@@ -940,8 +1184,10 @@ static int put(struct ll_arena *a, struct ll_handoff_mark **m, uint32_t *n,
 {
     for (uint32_t k = 0; k < *n; k++)
         if ((*m)[k].chan == x.chan) {
+            bool fresh = (*m)[k].fresh || x.fresh;
             if (x.full && !(*m)[k].full)
                 (*m)[k] = x;
+            (*m)[k].fresh = fresh;
             return 0;
         }
     if (!*m && !(*m = ll_arena_alloc(a, MAX_PER_FN * sizeof(**m))))
@@ -963,20 +1209,22 @@ int ll_handoff_marks(const struct ll_handoff *h, uint32_t fn, uint32_t e, struct
     uint32_t x = t->block_of[e];
     for (uint32_t k = 0; k < t->nwaits; k++) {
         const struct ho_wait *w = &t->waits[k];
-        if (put(a, obs, nobs, (struct ll_handoff_mark){w->chan, w->ok && w->ok[x], false, false}) !=
-            0)
+        bool full = w->ok_ev ? (w->ok_ev[e] & GOT_WAITED) : w->ok && w->ok[x];
+        bool fresh = w->ok_ev && (w->ok_ev[e] & GOT_FRESH);
+        if (put(a, obs, nobs, (struct ll_handoff_mark){w->chan, full, false, false, fresh}) != 0)
             return -1;
     }
     const struct ll_function *f = t->fn;
     const struct ll_block *bl = &f->blocks[x];
     for (uint32_t k = 0; k < t->npubs; k++) {
         const struct ho_pub *p = &t->pubs[k];
-        bool before = false, after = false;
+        bool before = false, after = false, some = false;
         for (uint32_t y = bl->first_event; y < bl->first_event + bl->nevents; y++) {
             before |= y < e && p->set_ev[y];
-            after |= y > e && p->set_ev[y];
+            after |= y > e && p->set_ev[y] == SET_MUST;
+            some |= y > e && p->set_ev[y];
         }
-        bool full = after || x != f->exit, some = after;
+        bool full = after || x != f->exit;
         for (uint32_t s = 0; !after && s < bl->nsucc; s++) {
             if (bl->succ[s] >= f->nblocks)
                 continue;
@@ -985,7 +1233,7 @@ int ll_handoff_marks(const struct ll_handoff *h, uint32_t fn, uint32_t e, struct
         }
         if (!some)
             continue;
-        struct ll_handoff_mark m = {p->chan, full, before || p->after[x], false};
+        struct ll_handoff_mark m = {p->chan, full, before || p->after[x], false, false};
         if (put(a, pub, npub, m) != 0)
             return -1;
     }
@@ -1004,32 +1252,50 @@ int ll_handoff_marks(const struct ll_handoff *h, uint32_t fn, uint32_t e, struct
         if (!(st & QS_MAY) || (st & QS_AFTER))
             continue; /* an access after the put: the object is no longer its own */
         struct ll_handoff_mark m = {q->chan, (st & QS_MUST) != 0, false,
-                                    !(st & QS_MUST) && (st & QS_ANY)};
+                                    !(st & QS_MUST) && (st & QS_ANY), false};
         if (put(a, q->put ? pub : obs, q->put ? npub : nobs, m) != 0)
             return -1;
     }
     return 0;
 }
 
-/* b publishes a channel a observes, both on every path: the two sides
- * wait for each other. */
+/* b publishes a channel a observes, both on every path, a with no set of
+ * the flag by its function since the wait: the two sides wait for each
+ * other. */
 static bool answered(const struct ll_race_access *a, const struct ll_race_access *b)
 {
     for (uint32_t i = 0; i < b->npub; i++)
         for (uint32_t j = 0; b->pub[i].full && j < a->nobs; j++)
-            if (a->obs[j].full && a->obs[j].chan == b->pub[i].chan)
+            if (a->obs[j].full && a->obs[j].fresh && a->obs[j].chan == b->pub[i].chan)
                 return true;
     return false;
 }
 
-/* The flag of channel c is set by a's and b's functions only. */
-static bool own_setters(const struct ll_handoff_chan *c, const struct ll_race_access *a,
-                        const struct ll_race_access *b)
+/* Function s is a's or b's, or is called from theirs only (through at
+ * most `depth` more levels of calls). */
+static bool setter_ok(const struct ll_handoff *h, uint32_t s, const struct ll_race_access *a,
+                      const struct ll_race_access *b, int depth)
+{
+    if (s == a->fn || s == b->fn)
+        return true;
+    if (depth == 0 || !h->ncallers || h->ncallers[s] == LL_HO_NO_LIFT)
+        return false;
+    for (uint32_t k = 0; k < h->ncallers[s]; k++)
+        if (!setter_ok(h, h->callers[(size_t)s * LL_HO_CALLERS + k], a, b, depth - 1))
+            return false;
+    return true;
+}
+
+/* The flag of channel c is set by a's and b's functions only, by
+ * themselves or through helpers they call (a put helper, a get helper
+ * that clears the flag it waited for). */
+static bool own_setters(const struct ll_handoff *h, const struct ll_handoff_chan *c,
+                        const struct ll_race_access *a, const struct ll_race_access *b)
 {
     if (c->nsetters > LL_HO_SETTERS)
         return false;
     for (uint32_t k = 0; k < c->nsetters; k++)
-        if (c->setters[k] != a->fn && c->setters[k] != b->fn)
+        if (!setter_ok(h, c->setters[k], a, b, HO_LEVELS))
             return false;
     return true;
 }
@@ -1061,7 +1327,7 @@ enum ll_ho_order ll_handoff_order(const struct ll_view *v, const struct ll_hando
             bool ordered = queue ? p->full && o->full : /* a writer that may set the flag again must
                                                          * wait for the reader's answer: one reader,
                                                          * or another could answer for it */
-                               p->full && o->full && own_setters(&h->chans[p->chan], a, b) &&
+                               p->full && o->full && own_setters(h, &h->chans[p->chan], a, b) &&
                                    h->once[a->fn] &&
                                    (!p->looped || (answered(a, b) && h->once[b->fn]));
             if (ordered) {

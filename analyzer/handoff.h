@@ -28,13 +28,26 @@
  * a's function runs once in a thread of which one instance runs (a start
  * routine or main, or a function called from one place outside loops of
  * one such), and a cannot run again after F was set in its function --
- * unless b in turn publishes a channel a observes (each side waits for
- * the other, as a ping-pong or a bounded buffer does).  Partial evidence
+ * unless b in turn publishes a channel a observes, a with no set of the
+ * flag by its function since that wait (each side waits for the other,
+ * as a ping-pong or a bounded buffer does).  Partial evidence
  * on either side makes a pair ll_handoff_order() calls LL_HO_PARTIAL: the
  * rule reports it as a note.
  *
- * Not followed: waits through wrappers, flags and waits in callees of
- * the accessing functions (an access in `fill()` called before
+ * Helpers count at their calls, callees first, through at most 4 levels
+ * of calls: a *put helper* writes F with L held on every path from its
+ * entry to its return, and its call is such a write; a *get helper* has
+ * left a wait loop on F (or returned from a get helper) on every path
+ * from its entry to its return, and the return of its call leaves the
+ * wait; a function that does either on some path only is partial
+ * evidence at its calls.  A setter that is neither a's nor b's function
+ * counts as its callers (the get helper's `item = 0` after its wait is
+ * the reader's), when it is called directly from at most LL_HO_CALLERS
+ * functions, all a's or b's or such setters in turn, and is no thread's
+ * start routine, not address-taken, not recursive.
+ *
+ * Not followed: flags and waits in the callers of the accessing
+ * functions, accesses in callees (an access in `fill()` called before
  * `publish()`), flags read through calls (`while (list_empty(q))`), and
  * the value written (`ready = 0` sets F as much as `ready = 1`).
  *
@@ -92,6 +105,9 @@
 
 /* The functions that set a channel's flag, listed up to this many. */
 #define LL_HO_SETTERS 4
+/* The callers of a function listed, up to this many (else LL_HO_NO_LIFT). */
+#define LL_HO_CALLERS 4
+#define LL_HO_NO_LIFT 0xff
 
 struct ll_handoff_chan {
     bool queue;                     /* a queue of pointers (below), else a flag */
@@ -110,6 +126,8 @@ struct ll_handoff {
     struct ll_handoff_chan *chans;
     struct ll_handoff_fn **fns; /* per function, NULL when it waits on and sets no channel */
     uint8_t *once;              /* per function: runs once in one thread (see above) */
+    uint8_t *ncallers;          /* per function: its callers listed, or LL_HO_NO_LIFT */
+    uint32_t *callers;          /* per function, LL_HO_CALLERS slots: the callers */
 };
 
 /* Finds the channels and what each function does with them.  `locks`:

@@ -425,6 +425,8 @@ struct ll_handoff_mark {
     bool looped;   /* publishing: the access may run again after the flag was set */
     bool by_type;  /* a queue's: on every path only if a container matched with the lock
                       by type alone counts (handoff.h) */
+    bool fresh;    /* observing in full: its function has not set the flag since the wait,
+                      on every path (a ping-pong's side, handoff.h) */
 };
 
 struct ll_race_access {

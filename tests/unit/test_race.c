@@ -261,6 +261,71 @@ static void test_handoff(void **state)
     destroy(&w);
 }
 
+/* The same through helpers: a put helper sets the flag under the lock on
+ * every path, a get helper (wrapped once more) leaves a wait loop on it,
+ * then clears it. */
+static const char *const handoff_helpers_src =
+    "#include <pthread.h>\n"
+    "struct { pthread_mutex_t mu; pthread_cond_t cv; int item; } q =\n"
+    "  { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };\n"
+    "int table, late, early;\n"
+    "static int q_get(void) { int it; pthread_mutex_lock(&q.mu);\n"
+    "  while (q.item == 0) pthread_cond_wait(&q.cv, &q.mu);\n"
+    "  it = q.item; q.item = 0; pthread_mutex_unlock(&q.mu); return it; }\n"
+    "static int next_job(void) { return q_get(); }\n"
+    "static void q_put(int it) { pthread_mutex_lock(&q.mu); q.item = it;\n"
+    "  pthread_cond_signal(&q.cv); pthread_mutex_unlock(&q.mu); }\n"
+    "void *worker(void *a) { int e = early; int n = next_job();\n"
+    "  return (void *)(long)(n + table + late + e); }\n"
+    "int main(void) { pthread_t t; pthread_create(&t, 0, worker, 0);\n"
+    "  table = 1; early = 1; q_put(1); late = 2;\n"
+    "  pthread_join(t, 0); return 0; }\n";
+
+static void test_handoff_helpers(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, handoff_helpers_src);
+    const struct ll_race_result *r = &w.v.race;
+    assert_int_equal(r->handoff.nchans, 1);
+    assert_string_equal(r->handoff.chans[0].flag.text, "q.item");
+    /* the helpers set the flag; their callers count (own_setters) */
+    assert_int_equal(r->handoff.chans[0].nsetters, 2);
+    const struct ll_race_access *wt = access_to(&w, r, "main", "table", true);
+    const struct ll_race_access *rt = access_to(&w, r, "worker", "table", false);
+    const struct ll_race_access *wl = access_to(&w, r, "main", "late", true);
+    const struct ll_race_access *rl = access_to(&w, r, "worker", "late", false);
+    const struct ll_race_access *we = access_to(&w, r, "main", "early", true);
+    const struct ll_race_access *re = access_to(&w, r, "worker", "early", false);
+    assert_non_null(wt);
+    assert_non_null(rt);
+    assert_non_null(wl);
+    assert_non_null(rl);
+    assert_non_null(we);
+    assert_non_null(re);
+    /* the call of the put helper publishes the write before it */
+    assert_int_equal(wt->npub, 1);
+    assert_true(wt->pub[0].full);
+    assert_false(wt->pub[0].looped);
+    assert_int_equal(wl->npub, 0);
+    /* after the get (two levels down) in full, but not fresh: the get
+     * helper clears the flag after its wait */
+    assert_int_equal(rt->nobs, 1);
+    assert_true(rt->obs[0].full);
+    assert_false(rt->obs[0].fresh);
+    assert_int_equal(re->nobs, 1);
+    assert_false(re->obs[0].full);
+    uint32_t ra, rb;
+    assert_int_equal(ll_handoff_order(&w.v, &r->handoff, wt, rt, NULL, NULL), LL_HO_ORDERED);
+    assert_false(ll_race_conflict(&w.v, wt, rt, &ra, &rb));
+    /* a write after the put, a read before the get: still races */
+    assert_int_equal(ll_handoff_order(&w.v, &r->handoff, wl, rl, NULL, NULL), LL_HO_NONE);
+    assert_true(ll_race_conflict(&w.v, wl, rl, &ra, &rb));
+    assert_int_equal(ll_handoff_order(&w.v, &r->handoff, we, re, NULL, NULL), LL_HO_PARTIAL);
+    assert_true(ll_race_conflict(&w.v, we, re, &ra, &rb));
+    destroy(&w);
+}
+
 /* ---- hand-off through a queue of pointers under a lock ------------------ */
 
 static const char *const queue_src =
@@ -491,8 +556,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_live_reach),      cmocka_unit_test(test_race_accesses),
         cmocka_unit_test(test_start_arg_block), cmocka_unit_test(test_handoff),
-        cmocka_unit_test(test_queue_handoff),   cmocka_unit_test(test_join_in_helper),
-        cmocka_unit_test(test_settled),         cmocka_unit_test(test_popped),
+        cmocka_unit_test(test_handoff_helpers), cmocka_unit_test(test_queue_handoff),
+        cmocka_unit_test(test_join_in_helper),  cmocka_unit_test(test_settled),
+        cmocka_unit_test(test_popped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
