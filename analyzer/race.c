@@ -1439,13 +1439,13 @@ static int add_access(struct ctx *c, uint32_t i, uint32_t e, struct ll_race_acce
     const struct ll_event *ev = &f->fn->events[e];
     const struct ll_path *p = &ev->obj;
     const char *block = NULL; /* the block given a thread it lies in (blocks.h) */
-    if ((ev->flags & LL_EVF_ATOMIC) || !p->key || !p->cls ||
-        (p->flags & (LL_PATH_THREAD_LOCAL | LL_PATH_CONST | LL_PATH_ATOMIC_TYPE)))
+    if (!p->key || !p->cls || (p->flags & (LL_PATH_THREAD_LOCAL | LL_PATH_CONST)))
         return 0;
     struct ll_race_access x = {0};
     x.fn = i;
     x.event = e;
     x.write = (ev->flags & LL_EVF_WRITE) != 0;
+    x.atomic = (ev->flags & LL_EVF_ATOMIC) || (p->flags & LL_PATH_ATOMIC_TYPE);
     enum ll_settled_kind settled = ll_settled_write(&c->settled, f, e);
     if (settled == LL_SETTLED_SURE)
         return 0; /* runs only before the first thread: it set the global for good */
@@ -1862,8 +1862,9 @@ bool ll_race_sure_roots(const struct ll_race_access *a, const struct ll_race_acc
 bool ll_race_conflict(const struct ll_view *v, const struct ll_race_access *a,
                       const struct ll_race_access *b, uint32_t *ra, uint32_t *rb)
 {
-    /* each thread popped its own element (popped.h) */
-    if (a->popped && b->popped && strcmp(a->popped, b->popped) == 0)
+    /* each thread popped its own element (popped.h); atomic accesses
+     * race only with plain ones */
+    if ((a->popped && b->popped && strcmp(a->popped, b->popped) == 0) || (a->atomic && b->atomic))
         return false;
     if ((!a->write && !b->write) || !ll_race_may_alias(a, b) || sem_ordered(v, a, b) ||
         sem_ordered(v, b, a) || barrier_apart(a, b) ||

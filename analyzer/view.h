@@ -439,6 +439,7 @@ struct ll_race_access {
                              (ll_class_may_alias()) */
     const char *name;     /* the location as users read it ("hits", "struct stats.hits") */
     bool write;
+    bool atomic;         /* an atomic access (it races only with plain ones) */
     bool from_start_arg; /* reached through a thread's start argument */
     /* The one block it lies in, when that is known ("@usr|c->n": a fresh
      * block the creator's local `c` gave a thread as its start argument),

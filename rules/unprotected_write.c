@@ -23,14 +23,14 @@ static const char doc[] =
     "at an access include those every caller holds on the way from the start routine. A write\n"
     "under a read lock races with another access under the same read lock. `snprintf`,\n"
     "`memcpy`, `read`, ... access what they point to.\n\n"
-    "Not shared: locals, thread-locals, const data, `_Atomic` objects, atomic calls and\n"
-    "builtins, `*(volatile T *)&x`, a block fresh from `malloc` before a thread is given it,\n"
+    "Atomic accesses (`_Atomic` objects, atomic calls and builtins, `*(volatile T *)&x`)\n"
+    "race only with plain ones (a note when one side only reads). Not shared: locals,\n"
+    "thread-locals, const data, a block fresh from `malloc` before a thread is given it,\n"
     "the first level of a start argument each thread gets its own (`&args[i]`), and array\n"
     "slots a start routine indexes with its own argument or a local it never reassigns\n"
     "(`results[id]`). What a thread does before it creates T, or after it has joined T, never\n"
     "races with T, also through helpers (`start_workers()`, `join_workers()`). Code on a path\n"
-    "that ends the process (`abort()`, a `die()` that always exits) is not checked. Callers'\n"
-    "locks are summed up per thread (up to 16 threads).\n\n"
+    "that ends the process (`abort()`, a `die()` that always exits) is not checked.\n\n"
     "One finding per shared location, at the first access to blame (a write before a read, a\n"
     "sure race before a note); the location's other unprotected sites are notes under it.\n\n"
     "## Severity\n"
@@ -137,15 +137,15 @@ static void find_majority(const struct ll_view *v, const struct ll_race_access *
 {
     memset(m, 0, sizeof(*m));
     for (size_t i = s; i < t; i++)
-        if ((!writes || acc[i].write) && !same_site(v, acc, s, i, writes))
+        if ((!writes || acc[i].write) && !acc[i].atomic && !same_site(v, acc, s, i, writes))
             m->sites++;
     for (size_t i = s; i < t; i++)
         for (uint32_t l = 0; l < acc[i].nlocks; l++) {
             const struct ll_race_lock *x = &acc[i].locks[l];
             uint32_t n = 0;
             for (size_t j = s; j < t; j++)
-                if ((!writes || acc[j].write) && !same_site(v, acc, s, j, writes) &&
-                    site_holds(v, acc, j, t, writes, x))
+                if ((!writes || acc[j].write) && !acc[j].atomic &&
+                    !same_site(v, acc, s, j, writes) && site_holds(v, acc, j, t, writes, x))
                     n++;
             if (n > m->held) {
                 m->held = n;
@@ -161,6 +161,8 @@ static void find_majority(const struct ll_view *v, const struct ll_race_access *
 static bool culprit(const struct ll_race_access *a, const struct ll_race_access *b,
                     const struct majority *m)
 {
+    if (a->atomic != b->atomic) /* the plain one, never the atomic one */
+        return !a->atomic;
     if (m->lock) {
         bool ha = ll_race_holds(a, m->lock), hb = ll_race_holds(b, m->lock);
         if (ha != hb)
@@ -205,10 +207,11 @@ struct culprit_site {
     size_t a, b;
     uint32_t ra, rb;
     bool sure;
-    bool set_up;  /* a note only because library entry points are assumed to run at once */
-    bool guessed; /* a thread reaches an access only through a call through a slot that
-                     can hold several functions */
-    bool settled; /* a write of a once-guarded global main sets before any thread */
+    bool set_up;      /* a note only because library entry points are assumed to run at once */
+    bool guessed;     /* a thread reaches an access only through a call through a slot that
+                         can hold several functions */
+    bool settled;     /* a write of a once-guarded global main sets before any thread */
+    bool atomic_read; /* the partner is atomic, and one of the two only reads */
 };
 
 static struct ll_finding *report(const struct ll_view *v, const struct ll_race_access *acc,
@@ -230,8 +233,9 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
     bool sure = p->sure;
     struct ll_finding *fd =
         ll_diag_sev(r, sure ? LL_SEV_WARNING : LL_SEV_NOTE, &site, na, a->name,
-                    "data race: %s '%s' with %s held can run concurrently with a %s in '%s'%s",
-                    a->write ? "write to" : "read of", ea->obj.text, locks, kind(b), nb, stat);
+                    "data race: %s '%s' with %s held can run concurrently with %s%s in '%s'%s",
+                    a->write ? "write to" : "read of", ea->obj.text, locks,
+                    b->atomic ? "an atomic " : "a ", kind(b), nb, stat);
     if (!fd)
         return NULL;
     const char *ta = ll_view_root_fn_name(v, ra), *tb = ll_view_root_fn_name(v, rb);
@@ -240,8 +244,10 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
     struct ll_site other = ll_view_site(fb, eb->loc, NULL);
     ll_diag_note(r, fd, &site, "%s in thread '%s'%s, holding %s", kind(a), ta,
                  ll_view_root_multi(v, ra) ? " (several run at once)" : "", locks);
-    ll_diag_note(r, fd, &other, "conflicting %s of '%s' here, in '%s' (%sthread '%s'), holding %s",
-                 kind(b), eb->obj.text, nb, ra == rb ? "another instance of " : "", tb, blocks);
+    ll_diag_note(r, fd, &other,
+                 "conflicting %s%s of '%s' here, in '%s' (%sthread '%s'), holding %s",
+                 b->atomic ? "atomic " : "", kind(b), eb->obj.text, nb,
+                 ra == rb ? "another instance of " : "", tb, blocks);
     if (!firm(a, b, locked) && !p->set_up && !p->guessed && !locked && a->concrete && b->concrete)
         ll_diag_note(r, fd, &site,
                      "no access to '%s' holds a lock, and both are %u or more calls from "
@@ -261,6 +267,12 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
                      "before it starts any thread: no write runs again unless the value "
                      "stored is zero",
                      (a->settled ? a : b)->name);
+    if (b->atomic)
+        ll_diag_note(r, fd, &site,
+                     "the other access is atomic, this one is not: a plain access that can run "
+                     "at the same time as an atomic one is a data race%s",
+                     p->atomic_read ? " (a note while one of them only reads: make both atomic)"
+                                    : ", and an update between them can be lost");
     if (p->set_up)
         ll_diag_note(r, fd, &site,
                      "both accesses are reached only from the library's exported functions, "
@@ -437,12 +449,14 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = s; i < t; i++) {
             const struct ll_race_access *a = &acc[i];
-            if (a->write != (pass == 0) ||
+            if (a->write != (pass == 0) || a->atomic ||
                 ll_view_in_system_header(ll_view_fn(v, a->fn), access_event(v, a)->loc) ||
                 site_seen(v, acc, c, n, i) || !partner(v, acc, s, t, i, &all, &c[n]))
                 continue;
             c[n].settled = a->settled || acc[c[n].b].settled;
-            c[n].sure = firm(a, &acc[c[n].b], locked) && !c[n].guessed && !c[n].settled;
+            c[n].atomic_read = acc[c[n].b].atomic && !(a->write && acc[c[n].b].write);
+            c[n].sure = firm(a, &acc[c[n].b], locked) && !c[n].guessed && !c[n].settled &&
+                        !c[n].atomic_read;
             c[n].set_up = c[n].sure && assumed_set_up(v, acc, &c[n], &wr);
             struct ll_race_partial why;
             c[n].sure =

@@ -156,6 +156,31 @@ static void test_race_accesses(void **state)
     destroy(&w);
 }
 
+static void test_atomic_races_only_plain(void **state)
+{
+    (void)state;
+    struct world w;
+    build(&w, "#include <pthread.h>\n"
+              "long ops;\n"
+              "void *worker(void *a) { __atomic_fetch_add(&ops, 1, __ATOMIC_RELAXED); return a; }\n"
+              "void *resetter(void *a) { ops = 0; return a; }\n"
+              "int main(void) { pthread_t t[2];\n"
+              "  pthread_create(&t[0], 0, worker, 0); pthread_create(&t[1], 0, resetter, 0);\n"
+              "  pthread_join(t[0], 0); pthread_join(t[1], 0); return 0; }\n");
+    const struct ll_race_result *r = &w.v.race;
+    const struct ll_race_access *at = access_to(&w, r, "worker", "ops", true);
+    const struct ll_race_access *plain = access_to(&w, r, "resetter", "ops", true);
+    assert_non_null(at);
+    assert_non_null(plain);
+    assert_true(at->atomic);
+    assert_false(plain->atomic);
+    uint32_t ra, rb;
+    /* two atomic updates do not race; a plain store against one does */
+    assert_false(ll_race_conflict(&w.v, at, at, &ra, &rb));
+    assert_true(ll_race_conflict(&w.v, plain, at, &ra, &rb));
+    destroy(&w);
+}
+
 /* ---- the block a thread is given, through calls (blocks.h) -------------- */
 
 static const char *const block_src =
@@ -558,7 +583,7 @@ int main(void)
         cmocka_unit_test(test_start_arg_block), cmocka_unit_test(test_handoff),
         cmocka_unit_test(test_handoff_helpers), cmocka_unit_test(test_queue_handoff),
         cmocka_unit_test(test_join_in_helper),  cmocka_unit_test(test_settled),
-        cmocka_unit_test(test_popped),
+        cmocka_unit_test(test_popped),          cmocka_unit_test(test_atomic_races_only_plain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
