@@ -382,8 +382,9 @@ static int loop_ends(struct run *ru)
 /* A running (or escaped) thread becomes `to`: joined or detached. */
 static uint8_t end_thread(uint8_t st, uint8_t to)
 {
-    if (st & (LL_TS_RUNNING | LL_TS_ESCAPED))
-        st = (uint8_t)((st & ~(LL_TS_RUNNING | LL_TS_ESCAPED)) | to);
+    uint8_t on = LL_TS_RUNNING | LL_TS_ESCAPED | LL_TS_CANCELLED;
+    if (st & on)
+        st = (uint8_t)((st & ~on) | to);
     return st;
 }
 
@@ -429,8 +430,11 @@ static bool cancel_argument(const struct run *ru, uint32_t e)
 /* pthread_cancel(t) of a thread this path created and has neither joined,
  * detached nor handed on: its only error, ESRCH (no such thread), cannot
  * happen, so a branch on its failure is not taken (ll_ps_sure).  The
- * handle is passed on as by any call (escaped).  A cancel of a handle the
- * path may have joined, detached or handed to other code may fail. */
+ * thread is cancelled: still alive until its next cancellation point, but
+ * asked to stop, so a process that ends meanwhile kills it on purpose.
+ * Other handles among the arguments are passed on as by any call
+ * (escaped).  A cancel of a handle the path may have joined, detached or
+ * handed to other code may fail. */
 static void cancel(struct ll_pathset *ps, const struct run *ru, struct ll_ps_disj *d, uint32_t e)
 {
     const struct ll_event *ev = &ru->fn->events[e];
@@ -445,7 +449,11 @@ static void cancel(struct ll_pathset *ps, const struct run *ru, struct ll_ps_dis
         }
         sure = (int32_t)t;
     }
-    for (uint32_t i = 0; i < ev->nargs; i++)
+    for (uint32_t t = 0; t < ru->n; t++)
+        if (!ru->res->threads[t].by_class &&
+            ll_tf_names_thread(&ru->res->threads[t], &ev->args[0]) && (d->st[t] & LL_TS_RUNNING))
+            d->st[t] = (uint8_t)((d->st[t] & ~LL_TS_RUNNING) | LL_TS_CANCELLED);
+    for (uint32_t i = 1; i < ev->nargs; i++)
         escape_named(ru, d, &ev->args[i]);
     if (sure < 0 || (!(ev->flags & LL_EVF_CHECKED) && !ev->result_var))
         return;

@@ -31,15 +31,17 @@
 
 /* Thread state bits; a state is the union over the paths reaching a point. */
 enum {
-    LL_TS_NONE = 1,     /* not created on the path (or the creation failed) */
-    LL_TS_RUNNING = 2,  /* created joinable, neither joined nor detached yet */
-    LL_TS_JOINED = 4,   /* joined */
-    LL_TS_DETACHED = 8, /* detached: by attribute, pthread_detach, or itself */
-    LL_TS_ESCAPED = 16, /* handle passed to other code that may join it */
+    LL_TS_NONE = 1,       /* not created on the path (or the creation failed) */
+    LL_TS_RUNNING = 2,    /* created joinable, neither joined nor detached yet */
+    LL_TS_JOINED = 4,     /* joined */
+    LL_TS_DETACHED = 8,   /* detached: by attribute, pthread_detach, or itself */
+    LL_TS_ESCAPED = 16,   /* handle passed to other code that may join it */
+    LL_TS_CANCELLED = 32, /* asked to stop (pthread_cancel), not joined: it runs on to its
+                             next cancellation point */
 };
 
 /* A running thread: it may still use what it was given. */
-#define LL_TS_ALIVE (LL_TS_RUNNING | LL_TS_DETACHED | LL_TS_ESCAPED)
+#define LL_TS_ALIVE (LL_TS_RUNNING | LL_TS_DETACHED | LL_TS_ESCAPED | LL_TS_CANCELLED)
 
 struct ll_tf_thread {
     uint32_t event;               /* the THREAD_CREATE event */

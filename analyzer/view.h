@@ -280,17 +280,18 @@ struct ll_thread ll_fn_thread(const struct ll_fn_view *f, uint32_t t);
 
 /* What may have become of a thread at a point, each field on some path. */
 struct ll_thread_state {
-    bool none;     /* not created (or the creation failed) */
-    bool running;  /* created joinable, neither joined nor detached yet */
-    bool joined;   /* joined */
-    bool detached; /* detached */
-    bool escaped;  /* its handle was given to code that may join it */
+    bool none;      /* not created (or the creation failed) */
+    bool running;   /* created joinable, neither joined nor detached yet */
+    bool joined;    /* joined */
+    bool detached;  /* detached */
+    bool escaped;   /* its handle was given to code that may join it */
+    bool cancelled; /* pthread_cancel()ed, not joined: runs to its next cancellation point */
 };
 
 /* A thread that may still run (and use what it was given). */
 static inline bool ll_thread_alive(struct ll_thread_state s)
 {
-    return s.running || s.detached || s.escaped;
+    return s.running || s.detached || s.escaped || s.cancelled;
 }
 
 /* True when some path reaches event e as the thread-handle analysis

@@ -273,9 +273,9 @@ bool ll_fn_thread_reached(const struct ll_fn_view *f, uint32_t e)
 
 static struct ll_thread_state thread_state(uint8_t st)
 {
-    struct ll_thread_state s = {(st & LL_TS_NONE) != 0, (st & LL_TS_RUNNING) != 0,
-                                (st & LL_TS_JOINED) != 0, (st & LL_TS_DETACHED) != 0,
-                                (st & LL_TS_ESCAPED) != 0};
+    struct ll_thread_state s = {(st & LL_TS_NONE) != 0,    (st & LL_TS_RUNNING) != 0,
+                                (st & LL_TS_JOINED) != 0,  (st & LL_TS_DETACHED) != 0,
+                                (st & LL_TS_ESCAPED) != 0, (st & LL_TS_CANCELLED) != 0};
     return s;
 }
 

@@ -163,6 +163,21 @@ static void test_cancel_escaped(void **state)
     destroy(&w);
 }
 
+/* A cancel without a join leaves the thread cancelled: alive, but asked
+ * to stop. */
+static void test_cancelled(void **state)
+{
+    (void)state;
+    struct world w;
+    analyse(&w,
+            PROLOGUE "void f(int q) { pthread_t t; pthread_create(&t, 0, work, 0);"
+                     " if (q) pthread_cancel(t); }",
+            "f");
+    assert_int_equal(at_exit(&w, 0), LL_TS_CANCELLED | LL_TS_RUNNING);
+    assert_true(at_exit(&w, 0) & LL_TS_ALIVE);
+    destroy(&w);
+}
+
 /* if (f) create; ...; if (f) join: never left running. */
 static void test_correlated(void **state)
 {
@@ -289,7 +304,7 @@ int main(void)
         cmocka_unit_test(test_flag_written),    cmocka_unit_test(test_array_joined_in_loop),
         cmocka_unit_test(test_join_wrapper),    cmocka_unit_test(test_reaches),
         cmocka_unit_test(test_cancel_sure),     cmocka_unit_test(test_cancel_escaped),
-        cmocka_unit_test(test_copy_joined),
+        cmocka_unit_test(test_cancelled),       cmocka_unit_test(test_copy_joined),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
