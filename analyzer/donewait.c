@@ -10,6 +10,7 @@
 #include "view_internal.h"
 
 #include "loops.h"
+#include "threadflow.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -92,14 +93,6 @@ static bool last_action(struct dw *d, const struct ll_function *fn, uint32_t b, 
     }
 }
 
-static uint32_t block_of(const struct ll_function *fn, uint32_t e)
-{
-    for (uint32_t b = 0; b < fn->nblocks; b++)
-        if (e >= fn->blocks[b].first_event && e < fn->blocks[b].first_event + fn->blocks[b].nevents)
-            return b;
-    return UINT32_MAX;
-}
-
 static bool writes(const struct ll_event *ev, const struct ll_path *flag)
 {
     return ev->kind == LL_EV_ACCESS && (ev->flags & LL_EVF_WRITE) && ll_path_shared(&ev->obj) &&
@@ -112,8 +105,7 @@ static bool only_last_writes(struct dw *d, const struct ll_function *fn, const s
     for (uint32_t e = 0; e < fn->nevents; e++) {
         if (!writes(&fn->events[e], flag))
             continue;
-        uint32_t b = block_of(fn, e);
-        if (b == UINT32_MAX || !last_action(d, fn, b, e))
+        if (!last_action(d, fn, ll_tf_block_of(fn, e), e))
             return false;
     }
     return true;
