@@ -2554,6 +2554,17 @@ static bool type_is_lock(CXType t)
     return lock;
 }
 
+/* An access of path p at cursor `at`, atomic when its type is. */
+static void path_access(struct fn_builder *b, CXCursor at, const struct ll_path *p, bool write)
+{
+    struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, at);
+    ev->obj = *p;
+    if (write)
+        ev->flags |= LL_EVF_WRITE;
+    if (p->flags & LL_PATH_ATOMIC_TYPE)
+        ev->flags |= LL_EVF_ATOMIC;
+}
+
 /* An access of every field of the struct of type `rec` that bp names (or
  * points to: `arrow`), at `at`: a struct assignment, memcpy() or memset()
  * writes (or reads) each field, so it conflicts with the field accesses of
@@ -2587,12 +2598,7 @@ static void field_accesses(struct fn_builder *b, CXCursor at, const struct ll_pa
             q.emb = p.emb ? ll_arena_printf(b->arena, "%s[]", p.emb) : NULL;
             p = q;
         }
-        struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, at);
-        ev->obj = p;
-        if (write)
-            ev->flags |= LL_EVF_WRITE;
-        if (p.flags & LL_PATH_ATOMIC_TYPE)
-            ev->flags |= LL_EVF_ATOMIC;
+        path_access(b, at, &p, write);
     }
 }
 
@@ -2893,12 +2899,7 @@ static void libc_access(struct fn_builder *b, CXCursor at, CXCursor arg, bool wr
     }
     if (own && (!write || p.root == LL_ROOT_CALL))
         return; /* as emit_access(): a local's reads are not needed */
-    struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, at);
-    ev->obj = p;
-    if (write)
-        ev->flags |= LL_EVF_WRITE;
-    if (p.flags & LL_PATH_ATOMIC_TYPE)
-        ev->flags |= LL_EVF_ATOMIC;
+    path_access(b, at, &p, write);
 }
 
 /* The memapi.h entry of `ref`, the function a call names (as `name`): a C

@@ -611,19 +611,24 @@ static void copy_decl(struct fn_builder *b, CXCursor d, CXCursor init)
     ev->aux = stored;
 }
 
-/* `pthread_t t = g_tid;`: a write of t that copies the handle
- * (fe_handle_copy), so that a join of t is seen to join g_tid. */
-static void handle_decl(struct fn_builder *b, CXCursor d, CXCursor init)
+/* A write of the local that declaration d declares. */
+static struct ll_event *local_decl_write(struct fn_builder *b, CXCursor d)
 {
-    if (!fe_is_handle_value(b, init))
-        return;
     char *name = fe_string(b->arena, clang_getCursorSpelling(d));
     struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, d);
     ev->flags |= LL_EVF_WRITE;
     ev->obj.root = LL_ROOT_LOCAL;
     ev->obj.text = ev->obj.key = name;
     ev->obj.cls = ll_arena_printf(b->arena, "%s:%s", b->fn_name, name ? name : "?");
-    fe_handle_copy(b, ev, init);
+    return ev;
+}
+
+/* `pthread_t t = g_tid;`: a write of t that copies the handle
+ * (fe_handle_copy), so that a join of t is seen to join g_tid. */
+static void handle_decl(struct fn_builder *b, CXCursor d, CXCursor init)
+{
+    if (fe_is_handle_value(b, init))
+        fe_handle_copy(b, local_decl_write(b, d), init);
 }
 
 static void stmt_decl(struct fn_builder *b, CXCursor s)
@@ -638,16 +643,10 @@ static void stmt_decl(struct fn_builder *b, CXCursor s)
         if (clang_Cursor_getStorageClass(d) == CX_SC_Static ||
             clang_Cursor_getStorageClass(d) == CX_SC_Extern)
             continue; /* initialised once, not here */
-        if (b->loop_depth > 0) {
-            /* Each iteration starts a new object: a write, so that an
-             * earlier iteration's use of its address sees it change. */
-            char *name = fe_string(b->arena, clang_getCursorSpelling(d));
-            struct ll_event *ev = fe_emit(b, LL_EV_ACCESS, d);
-            ev->flags |= LL_EVF_WRITE;
-            ev->obj.root = LL_ROOT_LOCAL;
-            ev->obj.text = ev->obj.key = name;
-            ev->obj.cls = ll_arena_printf(b->arena, "%s:%s", b->fn_name, name ? name : "?");
-        }
+        /* Each iteration starts a new object: a write, so that an
+         * earlier iteration's use of its address sees it change. */
+        if (b->loop_depth > 0)
+            local_decl_write(b, d);
         CXCursor init = clang_Cursor_getVarDeclInitializer(d);
         if (clang_Cursor_isNull(init))
             continue;
