@@ -504,6 +504,18 @@ static long find_parent(const struct ll_view *v, const struct sites *s, uint32_t
     return p;
 }
 
+/* Root r has creations, and every one lies in a function no root
+ * reaches. */
+static bool created_unreached(const struct ll_view *v, const struct sites *s, uint32_t r)
+{
+    if (s->start[r] == s->start[r + 1])
+        return false;
+    for (uint32_t k = s->start[r]; k < s->start[r + 1]; k++)
+        if (ll_bitset_any(&v->cg.reach[(size_t)s->at[k].fn * v->cg.root_words], v->cg.root_words))
+            return false;
+    return true;
+}
+
 /* a is not running at any creation of b (in their parent's thread). */
 static bool not_running_at_creations(const struct ll_mhp *m, const struct sites *s, uint32_t a,
                                      uint32_t b, uint64_t *tmp)
@@ -563,8 +575,13 @@ static int relation(const struct ll_view *v, struct ll_mhp *m)
     int rc = -1;
     if (!tmp || !m->parent || !m->par || collect_sites(v, m, &s) != 0)
         goto out;
-    for (uint32_t r = 0; r < nr; r++)
+    m->unreached = ll_arena_alloc(&m->arena, (size_t)nr + 1);
+    if (!m->unreached)
+        goto out;
+    for (uint32_t r = 0; r < nr; r++) {
         m->parent[r] = find_parent(v, &s, r);
+        m->unreached[r] = created_unreached(v, &s, r);
+    }
     for (uint32_t x = 0; x < nr; x++)
         for (uint32_t y = x; y < nr; y++)
             if (pair_parallel(v, m, &s, x, y, tmp)) {
@@ -577,6 +594,11 @@ out:
     free(s.start);
     free(s.at);
     return rc;
+}
+
+bool ll_mhp_unreached(const struct ll_mhp *m, uint32_t r)
+{
+    return m->unreached && r < m->nroots && m->unreached[r];
 }
 
 bool ll_mhp_parallel(const struct ll_mhp *m, uint32_t x, uint32_t y)

@@ -57,6 +57,8 @@ struct ll_mhp {
     uint64_t **main_ended; /* per function, per event (+1): what ll_mhp_joined_for_main()
                               says (NULL: none at any event) */
     uint64_t *par;         /* per root (words each): the roots it may run alongside */
+    uint8_t *unreached;    /* per root: 1 when every creation of it lies in a function
+                              no thread (main's included) reaches: dead code */
 };
 
 /* Builds the relation from the view's call infos and lock state
@@ -66,6 +68,11 @@ void ll_mhp_release(struct ll_mhp *m);
 
 /* Roots x and y may run at the same time (x == y: two instances of it). */
 bool ll_mhp_parallel(const struct ll_mhp *m, uint32_t x, uint32_t y);
+
+/* Every creation of root r lies in a function that no root reaches (a
+ * self-test nothing calls): its thread may never run, so what it does is
+ * doubtful evidence (rules report it as a note). */
+bool ll_mhp_unreached(const struct ll_mhp *m, uint32_t r);
 
 /* x's one thread makes, directly or through its descendants, every
  * creation of y: y runs alongside x only where x has it running. */

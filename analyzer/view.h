@@ -358,6 +358,8 @@ const char *ll_view_root_name(const struct ll_view *v, uint32_t fn);
  * threads at once. */
 const char *ll_view_root_fn_name(const struct ll_view *v, uint32_t r);
 bool ll_view_root_multi(const struct ll_view *v, uint32_t r);
+/* Every creation of root r lies in code no thread reaches (ll_mhp_unreached()). */
+bool ll_view_root_unreached(const struct ll_view *v, uint32_t r);
 /* Root r is a library's "<entry points>" whose entry points are every
  * exported function: that two of them run at once is the analysis's
  * assumption about the library's users, not something the code shows. */

@@ -449,6 +449,11 @@ bool ll_view_root_multi(const struct ll_view *v, uint32_t r)
     return v->cg.roots[r].multi_instance;
 }
 
+bool ll_view_root_unreached(const struct ll_view *v, uint32_t r)
+{
+    return ll_mhp_unreached(&v->mhp, r);
+}
+
 bool ll_view_root_assumed(const struct ll_view *v, uint32_t r)
 {
     return v->program.entries_assumed && v->program.fns[v->cg.roots[r].fn].entry_caller;

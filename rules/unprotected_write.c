@@ -212,6 +212,7 @@ struct culprit_site {
                          can hold several functions */
     bool settled;     /* a write of a once-guarded global main sets before any thread */
     bool atomic_read; /* the partner is atomic, and one of the two only reads */
+    bool unreached;   /* a thread created only in code nothing calls */
 };
 
 static struct ll_finding *report(const struct ll_view *v, const struct ll_race_access *acc,
@@ -273,6 +274,11 @@ static struct ll_finding *report(const struct ll_view *v, const struct ll_race_a
                      "at the same time as an atomic one is a data race%s",
                      p->atomic_read ? " (a note while one of them only reads: make both atomic)"
                                     : ", and an update between them can be lost");
+    if (p->unreached)
+        ll_diag_note(r, fd, &site,
+                     "thread '%s' is created only in code that nothing in the program calls: "
+                     "a note",
+                     ll_view_root_unreached(v, ra) ? ta : tb);
     if (p->set_up)
         ll_diag_note(r, fd, &site,
                      "both accesses are reached only from the library's exported functions, "
@@ -455,8 +461,10 @@ static void check_group(const struct ll_view *v, const struct ll_race_access *ac
                 continue;
             c[n].settled = a->settled || acc[c[n].b].settled;
             c[n].atomic_read = acc[c[n].b].atomic && !(a->write && acc[c[n].b].write);
+            c[n].unreached =
+                ll_view_root_unreached(v, c[n].ra) || ll_view_root_unreached(v, c[n].rb);
             c[n].sure = firm(a, &acc[c[n].b], locked) && !c[n].guessed && !c[n].settled &&
-                        !c[n].atomic_read;
+                        !c[n].atomic_read && !c[n].unreached;
             c[n].set_up = c[n].sure && assumed_set_up(v, acc, &c[n], &wr);
             struct ll_race_partial why;
             c[n].sure =
