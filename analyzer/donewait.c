@@ -38,6 +38,7 @@ struct dw {
     uint32_t ncands;
     uint8_t *seen;   /* per block, scratch */
     uint32_t *stack; /* per block, scratch */
+    uint8_t *quiet;  /* per function: only waits (find_quiet()) */
 };
 
 /* ---- done flags ----------------------------------------------------- */
@@ -181,25 +182,6 @@ static long flag_read(const struct dw *d, const struct ll_event *ev)
     return -1;
 }
 
-#define DW_CALL_DEPTH 3 /* calls followed into a sleep wrapper */
-
-static bool waits_only(const struct ll_view *v, uint32_t i, uint32_t e, int depth);
-
-/* A call of a program function that only waits, sleeps or touches its
- * own locals (`pixie_usleep(10)`), DW_CALL_DEPTH calls deep. */
-static bool quiet_call(const struct ll_view *v, uint32_t i, uint32_t e, int depth)
-{
-    const struct ll_fn_view *f = &v->fns[i];
-    if (depth <= 0 || !f->calls || !f->calls[e] || f->calls[e]->callee < 0)
-        return false;
-    uint32_t k = (uint32_t)f->calls[e]->callee;
-    const struct ll_function *fn = v->fns[k].fn;
-    for (uint32_t x = 0; x < fn->nevents; x++)
-        if (fn->events[x].kind != LL_EV_RETURN && !waits_only(v, k, x, depth - 1))
-            return false;
-    return true;
-}
-
 /* errno: each thread has its own. */
 static bool errno_path(const struct ll_path *p)
 {
@@ -220,10 +202,13 @@ static bool local_libc_call(const struct ll_event *ev)
     return known;
 }
 
-/* What a wait loop may do besides reading the flag. */
-static bool waits_only(const struct ll_view *v, uint32_t i, uint32_t e, int depth)
+/* What a wait loop may do besides reading the flag.  A call of a
+ * program function counts when that function only does such things
+ * (`pixie_usleep(10)`: d->quiet). */
+static bool waits_only(const struct dw *d, uint32_t i, uint32_t e)
 {
-    const struct ll_event *ev = &v->fns[i].fn->events[e];
+    const struct ll_fn_view *f = &d->v->fns[i];
+    const struct ll_event *ev = &f->fn->events[e];
     switch (ev->kind) {
     case LL_EV_COND_WAIT:
     case LL_EV_BLOCKING:
@@ -234,10 +219,33 @@ static bool waits_only(const struct ll_view *v, uint32_t i, uint32_t e, int dept
     case LL_EV_ACCESS:
         return !ll_path_shared(&ev->obj) || (errno_path(&ev->obj) && !(ev->flags & LL_EVF_WRITE));
     case LL_EV_CALL:
-        return quiet_call(v, i, e, depth) || local_libc_call(ev);
+        return (f->calls && f->calls[e] && f->calls[e]->callee >= 0 &&
+                d->quiet[f->calls[e]->callee]) ||
+               local_libc_call(ev);
     default:
         return false;
     }
+}
+
+/* d->quiet: the functions that only wait, sleep, lock or touch their own
+ * locals, and call only such functions; callees first (cg.order), once,
+ * so that the cost is the program's events (a callee in the caller's
+ * recursive component, not known yet, does not count). */
+static int find_quiet(struct dw *d)
+{
+    const struct ll_view *v = d->v;
+    d->quiet = ll_arena_alloc(d->a, (size_t)v->nfns + 1);
+    if (!d->quiet)
+        return -1;
+    for (uint32_t o = 0; o < v->cg.n; o++) {
+        uint32_t i = v->cg.order[o];
+        const struct ll_function *fn = v->fns[i].fn;
+        bool quiet = true;
+        for (uint32_t x = 0; x < fn->nevents && quiet; x++)
+            quiet = fn->events[x].kind == LL_EV_RETURN || waits_only(d, i, x);
+        d->quiet[i] = quiet;
+    }
+    return 0;
 }
 
 static bool block_reads(const struct dw *d, uint32_t i, uint32_t b, uint32_t flag)
@@ -302,7 +310,7 @@ static void loop_waits(struct dw *d, uint32_t i, const struct ll_loop *loop)
         for (uint32_t e = bl->first_event; loop->body[y] && e < bl->first_event + bl->nevents;
              e++) {
             long k = flag_read(d, &fn->events[e]);
-            if (k < 0 && !waits_only(d->v, i, e, DW_CALL_DEPTH))
+            if (k < 0 && !waits_only(d, i, e))
                 return;
             read = k >= 0 ? k : read;
             last = e > last ? e : last;
@@ -367,6 +375,7 @@ int ll_donewait_build(const struct ll_view *v, struct ll_arena *a, struct ll_don
     rc = 0;
     if (!d->nflags)
         goto out;
+    rc = find_quiet(d);
     for (uint32_t i = 0; i < v->nfns && rc == 0; i++)
         if (reads_some_flag(d, i))
             rc = function_waits(d, i);
